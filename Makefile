@@ -1,0 +1,172 @@
+# sitecare: the staff terminal client for SiteCarePlusPro.
+#
+# `make` builds ./sitecare; `make check` installs what is missing, builds and
+# runs every test; `make demo` does the same set-up and opens the demo.
+# SANITIZE=1 builds everything with ASan + UBSan into build/san/.
+
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+DATADIR := $(PREFIX)/share/sitecare
+
+# Debian's interpreter: the one first on PATH may not see Debian's packages.
+PYTHON  := /usr/bin/python3
+PORT    ?= 8443
+STATE   ?= .state/service
+ROLE    ?= admin
+
+PKGS := ncursesw libcurl libcjson libsodium readline libnotify
+
+# Debian packages: building, then testing and serving the reference service.
+DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
+	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev
+DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
+	python3-django python3-djangorestframework gunicorn python3-nacl
+DEBS_FUZZ := clang libclang-rt-14-dev
+DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ)
+
+ifeq ($(SANITIZE),1)
+BUILD    := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+OPT      := -O1 -g
+else
+BUILD    := build/release
+SANFLAGS :=
+OPT      := -O2 -g
+endif
+
+# V=1 shows every command.
+Q := $(if $(filter 1,$(V)),,@)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CC      ?= cc
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter $(OPT) $(SANFLAGS) \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+	-DSITECARE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+LDFLAGS += $(SANFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+
+MAIN_SRC := tui/main.c
+SRC      := $(wildcard net/*.c tui/*.c views/*.c keymaps/*.c)
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libsitecare.a
+
+UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all deps check unit service demo install uninstall clean format \
+	sitecare fuzz
+
+all: sitecare
+
+# ./sitecare is always the flavour just built (plain or sanitised).
+sitecare: $(BUILD)/sitecare
+	@cp -f $< $@
+
+$(BUILD)/sitecare: $(MAIN_OBJ) $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# libFuzzer harnesses: tests/fuzz/fuzz_NAME.c against net/ (which needs no
+# curses), each run for FUZZ_SECONDS over its seed corpus tests/fuzz/NAME/.
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+NET_PKGS := libcurl libcjson libsodium
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DSITECARE_VERSION='"$(VERSION)"' -I. \
+	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
+
+build/fuzz/%: tests/fuzz/%.c $(wildcard net/*.c net/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(wildcard net/*.c) \
+		$(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		name=$${f#build/fuzz/fuzz_}; mkdir -p build/fuzz/corpus/$$name; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/ build/fuzz/corpus/$$name \
+			tests/fuzz/$$name 2>build/fuzz/$$name.log || \
+			{ tail -40 build/fuzz/$$name.log; exit 1; }; \
+		tail -1 build/fuzz/$$name.log; \
+	done
+
+# Installs missing Debian packages when root; otherwise says what to run.
+deps:
+	@missing=""; \
+	for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	else \
+		echo "deps: missing:$$missing"; \
+		echo "deps: run: sudo apt-get install -y$$missing"; \
+		exit 1; \
+	fi
+
+# Sub-makes re-read the Makefile so pkg-config sees packages deps installed.
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(PYTHON) tests/run.py --build $(BUILD) --binary ./sitecare
+
+format:
+	clang-format -i $(SRC) $(wildcard */*.h) $(UNIT_SRC)
+
+service: deps
+	tests/service/serve --port $(PORT) --state $(STATE) --seed demo
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	tests/demo.sh $(ROLE)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 sitecare $(DESTDIR)$(BINDIR)/sitecare
+	install -m 0644 share/man/sitecare.1 $(DESTDIR)$(MANDIR)/sitecare.1
+	install -m 0644 share/config/config $(DESTDIR)$(DATADIR)/config
+	for f in $(wildcard keymaps/*.keys); do \
+		install -m 0644 $$f $(DESTDIR)$(DATADIR)/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sitecare $(DESTDIR)$(MANDIR)/sitecare.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build sitecare

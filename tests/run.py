@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Runs every sitecare test and ends with one honest summary line.
+
+Suites, in order: source checks (format, layering), the C unit tests
+(cmocka, TAP output), then pytest (the reference service's contract tests,
+integration against it, and terminal tests in tmux). Each test counts once;
+a unit binary that crashes before reporting all its tests counts the
+missing ones as failed. Exit status 0 only when nothing failed and at least
+one test ran.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+C_DIRS = ("tui", "net", "views", "keymaps")
+
+
+class Tally:
+    """Counts results per suite and prints failures as they happen."""
+
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def add(self, suite, name, outcome, detail=""):
+        if outcome == "pass":
+            self.passed += 1
+        elif outcome == "skip":
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.failures.append(f"{suite}: {name}")
+            print(f"FAIL {suite}: {name}\n{detail}".rstrip(), flush=True)
+
+
+def c_sources(with_tests=True):
+    """Every C file the format and layering checks look at."""
+    files = []
+    for d in C_DIRS + (("tests/unit", "tests/fuzz") if with_tests else ()):
+        files += sorted((ROOT / d).rglob("*.[ch]"))
+    return files
+
+
+def check_format(t):
+    """The sources match .clang-format (make format fixes them)."""
+    files = [str(f) for f in c_sources()]
+    r = subprocess.run(["clang-format", "--dry-run", "--Werror", *files],
+                       cwd=ROOT, capture_output=True, text=True)
+    t.add("source", "clang-format", "pass" if r.returncode == 0 else "fail",
+          r.stderr[-3000:])
+
+
+LAYER_RULES = (
+    ("net", re.compile(r'#\s*include\s*[<"](n?curses|ncursesw/|tui/|views/)'),
+     "net/ must not know curses, the TUI or the views"),
+    ("views", re.compile(r'#\s*include\s*[<"]curl/'),
+     "views/ must not call libcurl"),
+    ("keymaps", re.compile(r'#\s*include\s*[<"]views/'),
+     "keymaps/ must not know the views' internals"),
+)
+
+
+def check_layering(t):
+    """Each layer includes only what the house style lets it."""
+    for layer, pattern, why in LAYER_RULES:
+        bad = [f"{f.relative_to(ROOT)}:{n}"
+               for f in sorted((ROOT / layer).glob("*.[ch]"))
+               for n, line in enumerate(f.read_text().splitlines(), 1)
+               if pattern.search(line)]
+        t.add("source", f"layering {layer}", "fail" if bad else "pass",
+              why + "\n" + "\n".join(bad))
+
+
+TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (\S+)(.*)$")
+
+
+def run_unit(t, build):
+    """Runs each cmocka binary with TAP output and counts its lines."""
+    bins = sorted(p for p in (Path(build) / "tests" / "unit").rglob("test_*")
+                  if p.is_file() and os.access(p, os.X_OK))
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+    for b in bins:
+        suite = str(b.relative_to(Path(build) / "tests" / "unit"))
+        try:
+            r = subprocess.run([str(b)], cwd=ROOT, env=env, timeout=300,
+                               capture_output=True, text=True)
+            out, err, rc = r.stdout, r.stderr, r.returncode
+        except subprocess.TimeoutExpired as e:
+            out, err, rc = (e.stdout or b"").decode(), "timed out", -1
+        planned = re.search(r"^1\.\.(\d+)", out, re.M)
+        seen = 0
+        for line in out.splitlines():
+            m = TAP_LINE.match(line)
+            if m:
+                seen += 1
+                skip = "# SKIP" in m.group(3)
+                t.add(suite, m.group(2),
+                      "skip" if skip else
+                      "pass" if m.group(1) == "ok" else "fail",
+                      out[-2000:] + err[-2000:])
+        missing = (int(planned.group(1)) if planned else 1) - seen
+        if missing > 0 or (rc != 0 and seen == 0):
+            t.add(suite, f"{max(missing, 1)} test(s) never reported "
+                  f"(exit {rc})", "fail", err[-3000:])
+            t.failed += max(missing, 1) - 1
+
+
+def run_pytest(t, binary, build, extra):
+    """Runs pytest over tests/ and counts its JUnit XML report."""
+    report = Path(build) / "pytest.xml"
+    report.unlink(missing_ok=True)
+    env = dict(os.environ, SITECARE_BIN=str(Path(binary).resolve()))
+    cmd = [sys.executable, "-m", "pytest", "-c", "tests/pytest.ini",
+           f"--junitxml={report}", *extra]
+    rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    if not report.exists():
+        t.add("pytest", f"no report (exit {rc})", "fail")
+        return
+    for case in ET.parse(report).getroot().iter("testcase"):
+        name = f"{case.get('classname')}.{case.get('name')}"
+        if case.find("skipped") is not None:
+            t.add("pytest", name, "skip")
+        elif case.find("failure") is not None or \
+                case.find("error") is not None:
+            t.add("pytest", name, "fail", "")
+        else:
+            t.add("pytest", name, "pass")
+    if rc not in (0, 1, 5):
+        t.add("pytest", f"pytest itself failed (exit {rc})", "fail")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", default="build/release")
+    ap.add_argument("--binary", default="./sitecare")
+    ap.add_argument("--no-pytest", action="store_true")
+    ap.add_argument("pytest_args", nargs="*")
+    a = ap.parse_args()
+
+    t = Tally()
+    check_format(t)
+    check_layering(t)
+    run_unit(t, a.build)
+    if not a.no_pytest:
+        run_pytest(t, a.binary, a.build, a.pytest_args)
+    for f in t.failures:
+        print(f"failed: {f}")
+    print(f"check: {t.passed} passed, {t.failed} failed, "
+          f"{t.skipped} skipped", flush=True)
+    return 0 if t.failed == 0 and t.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""Response middleware shared by every endpoint."""
+
+from django.middleware.gzip import GZipMiddleware
+
+
+class GZipExceptEventStream(GZipMiddleware):
+    """Django's gzip, except for Server-Sent Events.
+
+    A compressed event stream would sit in the compressor's buffer instead
+    of reaching the client, so the stream is always sent as is.
+    """
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("text/event-stream"):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,132 @@
+/* Unit tests for tui/options.c: global flags and the subcommand split. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/options.h"
+
+/* Parses a NULL-terminated argv literal. */
+static int
+parse(struct options *o, char **argv, char *err)
+{
+	int argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	return options_parse(o, argc, argv, err, 128);
+}
+
+static void
+options__parse__no_args_opens_tui(void **state)
+{
+	char *argv[] = { "sitecare", NULL };
+	struct options o;
+	char err[128];
+
+	unsetenv("SITECARE_URL");
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_int_equal(o.cmd_argc, 0);
+	assert_null(o.url);
+	assert_false(o.readonly);
+}
+
+static void
+options__parse__flags_both_forms(void **state)
+{
+	char *argv[] = { "sitecare",          "--url",
+		         "https://a.example", "--ca-file=/tmp/ca.pem",
+		         "--readonly",        NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_string_equal(o.url, "https://a.example");
+	assert_string_equal(o.ca_file, "/tmp/ca.pem");
+	assert_true(o.readonly);
+}
+
+static void
+options__parse__subcommand_keeps_its_args(void **state)
+{
+	char *argv[] = { "sitecare", "--pin",  "sha256//x", "api", "GET",
+		         "/me",      "--data", "{}",        NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_string_equal(o.pin, "sha256//x");
+	assert_int_equal(o.cmd_argc, 5);
+	assert_string_equal(o.cmd_argv[0], "api");
+	assert_string_equal(o.cmd_argv[3], "--data");
+}
+
+static void
+options__parse__unknown_flag_is_an_error(void **state)
+{
+	char *argv[] = { "sitecare", "--bogus", NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), -1);
+	assert_non_null(strstr(err, "--bogus"));
+}
+
+static void
+options__parse__missing_value_is_an_error(void **state)
+{
+	char *argv[] = { "sitecare", "--url", NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), -1);
+	assert_non_null(strstr(err, "--url"));
+}
+
+static void
+options__parse__env_url_used_unless_flag(void **state)
+{
+	char *bare[] = { "sitecare", NULL };
+	char *flag[] = { "sitecare", "--url=https://flag.example", NULL };
+	struct options o;
+	char err[128];
+
+	setenv("SITECARE_URL", "https://env.example", 1);
+	assert_int_equal(parse(&o, bare, err), 0);
+	assert_string_equal(o.url, "https://env.example");
+	assert_int_equal(parse(&o, flag, err), 0);
+	assert_string_equal(o.url, "https://flag.example");
+	unsetenv("SITECARE_URL");
+}
+
+static void
+options__usage__lists_every_flag(void **state)
+{
+	const char *flags[] = { "--url",    "--ca-file",  "--pin",
+		                "--config", "--readonly", "--help",
+		                "--version" };
+	size_t i;
+
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		assert_non_null(strstr(options_usage(), flags[i]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(options__parse__no_args_opens_tui),
+		cmocka_unit_test(options__parse__flags_both_forms),
+		cmocka_unit_test(options__parse__subcommand_keeps_its_args),
+		cmocka_unit_test(options__parse__unknown_flag_is_an_error),
+		cmocka_unit_test(options__parse__missing_value_is_an_error),
+		cmocka_unit_test(options__parse__env_url_used_unless_flag),
+		cmocka_unit_test(options__usage__lists_every_flag),
+	};
+
+	return cmocka_run_group_tests_name("tui/options", tests, NULL, NULL);
+}

@@ -1,0 +1,121 @@
+/* Parses sitecare's global flags, in the style of git: flags, then a verb. */
+#include "tui/options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: sitecare [FLAGS] [COMMAND [ARGS]]\n"
+    "\n"
+    "The staff terminal client for SiteCarePlusPro. With no COMMAND it\n"
+    "opens the terminal interface.\n"
+    "\n"
+    "Flags:\n"
+    "  --url URL         the service's base URL, https only\n"
+    "                    (default: $SITECARE_URL, then the config file)\n"
+    "  --ca-file PATH    trust the CA certificates in PATH\n"
+    "                    (default: the system's CA store)\n"
+    "  --pin sha256//B64 also require this server public-key pin\n"
+    "  --config PATH     read this config file instead of\n"
+    "                    $XDG_CONFIG_HOME/sitecare/config\n"
+    "  --readonly        turn off every action that changes anything\n"
+    "  -h, --help        show this help and exit\n"
+    "  -V, --version     show the version and exit\n"
+    "\n"
+    "Commands:\n"
+    "  (none)            open the terminal interface\n"
+    "\n"
+    "Files: $XDG_CONFIG_HOME/sitecare/config, $XDG_STATE_HOME/sitecare/.\n"
+    "See sitecare(1).\n";
+
+const char *
+options_usage(void)
+{
+	return usage;
+}
+
+/* The value of a flag given as "--flag VALUE" or "--flag=VALUE". */
+static int
+take_value(const char *flag, int argc, char **argv, int *i, const char **out,
+           char *err, size_t errlen)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(flag);
+
+	if (arg[n] == '=') {
+		*out = arg + n + 1;
+		return 0;
+	}
+	if (*i + 1 >= argc) {
+		snprintf(err, errlen, "%s needs a value", flag);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 0;
+}
+
+/* True when arg is flag itself or "flag=..." */
+static int
+is_flag(const char *arg, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Handles one global flag at argv[*i]; -1 with err set when unknown. */
+static int
+parse_flag(struct options *o, int argc, char **argv, int *i, char *err,
+           size_t errlen)
+{
+	const char *a = argv[*i];
+
+	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+		o->help = true;
+	else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)
+		o->version = true;
+	else if (strcmp(a, "--readonly") == 0)
+		o->readonly = true;
+	else if (is_flag(a, "--url"))
+		return take_value("--url", argc, argv, i, &o->url, err, errlen);
+	else if (is_flag(a, "--ca-file"))
+		return take_value("--ca-file", argc, argv, i, &o->ca_file, err,
+		                  errlen);
+	else if (is_flag(a, "--pin"))
+		return take_value("--pin", argc, argv, i, &o->pin, err, errlen);
+	else if (is_flag(a, "--config"))
+		return take_value("--config", argc, argv, i, &o->config_path,
+		                  err, errlen);
+	else {
+		snprintf(err, errlen, "unknown flag: %s (try --help)", a);
+		return -1;
+	}
+	return 0;
+}
+
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+              size_t errlen)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			break;
+		if (parse_flag(o, argc, argv, &i, err, errlen) != 0)
+			return -1;
+	}
+	o->cmd_argc = argc - i;
+	o->cmd_argv = argv + i;
+	if (o->url == NULL)
+		o->url = getenv("SITECARE_URL");
+	if (o->url != NULL && o->url[0] == '\0')
+		o->url = NULL;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* Command-line options: global flags, then an optional subcommand. */
+#ifndef SITECARE_TUI_OPTIONS_H
+#define SITECARE_TUI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What the command line asked for. Strings point into argv or the
+ * environment, so the struct owns nothing and needs no free.
+ * Flags given on the command line win over SITECARE_URL, which wins over
+ * the config file (applied later, by whoever reads the config).
+ */
+struct options {
+	const char *url;
+	const char *ca_file;
+	const char *pin;
+	const char *config_path;
+	bool readonly;
+	bool help;
+	bool version;
+	/* The subcommand and its arguments; cmd_argc is 0 for the TUI. */
+	int cmd_argc;
+	char **cmd_argv;
+};
+
+/* Fills o from argv and env; on error returns -1 and a message in err. */
+int options_parse(struct options *o, int argc, char **argv, char *err,
+                  size_t errlen);
+
+/* The --help text, listing every flag and subcommand. */
+const char *options_usage(void);
+
+#endif
