@@ -1,0 +1,166 @@
+/* Unit tests for tui/sanitize.c: hostile text in, drawable text out. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/sanitize.h"
+
+/* Sanitises n bytes and checks the result equals want. */
+static void
+expect(const char *in, size_t n, unsigned flags, const char *want)
+{
+	char *got = sanitize(in, n, flags);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+#define EXPECT(in, flags, want) expect(in, sizeof(in) - 1, flags, want)
+
+static void
+sanitize__controls__shown_as_escapes(void **state)
+{
+	EXPECT("a\x1b[31mred", 0, "a^[[31mred");
+	EXPECT("bell\x07!", 0, "bell^G!");
+	EXPECT("del\x7f", 0, "del^?");
+	EXPECT("nul\0x", 0, "nul^@x");
+	EXPECT("cr\rlf\n", 0, "cr^Mlf^J");
+}
+
+static void
+sanitize__c1_controls__shown_as_escapes(void **state)
+{
+	/* U+009B (CSI) encoded in UTF-8, and the raw byte 0x9B. */
+	EXPECT("a\xc2\x9b"
+	       "31m",
+	       0, "a<9B>31m");
+	EXPECT("a\x9b"
+	       "31m",
+	       0,
+	       "a\xef\xbf\xbd"
+	       "31m");
+}
+
+static void
+sanitize__bidi__overrides_and_isolates_removed(void **state)
+{
+	EXPECT("abc\xe2\x80\xae"
+	       "fdp.exe",
+	       0, "abcfdp.exe");
+	EXPECT("\xe2\x81\xa6x\xe2\x81\xa9", 0, "x");
+	EXPECT("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0, "");
+}
+
+static void
+sanitize__utf8__broken_sequences_replaced(void **state)
+{
+	EXPECT("caf\xc3\xa9", 0, "caf\xc3\xa9");
+	EXPECT("\xc3", 0, "\xef\xbf\xbd");
+	EXPECT("\xc0\xaf", 0, "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong */
+	EXPECT("\xed\xa0\x80", 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	EXPECT("\xf4\x90\x80\x80", 0,
+	       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	EXPECT("\xe2\x82x", 0, "\xef\xbf\xbdx"); /* truncated, then ASCII */
+	EXPECT("\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80");
+}
+
+static void
+sanitize__flags__newlines_tabs_ascii(void **state)
+{
+	EXPECT("a\nb", SANITIZE_KEEP_NEWLINES, "a\nb");
+	EXPECT("a\tb", SANITIZE_TABS_AS_SPACE, "a b");
+	EXPECT("a\tb", 0, "a^Ib");
+	EXPECT("caf\xc3\xa9\x1b", SANITIZE_ASCII, "caf?^[");
+}
+
+static void
+sanitize__output__never_has_raw_controls(void **state)
+{
+	unsigned char in[512];
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(i * 7 + 3);
+	out = sanitize((const char *)in, sizeof in, 0);
+	for (i = 0; out[i] != '\0'; i++) {
+		assert_true((unsigned char)out[i] >= 0x20);
+		assert_true((unsigned char)out[i] != 0x7f);
+	}
+	free(out);
+}
+
+static void
+sanitize__width__counts_columns(void **state)
+{
+	assert_int_equal(sanitize_width("abc"), 3);
+	assert_int_equal(sanitize_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	assert_int_equal(sanitize_width("e\xcc\x81"), 1); /* combining */
+	assert_int_equal(sanitize_width(""), 0);
+}
+
+static void
+sanitize__fit__truncates_by_width_with_ellipsis(void **state)
+{
+	char *s;
+
+	s = sanitize_fit("hello world", 8, 0);
+	assert_string_equal(s, "hello w\xe2\x80\xa6");
+	free(s);
+	s = sanitize_fit("hello", 8, 0);
+	assert_string_equal(s, "hello");
+	free(s);
+	/* A wide character that would straddle the edge is left out. */
+	s = sanitize_fit("ab\xe6\x97\xa5\xe6\x9c\xac", 4, 0);
+	assert_string_equal(s, "ab\xe2\x80\xa6");
+	assert_true(sanitize_width(s) <= 4);
+	free(s);
+	s = sanitize_fit("hello world", 8, SANITIZE_ASCII);
+	assert_string_equal(s, "hello...");
+	free(s);
+	s = sanitize_fit("hello", 0, 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
+sanitize__prefix__never_splits_characters(void **state)
+{
+	int used;
+	size_t n = sanitize_prefix("\xe6\x97\xa5\xe6\x9c\xac", 3, &used);
+
+	assert_int_equal(n, 3);
+	assert_int_equal(used, 2);
+}
+
+static int
+setup(void **state)
+{
+	return setlocale(LC_CTYPE, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sanitize__controls__shown_as_escapes),
+		cmocka_unit_test(sanitize__c1_controls__shown_as_escapes),
+		cmocka_unit_test(
+		    sanitize__bidi__overrides_and_isolates_removed),
+		cmocka_unit_test(sanitize__utf8__broken_sequences_replaced),
+		cmocka_unit_test(sanitize__flags__newlines_tabs_ascii),
+		cmocka_unit_test(sanitize__output__never_has_raw_controls),
+		cmocka_unit_test(sanitize__width__counts_columns),
+		cmocka_unit_test(
+		    sanitize__fit__truncates_by_width_with_ellipsis),
+		cmocka_unit_test(sanitize__prefix__never_splits_characters),
+	};
+
+	return cmocka_run_group_tests_name("tui/sanitize", tests, setup, NULL);
+}

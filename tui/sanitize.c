@@ -1,0 +1,232 @@
+/* Makes untrusted text safe to draw: see sanitize.h for the rules. */
+#include "tui/sanitize.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "net/xmalloc.h"
+
+#define REPLACEMENT 0xFFFDu
+
+/* A growable output buffer; the sanitiser's only allocation. */
+struct out {
+	char *buf;
+	size_t len, cap;
+};
+
+static void
+out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		o->cap = (o->len + n + 1) * 2;
+		o->buf = xrealloc(o->buf, o->cap);
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+/* Appends code point cp as UTF-8. */
+static void
+out_utf8(struct out *o, uint32_t cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	out_put(o, b, n);
+}
+
+/*
+ * Decodes one UTF-8 character at s (n bytes left) into *cp and returns its
+ * length; invalid input gives U+FFFD and consumes the maximal bad prefix
+ * as one unit (at least one byte), as Unicode's "substitution of maximal
+ * subparts" recommends.
+ */
+static size_t
+decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2, c = s[0] & 0x1F, min = 0x80;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3, c = s[0] & 0x0F, min = 0x800;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		*cp = REPLACEMENT;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if (i >= n || (s[i] & 0xC0) != 0x80) {
+			*cp = REPLACEMENT;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+		/* Reject overlongs and surrogates as early as the 2nd byte. */
+		if (i == 1 && ((len == 3 && s[0] == 0xE0 && s[1] < 0xA0) ||
+		               (len == 3 && s[0] == 0xED && s[1] > 0x9F) ||
+		               (len == 4 && s[0] == 0xF0 && s[1] < 0x90) ||
+		               (len == 4 && s[0] == 0xF4 && s[1] > 0x8F))) {
+			*cp = REPLACEMENT;
+			return 1;
+		}
+	}
+	*cp = c < min ? REPLACEMENT : c;
+	return len;
+}
+
+/* Bidi embeddings, overrides and isolates: dropped, never drawn. */
+static bool
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Writes a control character as a visible escape. */
+static void
+out_escape(struct out *o, uint32_t cp)
+{
+	char b[16];
+
+	if (cp < 0x20)
+		snprintf(b, sizeof b, "^%c", (char)(cp + 0x40));
+	else if (cp == 0x7F)
+		snprintf(b, sizeof b, "^?");
+	else if (cp < 0xA0)
+		snprintf(b, sizeof b, "<%02X>", (unsigned)cp);
+	else
+		snprintf(b, sizeof b, "<U+%04X>", (unsigned)cp);
+	out_put(o, b, strlen(b));
+}
+
+/* Appends one decoded character according to the rules and flags. */
+static void
+put_char(struct out *o, uint32_t cp, unsigned flags)
+{
+	if (cp == '\n' && (flags & SANITIZE_KEEP_NEWLINES))
+		out_put(o, "\n", 1);
+	else if (cp == '\t' && (flags & SANITIZE_TABS_AS_SPACE))
+		out_put(o, " ", 1);
+	else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+		out_escape(o, cp);
+	else if (is_bidi_control(cp))
+		return;
+	else if (cp >= 0x80 && (flags & SANITIZE_ASCII))
+		out_put(o, "?", 1);
+	else if (cp >= 0x80 && cp != REPLACEMENT && wcwidth((wchar_t)cp) < 0)
+		out_escape(o, cp);
+	else
+		out_utf8(o, cp);
+}
+
+char *
+sanitize(const char *in, size_t len, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	struct out o = { NULL, 0, 0 };
+	uint32_t cp;
+	size_t i = 0;
+
+	out_put(&o, "", 0);
+	while (i < len) {
+		i += decode(s + i, len - i, &cp);
+		put_char(&o, cp, flags);
+	}
+	return o.buf;
+}
+
+char *
+sanitize_str(const char *in, unsigned flags)
+{
+	if (in == NULL)
+		return xstrdup("");
+	return sanitize(in, strlen(in), flags);
+}
+
+/* The width of the character at s (sanitised input), and its length. */
+static size_t
+char_width(const char *s, int *w)
+{
+	uint32_t cp;
+	size_t n = decode((const unsigned char *)s, strnlen(s, 4), &cp);
+	int cw = cp == '\n' ? 0 : cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+
+	*w = cw < 0 ? 1 : cw;
+	return n;
+}
+
+int
+sanitize_width(const char *s)
+{
+	int total = 0, w;
+
+	while (*s != '\0') {
+		s += char_width(s, &w);
+		total += w;
+	}
+	return total;
+}
+
+size_t
+sanitize_prefix(const char *s, int width, int *used)
+{
+	size_t off = 0, n;
+	int total = 0, w;
+
+	while (s[off] != '\0') {
+		n = char_width(s + off, &w);
+		if (total + w > width)
+			break;
+		total += w;
+		off += n;
+	}
+	if (used != NULL)
+		*used = total;
+	return off;
+}
+
+char *
+sanitize_fit(const char *s, int width, unsigned flags)
+{
+	const char *dots = (flags & SANITIZE_ASCII) ? "..." : "\u2026";
+	int dots_w = (flags & SANITIZE_ASCII) ? 3 : 1;
+	size_t n;
+
+	if (width <= 0)
+		return xstrdup("");
+	if (sanitize_width(s) <= width)
+		return xstrdup(s);
+	if (width <= dots_w)
+		return xstrndup(s, sanitize_prefix(s, width, NULL));
+	n = sanitize_prefix(s, width - dots_w, NULL);
+	return xasprintf("%.*s%s", (int)n, s, dots);
+}

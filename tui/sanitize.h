@@ -1,0 +1,53 @@
+/* The one sanitiser every server-supplied string passes before display. */
+#ifndef SITECARE_TUI_SANITIZE_H
+#define SITECARE_TUI_SANITIZE_H
+
+#include <stddef.h>
+
+/*
+ * Client-written text reaches a staff terminal, so nothing the server sends
+ * may drive it. sanitize() turns arbitrary bytes into text that is safe to
+ * draw:
+ *   - broken UTF-8 (bad bytes, overlong forms, surrogates, > U+10FFFF)
+ *     becomes U+FFFD;
+ *   - C0 controls, DEL and ESC become caret escapes (^[, ^G, ^?), C1
+ *     controls become <9B>-style escapes, so they are visible, not obeyed;
+ *   - bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069)
+ *     are removed, so text cannot reorder what surrounds it;
+ *   - other characters that wcwidth() calls unprintable become <U+XXXX>.
+ * The result is valid UTF-8 containing no byte below 0x20 except the
+ * newlines and tabs that flags keep.
+ */
+enum sanitize_flags {
+	SANITIZE_KEEP_NEWLINES = 1 << 0, /* keep \n (message bodies) */
+	SANITIZE_TABS_AS_SPACE = 1 << 1, /* \t becomes one space */
+	SANITIZE_ASCII = 1 << 2,         /* non-ASCII becomes '?' */
+};
+
+/* The sanitised copy of len bytes of in; the caller frees it. */
+char *sanitize(const char *in, size_t len, unsigned flags);
+
+/* sanitize() of a NUL-terminated string; NULL gives "". */
+char *sanitize_str(const char *in, unsigned flags);
+
+/*
+ * The display width of sanitised text (wcwidth per character; a newline
+ * counts as zero). Needs an LC_CTYPE that is UTF-8 for non-ASCII.
+ */
+int sanitize_width(const char *s);
+
+/*
+ * The longest prefix of sanitised s that fits in width columns, with an
+ * ellipsis ("…", or "..." under SANITIZE_ASCII) when it had to cut.
+ * Never splits a character; a wide character that does not fit is left
+ * out. The caller frees the result.
+ */
+char *sanitize_fit(const char *s, int width, unsigned flags);
+
+/*
+ * The byte length of the prefix of sanitised s that fits in width columns
+ * (no ellipsis), and its width in *used. For wrapping and drawing.
+ */
+size_t sanitize_prefix(const char *s, int width, int *used);
+
+#endif
