@@ -56,7 +56,8 @@ LDLIBS  += $(PKG_LIBS) -lm
 MAIN_SRC := tui/main.c
 SRC      := $(wildcard net/*.c tui/*.c views/*.c keymaps/*.c)
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+GEN_SRC  := $(BUILD)/gen/default_keys.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libsitecare.a
 
@@ -80,6 +81,19 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
+
+# The default key bindings ship inside the binary as one C string.
+$(BUILD)/gen/default_keys.c: keymaps/default.keys
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q){ echo '/* Generated from keymaps/default.keys; do not edit. */'; \
+	  echo 'const char keymaps_default_text[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -1,0 +1,72 @@
+/* Every action sitecare can do, by name: keys and `:` commands map here. */
+#ifndef SITECARE_KEYMAPS_ACTION_H
+#define SITECARE_KEYMAPS_ACTION_H
+
+#include <stdbool.h>
+
+/*
+ * The one list of actions (vis' KEY_ACTION_LIST): it generates the enum,
+ * the name table, the help text and whether the action changes anything
+ * on the server (such actions are refused under --readonly). Adding an
+ * action here makes it bindable and a `:` command at once.
+ */
+#define ACTION_LIST                                                            \
+	X(ACTION_NONE, "none", 0, "Do nothing (unbinds a key)")                \
+	X(ACTION_QUIT, "quit", 0,                                              \
+	  "Quit, asking first if something unsent would be lost")              \
+	X(ACTION_HELP, "help", 0, "Show the keys and commands of this pane")   \
+	X(ACTION_COMMAND_LINE, "command-line", 0, "Type a : command")          \
+	X(ACTION_REDRAW, "redraw", 0, "Redraw the whole screen")               \
+	X(ACTION_SUSPEND, "suspend", 0, "Suspend to the shell (fg resumes)")   \
+	X(ACTION_TAB_NEXT, "tab-next", 0, "Go to the next pane")               \
+	X(ACTION_TAB_PREV, "tab-prev", 0, "Go to the previous pane")           \
+	X(ACTION_TAB_TASKS, "tab-tasks", 0, "Go to the task queue")            \
+	X(ACTION_TAB_CHAT, "tab-chat", 0, "Go to client chat")                 \
+	X(ACTION_TAB_CREDENTIALS, "tab-credentials", 0,                        \
+	  "Go to site credentials")                                            \
+	X(ACTION_TAB_BILLING, "tab-billing", 0, "Go to billing")               \
+	X(ACTION_NEXT_ATTENTION, "next-attention", 0,                          \
+	  "Jump to the next item needing attention, across panes")             \
+	X(ACTION_DOWN, "down", 0, "Move down one row")                         \
+	X(ACTION_UP, "up", 0, "Move up one row")                               \
+	X(ACTION_PAGE_DOWN, "page-down", 0, "Move down one page")              \
+	X(ACTION_PAGE_UP, "page-up", 0, "Move up one page")                    \
+	X(ACTION_HALF_DOWN, "half-page-down", 0, "Move down half a page")      \
+	X(ACTION_HALF_UP, "half-page-up", 0, "Move up half a page")            \
+	X(ACTION_TOP, "top", 0, "Go to the first row")                         \
+	X(ACTION_BOTTOM, "bottom", 0, "Go to the last row")                    \
+	X(ACTION_OPEN, "open", 0, "Open the selected item")                    \
+	X(ACTION_BACK, "back", 0, "Close the detail view or cancel")           \
+	X(ACTION_SEARCH, "search", 0, "Search (server-side, highlighted)")     \
+	X(ACTION_SEARCH_NEXT, "search-next", 0, "Next search match")           \
+	X(ACTION_SEARCH_PREV, "search-prev", 0, "Previous search match")       \
+	X(ACTION_FILTER, "filter", 0, "Filter the list (e.g. status=new)")     \
+	X(ACTION_SORT, "sort", 0, "Sort the list (e.g. -priority)")            \
+	X(ACTION_REFRESH, "refresh", 0, "Fetch the list again")                \
+	X(ACTION_SUBMIT, "submit", 0, "Submit the form or line")               \
+	X(ACTION_NEXT_FIELD, "next-field", 0, "Go to the next form field")     \
+	X(ACTION_PREV_FIELD, "prev-field", 0, "Go to the previous form field") \
+	X(ACTION_MOUSE, "mouse", 0, "Turn mouse support on or off")            \
+	X(ACTION_CHECKHEALTH, "checkhealth", 0,                                \
+	  "Show what the client found and whether it works")
+
+enum action {
+#define X(id, name, changes, help) id,
+	ACTION_LIST
+#undef X
+	    ACTION_COUNT
+};
+
+/* The action's name ("page-down"), or NULL for an out-of-range value. */
+const char *action_name(enum action a);
+
+/* The action's one-line help. */
+const char *action_help(enum action a);
+
+/* True when the action changes something on the server. */
+bool action_changes(enum action a);
+
+/* The action called name, or -1. */
+int action_from_name(const char *name);
+
+#endif
