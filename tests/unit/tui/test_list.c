@@ -1,0 +1,183 @@
+/* Unit tests for tui/list.c: virtual scrolling, marks, search. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/list.h"
+
+/* Rows are ids; "even" rows match the search "even". */
+struct rows {
+	size_t n;
+	long long offset; /* id of row i is i + offset */
+	int drawn;
+	size_t last_drawn;
+};
+
+static size_t
+rows_count(void *ud)
+{
+	return ((struct rows *)ud)->n;
+}
+
+static long long
+rows_id(void *ud, size_t i)
+{
+	return (long long)i + ((struct rows *)ud)->offset;
+}
+
+static void
+rows_draw(void *ud, void *win, int y, size_t i, int width, bool sel,
+          bool marked)
+{
+	struct rows *r = ud;
+
+	r->drawn++;
+	r->last_drawn = i;
+}
+
+static bool
+rows_match(void *ud, size_t i, const char *needle)
+{
+	return strcmp(needle, "even") == 0 && rows_id(ud, i) % 2 == 0;
+}
+
+static const struct list_ops ops = { rows_count, rows_id, rows_draw,
+	                             rows_match };
+
+static void
+list__draw__only_visible_rows_of_100000(void **state)
+{
+	struct rows r = { 100000, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 20);
+	list_action(&l, ACTION_BOTTOM);
+	list_draw(&l, NULL, 80);
+	assert_int_equal(r.drawn, 20);
+	assert_int_equal(r.last_drawn, 99999);
+	assert_int_equal(l.cursor, 99999);
+	assert_int_equal(l.top, 99980);
+	list_free(&l);
+}
+
+static void
+list__action__moves_and_clamps(void **state)
+{
+	struct rows r = { 100, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 10);
+	assert_int_equal(list_action(&l, ACTION_UP), LIST_SAME);
+	assert_int_equal(list_action(&l, ACTION_DOWN), LIST_MOVED);
+	assert_int_equal(l.cursor, 1);
+	list_action(&l, ACTION_PAGE_DOWN);
+	assert_int_equal(l.cursor, 10);
+	assert_int_equal(l.top, 1);
+	list_action(&l, ACTION_HALF_UP);
+	assert_int_equal(l.cursor, 5);
+	list_action(&l, ACTION_TOP);
+	assert_int_equal(l.cursor, 0);
+	assert_int_equal(l.top, 0);
+	assert_int_equal(list_action(&l, ACTION_OPEN), LIST_UNHANDLED);
+	list_free(&l);
+}
+
+static void
+list__action__near_end_asks_for_more(void **state)
+{
+	struct rows r = { 50, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 10);
+	assert_int_equal(list_action(&l, ACTION_DOWN), LIST_MOVED);
+	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_MOVED);
+	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_MOVED);
+	assert_int_equal(l.cursor, 28); /* 22 rows left: not yet */
+	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_NEAR_END);
+	assert_int_equal(l.cursor, 37);
+	list_free(&l);
+}
+
+static void
+list__changed__shrinking_keeps_cursor_valid(void **state)
+{
+	struct rows r = { 100, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 10);
+	list_action(&l, ACTION_BOTTOM);
+	r.n = 5;
+	list_changed(&l);
+	assert_int_equal(l.cursor, 4);
+	assert_int_equal(l.top, 0);
+	r.n = 0;
+	list_changed(&l);
+	assert_int_equal(list_selected_id(&l), -1);
+	list_free(&l);
+}
+
+static void
+list__marks__follow_ids_not_positions(void **state)
+{
+	struct rows r = { 10, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_action(&l, ACTION_DOWN);
+	list_toggle_mark(&l); /* id 1 */
+	assert_true(list_is_marked(&l, 1));
+	r.offset = 100; /* the rows changed under the list */
+	assert_true(list_is_marked(&l, 1));
+	assert_true(list_select_id(&l, 105));
+	assert_int_equal(l.cursor, 5);
+	list_toggle_mark(&l);
+	list_toggle_mark(&l);
+	assert_false(list_is_marked(&l, 105));
+	assert_int_equal(l.nmarks, 1);
+	list_clear_marks(&l);
+	assert_false(list_is_marked(&l, 1));
+	list_free(&l);
+}
+
+static void
+list__search__wraps_both_ways(void **state)
+{
+	struct rows r = { 5, 1, 0, 0 }; /* ids 1..5: even ids at rows 1, 3 */
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 5);
+	assert_true(list_search(&l, "even", 1));
+	assert_int_equal(l.cursor, 1);
+	assert_true(list_search(&l, "even", 1));
+	assert_int_equal(l.cursor, 3);
+	assert_true(list_search(&l, "even", 1));
+	assert_int_equal(l.cursor, 1);
+	assert_true(list_search(&l, "even", -1));
+	assert_int_equal(l.cursor, 3);
+	assert_false(list_search(&l, "odd", 1));
+	list_free(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(list__draw__only_visible_rows_of_100000),
+		cmocka_unit_test(list__action__moves_and_clamps),
+		cmocka_unit_test(list__action__near_end_asks_for_more),
+		cmocka_unit_test(list__changed__shrinking_keeps_cursor_valid),
+		cmocka_unit_test(list__marks__follow_ids_not_positions),
+		cmocka_unit_test(list__search__wraps_both_ways),
+	};
+
+	return cmocka_run_group_tests_name("tui/list", tests, NULL, NULL);
+}

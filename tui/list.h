@@ -1,0 +1,76 @@
+/* The one list behaviour every pane shares: virtual scrolling etc. */
+#ifndef SITECARE_TUI_LIST_H
+#define SITECARE_TUI_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keymaps/action.h"
+
+/*
+ * A list knows only how many rows there are and which one is selected;
+ * the pane owns the rows and draws one when asked. Only the visible rows
+ * are ever drawn, so 100,000 rows cost what 100 do (tmux mode-tree.c).
+ * Marks (for bulk actions) are kept by row id, so they survive rows
+ * moving when the list is re-sorted or updated live.
+ */
+struct list_ops {
+	/* How many rows exist now. */
+	size_t (*count)(void *ud);
+	/* A stable id for row i (a task id, say), for marks and tracking. */
+	long long (*id_at)(void *ud, size_t i);
+	/* Draws row i at screen row y, width columns wide. */
+	void (*draw_row)(void *ud, void *win, int y, size_t i, int width,
+	                 bool selected, bool marked);
+	/* True when row i matches the search text (for n / N); optional. */
+	bool (*matches)(void *ud, size_t i, const char *needle);
+};
+
+struct list {
+	const struct list_ops *ops;
+	void *ud;
+	size_t top;       /* first visible row */
+	size_t cursor;    /* selected row */
+	int height;       /* visible rows */
+	long long *marks; /* ids of marked rows, unordered */
+	size_t nmarks;
+};
+
+enum list_result {
+	LIST_UNHANDLED, /* not a list action */
+	LIST_MOVED,     /* cursor or view moved: redraw */
+	LIST_SAME,      /* a list action that changed nothing */
+	LIST_NEAR_END,  /* moved, and the cursor is near the last row:
+	                 * fetch the next page if there is one */
+};
+
+void list_init(struct list *l, const struct list_ops *ops, void *ud);
+void list_free(struct list *l);
+
+/* Applies a movement action (down, up, pages, top, bottom). */
+enum list_result list_action(struct list *l, enum action a);
+
+/* Sets the visible height and keeps the cursor on screen. */
+void list_resize(struct list *l, int height);
+
+/* Re-clamps after the row count changed (live updates, new pages). */
+void list_changed(struct list *l);
+
+/* Moves the cursor to the row with id, if present; returns success. */
+bool list_select_id(struct list *l, long long id);
+
+/* The selected row's id, or -1 when the list is empty. */
+long long list_selected_id(const struct list *l);
+
+/* Finds the next (dir 1) or previous (dir -1) row matching needle. */
+bool list_search(struct list *l, const char *needle, int dir);
+
+/* Marks or unmarks the selected row (space in tig or mutt). */
+void list_toggle_mark(struct list *l);
+bool list_is_marked(const struct list *l, long long id);
+void list_clear_marks(struct list *l);
+
+/* Draws the visible rows into win (a curses WINDOW), width columns. */
+void list_draw(struct list *l, void *win, int width);
+
+#endif
