@@ -95,9 +95,10 @@ list__action__near_end_asks_for_more(void **state)
 	struct list l;
 
 	list_init(&l, &ops, &r);
-	list_resize(&l, 10);
-	assert_int_equal(list_action(&l, ACTION_DOWN), LIST_MOVED);
-	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_MOVED);
+	list_resize(&l, 10); /* a page moves 9 rows */
+	assert_int_equal(list_action(&l, ACTION_DOWN), LIST_MOVED); /* 1 */
+	list_action(&l, ACTION_PAGE_DOWN);                          /* 10 */
+	list_action(&l, ACTION_PAGE_DOWN);                          /* 19 */
 	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_MOVED);
 	assert_int_equal(l.cursor, 28); /* 22 rows left: not yet */
 	assert_int_equal(list_action(&l, ACTION_PAGE_DOWN), LIST_NEAR_END);
