@@ -1,0 +1,127 @@
+"""Drive the real sitecare binary in a detached tmux, as a person would.
+
+Each Terminal gets its own tmux server (-L socket) so tests never touch a
+user's tmux or each other. Keys go in with send-keys; the screen comes out
+with capture-pane. Waits poll the screen until a condition holds or a
+deadline passes, and a failed wait shows the screen it last saw.
+"""
+
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+import uuid
+
+
+class ScreenTimeout(AssertionError):
+    pass
+
+
+class Terminal:
+    def __init__(self, argv, env=None, width=80, height=24, cwd=None):
+        self.socket = f"sitecare-test-{uuid.uuid4().hex[:12]}"
+        self.width, self.height = width, height
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        full_env.setdefault("TERM", "xterm-256color")
+        full_env.setdefault("LANG", "C.UTF-8")
+        # tmux passes only its own environment to the pane: export
+        # through `env` so the program sees exactly what the test set.
+        cmd = "env " + " ".join(shlex.quote(f"{k}={v}")
+                                for k, v in sorted(full_env.items())
+                                if k in (env or {}) or k in
+                                ("TERM", "LANG", "HOME", "PATH"))
+        # tmux 3.3 does not always record the status of a program that
+        # exits at once, so a shell writes it to a file instead.
+        self._status = tempfile.NamedTemporaryFile(delete=False).name
+        os.unlink(self._status)
+        cmd += " sh -c " + shlex.quote(
+            '"$@"; echo $? >' + shlex.quote(self._status)) + " sh"
+        cmd += " " + " ".join(shlex.quote(a) for a in argv)
+        # Keep the pane after the program exits so its last screen and
+        # exit status can be read; set in the server's config so it holds
+        # before the program can exit.
+        self._conf = tempfile.NamedTemporaryFile("w", suffix=".conf",
+                                                 delete=False)
+        self._conf.write("set -g remain-on-exit on\nset -g status off\n"
+                         "set -g escape-time 10\n")
+        self._conf.close()
+        self._tmux("-f", self._conf.name, "new-session", "-d", "-s", "t",
+                   "-x", str(width), "-y", str(height), cmd, cwd=cwd)
+
+    def _tmux(self, *args, cwd=None, check=True):
+        return subprocess.run(["tmux", "-L", self.socket, *args], cwd=cwd,
+                              capture_output=True, text=True, check=check)
+
+    def send(self, *keys):
+        """Sends tmux key names (Enter, C-c, Up) or literal text."""
+        self._tmux("send-keys", "-t", "t", *keys)
+
+    def type(self, text):
+        """Types text literally (no key-name interpretation)."""
+        self._tmux("send-keys", "-t", "t", "-l", text)
+
+    def screen(self):
+        return self._tmux("capture-pane", "-p", "-t", "t").stdout
+
+    def cursor(self):
+        out = self._tmux("display-message", "-p", "-t", "t",
+                         "#{cursor_x} #{cursor_y}").stdout.split()
+        return int(out[0]), int(out[1])
+
+    def resize(self, width, height):
+        self.width, self.height = width, height
+        self._tmux("resize-window", "-t", "t", "-x", str(width),
+                   "-y", str(height))
+
+    def exit_status(self):
+        """The program's exit status, or None while it runs."""
+        try:
+            with open(self._status) as f:
+                text = f.read().strip()
+        except FileNotFoundError:
+            return None
+        return int(text) if text.lstrip("-").isdigit() else None
+
+    def wait_for(self, predicate, timeout=10.0, what="condition"):
+        """Polls the screen until predicate(screen) is true."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            time.sleep(0.05)
+        raise ScreenTimeout(f"timed out after {timeout}s waiting for "
+                            f"{what}; screen was:\n{screen}")
+
+    def wait_text(self, text, timeout=10.0):
+        return self.wait_for(lambda s: text in s, timeout, repr(text))
+
+    def wait_gone(self, text, timeout=10.0):
+        return self.wait_for(lambda s: text not in s, timeout,
+                             f"{text!r} to disappear")
+
+    def wait_exit(self, timeout=10.0):
+        """Waits for the program to exit and returns its status."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.exit_status()
+            if status is not None:
+                return status
+            time.sleep(0.05)
+        raise ScreenTimeout(f"program still running after {timeout}s; "
+                            f"screen was:\n{self.screen()}")
+
+    def close(self):
+        self._tmux("kill-server", check=False)
+        os.unlink(self._conf.name)
+        if os.path.exists(self._status):
+            os.unlink(self._status)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
