@@ -1,0 +1,258 @@
+/* curses start-up, restore and input translation. */
+#include "tui/term.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Reset sequences: colours, cursor, alternate screen, mouse, paste. */
+static const char reset_seq[] = "\033[0m\033[?25h\033[?1000l\033[?1002l"
+                                "\033[?1006l\033[?2004l\033[?1049l";
+
+/*
+ * The terminal state the crash handler needs: written once at start-up,
+ * read in signal context, so plain statics hold it.
+ */
+static struct termios saved_tios;
+static volatile sig_atomic_t curses_on;
+static struct sigaction old_fatal[32];
+static bool mouse_on, paste_on;
+
+/* A fatal signal: put the terminal back, then let the old handler run. */
+static void
+on_fatal(int signo)
+{
+	if (curses_on) {
+		(void)!write(STDOUT_FILENO, reset_seq, sizeof reset_seq - 1);
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
+		curses_on = 0;
+	}
+	sigaction(signo, &old_fatal[signo], NULL);
+	raise(signo);
+}
+
+/* Installs on_fatal for the crash signals, keeping the old handlers. */
+static void
+catch_fatal(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, &old_fatal[sigs[i]]);
+}
+
+int
+term_init(void)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return -1;
+	tcgetattr(STDIN_FILENO, &saved_tios);
+	/* Escape alone should feel instant; Alt-x arrives within 25 ms. */
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if (initscr() == NULL)
+		return -1;
+	curses_on = 1;
+	catch_fatal();
+	atexit(term_restore);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (term_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	return 0;
+}
+
+void
+term_restore(void)
+{
+	if (!curses_on)
+		return;
+	term_mouse(false);
+	term_bracketed_paste(false);
+	endwin();
+	curses_on = 0;
+}
+
+void
+term_suspend(void)
+{
+	bool mouse = mouse_on, paste = paste_on;
+
+	term_restore();
+	kill(getpid(), SIGSTOP);
+	/* Back after SIGCONT: curses resumes with a full repaint. */
+	curses_on = 1;
+	refresh();
+	term_resize();
+	term_mouse(mouse);
+	term_bracketed_paste(paste);
+}
+
+void
+term_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+void
+term_mouse(bool on)
+{
+	mouse_on = on;
+	if (!curses_on)
+		return;
+	mousemask(on ? BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+	                   BUTTON5_PRESSED
+	             : 0,
+	          NULL);
+	mouseinterval(0);
+}
+
+void
+term_bracketed_paste(bool on)
+{
+	paste_on = on;
+	if (curses_on) {
+		fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+		fflush(stdout);
+	}
+}
+
+bool
+term_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+bool
+term_colors(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc != NULL && nc[0] != '\0')
+		return false;
+	return curses_on ? has_colors() : true;
+}
+
+/* curses' special keys in sitecare's terms. */
+static key_code
+translate_special(int ch)
+{
+	static const struct {
+		int curses;
+		key_code key;
+	} map[] = {
+		{ KEY_UP, KEYC_UP },
+		{ KEY_DOWN, KEYC_DOWN },
+		{ KEY_LEFT, KEYC_LEFT },
+		{ KEY_RIGHT, KEYC_RIGHT },
+		{ KEY_HOME, KEYC_HOME },
+		{ KEY_END, KEYC_END },
+		{ KEY_PPAGE, KEYC_PGUP },
+		{ KEY_NPAGE, KEYC_PGDN },
+		{ KEY_IC, KEYC_INSERT },
+		{ KEY_DC, KEYC_DELETE },
+		{ KEY_BTAB, KEYC_BTAB },
+		{ KEY_ENTER, KEYC_ENTER },
+		{ KEY_BACKSPACE, KEYC_BACKSPACE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].curses == ch)
+			return map[i].key;
+	if (ch >= KEY_F(1) && ch <= KEY_F(12))
+		return KEYC_F1 + (key_code)(ch - KEY_F(1));
+	return KEYC_NONE;
+}
+
+/* Fills in a mouse event from curses; false when there is none. */
+static bool
+read_mouse(struct term_input *in)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return false;
+	in->kind = TERM_MOUSE;
+	in->x = ev.x;
+	in->y = ev.y;
+	in->button = (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) ? 1
+	             : (ev.bstate & BUTTON4_PRESSED)                   ? 4
+	             : (ev.bstate & BUTTON5_PRESSED)                   ? 5
+	                                                               : 0;
+	return true;
+}
+
+/* Recognises the bracketed paste markers ESC [200~ and ESC [201~. */
+static bool
+read_paste_marker(struct term_input *in)
+{
+	wint_t c[5];
+	int n;
+
+	for (n = 0; n < 5; n++)
+		if (get_wch(&c[n]) != OK)
+			break;
+	if (n == 5 && c[0] == '[' && c[1] == '2' && c[2] == '0' &&
+	    (c[3] == '0' || c[3] == '1') && c[4] == '~') {
+		in->kind = c[3] == '0' ? TERM_PASTE_BEGIN : TERM_PASTE_END;
+		return true;
+	}
+	while (n > 0)
+		unget_wch((wchar_t)c[--n]);
+	return false;
+}
+
+bool
+term_read(struct term_input *in)
+{
+	wint_t ch, next;
+	int r = get_wch(&ch);
+
+	memset(in, 0, sizeof *in);
+	in->kind = TERM_KEY;
+	if (r == ERR)
+		return false;
+	if (r == KEY_CODE_YES) {
+		if (ch == KEY_MOUSE)
+			return read_mouse(in);
+		in->key = translate_special((int)ch);
+		return in->key != KEYC_NONE || term_read(in);
+	}
+	if (ch == '\n')
+		ch = KEYC_ENTER;
+	if (ch == KEYC_ESCAPE && paste_on && read_paste_marker(in))
+		return true;
+	/* ESC followed at once by a key is Alt+key (what xterm sends). */
+	if (ch == KEYC_ESCAPE && get_wch(&next) == OK && next != KEYC_ESCAPE) {
+		in->key = KEYC_META | (next == '\n' ? KEYC_ENTER : next);
+		return true;
+	}
+	in->key = ch == 8 ? KEYC_BACKSPACE : (key_code)ch;
+	return true;
+}

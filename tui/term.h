@@ -1,0 +1,47 @@
+/* The terminal: curses set-up and restore, keys, mouse, capabilities. */
+#ifndef SITECARE_TUI_TERM_H
+#define SITECARE_TUI_TERM_H
+
+#include <stdbool.h>
+
+#include "keymaps/key.h"
+
+/* One input event from the terminal. */
+struct term_input {
+	enum { TERM_KEY, TERM_MOUSE, TERM_PASTE_BEGIN, TERM_PASTE_END } kind;
+	key_code key;
+	int x, y;   /* mouse position */
+	int button; /* 1 left click, 4 wheel up, 5 wheel down, 0 other */
+};
+
+/*
+ * Starts curses on the controlling terminal. The terminal is restored on
+ * exit (atexit), on SIGTERM/SIGHUP via the loop, and on a crash: a fatal
+ * signal writes the reset sequences and the saved termios with
+ * async-signal-safe calls only, then re-raises to the earlier handler
+ * (the default, or the sanitizer's, so its report still appears).
+ */
+int term_init(void);
+
+/* Leaves curses mode; safe to call twice. */
+void term_restore(void);
+
+/* Leaves curses, stops the process (SIGTSTP), and comes back on SIGCONT. */
+void term_suspend(void);
+
+/* Re-reads the window size after SIGWINCH or SIGCONT. */
+void term_resize(void);
+
+/* Reads one input event without blocking; false when none is waiting. */
+bool term_read(struct term_input *in);
+
+/* Turns mouse reporting on or off (off by default: it steals selection). */
+void term_mouse(bool on);
+
+/* Bracketed paste: pasted text arrives between PASTE_BEGIN and END. */
+void term_bracketed_paste(bool on);
+
+bool term_utf8(void);   /* the locale's charset is UTF-8 */
+bool term_colors(void); /* colours are available and NO_COLOR is unset */
+
+#endif
