@@ -1,0 +1,600 @@
+/*
+ * The outbox: one JSON file per queued message or comment, so that each
+ * write is a whole-file atomic replace and one bad file never hides the
+ * others. A file is
+ *
+ *   {"version": 1, "id": "<uuid>", "kind": "message"|"comment",
+ *    "target_id": 7, "internal": false, "body": "...", "created_at": ...,
+ *    "seq": ..., *    "attempts": 0, "next_attempt_at": 0, "last_error": null}
+ *
+ * and is named after its id, which is checked to be a uuid before it is
+ * ever put in a path.
+ */
+#include "net/outbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "net/paths.h"
+#include "net/xmalloc.h"
+
+#define OUTBOX_VERSION 1
+/* Item files larger than this are not ours: bodies are 10,000 chars. */
+#define OUTBOX_MAX_FILE ((off_t)1024 * 1024)
+/* Integers above this do not survive a trip through a JSON double. */
+#define OUTBOX_MAX_INT  9007199254740992.0
+#define OUTBOX_SUFFIX   ".json"
+#define OUTBOX_TMP_MARK ".tmp."
+
+struct outbox {
+	char *dir;
+	size_t corrupt; /* files set aside by the last outbox_list */
+};
+
+static const char *const kind_names[] = {
+	[OUTBOX_MESSAGE] = "message",
+	[OUTBOX_COMMENT] = "comment",
+};
+
+/* Makes dir if missing and checks that it is a directory. */
+static int
+ensure_dir(const char *dir, struct sc_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		sc_error_set(err, SC_ERR_LOCAL, "cannot create %s: %s", dir,
+		             strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		sc_error_set(err, SC_ERR_LOCAL, "%s is not a directory", dir);
+		return -1;
+	}
+	return 0;
+}
+
+struct outbox *
+outbox_open(const char *dir, struct sc_error *err)
+{
+	struct outbox *ob;
+	char *path;
+
+	if (dir == NULL) {
+		path = paths_dir(PATHS_STATE, "outbox", err);
+		if (path == NULL)
+			return NULL;
+	} else {
+		if (ensure_dir(dir, err) != 0)
+			return NULL;
+		path = xstrdup(dir);
+	}
+	ob = xcalloc(1, sizeof *ob);
+	ob->dir = path;
+	return ob;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	free(ob->dir);
+	free(ob);
+}
+
+const char *
+outbox_dir(const struct outbox *ob)
+{
+	return ob->dir;
+}
+
+size_t
+outbox_corrupt_count(const struct outbox *ob)
+{
+	return ob->corrupt;
+}
+
+/* The file of item id; id must already be a valid uuid. */
+static char *
+item_path(const struct outbox *ob, const char *id)
+{
+	return xasprintf("%s/%s" OUTBOX_SUFFIX, ob->dir, id);
+}
+
+/* The item as the JSON text of its file; the caller frees it. */
+static char *
+item_to_json(const struct outbox_item *item)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	if (o == NULL)
+		abort();
+	cJSON_AddNumberToObject(o, "version", OUTBOX_VERSION);
+	cJSON_AddStringToObject(o, "id", item->id);
+	cJSON_AddStringToObject(o, "kind", kind_names[item->kind]);
+	cJSON_AddNumberToObject(o, "target_id", (double)item->target_id);
+	cJSON_AddBoolToObject(o, "internal", item->internal);
+	cJSON_AddStringToObject(o, "body", item->body);
+	cJSON_AddNumberToObject(o, "created_at", (double)item->created_at);
+	cJSON_AddNumberToObject(o, "seq", (double)item->seq);
+	cJSON_AddNumberToObject(o, "attempts", item->attempts);
+	cJSON_AddNumberToObject(o, "next_attempt_at",
+	                        (double)item->next_attempt_at);
+	if (item->last_error != NULL)
+		cJSON_AddStringToObject(o, "last_error", item->last_error);
+	else
+		cJSON_AddNullToObject(o, "last_error");
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		abort(); /* cJSON fails only when out of memory */
+	return text;
+}
+
+/* Whether item can be written: a uuid id, a known kind, a body. */
+static int
+check_item(const struct outbox_item *item, struct sc_error *err)
+{
+	if (!uuid_valid(item->id)) {
+		sc_error_set(err, SC_ERR_INVALID,
+		             "outbox item id is not a uuid");
+		return -1;
+	}
+	if ((item->kind != OUTBOX_MESSAGE && item->kind != OUTBOX_COMMENT) ||
+	    item->body == NULL) {
+		sc_error_set(err, SC_ERR_INVALID, "outbox item %s is invalid",
+		             item->id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes item's file atomically, mode 0600. */
+static int
+write_item(struct outbox *ob, const struct outbox_item *item,
+           struct sc_error *err)
+{
+	char *path, *text;
+	int rc;
+
+	if (check_item(item, err) != 0)
+		return -1;
+	path = item_path(ob, item->id);
+	text = item_to_json(item);
+	rc = paths_write_atomic(path, text, strlen(text), 0600, err);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* A deep copy of item. */
+static struct outbox_item *
+item_dup(const struct outbox_item *item)
+{
+	struct outbox_item *c = xmalloc(sizeof *c);
+
+	*c = *item;
+	c->body = xstrdup(item->body);
+	c->last_error = item->last_error ? xstrdup(item->last_error) : NULL;
+	return c;
+}
+
+/*
+ * The clock in microseconds, made to rise on every call, so that items
+ * added within one second list in the order they were added.
+ */
+static long long
+next_seq(void)
+{
+	static long long last;
+	struct timespec ts;
+	long long now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	last = now > last ? now : last + 1;
+	return last;
+}
+
+int
+outbox_add(struct outbox *ob, enum outbox_kind kind, long long target_id,
+           bool internal, const char *body, struct outbox_item **out,
+           struct sc_error *err)
+{
+	struct outbox_item item = { 0 };
+
+	if (out != NULL)
+		*out = NULL;
+	if (body == NULL || target_id <= 0 ||
+	    (double)target_id > OUTBOX_MAX_INT) {
+		sc_error_set(err, SC_ERR_INVALID, "nothing to queue");
+		return -1;
+	}
+	uuid_v4(item.id);
+	item.kind = kind;
+	item.target_id = target_id;
+	item.internal = internal;
+	item.body = (char *)body; /* only read while writing */
+	item.created_at = (long long)time(NULL);
+	item.seq = next_seq();
+	if (write_item(ob, &item, err) != 0)
+		return -1;
+	if (out != NULL)
+		*out = item_dup(&item);
+	return 0;
+}
+
+int
+outbox_update(struct outbox *ob, const struct outbox_item *item,
+              struct sc_error *err)
+{
+	struct stat st;
+	char *path;
+
+	if (check_item(item, err) != 0)
+		return -1;
+	path = item_path(ob, item->id);
+	if (stat(path, &st) != 0 && errno == ENOENT) {
+		sc_error_set(err, SC_ERR_NOT_FOUND,
+		             "outbox item %s is no longer queued", item->id);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return write_item(ob, item, err);
+}
+
+/* fsyncs the outbox directory so that a deletion survives a crash. */
+static void
+sync_dir(const struct outbox *ob)
+{
+	int fd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int
+outbox_remove(struct outbox *ob, const char *id, struct sc_error *err)
+{
+	char *path;
+
+	if (!uuid_valid(id)) {
+		sc_error_set(err, SC_ERR_INVALID,
+		             "outbox item id is not a uuid");
+		return -1;
+	}
+	path = item_path(ob, id);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		sc_error_set(err, SC_ERR_LOCAL, "cannot remove %s: %s", path,
+		             strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	sync_dir(ob);
+	return 0;
+}
+
+void
+outbox_item_free(struct outbox_item *item)
+{
+	if (item == NULL)
+		return;
+	free(item->body);
+	free(item->last_error);
+	free(item);
+}
+
+void
+outbox_items_free(struct outbox_item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(items[i].body);
+		free(items[i].last_error);
+	}
+	free(items);
+}
+
+/* Reads a whole regular file of at most OUTBOX_MAX_FILE bytes. */
+static char *
+read_small_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > OUTBOX_MAX_FILE)
+		goto fail;
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto fail;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* Reads o[key] as an integer in [min, OUTBOX_MAX_INT]. */
+static int
+json_int(const cJSON *o, const char *key, double min, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble != floor(v->valuedouble) || v->valuedouble < min ||
+	    v->valuedouble > OUTBOX_MAX_INT)
+		return -1;
+	*out = (long long)v->valuedouble;
+	return 0;
+}
+
+/* Reads o[key] as a string, or NULL when null_ok and it is null. */
+static int
+json_str(const cJSON *o, const char *key, bool null_ok, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (null_ok && cJSON_IsNull(v)) {
+		*out = NULL;
+		return 0;
+	}
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return -1;
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+/* The version, id, kind and internal flag of a file's object. */
+static int
+item_head(const cJSON *o, const char *want_id, struct outbox_item *item)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *internal = cJSON_GetObjectItemCaseSensitive(o, "internal");
+	long long version;
+
+	if (json_int(o, "version", 0, &version) != 0 ||
+	    version != OUTBOX_VERSION || !cJSON_IsString(id) ||
+	    !uuid_valid(id->valuestring) ||
+	    strcmp(id->valuestring, want_id) != 0 || !cJSON_IsString(kind) ||
+	    !cJSON_IsBool(internal))
+		return -1;
+	memcpy(item->id, id->valuestring, sizeof item->id);
+	if (strcmp(kind->valuestring, kind_names[OUTBOX_MESSAGE]) == 0)
+		item->kind = OUTBOX_MESSAGE;
+	else if (strcmp(kind->valuestring, kind_names[OUTBOX_COMMENT]) == 0)
+		item->kind = OUTBOX_COMMENT;
+	else
+		return -1;
+	item->internal = cJSON_IsTrue(internal);
+	return 0;
+}
+
+/*
+ * Parses a file's text into item, which must match the file's name
+ * (want_id). Returns 0, or -1 with item holding nothing to free.
+ */
+static int
+item_from_json(const char *text, size_t len, const char *want_id,
+               struct outbox_item *item)
+{
+	cJSON *o = cJSON_ParseWithLength(text, len);
+	long long attempts;
+	int rc = -1;
+
+	memset(item, 0, sizeof *item);
+	if (!cJSON_IsObject(o) || item_head(o, want_id, item) != 0 ||
+	    json_int(o, "target_id", 1, &item->target_id) != 0 ||
+	    json_int(o, "created_at", 0, &item->created_at) != 0 ||
+	    json_int(o, "seq", 0, &item->seq) != 0 ||
+	    json_int(o, "attempts", 0, &attempts) != 0 ||
+	    attempts > INT32_MAX ||
+	    json_int(o, "next_attempt_at", 0, &item->next_attempt_at) != 0 ||
+	    json_str(o, "body", false, &item->body) != 0 ||
+	    json_str(o, "last_error", true, &item->last_error) != 0)
+		goto out;
+	item->attempts = (int)attempts;
+	rc = 0;
+out:
+	if (rc != 0) {
+		free(item->body);
+		free(item->last_error);
+		memset(item, 0, sizeof *item);
+	}
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* Loads the item file name (in the outbox directory) into item. */
+static int
+load_item(const struct outbox *ob, const char *name, struct outbox_item *item)
+{
+	size_t nlen = strlen(name), len;
+	char id[UUID_STRLEN + 1];
+	char *path, *text;
+	int rc;
+
+	/* The name must be exactly <uuid>.json before it is opened. */
+	if (nlen != UUID_STRLEN + strlen(OUTBOX_SUFFIX))
+		return -1;
+	memcpy(id, name, UUID_STRLEN);
+	id[UUID_STRLEN] = '\0';
+	if (!uuid_valid(id))
+		return -1;
+	path = xasprintf("%s/%s", ob->dir, name);
+	text = read_small_file(path, &len);
+	free(path);
+	if (text == NULL)
+		return -1;
+	rc = item_from_json(text, len, id, item);
+	free(text);
+	return rc;
+}
+
+/* Moves an unreadable file aside as <name>.corrupt, keeping it to look at. */
+static void
+set_aside(struct outbox *ob, const char *name)
+{
+	char *from = xasprintf("%s/%s", ob->dir, name);
+	char *to = xasprintf("%s.corrupt", from);
+
+	rename(from, to);
+	free(to);
+	free(from);
+	ob->corrupt++;
+}
+
+/*
+ * Deletes name, a temporary file of paths_write_atomic (<file>.tmp.<pid>),
+ * unless the process that writes it may still be running: another
+ * sitecare sharing the directory. Our own writes are never in flight here.
+ */
+static void
+clean_tmp(const struct outbox *ob, const char *name)
+{
+	const char *mark = strstr(name, OUTBOX_TMP_MARK);
+	char *end, *path;
+	long pid;
+
+	errno = 0;
+	pid = strtol(mark + strlen(OUTBOX_TMP_MARK), &end, 10);
+	if (errno == 0 && *end == '\0' && pid > 0 && pid != (long)getpid() &&
+	    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		return;
+	path = xasprintf("%s/%s", ob->dir, name);
+	unlink(path);
+	free(path);
+}
+
+/* Whether name ends with suffix. */
+static bool
+ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n >= s && strcmp(name + n - s, suffix) == 0;
+}
+
+/* Orders items oldest first, ties broken by id. */
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct outbox_item *x = a, *y = b;
+
+	if (x->created_at != y->created_at)
+		return x->created_at < y->created_at ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Handles one directory entry, appending a valid item to the array. */
+static void
+list_entry(struct outbox *ob, const char *name, struct outbox_item **items,
+           size_t *n, size_t *cap)
+{
+	if (strstr(name, OUTBOX_TMP_MARK) != NULL) {
+		clean_tmp(ob, name);
+		return;
+	}
+	if (!ends_with(name, OUTBOX_SUFFIX))
+		return; /* .corrupt files and anything else not ours */
+	if (*n == *cap) {
+		*cap = *cap != 0 ? *cap * 2 : 16;
+		*items = xreallocarray(*items, *cap, sizeof **items);
+	}
+	if (load_item(ob, name, &(*items)[*n]) == 0)
+		(*n)++;
+	else
+		set_aside(ob, name);
+}
+
+int
+outbox_list(struct outbox *ob, struct outbox_item **items, size_t *n,
+            struct sc_error *err)
+{
+	DIR *d = opendir(ob->dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	*items = NULL;
+	*n = 0;
+	ob->corrupt = 0;
+	if (d == NULL) {
+		sc_error_set(err, SC_ERR_LOCAL, "cannot read %s: %s", ob->dir,
+		             strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			list_entry(ob, de->d_name, items, n, &cap);
+	closedir(d);
+	if (*n > 0) {
+		qsort(*items, *n, sizeof **items, item_cmp);
+	} else {
+		free(*items);
+		*items = NULL;
+	}
+	return 0;
+}
+
+/* Spreads a seed's bits (a 32-bit finaliser from MurmurHash3). */
+static uint32_t
+mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+long long
+outbox_backoff_ms(int attempts, unsigned jitter_seed)
+{
+	long long base = 60000;
+	uint32_t h;
+
+	if (attempts <= 0)
+		return 0;
+	if (attempts <= 6)
+		base = 1000LL << (attempts - 1); /* 1, 2, 4, ... 32 s */
+	h = mix32((uint32_t)jitter_seed ^ (uint32_t)attempts * 0x9e3779b9u);
+	/* A factor from 0.800 to 1.200 in steps of 0.001. */
+	return base * (800 + (long long)(h % 401)) / 1000;
+}

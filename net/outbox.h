@@ -1,0 +1,107 @@
+/* The durable queue of outgoing chat messages and task comments. */
+#ifndef SITECARE_NET_OUTBOX_H
+#define SITECARE_NET_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net/error.h"
+#include "net/uuid.h"
+
+/*
+ * Nothing a staff member types is lost: outbox_add writes the item to
+ * its own file, <dir>/<id>.json (mode 0600, written atomically and
+ * fsynced), before it returns and so before the first send attempt.
+ * The file stays until the server has confirmed the item, when the
+ * sender calls outbox_remove. The id is the client_msg_id the server
+ * deduplicates on, so resending after a crash, a kill -9, a network loss
+ * or an expired session sends the item exactly once. The directory is
+ * $XDG_STATE_HOME/sitecare/outbox unless the caller names one.
+ */
+
+/* What an item becomes on the server. */
+enum outbox_kind {
+	OUTBOX_MESSAGE, /* POST /conversations/{target_id}/messages */
+	OUTBOX_COMMENT, /* POST /tasks/{target_id}/comments */
+};
+
+/* One queued item, as stored in its file. */
+struct outbox_item {
+	char id[UUID_STRLEN + 1]; /* client_msg_id, a uuid v4 */
+	enum outbox_kind kind;
+	long long target_id;  /* the conversation or task id */
+	bool internal;        /* comments only: never shown to the client */
+	char *body;           /* UTF-8, as given to outbox_add */
+	long long created_at; /* unix seconds */
+	long long seq;        /* unix microseconds, rising with every add */
+	int attempts;         /* failed send attempts so far */
+	long long next_attempt_at; /* unix seconds; 0: at once */
+	char *last_error;          /* why the last attempt failed, or NULL */
+};
+
+struct outbox;
+
+/*
+ * Opens the outbox in dir, creating it (mode 0700) if missing; dir NULL
+ * means the user's state directory. Returns NULL with err set.
+ */
+struct outbox *outbox_open(const char *dir, struct sc_error *err);
+void outbox_free(struct outbox *ob);
+
+/* The directory the outbox keeps its files in. */
+const char *outbox_dir(const struct outbox *ob);
+
+/*
+ * Queues body (copied as given; the caller sanitises it) for target_id
+ * under a new uuid v4, and returns only once its file is on disk. When
+ * out is not NULL it receives a copy of the new item, which the caller
+ * frees with outbox_item_free. Returns 0, or -1 with err set (nothing
+ * was queued).
+ */
+int outbox_add(struct outbox *ob, enum outbox_kind kind, long long target_id,
+               bool internal, const char *body, struct outbox_item **out,
+               struct sc_error *err);
+
+/*
+ * Loads every queued item, oldest first (created_at, then seq, which
+ * keeps the typing order within one second, then id), into a
+ * new array the caller frees with outbox_items_free. A file that cannot
+ * be read or is not a valid item is renamed to <name>.corrupt, skipped
+ * and counted (outbox_corrupt_count); the valid ones still load. Left
+ * over temporary files of a write that a crash interrupted are deleted.
+ * Returns 0, or -1 with err set when the directory cannot be read.
+ */
+int outbox_list(struct outbox *ob, struct outbox_item **items, size_t *n,
+                struct sc_error *err);
+
+/* How many files the last outbox_list set aside as corrupt. */
+size_t outbox_corrupt_count(const struct outbox *ob);
+
+/*
+ * Rewrites item's file atomically with item's current fields (the
+ * sender changes attempts, next_attempt_at and last_error). Fails with
+ * SC_ERR_NOT_FOUND when the item is no longer queued, so a removed item
+ * is never brought back.
+ */
+int outbox_update(struct outbox *ob, const struct outbox_item *item,
+                  struct sc_error *err);
+
+/*
+ * Deletes the item's file: only once the server confirmed it. Removing
+ * an item that is not there succeeds. Returns 0, or -1 with err set.
+ */
+int outbox_remove(struct outbox *ob, const char *id, struct sc_error *err);
+
+void outbox_item_free(struct outbox_item *item);
+/* Frees an array from outbox_list. */
+void outbox_items_free(struct outbox_item *items, size_t n);
+
+/*
+ * How long to wait, in milliseconds, before the next try of an item that
+ * has failed attempts times: 0 for none, then 1 s, 2 s, 4 s, ... capped
+ * at 60 s, each spread by +-20 % jitter. The jitter is a pure function of
+ * jitter_seed, so pass a random value (randombytes_random()) in real use.
+ */
+long long outbox_backoff_ms(int attempts, unsigned jitter_seed);
+
+#endif
