@@ -1,0 +1,209 @@
+/* Lays out and draws the frame around the panes. */
+#include "tui/frame.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/xmalloc.h"
+#include "tui/sanitize.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+
+static const char spinner_frames[] = "|/-\\";
+
+bool
+frame_too_small(const struct app *app)
+{
+	return app->cols < FRAME_MIN_COLS || app->rows < FRAME_MIN_ROWS;
+}
+
+void
+frame_free(struct app *app)
+{
+	if (app->tabwin != NULL)
+		delwin(app->tabwin);
+	if (app->panewin != NULL)
+		delwin(app->panewin);
+	if (app->statuswin != NULL)
+		delwin(app->statuswin);
+	app->tabwin = app->panewin = app->statuswin = NULL;
+}
+
+void
+frame_layout(struct app *app)
+{
+	int i;
+
+	frame_free(app);
+	getmaxyx(stdscr, app->rows, app->cols);
+	if (!frame_too_small(app)) {
+		app->tabwin = newwin(1, app->cols, 0, 0);
+		app->panewin = newwin(app->rows - 2, app->cols, 1, 0);
+		app->statuswin = newwin(1, app->cols, app->rows - 1, 0);
+		for (i = 0; i < PANE_COUNT; i++) {
+			struct pane *p = &app->panes[i];
+
+			if (p->state != NULL && p->ops->resize != NULL)
+				p->ops->resize(p->state, app->rows - 2,
+				               app->cols);
+		}
+	}
+	app->dirty = true;
+}
+
+/* The label of pane i's tab: "1 Tasks" or "2 Chat (3)". */
+static void
+tab_label(const struct app *app, int i, char *buf, size_t len)
+{
+	const struct pane *p = &app->panes[i];
+
+	if (i == PANE_CHAT && app->unread > 0)
+		snprintf(buf, len, " %d %s (%d) ", i + 1, p->ops->title,
+		         app->unread);
+	else
+		snprintf(buf, len, " %d %s ", i + 1, p->ops->title);
+}
+
+int
+frame_tab_at(const struct app *app, int x)
+{
+	char label[64];
+	int i, col = 0, w;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		if (!app->panes[i].visible)
+			continue;
+		tab_label(app, i, label, sizeof label);
+		w = (int)strlen(label);
+		if (x >= col && x < col + w)
+			return i;
+		col += w + 1;
+	}
+	return -1;
+}
+
+/* The tab bar: visible panes only, the current one highlighted. */
+static void
+draw_tabs(struct app *app)
+{
+	WINDOW *w = app->tabwin;
+	char label[64];
+	int i;
+
+	werase(w);
+	wmove(w, 0, 0);
+	for (i = 0; i < PANE_COUNT; i++) {
+		if (!app->panes[i].visible)
+			continue;
+		tab_label(app, i, label, sizeof label);
+		wattrset(w, (attr_t)theme_attr(i == (int)app->current
+		                                   ? THEME_TAB_ACTIVE
+		                                   : THEME_TAB));
+		waddnstr(w, label, getmaxx(w) - getcurx(w));
+		wattrset(w, A_NORMAL);
+		waddch(w, ' ');
+	}
+	if (app->readonly) {
+		const char *ro = "[read-only]";
+
+		wattrset(w, (attr_t)theme_attr(THEME_WARN));
+		mvwaddstr(w, 0, app->cols - (int)strlen(ro) - 1, ro);
+	}
+	wattrset(w, A_NORMAL);
+}
+
+/* The connection state's words, with a spinner while reconnecting. */
+static void
+conn_text(const struct app *app, char *buf, size_t len)
+{
+	switch (app->conn) {
+	case CONN_ONLINE:
+		snprintf(buf, len, "online");
+		break;
+	case CONN_CONNECTING:
+	case CONN_RECONNECTING:
+		snprintf(buf, len, "%s %c",
+		         app->conn == CONN_CONNECTING ? "connecting"
+		                                      : "reconnecting",
+		         spinner_frames[app->spinner % 4]);
+		break;
+	default:
+		snprintf(buf, len, "offline");
+	}
+}
+
+/* Who, role, connection, unread, then the last notice or error. */
+static void
+draw_status(struct app *app)
+{
+	WINDOW *w = app->statuswin;
+	char left[256], conn[32];
+	int width = getmaxx(w), used;
+	char *fit;
+
+	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
+	werase(w);
+	conn_text(app, conn, sizeof conn);
+	snprintf(left, sizeof left, " %s (%s) | %s%s%.0d ",
+	         app->me_name != NULL ? app->me_name : "not signed in",
+	         app->me_role != NULL ? app->me_role : "-", conn,
+	         app->unread > 0 ? " | unread " : "", app->unread);
+	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
+	mvwaddstr(w, 0, 0, fit);
+	used = sanitize_width(fit);
+	free(fit);
+	if (app->message != NULL && used + 4 < width) {
+		fit = sanitize_fit(app->message, width - used - 1,
+		                   term_utf8() ? 0 : SANITIZE_ASCII);
+		wattron(w, (attr_t)theme_attr(app->message_is_error
+		                                  ? THEME_ERROR
+		                                  : THEME_STATUS));
+		mvwaddstr(w, 0, used + 1, fit);
+		free(fit);
+	}
+	wbkgdset(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
+/* Below the minimum size: one clear line, centred. */
+static void
+draw_too_small(struct app *app)
+{
+	char msg[96];
+	int len;
+
+	erase();
+	snprintf(msg, sizeof msg, "terminal too small (%dx%d, need %dx%d)",
+	         app->cols, app->rows, FRAME_MIN_COLS, FRAME_MIN_ROWS);
+	len = (int)strlen(msg);
+	if (len > app->cols)
+		len = app->cols;
+	mvaddnstr(app->rows / 2, (app->cols - len) / 2, msg, len);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void
+frame_draw(struct app *app)
+{
+	struct pane *p = &app->panes[app->current];
+
+	if (!app->dirty)
+		return;
+	app->dirty = false;
+	if (frame_too_small(app)) {
+		draw_too_small(app);
+		return;
+	}
+	draw_tabs(app);
+	werase(app->panewin);
+	if (p->state != NULL)
+		p->ops->draw(p->state, app->panewin, app->rows - 2, app->cols);
+	draw_status(app);
+	wnoutrefresh(app->tabwin);
+	wnoutrefresh(app->panewin);
+	wnoutrefresh(app->statuswin);
+	doupdate();
+}

@@ -1,0 +1,26 @@
+/* The screen's frame: tab bar, the current pane, the status line. */
+#ifndef SITECARE_TUI_FRAME_H
+#define SITECARE_TUI_FRAME_H
+
+#include "tui/app.h"
+
+/* Below this the frame shows only "terminal too small". */
+#define FRAME_MIN_COLS 40
+#define FRAME_MIN_ROWS 10
+
+/* (Re)creates the windows for the terminal's current size. */
+void frame_layout(struct app *app);
+
+/* Frees the windows. */
+void frame_free(struct app *app);
+
+/* Draws everything that is dirty and updates the screen once. */
+void frame_draw(struct app *app);
+
+/* The pane under a mouse click on the tab bar at column x, or -1. */
+int frame_tab_at(const struct app *app, int x);
+
+/* True when the terminal is below the minimum size. */
+bool frame_too_small(const struct app *app);
+
+#endif
