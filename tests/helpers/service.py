@@ -1,0 +1,188 @@
+"""Starts, restarts and stops the reference service for tests.
+
+`Service(state)` runs `tests/service/serve --port P --state DIR` (P is 0, a
+free port, on first start; the same port again on a restart), waits for its
+`ready https://127.0.0.1:PORT` line, and keeps the URL, the CA (`ca.pem`) and
+the state directory. `ctl(...)` runs `tests/service/ctl --state DIR ...` and
+returns its parsed JSON output. Only the processes started here are ever
+signalled, by their id.
+"""
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from . import ROOT
+from .api import ApiSession
+
+SERVE = ROOT / "tests" / "service" / "serve"
+CTL = ROOT / "tests" / "service" / "ctl"
+READY = re.compile(r"^ready (https://127\.0\.0\.1:(\d+))/?\s*$")
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def tail(path, lines=60):
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError:
+        return f"({path}: missing)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Service:
+    """One reference service with its own state directory."""
+
+    def __init__(self, state, seed=None, extra_args=(), env=None,
+                 ready_timeout=120.0, ping_seconds="1"):
+        self.state = Path(state)
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.seed = seed
+        self.extra_args = list(extra_args)
+        self.env = dict(os.environ)
+        self.env["SITECARE_PING_SECONDS"] = str(ping_seconds)
+        self.env.update(env or {})
+        self.ready_timeout = ready_timeout
+        self.port = 0
+        self.url = None
+        self.proc = None
+        self.generation = 0  # increases on every successful start
+        self.stdout_lines = []
+
+    @property
+    def ca(self):
+        return str(self.state / "ca.pem")
+
+    @property
+    def log(self):
+        return self.state / "service.log"
+
+    def logs(self, lines=60):
+        return (f"--- {self.log} ---\n{tail(self.log, lines)}\n"
+                f"--- serve stderr ---\n{tail(self.state / 'serve.stderr', lines)}\n"
+                f"--- serve stdout ---\n" + "\n".join(self.stdout_lines[-lines:]))
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self):
+        if self.proc is not None and self.proc.poll() is None:
+            raise ServiceError("already running")
+        if not SERVE.exists():
+            raise ServiceError(f"{SERVE} does not exist")
+        cmd = [str(SERVE), "--port", str(self.port), "--state", str(self.state)]
+        if self.seed:
+            cmd += ["--seed", self.seed]
+        cmd += self.extra_args
+        err = open(self.state / "serve.stderr", "ab")
+        try:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=err,
+                                         start_new_session=True)
+        finally:
+            err.close()
+        lines = queue.Queue()
+
+        def pump(stream):
+            for raw in iter(stream.readline, b""):
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                self.stdout_lines.append(line)
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, args=(self.proc.stdout,), daemon=True).start()
+        deadline = time.monotonic() + self.ready_timeout
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                line = ""
+            if line is None or self.proc.poll() is not None and line == "":
+                rc = self.proc.wait(timeout=10)
+                raise ServiceError(f"serve exited ({rc}) before it was ready\n" + self.logs())
+            m = READY.match(line or "")
+            if m:
+                self.url = m.group(1)
+                self.port = int(m.group(2))
+                break
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServiceError(f"serve not ready within {self.ready_timeout}s\n" + self.logs())
+        self.generation += 1
+        return self
+
+    def stop(self, timeout=30.0):
+        p = self.proc
+        if p is None:
+            return None
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+        # Whatever serve started in its own session (gunicorn workers) must
+        # be gone too; the group id is the id of the process started above.
+        self._reap_group(p.pid)
+        self.proc = None
+        return p.returncode
+
+    def _reap_group(self, pgid):
+        for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(pgid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                time.sleep(0.1)
+                try:
+                    os.killpg(pgid, 0)
+                except (ProcessLookupError, PermissionError):
+                    return
+            try:
+                os.killpg(pgid, sig)
+            except (ProcessLookupError, PermissionError):
+                return
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- tools -------------------------------------------------------------
+
+    def ctl(self, *args, check=True, timeout=120.0):
+        """Runs `ctl --state DIR ARGS...`; returns its parsed JSON output."""
+        cmd = [str(CTL), "--state", str(self.state), *map(str, args)]
+        r = subprocess.run(cmd, cwd=ROOT, env=self.env, capture_output=True,
+                           text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise ServiceError(f"{' '.join(cmd)} exited {r.returncode}\n"
+                               f"stdout: {r.stdout[-2000:]}\nstderr: {r.stderr[-2000:]}")
+        out = r.stdout.strip()
+        try:
+            return json.loads(out) if out else None
+        except ValueError:
+            # Some tools print log lines first; the JSON is the last line.
+            for line in reversed(out.splitlines()):
+                try:
+                    return json.loads(line)
+                except ValueError:
+                    continue
+            raise ServiceError(f"ctl printed no JSON: {out[-2000:]!r}")
+
+    def session(self, **kw):
+        """A new, anonymous `ApiSession` against this service."""
+        return ApiSession(self.url, self.ca, **kw)
