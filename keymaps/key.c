@@ -1,6 +1,8 @@
 /* Key names to codes and back, in tmux's key syntax. */
 #include "keymaps/key.h"
 
+#include "net/utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -106,21 +108,7 @@ put_utf8(char *buf, size_t len, key_code c)
 {
 	char b[5] = { 0 };
 
-	if (c < 0x80)
-		b[0] = (char)c;
-	else if (c < 0x800) {
-		b[0] = (char)(0xC0 | (c >> 6));
-		b[1] = (char)(0x80 | (c & 0x3F));
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | (c >> 12));
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F));
-	} else {
-		b[0] = (char)(0xF0 | (c >> 18));
-		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (c & 0x3F));
-	}
+	utf8_encode(c, b);
 	strncat(buf, b, len - strlen(buf) - 1);
 }
 

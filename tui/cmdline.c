@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "net/paths.h"
+#include "net/utf8.h"
 #include "net/xmalloc.h"
 #include "tui/sanitize.h"
 
@@ -104,32 +105,6 @@ prep_nothing(int meta)
 static void
 deprep_nothing(void)
 {
-}
-
-/* Appends code point cp as UTF-8 to buf; returns the length. */
-static size_t
-utf8_encode(key_code cp, char *buf)
-{
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		buf[0] = (char)(0xC0 | (cp >> 6));
-		buf[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		buf[0] = (char)(0xE0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	buf[0] = (char)(0xF0 | (cp >> 18));
-	buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	buf[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* The escape sequence readline knows for a special key, or NULL. */
