@@ -5,14 +5,9 @@ unknown routes, crashes) go through the handler views below, so a client
 never sees an HTML page from this service.
 """
 
-import logging
-
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
-
-log = logging.getLogger("django.request")
-
 
 class ApiError(exceptions.APIException):
     """An error with an explicit status, code and optional extra members."""
@@ -42,6 +37,12 @@ def not_found(message="Not found."):
 
 def error_body(code, message, **extra):
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def json_error(status_code, code, message):
+    """An error response outside DRF (Django's own handlers)."""
+    return JsonResponse(error_body(code, message), status=status_code,
+                        json_dumps_params={"separators": (",", ":")})
 
 
 def _flatten(detail):
@@ -93,30 +94,25 @@ def exception_handler(exc, context):
 
 
 def _message(exc):
-    detail = exc.detail
-    if isinstance(detail, (list, dict)):
-        return str(detail)
-    return str(detail)
+    return str(exc.detail)
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: Django refused an unsafe request."""
-    return JsonResponse(error_body(
-        "forbidden", f"CSRF verification failed: {reason}"), status=403)
+    return json_error(403, "forbidden", f"CSRF verification failed: {reason}")
 
 
 def handler400(request, exception=None):
-    return JsonResponse(error_body("bad_request", "Bad request."), status=400)
+    return json_error(400, "bad_request", "Bad request.")
 
 
 def handler403(request, exception=None):
-    return JsonResponse(error_body("forbidden", "Forbidden."), status=403)
+    return json_error(403, "forbidden", "Forbidden.")
 
 
 def handler404(request, exception=None):
-    return JsonResponse(error_body("not_found", "Not found."), status=404)
+    return json_error(404, "not_found", "Not found.")
 
 
 def handler500(request):
-    return JsonResponse(error_body("server_error", "Internal server error."),
-                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return json_error(500, "server_error", "Internal server error.")

@@ -1,0 +1,34 @@
+"""GET /events: the staff member's live event stream."""
+
+from django.http import StreamingHttpResponse
+from rest_framework.negotiation import BaseContentNegotiation
+
+from ..common.views import StaffView
+from .emit import prune
+from .stream import events, start_point
+
+
+class JsonForErrors(BaseContentNegotiation):
+    """Accept: text/event-stream must not be refused with 406: the stream
+    bypasses renderers, and errors before it are rendered as JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
+class EventStreamView(StaffView):
+    content_negotiation_class = JsonForErrors
+
+    def get(self, request):
+        prune()
+        after, resync = start_point(request.META.get("HTTP_LAST_EVENT_ID"))
+        audiences = [p for p in request.user.permissions]
+        response = StreamingHttpResponse(
+            events(audiences, after, resync),
+            content_type="text/event-stream; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response
