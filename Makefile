@@ -65,7 +65,7 @@ UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps check unit service demo install uninstall clean format \
-	sitecare fuzz
+	sitecare fuzz fuzz-build
 
 all: sitecare
 
@@ -125,6 +125,8 @@ build/fuzz/%: tests/fuzz/%.c $(wildcard net/*.c net/*.h)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(wildcard net/*.c) \
 		$(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
 
+fuzz-build: $(FUZZ_BIN)
+
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
 		name=$${f#build/fuzz/fuzz_}; mkdir -p build/fuzz/corpus/$$name; \
@@ -156,9 +158,15 @@ deps:
 	fi
 
 # Sub-makes re-read the Makefile so pkg-config sees packages deps installed.
+# On CI every fuzz harness also runs for a bounded short time.
+CHECK_FUZZ_SECONDS := $(if $(filter true,$(CI)),15,0)
+
 check: deps
 	@$(MAKE) --no-print-directory all unit
-	@$(PYTHON) tests/run.py --build $(BUILD) --binary ./sitecare
+	@if [ $(CHECK_FUZZ_SECONDS) -gt 0 ]; then \
+		$(MAKE) --no-print-directory fuzz-build; fi
+	@$(PYTHON) tests/run.py --build $(BUILD) --binary ./sitecare \
+		--fuzz-seconds $(CHECK_FUZZ_SECONDS)
 
 format:
 	clang-format -i $(SRC) $(wildcard */*.h) $(UNIT_SRC)

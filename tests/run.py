@@ -135,11 +135,30 @@ def run_pytest(t, binary, build, extra):
         t.add("pytest", f"pytest itself failed (exit {rc})", "fail")
 
 
+def run_fuzz(t, seconds):
+    """Runs each libFuzzer harness for a bounded time; a crash fails it."""
+    for f in sorted((ROOT / "build" / "fuzz").glob("fuzz_*")):
+        if not f.is_file() or not os.access(f, os.X_OK):
+            continue
+        name = f.name[len("fuzz_"):]
+        corpus = ROOT / "build" / "fuzz" / "corpus" / name
+        corpus.mkdir(parents=True, exist_ok=True)
+        cmd = [str(f), f"-max_total_time={seconds}", "-timeout=5",
+               "-rss_limit_mb=2048", f"-artifact_prefix={f.parent}/",
+               str(corpus), str(ROOT / "tests" / "fuzz" / name)]
+        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                           timeout=seconds + 120)
+        t.add("fuzz", f"{name} for {seconds}s",
+              "pass" if r.returncode == 0 else "fail", r.stderr[-3000:])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build/release")
     ap.add_argument("--binary", default="./sitecare")
     ap.add_argument("--no-pytest", action="store_true")
+    ap.add_argument("--fuzz-seconds", type=int, default=0,
+                    help="run each fuzz harness this long (0: skip)")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args()
 
@@ -147,6 +166,8 @@ def main():
     check_format(t)
     check_layering(t)
     run_unit(t, a.build)
+    if a.fuzz_seconds > 0:
+        run_fuzz(t, a.fuzz_seconds)
     if not a.no_pytest:
         run_pytest(t, a.binary, a.build, a.pytest_args)
     for f in t.failures:

@@ -1,0 +1,651 @@
+/* The outbox sender: sends queued items in order, exactly once. */
+#include "net/sender.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "net/api.h"
+#include "net/body.h"
+#include "net/xmalloc.h"
+
+/* Where one known item stands. */
+enum entry_state {
+	ENTRY_WAITING, /* due at due_ms (0: at once), when its turn comes */
+	ENTRY_FLIGHT,  /* a request is out: handle */
+	ENTRY_HELD,    /* refused for good: waits for retry or discard */
+};
+
+/*
+ * One item the sender knows, with its own copy of the file's fields.
+ * The entries stay in the outbox's order (created_at, seq, id): the
+ * first non-held entry of a target is the only one of that target that
+ * may be in flight or sent, which keeps each target's order.
+ */
+struct entry {
+	struct sender *s;
+	struct outbox_item item;
+	enum entry_state st;
+	long long due_ms;
+	void *handle;
+};
+
+struct sender {
+	struct outbox *ob;
+	struct sender_config cfg;
+	struct entry **v; /* in send order */
+	size_t n, cap;
+	bool paused;
+	bool pumping; /* inside pump: a nested call only asks for another
+	                 pass */
+	bool again;
+};
+
+/* CLOCK_REALTIME in milliseconds: the default clock. */
+static long long
+real_ms(void *ud)
+{
+	struct timespec ts;
+
+	(void)ud;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* libsodium's generator: the default jitter source. */
+static uint32_t
+sodium_rand(void *ud)
+{
+	(void)ud;
+	return randombytes_random();
+}
+
+/* The owner's clock, now. */
+static long long
+now(const struct sender *s)
+{
+	return s->cfg.now_ms(s->cfg.clock_ud);
+}
+
+struct sender *
+sender_new(struct outbox *ob, const struct sender_config *cfg)
+{
+	struct sender *s = xcalloc(1, sizeof *s);
+
+	s->ob = ob;
+	s->cfg = *cfg;
+	if (s->cfg.now_ms == NULL)
+		s->cfg.now_ms = real_ms;
+	if (s->cfg.random == NULL)
+		s->cfg.random = sodium_rand;
+	return s;
+}
+
+/* Frees an entry's copy of its item (not its request). */
+static void
+entry_free(struct entry *e)
+{
+	free(e->item.body);
+	free(e->item.last_error);
+	free(e);
+}
+
+/* Cancels e's request if one is out. */
+static void
+entry_cancel(struct entry *e)
+{
+	if (e->st == ENTRY_FLIGHT && e->handle != NULL)
+		e->s->cfg.transport->cancel(e->s->cfg.transport_ud, e->handle);
+	e->handle = NULL;
+	if (e->st == ENTRY_FLIGHT)
+		e->st = ENTRY_WAITING;
+}
+
+void
+sender_free(struct sender *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		entry_cancel(s->v[i]);
+		entry_free(s->v[i]);
+	}
+	free(s->v);
+	free(s);
+}
+
+/* ---- the list of entries ----------------------------------------------- */
+
+/* The entry of item id (its index in *at), or NULL. */
+static struct entry *
+find(const struct sender *s, const char *id, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i]->item.id, id) == 0) {
+			if (at != NULL)
+				*at = i;
+			return s->v[i];
+		}
+	return NULL;
+}
+
+/* Takes entry i off the list (not freed). */
+static void
+unlink_at(struct sender *s, size_t i)
+{
+	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof *s->v);
+	s->n--;
+}
+
+/* The outbox's order: created_at, then seq, then id. */
+static int
+order(const void *pa, const void *pb)
+{
+	const struct outbox_item *a = &(*(struct entry *const *)pa)->item;
+	const struct outbox_item *b = &(*(struct entry *const *)pb)->item;
+
+	if (a->created_at != b->created_at)
+		return a->created_at < b->created_at ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Adds a new entry for item, moving the item's strings into it. */
+static struct entry *
+adopt(struct sender *s, struct outbox_item *item)
+{
+	struct entry *e = xcalloc(1, sizeof *e);
+
+	e->s = s;
+	e->item = *item;
+	memset(item, 0, sizeof *item);
+	if (e->item.next_attempt_at >= SENDER_HELD) {
+		e->st = ENTRY_HELD;
+	} else {
+		e->st = ENTRY_WAITING;
+		e->due_ms = e->item.next_attempt_at * 1000;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = xreallocarray(s->v, s->cap, sizeof *s->v);
+	}
+	s->v[s->n++] = e;
+	return e;
+}
+
+/* True when e and f are posted to the same conversation or task. */
+static bool
+same_target(const struct entry *e, const struct entry *f)
+{
+	return e->item.kind == f->item.kind &&
+	       e->item.target_id == f->item.target_id;
+}
+
+/*
+ * True when e is the first not-held entry of its target, i.e. the one
+ * whose turn it is.
+ */
+static bool
+has_turn(const struct sender *s, const struct entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < s->n && s->v[i] != e; i++)
+		if (s->v[i]->st != ENTRY_HELD && same_target(s->v[i], e))
+			return false;
+	return true;
+}
+
+/* ---- reporting and recording outcomes ---------------------------------- */
+
+/* Tells the owner what became of e. */
+static void
+report(struct sender *s, enum sender_outcome o, const struct entry *e,
+       const struct sc_error *err)
+{
+	struct sender_report r = { .outcome = o, .item = &e->item, .err = err };
+
+	if (s->cfg.report != NULL)
+		s->cfg.report(&r, s->cfg.report_ud);
+}
+
+/* Writes e's file again; false when the item is gone from disk. */
+static bool
+persist(struct sender *s, struct entry *e)
+{
+	struct sc_error err = { 0 };
+	bool gone;
+
+	if (outbox_update(s->ob, &e->item, &err) == 0)
+		return true;
+	gone = err.kind == SC_ERR_NOT_FOUND;
+	sc_error_clear(&err);
+	return !gone; /* a disk error: memory still has the news */
+}
+
+/* Replaces e's last_error with err's message. */
+static void
+set_last_error(struct entry *e, const struct sc_error *err)
+{
+	free(e->item.last_error);
+	e->item.last_error =
+	    xstrdup(err->message != NULL ? err->message : "unknown error");
+}
+
+/* Forgets entry e (its file was removed, or is gone). */
+static void
+drop(struct sender *s, struct entry *e)
+{
+	size_t i = 0;
+
+	if (find(s, e->item.id, &i) == e)
+		unlink_at(s, i);
+	entry_free(e);
+}
+
+/* The server has the item: remove the file and hand over its copy. */
+static void
+on_sent(struct sender *s, struct entry *e, const char *body, size_t len)
+{
+	struct sc_error err = { 0 };
+	struct sender_report r = { .outcome = SENDER_SENT, .item = &e->item };
+	struct message m = { 0 };
+	struct comment c = { 0 };
+
+	/* If this fails the file stays: a later resend is deduplicated. */
+	outbox_remove(s->ob, e->item.id, &err);
+	sc_error_clear(&err);
+	if (body != NULL && e->item.kind == OUTBOX_MESSAGE &&
+	    message_parse(body, len, &m, &err) == 0)
+		r.message = &m;
+	else if (body != NULL && e->item.kind == OUTBOX_COMMENT &&
+	         comment_parse(body, len, &c, &err) == 0)
+		r.comment = &c;
+	sc_error_clear(&err);
+	if (s->cfg.report != NULL)
+		s->cfg.report(&r, s->cfg.report_ud);
+	message_free(&m);
+	comment_free(&c);
+	drop(s, e);
+}
+
+/* A transient failure: count it and wait before the next try. */
+static void
+on_transient(struct sender *s, struct entry *e, const struct sc_error *err)
+{
+	long long wait, t = now(s);
+
+	e->item.attempts++;
+	wait =
+	    outbox_backoff_ms(e->item.attempts, s->cfg.random(s->cfg.clock_ud));
+	if (err->kind == SC_ERR_RATE_LIMITED &&
+	    err->retry_after * 1000LL > wait)
+		wait = err->retry_after * 1000LL;
+	e->st = ENTRY_WAITING;
+	e->due_ms = t + wait;
+	e->item.next_attempt_at = (e->due_ms + 999) / 1000;
+	set_last_error(e, err);
+	if (!persist(s, e)) {
+		drop(s, e);
+		return;
+	}
+	report(s, SENDER_RETRYING, e, err);
+}
+
+/* The session is gone: keep the item as it was and pause everything. */
+static void
+on_session_lost(struct sender *s, struct entry *e, const struct sc_error *err)
+{
+	e->st = ENTRY_WAITING;
+	e->due_ms = 0;
+	s->paused = true;
+	report(s, SENDER_PAUSED, e, err);
+}
+
+/* Refused for good: hold the item with the reason. */
+static void
+on_refused(struct sender *s, struct entry *e, const struct sc_error *err)
+{
+	e->st = ENTRY_HELD;
+	e->item.next_attempt_at = SENDER_HELD;
+	set_last_error(e, err);
+	if (!persist(s, e)) {
+		drop(s, e);
+		return;
+	}
+	report(s, SENDER_FAILED, e, err);
+}
+
+bool
+sender_error_is_transient(const struct sc_error *err)
+{
+	int st = err->http_status;
+
+	switch (err->kind) {
+	case SC_ERR_NETWORK:
+	case SC_ERR_TLS:
+	case SC_ERR_SERVER:
+	case SC_ERR_RATE_LIMITED:
+		return true;
+	default:
+		return st == 0 || st >= 500 || st == 429 || st == 408;
+	}
+}
+
+/* True for "sign in again": a 401 of any kind. */
+static bool
+is_session_error(const struct sc_error *err)
+{
+	return err->kind == SC_ERR_SESSION_EXPIRED ||
+	       err->kind == SC_ERR_NOT_SIGNED_IN || err->http_status == 401;
+}
+
+static void pump(struct sender *s);
+
+/* The transport finished e's request. */
+static void
+on_done(int status, const char *body, size_t len, const struct sc_error *err,
+        void *ud)
+{
+	struct entry *e = ud;
+	struct sender *s = e->s;
+
+	e->handle = NULL;
+	if (err->kind == SC_OK && status >= 200 && status < 300)
+		on_sent(s, e, body, len);
+	else if (is_session_error(err))
+		on_session_lost(s, e, err);
+	else if (sender_error_is_transient(err))
+		on_transient(s, e, err);
+	else
+		on_refused(s, e, err);
+	pump(s);
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+char *
+sender_path(const struct outbox_item *item)
+{
+	if (item->kind == OUTBOX_COMMENT)
+		return xasprintf("/tasks/%lld/comments", item->target_id);
+	return xasprintf("/conversations/%lld/messages", item->target_id);
+}
+
+/* Puts e's request out. */
+static void
+launch(struct sender *s, struct entry *e)
+{
+	char *path = sender_path(&e->item);
+	char *json =
+	    e->item.kind == OUTBOX_COMMENT
+	        ? body_comment(e->item.body, e->item.internal, e->item.id)
+	        : body_message(e->item.body, e->item.id);
+
+	e->st = ENTRY_FLIGHT;
+	e->handle = s->cfg.transport->send(s->cfg.transport_ud, "POST", path,
+	                                   json, HTTP_RETRY_SAFE, on_done, e);
+	free(json);
+	free(path);
+}
+
+/* Sends every entry whose turn has come and which is due. */
+static void
+pump(struct sender *s)
+{
+	long long t;
+	size_t i;
+
+	if (s->pumping) {
+		s->again = true;
+		return;
+	}
+	s->pumping = true;
+	do {
+		s->again = false;
+		t = now(s);
+		for (i = 0; i < s->n && !s->paused && !s->again; i++) {
+			struct entry *e = s->v[i];
+
+			if (e->st == ENTRY_WAITING && e->due_ms <= t &&
+			    has_turn(s, e))
+				launch(s, e);
+		}
+	} while (s->again && !s->paused);
+	s->pumping = false;
+}
+
+int
+sender_start(struct sender *s, struct sc_error *err)
+{
+	struct outbox_item *items;
+	size_t n, i;
+
+	if (outbox_list(s->ob, &items, &n, err) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (find(s, items[i].id, NULL) == NULL)
+			adopt(s, &items[i]);
+	outbox_items_free(items, n);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, order);
+	pump(s);
+	return 0;
+}
+
+int
+sender_submit(struct sender *s, enum outbox_kind kind, long long target,
+              bool internal, const char *body, char id_out[UUID_STRLEN + 1],
+              struct sc_error *err)
+{
+	struct outbox_item *item = NULL;
+	struct entry *e;
+
+	if (outbox_add(s->ob, kind, target, internal, body, &item, err) != 0)
+		return -1;
+	e = adopt(s, item);
+	outbox_item_free(item);
+	if (id_out != NULL)
+		memcpy(id_out, e->item.id, UUID_STRLEN + 1);
+	pump(s);
+	return 0;
+}
+
+void
+sender_resume(struct sender *s)
+{
+	s->paused = false;
+	pump(s);
+}
+
+bool
+sender_paused(const struct sender *s)
+{
+	return s->paused;
+}
+
+int
+sender_retry(struct sender *s, const char *id, struct sc_error *err)
+{
+	struct entry *e = find(s, id, NULL);
+
+	if (e == NULL) {
+		sc_error_set(err, SC_ERR_NOT_FOUND, "no outbox item %s", id);
+		return -1;
+	}
+	if (e->st == ENTRY_FLIGHT)
+		return 0;
+	e->st = ENTRY_WAITING;
+	e->due_ms = 0;
+	e->item.attempts = 0;
+	e->item.next_attempt_at = 0;
+	free(e->item.last_error);
+	e->item.last_error = NULL;
+	if (!persist(s, e)) {
+		drop(s, e);
+		sc_error_set(err, SC_ERR_NOT_FOUND, "no outbox item %s", id);
+		return -1;
+	}
+	pump(s);
+	return 0;
+}
+
+void
+sender_flush(struct sender *s, bool held_too)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i]->st == ENTRY_WAITING ||
+		    (held_too && s->v[i]->st == ENTRY_HELD)) {
+			s->v[i]->st = ENTRY_WAITING;
+			s->v[i]->due_ms = 0;
+		}
+	pump(s);
+}
+
+int
+sender_discard(struct sender *s, const char *id, struct sc_error *err)
+{
+	size_t i = 0;
+	struct entry *e = find(s, id, &i);
+
+	if (!uuid_valid(id)) {
+		sc_error_set(err, SC_ERR_NOT_FOUND, "no outbox item %s", id);
+		return -1;
+	}
+	if (outbox_remove(s->ob, id, err) != 0)
+		return -1;
+	if (e != NULL) {
+		entry_cancel(e);
+		unlink_at(s, i);
+		entry_free(e);
+	}
+	pump(s);
+	return 0;
+}
+
+/* Counts the entries in state st. */
+static size_t
+count(const struct sender *s, enum entry_state st)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		k += s->v[i]->st == st;
+	return k;
+}
+
+size_t
+sender_pending(const struct sender *s)
+{
+	return s->n - count(s, ENTRY_HELD);
+}
+
+size_t
+sender_failed(const struct sender *s)
+{
+	return count(s, ENTRY_HELD);
+}
+
+size_t
+sender_in_flight(const struct sender *s)
+{
+	return count(s, ENTRY_FLIGHT);
+}
+
+int
+sender_timeout_ms(const struct sender *s)
+{
+	long long t = now(s), best = -1, left;
+	size_t i;
+
+	if (s->paused)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct entry *e = s->v[i];
+
+		if (e->st != ENTRY_WAITING || !has_turn(s, e))
+			continue;
+		left = e->due_ms - t;
+		if (left < 0)
+			left = 0;
+		if (best < 0 || left < best)
+			best = left;
+	}
+	return best > 0x7fffffff ? 0x7fffffff : (int)best;
+}
+
+void
+sender_tick(struct sender *s)
+{
+	pump(s);
+}
+
+/* ---- the transport over net/api.h ---------------------------------------
+ */
+
+/* One POST through the api: whom to tell when it ends. */
+struct api_post {
+	struct api *a;
+	struct api_req *req;
+	sender_done_cb done;
+	void *done_ud;
+};
+
+/* The POST ended: hand its answer to the sender. */
+static void
+api_post_done(struct http_response *resp, const struct sc_error *err, void *ud)
+{
+	struct api_post *p = ud;
+	sender_done_cb done = p->done;
+	void *done_ud = p->done_ud;
+
+	free(p);
+	done(resp->status, resp->body, resp->len, err, done_ud);
+}
+
+/* Sends through the api (ud), which adds the session and CSRF headers. */
+static void *
+api_post_send(void *ud, const char *method, const char *path,
+              const char *json_body, unsigned flags, sender_done_cb done,
+              void *done_ud)
+{
+	struct api_post *p = xcalloc(1, sizeof *p);
+
+	p->a = ud;
+	p->done = done;
+	p->done_ud = done_ud;
+	p->req =
+	    api_request(p->a, method, path, json_body, flags, api_post_done, p);
+	return p;
+}
+
+/* Stops the POST: its done callback will not run. */
+static void
+api_post_cancel(void *ud, void *handle)
+{
+	struct api_post *p = handle;
+
+	(void)ud;
+	api_cancel(p->a, p->req);
+	free(p);
+}
+
+const struct sender_transport *
+sender_api_transport(void)
+{
+	static const struct sender_transport t = {
+		.send = api_post_send,
+		.cancel = api_post_cancel,
+	};
+
+	return &t;
+}

@@ -1,0 +1,240 @@
+/* Unit tests for tui/config.c: the key table, parsing and rewriting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tui/config.h"
+
+static void
+config__init__defaults(void **state)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_null(c.url);
+	assert_null(c.ca_file);
+	assert_null(c.email);
+	assert_false(c.readonly);
+	assert_string_equal(c.theme, "default");
+	assert_int_equal(c.notifications, CONFIG_NOTIFY_BELL);
+	assert_int_equal(c.connect_timeout, 10);
+	assert_int_equal(c.idle_lock_minutes, 0);
+	assert_int_equal(c.nerrors, 0);
+	config_free(&c);
+}
+
+static void
+config__load_text__every_key(void **state)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "cfg",
+	                                  "# a comment\n"
+	                                  "\n"
+	                                  "url = https://care.example:8443/\n"
+	                                  "  ca-file=/etc/ca.pem  \n"
+	                                  "pin = sha256//abc=\n"
+	                                  "email = \"me@example.com\"\n"
+	                                  "readonly = yes\n"
+	                                  "theme = mono # trailing comment\n"
+	                                  "notifications = desktop\n"
+	                                  "connect-timeout = 30\n"
+	                                  "idle-lock-minutes = 15"),
+	                 0);
+	assert_string_equal(c.url, "https://care.example:8443/");
+	assert_string_equal(c.ca_file, "/etc/ca.pem");
+	assert_string_equal(c.pin, "sha256//abc=");
+	assert_string_equal(c.email, "me@example.com");
+	assert_true(c.readonly);
+	assert_string_equal(c.theme, "mono");
+	assert_int_equal(c.notifications, CONFIG_NOTIFY_DESKTOP);
+	assert_int_equal(c.connect_timeout, 30);
+	assert_int_equal(c.idle_lock_minutes, 15);
+	config_free(&c);
+}
+
+static void
+config__load_text__errors_collected_with_lines(void **state)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "my.conf",
+	                                  "colour = red\n"
+	                                  "url = http://care.example\n"
+	                                  "just words\n"
+	                                  "connect-timeout = 0\n"
+	                                  "readonly = maybe\n"
+	                                  "notifications = loud\n"
+	                                  "theme = dark\n"),
+	                 6);
+	assert_int_equal(c.nerrors, 6);
+	assert_string_equal(c.errors[0].file, "my.conf");
+	assert_int_equal(c.errors[0].line, 1);
+	assert_non_null(strstr(c.errors[0].message, "unknown key"));
+	assert_non_null(strstr(c.errors[0].message, "colour"));
+	assert_int_equal(c.errors[1].line, 2);
+	assert_non_null(strstr(c.errors[1].message, "HTTPS"));
+	assert_int_equal(c.errors[2].line, 3);
+	assert_non_null(strstr(c.errors[2].message, "key = value"));
+	assert_int_equal(c.errors[3].line, 4);
+	assert_non_null(strstr(c.errors[3].message, "1 to 300"));
+	assert_int_equal(c.errors[4].line, 5);
+	assert_int_equal(c.errors[5].line, 6);
+	assert_non_null(strstr(c.errors[5].message, "desktop"));
+	/* The bad lines changed nothing; the good one still applied. */
+	assert_null(c.url);
+	assert_int_equal(c.connect_timeout, 10);
+	assert_false(c.readonly);
+	assert_string_equal(c.theme, "dark");
+	config_free(&c);
+}
+
+static void
+config__set__checks_values(void **state)
+{
+	struct config c;
+	char msg[256];
+
+	config_init(&c);
+	assert_int_equal(config_set(&c, "email", "nobody", msg, sizeof msg),
+	                 -1);
+	assert_non_null(strstr(msg, "email"));
+	assert_int_equal(config_set(&c, "pin", "md5//x", msg, sizeof msg), -1);
+	assert_int_equal(
+	    config_set(&c, "idle-lock-minutes", "12x", msg, sizeof msg), -1);
+	assert_int_equal(
+	    config_set(&c, "idle-lock-minutes", "1440", msg, sizeof msg), 0);
+	assert_int_equal(c.idle_lock_minutes, 1440);
+	assert_int_equal(
+	    config_set(&c, "url", "https://x.example", msg, sizeof msg), 0);
+	assert_int_equal(config_set(&c, "url", "", msg, sizeof msg), 0);
+	assert_null(c.url);
+	config_free(&c);
+}
+
+static void
+config__update_text__replaces_in_place_keeping_comments(void **state)
+{
+	char msg[256];
+	char *out =
+	    config_update_text("# mine\n"
+	                       "url = https://old.example\n"
+	                       "theme = mono # keep\n"
+	                       "url = https://dup.example\n",
+	                       "url", "https://new.example", msg, sizeof msg);
+
+	assert_non_null(out);
+	assert_string_equal(out, "# mine\n"
+	                         "url = https://new.example\n"
+	                         "theme = mono # keep\n");
+	free(out);
+}
+
+static void
+config__update_text__appends_missing_key(void **state)
+{
+	char msg[256];
+	char *out = config_update_text("# only a comment", "email",
+	                               "a@b.example", msg, sizeof msg);
+
+	assert_string_equal(out, "# only a comment\nemail = a@b.example\n");
+	free(out);
+	out = config_update_text("", "readonly", "yes", msg, sizeof msg);
+	assert_string_equal(out, "readonly = true\n");
+	free(out);
+	/* A commented-out key is a comment, not the key. */
+	out = config_update_text("# url = https://x.example\n", "url",
+	                         "https://y.example", msg, sizeof msg);
+	assert_string_equal(out, "# url = https://x.example\n"
+	                         "url = https://y.example\n");
+	free(out);
+}
+
+static void
+config__update_text__refuses_bad_values(void **state)
+{
+	char msg[256];
+
+	assert_null(
+	    config_update_text("", "url", "http://x.example", msg, sizeof msg));
+	assert_non_null(strstr(msg, "HTTPS"));
+	assert_null(config_update_text("", "nope", "1", msg, sizeof msg));
+	assert_non_null(strstr(msg, "unknown key"));
+}
+
+static void
+config__update__rewrites_file_0600(void **state)
+{
+	char dir[] = "/tmp/sitecare-config-XXXXXX";
+	char path[128];
+	struct sc_error err = { 0 };
+	struct config c;
+	struct stat st;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/config", dir);
+	assert_int_equal(config_update(path, "email", "x@y.example", &err), 0);
+	f = fopen(path, "a");
+	fputs("# a note\ntheme = mono\n", f);
+	fclose(f);
+	assert_int_equal(config_update(path, "email", "z@y.example", &err), 0);
+	assert_int_equal(
+	    config_update(path, "url", "https://s.example:1/", &err), 0);
+	assert_int_equal(config_update(path, "url", "http://s.example", &err),
+	                 -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	config_init(&c);
+	assert_int_equal(config_load(&c, path), 0);
+	assert_string_equal(c.email, "z@y.example");
+	assert_string_equal(c.theme, "mono");
+	assert_string_equal(c.url, "https://s.example:1/");
+	config_free(&c);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+config__load__missing_file_is_fine(void **state)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_load(&c, "/nonexistent/sitecare/config"), 0);
+	assert_int_equal(c.nerrors, 0);
+	config_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config__init__defaults),
+		cmocka_unit_test(config__load_text__every_key),
+		cmocka_unit_test(
+		    config__load_text__errors_collected_with_lines),
+		cmocka_unit_test(config__set__checks_values),
+		cmocka_unit_test(
+		    config__update_text__replaces_in_place_keeping_comments),
+		cmocka_unit_test(config__update_text__appends_missing_key),
+		cmocka_unit_test(config__update_text__refuses_bad_values),
+		cmocka_unit_test(config__update__rewrites_file_0600),
+		cmocka_unit_test(config__load__missing_file_is_fine),
+	};
+
+	return cmocka_run_group_tests_name("tui/config", tests, NULL, NULL);
+}
