@@ -12,25 +12,26 @@ admin | manager | tech | support) ;;
 esac
 state=${DEMO_STATE:-.state/demo}
 mkdir -p "$state"
-fifo=$(mktemp -u) && mkfifo "$fifo"
-tests/service/serve --port 0 --state "$state" --seed demo >"$fifo" &
+tests/service/serve --port 0 --state "$state" --seed demo >"$state/serve.out" &
 service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -f "$fifo"' EXIT
-read -r word url <"$fifo" || true
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null' EXIT
+# Seeding a new demo database takes a few seconds; wait for "ready URL".
+for _ in $(seq 1 240); do
+	read -r word url <"$state/serve.out" 2>/dev/null || true
+	[ "${word:-}" = ready ] && break
+	kill -0 $service 2>/dev/null || break
+	sleep 0.5
+done
 if [ "${word:-}" != ready ]; then
 	echo "demo: the reference service did not start; see $state/service.log" >&2
 	exit 1
 fi
 echo "demo: service at $url (CA: $state/ca.pem), signing in as $role@example.com"
-if ./sitecare --help | grep -q '^  login'; then
-	export XDG_STATE_HOME="$PWD/$state/client-state"
-	export XDG_CONFIG_HOME="$PWD/$state/client-config"
-	printf 'sitecare-demo\n' | ./sitecare --url "$url" --ca-file "$state/ca.pem" \
-		login --email "$role@example.com" --password-stdin >/dev/null
-	./sitecare --url "$url" --ca-file "$state/ca.pem"
-else
-	echo "demo: this build has no terminal interface yet; the service runs"
-	echo "demo: until you press Ctrl-C. Try:"
-	echo "  curl --cacert $state/ca.pem $url/api/v1/auth/csrf"
-	wait $service
-fi
+# The demo's own HOME-like dirs, so it never touches the user's session.
+export XDG_STATE_HOME="$PWD/$state/client-state"
+export XDG_CONFIG_HOME="$PWD/$state/client-config"
+export XDG_DATA_HOME="$PWD/$state/client-data"
+flags=(--url "$url" --ca-file "$state/ca.pem")
+printf 'sitecare-demo\n' | ./sitecare "${flags[@]}" login --email "$role@example.com" \
+	--password-stdin >/dev/null
+./sitecare "${flags[@]}"

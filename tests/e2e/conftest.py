@@ -1,0 +1,56 @@
+"""Fixtures of the terminal tests: the real binary in tmux.
+
+- `tui`: a factory that opens sitecare in a detached tmux at a given size,
+  with a fresh HOME, pointed at the session's reference service;
+  `signed_in=ROLE` first signs in from the command line, as staff do.
+"""
+
+import subprocess
+
+import pytest
+
+from e2e.tmux import Terminal
+
+PASSWORD = "sitecare-demo"
+
+
+class Tui:
+    def __init__(self, sitecare_bin, service, home):
+        self.bin, self.service, self.home = str(sitecare_bin), service, home
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"),
+                    "XDG_STATE_HOME": str(home / "state"),
+                    "XDG_DATA_HOME": str(home / "data")}
+        self.terminals = []
+
+    def flags(self):
+        return ["--url", self.service.url, "--ca-file", str(self.service.ca)]
+
+    def login(self, role):
+        r = subprocess.run([self.bin, *self.flags(), "login", "--email",
+                            f"{role}@example.com", "--password-stdin"],
+                           input=PASSWORD + "\n", capture_output=True,
+                           text=True, env={**self.env, "PATH": "/usr/bin:/bin"},
+                           timeout=60)
+        assert r.returncode == 0, r.stderr
+
+    def open(self, width=100, height=30, extra=(), signed_in=None):
+        if signed_in:
+            self.login(signed_in)
+        t = Terminal([self.bin, *self.flags(), *extra], env=self.env,
+                     width=width, height=height)
+        self.terminals.append(t)
+        return t
+
+    def close(self):
+        for t in self.terminals:
+            t.close()
+
+
+@pytest.fixture
+def tui(tmp_path, sitecare_bin, service):
+    t = Tui(sitecare_bin, service, tmp_path / "home")
+    try:
+        yield t
+    finally:
+        t.close()

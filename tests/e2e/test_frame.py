@@ -1,0 +1,93 @@
+"""The frame as a staff member meets it: sign in, resize, commands, quit."""
+
+import os
+import signal
+import subprocess
+import time
+
+
+def sign_in(t, email, password):
+    t.wait_text("Sign in to SiteCarePlusPro")
+    t.type(email)
+    t.send("Tab")
+    t.type(password)
+    t.send("Enter")
+
+
+def test_frame__login_form__wrong_password_shown_in_place(tui):
+    t = tui.open()
+    sign_in(t, "admin@example.com", "not-the-password")
+    screen = t.wait_text("Wrong email or password")
+    assert "Sign in to SiteCarePlusPro" in screen
+    # The password is never echoed, not even masked character by character.
+    assert "not-the-password" not in screen
+    assert "****" not in screen
+
+
+def test_frame__login_form__signs_in_and_shows_who(tui):
+    t = tui.open()
+    sign_in(t, "support@example.com", "sitecare-demo")
+    screen = t.wait_text("(support)")
+    assert "Sign in to" not in screen
+    assert "online" in screen.splitlines()[-1]
+
+
+def test_frame__session__reused_without_form(tui):
+    t = tui.open(signed_in="manager")
+    screen = t.wait_text("(manager)")
+    assert "Sign in to" not in screen
+
+
+def test_frame__resize__too_small_and_back(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    t.resize(30, 8)
+    t.wait_text("too small")
+    t.resize(80, 24)
+    screen = t.wait_text("(admin)")
+    assert "too small" not in screen
+    assert len(screen.splitlines()[0]) <= 80
+
+
+def test_frame__command_line__unknown_command_and_history(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    t.send(":")
+    t.type("frobnicate now")
+    t.send("Enter")
+    t.wait_text("unknown command: frobnicate")
+    t.send(":")
+    t.send("Up")
+    t.wait_text(":frobnicate now")
+    t.send("Escape")
+    t.wait_gone(":frobnicate now")
+
+
+def test_frame__quit__exits_zero_and_restores_terminal(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    t.send("q")
+    assert t.wait_exit() == 0
+    # Back on the normal screen: none of the interface is left on it.
+    assert "(admin)" not in t.screen()
+
+
+def test_frame__suspend__stops_and_resumes(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    pid = int(subprocess.run(["pgrep", "-n", "-f", "sitecare --url"],
+                             capture_output=True, text=True).stdout.split()[0])
+    t.send("C-z")
+    deadline = time.monotonic() + 5
+    state = ""
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().split(") ")[1][0]
+        if state == "T":
+            break
+        time.sleep(0.05)
+    assert state == "T"
+    os.kill(pid, signal.SIGCONT)
+    t.wait_text("(admin)")
+    t.send("q")
+    assert t.wait_exit() == 0

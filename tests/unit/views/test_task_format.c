@@ -1,0 +1,315 @@
+/* Unit tests for views/task_format.c: layout, ages, dues, wrapping. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/sanitize.h"
+#include "views/task_format.h"
+
+/* Checks that the shown columns tile width exactly, left to right. */
+static void
+assert_tiles(const struct task_layout *l, int width)
+{
+	int c, x = 0, sum = 0, gaps = -1;
+
+	for (c = 0; c < TASK_COL_COUNT; c++) {
+		if (l->w[c] == 0)
+			continue;
+		assert_int_equal(l->x[c], x);
+		x += l->w[c] + 1;
+		sum += l->w[c];
+		gaps++;
+	}
+	assert_true(sum + gaps <= width);
+	/* The title takes the rest: nothing is left over. */
+	assert_int_equal(sum + gaps, width);
+}
+
+static void
+task_format__layout__120_has_every_column(void **state)
+{
+	struct task_layout l;
+	int c;
+
+	task_format_layout(120, 5, &l);
+	assert_tiles(&l, 120);
+	for (c = 0; c < TASK_COL_COUNT; c++)
+		assert_true(l.w[c] > 0);
+	assert_int_equal(l.w[TASK_COL_ID], 5);
+	assert_int_equal(l.w[TASK_COL_STATUS], 11); /* "in_progress" */
+	assert_int_equal(l.w[TASK_COL_DUE], 11);    /* "overdue 12w" */
+	assert_true(l.w[TASK_COL_TITLE] >= 40);
+}
+
+static void
+task_format__layout__80_narrows_but_keeps_all(void **state)
+{
+	struct task_layout l;
+	int c;
+
+	task_format_layout(80, 6, &l);
+	assert_tiles(&l, 80);
+	for (c = 0; c < TASK_COL_COUNT; c++)
+		assert_true(l.w[c] > 0);
+	assert_int_equal(l.w[TASK_COL_STATUS], 7);
+	assert_true(l.w[TASK_COL_TITLE] >= 20);
+}
+
+static void
+task_format__layout__60_drops_assignee_and_age(void **state)
+{
+	struct task_layout l;
+
+	task_format_layout(60, 3, &l);
+	assert_tiles(&l, 60);
+	assert_int_equal(l.w[TASK_COL_ASSIGNEE], 0);
+	assert_int_equal(l.w[TASK_COL_AGE], 0);
+	assert_true(l.w[TASK_COL_CLIENT] > 0);
+	assert_true(l.w[TASK_COL_DUE] > 0);
+	assert_true(l.w[TASK_COL_TITLE] >= 20);
+}
+
+static void
+task_format__layout__40_keeps_priority_id_title_status(void **state)
+{
+	struct task_layout l;
+
+	task_format_layout(40, 4, &l);
+	assert_tiles(&l, 40);
+	assert_int_equal(l.w[TASK_COL_CLIENT], 0);
+	assert_int_equal(l.w[TASK_COL_DUE], 0);
+	assert_true(l.w[TASK_COL_PRIORITY] > 0);
+	assert_true(l.w[TASK_COL_ID] > 0);
+	assert_true(l.w[TASK_COL_STATUS] > 0);
+	assert_true(l.w[TASK_COL_TITLE] >= 15);
+	/* Below 40 (the frame says "too small") it still never overflows. */
+	task_format_layout(20, 4, &l);
+	assert_tiles(&l, 20);
+	task_format_layout(2, 4, &l);
+	assert_int_equal(l.w[TASK_COL_TITLE], 0);
+}
+
+static void
+task_format__layout__short_ids_get_header_room(void **state)
+{
+	struct task_layout l;
+
+	task_format_layout(100, 1, &l);
+	assert_int_equal(l.w[TASK_COL_ID], 2); /* "ID" */
+	assert_tiles(&l, 100);
+}
+
+static void
+task_format__age__picks_largest_unit(void **state)
+{
+	static const struct {
+		long long secs;
+		const char *want;
+	} cases[] = {
+		{ -30, "now" },        { 0, "now" },
+		{ 59, "now" },         { 60, "1m" },
+		{ 3 * 60 + 59, "3m" }, { 3599, "59m" },
+		{ 5 * 3600, "5h" },    { 86399, "23h" },
+		{ 2 * 86400, "2d" },   { 7 * 86400 - 1, "6d" },
+		{ 21 * 86400, "3w" },  { 364 * 86400, "52w" },
+		{ 800 * 86400, "2y" },
+	};
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		task_format_age(1000000000, 1000000000 - cases[i].secs, buf,
+		                sizeof buf);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+static void
+task_format__due__says_overdue_or_in(void **state)
+{
+	time_t now = 1000000000;
+	char buf[32];
+
+	task_format_due(now, now - 2 * 86400, 11, buf, sizeof buf);
+	assert_string_equal(buf, "overdue 2d");
+	task_format_due(now, now + 3 * 86400 + 5, 11, buf, sizeof buf);
+	assert_string_equal(buf, "in 3d");
+	task_format_due(now, now + 30, 11, buf, sizeof buf);
+	assert_string_equal(buf, "in 1m");
+	task_format_due(now, now - 5 * 3600, 11, buf, sizeof buf);
+	assert_string_equal(buf, "overdue 5h");
+	/* Too narrow for words: a sign and the span. */
+	task_format_due(now, now - 2 * 86400, 5, buf, sizeof buf);
+	assert_string_equal(buf, "-2d");
+	task_format_due(now, now + 14 * 86400, 5, buf, sizeof buf);
+	assert_string_equal(buf, "in 2w");
+	task_format_due(now, now + 80 * 86400, 5, buf, sizeof buf);
+	assert_string_equal(buf, "+11w");
+}
+
+static void
+task_format__size__scales_units(void **state)
+{
+	char buf[32];
+
+	task_format_size(512, buf, sizeof buf);
+	assert_string_equal(buf, "512 B");
+	task_format_size(12595, buf, sizeof buf);
+	assert_string_equal(buf, "12.3 KB");
+	task_format_size(4 * 1024 * 1024, buf, sizeof buf);
+	assert_string_equal(buf, "4.0 MB");
+	task_format_size(1288490189LL, buf, sizeof buf);
+	assert_string_equal(buf, "1.2 GB");
+}
+
+static void
+task_format__names__fit_their_width(void **state)
+{
+	assert_string_equal(task_format_priority(PRIORITY_URGENT, 6), "urgent");
+	assert_string_equal(task_format_priority(PRIORITY_URGENT, 4), "URG!");
+	assert_string_equal(task_format_priority(PRIORITY_NORMAL, 1), "N");
+	assert_string_equal(task_format_status(TASK_IN_PROGRESS, 11),
+	                    "in_progress");
+	assert_string_equal(task_format_status(TASK_IN_PROGRESS, 7), "in prog");
+	assert_string_equal(task_format_status(TASK_WAITING_ON_CLIENT, 7),
+	                    "waiting");
+	assert_true(strlen(task_format_status(TASK_CANCELLED, 7)) <= 7);
+}
+
+static void
+task_format__cell__pads_and_truncates_by_width(void **state)
+{
+	char *c;
+
+	c = task_format_cell("abc", 6, 0);
+	assert_string_equal(c, "abc   ");
+	free(c);
+	c = task_format_cell("abcdefgh", 6, 0);
+	assert_string_equal(c, "abcde\u2026");
+	free(c);
+	c = task_format_cell("abcdefgh", 6, SANITIZE_ASCII);
+	assert_string_equal(c, "abc...");
+	free(c);
+}
+
+static void
+task_format__cell__wide_characters_never_split(void **state)
+{
+	/* Each of these is two columns wide. */
+	const char *title = "日本語のタイトル";
+	char *c;
+
+	assert_int_equal(sanitize_width(title), 16);
+	c = task_format_cell(title, 7, 0);
+	assert_string_equal(c, "日本語\u2026");
+	assert_int_equal(sanitize_width(c), 7);
+	free(c);
+	/* 6 columns: two wide chars and the ellipsis make 5; one blank pads. */
+	c = task_format_cell(title, 6, 0);
+	assert_string_equal(c, "日本\u2026 ");
+	assert_int_equal(sanitize_width(c), 6);
+	free(c);
+	c = task_format_cell("ab日本", 4, 0);
+	assert_string_equal(c, "ab\u2026 ");
+	free(c);
+	c = task_format_cell(title, 16, 0);
+	assert_string_equal(c, title);
+	free(c);
+}
+
+static void
+task_format__find__ignores_ascii_case(void **state)
+{
+	size_t off = 99;
+
+	assert_true(task_format_find("Disk FULL on disk2", "disk", 0, &off));
+	assert_int_equal(off, 0);
+	assert_true(task_format_find("Disk FULL on disk2", "disk", 1, &off));
+	assert_int_equal(off, 13);
+	assert_false(task_format_find("Disk FULL on disk2", "disk", 14, &off));
+	assert_true(task_format_find("Disk FULL", "full", 0, &off));
+	assert_int_equal(off, 5);
+	assert_false(task_format_find("abc", "", 0, &off));
+	assert_false(task_format_find("abc", "abcd", 0, &off));
+}
+
+/* Wraps s and compares the lines with the NULL-terminated want. */
+static void
+assert_wrap(const char *s, int width, const char *const *want)
+{
+	size_t n, i;
+	char **lines = task_format_wrap(s, width, &n);
+
+	for (i = 0; want[i] != NULL; i++) {
+		assert_true(i < n);
+		assert_string_equal(lines[i], want[i]);
+		/* A wide character alone may overflow a one-column line. */
+		assert_true(sanitize_width(lines[i]) <=
+		            (width > 1 ? width : 2));
+	}
+	assert_int_equal(n, i);
+	task_format_wrap_free(lines, n);
+}
+
+static void
+task_format__wrap__breaks_at_blanks_and_newlines(void **state)
+{
+	static const char *const a[] = { "the quick", "brown fox", "", "jumps",
+		                         NULL };
+	static const char *const b[] = { "abcde", "fghij", "x yz", "w", NULL };
+	static const char *const c[] = { "日本語", "のタ", NULL };
+	static const char *const d[] = { "日", "本", NULL };
+	size_t n;
+
+	assert_wrap("the quick brown fox\n\njumps", 10, a);
+	assert_wrap("abcdefghij x yz w", 5, b);
+	assert_wrap("日本語のタ", 6, c);
+	/* A wide character in a one-column line still makes progress. */
+	assert_wrap("日本", 1, d);
+	assert_null(task_format_wrap("", 10, &n));
+	assert_int_equal(n, 0);
+}
+
+static int
+setup(void **state)
+{
+	/* Widths of non-ASCII characters need a UTF-8 LC_CTYPE. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		return -1;
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(task_format__layout__120_has_every_column),
+		cmocka_unit_test(task_format__layout__80_narrows_but_keeps_all),
+		cmocka_unit_test(
+		    task_format__layout__60_drops_assignee_and_age),
+		cmocka_unit_test(
+		    task_format__layout__40_keeps_priority_id_title_status),
+		cmocka_unit_test(
+		    task_format__layout__short_ids_get_header_room),
+		cmocka_unit_test(task_format__age__picks_largest_unit),
+		cmocka_unit_test(task_format__due__says_overdue_or_in),
+		cmocka_unit_test(task_format__size__scales_units),
+		cmocka_unit_test(task_format__names__fit_their_width),
+		cmocka_unit_test(
+		    task_format__cell__pads_and_truncates_by_width),
+		cmocka_unit_test(
+		    task_format__cell__wide_characters_never_split),
+		cmocka_unit_test(task_format__find__ignores_ascii_case),
+		cmocka_unit_test(
+		    task_format__wrap__breaks_at_blanks_and_newlines),
+	};
+
+	return cmocka_run_group_tests_name("views/task_format", tests, setup,
+	                                   NULL);
+}

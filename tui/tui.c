@@ -1,0 +1,750 @@
+/*
+ * The terminal interface: sets up the one application state, runs the
+ * event loop until quit, and always puts the terminal back.
+ */
+#include "tui/tui.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/api.h"
+#include "net/events.h"
+#include "net/paths.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/cmdline.h"
+#include "tui/command.h"
+#include "tui/frame.h"
+#include "tui/login.h"
+#include "tui/loop.h"
+#include "tui/panes.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+
+/* A notice stays on the status line this long unless replaced. */
+#define NOTICE_MS 8000
+/* How often panes hear the time pass (relative ages, countdowns). */
+#define TICK_MS 1000
+
+/* What the TUI holds beyond the application state. */
+struct tui {
+	struct app app;
+	struct login_form *login; /* non-NULL while signing in */
+	struct loop_source api_source;
+	struct events *events; /* the live stream, from sign-in on */
+	struct loop_source events_source;
+	struct api_req *pending_me;
+	char *history_path;
+};
+
+static void tui_signed_in(struct tui *t, struct me *me);
+
+/* The api as a loop source: its sockets and timers join the poll. */
+static int
+api_src_pollfds(void *ud, struct pollfd *fds, int max)
+{
+	return api_pollfds(ud, fds, max);
+}
+
+static int
+api_src_timeout(void *ud)
+{
+	return api_timeout_ms(ud);
+}
+
+static void
+api_src_dispatch(void *ud, const struct pollfd *fds, int n)
+{
+	api_dispatch(ud, fds, n);
+}
+
+/* The event stream as a loop source: it has timers, no descriptors. */
+static int
+events_src_pollfds(void *ud, struct pollfd *fds, int max)
+{
+	return 0;
+}
+
+static int
+events_src_timeout(void *ud)
+{
+	return events_timeout_ms(ud);
+}
+
+static void
+events_src_dispatch(void *ud, const struct pollfd *fds, int n)
+{
+	events_tick(ud);
+}
+
+/* Tells every open pane about ev, redrawing when one asks. */
+static void
+tui_broadcast(struct tui *t, const struct app_event *ev)
+{
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &t->app.panes[i];
+
+		if (p->state != NULL && p->ops->event != NULL &&
+		    p->ops->event(p->state, ev) == VIEW_REDRAW)
+			app_redraw(&t->app);
+	}
+}
+
+/* A live event from the server: every pane hears it. */
+static void
+on_server_event(const struct events_event *e, void *ud)
+{
+	struct tui *t = ud;
+	struct app_event ev = { .kind = APP_EV_SERVER, .data = e->payload };
+
+	if (e->payload == NULL)
+		return;
+	if (e->payload->type == EVENT_RESYNC)
+		ev.kind = APP_EV_RESYNC;
+	tui_broadcast(t, &ev);
+}
+
+/* The stream's state is the status line's connection state. */
+static void
+on_events_state(const struct events_status *st, void *ud)
+{
+	static const enum conn_state map[] = {
+		[EVENTS_OFFLINE] = CONN_OFFLINE,
+		[EVENTS_CONNECTING] = CONN_CONNECTING,
+		[EVENTS_ONLINE] = CONN_ONLINE,
+		[EVENTS_RECONNECTING] = CONN_RECONNECTING,
+	};
+	struct tui *t = ud;
+
+	t->app.conn = map[st->state];
+	if (st->state == EVENTS_RECONNECTING && st->err != NULL &&
+	    st->err->message != NULL)
+		app_notice(&t->app, true, "live updates lost: %s",
+		           st->err->message);
+	app_redraw(&t->app);
+}
+
+/* Starts the live stream once signed in (again). */
+static void
+tui_start_events(struct tui *t)
+{
+	struct events_config cfg = {
+		.transport = events_api_transport(),
+		.transport_ud = t->app.api,
+		.on_event = on_server_event,
+		.on_state = on_events_state,
+		.ud = t,
+	};
+
+	if (t->events == NULL) {
+		t->events = events_new(&cfg);
+		t->events_source =
+		    (struct loop_source){ events_src_pollfds,
+			                  events_src_timeout,
+			                  events_src_dispatch, t->events };
+		loop_add_source(t->app.loop, &t->events_source);
+	}
+	events_start(t->events);
+}
+
+/* Shows the sign-in form, keeping the email typed before if any. */
+static void
+tui_show_login(struct tui *t, const char *email, const char *error)
+{
+	if (t->login == NULL)
+		t->login = login_new(email);
+	login_set_state(t->login, error, false);
+	t->app.signed_in = false;
+	app_redraw(&t->app);
+}
+
+/* The server said the session is gone: sign in again in place. */
+static void
+on_session_expired(void *ud)
+{
+	struct tui *t = ud;
+
+	tui_show_login(t, t->app.me_email,
+	               "your session expired: sign in again");
+}
+
+/* The answer to GET /me at start-up. */
+static void
+on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct tui *t = ud;
+
+	t->pending_me = NULL;
+	if (err->kind == SC_OK) {
+		tui_signed_in(t, me);
+		return;
+	}
+	if (err->kind == SC_ERR_SESSION_EXPIRED ||
+	    err->kind == SC_ERR_NOT_SIGNED_IN)
+		tui_show_login(t, NULL, NULL);
+	else {
+		t->app.conn = CONN_OFFLINE;
+		tui_show_login(t, NULL, err->message);
+	}
+	me_free(me);
+}
+
+/* The answer to the sign-in form. */
+static void
+on_login(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct tui *t = ud;
+
+	t->pending_me = NULL;
+	if (err->kind == SC_OK) {
+		tui_signed_in(t, me);
+		return;
+	}
+	me_free(me);
+	if (t->login != NULL)
+		login_set_state(t->login, err->message, false);
+	app_redraw(&t->app);
+}
+
+/* Which tabs this staff member may see, from the server's permissions. */
+static void
+tui_set_visibility(struct tui *t)
+{
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		const struct view_ops *ops = t->app.panes[i].ops;
+
+		t->app.panes[i].visible =
+		    ops != NULL && (ops->permission == 0 ||
+		                    (ops->permission & t->app.permissions));
+	}
+	if (!t->app.panes[t->app.current].visible) {
+		for (i = 0; i < PANE_COUNT; i++)
+			if (t->app.panes[i].visible)
+				break;
+		t->app.current = i < PANE_COUNT ? (enum pane_id)i : PANE_TASKS;
+	}
+}
+
+/* Opens the panes this member may see and tells them who signed in. */
+static void
+tui_open_panes(struct tui *t)
+{
+	struct app_event ev = { .kind = APP_EV_SIGNED_IN };
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &t->app.panes[i];
+
+		if (!p->visible)
+			continue;
+		if (p->state == NULL) {
+			p->state = p->ops->open(&t->app);
+			if (p->ops->resize != NULL)
+				p->ops->resize(p->state, t->app.rows - 2,
+				               t->app.cols);
+		}
+		if (p->ops->event != NULL)
+			p->ops->event(p->state, &ev);
+	}
+	if (t->app.panes[t->app.current].ops != NULL &&
+	    t->app.panes[t->app.current].ops->focus != NULL)
+		t->app.panes[t->app.current].ops->focus(
+		    t->app.panes[t->app.current].state, true);
+}
+
+/* Signed in (at start-up or through the form): take over me. */
+static void
+tui_signed_in(struct tui *t, struct me *me)
+{
+	struct app *app = &t->app;
+
+	free(app->me_name);
+	free(app->me_email);
+	free(app->me_role);
+	app->me_name = xstrdup(me->name);
+	app->me_email = xstrdup(me->email);
+	app->me_role = xstrdup(staff_role_name(me->role));
+	app->permissions = me->permissions;
+	app->signed_in = true;
+	me_free(me);
+	login_free(t->login);
+	t->login = NULL;
+	tui_set_visibility(t);
+	tui_open_panes(t);
+	tui_start_events(t);
+	app_redraw(app);
+}
+
+/* Switches to pane p if its tab is shown. */
+static void
+tui_switch(struct tui *t, enum pane_id p)
+{
+	struct app *app = &t->app;
+	struct pane *old = &app->panes[app->current];
+
+	if (p >= PANE_COUNT || !app->panes[p].visible) {
+		app_notice(app, true, "that pane is not available to %s",
+		           app->me_role != NULL ? app->me_role : "you");
+		return;
+	}
+	if (old->state != NULL && old->ops->focus != NULL)
+		old->ops->focus(old->state, false);
+	app->current = p;
+	if (app->panes[p].state != NULL && app->panes[p].ops->focus != NULL)
+		app->panes[p].ops->focus(app->panes[p].state, true);
+	app_redraw(app);
+}
+
+/* The next (dir 1) or previous (-1) visible pane after the current. */
+static void
+tui_cycle(struct tui *t, int dir)
+{
+	int i, p = (int)t->app.current;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		p = (p + dir + PANE_COUNT) % PANE_COUNT;
+		if (t->app.panes[p].visible) {
+			tui_switch(t, (enum pane_id)p);
+			return;
+		}
+	}
+}
+
+/* The key context of the current pane. */
+static enum key_context
+tui_context(struct tui *t)
+{
+	struct pane *p = &t->app.panes[t->app.current];
+
+	if (p->state == NULL || p->ops->context == NULL)
+		return KEYCTX_GLOBAL;
+	return p->ops->context(p->state);
+}
+
+static void tui_run_action(struct tui *t, enum action a, const char *args);
+
+/* Opens the command line, prefilled (":filter " for the f key). */
+static void
+tui_open_cmdline(struct tui *t, enum cmdline_kind kind, const char *prompt,
+                 const char *initial)
+{
+	cmdline_open(t->app.cmdline, kind, prompt, initial);
+	curs_set(1);
+	app_redraw(&t->app);
+}
+
+/* A submitted `:` line: parse it and run the action. */
+static void
+tui_run_command_line(struct tui *t, const char *line)
+{
+	struct command cmd;
+	char err[256];
+	int r = command_parse(line, &cmd, err, sizeof err);
+
+	if (r < 0)
+		app_notice(&t->app, true, "%s", err);
+	else if (r > 0)
+		tui_run_action(t, cmd.action, cmd.args[0] ? cmd.args : NULL);
+	command_clear(&cmd);
+}
+
+/* A line came back from the command line. */
+static void
+tui_line_done(struct tui *t, enum cmdline_kind kind, char *line)
+{
+	if (kind == CMDLINE_COMMAND)
+		tui_run_command_line(t, line);
+	else if (kind == CMDLINE_SEARCH && line[0] != '\0')
+		tui_run_action(t, ACTION_SEARCH, line);
+	free(line);
+}
+
+/* Feeds a key to the open command line. */
+static void
+tui_cmdline_key(struct tui *t, key_code key)
+{
+	enum cmdline_kind kind = cmdline_kind(t->app.cmdline);
+
+	switch (cmdline_feed(t->app.cmdline, key)) {
+	case CMDLINE_SUBMITTED:
+		curs_set(0);
+		tui_line_done(t, kind, cmdline_take(t->app.cmdline));
+		break;
+	case CMDLINE_CANCELLED:
+		curs_set(0);
+		break;
+	default:
+		break;
+	}
+	app_redraw(&t->app);
+}
+
+/* Actions the frame itself handles, whatever the pane. */
+static bool
+tui_global_action(struct tui *t, enum action a, const char *args)
+{
+	switch (a) {
+	case ACTION_QUIT:
+		t->app.quit = true;
+		return true;
+	case ACTION_COMMAND_LINE:
+		tui_open_cmdline(t, CMDLINE_COMMAND, ":", args);
+		return true;
+	case ACTION_REDRAW:
+		clearok(curscr, TRUE);
+		app_redraw(&t->app);
+		return true;
+	case ACTION_SUSPEND:
+		term_suspend();
+		frame_layout(&t->app);
+		return true;
+	case ACTION_TAB_NEXT:
+	case ACTION_TAB_PREV:
+		tui_cycle(t, a == ACTION_TAB_NEXT ? 1 : -1);
+		return true;
+	case ACTION_TAB_TASKS:
+	case ACTION_TAB_CHAT:
+	case ACTION_TAB_CREDENTIALS:
+	case ACTION_TAB_BILLING:
+		tui_switch(t, (enum pane_id)(a - ACTION_TAB_TASKS));
+		return true;
+	case ACTION_NEXT_ATTENTION:
+		if (!app_attention_next(&t->app))
+			app_notice(&t->app, false, "nothing needs attention");
+		return true;
+	case ACTION_MOUSE:
+		term_mouse(args == NULL || strcmp(args, "off") != 0);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Actions that need text first open the command line for it. */
+static bool
+tui_prompt_for_args(struct tui *t, enum action a)
+{
+	switch (a) {
+	case ACTION_SEARCH:
+		tui_open_cmdline(t, CMDLINE_SEARCH, "/", NULL);
+		return true;
+	case ACTION_FILTER:
+		tui_open_cmdline(t, CMDLINE_COMMAND, ":", "filter ");
+		return true;
+	case ACTION_SORT:
+		tui_open_cmdline(t, CMDLINE_COMMAND, ":", "sort ");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Runs an action: readonly gate, the frame's own, then the pane's. */
+static void
+tui_run_action(struct tui *t, enum action a, const char *args)
+{
+	struct pane *p = &t->app.panes[t->app.current];
+	enum view_result r = VIEW_UNHANDLED;
+
+	if (t->app.readonly && action_changes(a)) {
+		app_notice(&t->app, true, "read-only: %s is turned off",
+		           action_name(a));
+		return;
+	}
+	if (tui_global_action(t, a, args))
+		return;
+	if (args == NULL && tui_prompt_for_args(t, a))
+		return;
+	if (p->state != NULL)
+		r = p->ops->action(p->state, a, args);
+	if (r == VIEW_QUIT)
+		t->app.quit = true;
+	else if (r == VIEW_UNHANDLED)
+		app_notice(&t->app, true, "%s does nothing here",
+		           action_name(a));
+	else if (r == VIEW_REDRAW)
+		app_redraw(&t->app);
+}
+
+/* Submits the sign-in form. */
+static void
+tui_login_submit(struct tui *t)
+{
+	login_set_state(t->login, NULL, true);
+	t->pending_me = api_login(t->app.api, login_email(t->login),
+	                          login_password(t->login), on_login, t);
+}
+
+/* One key, routed to the form, the command line or the bindings. */
+static void
+tui_key(struct tui *t, key_code key)
+{
+	const struct binding *b;
+
+	if (t->login != NULL) {
+		switch (login_key(t->login, t->app.bindings, key)) {
+		case LOGIN_SUBMIT:
+			tui_login_submit(t);
+			break;
+		case LOGIN_QUIT:
+			t->app.quit = true;
+			break;
+		default:
+			break;
+		}
+		app_redraw(&t->app);
+		return;
+	}
+	if (cmdline_active(t->app.cmdline)) {
+		tui_cmdline_key(t, key);
+		return;
+	}
+	b = bindings_lookup(t->app.bindings, tui_context(t), key);
+	if (b != NULL)
+		tui_run_action(t, b->action, b->args);
+}
+
+/* A mouse event: tabs switch panes; the rest is the pane's. */
+static void
+tui_mouse(struct tui *t, const struct term_input *in)
+{
+	int tab;
+
+	if (in->y == 0 && in->button == 1) {
+		tab = frame_tab_at(&t->app, in->x);
+		if (tab >= 0)
+			tui_switch(t, (enum pane_id)tab);
+	} else if (in->button == 4 || in->button == 5)
+		tui_run_action(t, in->button == 4 ? ACTION_UP : ACTION_DOWN,
+		               NULL);
+}
+
+/* The terminal is readable: take every waiting input event. */
+static void
+on_terminal(int fd, short revents, void *ud)
+{
+	struct tui *t = ud;
+	struct term_input in;
+
+	while (!t->app.quit && term_read(&in)) {
+		if (in.kind == TERM_KEY)
+			tui_key(t, in.key);
+		else if (in.kind == TERM_MOUSE)
+			tui_mouse(t, &in);
+	}
+}
+
+static void
+on_signal(int signo, void *ud)
+{
+	struct tui *t = ud;
+
+	switch (signo) {
+	case SIGWINCH:
+	case SIGCONT:
+		term_resize();
+		frame_layout(&t->app);
+		break;
+	case SIGTSTP:
+		term_suspend();
+		frame_layout(&t->app);
+		break;
+	default: /* SIGTERM, SIGHUP, SIGINT */
+		t->app.quit = true;
+	}
+}
+
+/* Once a second: spinner, notice expiry, and the panes' clocks. */
+static void
+on_tick(void *ud)
+{
+	struct tui *t = ud;
+	struct app_event ev = { .kind = APP_EV_TICK };
+
+	if (t->app.conn == CONN_CONNECTING ||
+	    t->app.conn == CONN_RECONNECTING) {
+		t->app.spinner++;
+		app_redraw(&t->app);
+	}
+	if (t->app.message != NULL &&
+	    loop_now_ms() - t->app.message_at > NOTICE_MS) {
+		free(t->app.message);
+		t->app.message = NULL;
+		app_redraw(&t->app);
+	}
+	tui_broadcast(t, &ev);
+	loop_timer_add(t->app.loop, TICK_MS, on_tick, t);
+}
+
+/* Draws the frame, the sign-in form over it, and the command line. */
+static void
+tui_draw(struct tui *t)
+{
+	struct app *app = &t->app;
+
+	if (cmdline_dirty(app->cmdline))
+		app->dirty = true;
+	if (!app->dirty)
+		return;
+	if (t->login != NULL && !frame_too_small(app)) {
+		app->dirty = false;
+		werase(app->panewin);
+		login_draw(t->login, app->panewin, app->rows - 2, app->cols);
+		wnoutrefresh(app->panewin);
+		doupdate();
+		return;
+	}
+	frame_draw(app);
+	if (cmdline_active(app->cmdline) && !frame_too_small(app)) {
+		werase(app->statuswin);
+		cmdline_draw(app->cmdline, app->statuswin, app->cols);
+		wnoutrefresh(app->statuswin);
+		doupdate();
+	}
+}
+
+/* Reads the default bindings, then the user's keys file. */
+static void
+tui_load_bindings(struct tui *t)
+{
+	struct bindings_errors errs = { 0 };
+	struct sc_error err = { 0 };
+	char *dir = paths_dir(PATHS_CONFIG, NULL, &err);
+	char *path;
+
+	t->app.bindings = bindings_new();
+	bindings_load_defaults(t->app.bindings, &errs);
+	if (dir != NULL) {
+		path = xasprintf("%s/keys", dir);
+		bindings_load_file(t->app.bindings, path, &errs);
+		free(path);
+	}
+	free(dir);
+	sc_error_clear(&err);
+	if (errs.n > 0)
+		app_notice(&t->app, true, "%s%s", errs.lines[0],
+		           errs.n > 1 ? " (and more)" : "");
+	bindings_errors_free(&errs);
+}
+
+/* Sets up everything that does not need the terminal yet. */
+static int
+tui_setup(struct tui *t, struct cmd_ctx *ctx)
+{
+	struct sc_error err = { 0 };
+	char *dir;
+	int i;
+
+	memset(t, 0, sizeof *t);
+	t->app.api = cmd_api_new(ctx);
+	if (t->app.api == NULL)
+		return -1;
+	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
+	t->app.loop = loop_new();
+	/* readline reads the locale and ~/.inputrc before curses starts. */
+	t->app.cmdline = cmdline_new();
+	dir = paths_dir(PATHS_STATE, NULL, &err);
+	if (dir != NULL) {
+		t->history_path = xasprintf("%s/history", dir);
+		cmdline_history_load(t->app.cmdline, CMDLINE_COMMAND,
+		                     t->history_path, &err);
+	}
+	free(dir);
+	sc_error_clear(&err);
+	tui_load_bindings(t);
+	for (i = 0; i < PANE_COUNT; i++)
+		t->app.panes[i].ops = panes_ops[i];
+	api_on_session_expired(t->app.api, on_session_expired, t);
+	t->api_source = (struct loop_source){ api_src_pollfds, api_src_timeout,
+		                              api_src_dispatch, t->app.api };
+	return 0;
+}
+
+/* Connects the loop to the terminal, the network and the signals. */
+static void
+tui_wire(struct tui *t)
+{
+	static const int sigs[] = { SIGWINCH, SIGTSTP, SIGCONT,
+		                    SIGTERM,  SIGHUP,  SIGINT };
+	size_t i;
+
+	loop_add_fd(t->app.loop, STDIN_FILENO, POLLIN, on_terminal, t);
+	loop_add_source(t->app.loop, &t->api_source);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		loop_signal(t->app.loop, sigs[i], on_signal, t);
+	loop_timer_add(t->app.loop, TICK_MS, on_tick, t);
+}
+
+/* Frees everything, panes first (they may hold requests). */
+static void
+tui_teardown(struct tui *t, struct cmd_ctx *ctx)
+{
+	struct sc_error err = { 0 };
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++)
+		if (t->app.panes[i].state != NULL)
+			t->app.panes[i].ops->free(t->app.panes[i].state);
+	events_free(t->events);
+	if (t->history_path != NULL)
+		cmdline_history_save(t->app.cmdline, CMDLINE_COMMAND,
+		                     t->history_path, &err);
+	sc_error_clear(&err);
+	frame_free(&t->app);
+	term_restore();
+	login_free(t->login);
+	cmdline_free(t->app.cmdline);
+	bindings_free(t->app.bindings);
+	api_free(t->app.api);
+	loop_free(t->app.loop);
+	for (i = 0; i < (int)t->app.nattention; i++)
+		free(t->app.attention[i].label);
+	free(t->app.attention);
+	free(t->app.message);
+	free(t->app.me_name);
+	free(t->app.me_email);
+	free(t->app.me_role);
+	free(t->history_path);
+}
+
+int
+tui_run(struct cmd_ctx *ctx)
+{
+	struct tui t;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sitecare: the interface needs a terminal; "
+		                "see --help for the scriptable commands\n");
+		return CMD_USAGE;
+	}
+	if (tui_setup(&t, ctx) != 0)
+		return CMD_USAGE;
+	if (term_init() != 0) {
+		fprintf(stderr, "sitecare: cannot start the terminal\n");
+		tui_teardown(&t, ctx);
+		return CMD_FAILED;
+	}
+	theme_init(term_colors());
+	frame_layout(&t.app);
+	tui_wire(&t);
+	t.app.conn = CONN_CONNECTING;
+	if (api_has_session(t.app.api))
+		t.pending_me = api_me(t.app.api, on_me, &t);
+	else
+		tui_show_login(&t, ctx->cfg.email, NULL);
+	while (!t.app.quit) {
+		tui_draw(&t);
+		if (loop_run_once(t.app.loop, -1) < 0)
+			break;
+	}
+	tui_teardown(&t, ctx);
+	return CMD_OK;
+}

@@ -1,0 +1,488 @@
+/* The task detail view: fields, description, comments, attachments. */
+#include "views/task_info.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/api.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/sanitize.h"
+#include "tui/theme.h"
+#include "views/task_format.h"
+
+/* Width of the "Priority  " labels of the field lines. */
+#define LABEL_W 10
+
+/* One laid-out line: sanitised text, how it looks, its indent. */
+struct info_line {
+	char *text;
+	enum theme_item item;
+	int indent;
+};
+
+/*
+ * The detail of one task. What is drawn is laid out once into lines for
+ * the current width (wrapping by display width needs the width) and
+ * laid out again only when the width or the data change; scrolling then
+ * only moves top over the lines.
+ */
+struct task_info {
+	struct app *app;
+	unsigned flags;
+	struct task_detail d; /* d.task from the list at first */
+	bool loaded;          /* GET /tasks/{id} has answered */
+	bool failed;          /* ...with an error */
+	struct api_req *req;
+
+	struct info_line *lines;
+	size_t nlines;
+	int width;  /* the lines were laid out for this width */
+	bool stale; /* the data changed: lay out again */
+	size_t top; /* first line shown */
+	int height; /* lines shown (the pane less its footer) */
+};
+
+static void fetch(struct task_info *ti);
+
+struct task_info *
+task_info_new(struct app *app, const struct task *t, unsigned flags)
+{
+	struct task_info *ti = xcalloc(1, sizeof *ti);
+
+	ti->app = app;
+	ti->flags = flags;
+	task_copy(&ti->d.task, t);
+	ti->stale = true;
+	fetch(ti);
+	return ti;
+}
+
+/* Drops the laid-out lines. */
+static void
+lines_clear(struct task_info *ti)
+{
+	size_t i;
+
+	for (i = 0; i < ti->nlines; i++)
+		free(ti->lines[i].text);
+	free(ti->lines);
+	ti->lines = NULL;
+	ti->nlines = 0;
+}
+
+void
+task_info_free(struct task_info *ti)
+{
+	if (ti == NULL)
+		return;
+	if (ti->req != NULL && ti->app->api != NULL)
+		api_cancel(ti->app->api, ti->req);
+	lines_clear(ti);
+	task_detail_free(&ti->d);
+	free(ti);
+}
+
+int64_t
+task_info_id(const struct task_info *ti)
+{
+	return ti->d.task.id;
+}
+
+/* GET /tasks/{id} answered: take the comments and attachments. */
+static void
+on_detail(struct task_detail *d, const struct sc_error *err, void *ud)
+{
+	struct task_info *ti = ud;
+
+	ti->req = NULL;
+	if (err->kind != SC_OK) {
+		ti->failed = true;
+		app_notice(ti->app, true, "task #%lld: %s",
+		           (long long)ti->d.task.id, err->message);
+		task_detail_free(d);
+		return;
+	}
+	task_detail_free(&ti->d);
+	ti->d = *d; /* moves the contents: ours now */
+	ti->loaded = true;
+	ti->failed = false;
+	ti->stale = true;
+	app_redraw(ti->app);
+}
+
+/* Starts GET /tasks/{id} unless one is in flight. */
+static void
+fetch(struct task_info *ti)
+{
+	if (ti->req != NULL || ti->app->api == NULL)
+		return;
+	ti->req = api_task(ti->app->api, ti->d.task.id, on_detail, ti);
+}
+
+void
+task_info_reload(struct task_info *ti)
+{
+	fetch(ti);
+}
+
+void
+task_info_update(struct task_info *ti, const struct task *t)
+{
+	task_free(&ti->d.task);
+	task_copy(&ti->d.task, t);
+	ti->stale = true;
+}
+
+void
+task_info_add_comment(struct task_info *ti, const struct comment *c)
+{
+	size_t i;
+
+	if (!ti->loaded)
+		return; /* the fetch in flight will bring it */
+	for (i = 0; i < ti->d.ncomments; i++)
+		if (ti->d.comments[i].id == c->id)
+			return;
+	ti->d.comments = xreallocarray(ti->d.comments, ti->d.ncomments + 1,
+	                               sizeof *ti->d.comments);
+	comment_copy(&ti->d.comments[ti->d.ncomments++], c);
+	ti->stale = true;
+}
+
+/* ---- laying out ------------------------------------------------------ */
+
+/* Appends one line (text taken). */
+static void
+add(struct task_info *ti, char *text_taken, enum theme_item item, int indent)
+{
+	ti->lines = xreallocarray(ti->lines, ti->nlines + 1, sizeof *ti->lines);
+	ti->lines[ti->nlines++] =
+	    (struct info_line){ text_taken, item, indent };
+}
+
+/* Appends server text, sanitised and wrapped to the width less indent. */
+static void
+add_wrapped(struct task_info *ti, const char *raw, unsigned extra,
+            enum theme_item item, int indent)
+{
+	char *clean =
+	         sanitize_str(raw, ti->flags | extra | SANITIZE_TABS_AS_SPACE),
+	     **lines;
+	size_t n, i;
+
+	lines = task_format_wrap(clean, ti->width - indent, &n);
+	for (i = 0; i < n; i++)
+		add(ti, lines[i], item, indent);
+	free(lines); /* the strings are the lines' now */
+	free(clean);
+}
+
+/* A date in local time: "2026-11-28 06:55". */
+static void
+date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+/* A time for people: "2026-11-28 06:55 (3d ago)". */
+static void
+when(time_t t, char *buf, size_t len)
+{
+	char d[32], age[16];
+
+	date(t, d, sizeof d);
+	task_format_age(time(NULL), t, age, sizeof age);
+	snprintf(buf, len, strcmp(age, "now") == 0 ? "%s (%s)" : "%s (%s ago)",
+	         d, age);
+}
+
+/* A "Label     value" line; value is server text (sanitised here). */
+static void
+add_field(struct task_info *ti, const char *label, const char *value,
+          enum theme_item item)
+{
+	char *clean = sanitize_str(value, ti->flags | SANITIZE_TABS_AS_SPACE);
+
+	add(ti, xasprintf("%-*s%s", LABEL_W, label, clean), item, 0);
+	free(clean);
+}
+
+/* The theme items of a priority and a status. */
+static enum theme_item
+priority_item(enum task_priority p)
+{
+	static const enum theme_item items[] = { THEME_PRIO_LOW,
+		                                 THEME_PRIO_NORMAL,
+		                                 THEME_PRIO_HIGH,
+		                                 THEME_PRIO_URGENT };
+
+	return (unsigned)p < TASK_PRIORITY_COUNT ? items[p] : THEME_NORMAL;
+}
+
+static enum theme_item
+status_item(enum task_status s)
+{
+	static const enum theme_item items[] = {
+		THEME_STATE_NEW, THEME_STATE_ACTIVE, THEME_STATE_WAITING,
+		THEME_STATE_DONE, THEME_STATE_DONE
+	};
+
+	return (unsigned)s < TASK_STATUS_COUNT ? items[s] : THEME_NORMAL;
+}
+
+/* The due line: the date, and how late or how soon for open work. */
+static void
+add_due(struct task_info *ti)
+{
+	const struct task *t = &ti->d.task;
+	bool open = t->status != TASK_DONE && t->status != TASK_CANCELLED;
+	char d[32], rel[32], buf[80];
+
+	if (!t->has_due_at) {
+		add_field(ti, "Due", "none", THEME_DIM);
+		return;
+	}
+	date(t->due_at, d, sizeof d);
+	if (!open) {
+		add_field(ti, "Due", d, THEME_NORMAL);
+		return;
+	}
+	task_format_due(time(NULL), t->due_at, 32, rel, sizeof rel);
+	snprintf(buf, sizeof buf, "%s (%s)", d, rel);
+	add_field(ti, "Due", buf,
+	          t->due_at < time(NULL) ? THEME_ERROR : THEME_NORMAL);
+}
+
+/* The title and the field lines. */
+static void
+layout_fields(struct task_info *ti)
+{
+	const struct task *t = &ti->d.task;
+	char buf[96], *client, *title;
+
+	/* Only the title is server text, but sanitising "#12 " is harmless. */
+	title = xasprintf("#%lld  %s", (long long)t->id,
+	                  t->title != NULL ? t->title : "");
+	add_wrapped(ti, title, 0, THEME_TITLE, 0);
+	free(title);
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	add_field(ti, "Status", task_status_name(t->status),
+	          status_item(t->status));
+	add_field(ti, "Priority", task_priority_name(t->priority),
+	          priority_item(t->priority));
+	client = t->client.company != NULL && t->client.company[0] != '\0'
+	             ? xasprintf("%s (%s)", t->client.name, t->client.company)
+	             : xstrdup(t->client.name != NULL ? t->client.name : "");
+	add_field(ti, "Client", client, THEME_NORMAL);
+	free(client);
+	if (t->has_assignee)
+		add_field(ti, "Assignee", t->assignee.name, THEME_NORMAL);
+	else
+		add_field(ti, "Assignee", "unassigned", THEME_DIM);
+	add_due(ti);
+	when(t->created_at, buf, sizeof buf);
+	add_field(ti, "Created", buf, THEME_DIM);
+	when(t->updated_at, buf, sizeof buf);
+	add_field(ti, "Updated", buf, THEME_DIM);
+}
+
+/* The description, wrapped with its own line breaks kept. */
+static void
+layout_description(struct task_info *ti)
+{
+	const char *desc = ti->d.task.description;
+
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	add(ti, xstrdup("Description"), THEME_TITLE, 0);
+	if (desc == NULL || desc[0] == '\0')
+		add(ti, xstrdup("(none)"), THEME_DIM, 2);
+	else
+		add_wrapped(ti, desc, SANITIZE_KEEP_NEWLINES, THEME_NORMAL, 2);
+}
+
+/* One comment: a header naming who and when (INTERNAL marked), the body. */
+static void
+layout_comment(struct task_info *ti, const struct comment *c)
+{
+	char date[64], *name;
+	const char *kind = c->author.kind == AUTHOR_CLIENT ? "client" : "staff";
+
+	when(c->created_at, date, sizeof date);
+	name = sanitize_str(c->author.name, ti->flags | SANITIZE_TABS_AS_SPACE);
+	if (c->internal)
+		add(ti,
+		    xasprintf("[INTERNAL] %s (%s), %s - not shown to the "
+		              "client",
+		              name, kind, date),
+		    THEME_INTERNAL, 2);
+	else
+		add(ti, xasprintf("%s (%s), %s", name, kind, date),
+		    c->author.kind == AUTHOR_CLIENT ? THEME_CLIENT
+		                                    : THEME_STAFF,
+		    2);
+	free(name);
+	add_wrapped(ti, c->body, SANITIZE_KEEP_NEWLINES,
+	            c->internal ? THEME_INTERNAL : THEME_NORMAL, 4);
+}
+
+/* The comments, or why they are not there yet. */
+static void
+layout_comments(struct task_info *ti)
+{
+	size_t i;
+
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	if (!ti->loaded) {
+		add(ti, xstrdup("Comments"), THEME_TITLE, 0);
+		add(ti,
+		    xstrdup(ti->failed ? "(could not load: r retries)"
+		                       : "(loading...)"),
+		    THEME_DIM, 2);
+		return;
+	}
+	add(ti, xasprintf("Comments (%zu)", ti->d.ncomments), THEME_TITLE, 0);
+	if (ti->d.ncomments == 0)
+		add(ti, xstrdup("(none)"), THEME_DIM, 2);
+	for (i = 0; i < ti->d.ncomments; i++) {
+		if (i > 0)
+			add(ti, xstrdup(""), THEME_NORMAL, 0);
+		layout_comment(ti, &ti->d.comments[i]);
+	}
+}
+
+/* The attachments: file name (sanitised), size, type. */
+static void
+layout_attachments(struct task_info *ti)
+{
+	const struct attachment *a;
+	char size[32], *name, *type;
+	size_t i;
+
+	if (!ti->loaded)
+		return;
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	add(ti, xasprintf("Attachments (%zu)", ti->d.nattachments), THEME_TITLE,
+	    0);
+	if (ti->d.nattachments == 0)
+		add(ti, xstrdup("(none)"), THEME_DIM, 2);
+	for (i = 0; i < ti->d.nattachments; i++) {
+		a = &ti->d.attachments[i];
+		task_format_size(a->size, size, sizeof size);
+		name = sanitize_str(a->filename,
+		                    ti->flags | SANITIZE_TABS_AS_SPACE);
+		type = sanitize_str(a->content_type,
+		                    ti->flags | SANITIZE_TABS_AS_SPACE);
+		add(ti, xasprintf("%s  %s  %s", name, size, type), THEME_NORMAL,
+		    2);
+		free(name);
+		free(type);
+	}
+}
+
+/* Lays the whole detail out for width, when anything changed. */
+static void
+layout(struct task_info *ti, int width)
+{
+	if (!ti->stale && width == ti->width)
+		return;
+	lines_clear(ti);
+	ti->width = width > 8 ? width : 8;
+	layout_fields(ti);
+	layout_description(ti);
+	layout_comments(ti);
+	layout_attachments(ti);
+	ti->stale = false;
+}
+
+/* ---- scrolling and drawing ------------------------------------------- */
+
+/* The largest top that still fills the screen. */
+static size_t
+max_top(const struct task_info *ti)
+{
+	size_t h = ti->height > 0 ? (size_t)ti->height : 1;
+
+	return ti->nlines > h ? ti->nlines - h : 0;
+}
+
+enum view_result
+task_info_action(struct task_info *ti, enum action a)
+{
+	size_t before = ti->top, page = ti->height > 1 ? ti->height - 1 : 1;
+
+	switch (a) {
+	case ACTION_DOWN:
+		ti->top++;
+		break;
+	case ACTION_UP:
+		ti->top = ti->top > 0 ? ti->top - 1 : 0;
+		break;
+	case ACTION_PAGE_DOWN:
+	case ACTION_HALF_DOWN:
+		ti->top += a == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
+		break;
+	case ACTION_PAGE_UP:
+	case ACTION_HALF_UP:
+		page = a == ACTION_PAGE_UP ? page : (page + 1) / 2;
+		ti->top = ti->top > page ? ti->top - page : 0;
+		break;
+	case ACTION_TOP:
+		ti->top = 0;
+		break;
+	case ACTION_BOTTOM:
+		ti->top = max_top(ti);
+		break;
+	default:
+		return VIEW_UNHANDLED;
+	}
+	if (ti->top > max_top(ti))
+		ti->top = max_top(ti);
+	return ti->top != before ? VIEW_REDRAW : VIEW_HANDLED;
+}
+
+/* The last row: where in the detail we are and how to leave. */
+static void
+draw_footer(struct task_info *ti, WINDOW *w, int y, int cols)
+{
+	char buf[128];
+	size_t end = ti->top + (size_t)ti->height;
+
+	snprintf(buf, sizeof buf, " lines %zu-%zu of %zu  (Esc back)",
+	         ti->nlines > 0 ? ti->top + 1 : 0,
+	         end < ti->nlines ? end : ti->nlines, ti->nlines);
+	wattrset(w, (attr_t)theme_attr(THEME_DIM));
+	mvwaddnstr(w, y, 0, buf, cols);
+}
+
+void
+task_info_draw(struct task_info *ti, void *win, int rows, int cols)
+{
+	WINDOW *w = win;
+	const struct info_line *l;
+	char *fit;
+	int y;
+
+	werase(w);
+	layout(ti, cols - 2);
+	ti->height = rows > 1 ? rows - 1 : 1;
+	if (ti->top > max_top(ti))
+		ti->top = max_top(ti);
+	for (y = 0; y < ti->height && ti->top + (size_t)y < ti->nlines; y++) {
+		l = &ti->lines[ti->top + (size_t)y];
+		fit = sanitize_fit(l->text, cols - 1 - l->indent, ti->flags);
+		wattrset(w, (attr_t)theme_attr(l->item));
+		mvwaddstr(w, y, 1 + l->indent, fit);
+		free(fit);
+	}
+	if (rows > 1)
+		draw_footer(ti, w, rows - 1, cols);
+	wattrset(w, A_NORMAL);
+}

@@ -1,0 +1,953 @@
+/* The task queue pane: see task_queue.h. */
+#include "views/task_queue.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/api.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/list.h"
+#include "tui/sanitize.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "views/task_format.h"
+#include "views/task_info.h"
+#include "views/task_query.h"
+
+/* Tasks per page: a few screens, so scrolling rarely waits. */
+#define PAGE_LIMIT 100
+/* The column header above the rows and the summary line below them. */
+#define HEADER_ROWS 1
+#define FOOTER_ROWS 1
+/* Attention items at most: the first ones in the queue's order. */
+#define MAX_ATTENTION 50
+
+/* One loaded task and whether the staff member has seen it yet. */
+struct row {
+	struct task task;
+	bool unseen; /* new, or just assigned to me: marked until selected */
+};
+
+/*
+ * The pane's state. rows are the pages loaded so far, in the server's
+ * order, plus live insertions; the list helper knows only their count
+ * and ids. A first-page fetch (filter, sort, search, refresh) keeps the
+ * old rows on screen until the new page replaces them, so the list stays
+ * usable when the fetch fails. live_ids remembers tasks inserted by
+ * events since the last first page, so a later page that brings them
+ * again does not show them twice.
+ */
+struct task_queue {
+	struct app *app;
+	struct list list;
+	struct row *rows;
+	size_t n, cap;
+	struct task_query query;
+	char *next;          /* cursor of the next page, or NULL */
+	struct api_req *req; /* the page fetch in flight */
+	bool replacing;      /* ...which is a first page */
+	bool loaded;         /* a first page has arrived */
+	char *error;         /* why the last fetch failed, for the empty
+	                        state; sanitised */
+	long long keep_id;   /* reselect this task after a first page */
+	long long *live_ids;
+	size_t nlive;
+	struct api_req *me_req;
+	int64_t me_id;          /* the signed-in staff member, 0 until known */
+	struct task_info *info; /* the detail view, when open */
+	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
+	struct task_layout layout;
+	int64_t max_id; /* the largest id loaded: the id column's width */
+	int rows_h, cols;
+	long long minute; /* of the last tick that redrew ages */
+};
+
+static void fetch_first(struct task_queue *tq);
+static void attention_update(struct task_queue *tq);
+
+/* ---- rows ------------------------------------------------------------ */
+
+static void
+rows_reserve(struct task_queue *tq, size_t more)
+{
+	if (tq->n + more <= tq->cap)
+		return;
+	tq->cap = (tq->n + more) * 2;
+	tq->rows = xreallocarray(tq->rows, tq->cap, sizeof *tq->rows);
+}
+
+static void
+rows_clear(struct task_queue *tq)
+{
+	size_t i;
+
+	for (i = 0; i < tq->n; i++)
+		task_free(&tq->rows[i].task);
+	tq->n = 0;
+	tq->nlive = 0;
+}
+
+/* Keeps max_id, for the id column's width, without a scan per draw. */
+static void
+note_id(struct task_queue *tq, int64_t id)
+{
+	if (id > tq->max_id)
+		tq->max_id = id;
+}
+
+/* The index of task id among the rows, or -1. */
+static long long
+row_find(const struct task_queue *tq, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < tq->n; i++)
+		if (tq->rows[i].task.id == id)
+			return (long long)i;
+	return -1;
+}
+
+/* True when id was inserted live and is among the rows already. */
+static bool
+is_live(const struct task_queue *tq, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < tq->nlive; i++)
+		if (tq->live_ids[i] == id)
+			return row_find(tq, id) >= 0;
+	return false;
+}
+
+/* Inserts a copy of t at index at, keeping the cursor on its task and
+ * the visible rows where they were. */
+static void
+row_insert(struct task_queue *tq, size_t at, const struct task *t)
+{
+	bool had_rows = tq->n > 0;
+
+	rows_reserve(tq, 1);
+	memmove(&tq->rows[at + 1], &tq->rows[at],
+	        (tq->n - at) * sizeof *tq->rows);
+	tq->rows[at] = (struct row){ .unseen = true };
+	task_copy(&tq->rows[at].task, t);
+	tq->n++;
+	note_id(tq, t->id);
+	if (had_rows && at <= tq->list.cursor)
+		tq->list.cursor++;
+	if (had_rows && at < tq->list.top)
+		tq->list.top++;
+	tq->live_ids =
+	    xreallocarray(tq->live_ids, tq->nlive + 1, sizeof *tq->live_ids);
+	tq->live_ids[tq->nlive++] = t->id;
+}
+
+/* Removes row at; the cursor stays on its task, or on the next row. */
+static void
+row_remove(struct task_queue *tq, size_t at)
+{
+	task_free(&tq->rows[at].task);
+	memmove(&tq->rows[at], &tq->rows[at + 1],
+	        (tq->n - at - 1) * sizeof *tq->rows);
+	tq->n--;
+	if (at < tq->list.cursor)
+		tq->list.cursor--;
+	if (at < tq->list.top)
+		tq->list.top--;
+}
+
+/* The row under the cursor has been seen. */
+static void
+mark_seen(struct task_queue *tq)
+{
+	if (tq->list.cursor < tq->n)
+		tq->rows[tq->list.cursor].unseen = false;
+}
+
+/* ---- fetching ---------------------------------------------------------- */
+
+static bool
+can_fetch(const struct task_queue *tq)
+{
+	return tq->app->api != NULL && tq->app->signed_in;
+}
+
+/* Remembers why a fetch failed and says so in the status line. */
+static void
+fetch_failed(struct task_queue *tq, const struct sc_error *err)
+{
+	free(tq->error);
+	tq->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+	app_notice(tq->app, true, "tasks: %s", err->message);
+}
+
+/* The first page replaces the rows; the kept task is selected again. */
+static void
+page_replace(struct task_queue *tq, struct task_page *p)
+{
+	size_t i;
+
+	rows_clear(tq);
+	rows_reserve(tq, p->n);
+	tq->max_id = 0;
+	for (i = 0; i < p->n; i++) {
+		note_id(tq, p->items[i].id);
+		tq->rows[tq->n++] = (struct row){ .task = p->items[i] };
+	}
+	tq->list.cursor = tq->list.top = 0;
+	if (tq->keep_id < 0 || !list_select_id(&tq->list, tq->keep_id))
+		list_changed(&tq->list);
+	tq->loaded = true;
+}
+
+/* A later page is appended, less the tasks live events already added. */
+static void
+page_append(struct task_queue *tq, struct task_page *p)
+{
+	size_t i;
+
+	rows_reserve(tq, p->n);
+	for (i = 0; i < p->n; i++) {
+		if (is_live(tq, p->items[i].id)) {
+			task_free(&p->items[i]);
+			continue;
+		}
+		note_id(tq, p->items[i].id);
+		tq->rows[tq->n++] = (struct row){ .task = p->items[i] };
+	}
+	list_changed(&tq->list);
+}
+
+/* GET /tasks answered. The page's tasks become rows (moved, not copied). */
+static void
+on_page(struct task_page *p, const struct sc_error *err, void *ud)
+{
+	struct task_queue *tq = ud;
+
+	tq->req = NULL;
+	if (err->kind != SC_OK) {
+		fetch_failed(tq, err);
+		task_page_free(p);
+		app_redraw(tq->app);
+		return;
+	}
+	free(tq->error);
+	tq->error = NULL;
+	if (tq->replacing)
+		page_replace(tq, p);
+	else
+		page_append(tq, p);
+	free(tq->next);
+	tq->next = p->next;
+	free(p->items); /* the tasks are the rows' now */
+	mark_seen(tq);
+	attention_update(tq);
+	app_redraw(tq->app);
+}
+
+/* Starts a page fetch: the first (replacing the rows) or the next. */
+static void
+fetch_page(struct task_queue *tq, bool first)
+{
+	char *qs;
+
+	if (!can_fetch(tq))
+		return;
+	if (tq->req != NULL)
+		api_cancel(tq->app->api, tq->req);
+	qs = task_query_string(&tq->query, first ? NULL : tq->next, PAGE_LIMIT);
+	tq->replacing = first;
+	tq->req = api_tasks(tq->app->api, qs, on_page, tq);
+	free(qs);
+}
+
+/* Fetches from the first page again, keeping the selected task. */
+static void
+fetch_first(struct task_queue *tq)
+{
+	tq->keep_id = list_selected_id(&tq->list);
+	fetch_page(tq, true);
+}
+
+/* Fetches the next page when there is one and nothing is in flight. */
+static void
+fetch_more(struct task_queue *tq)
+{
+	if (tq->next != NULL && tq->req == NULL && tq->loaded)
+		fetch_page(tq, false);
+}
+
+/* GET /me answered: who "me" is, for assignments to me. */
+static void
+on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct task_queue *tq = ud;
+
+	tq->me_req = NULL;
+	if (err->kind == SC_OK)
+		tq->me_id = me->id;
+	me_free(me);
+}
+
+/* Everything the pane needs after signing in. */
+static void
+start(struct task_queue *tq)
+{
+	if (!can_fetch(tq))
+		return;
+	if (tq->me_req == NULL && tq->me_id == 0)
+		tq->me_req = api_me(tq->app->api, on_me, tq);
+	fetch_first(tq);
+}
+
+/* ---- attention --------------------------------------------------------- */
+
+static bool
+is_open(const struct task *t)
+{
+	return t->status != TASK_DONE && t->status != TASK_CANCELLED;
+}
+
+static bool
+is_overdue(const struct task *t, time_t now)
+{
+	return is_open(t) && t->has_due_at && t->due_at < now;
+}
+
+/* Urgent or overdue open tasks among the loaded rows, in queue order. */
+static void
+attention_update(struct task_queue *tq)
+{
+	struct attention_item items[MAX_ATTENTION];
+	size_t i, n = 0;
+	time_t now = time(NULL);
+
+	for (i = 0; i < tq->n && n < MAX_ATTENTION; i++) {
+		const struct task *t = &tq->rows[i].task;
+		bool urgent = is_open(t) && t->priority == PRIORITY_URGENT;
+
+		if (!urgent && !is_overdue(t, now))
+			continue;
+		items[n].pane = PANE_TASKS;
+		items[n].id = t->id;
+		items[n].label =
+		    xasprintf("task #%lld %s: %s", (long long)t->id,
+		              urgent ? "urgent" : "overdue",
+		              t->title != NULL ? t->title : "");
+		n++;
+	}
+	app_attention_set(tq->app, PANE_TASKS, items, n); /* sanitises */
+	for (i = 0; i < n; i++)
+		free(items[i].label);
+}
+
+/* ---- live events ------------------------------------------------------- */
+
+/* Where t goes among the loaded rows in the sort order; n when after. */
+static size_t
+insert_at(const struct task_queue *tq, const struct task *t)
+{
+	size_t i;
+
+	for (i = 0; i < tq->n; i++)
+		if (task_query_compare(&tq->query, t, &tq->rows[i].task) < 0)
+			return i;
+	return tq->n;
+}
+
+/* True when t is assigned to me and old (NULL: unknown) was not. */
+static bool
+newly_mine(const struct task_queue *tq, const struct task *old,
+           const struct task *t)
+{
+	bool mine =
+	    tq->me_id > 0 && t->has_assignee && t->assignee.id == tq->me_id;
+
+	return mine && (old == NULL || !old->has_assignee ||
+	                old->assignee.id != tq->me_id);
+}
+
+/* A task.created or task.updated: update, drop or insert its row. */
+static void
+on_task_event(struct task_queue *tq, const struct task *t, bool created)
+{
+	long long at = row_find(tq, t->id);
+	bool match = task_query_matches(&tq->query, t, tq->me_id);
+	size_t pos;
+
+	if (at >= 0 && match) {
+		struct row *r = &tq->rows[at];
+
+		if (newly_mine(tq, &r->task, t))
+			r->unseen = true;
+		task_free(&r->task);
+		task_copy(&r->task, t);
+	} else if (at >= 0) {
+		row_remove(tq, (size_t)at);
+	} else if (match && tq->loaded) {
+		pos = insert_at(tq, t);
+		/* After the loaded rows, it comes with a later page. */
+		if (pos < tq->n || tq->next == NULL) {
+			row_insert(tq, pos, t);
+			tq->rows[pos].unseen =
+			    created || newly_mine(tq, NULL, t);
+		}
+	}
+	list_changed(&tq->list);
+	if (tq->info != NULL && task_info_id(tq->info) == t->id)
+		task_info_update(tq->info, t);
+	attention_update(tq);
+}
+
+/* A live server event; only task events concern this pane. */
+static enum view_result
+on_server(struct task_queue *tq, const struct event_payload *e)
+{
+	switch (e->type) {
+	case EVENT_TASK_CREATED:
+	case EVENT_TASK_UPDATED:
+		on_task_event(tq, &e->task, e->type == EVENT_TASK_CREATED);
+		return VIEW_REDRAW;
+	case EVENT_COMMENT_CREATED:
+		if (tq->info == NULL || task_info_id(tq->info) != e->task_id)
+			return VIEW_HANDLED;
+		task_info_add_comment(tq->info, &e->comment);
+		return VIEW_REDRAW;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+static enum theme_item
+priority_item(enum task_priority p)
+{
+	static const enum theme_item items[] = { THEME_PRIO_LOW,
+		                                 THEME_PRIO_NORMAL,
+		                                 THEME_PRIO_HIGH,
+		                                 THEME_PRIO_URGENT };
+
+	return (unsigned)p < TASK_PRIORITY_COUNT ? items[p] : THEME_NORMAL;
+}
+
+static enum theme_item
+status_item(enum task_status s)
+{
+	static const enum theme_item items[] = {
+		THEME_STATE_NEW, THEME_STATE_ACTIVE, THEME_STATE_WAITING,
+		THEME_STATE_DONE, THEME_STATE_DONE
+	};
+
+	return (unsigned)s < TASK_STATUS_COUNT ? items[s] : THEME_NORMAL;
+}
+
+/* Draws sanitised text s in column c of row y, cut and padded to fit. */
+static void
+put_cell(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
+         const char *s, attr_t attr)
+{
+	char *cell;
+
+	if (tq->layout.w[c] <= 0)
+		return;
+	cell = task_format_cell(s, tq->layout.w[c], tq->flags);
+	wattrset(w, attr);
+	mvwaddstr(w, y, tq->layout.x[c], cell);
+	free(cell);
+}
+
+/* Draws server text (sanitised here) in column c. */
+static void
+put_text(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
+         const char *raw, attr_t attr)
+{
+	char *clean = sanitize_str(raw, tq->flags | SANITIZE_TABS_AS_SPACE);
+
+	put_cell(tq, w, y, c, clean, attr);
+	free(clean);
+}
+
+/* The title cell, with the search text's matches highlighted. */
+static void
+put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
+{
+	const char *needle = tq->query.search;
+	char *clean, *cell;
+	size_t off = 0, m, len = needle != NULL ? strlen(needle) : 0;
+
+	if (tq->layout.w[TASK_COL_TITLE] <= 0)
+		return;
+	clean = sanitize_str(raw, tq->flags | SANITIZE_TABS_AS_SPACE);
+	cell = task_format_cell(clean, tq->layout.w[TASK_COL_TITLE], tq->flags);
+	wmove(w, y, tq->layout.x[TASK_COL_TITLE]);
+	while (len > 0 && task_format_find(cell, needle, off, &m)) {
+		wattrset(w, attr);
+		waddnstr(w, cell + off, (int)(m - off));
+		wattrset(w, (attr_t)theme_attr(THEME_MATCH));
+		waddnstr(w, cell + m, (int)len);
+		off = m + len;
+	}
+	wattrset(w, attr);
+	waddstr(w, cell + off);
+	free(cell);
+	free(clean);
+}
+
+/* The age and due cells of t. */
+static void
+put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
+          attr_t base)
+{
+	time_t now = time(NULL);
+	char buf[32] = "";
+
+	task_format_age(now, t->created_at, buf, sizeof buf);
+	put_cell(tq, w, y, TASK_COL_AGE, buf,
+	         base | (attr_t)theme_attr(THEME_DIM));
+	buf[0] = '\0';
+	if (t->has_due_at && is_open(t))
+		task_format_due(now, t->due_at, tq->layout.w[TASK_COL_DUE], buf,
+		                sizeof buf);
+	put_cell(tq, w, y, TASK_COL_DUE, buf,
+	         base | (attr_t)theme_attr(is_overdue(t, now) ? THEME_ERROR
+	                                                      : THEME_NORMAL));
+}
+
+/* The list helper's draw_row: one task, at screen row y + the header. */
+static void
+draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
+         bool marked)
+{
+	struct task_queue *tq = ud;
+	const struct row *r = &tq->rows[i];
+	const struct task *t = &r->task;
+	WINDOW *w = win;
+	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	char buf[32];
+
+	y += HEADER_ROWS;
+	wattrset(w, base);
+	mvwprintw(w, y, 0, "%*s", width, "");
+	put_cell(tq, w, y, TASK_COL_MARK,
+	         marked      ? "+"
+	         : r->unseen ? "*"
+	                     : " ",
+	         base |
+	             (attr_t)theme_attr(r->unseen ? THEME_WARN : THEME_MARKED));
+	put_cell(
+	    tq, w, y, TASK_COL_PRIORITY,
+	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
+	    base | (attr_t)theme_attr(priority_item(t->priority)));
+	snprintf(buf, sizeof buf, "%*lld", tq->layout.w[TASK_COL_ID],
+	         (long long)t->id);
+	put_cell(tq, w, y, TASK_COL_ID, buf, base);
+	put_text(tq, w, y, TASK_COL_CLIENT, t->client.name, base);
+	put_title(tq, w, y, t->title, base);
+	put_cell(tq, w, y, TASK_COL_STATUS,
+	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
+	         base | (attr_t)theme_attr(status_item(t->status)));
+	if (t->has_assignee)
+		put_text(tq, w, y, TASK_COL_ASSIGNEE, t->assignee.name, base);
+	else
+		put_cell(tq, w, y, TASK_COL_ASSIGNEE, "-",
+		         base | (attr_t)theme_attr(THEME_DIM));
+	put_times(tq, w, y, t, base);
+	wattrset(w, A_NORMAL);
+}
+
+/* The column headers. */
+static void
+draw_header(struct task_queue *tq, WINDOW *w)
+{
+	int c;
+
+	for (c = 0; c < TASK_COL_COUNT; c++)
+		put_cell(tq, w, 0, (enum task_col)c,
+		         task_format_header((enum task_col)c),
+		         (attr_t)theme_attr(THEME_TITLE));
+}
+
+/* The line under the rows: filter, sort, count, fetching. */
+static void
+draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
+{
+	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
+
+	line = xasprintf(" %s | sort %s | %zu%s task%s%s", desc,
+	                 task_query_sort_name(&tq->query), tq->n,
+	                 tq->next != NULL ? "+" : "", tq->n == 1 ? "" : "s",
+	                 tq->req != NULL ? " | loading..." : "");
+	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
+	fit = sanitize_fit(clean, cols, tq->flags);
+	wattrset(w, (attr_t)theme_attr(THEME_DIM));
+	mvwaddstr(w, y, 0, fit);
+	wattrset(w, A_NORMAL);
+	free(fit);
+	free(clean);
+	free(line);
+	free(desc);
+}
+
+/* What shows instead of rows: loading, nothing matches, or an error. */
+static void
+draw_empty(struct task_queue *tq, WINDOW *w, int cols)
+{
+	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
+	enum theme_item item = THEME_DIM;
+
+	if (tq->req != NULL)
+		line = xstrdup("loading tasks...");
+	else if (tq->error != NULL) {
+		line = xasprintf("could not load tasks: %s (r retries)",
+		                 tq->error);
+		item = THEME_ERROR;
+	} else if (tq->loaded)
+		line = xasprintf("no tasks match: %s", desc);
+	else
+		line = xstrdup("not signed in");
+	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
+	fit = sanitize_fit(clean, cols - 2, tq->flags);
+	wattrset(w, (attr_t)theme_attr(item));
+	mvwaddstr(w, HEADER_ROWS, 1, fit);
+	wattrset(w, A_NORMAL);
+	free(fit);
+	free(clean);
+	free(line);
+	free(desc);
+}
+
+/* The number of digits of the largest id loaded. */
+static int
+id_width(const struct task_queue *tq)
+{
+	int64_t max = tq->max_id;
+	int d = 1;
+
+	while (max >= 10) {
+		max /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void
+tq_resize(void *state, int rows, int cols)
+{
+	struct task_queue *tq = state;
+
+	tq->rows_h = rows;
+	tq->cols = cols;
+	list_resize(&tq->list, rows - HEADER_ROWS - FOOTER_ROWS);
+}
+
+static void
+tq_draw(void *state, void *win, int rows, int cols)
+{
+	struct task_queue *tq = state;
+	WINDOW *w = win;
+
+	if (tq->info != NULL) {
+		task_info_draw(tq->info, win, rows, cols);
+		return;
+	}
+	if (rows != tq->rows_h || cols != tq->cols)
+		tq_resize(tq, rows, cols);
+	werase(w);
+	task_format_layout(cols, id_width(tq), &tq->layout);
+	draw_header(tq, w);
+	if (tq->n == 0)
+		draw_empty(tq, w, cols);
+	else
+		list_draw(&tq->list, w, cols);
+	if (rows > HEADER_ROWS + FOOTER_ROWS)
+		draw_footer(tq, w, rows - 1, cols);
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+/* The list helper's matches: the search text in the title (any case). */
+static bool
+row_matches(void *ud, size_t i, const char *needle)
+{
+	struct task_queue *tq = ud;
+	const char *title = tq->rows[i].task.title;
+	size_t off;
+
+	return title != NULL && task_format_find(title, needle, 0, &off);
+}
+
+static size_t
+row_count(void *ud)
+{
+	return ((struct task_queue *)ud)->n;
+}
+
+static long long
+row_id(void *ud, size_t i)
+{
+	return ((struct task_queue *)ud)->rows[i].task.id;
+}
+
+static const struct list_ops row_ops = {
+	.count = row_count,
+	.id_at = row_id,
+	.draw_row = draw_row,
+	.matches = row_matches,
+};
+
+/* :filter ARGS; with none typed, says what the filter is. */
+static enum view_result
+do_filter(struct task_queue *tq, const char *args)
+{
+	char err[256], *desc;
+
+	if (args[strspn(args, " \t")] == '\0') {
+		desc = task_query_describe(&tq->query);
+		app_notice(tq->app, false, "filter: %s", desc);
+		free(desc);
+		return VIEW_HANDLED;
+	}
+	if (task_query_filter(&tq->query, args, err, sizeof err) != 0) {
+		app_notice(tq->app, true, "%s", err);
+		return VIEW_HANDLED;
+	}
+	fetch_first(tq);
+	return VIEW_REDRAW;
+}
+
+/* :sort VALUE; with none typed, says what the order is. */
+static enum view_result
+do_sort(struct task_queue *tq, const char *args)
+{
+	char err[256];
+
+	if (args[strspn(args, " \t")] == '\0') {
+		app_notice(tq->app, false, "sort: %s",
+		           task_query_sort_name(&tq->query));
+		return VIEW_HANDLED;
+	}
+	if (task_query_sort(&tq->query, args, err, sizeof err) != 0) {
+		app_notice(tq->app, true, "%s", err);
+		return VIEW_HANDLED;
+	}
+	fetch_first(tq);
+	return VIEW_REDRAW;
+}
+
+/* / TEXT: the server searches (q=); an empty text ends the search. */
+static enum view_result
+do_search(struct task_queue *tq, const char *args)
+{
+	task_query_search(&tq->query, args);
+	fetch_first(tq);
+	return VIEW_REDRAW;
+}
+
+/* n / N: the next or previous loaded row whose title has the text. */
+static enum view_result
+do_search_step(struct task_queue *tq, int dir)
+{
+	if (tq->query.search == NULL) {
+		app_notice(tq->app, false, "no search: / searches");
+		return VIEW_HANDLED;
+	}
+	if (!list_search(&tq->list, tq->query.search, dir)) {
+		app_notice(tq->app, false,
+		           "no title among the loaded tasks "
+		           "has the search text");
+		return VIEW_HANDLED;
+	}
+	mark_seen(tq);
+	return VIEW_REDRAW;
+}
+
+/* Opens the selected task's detail. */
+static enum view_result
+do_open(struct task_queue *tq)
+{
+	if (tq->n == 0)
+		return VIEW_HANDLED;
+	mark_seen(tq);
+	tq->info =
+	    task_info_new(tq->app, &tq->rows[tq->list.cursor].task, tq->flags);
+	return VIEW_REDRAW;
+}
+
+/* Actions while the detail is open. */
+static enum view_result
+info_action(struct task_queue *tq, enum action a)
+{
+	switch (a) {
+	case ACTION_BACK:
+		task_info_free(tq->info);
+		tq->info = NULL;
+		list_changed(&tq->list);
+		return VIEW_REDRAW;
+	case ACTION_REFRESH:
+		task_info_reload(tq->info);
+		return VIEW_HANDLED;
+	case ACTION_OPEN:
+		return VIEW_HANDLED;
+	default:
+		return task_info_action(tq->info, a);
+	}
+}
+
+/* A movement of the list; near the end, the next page is fetched. */
+static enum view_result
+scroll_list(struct task_queue *tq, enum action a)
+{
+	enum list_result r = list_action(&tq->list, a);
+
+	if (r == LIST_UNHANDLED)
+		return VIEW_UNHANDLED;
+	if (r == LIST_NEAR_END)
+		fetch_more(tq);
+	mark_seen(tq);
+	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+}
+
+static enum view_result
+tq_action(void *state, enum action a, const char *args)
+{
+	struct task_queue *tq = state;
+
+	if (tq->info != NULL)
+		return info_action(tq, a);
+	switch (a) {
+	case ACTION_OPEN:
+		return do_open(tq);
+	case ACTION_REFRESH:
+		fetch_first(tq);
+		return VIEW_REDRAW;
+	/* Without arguments, the frame asks for them on the command line. */
+	case ACTION_FILTER:
+		return args == NULL ? VIEW_UNHANDLED : do_filter(tq, args);
+	case ACTION_SORT:
+		return args == NULL ? VIEW_UNHANDLED : do_sort(tq, args);
+	case ACTION_SEARCH:
+		return args == NULL ? VIEW_UNHANDLED : do_search(tq, args);
+	case ACTION_SEARCH_NEXT:
+		return do_search_step(tq, 1);
+	case ACTION_SEARCH_PREV:
+		return do_search_step(tq, -1);
+	default:
+		return scroll_list(tq, a);
+	}
+}
+
+/* ---- the rest of the view interface ------------------------------------ */
+
+static enum view_result
+tq_event(void *state, const struct app_event *ev)
+{
+	struct task_queue *tq = state;
+	long long minute;
+
+	switch (ev->kind) {
+	case APP_EV_SIGNED_IN:
+		/* Perhaps someone else than before: learn who "me" is again. */
+		if (tq->app->api != NULL)
+			api_cancel(tq->app->api, tq->me_req);
+		tq->me_req = NULL;
+		tq->me_id = 0;
+		start(tq);
+		return VIEW_REDRAW;
+	case APP_EV_SERVER:
+		return ev->data != NULL ? on_server(tq, ev->data)
+		                        : VIEW_UNHANDLED;
+	case APP_EV_RESYNC:
+		fetch_first(tq);
+		if (tq->info != NULL)
+			task_info_reload(tq->info);
+		return VIEW_REDRAW;
+	case APP_EV_ATTENTION:
+		if (tq->info != NULL)
+			info_action(tq, ACTION_BACK);
+		list_select_id(&tq->list, ev->id);
+		mark_seen(tq);
+		return VIEW_REDRAW;
+	case APP_EV_TICK:
+		/* Ages and dues change by the minute; so does overdue. */
+		minute = (long long)time(NULL) / 60;
+		if (minute == tq->minute)
+			return VIEW_HANDLED;
+		tq->minute = minute;
+		attention_update(tq);
+		return VIEW_REDRAW;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+static void
+tq_focus(void *state, bool focused)
+{
+	struct task_queue *tq = state;
+
+	if (focused && !tq->loaded && tq->req == NULL)
+		start(tq);
+}
+
+static enum key_context
+tq_context(void *state)
+{
+	struct task_queue *tq = state;
+
+	return tq->info != NULL ? KEYCTX_DETAIL : KEYCTX_LIST;
+}
+
+static void *
+tq_open(struct app *app)
+{
+	struct task_queue *tq = xcalloc(1, sizeof *tq);
+
+	tq->app = app;
+	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	tq->keep_id = -1;
+	task_query_init(&tq->query);
+	list_init(&tq->list, &row_ops, tq);
+	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
+	return tq;
+}
+
+static void
+tq_free(void *state)
+{
+	struct task_queue *tq = state;
+
+	if (tq == NULL)
+		return;
+	task_info_free(tq->info);
+	if (tq->app->api != NULL) {
+		api_cancel(tq->app->api, tq->req);
+		api_cancel(tq->app->api, tq->me_req);
+	}
+	rows_clear(tq);
+	free(tq->rows);
+	free(tq->live_ids);
+	free(tq->next);
+	free(tq->error);
+	task_query_free(&tq->query);
+	list_free(&tq->list);
+	free(tq);
+}
+
+const struct view_ops task_queue_view = {
+	.name = "Tasks",
+	.title = "Tasks",
+	.permission = PERM_TASKS_READ,
+	.open = tq_open,
+	.free = tq_free,
+	.resize = tq_resize,
+	.draw = tq_draw,
+	.action = tq_action,
+	.event = tq_event,
+	.focus = tq_focus,
+	.context = tq_context,
+};
