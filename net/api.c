@@ -386,6 +386,25 @@ add_header_line(struct http_request *r, const char *line)
 }
 
 /* Sends q through the transport now. */
+/* Streams: the http layer calls back with q; the caller wants its ud. */
+static void
+stream_open(const struct http_response *resp, void *ud)
+{
+	struct api_req *q = ud;
+
+	if (q->on_open != NULL)
+		q->on_open(resp, q->ud);
+}
+
+static void
+stream_data(const char *data, size_t len, void *ud)
+{
+	struct api_req *q = ud;
+
+	if (q->on_data != NULL)
+		q->on_data(data, len, q->ud);
+}
+
 static void
 req_launch(struct api_req *q)
 {
@@ -399,7 +418,7 @@ req_launch(struct api_req *q)
 	lend_body(q, r);
 	http_request_flags(r, q->flags);
 	if (q->flags & HTTP_STREAM)
-		http_request_stream(r, q->on_open, q->on_data);
+		http_request_stream(r, stream_open, stream_data);
 	q->had_cookie = session_has_cookie(a->s);
 	q->hr = http_request_send(r, on_http_done, q);
 }

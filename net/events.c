@@ -386,65 +386,29 @@ events_stream_end(struct events *ev, const struct sc_error *err)
 /* ---- the transport over net/api.h ---------------------------------------
  */
 
-/*
- * One GET /events in flight through the api. Live streams are kept on
- * a list because net/api.c (as of this writing) hands its own request
- * handle, not our ud, to the stream callbacks: find() accepts either,
- * so this keeps working once that is fixed.
- */
+/* One GET /events in flight through the api; the callbacks' ud. */
 struct api_stream {
 	struct api *a;
 	struct api_req *req;
 	struct events *ev;
-	struct api_stream *next;
 };
-
-static struct api_stream *api_streams;
-
-/* The live stream that ud names (itself or its api request), or NULL. */
-static struct api_stream *
-api_stream_find(void *ud)
-{
-	struct api_stream *s;
-
-	for (s = api_streams; s != NULL; s = s->next)
-		if ((void *)s == ud || (void *)s->req == ud)
-			return s;
-	return NULL;
-}
-
-/* Takes s off the list and frees it. */
-static void
-api_stream_free(struct api_stream *s)
-{
-	struct api_stream **p;
-
-	for (p = &api_streams; *p != NULL; p = &(*p)->next)
-		if (*p == s) {
-			*p = s->next;
-			break;
-		}
-	free(s);
-}
 
 /* The stream's 2xx headers came. */
 static void
 api_on_open(const struct http_response *resp, void *ud)
 {
-	struct api_stream *s = api_stream_find(ud);
+	struct api_stream *s = ud;
 
-	if (s != NULL)
-		events_stream_open(s->ev, resp->status);
+	events_stream_open(s->ev, resp->status);
 }
 
 /* Stream bytes came. */
 static void
 api_on_data(const char *data, size_t len, void *ud)
 {
-	struct api_stream *s = api_stream_find(ud);
+	struct api_stream *s = ud;
 
-	if (s != NULL)
-		events_stream_data(s->ev, data, len);
+	events_stream_data(s->ev, data, len);
 }
 
 /* The stream's request ended (never after api_close). */
@@ -455,7 +419,7 @@ api_on_done(struct http_response *resp, const struct sc_error *err, void *ud)
 	struct events *ev = s->ev;
 
 	(void)resp;
-	api_stream_free(s);
+	free(s);
 	events_stream_end(ev, err);
 }
 
@@ -479,8 +443,6 @@ api_open(void *ud, const char *const *headers, struct events *ev,
 	opts.on_data = api_on_data;
 	s->a = ud;
 	s->ev = ev;
-	s->next = api_streams;
-	api_streams = s;
 	s->req = api_send(s->a, "GET", "/events", NULL, &opts, api_on_done, s);
 	return s;
 }
@@ -493,7 +455,7 @@ api_close(void *ud, void *handle)
 
 	(void)ud;
 	api_cancel(s->a, s->req);
-	api_stream_free(s);
+	free(s);
 }
 
 const struct events_transport *
