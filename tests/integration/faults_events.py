@@ -29,6 +29,7 @@ class EventsProc:
         self.err_lines = []
         self._new = queue.Queue()  # wakes waiters on any line
         self._out_done = threading.Event()
+        self._err_done = threading.Event()
         threading.Thread(target=self._pump_out, daemon=True).start()
         threading.Thread(target=self._pump_err, daemon=True).start()
 
@@ -46,6 +47,7 @@ class EventsProc:
             self.err_lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
             self._new.put(None)
         self._new.put(None)
+        self._err_done.set()
 
     def wait_for(self, predicate, timeout, what):
         """Waits until predicate() is true; fails with what and the logs."""
@@ -98,7 +100,9 @@ class EventsProc:
             rc = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise AssertionError("sitecare events did not exit\n" + self.describe())
+        # Both pipes are read to the end before anyone looks at them.
         self._out_done.wait(timeout=5)
+        self._err_done.wait(timeout=5)
         return rc
 
 

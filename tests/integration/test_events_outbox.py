@@ -183,7 +183,9 @@ def test_events__pruned_while_disconnected__reports_resync(admin_cli, running_se
     resync = next(e for e in ev.events if e["event"] == "resync")
     assert int(resync["id"]) > last_id
     assert resync["data"] == {}
-    assert any("resync" in l for l in ev.err_lines)
+    # stderr is read by its own thread: the notice may trail the event.
+    ev.wait_for(lambda: any("resync" in l for l in ev.err_lines), 10,
+                "the resync notice on stderr")
     # The stream goes on after the resync, from the resync's id.
     after = unique("after-resync")
     client_message(service, after)
