@@ -285,3 +285,25 @@ task_format_wrap_free(char **lines, size_t n)
 		free(lines[i]);
 	free(lines);
 }
+
+enum theme_item
+task_format_priority_theme(enum task_priority p)
+{
+	static const enum theme_item items[] = { THEME_PRIO_LOW,
+		                                 THEME_PRIO_NORMAL,
+		                                 THEME_PRIO_HIGH,
+		                                 THEME_PRIO_URGENT };
+
+	return (unsigned)p < TASK_PRIORITY_COUNT ? items[p] : THEME_NORMAL;
+}
+
+enum theme_item
+task_format_status_theme(enum task_status s)
+{
+	static const enum theme_item items[] = {
+		THEME_STATE_NEW, THEME_STATE_ACTIVE, THEME_STATE_WAITING,
+		THEME_STATE_DONE, THEME_STATE_DONE
+	};
+
+	return (unsigned)s < TASK_STATUS_COUNT ? items[s] : THEME_NORMAL;
+}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "net/model.h"
+#include "tui/theme.h"
 
 /* The queue's columns, left to right. */
 enum task_col {
@@ -87,5 +88,9 @@ bool task_format_find(const char *hay, const char *needle, size_t from,
  */
 char **task_format_wrap(const char *s, int width, size_t *n);
 void task_format_wrap_free(char **lines, size_t n);
+
+/* The theme item (colour by meaning) of a priority and of a status. */
+enum theme_item task_format_priority_theme(enum task_priority p);
+enum theme_item task_format_status_theme(enum task_status s);
 
 #endif

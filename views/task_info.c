@@ -214,30 +214,6 @@ add_field(struct task_info *ti, const char *label, const char *value,
 	add(ti, xasprintf("%-*s%s", LABEL_W, label, clean), item, 0);
 	free(clean);
 }
-
-/* The theme items of a priority and a status. */
-static enum theme_item
-priority_item(enum task_priority p)
-{
-	static const enum theme_item items[] = { THEME_PRIO_LOW,
-		                                 THEME_PRIO_NORMAL,
-		                                 THEME_PRIO_HIGH,
-		                                 THEME_PRIO_URGENT };
-
-	return (unsigned)p < TASK_PRIORITY_COUNT ? items[p] : THEME_NORMAL;
-}
-
-static enum theme_item
-status_item(enum task_status s)
-{
-	static const enum theme_item items[] = {
-		THEME_STATE_NEW, THEME_STATE_ACTIVE, THEME_STATE_WAITING,
-		THEME_STATE_DONE, THEME_STATE_DONE
-	};
-
-	return (unsigned)s < TASK_STATUS_COUNT ? items[s] : THEME_NORMAL;
-}
-
 /* The due line: the date, and how late or how soon for open work. */
 static void
 add_due(struct task_info *ti)
@@ -275,9 +251,9 @@ layout_fields(struct task_info *ti)
 	free(title);
 	add(ti, xstrdup(""), THEME_NORMAL, 0);
 	add_field(ti, "Status", task_status_name(t->status),
-	          status_item(t->status));
+	          task_format_status_theme(t->status));
 	add_field(ti, "Priority", task_priority_name(t->priority),
-	          priority_item(t->priority));
+	          task_format_priority_theme(t->priority));
 	client = t->client.company != NULL && t->client.company[0] != '\0'
 	             ? xasprintf("%s (%s)", t->client.name, t->client.company)
 	             : xstrdup(t->client.name != NULL ? t->client.name : "");

@@ -424,28 +424,6 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-static enum theme_item
-priority_item(enum task_priority p)
-{
-	static const enum theme_item items[] = { THEME_PRIO_LOW,
-		                                 THEME_PRIO_NORMAL,
-		                                 THEME_PRIO_HIGH,
-		                                 THEME_PRIO_URGENT };
-
-	return (unsigned)p < TASK_PRIORITY_COUNT ? items[p] : THEME_NORMAL;
-}
-
-static enum theme_item
-status_item(enum task_status s)
-{
-	static const enum theme_item items[] = {
-		THEME_STATE_NEW, THEME_STATE_ACTIVE, THEME_STATE_WAITING,
-		THEME_STATE_DONE, THEME_STATE_DONE
-	};
-
-	return (unsigned)s < TASK_STATUS_COUNT ? items[s] : THEME_NORMAL;
-}
-
 /* Draws sanitised text s in column c of row y, cut and padded to fit. */
 static void
 put_cell(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
@@ -542,7 +520,7 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	put_cell(
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
-	    base | (attr_t)theme_attr(priority_item(t->priority)));
+	    base | (attr_t)theme_attr(task_format_priority_theme(t->priority)));
 	snprintf(buf, sizeof buf, "%*lld", tq->layout.w[TASK_COL_ID],
 	         (long long)t->id);
 	put_cell(tq, w, y, TASK_COL_ID, buf, base);
@@ -550,7 +528,8 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	put_title(tq, w, y, t->title, base);
 	put_cell(tq, w, y, TASK_COL_STATUS,
 	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
-	         base | (attr_t)theme_attr(status_item(t->status)));
+	         base |
+	             (attr_t)theme_attr(task_format_status_theme(t->status)));
 	if (t->has_assignee)
 		put_text(tq, w, y, TASK_COL_ASSIGNEE, t->assignee.name, base);
 	else
