@@ -78,6 +78,8 @@ struct app {
 
 	struct pane panes[PANE_COUNT];
 	enum pane_id current;
+	/* Help or checkhealth, drawn over the pane; state NULL when none. */
+	struct pane overlay;
 
 	/* The status line. */
 	enum conn_state conn;

@@ -199,7 +199,10 @@ frame_draw(struct app *app)
 	}
 	draw_tabs(app);
 	werase(app->panewin);
-	if (p->state != NULL)
+	if (app->overlay.state != NULL)
+		app->overlay.ops->draw(app->overlay.state, app->panewin,
+		                       app->rows - 2, app->cols);
+	else if (p->state != NULL)
 		p->ops->draw(p->state, app->panewin, app->rows - 2, app->cols);
 	draw_status(app);
 	wnoutrefresh(app->tabwin);

@@ -19,6 +19,8 @@
 #include "tui/cmdline.h"
 #include "tui/command.h"
 #include "tui/frame.h"
+#include "tui/health.h"
+#include "tui/help.h"
 #include "tui/login.h"
 #include "tui/loop.h"
 #include "tui/panes.h"
@@ -39,6 +41,7 @@ struct tui {
 	struct loop_source events_source;
 	struct api_req *pending_me;
 	char *history_path;
+	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
 };
 
 static void tui_signed_in(struct tui *t, struct me *me);
@@ -387,6 +390,55 @@ tui_cmdline_key(struct tui *t, key_code key)
 	app_redraw(&t->app);
 }
 
+/* Closes the help or checkhealth overlay, if one is open. */
+static void
+tui_overlay_close(struct tui *t)
+{
+	struct pane *o = &t->app.overlay;
+
+	if (o->state != NULL)
+		o->ops->free(o->state);
+	*o = (struct pane){ 0 };
+	app_redraw(&t->app);
+}
+
+/* Shows an overlay over the pane, replacing any other. */
+static void
+tui_overlay_open(struct tui *t, const struct view_ops *ops, void *state)
+{
+	tui_overlay_close(t);
+	t->app.overlay = (struct pane){ ops, state, true };
+}
+
+/*
+ * The overlay hears actions first: back and quit close it (q closes the
+ * help, not the program), ? closes the help again, tab switches close it
+ * and go on. Returns true when the action went no further.
+ */
+static bool
+tui_overlay_action(struct tui *t, enum action a, const char *args)
+{
+	struct pane *o = &t->app.overlay;
+	enum view_result r;
+
+	if (o->state == NULL)
+		return false;
+	if (a == ACTION_BACK || a == ACTION_QUIT ||
+	    (a == ACTION_HELP && o->ops == &help_ops && args == NULL)) {
+		tui_overlay_close(t);
+		return true;
+	}
+	if ((a >= ACTION_TAB_NEXT && a <= ACTION_TAB_BILLING) ||
+	    a == ACTION_NEXT_ATTENTION) {
+		tui_overlay_close(t);
+		return false;
+	}
+	r = o->ops->action(o->state, a, args);
+	if (r == VIEW_REDRAW)
+		app_redraw(&t->app);
+	return r != VIEW_UNHANDLED;
+}
+
 /* Actions the frame itself handles, whatever the pane. */
 static bool
 tui_global_action(struct tui *t, enum action a, const char *args)
@@ -422,6 +474,13 @@ tui_global_action(struct tui *t, enum action a, const char *args)
 		return true;
 	case ACTION_MOUSE:
 		term_mouse(args == NULL || strcmp(args, "off") != 0);
+		return true;
+	case ACTION_HELP:
+		tui_overlay_open(t, &help_ops,
+		                 help_new(&t->app, tui_context(t), args));
+		return true;
+	case ACTION_CHECKHEALTH:
+		tui_overlay_open(t, &health_ops, health_new(&t->app, t->ctx));
 		return true;
 	default:
 		return false;
@@ -459,8 +518,12 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 		           action_name(a));
 		return;
 	}
+	if (tui_overlay_action(t, a, args))
+		return;
 	if (tui_global_action(t, a, args))
 		return;
+	if (t->app.overlay.state != NULL)
+		return; /* the pane under the overlay is not in view */
 	if (args == NULL && tui_prompt_for_args(t, a))
 		return;
 	if (p->state != NULL)
@@ -507,7 +570,17 @@ tui_key(struct tui *t, key_code key)
 		tui_cmdline_key(t, key);
 		return;
 	}
-	b = bindings_lookup(t->app.bindings, tui_context(t), key);
+	if (t->app.overlay.state != NULL) {
+		struct pane *o = &t->app.overlay;
+
+		b = bindings_lookup(t->app.bindings, o->ops->context(o->state),
+		                    key);
+		/* Keys no binding takes are the health page's test keys. */
+		if (b == NULL && o->ops == &health_ops &&
+		    health_key(o->state, key) == VIEW_REDRAW)
+			app_redraw(&t->app);
+	} else
+		b = bindings_lookup(t->app.bindings, tui_context(t), key);
 	if (b != NULL)
 		tui_run_action(t, b->action, b->args);
 }
@@ -644,6 +717,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	int i;
 
 	memset(t, 0, sizeof *t);
+	t->ctx = ctx;
 	t->app.api = cmd_api_new(ctx);
 	if (t->app.api == NULL)
 		return -1;
@@ -690,6 +764,8 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	struct sc_error err = { 0 };
 	int i;
 
+	if (t->app.overlay.state != NULL)
+		t->app.overlay.ops->free(t->app.overlay.state);
 	for (i = 0; i < PANE_COUNT; i++)
 		if (t->app.panes[i].state != NULL)
 			t->app.panes[i].ops->free(t->app.panes[i].state);

@@ -1,0 +1,866 @@
+/* `:checkhealth`: what the client found about its surroundings. */
+#include "tui/health.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "net/api.h"
+#include "net/paths.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/cmd.h"
+#include "tui/frame.h"
+#include "tui/loop.h"
+#include "tui/overlay.h"
+#include "tui/term.h"
+
+/* How long tmux has to answer (the loop runs on meanwhile). */
+#define HEALTH_TMUX_MS 1500
+/* The longest a D-Bus socket may take to accept. */
+#define HEALTH_DBUS_MS 100
+/* Where the advice under a WARN or ERROR starts. */
+#define HEALTH_INDENT "           "
+
+/* The constant text the test copy puts on the clipboard, in base64. */
+#define HEALTH_COPY_TEXT "sitecare checkhealth"
+#define HEALTH_COPY_B64  "c2l0ZWNhcmUgY2hlY2toZWFsdGg="
+#define HEALTH_NOTE_TEXT "sitecare checkhealth test notification"
+
+enum health_level { HEALTH_OK, HEALTH_WARN, HEALTH_ERROR };
+
+/*
+ * The overlay's state. The findings that cannot change while it is open
+ * (environment, tmux, D-Bus, files) are read once; the page is rebuilt
+ * from them whenever the service answers or a test is sent.
+ */
+struct health {
+	struct app *app;
+	const struct cmd_ctx *ctx;
+	struct overlay_text text;
+	struct api_req *me_req; /* GET /me in flight, or NULL */
+	enum health_level service_level;
+	char *service;        /* the answer's finding; NULL while waiting */
+	char *service_advice; /* or NULL */
+	bool in_tmux;
+	struct health_probe
+	    *probes;          /* tmux: set-clipboard, allow-passthrough */
+	unsigned probe_timer; /* the probes' deadline, or 0 */
+	char *tested;         /* the last test sent, or NULL */
+	int cols, rows;       /* the size the page was built for */
+};
+
+/* One finding: "OK     what", and under WARN/ERROR what to do. */
+static void health_report(struct health *h, enum health_level level,
+                          const char *advice, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+health_report(struct health *h, enum health_level level, const char *advice,
+              const char *fmt, ...)
+{
+	static const char *const words[] = { "OK", "WARN", "ERROR" };
+	static const enum theme_item items[] = { THEME_OK, THEME_WARN,
+		                                 THEME_ERROR };
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	overlay_text_add(&h->text, items[level], "  %-6s %s", words[level],
+	                 what);
+	if (level != HEALTH_OK && advice != NULL)
+		overlay_text_add(&h->text, THEME_NORMAL, HEALTH_INDENT "%s",
+		                 advice);
+}
+
+/* A section heading, after a blank line. */
+static void
+health_section(struct health *h, const char *name)
+{
+	if (h->text.n > 0)
+		overlay_text_add(&h->text, THEME_NORMAL, "%s", "");
+	overlay_text_add(&h->text, THEME_TITLE, "%s", name);
+}
+
+/* An environment variable, or NULL when unset or empty. */
+static const char *
+health_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Terminal: type, colours, UTF-8, size. */
+static void
+health_terminal(struct health *h)
+{
+	const char *term = health_env("TERM");
+	int cols = h->app->cols, rows = h->app->rows;
+
+	health_section(h, "Terminal");
+	if (term == NULL || strcmp(term, "dumb") == 0)
+		health_report(h, HEALTH_WARN,
+		              "set TERM to your terminal's type, e.g. "
+		              "xterm-256color",
+		              "TERM is %s", term != NULL ? term : "not set");
+	else
+		health_report(h, HEALTH_OK, NULL, "TERM is %s", term);
+	if (health_env("NO_COLOR") != NULL)
+		health_report(
+		    h, HEALTH_OK, NULL,
+		    "NO_COLOR is set: colours are off, the monochrome "
+		    "theme is used");
+	else if (has_colors())
+		health_report(h, HEALTH_OK, NULL,
+		              "%d colours (COLORS), %d pairs", COLORS,
+		              COLOR_PAIRS);
+	else
+		health_report(h, HEALTH_WARN,
+		              "the monochrome theme is used; if your terminal "
+		              "has colours, set TERM to a type that says so",
+		              "the terminal reports no colours");
+	if (term_utf8())
+		health_report(h, HEALTH_OK, NULL, "UTF-8 locale (charset %s)",
+		              nl_langinfo(CODESET));
+	else
+		health_report(h, HEALTH_WARN,
+		              "set LANG (or LC_ALL) to a UTF-8 locale such as "
+		              "C.UTF-8; until then non-ASCII shows as ?",
+		              "the locale's charset is %s, not UTF-8",
+		              nl_langinfo(CODESET));
+	if (cols < FRAME_MIN_COLS || rows < FRAME_MIN_ROWS)
+		health_report(h, HEALTH_ERROR, "enlarge the window",
+		              "size %dx%d is below the minimum %dx%d", cols,
+		              rows, FRAME_MIN_COLS, FRAME_MIN_ROWS);
+	else if (cols < 80 || rows < 24)
+		health_report(h, HEALTH_WARN,
+		              "enlarge the window to at least 80x24 to see "
+		              "every column",
+		              "size %dx%d is below 80x24", cols, rows);
+	else
+		health_report(h, HEALTH_OK, NULL, "size %dx%d", cols, rows);
+}
+
+/*
+ * One `tmux show -gv OPTION` child. Its output comes down a pipe the loop
+ * watches, so asking tmux never holds the loop; a deadline timer kills
+ * what has not answered by then.
+ */
+struct health_probe {
+	pid_t pid; /* -1 when not running (or reaped) */
+	int fd;    /* -1 once read to the end */
+	char out[64];
+	size_t len;
+	char *value; /* the answer, "unknown", or NULL while asking */
+};
+
+static void health_rebuild(struct health *h);
+
+/* Forks `tmux show -gv option` with its stdout on a pipe; -1 or the fd. */
+static int
+health_probe_spawn(struct health_probe *p, const char *option)
+{
+	int fds[2], null;
+
+	if (pipe(fds) != 0)
+		return -1;
+	p->pid = fork();
+	if (p->pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		dup2(null, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execlp("tmux", "tmux", "show", "-gv", option, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (p->pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	return fds[0];
+}
+
+/*
+ * Stops listening to a probe and settles its value. A probe that timed
+ * out is killed; one that ended its output is reaped if it has exited
+ * (else later, by health_probe_reap).
+ */
+static void
+health_probe_end(struct health *h, struct health_probe *p, bool timed_out)
+{
+	int status = 0;
+	pid_t r = 0;
+
+	if (p->fd >= 0) {
+		loop_remove_fd(h->app->loop, p->fd);
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->pid > 0) {
+		if (timed_out)
+			kill(p->pid, SIGKILL);
+		r = waitpid(p->pid, &status, timed_out ? 0 : WNOHANG);
+		if (r == p->pid || r < 0)
+			p->pid = -1;
+	}
+	if (p->value != NULL)
+		return;
+	p->out[p->len] = '\0';
+	p->out[strcspn(p->out, "\r\n")] = '\0';
+	if (timed_out || p->out[0] == '\0' ||
+	    (r > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)))
+		p->value = xstrdup("unknown");
+	else
+		p->value = xstrdup(p->out);
+}
+
+/* Kills and reaps whatever of a probe still runs, keeping its value. */
+static void
+health_probe_reap(struct health *h, struct health_probe *p)
+{
+	if (p->fd >= 0 || p->pid > 0)
+		health_probe_end(h, p, true);
+}
+
+/* True when every probe has its value. */
+static bool
+health_probes_done(const struct health *h)
+{
+	return h->probes[0].value != NULL && h->probes[1].value != NULL;
+}
+
+/* A probe's pipe is readable: take its output; at the end, settle it. */
+static void
+health_on_probe(int fd, short revents, void *ud)
+{
+	struct health *h = ud;
+	struct health_probe *p =
+	    h->probes[0].fd == fd ? &h->probes[0] : &h->probes[1];
+	ssize_t r;
+
+	if (p->fd != fd)
+		return;
+	r = read(fd, p->out + p->len, sizeof p->out - 1 - p->len);
+	if (r > 0)
+		p->len += (size_t)r;
+	if (r > 0 && p->len < sizeof p->out - 1)
+		return;
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	health_probe_end(h, p, false);
+	if (!health_probes_done(h))
+		return;
+	loop_timer_cancel(h->app->loop, h->probe_timer);
+	h->probe_timer = 0;
+	health_rebuild(h);
+	app_redraw(h->app);
+}
+
+/* tmux did not answer in time: "unknown" for what is missing. */
+static void
+health_on_probe_deadline(void *ud)
+{
+	struct health *h = ud;
+
+	h->probe_timer = 0;
+	health_probe_reap(h, &h->probes[0]);
+	health_probe_reap(h, &h->probes[1]);
+	health_rebuild(h);
+	app_redraw(h->app);
+}
+
+/* Asks tmux for its two settings at once, without waiting here. */
+static void
+health_tmux_probe(struct health *h)
+{
+	static const char *const options[] = { "set-clipboard",
+		                               "allow-passthrough" };
+	int i;
+
+	if (h->probe_timer != 0)
+		return; /* still asking */
+	for (i = 0; i < 2; i++) {
+		struct health_probe *p = &h->probes[i];
+
+		health_probe_reap(h, p);
+		free(p->value);
+		memset(p, 0, sizeof *p);
+		p->pid = -1;
+		p->fd = health_probe_spawn(p, options[i]);
+		if (p->fd < 0)
+			p->value = xstrdup("unknown");
+		else
+			loop_add_fd(h->app->loop, p->fd, POLLIN,
+			            health_on_probe, h);
+	}
+	if (!health_probes_done(h))
+		h->probe_timer = loop_timer_add(h->app->loop, HEALTH_TMUX_MS,
+		                                health_on_probe_deadline, h);
+}
+
+/* What tmux's set-clipboard value means for sitecare's copies. */
+static void
+health_tmux_clipboard(struct health *h)
+{
+	const char *v = h->probes[0].value;
+
+	if (strcmp(v, "on") == 0)
+		health_report(h, HEALTH_WARN,
+		              "copied secrets stay in tmux's paste buffers "
+		              "(tmux list-buffers): clear them with tmux "
+		              "delete-buffer",
+		              "set-clipboard on: OSC 52 copies reach the "
+		              "clipboard, and tmux keeps a copy as a paste "
+		              "buffer");
+	else if (strcmp(v, "unknown") == 0)
+		health_report(h, HEALTH_WARN,
+		              "run `tmux show -gv set-clipboard` yourself",
+		              "set-clipboard unknown (tmux gave no answer "
+		              "within %d ms)",
+		              HEALTH_TMUX_MS);
+	else
+		health_report(h, HEALTH_WARN,
+		              "`set -g set-clipboard on` lets copies through "
+		              "(tmux then keeps a copy as a paste buffer), or "
+		              "use allow-passthrough",
+		              "set-clipboard %s: tmux does not pass sitecare's "
+		              "OSC 52 copies to the terminal",
+		              v);
+}
+
+/* tmux: inside it? then its clipboard and passthrough settings. */
+static void
+health_tmux(struct health *h)
+{
+	const char *v = h->probes[1].value;
+
+	health_section(h, "tmux");
+	if (!h->in_tmux) {
+		health_report(h, HEALTH_OK, NULL,
+		              "not inside tmux (TMUX unset)");
+		return;
+	}
+	health_report(h, HEALTH_OK, NULL, "inside tmux (TMUX is set)");
+	if (!health_probes_done(h)) {
+		overlay_text_add(
+		    &h->text, THEME_DIM, "%s",
+		    "  ...    asking tmux (show -gv set-clipboard, "
+		    "allow-passthrough)");
+		return;
+	}
+	health_tmux_clipboard(h);
+	if (strcmp(v, "on") == 0 || strcmp(v, "all") == 0)
+		health_report(h, HEALTH_OK, NULL,
+		              "allow-passthrough %s: OSC 9/777 notifications "
+		              "reach the terminal",
+		              v);
+	else
+		health_report(h, HEALTH_WARN,
+		              "`set -g allow-passthrough on` is needed for OSC "
+		              "9/777 notifications through tmux",
+		              "allow-passthrough %s", v);
+}
+
+/* Connects to a unix socket within HEALTH_DBUS_MS; 0 or an errno. */
+static int
+health_connect(const char *name, bool abstract)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(name), off = abstract ? 1 : 0;
+	struct pollfd pfd;
+	socklen_t elen = sizeof(int);
+	int fd, e = 0;
+
+	if (len + off >= sizeof sa.sun_path)
+		return ENAMETOOLONG;
+	memcpy(sa.sun_path + off, name, len);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (struct sockaddr *)&sa,
+	            (socklen_t)(offsetof(struct sockaddr_un, sun_path) + off +
+	                        len + (abstract ? 0 : 1))) != 0) {
+		e = errno;
+		if (e == EINPROGRESS || e == EAGAIN) {
+			pfd = (struct pollfd){ fd, POLLOUT, 0 };
+			e = poll(&pfd, 1, HEALTH_DBUS_MS) == 1 ? 0 : ETIMEDOUT;
+			if (e == 0)
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen);
+		}
+	}
+	close(fd);
+	return e;
+}
+
+/* The value of key= in the first address of a D-Bus address list. */
+static char *
+health_dbus_value(const char *addr, const char *key)
+{
+	size_t klen = strlen(key), end = strcspn(addr, ";");
+	const char *p = strchr(addr, ':');
+
+	while (p != NULL && (size_t)(p - addr) < end) {
+		p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return xstrndup(p + klen + 1,
+			                strcspn(p + klen + 1, ",;"));
+		p = strchr(p, ',');
+	}
+	return NULL;
+}
+
+/* D-Bus: is the session bus there and does it accept a connection? */
+static void
+health_dbus(struct health *h)
+{
+	const char *addr = health_env("DBUS_SESSION_BUS_ADDRESS");
+	char *path, *abs = NULL;
+	int e;
+
+	health_section(h, "D-Bus");
+	if (addr == NULL) {
+		health_report(
+		    h, HEALTH_WARN,
+		    "desktop notifications need the session bus; over "
+		    "SSH the terminal's own notifications are used",
+		    "DBUS_SESSION_BUS_ADDRESS is not set");
+		return;
+	}
+	path = strncmp(addr, "unix:", 5) == 0 ? health_dbus_value(addr, "path")
+	                                      : NULL;
+	if (path == NULL && strncmp(addr, "unix:", 5) == 0)
+		abs = health_dbus_value(addr, "abstract");
+	if (path == NULL && abs == NULL) {
+		health_report(
+		    h, HEALTH_WARN,
+		    "only unix:path= and unix:abstract= addresses are "
+		    "checked",
+		    "session bus at %s: not checked", addr);
+		return;
+	}
+	e = health_connect(path != NULL ? path : abs, path == NULL);
+	if (e == 0)
+		health_report(h, HEALTH_OK, NULL,
+		              "session bus %s accepts connections (desktop "
+		              "notifications can work)",
+		              path != NULL ? path : abs);
+	else
+		health_report(
+		    h, HEALTH_ERROR,
+		    "the bus is gone or the address is stale: desktop "
+		    "notifications will fail; start a new session",
+		    "cannot connect to the session bus %s: %s",
+		    path != NULL ? path : abs, strerror(e));
+	free(path);
+	free(abs);
+}
+
+/* True when an executable called name is on $PATH. */
+static bool
+health_on_path(const char *name)
+{
+	const char *env = getenv("PATH");
+	char *dirs, *dir, *save = NULL, *file;
+	bool found = false;
+
+	if (env == NULL)
+		return false;
+	dirs = xstrdup(env);
+	for (dir = strtok_r(dirs, ":", &save); dir != NULL && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		file = xasprintf("%s/%s", dir, name);
+		found = access(file, X_OK) == 0;
+		free(file);
+	}
+	free(dirs);
+	return found;
+}
+
+/* Clipboard: OSC 52 always; local tools when a display is there. */
+static void
+health_clipboard(struct health *h)
+{
+	bool ssh = health_env("SSH_TTY") != NULL ||
+	           health_env("SSH_CONNECTION") != NULL;
+	bool wayland = health_env("WAYLAND_DISPLAY") != NULL;
+	bool x11 = health_env("DISPLAY") != NULL;
+	int tools = 0;
+
+	health_section(h, "Clipboard");
+	if (ssh)
+		health_report(h, HEALTH_OK, NULL,
+		              "over SSH (SSH_TTY/SSH_CONNECTION set): OSC 52 "
+		              "is the route to your local clipboard");
+	else
+		health_report(h, HEALTH_OK, NULL,
+		              "OSC 52 (the terminal's clipboard escape) is "
+		              "always possible; press c below to test it");
+	if (wayland && health_on_path("wl-copy") && ++tools)
+		health_report(h, HEALTH_OK, NULL,
+		              "wl-copy found (WAYLAND_DISPLAY set)");
+	if (x11 && health_on_path("xclip") && ++tools)
+		health_report(h, HEALTH_OK, NULL, "xclip found (DISPLAY set)");
+	if (x11 && health_on_path("xsel") && ++tools)
+		health_report(h, HEALTH_OK, NULL, "xsel found (DISPLAY set)");
+	if (tools == 0 && !ssh)
+		health_report(h, HEALTH_WARN,
+		              "OSC 52 is the only route: the terminal must "
+		              "allow it (and tmux pass it)",
+		              "no local clipboard tool (wl-copy with "
+		              "WAYLAND_DISPLAY, xclip/xsel with DISPLAY)");
+}
+
+/* Service: the URL, then what GET /me said (or that it is pending). */
+static void
+health_service(struct health *h)
+{
+	const char *url = api_url(h->app->api);
+	const char *ca = h->ctx != NULL ? h->ctx->ca_file : NULL;
+
+	health_section(h, "Service");
+	if (url != NULL && strncmp(url, "https://", 8) == 0)
+		health_report(h, HEALTH_OK, NULL, "%s (https)", url);
+	else
+		health_report(h, HEALTH_ERROR, "give an https:// URL (--url)",
+		              "%s is not https", url != NULL ? url : "no URL");
+	health_report(h, HEALTH_OK, NULL, "certificates checked against %s%s",
+	              ca != NULL ? "the CA file " : "the system's CA store",
+	              ca != NULL ? ca : "");
+	if (h->service == NULL)
+		overlay_text_add(&h->text, THEME_DIM,
+		                 "  ...    asking the service (GET /me)");
+	else
+		health_report(h, h->service_level, h->service_advice, "%s",
+		              h->service);
+}
+
+/* Session: who, role, permissions, read-only. */
+static void
+health_session(struct health *h)
+{
+	const struct app *app = h->app;
+	char perms[512] = "";
+	unsigned bit;
+
+	health_section(h, "Session");
+	if (!app->signed_in) {
+		health_report(h, HEALTH_WARN, "sign in", "not signed in");
+		return;
+	}
+	health_report(h, HEALTH_OK, NULL, "signed in as %s (%s)",
+	              app->me_name != NULL ? app->me_name : "?",
+	              app->me_role != NULL ? app->me_role : "?");
+	for (bit = 1; bit != 0; bit <<= 1) {
+		const char *name = permission_name(bit);
+
+		if ((app->permissions & bit) && name != NULL)
+			snprintf(perms + strlen(perms),
+			         sizeof perms - strlen(perms), "%s%s",
+			         perms[0] ? ", " : "", name);
+	}
+	health_report(h, HEALTH_OK, NULL, "permissions: %s",
+	              perms[0] ? perms : "none");
+	health_report(h, HEALTH_OK, NULL, "--readonly %s",
+	              app->readonly ? "on: actions that change data are off"
+	                            : "off");
+}
+
+/* One file: its path and whether it exists. */
+static void
+health_file(struct health *h, const char *what, const char *path)
+{
+	struct stat st;
+
+	if (path == NULL)
+		health_report(h, HEALTH_WARN,
+		              "check $XDG_CONFIG_HOME and $HOME", "%s: no path",
+		              what);
+	else if (stat(path, &st) == 0)
+		health_report(h, HEALTH_OK, NULL, "%s %s", what, path);
+	else
+		health_report(h, HEALTH_OK, NULL, "%s %s (not there: defaults)",
+		              what, path);
+}
+
+/* Config: the two files and the config file's errors. */
+static void
+health_config(struct health *h)
+{
+	struct sc_error err = { 0 };
+	char *dir = paths_dir(PATHS_CONFIG, NULL, &err);
+	char *keys = dir != NULL ? xasprintf("%s/keys", dir) : NULL;
+	size_t i;
+
+	health_section(h, "Config");
+	health_file(h, "config file", h->ctx ? h->ctx->config_path : NULL);
+	for (i = 0; h->ctx != NULL && i < h->ctx->cfg.nerrors; i++) {
+		const struct config_error *e = &h->ctx->cfg.errors[i];
+
+		health_report(h, HEALTH_ERROR,
+		              "fix that line; the rest of the file applied",
+		              "%s:%d: %s", e->file, e->line, e->message);
+	}
+	health_file(h, "keys file", keys);
+	overlay_text_add(&h->text, THEME_NORMAL,
+	                 HEALTH_INDENT "errors in the keys file are shown "
+	                               "in the status line at start-up");
+	free(keys);
+	free(dir);
+	sc_error_clear(&err);
+}
+
+/* The test keys, and what was last sent. */
+static void
+health_tests(struct health *h)
+{
+	health_section(h, "Tests");
+	overlay_text_add(&h->text, THEME_NORMAL,
+	                 "  c: copy \"%s\" by OSC 52   n: send a test "
+	                 "notification (OSC 777, OSC 9, bell)",
+	                 HEALTH_COPY_TEXT);
+	overlay_text_add(&h->text, THEME_NORMAL, "%s",
+	                 "  The terminal may or may not show them: check your "
+	                 "clipboard and notifications yourself.");
+	if (h->tested != NULL)
+		overlay_text_add(&h->text, THEME_OK, "  %s", h->tested);
+}
+
+/* Builds the page from the findings held. */
+static void
+health_rebuild(struct health *h)
+{
+	h->cols = h->app->cols;
+	h->rows = h->app->rows;
+	overlay_text_clear(&h->text);
+	overlay_text_title(&h->text,
+	                   "Checkhealth (Escape closes; c, n test; F5 "
+	                   "checks again)");
+	health_terminal(h);
+	health_tmux(h);
+	health_dbus(h);
+	health_clipboard(h);
+	health_service(h);
+	health_session(h);
+	health_config(h);
+	health_tests(h);
+}
+
+/* GET /me answered: the service's finding. */
+static void
+health_on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct health *h = ud;
+
+	h->me_req = NULL;
+	if (err->kind == SC_OK) {
+		h->service_level = HEALTH_OK;
+		h->service =
+		    xasprintf("reachable, certificate trusted, "
+		              "signed in as %s <%s> (%s)",
+		              me->name, me->email, staff_role_name(me->role));
+	} else if (err->kind == SC_ERR_TLS) {
+		h->service_level = HEALTH_ERROR;
+		h->service =
+		    xasprintf("certificate not trusted: %s", err->message);
+		h->service_advice = xstrdup("check --ca-file (or ca-file in "
+		                            "the config) and --pin");
+	} else {
+		h->service_level = err->kind == SC_ERR_NOT_SIGNED_IN ||
+		                           err->kind == SC_ERR_SESSION_EXPIRED
+		                       ? HEALTH_WARN
+		                       : HEALTH_ERROR;
+		h->service = xasprintf("%s: %s", sc_error_kind_name(err->kind),
+		                       err->message);
+		h->service_advice = xstrdup(
+		    err->kind == SC_ERR_NETWORK
+		        ? "check the URL, the network and that the service runs"
+		        : "sign in again, or see the message above");
+	}
+	me_free(me);
+	health_rebuild(h);
+	app_redraw(h->app);
+}
+
+/* Runs the checks that ask something: tmux's settings and GET /me. */
+static void
+health_recheck(struct health *h)
+{
+	h->in_tmux = health_env("TMUX") != NULL;
+	if (h->in_tmux)
+		health_tmux_probe(h);
+	if (h->app->api != NULL && h->me_req == NULL) {
+		free(h->service);
+		free(h->service_advice);
+		h->service = h->service_advice = NULL;
+		h->me_req = api_me(h->app->api, health_on_me, h);
+	}
+	health_rebuild(h);
+}
+
+void *
+health_new(struct app *app, const struct cmd_ctx *ctx)
+{
+	struct health *h = xcalloc(1, sizeof *h);
+
+	h->app = app;
+	h->ctx = ctx;
+	h->probes = xcalloc(2, sizeof *h->probes);
+	h->probes[0].pid = h->probes[1].pid = -1;
+	h->probes[0].fd = h->probes[1].fd = -1;
+	health_recheck(h);
+	return h;
+}
+
+/* Writes all of s to the terminal, between curses' refreshes. */
+static void
+health_write(const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(STDOUT_FILENO, s, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		s += r;
+		len -= (size_t)r;
+	}
+}
+
+/* Sends an escape sequence, wrapped for tmux's passthrough inside it. */
+static void
+health_send(const struct health *h, const char *plain, const char *wrapped)
+{
+	health_write(h->in_tmux ? wrapped : plain);
+}
+
+/* The test OSC 52 copy: plain (tmux's set-clipboard takes it) and, in
+ * tmux, also through passthrough (allow-passthrough takes it). */
+static void
+health_test_copy(struct health *h)
+{
+	static const char osc52[] = "\033]52;c;" HEALTH_COPY_B64 "\a";
+	static const char dcs52[] =
+	    "\033Ptmux;\033\033]52;c;" HEALTH_COPY_B64 "\a\033\\";
+
+	health_write(osc52);
+	if (h->in_tmux)
+		health_write(dcs52);
+	free(h->tested);
+	h->tested =
+	    xasprintf("sent an OSC 52 copy of \"%s\"%s: paste to "
+	              "check",
+	              HEALTH_COPY_TEXT,
+	              h->in_tmux ? " (plain and by tmux passthrough)" : "");
+}
+
+/* The test notification: OSC 777 and OSC 9, then a bell. */
+static void
+health_test_notify(struct health *h)
+{
+	health_send(h, "\033]777;notify;sitecare;" HEALTH_NOTE_TEXT "\a",
+	            "\033Ptmux;\033\033]777;notify;sitecare;" HEALTH_NOTE_TEXT
+	            "\a\033\\");
+	health_send(h, "\033]9;" HEALTH_NOTE_TEXT "\a",
+	            "\033Ptmux;\033\033]9;" HEALTH_NOTE_TEXT "\a\033\\");
+	health_write("\a");
+	free(h->tested);
+	h->tested = xstrdup("sent a test notification (OSC 777, OSC 9) and a "
+	                    "bell: look for it");
+}
+
+enum view_result
+health_key(void *state, key_code key)
+{
+	struct health *h = state;
+
+	if (key == 'c')
+		health_test_copy(h);
+	else if (key == 'n')
+		health_test_notify(h);
+	else
+		return VIEW_UNHANDLED;
+	health_rebuild(h);
+	return VIEW_REDRAW;
+}
+
+static void
+health_free(void *state)
+{
+	struct health *h = state;
+	int i;
+
+	if (h->me_req != NULL)
+		api_cancel(h->app->api, h->me_req);
+	overlay_text_free(&h->text);
+	free(h->service);
+	free(h->service_advice);
+	if (h->probe_timer != 0)
+		loop_timer_cancel(h->app->loop, h->probe_timer);
+	for (i = 0; i < 2; i++) {
+		health_probe_reap(h, &h->probes[i]);
+		free(h->probes[i].value);
+	}
+	free(h->probes);
+	free(h->tested);
+	free(h);
+}
+
+static void
+health_draw(void *state, void *win, int rows, int cols)
+{
+	struct health *h = state;
+
+	if (h->cols != h->app->cols || h->rows != h->app->rows)
+		health_rebuild(h); /* the size finding changed */
+	overlay_text_draw(&h->text, win, rows, cols);
+}
+
+static enum view_result
+health_action(void *state, enum action a, const char *args)
+{
+	struct health *h = state;
+
+	if (a == ACTION_REFRESH) {
+		health_recheck(h);
+		return VIEW_REDRAW;
+	}
+	return overlay_text_scroll(&h->text, a);
+}
+
+/* The report scrolls with the detail keys. */
+static enum key_context
+health_context(void *state)
+{
+	return KEYCTX_DETAIL;
+}
+
+const struct view_ops health_ops = {
+	.name = "Checkhealth",
+	.title = "Checkhealth",
+	.free = health_free,
+	.draw = health_draw,
+	.action = health_action,
+	.context = health_context,
+};
