@@ -146,9 +146,10 @@ draw_status(struct app *app)
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
 	conn_text(app, conn, sizeof conn);
-	snprintf(left, sizeof left, " %s (%s) | %s%s%.0d ",
+	snprintf(left, sizeof left, " %s (%s)%s | %s%s%.0d ",
 	         app->me_name != NULL ? app->me_name : "not signed in",
-	         app->me_role != NULL ? app->me_role : "-", conn,
+	         app->me_role != NULL ? app->me_role : "-",
+	         app->readonly ? " read-only" : "", conn,
 	         app->unread > 0 ? " | unread " : "", app->unread);
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	mvwaddstr(w, 0, 0, fit);

@@ -91,3 +91,9 @@ def test_frame__suspend__stops_and_resumes(tui):
     t.wait_text("(admin)")
     t.send("q")
     assert t.wait_exit() == 0
+
+
+def test_frame__readonly__status_line_says_so_and_flag_is_kept(tui):
+    t = tui.open(signed_in="admin", extra=["--readonly"])
+    screen = t.wait_text("(admin) read-only")
+    assert "[read-only]" in screen.splitlines()[0]
