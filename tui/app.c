@@ -16,6 +16,23 @@ app_redraw(struct app *app)
 	app->dirty = true;
 }
 
+/* A notice stays on the status line this long unless replaced. */
+#define APP_NOTICE_MS 8000
+
+/* Clears the notice once it has been shown long enough. */
+static void
+notice_expire(void *ud)
+{
+	struct app *app = ud;
+
+	if (app->message == NULL ||
+	    loop_now_ms() - app->message_at < APP_NOTICE_MS)
+		return; /* replaced meanwhile: its own timer clears it */
+	free(app->message);
+	app->message = NULL;
+	app->dirty = true;
+}
+
 void
 app_notice(struct app *app, bool error, const char *fmt, ...)
 {
@@ -31,6 +48,8 @@ app_notice(struct app *app, bool error, const char *fmt, ...)
 	app->message_is_error = error;
 	app->message_at = loop_now_ms();
 	app->dirty = true;
+	if (app->loop != NULL)
+		loop_timer_add(app->loop, APP_NOTICE_MS, notice_expire, app);
 }
 
 /* Frees the items of one pane, compacting the array. */

@@ -27,10 +27,13 @@
 #include "tui/term.h"
 #include "tui/theme.h"
 
-/* A notice stays on the status line this long unless replaced. */
-#define NOTICE_MS 8000
-/* How often panes hear the time pass (relative ages, countdowns). */
-#define TICK_MS 1000
+/*
+ * The loop wakes on a timer only when something on screen moves: once a
+ * second while the spinner turns, else once a minute for relative ages.
+ * An idle, connected client therefore sleeps in poll() between events.
+ */
+#define TICK_FAST_MS 1000
+#define TICK_SLOW_MS 60000
 
 /* What the TUI holds beyond the application state. */
 struct tui {
@@ -38,6 +41,7 @@ struct tui {
 	struct login_form *login; /* non-NULL while signing in */
 	struct loop_source api_source;
 	struct events *events; /* the live stream, from sign-in on */
+	unsigned tick;         /* the pending tick timer */
 	struct loop_source events_source;
 	struct api_req *pending_me;
 	char *history_path;
@@ -45,6 +49,7 @@ struct tui {
 };
 
 static void tui_signed_in(struct tui *t, struct me *me);
+static void tui_schedule_tick(struct tui *t);
 
 /* The api as a loop source: its sockets and timers join the poll. */
 static int
@@ -126,6 +131,7 @@ on_events_state(const struct events_status *st, void *ud)
 	struct tui *t = ud;
 
 	t->app.conn = map[st->state];
+	tui_schedule_tick(t);
 	if (st->state == EVENTS_RECONNECTING && st->err != NULL &&
 	    st->err->message != NULL)
 		app_notice(&t->app, true, "live updates lost: %s",
@@ -635,26 +641,41 @@ on_signal(int signo, void *ud)
 	}
 }
 
-/* Once a second: spinner, notice expiry, and the panes' clocks. */
+/* True while the status line's spinner must turn. */
+static bool
+tui_spinning(const struct tui *t)
+{
+	return t->app.conn == CONN_CONNECTING ||
+	       t->app.conn == CONN_RECONNECTING;
+}
+
+static void on_tick(void *ud);
+
+/* (Re)arms the tick at the pace the screen needs now. */
+static void
+tui_schedule_tick(struct tui *t)
+{
+	if (t->tick != 0)
+		loop_timer_cancel(t->app.loop, t->tick);
+	t->tick = loop_timer_add(t->app.loop,
+	                         tui_spinning(t) ? TICK_FAST_MS : TICK_SLOW_MS,
+	                         on_tick, t);
+}
+
+/* The spinner, and the panes' clocks (ages, countdowns). */
 static void
 on_tick(void *ud)
 {
 	struct tui *t = ud;
 	struct app_event ev = { .kind = APP_EV_TICK };
 
-	if (t->app.conn == CONN_CONNECTING ||
-	    t->app.conn == CONN_RECONNECTING) {
+	t->tick = 0;
+	if (tui_spinning(t)) {
 		t->app.spinner++;
 		app_redraw(&t->app);
 	}
-	if (t->app.message != NULL &&
-	    loop_now_ms() - t->app.message_at > NOTICE_MS) {
-		free(t->app.message);
-		t->app.message = NULL;
-		app_redraw(&t->app);
-	}
 	tui_broadcast(t, &ev);
-	loop_timer_add(t->app.loop, TICK_MS, on_tick, t);
+	tui_schedule_tick(t);
 }
 
 /* Draws the frame, the sign-in form over it, and the command line. */
@@ -754,7 +775,7 @@ tui_wire(struct tui *t)
 	loop_add_source(t->app.loop, &t->api_source);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		loop_signal(t->app.loop, sigs[i], on_signal, t);
-	loop_timer_add(t->app.loop, TICK_MS, on_tick, t);
+	tui_schedule_tick(t);
 }
 
 /* Frees everything, panes first (they may hold requests). */
