@@ -127,6 +127,17 @@ list_select_id(struct list *l, long long id)
 	return false;
 }
 
+bool
+list_select_visible(struct list *l, int y)
+{
+	size_t i = l->top + (size_t)y;
+
+	if (y < 0 || y >= l->height || i >= l->ops->count(l->ud))
+		return false;
+	l->cursor = i;
+	return true;
+}
+
 long long
 list_selected_id(const struct list *l)
 {

@@ -59,6 +59,9 @@ void list_changed(struct list *l);
 /* Moves the cursor to the row with id, if present; returns success. */
 bool list_select_id(struct list *l, long long id);
 
+/* Selects the row drawn at visible line y; false when none is there. */
+bool list_select_visible(struct list *l, int y);
+
 /* The selected row's id, or -1 when the list is empty. */
 long long list_selected_id(const struct list *l);
 

@@ -591,6 +591,20 @@ tui_key(struct tui *t, key_code key)
 		tui_run_action(t, b->action, b->args);
 }
 
+/* A click inside the pane window: the overlay's, else the pane's. */
+static void
+tui_pane_click(struct tui *t, int row, int col)
+{
+	struct pane *p = t->app.overlay.state != NULL
+	                     ? &t->app.overlay
+	                     : &t->app.panes[t->app.current];
+
+	if (p->state == NULL || p->ops->click == NULL)
+		return;
+	if (p->ops->click(p->state, row, col) == VIEW_REDRAW)
+		app_redraw(&t->app);
+}
+
 /* A mouse event: tabs switch panes; the rest is the pane's. */
 static void
 tui_mouse(struct tui *t, const struct term_input *in)
@@ -601,7 +615,9 @@ tui_mouse(struct tui *t, const struct term_input *in)
 		tab = frame_tab_at(&t->app, in->x);
 		if (tab >= 0)
 			tui_switch(t, (enum pane_id)tab);
-	} else if (in->button == 4 || in->button == 5)
+	} else if (in->button == 1 && in->y < t->app.rows - 1)
+		tui_pane_click(t, in->y - 1, in->x);
+	else if (in->button == 4 || in->button == 5)
 		tui_run_action(t, in->button == 4 ? ACTION_UP : ACTION_DOWN,
 		               NULL);
 }

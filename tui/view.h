@@ -38,6 +38,8 @@ struct view_ops {
 	                           const char *args);
 	enum view_result (*event)(void *state, const struct app_event *ev);
 	void (*focus)(void *state, bool focused);
+	/* A mouse click at row, col of the pane's window; optional. */
+	enum view_result (*click)(void *state, int row, int col);
 	/* Which key table applies now (list, detail, input...). */
 	enum key_context (*context)(void *state);
 };

@@ -757,6 +757,24 @@ do_open(struct task_queue *tq)
 	return VIEW_REDRAW;
 }
 
+/* A click selects a row; a click on the selected row opens it. */
+static enum view_result
+tq_click(void *state, int row, int col)
+{
+	struct task_queue *tq = state;
+	size_t before = tq->list.cursor;
+
+	(void)col;
+	if (tq->info != NULL || tq->n == 0)
+		return VIEW_HANDLED;
+	if (!list_select_visible(&tq->list, row - HEADER_ROWS))
+		return VIEW_HANDLED;
+	if (tq->list.cursor == before)
+		return do_open(tq);
+	mark_seen(tq);
+	return VIEW_REDRAW;
+}
+
 /* Actions while the detail is open. */
 static enum view_result
 info_action(struct task_queue *tq, enum action a)
@@ -929,4 +947,5 @@ const struct view_ops task_queue_view = {
 	.event = tq_event,
 	.focus = tq_focus,
 	.context = tq_context,
+	.click = tq_click,
 };

@@ -168,6 +168,26 @@ list__search__wraps_both_ways(void **state)
 	list_free(&l);
 }
 
+static void
+list__select_visible__maps_screen_line_to_row(void **state)
+{
+	struct rows r = { 100, 0, 0, 0 };
+	struct list l;
+
+	list_init(&l, &ops, &r);
+	list_resize(&l, 10);
+	list_action(&l, ACTION_PAGE_DOWN); /* cursor 9, top 0 */
+	list_action(&l, ACTION_DOWN);      /* cursor 10, top 1 */
+	assert_true(list_select_visible(&l, 3));
+	assert_int_equal(l.cursor, 4);
+	assert_false(list_select_visible(&l, 10)); /* below the list */
+	assert_false(list_select_visible(&l, -1));
+	r.n = 3;
+	list_changed(&l);
+	assert_false(list_select_visible(&l, 5)); /* past the last row */
+	list_free(&l);
+}
+
 int
 main(void)
 {
@@ -178,6 +198,7 @@ main(void)
 		cmocka_unit_test(list__changed__shrinking_keeps_cursor_valid),
 		cmocka_unit_test(list__marks__follow_ids_not_positions),
 		cmocka_unit_test(list__search__wraps_both_ways),
+		cmocka_unit_test(list__select_visible__maps_screen_line_to_row),
 	};
 
 	return cmocka_run_group_tests_name("tui/list", tests, NULL, NULL);
