@@ -97,3 +97,28 @@ def test_frame__readonly__status_line_says_so_and_flag_is_kept(tui):
     t = tui.open(signed_in="admin", extra=["--readonly"])
     screen = t.wait_text("(admin) read-only")
     assert "[read-only]" in screen.splitlines()[0]
+
+
+def sitecare_pid():
+    out = subprocess.run(["pgrep", "-n", "-f", "sitecare --url"],
+                         capture_output=True, text=True).stdout.split()
+    return int(out[0])
+
+
+def test_frame__crash__terminal_is_restored(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    os.kill(sitecare_pid(), signal.SIGSEGV)
+    status = t.wait_exit()
+    assert status != 0
+    # The crash handler left the alternate screen: the interface is gone
+    # and the shell's screen is back.
+    assert "(admin)" not in t.screen()
+
+
+def test_frame__digit_for_a_pane_not_shown__says_so(tui):
+    t = tui.open(signed_in="support")
+    t.wait_text("(support)")
+    t.send("4")
+    t.wait_text("not available")
+    assert "Billing" not in t.screen().splitlines()[0]
