@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "net/clock.h"
 #include "net/api.h"
 #include "net/sse.h"
 #include "net/xmalloc.h"
@@ -34,25 +35,6 @@ struct events {
 	unsigned generation; /* bumped on every open and close */
 };
 
-/* CLOCK_MONOTONIC in milliseconds: the default clock. */
-static long long
-mono_ms(void *ud)
-{
-	struct timespec ts;
-
-	(void)ud;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* libsodium's generator: the default jitter source. */
-static uint32_t
-sodium_rand(void *ud)
-{
-	(void)ud;
-	return randombytes_random();
-}
-
 /* The owner's clock, now. */
 static long long
 now(const struct events *ev)
@@ -67,9 +49,9 @@ events_new(const struct events_config *cfg)
 
 	ev->cfg = *cfg;
 	if (ev->cfg.now_ms == NULL)
-		ev->cfg.now_ms = mono_ms;
+		ev->cfg.now_ms = clock_mono_ms;
 	if (ev->cfg.random == NULL)
-		ev->cfg.random = sodium_rand;
+		ev->cfg.random = clock_random;
 	if (ev->cfg.dead_ms <= 0)
 		ev->cfg.dead_ms = EVENTS_DEAD_MS;
 	if (ev->cfg.base_ms <= 0)

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "net/clock.h"
 #include "net/api.h"
 #include "net/body.h"
 #include "net/xmalloc.h"
@@ -43,25 +44,6 @@ struct sender {
 	bool again;
 };
 
-/* CLOCK_REALTIME in milliseconds: the default clock. */
-static long long
-real_ms(void *ud)
-{
-	struct timespec ts;
-
-	(void)ud;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* libsodium's generator: the default jitter source. */
-static uint32_t
-sodium_rand(void *ud)
-{
-	(void)ud;
-	return randombytes_random();
-}
-
 /* The owner's clock, now. */
 static long long
 now(const struct sender *s)
@@ -77,9 +59,9 @@ sender_new(struct outbox *ob, const struct sender_config *cfg)
 	s->ob = ob;
 	s->cfg = *cfg;
 	if (s->cfg.now_ms == NULL)
-		s->cfg.now_ms = real_ms;
+		s->cfg.now_ms = clock_real_ms;
 	if (s->cfg.random == NULL)
-		s->cfg.random = sodium_rand;
+		s->cfg.random = clock_random;
 	return s;
 }
 
