@@ -12,8 +12,7 @@
  */
 #define ACTION_LIST                                                            \
 	X(ACTION_NONE, "none", 0, "Do nothing (unbinds a key)")                \
-	X(ACTION_QUIT, "quit", 0,                                              \
-	  "Quit, asking first if something unsent would be lost")              \
+	X(ACTION_QUIT, "quit", 0, "Quit sitecare")                             \
 	X(ACTION_HELP, "help", 0, "Show the keys and commands of this pane")   \
 	X(ACTION_COMMAND_LINE, "command-line", 0, "Type a : command")          \
 	X(ACTION_REDRAW, "redraw", 0, "Redraw the whole screen")               \

@@ -89,34 +89,44 @@ app_attention_set(struct app *app, enum pane_id pane,
 	app->dirty = true;
 }
 
+/* The index of the item jumped to last, or -1. */
+static long
+attention_current(const struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->nattention; i++)
+		if (app->attention[i].pane == app->current &&
+		    app->attention[i].id == app->attention_last)
+			return (long)i;
+	return -1;
+}
+
 /*
- * Jumps to the first attention item in a pane after the current one
- * (wrapping), as weechat's Alt+a does: panes in tab order, items in the
- * order each pane gave them, skipping panes whose tab is hidden.
+ * Jumps to the next attention item after the last one jumped to, across
+ * panes and wrapping (weechat's Alt+a): items in tab order of their
+ * panes, each pane's in the order it gave them; hidden panes skipped.
  */
 bool
 app_attention_next(struct app *app)
 {
 	struct app_event ev = { .kind = APP_EV_ATTENTION };
-	int step, p;
-	size_t i;
+	long start = attention_current(app);
+	size_t step, n = app->nattention;
+	struct attention_item *a;
 
-	for (step = 1; step <= PANE_COUNT; step++) {
-		p = ((int)app->current + step) % PANE_COUNT;
-		if (!app->panes[p].visible)
+	for (step = 1; step <= n; step++) {
+		a = &app->attention[(size_t)(start + (long)step) % n];
+		if (!app->panes[a->pane].visible)
 			continue;
-		for (i = 0; i < app->nattention; i++) {
-			if ((int)app->attention[i].pane != p)
-				continue;
-			app->current = (enum pane_id)p;
-			ev.id = app->attention[i].id;
-			if (app->panes[p].ops->event != NULL)
-				app->panes[p].ops->event(app->panes[p].state,
-				                         &ev);
-			app_notice(app, false, "attention: %s",
-			           app->attention[i].label);
-			return true;
-		}
+		app->current = a->pane;
+		app->attention_last = a->id;
+		ev.id = a->id;
+		if (app->panes[a->pane].ops->event != NULL)
+			app->panes[a->pane].ops->event(
+			    app->panes[a->pane].state, &ev);
+		app_notice(app, false, "attention: %s", a->label);
+		return true;
 	}
 	return false;
 }

@@ -91,6 +91,7 @@ struct app {
 
 	struct attention_item *attention;
 	size_t nattention;
+	long long attention_last; /* id of the item jumped to last */
 
 	int rows, cols;
 	void *tabwin, *panewin, *statuswin;

@@ -721,6 +721,14 @@ tui_draw(struct tui *t)
 	}
 }
 
+/* Tab on the : line: command names, then each command's arguments. */
+static char **
+tui_complete(void *ud, const char *line, int start, int end)
+{
+	(void)ud;
+	return command_complete(line, start, end, NULL);
+}
+
 /* Reads the default bindings, then the user's keys file. */
 static void
 tui_load_bindings(struct tui *t)
@@ -762,6 +770,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	t->app.loop = loop_new();
 	/* readline reads the locale and ~/.inputrc before curses starts. */
 	t->app.cmdline = cmdline_new();
+	cmdline_set_completer(t->app.cmdline, CMDLINE_COMMAND, tui_complete, t);
 	dir = paths_dir(PATHS_STATE, NULL, &err);
 	if (dir != NULL) {
 		t->history_path = xasprintf("%s/history", dir);

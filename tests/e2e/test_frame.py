@@ -122,3 +122,25 @@ def test_frame__digit_for_a_pane_not_shown__says_so(tui):
     t.send("4")
     t.wait_text("not available")
     assert "Billing" not in t.screen().splitlines()[0]
+
+
+def test_frame__command_line__tab_completes_commands(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+    t.send(":")
+    t.type("checkh")
+    t.send("Tab")
+    t.wait_text(":checkhealth")
+    t.send("Escape")
+
+
+def test_frame__attention__steps_through_items(tui):
+    t = tui.open(signed_in="admin")
+    t.wait_text("PRIO")
+    t.send("a")
+    first = t.wait_text("attention:").splitlines()[-1]
+    t.send("a")
+    second = t.wait_for(lambda s: "attention:" in s.splitlines()[-1] and
+                        s.splitlines()[-1] != first, 10,
+                        "a second attention item")
+    assert second.splitlines()[-1] != first
