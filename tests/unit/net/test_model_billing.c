@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
 #define CLIENT_REF "{'id': 9, 'name': 'Cy Client', 'company': 'Cy Co'}"
 #define SUB_HEAD                                                               \
@@ -22,28 +23,7 @@
 	"'revenue_by_month': " months "}"
 #define COUNTS "{'active': 10, 'trialing': 2, 'past_due': 1, 'canceled': 3}"
 
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
-
-static int
-parse_summary(const char *doc, struct billing_summary *s, struct sc_error *err)
-{
-	char *text = J(doc);
-	int rc = billing_summary_parse(text, strlen(text), s, err);
-
-	free(text);
-	return rc;
-}
+MODEL_TEST_PARSER(parse_summary, struct billing_summary, billing_summary_parse)
 
 static void
 billing_summary__parse__contract_example(void **state)
@@ -130,15 +110,7 @@ billing_summary__parse__bad_currency(void **state)
 	}
 }
 
-static int
-parse_subs(const char *doc, struct subscription_page *p, struct sc_error *err)
-{
-	char *text = J(doc);
-	int rc = subscription_page_parse(text, strlen(text), p, err);
-
-	free(text);
-	return rc;
-}
+MODEL_TEST_PARSER(parse_subs, struct subscription_page, subscription_page_parse)
 
 static void
 subscription_page__parse__summary_only(void **state)

@@ -9,25 +9,13 @@
 #include <cmocka.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
 #define CLIENT_REF "{'id': 9, 'name': 'Cy Client', 'company': 'Cy Co'}"
 #define MESSAGE(id, msg_id)                                                    \
 	"{'id': " #id ", 'conversation_id': 7, 'author': {'kind': 'client', "  \
 	"'id': 9, 'name': 'Cy Client'}, 'body': 'Hello \\\"there\\\"', "       \
 	"'created_at': '2026-11-28T08:00:00Z', 'client_msg_id': " msg_id "}"
-
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
 
 static void
 message__parse__contract_example(void **state)

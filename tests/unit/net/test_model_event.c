@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
 #define CLIENT_REF "{'id': 9, 'name': 'Cy Client', 'company': 'Cy Co'}"
 #define MESSAGE                                                                \
@@ -21,19 +22,6 @@
 	"'assignee': null, 'created_at': '2026-11-28T06:55:13Z', "             \
 	"'updated_at': '2026-11-28T06:55:13Z', 'due_at': null, "               \
 	"'comment_count': 0, 'attachment_count': 0}"
-
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
 
 static int
 parse(const char *type, const char *doc, struct event_payload *e,

@@ -9,30 +9,9 @@
 #include <cmocka.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
-
-/* Parses doc (single-quoted) as me; returns the parser's answer. */
-static int
-parse_me(const char *doc, struct me *m, struct sc_error *err)
-{
-	char *text = J(doc);
-	int rc = me_parse(text, strlen(text), m, err);
-
-	free(text);
-	return rc;
-}
+MODEL_TEST_PARSER(parse_me, struct me, me_parse)
 
 static void
 me__parse__contract_example(void **state)

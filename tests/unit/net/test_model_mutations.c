@@ -19,6 +19,7 @@
 #include <cJSON.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
 /* Documents in single quotes (no apostrophes inside), made JSON by J. */
 #define STAFF_REF  "{'id': 4, 'name': 'Bo Tech'}"
@@ -212,19 +213,6 @@ static const struct model_case cases[] = {
 	  .doc = "{'invoice': " INVOICE "}",
 	  .nullable = { "invoice.paid_at", "invoice.failure_reason" } },
 };
-
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
 
 /* path with every [n] written [], for matching against the lists. */
 static void

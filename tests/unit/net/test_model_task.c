@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "net/model.h"
+#include "model_test.h"
 
 #define CLIENT_REF "{'id': 9, 'name': 'Cy Client', 'company': 'Cy Co'}"
 /* A task whose fields after "client" come from the macro argument. */
@@ -26,28 +27,7 @@
 	"'attachment_count': 1"
 #define TASK TASK_WITH(TASK_TAIL)
 
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
-
-static int
-parse_task(const char *doc, struct task *t, struct sc_error *err)
-{
-	char *text = J(doc);
-	int rc = task_parse(text, strlen(text), t, err);
-
-	free(text);
-	return rc;
-}
+MODEL_TEST_PARSER(parse_task, struct task, task_parse)
 
 static void
 task__parse__contract_example(void **state)

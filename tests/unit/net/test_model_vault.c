@@ -9,19 +9,7 @@
 #include <cmocka.h>
 
 #include "net/model.h"
-
-/* The document with single quotes turned into double quotes. */
-static char *
-J(const char *s)
-{
-	char *out = strdup(s);
-	char *p;
-
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
+#include "model_test.h"
 
 static void
 credential_page__parse__list(void **state)
