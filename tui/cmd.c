@@ -7,6 +7,7 @@
 
 #include "net/http.h"
 #include "net/xmalloc.h"
+#include "tui/cmd_attachment.h"
 #include "tui/cmd_stream.h"
 #include "tui/sanitize.h"
 
@@ -196,6 +197,7 @@ cmd_run(const struct options *o, int argc, char **argv)
 		{ "reply", cmd_reply, CMD_REPLY_USAGE },
 		{ "comment", cmd_comment, CMD_COMMENT_USAGE },
 		{ "outbox", cmd_outbox, CMD_OUTBOX_USAGE },
+		{ "attachment", cmd_attachment, CMD_ATTACHMENT_USAGE },
 	};
 	struct cmd_ctx ctx;
 	size_t i;

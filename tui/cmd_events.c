@@ -15,6 +15,7 @@
 #include "net/api.h"
 #include "net/events.h"
 #include "net/xmalloc.h"
+#include "tui/cmd_signal.h"
 #include "tui/cmd_stream.h"
 #include "tui/sanitize.h"
 
@@ -35,22 +36,6 @@ struct events_run {
 	int rc;
 	bool done;
 };
-
-/* The write end of the self-pipe the signal handler writes to. */
-static volatile sig_atomic_t sig_fd = -1;
-
-/* SIGINT/SIGTERM: wake the loop, which then ends cleanly. */
-static void
-on_signal(int sig)
-{
-	char c = (char)sig;
-	int saved = errno;
-
-	if (sig_fd >= 0 && write(sig_fd, &c, 1) < 0) {
-		/* nothing to do: the pipe is full, a wake-up is pending */
-	}
-	errno = saved;
-}
 
 /* Reads `events [--since ID] [--count N]`. */
 static int
@@ -145,28 +130,6 @@ on_state(const struct events_status *st, void *ud)
 	free(why);
 }
 
-/* A pipe whose write end the signal handler uses. */
-static int
-signal_pipe(int fds[2])
-{
-	struct sigaction sa;
-
-	if (pipe(fds) != 0)
-		return -1;
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	sig_fd = fds[1];
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
 /* The smaller of two poll timeouts, where -1 means "none". */
 static int
 min_timeout(int a, int b)
@@ -208,14 +171,15 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	struct events_run run = { 0 };
 	struct events_config cfg = { 0 };
 	struct api *a;
-	int sig[2];
+	struct cmd_signal sig;
 
 	if (parse_args(&args, argc, argv) != 0)
 		return CMD_USAGE;
 	a = cmd_api_new(ctx);
 	if (a == NULL)
 		return CMD_USAGE;
-	if (signal_pipe(sig) != 0) {
+	signal(SIGPIPE, SIG_IGN);
+	if (cmd_signal_open(&sig) != 0) {
 		perror("sitecare: events: pipe");
 		api_free(a);
 		return CMD_FAILED;
@@ -230,14 +194,12 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	run.rc = CMD_OK;
 	run.ev = events_new(&cfg);
 	events_start(run.ev);
-	if (run_loop(a, &run, sig[0]) != 0) {
+	if (run_loop(a, &run, sig.fds[0]) != 0) {
 		fputs("sitecare: the event loop failed\n", stderr);
 		run.rc = CMD_FAILED;
 	}
 	events_free(run.ev);
 	api_free(a);
-	sig_fd = -1;
-	close(sig[0]);
-	close(sig[1]);
+	cmd_signal_close(&sig);
 	return run.rc;
 }

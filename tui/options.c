@@ -39,6 +39,8 @@ static const char usage[] =
     "                    send a task comment through the outbox\n"
     "  outbox [list|flush|discard ID]\n"
     "                    show, send now, or drop queued items\n"
+    "  attachment list TASK_ID | save TASK_ID ATTACHMENT_ID [PATH] [--force]\n"
+    "                    list a task's attachments, or save one to disk\n"
     "\n"
     "Exit status: 0 success; 1 the request or the service failed;\n"
     "2 a usage or settings error.\n"

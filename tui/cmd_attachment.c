@@ -1,0 +1,446 @@
+/* `sitecare attachment list|save`: a task's attachments from the shell. */
+#include "tui/cmd_attachment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net/api.h"
+#include "net/clock.h"
+#include "net/download.h"
+#include "net/filename.h"
+#include "net/http.h"
+#include "net/xmalloc.h"
+#include "tui/cmd_signal.h"
+#include "tui/runloop.h"
+#include "tui/sanitize.h"
+
+/* More sockets than one command ever opens. */
+#define ATT_MAX_FDS 64
+/* How often the loop wakes to look for a stalled download. */
+#define ATT_TICK_MS 1000
+/* The least time between two redraws of the progress line. */
+#define ATT_DRAW_MS 100
+/* Bytes accepted beyond the size the task lists. */
+#define ATT_SLACK_BYTES ((int64_t)1 << 20)
+/* The width of the progress bar, in cells. */
+#define ATT_BAR 30
+
+/* `attachment ...` as the command line gives it. */
+struct att_args {
+	bool save;
+	int64_t task_id;
+	int64_t attachment_id;
+	const char *path; /* NULL: the default download folder */
+	bool force;
+};
+
+/*
+ * One run: the client, the download once started, the progress line's
+ * state and the exit status. last_received and last_activity track the
+ * download's liveness, since a stream has no stall timeout of its own.
+ */
+struct att_run {
+	struct api *a;
+	const struct att_args *args;
+	struct download *d;
+	bool tty;   /* stderr is a terminal: draw progress */
+	bool drawn; /* a progress line is on screen */
+	long long last_draw;
+	int64_t last_received;
+	long long last_activity;
+	int rc;
+};
+
+/* Reads a positive id; -1 when s is not one. */
+static int
+parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* Takes the positional argument number pos (0: list or save). */
+static int
+take_positional(struct att_args *args, int pos, const char *s)
+{
+	switch (pos) {
+	case 0:
+		if (strcmp(s, "save") == 0)
+			args->save = true;
+		else if (strcmp(s, "list") != 0)
+			return -1;
+		return 0;
+	case 1:
+		return parse_id(s, &args->task_id);
+	case 2:
+		return args->save ? parse_id(s, &args->attachment_id) : -1;
+	case 3:
+		args->path = args->save ? s : NULL;
+		return args->save ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* Parses `attachment list TASK_ID` or `attachment save T A [PATH]`. */
+static int
+parse_args(struct att_args *args, int argc, char **argv)
+{
+	int i, pos = 0;
+	bool dashdash = false;
+
+	memset(args, 0, sizeof *args);
+	for (i = 1; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0)
+			dashdash = true;
+		else if (!dashdash && (strcmp(argv[i], "--force") == 0 ||
+		                       strcmp(argv[i], "-f") == 0))
+			args->force = true;
+		else if ((!dashdash && argv[i][0] == '-' &&
+		          argv[i][1] != '\0') ||
+		         take_positional(args, pos++, argv[i]) != 0)
+			goto bad;
+	}
+	if (pos < (args->save ? 3 : 2) || (args->force && !args->save))
+		goto bad;
+	return 0;
+bad:
+	fputs(CMD_ATTACHMENT_USAGE, stderr);
+	return -1;
+}
+
+/* ---- list ---------------------------------------------------------- */
+
+/* Prints one line per attachment; server text is escaped first. */
+static void
+on_list(struct task_detail *det, const struct sc_error *err, void *ud)
+{
+	struct att_run *run = ud;
+	size_t i;
+
+	run->rc = err->kind == SC_OK ? CMD_OK : CMD_FAILED;
+	if (err->kind != SC_OK)
+		cmd_print_error(err);
+	for (i = 0; i < det->nattachments; i++) {
+		const struct attachment *at = &det->attachments[i];
+		char *type = sanitize_str(at->content_type, 0);
+		char *name = sanitize_str(at->filename, 0);
+
+		printf("%" PRId64 "\t%" PRId64 "\t%s\t%s\n", at->id, at->size,
+		       type[0] != '\0' ? type : "-", name);
+		free(type);
+		free(name);
+	}
+	fflush(stdout);
+	task_detail_free(det);
+}
+
+/* ---- save: progress ---------------------------------------------- */
+
+/* Ends the progress line, if one is drawn. */
+static void
+progress_end(struct att_run *run)
+{
+	if (run->drawn)
+		fputc('\n', stderr);
+	run->drawn = false;
+}
+
+/* Redraws "[#####     ]  50%  123 of 246 bytes" on stderr. */
+static void
+progress_draw(int64_t received, int64_t total)
+{
+	char bar[ATT_BAR + 1];
+	int filled;
+
+	if (total <= 0) {
+		fprintf(stderr, "\r%" PRId64 " bytes", received);
+		return;
+	}
+	if (received > total)
+		received = total;
+	filled = (int)(received * ATT_BAR / total);
+	memset(bar, '#', (size_t)filled);
+	memset(bar + filled, ' ', (size_t)(ATT_BAR - filled));
+	bar[ATT_BAR] = '\0';
+	fprintf(stderr, "\r[%s] %3d%%  %" PRId64 " of %" PRId64 " bytes", bar,
+	        (int)(received * 100 / total), received, total);
+}
+
+/* Bytes arrived: redraw at most every ATT_DRAW_MS, and at the end. */
+static void
+on_progress(struct download *d, int64_t received, int64_t total, void *ud)
+{
+	struct att_run *run = ud;
+	long long now = clock_mono_ms(NULL);
+
+	(void)d;
+	if (!run->tty ||
+	    (now - run->last_draw < ATT_DRAW_MS && received != total))
+		return;
+	progress_draw(received, total);
+	fflush(stderr);
+	run->drawn = true;
+	run->last_draw = now;
+}
+
+/* ---- save: the download ------------------------------------------ */
+
+/* Prints why a save failed; an existing file gets the --force hint. */
+static void
+report(const struct sc_error *err, const char *dest)
+{
+	char *shown;
+
+	if (err->kind != SC_ERR_CONFLICT || err->code == NULL ||
+	    strcmp(err->code, "file_exists") != 0) {
+		cmd_print_error(err);
+		return;
+	}
+	shown = sanitize_str(dest, 0);
+	fprintf(stderr,
+	        "sitecare: %s exists; choose another name or use --force to "
+	        "replace it\n",
+	        shown);
+	free(shown);
+}
+
+/* The download ended: print the saved path, or the error. */
+static void
+on_saved(struct download *d, const char *path, const struct sc_error *err,
+         void *ud)
+{
+	struct att_run *run = ud;
+
+	progress_end(run);
+	if (err->kind != SC_OK) {
+		report(err, download_path(d));
+		run->rc = CMD_FAILED;
+		return;
+	}
+	printf("%s\n", path);
+	fflush(stdout);
+	run->rc = CMD_OK;
+}
+
+/* dir/name without a doubled slash. */
+static char *
+join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/",
+	                 name);
+}
+
+/*
+ * Where to save: PATH itself, or inside the folder PATH names (or the
+ * default download folder, created when missing) under the server's
+ * name made safe. NULL (message printed) when no folder is known.
+ */
+static char *
+destination(const struct att_args *args, const char *server_name)
+{
+	struct stat st;
+	char *safe, *dir, *dest;
+
+	if (args->path != NULL &&
+	    (stat(args->path, &st) != 0 || !S_ISDIR(st.st_mode)))
+		return xstrdup(args->path);
+	if (args->path != NULL) {
+		dir = xstrdup(args->path);
+	} else {
+		dir = filename_default_dir();
+		if (dir == NULL) {
+			fprintf(stderr,
+			        "sitecare: no download folder is "
+			        "known (no home directory): give PATH\n");
+			return NULL;
+		}
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			/* download_start names the problem */
+		}
+	}
+	safe = filename_safe(server_name);
+	dest = join(dir, safe);
+	free(safe);
+	free(dir);
+	return dest;
+}
+
+/* Starts saving the attachment at to dest. */
+static void
+start(struct att_run *run, const struct attachment *at, const char *dest)
+{
+	const struct att_args *args = run->args;
+	struct sc_error err = { 0 };
+
+	run->d = download_start(run->a, args->task_id, args->attachment_id,
+	                        dest, args->force ? DOWNLOAD_OVERWRITE : 0,
+	                        on_saved, run, &err);
+	if (run->d == NULL) {
+		report(&err, dest);
+		sc_error_clear(&err);
+		run->rc = CMD_FAILED;
+		return;
+	}
+	if (at->size >= 0 && at->size < DOWNLOAD_MAX_BYTES)
+		download_set_max(run->d, at->size + ATT_SLACK_BYTES);
+	download_on_progress(run->d, on_progress);
+	run->last_received = 0;
+	run->last_activity = clock_mono_ms(NULL);
+}
+
+/* The task arrived: find the attachment, settle the path, download. */
+static void
+on_detail(struct task_detail *det, const struct sc_error *err, void *ud)
+{
+	struct att_run *run = ud;
+	const struct attachment *at = NULL;
+	char *dest;
+	size_t i;
+
+	run->rc = CMD_FAILED;
+	if (err->kind != SC_OK) {
+		cmd_print_error(err);
+		return;
+	}
+	for (i = 0; i < det->nattachments && at == NULL; i++)
+		if (det->attachments[i].id == run->args->attachment_id)
+			at = &det->attachments[i];
+	if (at == NULL)
+		fprintf(stderr,
+		        "sitecare: not found: task %" PRId64
+		        " has no attachment %" PRId64 "\n",
+		        run->args->task_id, run->args->attachment_id);
+	else if ((dest = destination(run->args, at->filename)) != NULL) {
+		start(run, at, dest);
+		free(dest);
+	}
+	task_detail_free(det);
+}
+
+/* ---- save: the loop ---------------------------------------------- */
+
+/* True (and the download stopped) when nothing arrived for too long. */
+static bool
+stalled(struct att_run *run)
+{
+	long long now = clock_mono_ms(NULL);
+	int64_t received;
+
+	if (run->d == NULL || download_finished(run->d))
+		return false;
+	download_progress(run->d, &received, NULL);
+	if (received != run->last_received) {
+		run->last_received = received;
+		run->last_activity = now;
+		return false;
+	}
+	if (now - run->last_activity < HTTP_STALL_SECONDS * 1000L)
+		return false;
+	download_cancel(run->d);
+	progress_end(run);
+	fprintf(stderr,
+	        "sitecare: network: nothing arrived for %ld s; the download "
+	        "was stopped and nothing was saved\n",
+	        (long)HTTP_STALL_SECONDS);
+	run->rc = CMD_FAILED;
+	return true;
+}
+
+/* Ctrl-C or SIGTERM: stop, leaving no partial file behind. */
+static void
+interrupted(struct att_run *run)
+{
+	if (run->d != NULL)
+		download_cancel(run->d);
+	progress_end(run);
+	fprintf(stderr, "sitecare: interrupted; nothing was saved\n");
+	run->rc = CMD_FAILED;
+}
+
+/* The smaller of two poll timeouts, where -1 means none. */
+static int
+shorter(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return a < b ? a : b;
+}
+
+/* Runs the calls to the end, watching signals and stalls. */
+static int
+save_loop(struct att_run *run)
+{
+	struct pollfd fds[ATT_MAX_FDS + 1];
+	struct cmd_signal sig;
+	int n, rc = 0;
+
+	if (cmd_signal_open(&sig) != 0)
+		return runloop_run(run->a);
+	while (api_pending(run->a) > 0) {
+		fds[0] = (struct pollfd){ .fd = sig.fds[0], .events = POLLIN };
+		n = api_pollfds(run->a, fds + 1, ATT_MAX_FDS);
+		if (poll(fds, (nfds_t)n + 1,
+		         shorter(api_timeout_ms(run->a), ATT_TICK_MS)) < 0 &&
+		    errno != EINTR) {
+			rc = -1;
+			break;
+		}
+		if (fds[0].revents & POLLIN) {
+			interrupted(run);
+			break;
+		}
+		api_dispatch(run->a, fds + 1, n);
+		if (stalled(run))
+			break;
+	}
+	cmd_signal_close(&sig);
+	return rc;
+}
+
+int
+cmd_attachment(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct att_args args;
+	struct att_run run = { .rc = CMD_FAILED };
+	int loop;
+
+	if (parse_args(&args, argc, argv) != 0)
+		return CMD_USAGE;
+	run.a = cmd_api_new(ctx);
+	if (run.a == NULL)
+		return CMD_USAGE;
+	run.args = &args;
+	run.tty = isatty(STDERR_FILENO) == 1;
+	if (args.save) {
+		api_task(run.a, args.task_id, on_detail, &run);
+		loop = save_loop(&run);
+	} else {
+		api_task(run.a, args.task_id, on_list, &run);
+		loop = runloop_run(run.a);
+	}
+	if (loop != 0) {
+		fprintf(stderr, "sitecare: the event loop failed\n");
+		run.rc = CMD_FAILED;
+	}
+	download_free(run.d);
+	api_free(run.a);
+	return run.rc;
+}
