@@ -23,7 +23,8 @@ PKGS := ncursesw libcurl libcjson libsodium readline libnotify
 DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
 	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
-	python3-django python3-djangorestframework gunicorn python3-nacl
+	python3-django python3-djangorestframework gunicorn python3-nacl \
+	python3-dbusmock dbus dbus-bin
 DEBS_FUZZ := clang libclang-rt-14-dev
 DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ)
 

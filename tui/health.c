@@ -25,6 +25,7 @@
 #include "tui/cmd.h"
 #include "tui/frame.h"
 #include "tui/loop.h"
+#include "tui/notify.h"
 #include "tui/overlay.h"
 #include "tui/term.h"
 
@@ -57,10 +58,11 @@ struct health {
 	char *service_advice; /* or NULL */
 	bool in_tmux;
 	struct health_probe
-	    *probes;          /* tmux: set-clipboard, allow-passthrough */
-	unsigned probe_timer; /* the probes' deadline, or 0 */
-	char *tested;         /* the last test sent, or NULL */
-	int cols, rows;       /* the size the page was built for */
+	    *probes;           /* tmux: set-clipboard, allow-passthrough */
+	unsigned probe_timer;  /* the probes' deadline, or 0 */
+	char *tested;          /* the last test sent, or NULL */
+	struct notify *notify; /* the overlay's own, when the app has none */
+	int cols, rows;        /* the size the page was built for */
 };
 
 /* One finding: "OK     what", and under WARN/ERROR what to do. */
@@ -628,6 +630,30 @@ health_config(struct health *h)
 	sc_error_clear(&err);
 }
 
+/*
+ * The notifier the test goes through: the application's, or else one of
+ * the overlay's own made from the config's `notifications`.
+ */
+static struct notify *
+health_notifier(struct health *h)
+{
+	static const enum notify_mode modes[] = {
+		[CONFIG_NOTIFY_OFF] = NOTIFY_OFF,
+		[CONFIG_NOTIFY_BELL] = NOTIFY_BELL,
+		[CONFIG_NOTIFY_TERMINAL] = NOTIFY_TERMINAL,
+		[CONFIG_NOTIFY_DESKTOP] = NOTIFY_DESKTOP,
+	};
+
+	if (h->app->notify != NULL)
+		return h->app->notify;
+	if (h->notify == NULL)
+		h->notify =
+		    notify_new(h->ctx != NULL ? modes[h->ctx->cfg.notifications]
+		                              : NOTIFY_BELL,
+		               true);
+	return h->notify;
+}
+
 /* The test keys, and what was last sent. */
 static void
 health_tests(struct health *h)
@@ -635,8 +661,8 @@ health_tests(struct health *h)
 	health_section(h, "Tests");
 	overlay_text_add(&h->text, THEME_NORMAL,
 	                 "  c: copy \"%s\" by OSC 52   n: send a test "
-	                 "notification (OSC 777, OSC 9, bell)",
-	                 HEALTH_COPY_TEXT);
+	                 "notification (%s)",
+	                 HEALTH_COPY_TEXT, notify_describe(health_notifier(h)));
 	overlay_text_add(&h->text, THEME_NORMAL, "%s",
 	                 "  The terminal may or may not show them: check your "
 	                 "clipboard and notifications yourself.");
@@ -748,13 +774,6 @@ health_write(const char *s)
 	}
 }
 
-/* Sends an escape sequence, wrapped for tmux's passthrough inside it. */
-static void
-health_send(const struct health *h, const char *plain, const char *wrapped)
-{
-	health_write(h->in_tmux ? wrapped : plain);
-}
-
 /* The test OSC 52 copy: plain (tmux's set-clipboard takes it) and, in
  * tmux, also through passthrough (allow-passthrough takes it). */
 static void
@@ -775,19 +794,22 @@ health_test_copy(struct health *h)
 	              h->in_tmux ? " (plain and by tmux passthrough)" : "");
 }
 
-/* The test notification: OSC 777 and OSC 9, then a bell. */
+/* The test notification, by the route the config chose. */
 static void
 health_test_notify(struct health *h)
 {
-	health_send(h, "\033]777;notify;sitecare;" HEALTH_NOTE_TEXT "\a",
-	            "\033Ptmux;\033\033]777;notify;sitecare;" HEALTH_NOTE_TEXT
-	            "\a\033\\");
-	health_send(h, "\033]9;" HEALTH_NOTE_TEXT "\a",
-	            "\033Ptmux;\033\033]9;" HEALTH_NOTE_TEXT "\a\033\\");
-	health_write("\a");
+	struct notify *n = health_notifier(h);
+	enum notify_route r =
+	    notify_send(n, "sitecare", HEALTH_NOTE_TEXT, NOTIFY_NORMAL);
+
 	free(h->tested);
-	h->tested = xstrdup("sent a test notification (OSC 777, OSC 9) and a "
-	                    "bell: look for it");
+	if (r == NOTIFY_ROUTE_NONE)
+		h->tested = xstrdup("notifications are off (notifications = "
+		                    "off in the config): nothing sent");
+	else
+		h->tested = xasprintf("sent a test notification by %s: look "
+		                      "for it",
+		                      notify_describe(n));
 }
 
 enum view_result
@@ -824,6 +846,7 @@ health_free(void *state)
 	}
 	free(h->probes);
 	free(h->tested);
+	notify_free(h->notify);
 	free(h);
 }
 
@@ -862,5 +885,6 @@ const struct view_ops health_ops = {
 	.free = health_free,
 	.draw = health_draw,
 	.action = health_action,
+	.key = health_key,
 	.context = health_context,
 };

@@ -40,6 +40,12 @@ struct view_ops {
 	void (*focus)(void *state, bool focused);
 	/* A mouse click at row, col of the pane's window; optional. */
 	enum view_result (*click)(void *state, int row, int col);
+	/*
+	 * A key before any binding sees it; optional. Panes that take text
+	 * (a picker's filter) return VIEW_UNHANDLED for keys the bindings
+	 * should have.
+	 */
+	enum view_result (*key)(void *state, key_code key);
 	/* Which key table applies now (list, detail, input...). */
 	enum key_context (*context)(void *state);
 };

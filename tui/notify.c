@@ -1,0 +1,383 @@
+/* Notifications: desktop (libnotify), terminal (OSC 777/9), bell. */
+#include "tui/notify.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libnotify/notify.h>
+
+#include "net/xmalloc.h"
+#include "tui/sanitize.h"
+
+/* How long a desktop notification stays up (urgent ones may stay). */
+#define NOTIFY_TIMEOUT_MS 5000
+/* The most columns of a title and of a body that are passed on. */
+#define NOTIFY_TITLE_COLS 80
+#define NOTIFY_BODY_COLS  240
+/* The title when the caller gives none. */
+#define NOTIFY_APP "sitecare"
+
+/*
+ * One session's notifier. The mode is what the config asked for; the
+ * route actually taken can only step down from it: desktop_ok starts
+ * true only in desktop mode with a bus address, and is cleared for good
+ * by the first desktop failure (kept in failure). The two ways out are
+ * function pointers so that tests can capture what would be sent.
+ */
+struct notify {
+	enum notify_mode mode;
+	bool show_text;
+	bool in_tmux;
+	bool osc_ok;         /* TERM can take OSC sequences (not linux/dumb) */
+	bool desktop_ok;     /* desktop mode, a bus address, no failure yet */
+	bool started;        /* this notifier called notify_init */
+	bool probed;         /* the daemon's capabilities were asked */
+	bool markup;         /* the daemon reads body markup: escape & < > */
+	char *failure;       /* why the desktop route was given up, or NULL */
+	char *describe;      /* notify_describe's text */
+	unsigned log_ids[2]; /* GLib log handlers silencing libnotify */
+	int (*desktop)(void *ud, const char *title, const char *body,
+	               enum notify_urgency u, char **reason);
+	void *desktop_ud;
+	void (*write)(void *ud, const char *buf, size_t len);
+	void *write_ud;
+};
+
+/* An environment variable, or NULL when unset or empty. */
+static const char *
+notify_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* True when TERM is a terminal that skips OSC sequences it does not know
+ * (the Linux console and dumb terminals print them instead). */
+static bool
+notify_term_osc(void)
+{
+	const char *term = notify_env("TERM");
+
+	return term != NULL && strcmp(term, "dumb") != 0 &&
+	       strncmp(term, "linux", 5) != 0;
+}
+
+/* Rebuilds the words notify_describe returns. */
+static void
+notify_redescribe(struct notify *n)
+{
+	const char *term = !n->osc_ok ? "bell (TERM cannot show OSC 777/9)"
+	                   : n->in_tmux
+	                       ? "terminal (OSC 777/9, tmux passthrough)"
+	                       : "terminal (OSC 777/9)";
+
+	free(n->describe);
+	if (n->mode == NOTIFY_OFF)
+		n->describe = xstrdup("off");
+	else if (n->mode == NOTIFY_BELL)
+		n->describe = xstrdup("bell");
+	else if (n->mode == NOTIFY_TERMINAL || n->desktop_ok)
+		n->describe =
+		    xstrdup(n->desktop_ok ? "desktop (libnotify)" : term);
+	else if (n->failure != NULL)
+		n->describe =
+		    xasprintf("%s (desktop failed: %s)",
+		              n->osc_ok ? "terminal" : "bell", n->failure);
+	else
+		n->describe = xasprintf("%s (no D-Bus session bus)",
+		                        n->osc_ok ? "terminal" : "bell");
+}
+
+/* Writes all of buf to the terminal at once (between curses frames). */
+static void
+notify_write_stdout(void *ud, const char *buf, size_t len)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(STDOUT_FILENO, buf, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return; /* a notification is not worth blocking for */
+		buf += r;
+		len -= (size_t)r;
+	}
+}
+
+/* Swallows libnotify's and GIO's warnings: stderr is the curses screen. */
+static void
+notify_log_quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg,
+                 gpointer ud)
+{
+}
+
+/* Starts libnotify (once per session, or again after another notifier
+ * released it) and asks the daemon once whether it reads markup. */
+static int
+notify_start(struct notify *n, char **reason)
+{
+	GList *caps;
+
+	if (n->log_ids[0] == 0) {
+		GLogLevelFlags all = G_LOG_LEVEL_MASK & ~G_LOG_LEVEL_ERROR;
+
+		n->log_ids[0] =
+		    g_log_set_handler("libnotify", all, notify_log_quiet, NULL);
+		n->log_ids[1] =
+		    g_log_set_handler("GLib-GIO", all, notify_log_quiet, NULL);
+	}
+	if (!notify_is_initted()) {
+		if (!notify_init(NOTIFY_APP)) {
+			*reason = xstrdup("libnotify did not start");
+			return -1;
+		}
+		n->started = true;
+	}
+	if (n->probed)
+		return 0;
+	n->probed = true;
+	caps = notify_get_server_caps();
+	if (caps == NULL) {
+		*reason = xstrdup("no notification service answered on the "
+		                  "session bus");
+		return -1;
+	}
+	n->markup = g_list_find_custom(caps, "body-markup",
+	                               (GCompareFunc)strcmp) != NULL;
+	g_list_free_full(caps, g_free);
+	return 0;
+}
+
+/* The real desktop route: one libnotify notification, synchronously. */
+static int
+notify_libnotify(void *ud, const char *title, const char *body,
+                 enum notify_urgency u, char **reason)
+{
+	static const NotifyUrgency urgencies[] = { NOTIFY_URGENCY_LOW,
+		                                   NOTIFY_URGENCY_NORMAL,
+		                                   NOTIFY_URGENCY_CRITICAL };
+	struct notify *n = ud;
+	NotifyNotification *nn;
+	GError *gerr = NULL;
+	char *escaped = NULL;
+
+	if (notify_start(n, reason) != 0)
+		return -1;
+	if (body != NULL && n->markup)
+		escaped = g_markup_escape_text(body, -1);
+	nn = notify_notification_new(title, escaped != NULL ? escaped : body,
+	                             NULL);
+	notify_notification_set_timeout(nn, NOTIFY_TIMEOUT_MS);
+	notify_notification_set_urgency(nn, urgencies[u]);
+	if (!notify_notification_show(nn, &gerr))
+		*reason =
+		    xstrdup(gerr != NULL ? gerr->message
+		                         : "the notification was refused");
+	g_object_unref(nn);
+	g_free(escaped);
+	if (gerr == NULL && *reason == NULL)
+		return 0;
+	g_clear_error(&gerr);
+	return -1;
+}
+
+struct notify *
+notify_new(enum notify_mode mode, bool show_text)
+{
+	struct notify *n = xcalloc(1, sizeof *n);
+
+	n->mode = mode;
+	n->show_text = show_text;
+	n->in_tmux = notify_env("TMUX") != NULL;
+	n->osc_ok = notify_term_osc();
+	n->desktop_ok = mode == NOTIFY_DESKTOP &&
+	                notify_env("DBUS_SESSION_BUS_ADDRESS") != NULL;
+	n->desktop = notify_libnotify;
+	n->desktop_ud = n;
+	n->write = notify_write_stdout;
+	notify_redescribe(n);
+	return n;
+}
+
+void
+notify_free(struct notify *n)
+{
+	if (n == NULL)
+		return;
+	if (n->started && notify_is_initted())
+		notify_uninit();
+	if (n->log_ids[0] != 0) {
+		g_log_remove_handler("libnotify", n->log_ids[0]);
+		g_log_remove_handler("GLib-GIO", n->log_ids[1]);
+	}
+	free(n->failure);
+	free(n->describe);
+	free(n);
+}
+
+void
+notify_set_ops(struct notify *n, const struct notify_ops *ops)
+{
+	if (ops->desktop != NULL) {
+		n->desktop = ops->desktop;
+		n->desktop_ud = ops->ud;
+	}
+	if (ops->write != NULL) {
+		n->write = ops->write;
+		n->write_ud = ops->ud;
+	}
+}
+
+const char *
+notify_describe(const struct notify *n)
+{
+	return n->describe;
+}
+
+/* Untrusted text made safe and short: one line unless keep_lines. */
+static char *
+notify_clean(const char *s, int cols, bool keep_lines)
+{
+	char *flat = xstrdup(s != NULL ? s : ""), *safe, *fit, *p;
+
+	for (p = flat; !keep_lines && *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	safe = sanitize_str(flat, keep_lines ? SANITIZE_KEEP_NEWLINES |
+	                                           SANITIZE_TABS_AS_SPACE
+	                                     : 0);
+	fit = sanitize_fit(safe, cols, 0);
+	free(flat);
+	free(safe);
+	return fit;
+}
+
+/* Replaces every c in s with r. */
+static void
+notify_replace(char *s, char c, char r)
+{
+	for (; *s != '\0'; s++)
+		if (*s == c)
+			*s = r;
+}
+
+/* Sends one escape sequence, inside tmux wrapped in its DCS passthrough
+ * (every ESC of the sequence doubled). */
+static void
+notify_emit(struct notify *n, const char *seq)
+{
+	size_t len = strlen(seq), i, o = 0;
+	char *buf;
+
+	if (!n->in_tmux) {
+		n->write(n->write_ud, seq, len);
+		return;
+	}
+	buf = xmalloc(2 * len + 16);
+	memcpy(buf, "\033Ptmux;", 7);
+	o = 7;
+	for (i = 0; i < len; i++) {
+		if (seq[i] == '\033')
+			buf[o++] = '\033';
+		buf[o++] = seq[i];
+	}
+	memcpy(buf + o, "\033\\", 2);
+	n->write(n->write_ud, buf, o + 2);
+	free(buf);
+}
+
+/*
+ * The terminal route: OSC 777 (urxvt, foot, Ghostty...) with title and
+ * body, OSC 9 (iTerm2, WezTerm, Windows Terminal...) with both in one
+ * text, then a bell. title and body are clean already. The OSC 777
+ * title holds no ';' (it separates the fields); OSC 9 text never starts
+ * with a digit, since "9;4;..." and "9;12" are ConEmu's progress and
+ * prompt commands.
+ */
+static void
+notify_terminal(struct notify *n, char *title, const char *body)
+{
+	char *seq, *text;
+
+	notify_replace(title, ';', ',');
+	seq = xasprintf("\033]777;notify;%s;%s\a", title, body);
+	notify_emit(n, seq);
+	free(seq);
+	text =
+	    xasprintf("%s%s%s%s", title[0] >= '0' && title[0] <= '9' ? " " : "",
+	              title, body[0] != '\0' ? ": " : "", body);
+	seq = xasprintf("\033]9;%s\a", text);
+	notify_emit(n, seq);
+	free(seq);
+	free(text);
+	n->write(n->write_ud, "\a", 1);
+}
+
+/* Tries the desktop route; on failure gives it up for the session. */
+static bool
+notify_desktop(struct notify *n, const char *title, const char *body,
+               enum notify_urgency u)
+{
+	char *reason = NULL;
+
+	if (n->desktop(n->desktop_ud, title, body[0] != '\0' ? body : NULL, u,
+	               &reason) == 0) {
+		free(reason);
+		return true;
+	}
+	n->desktop_ok = false;
+	n->failure = notify_clean(reason != NULL ? reason : "unknown error",
+	                          NOTIFY_TITLE_COLS, false);
+	free(reason);
+	notify_redescribe(n);
+	return false;
+}
+
+/* The bell alone. */
+static enum notify_route
+notify_bell(struct notify *n)
+{
+	n->write(n->write_ud, "\a", 1);
+	return NOTIFY_ROUTE_BELL;
+}
+
+enum notify_route
+notify_send(struct notify *n, const char *title, const char *body,
+            enum notify_urgency u)
+{
+	char *t, *b;
+	bool sent;
+
+	if (n->mode == NOTIFY_OFF)
+		return NOTIFY_ROUTE_NONE;
+	if (n->mode == NOTIFY_BELL)
+		return notify_bell(n);
+	if ((unsigned)u > NOTIFY_URGENT)
+		u = NOTIFY_URGENT;
+	if (!n->show_text)
+		body = NULL;
+	t = notify_clean(title != NULL && title[0] != '\0' ? title : NOTIFY_APP,
+	                 NOTIFY_TITLE_COLS, false);
+	if (n->desktop_ok) {
+		b = notify_clean(body, NOTIFY_BODY_COLS, true);
+		sent = notify_desktop(n, t, b, u);
+		free(b);
+		if (sent) {
+			free(t);
+			return NOTIFY_ROUTE_DESKTOP;
+		}
+	}
+	if (!n->osc_ok) {
+		free(t);
+		return notify_bell(n);
+	}
+	b = notify_clean(body, NOTIFY_BODY_COLS, false);
+	notify_terminal(n, t, b);
+	free(t);
+	free(b);
+	return NOTIFY_ROUTE_TERMINAL;
+}
