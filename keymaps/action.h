@@ -47,7 +47,32 @@
 	X(ACTION_PREV_FIELD, "prev-field", 0, "Go to the previous form field") \
 	X(ACTION_MOUSE, "mouse", 0, "Turn mouse support on or off")            \
 	X(ACTION_CHECKHEALTH, "checkhealth", 0,                                \
-	  "Show what the client found and whether it works")
+	  "Show what the client found and whether it works")                   \
+	X(ACTION_MARK, "mark", 0, "Mark or unmark the task, then go down")     \
+	X(ACTION_MARK_RANGE, "mark-range", 0,                                  \
+	  "Mark every task from the last marked one to this one")              \
+	X(ACTION_UNMARK_ALL, "unmark-all", 0, "Clear every mark")              \
+	X(ACTION_ASSIGN_ME, "assign-me", 1,                                    \
+	  "Take the task (or the marked ones): assign to me")                  \
+	X(ACTION_ASSIGN, "assign", 1,                                          \
+	  "Assign to someone else: a picker, or :assign me|none|ID|NAME")      \
+	X(ACTION_UNASSIGN, "unassign", 1, "Assign to nobody")                  \
+	X(ACTION_SET_STATUS, "status", 1,                                      \
+	  "Set the status: a picker, or :status done")                         \
+	X(ACTION_SET_PRIORITY, "priority", 1,                                  \
+	  "Set the priority: a picker, or :priority urgent")                   \
+	X(ACTION_UNDO, "undo", 1,                                              \
+	  "Undo the last assign, status or priority change (for 10 s)")        \
+	X(ACTION_NOTE, "note", 1,                                              \
+	  "Add an internal note (staff only); C-x C-e finishes in $EDITOR")    \
+	X(ACTION_NOTE_EDITOR, "note-editor", 1,                                \
+	  "Write an internal note in $EDITOR")                                 \
+	X(ACTION_REPLY_CLIENT, "reply-client", 1,                              \
+	  "Comment that the CLIENT sees; C-x C-e finishes in $EDITOR")         \
+	X(ACTION_REPLY_CLIENT_EDITOR, "reply-client-editor", 1,                \
+	  "Write a comment the client sees in $EDITOR")                        \
+	X(ACTION_SAVE_ATTACHMENT, "save-attachment", 0,                        \
+	  "Save an attachment of the open task: :save-attachment [N] [PATH]")
 
 enum action {
 #define X(id, name, changes, help) id,

@@ -526,6 +526,28 @@ count(const struct sender *s, enum entry_state st)
 }
 
 size_t
+sender_count(const struct sender *s)
+{
+	return s->n;
+}
+
+const struct outbox_item *
+sender_item(const struct sender *s, size_t i, enum sender_item_state *state)
+{
+	static const enum sender_item_state map[] = {
+		[ENTRY_WAITING] = SENDER_ITEM_QUEUED,
+		[ENTRY_FLIGHT] = SENDER_ITEM_SENDING,
+		[ENTRY_HELD] = SENDER_ITEM_FAILED,
+	};
+
+	if (i >= s->n)
+		return NULL;
+	if (state != NULL)
+		*state = map[s->v[i]->st];
+	return &s->v[i]->item;
+}
+
+size_t
 sender_pending(const struct sender *s)
 {
 	return s->n - count(s, ENTRY_HELD);

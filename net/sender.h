@@ -151,6 +151,20 @@ void sender_flush(struct sender *s, bool held_too);
  */
 int sender_discard(struct sender *s, const char *id, struct sc_error *err);
 
+/* Where an item stands, for the UI. */
+enum sender_item_state {
+	SENDER_ITEM_QUEUED,  /* waiting for its turn or its retry time */
+	SENDER_ITEM_SENDING, /* a request is out */
+	SENDER_ITEM_FAILED,  /* refused for good, held */
+};
+
+/* How many items the sender knows (in send order). */
+size_t sender_count(const struct sender *s);
+/* Item i (0 <= i < sender_count) and its state; valid until the next
+ * call into the sender. */
+const struct outbox_item *sender_item(const struct sender *s, size_t i,
+                                      enum sender_item_state *state);
+
 /* Items not yet sent and not failed (queued, waiting or in flight). */
 size_t sender_pending(const struct sender *s);
 /* Items failed for good and held. */

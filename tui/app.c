@@ -16,6 +16,84 @@ app_redraw(struct app *app)
 	app->dirty = true;
 }
 
+void
+app_overlay_reap(struct app *app)
+{
+	struct pane *o = &app->overlay_old;
+
+	if (o->state != NULL && o->ops->free != NULL)
+		o->ops->free(o->state);
+	*o = (struct pane){ 0 };
+}
+
+void
+app_overlay_close(struct app *app, void *state)
+{
+	if (app->overlay.state == NULL ||
+	    (state != NULL && app->overlay.state != state))
+		return;
+	app_overlay_reap(app);
+	app->overlay_old = app->overlay;
+	app->overlay = (struct pane){ 0 };
+	app->dirty = true;
+}
+
+void
+app_overlay_open(struct app *app, const struct view_ops *ops, void *state)
+{
+	app_overlay_close(app, NULL);
+	app->overlay = (struct pane){ ops, state, true };
+	app->dirty = true;
+}
+
+/* Forgets the text request (without answering it). */
+static void
+text_reset(struct app *app)
+{
+	free(app->text.help);
+	free(app->text.editor_initial);
+	app->text = (struct app_text){ 0 };
+}
+
+void
+app_text_line(struct app *app, enum cmdline_kind kind, const char *prompt,
+              bool alert, const char *initial, const char *help, app_text_cb cb,
+              void *ud)
+{
+	text_reset(app);
+	app->text.cb = cb;
+	app->text.ud = ud;
+	app->text.help = xstrdup(help != NULL ? help : "");
+	cmdline_open(app->cmdline, kind, prompt, initial);
+	cmdline_alert(app->cmdline, alert);
+	app->dirty = true;
+}
+
+void
+app_text_editor(struct app *app, const char *initial, const char *help,
+                app_text_cb cb, void *ud)
+{
+	text_reset(app);
+	app->text.cb = cb;
+	app->text.ud = ud;
+	app->text.help = xstrdup(help != NULL ? help : "");
+	app->text.editor_wanted = true;
+	app->text.editor_initial = xstrdup(initial != NULL ? initial : "");
+}
+
+void
+app_text_done(struct app *app, char *text)
+{
+	app_text_cb cb = app->text.cb;
+	void *ud = app->text.ud;
+
+	text_reset(app);
+	if (cb != NULL)
+		cb(ud, text);
+	else
+		free(text);
+}
+
 /* A notice stays on the status line this long unless replaced. */
 #define APP_NOTICE_MS 8000
 

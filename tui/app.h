@@ -6,11 +6,14 @@
 #include <stddef.h>
 
 #include "keymaps/bindings.h"
+#include "tui/cmdline.h"
 #include "tui/view.h"
 
 struct loop;
 struct api;
 struct cmdline;
+struct sender;
+struct notify;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -45,9 +48,26 @@ struct app_event {
 		APP_EV_RESYNC,
 		APP_EV_TICK,
 		APP_EV_ATTENTION, /* jump to id: the pane should select it */
+		APP_EV_OUTBOX,    /* the outbox changed; data: a struct
+		                     sender_report, or NULL for "look again" */
 	} kind;
 	long long id;
 	const void *data; /* a struct event_payload for APP_EV_SERVER */
+};
+
+/*
+ * Text a pane asked the staff member for (a note, a reply): the line's
+ * answer, or $EDITOR's. cb gets the text (malloc'd, cb owns it), or
+ * NULL when the staff member cancelled.
+ */
+typedef void (*app_text_cb)(void *ud, char *text);
+
+struct app_text {
+	app_text_cb cb; /* NULL: no text is being asked for */
+	void *ud;
+	char *help;           /* the $EDITOR template's comment lines */
+	bool editor_wanted;   /* the loop starts $EDITOR on its next pass */
+	char *editor_initial; /* ...with this text */
 };
 
 /* A pane slot: its operations, its state, whether its tab shows. */
@@ -73,13 +93,25 @@ struct app {
 
 	/* Who is signed in. */
 	bool signed_in;
+	long long me_id;
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
 
 	struct pane panes[PANE_COUNT];
 	enum pane_id current;
-	/* Help or checkhealth, drawn over the pane; state NULL when none. */
+	/* Help, checkhealth, a picker or a question, drawn over the pane;
+	 * state NULL when none. A closed overlay waits in overlay_old until
+	 * the next loop pass, so an overlay's own callback may replace it. */
 	struct pane overlay;
+	struct pane overlay_old;
+
+	/* Comments and replies: the durable outbox's sender (NULL until
+	 * signed in, or when the outbox cannot be opened). */
+	struct sender *sender;
+	struct app_text text;
+
+	/* Desktop or terminal notifications (NULL: none). */
+	struct notify *notify;
 
 	/* The status line. */
 	enum conn_state conn;
@@ -107,6 +139,28 @@ void app_attention_set(struct app *app, enum pane_id pane,
 
 /* Moves to the next attention item after the current one, across panes. */
 bool app_attention_next(struct app *app);
+
+/* Shows an overlay over the pane (replacing any other). */
+void app_overlay_open(struct app *app, const struct view_ops *ops, void *state);
+/* Closes the overlay if state is the one shown (NULL: whichever). */
+void app_overlay_close(struct app *app, void *state);
+/* Frees closed overlays; the loop calls it between passes. */
+void app_overlay_reap(struct app *app);
+
+/*
+ * Asks for text on the line at the bottom (kind CMDLINE_COMMENT or
+ * CMDLINE_REPLY: kept in memory only), with prompt in the alert colour
+ * when alert. C-x C-e on the line moves the text to $EDITOR, with help
+ * as the template's comment. cb gets the result.
+ */
+void app_text_line(struct app *app, enum cmdline_kind kind, const char *prompt,
+                   bool alert, const char *initial, const char *help,
+                   app_text_cb cb, void *ud);
+/* Asks for text in $EDITOR straight away. */
+void app_text_editor(struct app *app, const char *initial, const char *help,
+                     app_text_cb cb, void *ud);
+/* Hands the result to the asker (text taken; NULL: cancelled). */
+void app_text_done(struct app *app, char *text);
 
 /* Asks for a redraw on the next loop pass. */
 void app_redraw(struct app *app);

@@ -15,6 +15,7 @@
 #include "net/utf8.h"
 #include "net/xmalloc.h"
 #include "tui/sanitize.h"
+#include "tui/theme.h"
 
 /* Where completion words break: readline's word is what follows. */
 #define WORD_BREAKS " \t=,"
@@ -43,6 +44,8 @@ struct cmdline {
 	char *taken; /* the submitted line until cmdline_take() */
 	char *hint;  /* sanitised completion list, or NULL */
 	int scroll;  /* display columns of text hidden on the left */
+	bool alert;  /* draw the prompt in the alert colour */
+	bool ctl_x;  /* the last key was C-x: C-e now goes to $EDITOR */
 	unsigned char queue[16];
 	size_t qhead, qlen;
 	struct cmdline_history hist[CMDLINE_KIND_COUNT];
@@ -420,12 +423,21 @@ cmdline_open(struct cmdline *cl, enum cmdline_kind kind, const char *prompt,
 	cl->kind = kind;
 	cl->scroll = 0;
 	cl->qlen = 0;
+	cl->alert = false;
+	cl->ctl_x = false;
 	history_give(&cl->hist[kind]);
 	cl->active = true;
 	cl->result = CMDLINE_EDITING;
 	rl_callback_handler_install(cl->prompt, on_line);
 	if (initial != NULL && initial[0] != '\0')
 		rl_insert_text(initial);
+	cl->dirty = true;
+}
+
+void
+cmdline_alert(struct cmdline *cl, bool alert)
+{
+	cl->alert = alert;
 	cl->dirty = true;
 }
 
@@ -447,6 +459,31 @@ cancels(key_code key)
 	return !RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH);
 }
 
+/*
+ * C-x C-e hands the text to $EDITOR, as in bash; readline's own C-x
+ * bindings still work for every other second key. The first C-x is held
+ * back until the second key says which it is.
+ */
+static bool
+to_editor(struct cmdline *cl, key_code key)
+{
+	bool after_x = cl->ctl_x;
+
+	cl->ctl_x = key == 0x18 && !after_x;
+	if (cl->ctl_x)
+		return false;
+	if (after_x && key == 0x05) {
+		cl->taken =
+		    xstrdup(rl_line_buffer != NULL ? rl_line_buffer : "");
+		cancel_line(cl);
+		cl->result = CMDLINE_TO_EDITOR;
+		return true;
+	}
+	if (after_x)
+		queue_key(cl, 0x18);
+	return false;
+}
+
 enum cmdline_result
 cmdline_feed(struct cmdline *cl, key_code key)
 {
@@ -459,6 +496,8 @@ cmdline_feed(struct cmdline *cl, key_code key)
 		cancel_line(cl);
 		return CMDLINE_CANCELLED;
 	}
+	if (to_editor(cl, key))
+		return CMDLINE_TO_EDITOR;
 	if (!queue_key(cl, key))
 		return CMDLINE_EDITING;
 	while (cl->active && cl->qlen > 0)
@@ -609,7 +648,10 @@ cmdline_draw(struct cmdline *cl, void *win, int width)
 	cx = sanitize_width(before);
 	room = width - pw > 1 ? width - pw : 1;
 	scroll_to(cl, cx, tw, room);
+	if (cl->alert)
+		wattrset(w, (attr_t)theme_attr(THEME_ERROR) | A_BOLD);
 	mvwaddstr(w, 0, 0, prompt);
+	wattrset(w, A_NORMAL);
 	draw_text(cl, w, pw, text, room);
 	if (cl->hint != NULL && cl->scroll == 0 && pw + tw + 2 < width) {
 		wattron(w, A_DIM);

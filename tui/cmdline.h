@@ -18,6 +18,7 @@ enum cmdline_kind {
 	CMDLINE_SEARCH,  /* `/` searches */
 	CMDLINE_REPLY,   /* a chat reply */
 	CMDLINE_COMMENT, /* a task comment */
+	CMDLINE_PATH,    /* where to save a file */
 	CMDLINE_KIND_COUNT
 };
 
@@ -26,6 +27,9 @@ enum cmdline_result {
 	CMDLINE_SUBMITTED, /* Enter: cmdline_take() has the line */
 	CMDLINE_CANCELLED, /* Escape, C-g, C-c, C-d on an empty line; or
 	                      no line is open */
+	CMDLINE_TO_EDITOR, /* C-x C-e (as in bash): the line closed and
+	                      cmdline_take() has its text, to finish in
+	                      $EDITOR */
 };
 
 /*
@@ -63,6 +67,12 @@ void cmdline_free(struct cmdline *cl);
  */
 void cmdline_open(struct cmdline *cl, enum cmdline_kind kind,
                   const char *prompt, const char *initial);
+
+/*
+ * Draws the open line's prompt in the alert colour (a reply the client
+ * will read, say), until the next cmdline_open.
+ */
+void cmdline_alert(struct cmdline *cl, bool alert);
 
 /* Cancels the open line, if any (e.g. when its pane goes away). */
 void cmdline_close(struct cmdline *cl);

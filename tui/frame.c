@@ -200,11 +200,12 @@ frame_draw(struct app *app)
 	}
 	draw_tabs(app);
 	werase(app->panewin);
+	/* The pane stays in view under a picker or a question. */
+	if (p->state != NULL)
+		p->ops->draw(p->state, app->panewin, app->rows - 2, app->cols);
 	if (app->overlay.state != NULL)
 		app->overlay.ops->draw(app->overlay.state, app->panewin,
 		                       app->rows - 2, app->cols);
-	else if (p->state != NULL)
-		p->ops->draw(p->state, app->panewin, app->rows - 2, app->cols);
 	draw_status(app);
 	wnoutrefresh(app->tabwin);
 	wnoutrefresh(app->panewin);

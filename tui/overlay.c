@@ -143,6 +143,7 @@ overlay_text_draw(struct overlay_text *o, void *win, int rows, int cols)
 	char where[48];
 	int y;
 
+	werase(w); /* a whole page: nothing of the pane shows through */
 	o->rows = rows - 2; /* the title and the position line */
 	if (o->rows < 1)
 		o->rows = 1;

@@ -94,16 +94,31 @@ term_restore(void)
 void
 term_suspend(void)
 {
-	bool mouse = mouse_on, paste = paste_on;
-
-	term_restore();
+	term_leave();
 	kill(getpid(), SIGSTOP);
 	/* Back after SIGCONT: curses resumes with a full repaint. */
+	term_enter();
+}
+
+/* What term_leave turned off, for term_enter to turn on again. */
+static bool left_mouse, left_paste;
+
+void
+term_leave(void)
+{
+	left_mouse = mouse_on;
+	left_paste = paste_on;
+	term_restore();
+}
+
+void
+term_enter(void)
+{
 	curses_on = 1;
 	refresh();
 	term_resize();
-	term_mouse(mouse);
-	term_bracketed_paste(paste);
+	term_mouse(left_mouse);
+	term_bracketed_paste(left_paste);
 }
 
 void

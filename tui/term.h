@@ -28,6 +28,10 @@ void term_restore(void);
 
 /* Leaves curses, stops the process (SIGTSTP), and comes back on SIGCONT. */
 void term_suspend(void);
+/* Gives the terminal to another program ($EDITOR) and takes it back, with
+ * mouse and bracketed paste as they were. */
+void term_leave(void);
+void term_enter(void);
 
 /* Re-reads the window size after SIGWINCH or SIGCONT. */
 void term_resize(void);

@@ -13,16 +13,20 @@
 
 #include "net/api.h"
 #include "net/events.h"
+#include "net/outbox.h"
 #include "net/paths.h"
+#include "net/sender.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmdline.h"
 #include "tui/command.h"
+#include "tui/editor.h"
 #include "tui/frame.h"
 #include "tui/health.h"
 #include "tui/help.h"
 #include "tui/login.h"
 #include "tui/loop.h"
+#include "tui/notify.h"
 #include "tui/panes.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -43,13 +47,17 @@ struct tui {
 	struct events *events; /* the live stream, from sign-in on */
 	unsigned tick;         /* the pending tick timer */
 	struct loop_source events_source;
+	struct outbox *outbox;
+	struct loop_source sender_source;
 	struct api_req *pending_me;
 	char *history_path;
 	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
+	struct editor *editor;     /* $EDITOR owns the terminal while set */
 };
 
 static void tui_signed_in(struct tui *t, struct me *me);
 static void tui_schedule_tick(struct tui *t);
+static void tui_editor_reap(struct tui *t);
 
 /* The api as a loop source: its sockets and timers join the poll. */
 static int
@@ -87,6 +95,79 @@ static void
 events_src_dispatch(void *ud, const struct pollfd *fds, int n)
 {
 	events_tick(ud);
+}
+
+/* The sender as a loop source: retry timers; its requests are the api's. */
+static int
+sender_src_pollfds(void *ud, struct pollfd *fds, int max)
+{
+	return 0;
+}
+
+static int
+sender_src_timeout(void *ud)
+{
+	return sender_timeout_ms(ud);
+}
+
+static void
+sender_src_dispatch(void *ud, const struct pollfd *fds, int n)
+{
+	sender_tick(ud);
+}
+
+static void tui_broadcast(struct tui *t, const struct app_event *ev);
+
+/* What became of a comment or reply: panes update, failures are said. */
+static void
+on_sender_report(const struct sender_report *r, void *ud)
+{
+	struct tui *t = ud;
+	struct app_event ev = { .kind = APP_EV_OUTBOX, .data = r };
+	const char *what = r->item->kind == OUTBOX_COMMENT
+	                       ? (r->item->internal ? "note" : "reply")
+	                       : "message";
+
+	if (r->outcome == SENDER_FAILED)
+		app_notice(&t->app, true, "%s refused: %s (:outbox retries)",
+		           what, r->err != NULL ? r->err->message : "");
+	else if (r->outcome == SENDER_SENT)
+		app_notice(&t->app, false, "%s sent", what);
+	tui_broadcast(t, &ev);
+	app_redraw(&t->app);
+}
+
+/* Opens the outbox and starts sending what an earlier run left. */
+static void
+tui_start_sender(struct tui *t)
+{
+	struct sender_config cfg = {
+		.transport = sender_api_transport(),
+		.transport_ud = t->app.api,
+		.report = on_sender_report,
+		.report_ud = t,
+	};
+	struct sc_error err = { 0 };
+
+	if (t->app.sender != NULL) {
+		sender_resume(t->app.sender);
+		return;
+	}
+	t->outbox = outbox_open(NULL, &err);
+	if (t->outbox == NULL) {
+		app_notice(&t->app, true, "outbox: %s", err.message);
+		sc_error_clear(&err);
+		return;
+	}
+	t->app.sender = sender_new(t->outbox, &cfg);
+	t->sender_source =
+	    (struct loop_source){ sender_src_pollfds, sender_src_timeout,
+		                  sender_src_dispatch, t->app.sender };
+	loop_add_source(t->app.loop, &t->sender_source);
+	if (sender_start(t->app.sender, &err) != 0) {
+		app_notice(&t->app, true, "outbox: %s", err.message);
+		sc_error_clear(&err);
+	}
 }
 
 /* Tells every open pane about ev, redrawing when one asks. */
@@ -132,6 +213,10 @@ on_events_state(const struct events_status *st, void *ud)
 
 	t->app.conn = map[st->state];
 	tui_schedule_tick(t);
+	/* The service is back: what waits in the outbox goes now, not at
+	 * its next backoff step. */
+	if (st->state == EVENTS_ONLINE && t->app.sender != NULL)
+		sender_flush(t->app.sender, false);
 	if (st->state == EVENTS_RECONNECTING && st->err != NULL &&
 	    st->err->message != NULL)
 		app_notice(&t->app, true, "live updates lost: %s",
@@ -282,11 +367,13 @@ tui_signed_in(struct tui *t, struct me *me)
 	app->me_email = xstrdup(me->email);
 	app->me_role = xstrdup(staff_role_name(me->role));
 	app->permissions = me->permissions;
+	app->me_id = me->id;
 	app->signed_in = true;
 	me_free(me);
 	login_free(t->login);
 	t->login = NULL;
 	tui_set_visibility(t);
+	tui_start_sender(t);
 	tui_open_panes(t);
 	tui_start_events(t);
 	app_redraw(app);
@@ -369,11 +456,34 @@ tui_run_command_line(struct tui *t, const char *line)
 static void
 tui_line_done(struct tui *t, enum cmdline_kind kind, char *line)
 {
+	if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
+	    kind == CMDLINE_PATH) {
+		app_text_done(&t->app, line);
+		return;
+	}
 	if (kind == CMDLINE_COMMAND)
 		tui_run_command_line(t, line);
 	else if (kind == CMDLINE_SEARCH && line[0] != '\0')
 		tui_run_action(t, ACTION_SEARCH, line);
 	free(line);
+}
+
+/* C-x C-e on a text line: finish that text in $EDITOR. */
+static void
+tui_line_to_editor(struct tui *t, enum cmdline_kind kind, char *text)
+{
+	struct app_text *q = &t->app.text;
+	char *help;
+
+	if (kind != CMDLINE_COMMENT && kind != CMDLINE_REPLY) {
+		app_notice(&t->app, true, "C-x C-e works on notes and replies");
+		free(text);
+		return;
+	}
+	help = xstrdup(q->help != NULL ? q->help : "");
+	app_text_editor(&t->app, text, help, q->cb, q->ud);
+	free(help);
+	free(text);
 }
 
 /* Feeds a key to the open command line. */
@@ -389,6 +499,13 @@ tui_cmdline_key(struct tui *t, key_code key)
 		break;
 	case CMDLINE_CANCELLED:
 		curs_set(0);
+		if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
+		    kind == CMDLINE_PATH)
+			app_text_done(&t->app, NULL);
+		break;
+	case CMDLINE_TO_EDITOR:
+		curs_set(0);
+		tui_line_to_editor(t, kind, cmdline_take(t->app.cmdline));
 		break;
 	default:
 		break;
@@ -396,24 +513,18 @@ tui_cmdline_key(struct tui *t, key_code key)
 	app_redraw(&t->app);
 }
 
-/* Closes the help or checkhealth overlay, if one is open. */
+/* Closes the overlay, if one is open. */
 static void
 tui_overlay_close(struct tui *t)
 {
-	struct pane *o = &t->app.overlay;
-
-	if (o->state != NULL)
-		o->ops->free(o->state);
-	*o = (struct pane){ 0 };
-	app_redraw(&t->app);
+	app_overlay_close(&t->app, NULL);
 }
 
 /* Shows an overlay over the pane, replacing any other. */
 static void
 tui_overlay_open(struct tui *t, const struct view_ops *ops, void *state)
 {
-	tui_overlay_close(t);
-	t->app.overlay = (struct pane){ ops, state, true };
+	app_overlay_open(&t->app, ops, state);
 }
 
 /*
@@ -429,8 +540,16 @@ tui_overlay_action(struct tui *t, enum action a, const char *args)
 
 	if (o->state == NULL)
 		return false;
-	if (a == ACTION_BACK || a == ACTION_QUIT ||
-	    (a == ACTION_HELP && o->ops == &help_ops && args == NULL)) {
+	if (a == ACTION_BACK || a == ACTION_QUIT) {
+		/* A picker or a question answers its cancel choice itself;
+		 * a page just closes. */
+		if (o->ops->key == NULL ||
+		    o->ops->action(o->state, a, args) == VIEW_UNHANDLED)
+			tui_overlay_close(t);
+		app_redraw(&t->app);
+		return true;
+	}
+	if (a == ACTION_HELP && o->ops == &help_ops && args == NULL) {
 		tui_overlay_close(t);
 		return true;
 	}
@@ -579,12 +698,17 @@ tui_key(struct tui *t, key_code key)
 	if (t->app.overlay.state != NULL) {
 		struct pane *o = &t->app.overlay;
 
+		if (o->ops->key != NULL) {
+			enum view_result r = o->ops->key(o->state, key);
+
+			if (r != VIEW_UNHANDLED) {
+				if (r == VIEW_REDRAW)
+					app_redraw(&t->app);
+				return;
+			}
+		}
 		b = bindings_lookup(t->app.bindings, o->ops->context(o->state),
 		                    key);
-		/* Keys no binding takes are the health page's test keys. */
-		if (b == NULL && o->ops == &health_ops &&
-		    health_key(o->state, key) == VIEW_REDRAW)
-			app_redraw(&t->app);
 	} else
 		b = bindings_lookup(t->app.bindings, tui_context(t), key);
 	if (b != NULL)
@@ -642,7 +766,21 @@ on_signal(int signo, void *ud)
 {
 	struct tui *t = ud;
 
+	if (t->editor != NULL) {
+		/* The editor owns the terminal: only its end matters. */
+		if (signo == SIGCHLD)
+			tui_editor_reap(t);
+		else if (signo == SIGTERM || signo == SIGHUP)
+			t->app.quit = true;
+		else if (signo == SIGTSTP)
+			/* C-z in the editor: the whole job stops, so the shell
+			 * gets its prompt back; fg continues us both. */
+			kill(getpid(), SIGSTOP);
+		return;
+	}
 	switch (signo) {
+	case SIGCHLD:
+		break;
 	case SIGWINCH:
 	case SIGCONT:
 		term_resize();
@@ -655,6 +793,51 @@ on_signal(int signo, void *ud)
 	default: /* SIGTERM, SIGHUP, SIGINT */
 		t->app.quit = true;
 	}
+}
+
+/* The editor has the terminal: the loop goes on without reading keys. */
+static void
+tui_start_editor(struct tui *t)
+{
+	struct app_text *q = &t->app.text;
+	struct sc_error err = { 0 };
+
+	q->editor_wanted = false;
+	loop_remove_fd(t->app.loop, STDIN_FILENO);
+	term_leave();
+	t->editor = editor_start(q->editor_initial, q->help, &err);
+	if (t->editor != NULL)
+		return;
+	term_enter();
+	loop_add_fd(t->app.loop, STDIN_FILENO, POLLIN, on_terminal, t);
+	frame_layout(&t->app);
+	app_notice(&t->app, true, "$EDITOR: %s", err.message);
+	sc_error_clear(&err);
+	app_text_done(&t->app, NULL);
+}
+
+/* SIGCHLD: if the editor has exited, take its text and the terminal. */
+static void
+tui_editor_reap(struct tui *t)
+{
+	struct sc_error err = { 0 };
+	char *text = NULL;
+	enum editor_outcome o;
+
+	if (t->editor == NULL || !editor_done(t->editor))
+		return;
+	o = editor_result(t->editor, EDITOR_DEFAULT_MAX, &text, &err);
+	editor_free(t->editor);
+	t->editor = NULL;
+	term_enter();
+	loop_add_fd(t->app.loop, STDIN_FILENO, POLLIN, on_terminal, t);
+	frame_layout(&t->app);
+	if (o != EDITOR_TEXT && err.message != NULL)
+		app_notice(&t->app, o == EDITOR_FAILED, "%s", err.message);
+	sc_error_clear(&err);
+	app_text_done(&t->app, o == EDITOR_TEXT ? text : NULL);
+	if (o != EDITOR_TEXT)
+		free(text);
 }
 
 /* True while the status line's spinner must turn. */
@@ -700,6 +883,13 @@ tui_draw(struct tui *t)
 {
 	struct app *app = &t->app;
 
+	if (t->editor != NULL)
+		return; /* the editor owns the terminal */
+	if (app->text.editor_wanted) {
+		tui_start_editor(t);
+		if (t->editor != NULL)
+			return;
+	}
 	if (cmdline_dirty(app->cmdline))
 		app->dirty = true;
 	if (!app->dirty)
@@ -767,6 +957,8 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	if (t->app.api == NULL)
 		return -1;
 	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
+	t->app.notify =
+	    notify_new((enum notify_mode)ctx->cfg.notifications, true);
 	t->app.loop = loop_new();
 	/* readline reads the locale and ~/.inputrc before curses starts. */
 	t->app.cmdline = cmdline_new();
@@ -792,8 +984,8 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 static void
 tui_wire(struct tui *t)
 {
-	static const int sigs[] = { SIGWINCH, SIGTSTP, SIGCONT,
-		                    SIGTERM,  SIGHUP,  SIGINT };
+	static const int sigs[] = { SIGWINCH, SIGTSTP, SIGCONT, SIGTERM,
+		                    SIGHUP,   SIGINT,  SIGCHLD };
 	size_t i;
 
 	loop_add_fd(t->app.loop, STDIN_FILENO, POLLIN, on_terminal, t);
@@ -810,12 +1002,21 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	struct sc_error err = { 0 };
 	int i;
 
-	if (t->app.overlay.state != NULL)
-		t->app.overlay.ops->free(t->app.overlay.state);
+	app_overlay_close(&t->app, NULL);
+	app_overlay_reap(&t->app);
 	for (i = 0; i < PANE_COUNT; i++)
 		if (t->app.panes[i].state != NULL)
 			t->app.panes[i].ops->free(t->app.panes[i].state);
+	if (t->editor != NULL) {
+		editor_free(t->editor);
+		t->editor = NULL;
+		term_enter();
+	}
+	app_text_done(&t->app, NULL);
 	events_free(t->events);
+	sender_free(t->app.sender);
+	notify_free(t->app.notify);
+	outbox_free(t->outbox);
 	if (t->history_path != NULL)
 		cmdline_history_save(t->app.cmdline, CMDLINE_COMMAND,
 		                     t->history_path, &err);
@@ -863,6 +1064,7 @@ tui_run(struct cmd_ctx *ctx)
 	else
 		tui_show_login(&t, ctx->cfg.email, NULL);
 	while (!t.app.quit) {
+		app_overlay_reap(&t.app);
 		tui_draw(&t);
 		if (loop_run_once(t.app.loop, -1) < 0)
 			break;

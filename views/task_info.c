@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "net/api.h"
+#include "net/sender.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/sanitize.h"
@@ -47,6 +48,7 @@ struct task_info {
 };
 
 static void fetch(struct task_info *ti);
+static void layout_outbox(struct task_info *ti);
 
 struct task_info *
 task_info_new(struct app *app, const struct task *t, unsigned flags)
@@ -127,6 +129,25 @@ void
 task_info_reload(struct task_info *ti)
 {
 	fetch(ti);
+}
+
+const struct task *
+task_info_task(const struct task_info *ti)
+{
+	return &ti->d.task;
+}
+
+const struct attachment *
+task_info_attachments(const struct task_info *ti, size_t *n)
+{
+	*n = ti->loaded ? ti->d.nattachments : 0;
+	return ti->d.attachments;
+}
+
+void
+task_info_outbox_changed(struct task_info *ti)
+{
+	ti->stale = true;
 }
 
 void
@@ -332,9 +353,54 @@ layout_comments(struct task_info *ti)
 			add(ti, xstrdup(""), THEME_NORMAL, 0);
 		layout_comment(ti, &ti->d.comments[i]);
 	}
+	layout_outbox(ti);
 }
 
-/* The attachments: file name (sanitised), size, type. */
+/* One comment still in the outbox: pending, sending or refused. */
+static void
+layout_pending(struct task_info *ti, const struct outbox_item *it,
+               enum sender_item_state st)
+{
+	const char *state = st == SENDER_ITEM_SENDING  ? "sending..."
+	                    : st == SENDER_ITEM_FAILED ? "NOT SENT"
+	                    : it->attempts > 0         ? "waiting to retry"
+	                                               : "pending";
+
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	if (st == SENDER_ITEM_FAILED)
+		add(ti,
+		    xasprintf("[%s] %s %s: %s (:outbox retries)",
+		              it->internal ? "INTERNAL" : "to client", state,
+		              "refused", it->last_error ? it->last_error : ""),
+		    THEME_ERROR, 2);
+	else
+		add(ti,
+		    xasprintf("[%s] you, %s%s%s",
+		              it->internal ? "INTERNAL" : "to client", state,
+		              it->last_error ? ": " : "",
+		              it->last_error ? it->last_error : ""),
+		    THEME_WARN, 2);
+	add_wrapped(ti, it->body, SANITIZE_KEEP_NEWLINES, THEME_DIM, 4);
+}
+
+/* The comments of this task still in the outbox, oldest first. */
+static void
+layout_outbox(struct task_info *ti)
+{
+	struct sender *s = ti->app->sender;
+	enum sender_item_state st;
+	const struct outbox_item *it;
+	size_t i;
+
+	for (i = 0; s != NULL && i < sender_count(s); i++) {
+		it = sender_item(s, i, &st);
+		if (it->kind == OUTBOX_COMMENT &&
+		    it->target_id == ti->d.task.id)
+			layout_pending(ti, it, st);
+	}
+}
+
+/* The attachments: number, file name (sanitised), size, type. */
 static void
 layout_attachments(struct task_info *ti)
 {
@@ -356,8 +422,8 @@ layout_attachments(struct task_info *ti)
 		                    ti->flags | SANITIZE_TABS_AS_SPACE);
 		type = sanitize_str(a->content_type,
 		                    ti->flags | SANITIZE_TABS_AS_SPACE);
-		add(ti, xasprintf("%s  %s  %s", name, size, type), THEME_NORMAL,
-		    2);
+		add(ti, xasprintf("%zu. %s  %s  %s", i + 1, name, size, type),
+		    THEME_NORMAL, 2);
 		free(name);
 		free(type);
 	}

@@ -2,6 +2,7 @@
 #ifndef SITECARE_VIEWS_TASK_INFO_H
 #define SITECARE_VIEWS_TASK_INFO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "keymaps/action.h"
@@ -24,6 +25,16 @@ void task_info_free(struct task_info *ti);
 
 /* The task shown. */
 int64_t task_info_id(const struct task_info *ti);
+
+/* The task as shown. */
+const struct task *task_info_task(const struct task_info *ti);
+
+/* Its attachments, once loaded (*n is 0 before). */
+const struct attachment *task_info_attachments(const struct task_info *ti,
+                                               size_t *n);
+
+/* The outbox changed: the pending comments are shown again. */
+void task_info_outbox_changed(struct task_info *ti);
 
 /* Fetches the task again (refresh, resync); what is shown stays. */
 void task_info_reload(struct task_info *ti);

@@ -8,15 +8,20 @@
 #include <time.h>
 
 #include "net/api.h"
+#include "net/sender.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/list.h"
+#include "tui/notify.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
+#include "views/attachment_save.h"
 #include "views/task_format.h"
 #include "views/task_info.h"
 #include "views/task_query.h"
+#include "views/triage.h"
+#include "views/triage_pick.h"
 
 /* Tasks per page: a few screens, so scrolling rarely waits. */
 #define PAGE_LIMIT 100
@@ -64,6 +69,18 @@ struct task_queue {
 	int64_t max_id; /* the largest id loaded: the id column's width */
 	int rows_h, cols;
 	long long minute; /* of the last tick that redrew ages */
+
+	struct triage *triage;    /* assign, status, priority, undo */
+	struct triage_pick *pick; /* ...and their pickers */
+	struct attachment_save *save;
+	long long mark_anchor; /* the last task marked, for mark-range */
+	/* The note or reply being written, for which task; a text that
+	 * could not be queued is kept in draft and offered again. */
+	int64_t compose_id;
+	bool compose_internal;
+	char *draft;
+	int64_t draft_id;
+	bool draft_internal;
 };
 
 static void fetch_first(struct task_queue *tq);
@@ -371,6 +388,20 @@ newly_mine(const struct task_queue *tq, const struct task *old,
 	                old->assignee.id != tq->me_id);
 }
 
+/* A new urgent task in the queue's filter: a notification. */
+static void
+notify_urgent(struct task_queue *tq, const struct task *t)
+{
+	char *title = xasprintf("Urgent task #%lld", (long long)t->id);
+	char *body = xasprintf("%s: %s", t->client.name ? t->client.name : "",
+	                       t->title ? t->title : "");
+
+	if (tq->app->notify != NULL)
+		notify_send(tq->app->notify, title, body, NOTIFY_URGENT);
+	free(title);
+	free(body);
+}
+
 /* A task.created or task.updated: update, drop or insert its row. */
 static void
 on_task_event(struct task_queue *tq, const struct task *t, bool created)
@@ -397,6 +428,8 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 			    created || newly_mine(tq, NULL, t);
 		}
 	}
+	if (created && t->priority == PRIORITY_URGENT && match)
+		notify_urgent(tq, t);
 	list_changed(&tq->list);
 	if (tq->info != NULL && task_info_id(tq->info) == t->id)
 		task_info_update(tq->info, t);
@@ -647,6 +680,306 @@ tq_draw(void *state, void *win, int rows, int cols)
 		draw_footer(tq, w, rows - 1, cols);
 }
 
+/* ---- triage ------------------------------------------------------------ */
+
+/* The triage's find: the loaded row, or the open detail's task. */
+static const struct task *
+host_find(void *ud, int64_t id)
+{
+	struct task_queue *tq = ud;
+	long long at = row_find(tq, id);
+
+	if (at >= 0)
+		return &tq->rows[at].task;
+	if (tq->info != NULL && task_info_id(tq->info) == id)
+		return task_info_task(tq->info);
+	return NULL;
+}
+
+/* The triage's show: a new version of a task, in the list and detail. */
+static void
+host_show(void *ud, const struct task *t)
+{
+	struct task_queue *tq = ud;
+	long long at = row_find(tq, t->id);
+
+	if (at >= 0 && &tq->rows[at].task != t) {
+		task_free(&tq->rows[at].task);
+		task_copy(&tq->rows[at].task, t);
+	}
+	if (tq->info != NULL && task_info_id(tq->info) == t->id &&
+	    task_info_task(tq->info) != t)
+		task_info_update(tq->info, t);
+	attention_update(tq);
+	app_redraw(tq->app);
+}
+
+/*
+ * The tasks an action applies to: the open task; else the marked ones
+ * (all of them, loaded or not: the triage skips those not loaded); else
+ * the one under the cursor. Returns how many; *ids is malloc'd.
+ */
+static size_t
+targets(struct task_queue *tq, int64_t **ids)
+{
+	size_t i;
+
+	*ids = xcalloc(tq->list.nmarks + 1, sizeof **ids);
+	if (tq->info != NULL) {
+		(*ids)[0] = task_info_id(tq->info);
+		return 1;
+	}
+	if (tq->list.nmarks > 0) {
+		for (i = 0; i < tq->list.nmarks; i++)
+			(*ids)[i] = tq->list.marks[i];
+		return tq->list.nmarks;
+	}
+	if (tq->n == 0)
+		return 0;
+	(*ids)[0] = tq->rows[tq->list.cursor].task.id;
+	return 1;
+}
+
+/* Runs one triage action over the targets; marks are spent by it. */
+static enum view_result
+do_triage(struct task_queue *tq, enum action a, const char *args)
+{
+	int64_t *ids;
+	size_t n = targets(tq, &ids);
+	bool bulk = tq->info == NULL && tq->list.nmarks > 0;
+	struct triage_change c = { .patch = { .set_assignee = true } };
+
+	switch (a) {
+	case ACTION_ASSIGN_ME:
+		triage_pick_assign_arg(tq->pick, ids, n, "me");
+		break;
+	case ACTION_UNASSIGN:
+		triage_apply(tq->triage, ids, n, &c);
+		break;
+	case ACTION_ASSIGN:
+		if (args == NULL)
+			triage_pick_assignee(tq->pick, ids, n);
+		else
+			triage_pick_assign_arg(tq->pick, ids, n, args);
+		break;
+	case ACTION_SET_STATUS:
+		if (args == NULL)
+			triage_pick_status(tq->pick, ids, n);
+		else
+			triage_pick_status_arg(tq->pick, ids, n, args);
+		break;
+	default: /* ACTION_SET_PRIORITY */
+		if (args == NULL)
+			triage_pick_priority(tq->pick, ids, n);
+		else
+			triage_pick_priority_arg(tq->pick, ids, n, args);
+		break;
+	}
+	free(ids);
+	/* A change sent to the marked tasks spends the marks; a picker
+	 * still open keeps them until it is answered (it has the ids). */
+	if (bulk && triage_pending(tq->triage) > 0)
+		list_clear_marks(&tq->list);
+	return VIEW_REDRAW;
+}
+
+/* Space: marks or unmarks the row and moves down, as in mutt. */
+static enum view_result
+do_mark(struct task_queue *tq)
+{
+	if (tq->n == 0)
+		return VIEW_HANDLED;
+	list_toggle_mark(&tq->list);
+	if (list_is_marked(&tq->list, list_selected_id(&tq->list)))
+		tq->mark_anchor = list_selected_id(&tq->list);
+	list_action(&tq->list, ACTION_DOWN);
+	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
+	return VIEW_REDRAW;
+}
+
+/* V: marks every row between the last one marked and the cursor. */
+static enum view_result
+do_mark_range(struct task_queue *tq)
+{
+	long long from = row_find(tq, tq->mark_anchor);
+	size_t lo, hi, i, keep = tq->list.cursor;
+
+	if (tq->n == 0)
+		return VIEW_HANDLED;
+	if (from < 0)
+		from = (long long)tq->list.cursor;
+	lo = (size_t)from < keep ? (size_t)from : keep;
+	hi = (size_t)from < keep ? keep : (size_t)from;
+	for (i = lo; i <= hi; i++) {
+		tq->list.cursor = i;
+		if (!list_is_marked(&tq->list, tq->rows[i].task.id))
+			list_toggle_mark(&tq->list);
+	}
+	tq->list.cursor = keep;
+	tq->mark_anchor = tq->rows[keep].task.id;
+	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
+	return VIEW_REDRAW;
+}
+
+/* ---- notes and replies ------------------------------------------------- */
+
+/* Queues text as a comment on the task being written for. */
+static void
+compose_submit(struct task_queue *tq, const char *raw)
+{
+	char *text =
+	    sanitize_str(raw, SANITIZE_KEEP_NEWLINES | SANITIZE_TABS_AS_SPACE);
+	const char *what = tq->compose_internal ? "note" : "reply";
+	struct sc_error err = { 0 };
+
+	if (text[strspn(text, " \n")] == '\0') {
+		app_notice(tq->app, false, "%s cancelled: it was empty", what);
+	} else if (tq->app->sender == NULL) {
+		app_notice(tq->app, true,
+		           "%s not sent: the outbox is not "
+		           "available; it is kept (c or R brings it back)",
+		           what);
+		free(tq->draft);
+		tq->draft = xstrdup(text);
+		tq->draft_id = tq->compose_id;
+		tq->draft_internal = tq->compose_internal;
+	} else if (sender_submit(tq->app->sender, OUTBOX_COMMENT,
+	                         tq->compose_id, tq->compose_internal, text,
+	                         NULL, &err) != 0) {
+		app_notice(tq->app, true,
+		           "%s not queued: %s; it is kept (c or R brings it "
+		           "back)",
+		           what, err.message);
+		free(tq->draft);
+		tq->draft = xstrdup(text);
+		tq->draft_id = tq->compose_id;
+		tq->draft_internal = tq->compose_internal;
+		sc_error_clear(&err);
+	} else {
+		app_notice(tq->app, false, "%s on #%lld queued: pending", what,
+		           (long long)tq->compose_id);
+		free(tq->draft);
+		tq->draft = NULL;
+	}
+	if (tq->info != NULL)
+		task_info_outbox_changed(tq->info);
+	free(text);
+}
+
+/* The line's or the editor's answer. */
+static void
+on_compose_text(void *ud, char *text)
+{
+	struct task_queue *tq = ud;
+
+	if (text == NULL) {
+		app_notice(tq->app, false, "nothing sent");
+		return;
+	}
+	compose_submit(tq, text);
+	free(text);
+	app_redraw(tq->app);
+}
+
+/* Starts a note (internal) or a reply the client sees, on the line or
+ * in $EDITOR; args, when given, is the text itself. */
+static enum view_result
+do_compose(struct task_queue *tq, bool internal, bool editor, const char *args)
+{
+	const struct task *t;
+	const char *draft;
+	char *prompt, *help, *client;
+
+	if (!(tq->app->permissions & PERM_TASKS_COMMENT)) {
+		app_notice(tq->app, true, "commenting needs tasks.comment");
+		return VIEW_HANDLED;
+	}
+	t = tq->info != NULL ? task_info_task(tq->info)
+	    : tq->n > 0      ? &tq->rows[tq->list.cursor].task
+	                     : NULL;
+	if (t == NULL)
+		return VIEW_HANDLED;
+	tq->compose_id = t->id;
+	tq->compose_internal = internal;
+	if (args != NULL && args[0] != '\0') {
+		compose_submit(tq, args);
+		return VIEW_REDRAW;
+	}
+	draft = tq->draft != NULL && tq->draft_id == t->id &&
+	                tq->draft_internal == internal
+	            ? tq->draft
+	            : NULL;
+	client = sanitize_str(t->client.name, SANITIZE_TABS_AS_SPACE);
+	if (internal) {
+		prompt = xasprintf("note on #%lld (internal, staff only): ",
+		                   (long long)t->id);
+		help = xasprintf("Internal note on task #%lld (staff only; the "
+		                 "client never sees it).",
+		                 (long long)t->id);
+	} else {
+		prompt = xasprintf("REPLY to %s on #%lld (THE CLIENT SEES "
+		                   "THIS): ",
+		                   client, (long long)t->id);
+		help = xasprintf("Reply on task #%lld: THE CLIENT (%s) WILL "
+		                 "SEE THIS.",
+		                 (long long)t->id, client);
+	}
+	if (editor)
+		app_text_editor(tq->app, draft, help, on_compose_text, tq);
+	else
+		app_text_line(tq->app, CMDLINE_COMMENT, prompt, !internal,
+		              draft, help, on_compose_text, tq);
+	free(prompt);
+	free(help);
+	free(client);
+	return VIEW_REDRAW;
+}
+
+/* w in the open task: save one of its attachments. */
+static enum view_result
+do_save(struct task_queue *tq, const char *args)
+{
+	const struct attachment *atts;
+	size_t n;
+
+	if (tq->info == NULL) {
+		app_notice(tq->app, false,
+		           "open the task first (Enter), then w saves");
+		return VIEW_HANDLED;
+	}
+	atts = task_info_attachments(tq->info, &n);
+	attachment_save_start(tq->save, task_info_id(tq->info), atts, n, args);
+	return VIEW_REDRAW;
+}
+
+/* The actions of triage, the same in the list and the detail. */
+static enum view_result
+triage_action(struct task_queue *tq, enum action a, const char *args)
+{
+	switch (a) {
+	case ACTION_ASSIGN_ME:
+	case ACTION_ASSIGN:
+	case ACTION_UNASSIGN:
+	case ACTION_SET_STATUS:
+	case ACTION_SET_PRIORITY:
+		return do_triage(tq, a, args);
+	case ACTION_UNDO:
+		triage_undo(tq->triage);
+		return VIEW_REDRAW;
+	case ACTION_SAVE_ATTACHMENT:
+		return do_save(tq, args);
+	case ACTION_NOTE:
+	case ACTION_NOTE_EDITOR:
+		return do_compose(tq, true, a == ACTION_NOTE_EDITOR, args);
+	case ACTION_REPLY_CLIENT:
+	case ACTION_REPLY_CLIENT_EDITOR:
+		return do_compose(tq, false, a == ACTION_REPLY_CLIENT_EDITOR,
+		                  args);
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
 /* ---- actions ----------------------------------------------------------- */
 
 /* The list helper's matches: the search text in the title (any case). */
@@ -813,10 +1146,21 @@ static enum view_result
 tq_action(void *state, enum action a, const char *args)
 {
 	struct task_queue *tq = state;
+	enum view_result r = triage_action(tq, a, args);
 
+	if (r != VIEW_UNHANDLED)
+		return r;
 	if (tq->info != NULL)
 		return info_action(tq, a);
 	switch (a) {
+	case ACTION_MARK:
+		return do_mark(tq);
+	case ACTION_MARK_RANGE:
+		return do_mark_range(tq);
+	case ACTION_UNMARK_ALL:
+		list_clear_marks(&tq->list);
+		app_notice(tq->app, false, "no task marked");
+		return VIEW_REDRAW;
 	case ACTION_OPEN:
 		return do_open(tq);
 	case ACTION_REFRESH:
@@ -840,6 +1184,18 @@ tq_action(void *state, enum action a, const char *args)
 
 /* ---- the rest of the view interface ------------------------------------ */
 
+/* The outbox moved: a sent comment joins the open task's comments. */
+static void
+on_outbox(struct task_queue *tq, const struct sender_report *r)
+{
+	if (tq->info == NULL)
+		return;
+	if (r != NULL && r->comment != NULL &&
+	    r->item->target_id == task_info_id(tq->info))
+		task_info_add_comment(tq->info, r->comment);
+	task_info_outbox_changed(tq->info);
+}
+
 static enum view_result
 tq_event(void *state, const struct app_event *ev)
 {
@@ -858,6 +1214,9 @@ tq_event(void *state, const struct app_event *ev)
 	case APP_EV_SERVER:
 		return ev->data != NULL ? on_server(tq, ev->data)
 		                        : VIEW_UNHANDLED;
+	case APP_EV_OUTBOX:
+		on_outbox(tq, ev->data);
+		return tq->info != NULL ? VIEW_REDRAW : VIEW_HANDLED;
 	case APP_EV_RESYNC:
 		fetch_first(tq);
 		if (tq->info != NULL)
@@ -909,6 +1268,13 @@ tq_open(struct app *app)
 	tq->keep_id = -1;
 	task_query_init(&tq->query);
 	list_init(&tq->list, &row_ops, tq);
+	{
+		const struct triage_host host = { host_find, host_show, tq };
+
+		tq->triage = triage_new(app, &host);
+		tq->pick = triage_pick_new(tq->triage);
+	}
+	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;
 }
@@ -920,7 +1286,11 @@ tq_free(void *state)
 
 	if (tq == NULL)
 		return;
+	attachment_save_free(tq->save);
+	triage_pick_free(tq->pick);
+	triage_free(tq->triage);
 	task_info_free(tq->info);
+	free(tq->draft);
 	if (tq->app->api != NULL) {
 		api_cancel(tq->app->api, tq->req);
 		api_cancel(tq->app->api, tq->me_req);
