@@ -72,7 +72,19 @@
 	X(ACTION_REPLY_CLIENT_EDITOR, "reply-client-editor", 1,                \
 	  "Write a comment the client sees in $EDITOR")                        \
 	X(ACTION_SAVE_ATTACHMENT, "save-attachment", 0,                        \
-	  "Save an attachment of the open task: :save-attachment [N] [PATH]")
+	  "Save an attachment of the open task: :save-attachment [N] [PATH]")  \
+	X(ACTION_REPLY, "reply", 1,                                            \
+	  "Reply in the open conversation; M-Enter adds a line")               \
+	X(ACTION_REPLY_EDITOR, "reply-editor", 1,                              \
+	  "Write a reply to the open conversation in $EDITOR")                 \
+	X(ACTION_MUTE, "mute", 0,                                              \
+	  "Mute or unmute the conversation's notifications")                   \
+	X(ACTION_CLIENT_TASKS, "client-tasks", 0,                              \
+	  "Show the selected client's tasks")                                  \
+	X(ACTION_CLIENT_CHAT, "client-chat", 0,                                \
+	  "Open the selected client's conversation")                           \
+	X(ACTION_EXPORT, "export", 0,                                          \
+	  "Write the list as CSV: :export subscriptions|invoices FILE")
 
 enum action {
 #define X(id, name, changes, help) id,

@@ -82,16 +82,24 @@ app_text_editor(struct app *app, const char *initial, const char *help,
 }
 
 void
-app_text_done(struct app *app, char *text)
+app_text_done(struct app *app, char *text, bool submitted)
 {
 	app_text_cb cb = app->text.cb;
 	void *ud = app->text.ud;
 
 	text_reset(app);
 	if (cb != NULL)
-		cb(ud, text);
+		cb(ud, text, submitted);
 	else
 		free(text);
+}
+
+void
+app_goto(struct app *app, enum pane_id pane, long long client_id)
+{
+	app->go_pane = pane;
+	app->go_client = client_id;
+	app->dirty = true;
 }
 
 /* A notice stays on the status line this long unless replaced. */

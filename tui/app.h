@@ -14,6 +14,7 @@ struct api;
 struct cmdline;
 struct sender;
 struct notify;
+struct config;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -50,6 +51,10 @@ struct app_event {
 		APP_EV_ATTENTION, /* jump to id: the pane should select it */
 		APP_EV_OUTBOX,    /* the outbox changed; data: a struct
 		                     sender_report, or NULL for "look again" */
+		APP_EV_CLIENT,    /* show client id: its tasks, its
+		                     conversation (after app_goto) */
+		APP_EV_HIDE,      /* hide every secret now: suspend, resize,
+		                     the terminal given to another program */
 	} kind;
 	long long id;
 	const void *data; /* a struct event_payload for APP_EV_SERVER */
@@ -57,10 +62,12 @@ struct app_event {
 
 /*
  * Text a pane asked the staff member for (a note, a reply): the line's
- * answer, or $EDITOR's. cb gets the text (malloc'd, cb owns it), or
- * NULL when the staff member cancelled.
+ * answer, or $EDITOR's. cb gets the text (malloc'd, cb owns it) with
+ * submitted true; or, when the line was left without sending (Escape,
+ * quitting), submitted false and what was typed so far (a draft to keep;
+ * NULL when nothing was).
  */
-typedef void (*app_text_cb)(void *ud, char *text);
+typedef void (*app_text_cb)(void *ud, char *text, bool submitted);
 
 struct app_text {
 	app_text_cb cb; /* NULL: no text is being asked for */
@@ -94,6 +101,7 @@ struct app {
 	/* Who is signed in. */
 	bool signed_in;
 	long long me_id;
+	long long last_input_ms; /* loop_now_ms() of the last key or click */
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
 
@@ -109,6 +117,10 @@ struct app {
 	 * signed in, or when the outbox cannot be opened). */
 	struct sender *sender;
 	struct app_text text;
+	/* A jump asked for by a pane (app_goto), done by the loop. */
+	enum pane_id go_pane;
+	long long go_client;      /* 0: none */
+	const struct config *cfg; /* the settings, read at start */
 
 	/* Desktop or terminal notifications (NULL: none). */
 	struct notify *notify;
@@ -159,8 +171,14 @@ void app_text_line(struct app *app, enum cmdline_kind kind, const char *prompt,
 /* Asks for text in $EDITOR straight away. */
 void app_text_editor(struct app *app, const char *initial, const char *help,
                      app_text_cb cb, void *ud);
-/* Hands the result to the asker (text taken; NULL: cancelled). */
-void app_text_done(struct app *app, char *text);
+/* Hands the result to the asker (text taken, may be NULL). */
+void app_text_done(struct app *app, char *text, bool submitted);
+
+/*
+ * Switches to pane and tells it APP_EV_CLIENT with client_id (billing's
+ * "this client's tasks / conversation"), on the loop's next pass.
+ */
+void app_goto(struct app *app, enum pane_id pane, long long client_id);
 
 /* Asks for a redraw on the next loop pass. */
 void app_redraw(struct app *app);

@@ -442,6 +442,15 @@ cmdline_alert(struct cmdline *cl, bool alert)
 }
 
 void
+cmdline_insert(struct cmdline *cl, const char *text)
+{
+	if (!cl->active || text == NULL || text[0] == '\0')
+		return;
+	rl_insert_text(text);
+	cl->dirty = true;
+}
+
+void
 cmdline_close(struct cmdline *cl)
 {
 	if (cl->active)
@@ -498,6 +507,12 @@ cmdline_feed(struct cmdline *cl, key_code key)
 	}
 	if (to_editor(cl, key))
 		return CMDLINE_TO_EDITOR;
+	/* M-Enter: a newline inside a reply or a note, as in chat apps. */
+	if (key == (KEYC_META | KEYC_ENTER) &&
+	    (cl->kind == CMDLINE_REPLY || cl->kind == CMDLINE_COMMENT)) {
+		rl_insert_text("\n");
+		return CMDLINE_EDITING;
+	}
 	if (!queue_key(cl, key))
 		return CMDLINE_EDITING;
 	while (cl->active && cl->qlen > 0)

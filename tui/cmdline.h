@@ -74,6 +74,9 @@ void cmdline_open(struct cmdline *cl, enum cmdline_kind kind,
  */
 void cmdline_alert(struct cmdline *cl, bool alert);
 
+/* Inserts text (a paste: newlines kept) at the cursor of the open line. */
+void cmdline_insert(struct cmdline *cl, const char *text);
+
 /* Cancels the open line, if any (e.g. when its pane goes away). */
 void cmdline_close(struct cmdline *cl);
 

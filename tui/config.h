@@ -34,6 +34,9 @@ struct config {
 	bool readonly;
 	char *theme;
 	enum config_notifications notifications;
+	bool notification_text; /* show the message text in notifications */
+	long long *muted;       /* conversation ids never notified */
+	size_t nmuted;
 	int connect_timeout;   /* seconds */
 	int idle_lock_minutes; /* 0: never lock */
 	struct config_error *errors;

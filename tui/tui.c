@@ -17,7 +17,9 @@
 #include "net/paths.h"
 #include "net/sender.h"
 #include "net/xmalloc.h"
+#include "net/utf8.h"
 #include "tui/app.h"
+#include "tui/ask.h"
 #include "tui/cmdline.h"
 #include "tui/command.h"
 #include "tui/editor.h"
@@ -53,7 +55,17 @@ struct tui {
 	char *history_path;
 	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
 	struct editor *editor;     /* $EDITOR owns the terminal while set */
+	/* A bracketed paste being received: its text, until PASTE_END. */
+	bool pasting;
+	char *paste;
+	size_t npaste;
+	char *paste_wait; /* a long paste waiting for its confirmation */
 };
+
+/* A paste of more lines than this into a reply or note asks first. */
+#define PASTE_CONFIRM_LINES 3
+/* Pastes are cut at this size (a reply is at most 10,000 characters). */
+#define PASTE_MAX (64 * 1024)
 
 static void tui_signed_in(struct tui *t, struct me *me);
 static void tui_schedule_tick(struct tui *t);
@@ -399,6 +411,42 @@ tui_switch(struct tui *t, enum pane_id p)
 	app_redraw(app);
 }
 
+static void tui_draw(struct tui *t);
+
+/*
+ * Secrets on screen are hidden, and their cells drawn over, before the
+ * terminal is given up or changes size.
+ */
+static void
+tui_hide_secrets(struct tui *t)
+{
+	struct app_event ev = { .kind = APP_EV_HIDE };
+
+	tui_broadcast(t, &ev);
+	tui_draw(t);
+}
+
+/* A pane asked to show a client in another pane (app_goto). */
+static void
+tui_goto(struct tui *t)
+{
+	struct app *app = &t->app;
+	struct app_event ev = { .kind = APP_EV_CLIENT };
+	struct pane *p;
+
+	if (app->go_client == 0)
+		return;
+	ev.id = app->go_client;
+	app->go_client = 0;
+	tui_switch(t, app->go_pane);
+	p = &app->panes[app->go_pane];
+	if (app->current != app->go_pane || p->state == NULL ||
+	    p->ops->event == NULL)
+		return;
+	if (p->ops->event(p->state, &ev) != VIEW_HANDLED)
+		app_redraw(app);
+}
+
 /* The next (dir 1) or previous (-1) visible pane after the current. */
 static void
 tui_cycle(struct tui *t, int dir)
@@ -432,6 +480,12 @@ static void
 tui_open_cmdline(struct tui *t, enum cmdline_kind kind, const char *prompt,
                  const char *initial)
 {
+	/* A note or reply line being replaced keeps its text as a draft. */
+	if (t->app.text.cb != NULL && cmdline_active(t->app.cmdline)) {
+		const char *typed = cmdline_text(t->app.cmdline);
+
+		app_text_done(&t->app, typed[0] ? xstrdup(typed) : NULL, false);
+	}
 	cmdline_open(t->app.cmdline, kind, prompt, initial);
 	curs_set(1);
 	app_redraw(&t->app);
@@ -458,7 +512,7 @@ tui_line_done(struct tui *t, enum cmdline_kind kind, char *line)
 {
 	if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
 	    kind == CMDLINE_PATH) {
-		app_text_done(&t->app, line);
+		app_text_done(&t->app, line, true);
 		return;
 	}
 	if (kind == CMDLINE_COMMAND)
@@ -491,6 +545,8 @@ static void
 tui_cmdline_key(struct tui *t, key_code key)
 {
 	enum cmdline_kind kind = cmdline_kind(t->app.cmdline);
+	/* What was typed, kept as a draft if the key leaves the line. */
+	char *typed = xstrdup(cmdline_text(t->app.cmdline));
 
 	switch (cmdline_feed(t->app.cmdline, key)) {
 	case CMDLINE_SUBMITTED:
@@ -500,8 +556,10 @@ tui_cmdline_key(struct tui *t, key_code key)
 	case CMDLINE_CANCELLED:
 		curs_set(0);
 		if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
-		    kind == CMDLINE_PATH)
-			app_text_done(&t->app, NULL);
+		    kind == CMDLINE_PATH) {
+			app_text_done(&t->app, typed[0] ? typed : NULL, false);
+			typed = NULL;
+		}
 		break;
 	case CMDLINE_TO_EDITOR:
 		curs_set(0);
@@ -510,6 +568,7 @@ tui_cmdline_key(struct tui *t, key_code key)
 	default:
 		break;
 	}
+	free(typed);
 	app_redraw(&t->app);
 }
 
@@ -580,6 +639,7 @@ tui_global_action(struct tui *t, enum action a, const char *args)
 		app_redraw(&t->app);
 		return true;
 	case ACTION_SUSPEND:
+		tui_hide_secrets(t);
 		term_suspend();
 		frame_layout(&t->app);
 		return true;
@@ -677,6 +737,7 @@ tui_key(struct tui *t, key_code key)
 {
 	const struct binding *b;
 
+	t->app.last_input_ms = loop_now_ms();
 	if (t->login != NULL) {
 		switch (login_key(t->login, t->app.bindings, key)) {
 		case LOGIN_SUBMIT:
@@ -691,7 +752,8 @@ tui_key(struct tui *t, key_code key)
 		app_redraw(&t->app);
 		return;
 	}
-	if (cmdline_active(t->app.cmdline)) {
+	if (cmdline_active(t->app.cmdline) &&
+	    (t->app.overlay.state == NULL || t->app.overlay.ops->key == NULL)) {
 		tui_cmdline_key(t, key);
 		return;
 	}
@@ -746,6 +808,107 @@ tui_mouse(struct tui *t, const struct term_input *in)
 		               NULL);
 }
 
+/* One pasted key, as UTF-8 text; Enter is a newline. */
+static void
+tui_paste_key(struct tui *t, key_code key)
+{
+	char buf[4];
+	size_t n;
+
+	if (key == KEYC_ENTER)
+		key = '\n';
+	if (key & (KEYC_META | KEYC_SPECIAL) || t->npaste + 4 >= PASTE_MAX)
+		return;
+	n = utf8_encode(key, buf);
+	t->paste = xrealloc(t->paste, t->npaste + n + 1);
+	memcpy(t->paste + t->npaste, buf, n);
+	t->npaste += n;
+	t->paste[t->npaste] = '\0';
+}
+
+/* The long paste's question answered. */
+static void
+on_paste_answer(void *ud, key_code k)
+{
+	struct tui *t = ud;
+
+	app_overlay_close(&t->app, NULL);
+	if (k == 'y')
+		cmdline_insert(t->app.cmdline, t->paste_wait);
+	else
+		app_notice(&t->app, false, "paste dropped");
+	free(t->paste_wait);
+	t->paste_wait = NULL;
+	app_redraw(&t->app);
+}
+
+/* Asks before a long paste becomes one message. */
+static void
+tui_paste_ask(struct tui *t, char *text_taken, size_t lines)
+{
+	static const struct ask_choice choices[] = {
+		{ 'y', "paste it into this one message" },
+		{ 'n', "drop the paste" },
+	};
+	char *line = xasprintf("The paste has %zu lines. It becomes ONE "
+	                       "message (nothing is sent until Enter).",
+	                       lines);
+	const char *body[] = { line };
+	struct ask_spec spec = {
+		.title = "Paste several lines?",
+		.body = body,
+		.nbody = 1,
+		.choices = choices,
+		.nchoices = 2,
+		.enter = 'y',
+		.escape = 'n',
+		.on_done = on_paste_answer,
+		.ud = t,
+	};
+
+	free(t->paste_wait);
+	t->paste_wait = text_taken;
+	app_overlay_open(&t->app, &ask_ops, ask_new(&spec));
+	free(line);
+}
+
+/*
+ * The paste ended: its text goes into the open line as typed text (a
+ * newline never submits). On a reply or note line more than a few lines
+ * ask first; on other lines newlines become spaces.
+ */
+static void
+tui_paste_done(struct tui *t)
+{
+	enum cmdline_kind kind = cmdline_kind(t->app.cmdline);
+	char *text = t->paste != NULL ? t->paste : xstrdup("");
+	size_t i, lines = 1;
+
+	t->paste = NULL;
+	t->npaste = 0;
+	t->pasting = false;
+	if (!cmdline_active(t->app.cmdline)) {
+		app_notice(&t->app, false,
+		           "paste ignored: open a reply or a note first");
+		free(text);
+		return;
+	}
+	for (i = 0; text[i] != '\0'; i++)
+		if (text[i] == '\n') {
+			if (kind != CMDLINE_REPLY && kind != CMDLINE_COMMENT)
+				text[i] = ' ';
+			else if (text[i + 1] != '\0')
+				lines++;
+		}
+	if (lines > PASTE_CONFIRM_LINES) {
+		tui_paste_ask(t, text, lines);
+		return;
+	}
+	cmdline_insert(t->app.cmdline, text);
+	free(text);
+	app_redraw(&t->app);
+}
+
 /* The terminal is readable: take every waiting input event. */
 static void
 on_terminal(int fd, short revents, void *ud)
@@ -754,7 +917,13 @@ on_terminal(int fd, short revents, void *ud)
 	struct term_input in;
 
 	while (!t->app.quit && term_read(&in)) {
-		if (in.kind == TERM_KEY)
+		if (in.kind == TERM_PASTE_BEGIN)
+			t->pasting = true;
+		else if (in.kind == TERM_PASTE_END)
+			tui_paste_done(t);
+		else if (in.kind == TERM_KEY && t->pasting)
+			tui_paste_key(t, in.key);
+		else if (in.kind == TERM_KEY)
 			tui_key(t, in.key);
 		else if (in.kind == TERM_MOUSE)
 			tui_mouse(t, &in);
@@ -783,16 +952,39 @@ on_signal(int signo, void *ud)
 		break;
 	case SIGWINCH:
 	case SIGCONT:
+		tui_hide_secrets(t);
 		term_resize();
 		frame_layout(&t->app);
 		break;
 	case SIGTSTP:
+		tui_hide_secrets(t);
 		term_suspend();
 		frame_layout(&t->app);
 		break;
 	default: /* SIGTERM, SIGHUP, SIGINT */
 		t->app.quit = true;
 	}
+}
+
+/*
+ * The text was not sent: hand back a draft, so nothing typed is lost:
+ * text (taken) when the editor left some, else what it started from.
+ */
+static void
+tui_text_kept(struct tui *t, char *text)
+{
+	const char *initial = t->app.text.editor_initial;
+
+	if ((text == NULL || text[0] == '\0') && initial != NULL &&
+	    initial[0] != '\0') {
+		free(text);
+		text = xstrdup(initial);
+	}
+	if (text != NULL && text[0] == '\0') {
+		free(text);
+		text = NULL;
+	}
+	app_text_done(&t->app, text, false);
 }
 
 /* The editor has the terminal: the loop goes on without reading keys. */
@@ -803,6 +995,7 @@ tui_start_editor(struct tui *t)
 	struct sc_error err = { 0 };
 
 	q->editor_wanted = false;
+	tui_hide_secrets(t);
 	loop_remove_fd(t->app.loop, STDIN_FILENO);
 	term_leave();
 	t->editor = editor_start(q->editor_initial, q->help, &err);
@@ -813,7 +1006,7 @@ tui_start_editor(struct tui *t)
 	frame_layout(&t->app);
 	app_notice(&t->app, true, "$EDITOR: %s", err.message);
 	sc_error_clear(&err);
-	app_text_done(&t->app, NULL);
+	tui_text_kept(t, NULL);
 }
 
 /* SIGCHLD: if the editor has exited, take its text and the terminal. */
@@ -835,9 +1028,10 @@ tui_editor_reap(struct tui *t)
 	if (o != EDITOR_TEXT && err.message != NULL)
 		app_notice(&t->app, o == EDITOR_FAILED, "%s", err.message);
 	sc_error_clear(&err);
-	app_text_done(&t->app, o == EDITOR_TEXT ? text : NULL);
-	if (o != EDITOR_TEXT)
-		free(text);
+	if (o == EDITOR_TEXT)
+		app_text_done(&t->app, text, true);
+	else
+		tui_text_kept(t, text);
 }
 
 /* True while the status line's spinner must turn. */
@@ -957,8 +1151,9 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	if (t->app.api == NULL)
 		return -1;
 	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
-	t->app.notify =
-	    notify_new((enum notify_mode)ctx->cfg.notifications, true);
+	t->app.cfg = &ctx->cfg;
+	t->app.notify = notify_new((enum notify_mode)ctx->cfg.notifications,
+	                           ctx->cfg.notification_text);
 	t->app.loop = loop_new();
 	/* readline reads the locale and ~/.inputrc before curses starts. */
 	t->app.cmdline = cmdline_new();
@@ -1004,15 +1199,23 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 
 	app_overlay_close(&t->app, NULL);
 	app_overlay_reap(&t->app);
-	for (i = 0; i < PANE_COUNT; i++)
-		if (t->app.panes[i].state != NULL)
-			t->app.panes[i].ops->free(t->app.panes[i].state);
+	/* A line or an editor still open: its text goes back as a draft
+	 * while the pane that asked for it is still there. */
 	if (t->editor != NULL) {
 		editor_free(t->editor);
 		t->editor = NULL;
 		term_enter();
-	}
-	app_text_done(&t->app, NULL);
+		tui_text_kept(t, NULL);
+	} else if (cmdline_active(t->app.cmdline)) {
+		const char *typed = cmdline_text(t->app.cmdline);
+
+		app_text_done(&t->app, typed[0] ? xstrdup(typed) : NULL, false);
+		cmdline_close(t->app.cmdline);
+	} else
+		app_text_done(&t->app, NULL, false);
+	for (i = 0; i < PANE_COUNT; i++)
+		if (t->app.panes[i].state != NULL)
+			t->app.panes[i].ops->free(t->app.panes[i].state);
 	events_free(t->events);
 	sender_free(t->app.sender);
 	notify_free(t->app.notify);
@@ -1036,6 +1239,8 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	free(t->app.me_email);
 	free(t->app.me_role);
 	free(t->history_path);
+	free(t->paste);
+	free(t->paste_wait);
 }
 
 int
@@ -1056,6 +1261,8 @@ tui_run(struct cmd_ctx *ctx)
 		return CMD_FAILED;
 	}
 	theme_init(term_colors());
+	/* A paste arrives as one text, never as keys that could send. */
+	term_bracketed_paste(true);
 	frame_layout(&t.app);
 	tui_wire(&t);
 	t.app.conn = CONN_CONNECTING;
@@ -1065,6 +1272,7 @@ tui_run(struct cmd_ctx *ctx)
 		tui_show_login(&t, ctx->cfg.email, NULL);
 	while (!t.app.quit) {
 		app_overlay_reap(&t.app);
+		tui_goto(&t);
 		tui_draw(&t);
 		if (loop_run_once(t.app.loop, -1) < 0)
 			break;

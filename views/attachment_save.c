@@ -168,13 +168,13 @@ start_download(struct attachment_save *as, unsigned flags)
 
 /* The path line answered: a directory gets the safe name inside it. */
 static void
-on_path(void *ud, char *text)
+on_path(void *ud, char *text, bool submitted)
 {
 	struct attachment_save *as = ud;
 	struct stat st;
 	char *safe;
 
-	if (text == NULL || text[0] == '\0') {
+	if (!submitted || text == NULL || text[0] == '\0') {
 		app_notice(as->app, false, "not saved");
 		free(text);
 		return;
@@ -265,7 +265,7 @@ from_args(struct attachment_save *as, const char *args)
 	if (*end == '\0')
 		ask_path(as);
 	else
-		on_path(as, xstrdup(end));
+		on_path(as, xstrdup(end), true);
 }
 
 void

@@ -868,12 +868,23 @@ compose_submit(struct task_queue *tq, const char *raw)
 
 /* The line's or the editor's answer. */
 static void
-on_compose_text(void *ud, char *text)
+on_compose_text(void *ud, char *text, bool submitted)
 {
 	struct task_queue *tq = ud;
 
-	if (text == NULL) {
-		app_notice(tq->app, false, "nothing sent");
+	if (!submitted) {
+		/* Kept for the next c or R on this task. */
+		if (text != NULL) {
+			free(tq->draft);
+			tq->draft = text;
+			tq->draft_id = tq->compose_id;
+			tq->draft_internal = tq->compose_internal;
+		}
+		app_notice(tq->app, false, "nothing sent%s",
+		           text != NULL
+		               ? " (the text is kept: c or R brings it "
+		                 "back)"
+		               : "");
 		return;
 	}
 	compose_submit(tq, text);
@@ -1184,6 +1195,23 @@ tq_action(void *state, enum action a, const char *args)
 
 /* ---- the rest of the view interface ------------------------------------ */
 
+/* Another pane asked for a client's tasks: the open ones of that client,
+ * whoever has them. */
+static enum view_result
+show_client(struct task_queue *tq, long long client_id)
+{
+	char err[256], *f = xasprintf("client=%lld assignee=any", client_id);
+
+	if (tq->info != NULL)
+		info_action(tq, ACTION_BACK);
+	if (task_query_filter(&tq->query, f, err, sizeof err) != 0)
+		app_notice(tq->app, true, "%s", err);
+	else
+		fetch_first(tq);
+	free(f);
+	return VIEW_REDRAW;
+}
+
 /* The outbox moved: a sent comment joins the open task's comments. */
 static void
 on_outbox(struct task_queue *tq, const struct sender_report *r)
@@ -1214,6 +1242,8 @@ tq_event(void *state, const struct app_event *ev)
 	case APP_EV_SERVER:
 		return ev->data != NULL ? on_server(tq, ev->data)
 		                        : VIEW_UNHANDLED;
+	case APP_EV_CLIENT:
+		return show_client(tq, ev->id);
 	case APP_EV_OUTBOX:
 		on_outbox(tq, ev->data);
 		return tq->info != NULL ? VIEW_REDRAW : VIEW_HANDLED;
