@@ -19,6 +19,7 @@ enum key_type {
 	KEY_BOOL,
 	KEY_INT,
 	KEY_ENUM,
+	KEY_IDS,
 };
 
 /*
@@ -56,6 +57,9 @@ static char *serialise_string(const struct config_key *k,
 static char *serialise_bool(const struct config_key *k, const struct config *c);
 static char *serialise_int(const struct config_key *k, const struct config *c);
 static char *serialise_enum(const struct config_key *k, const struct config *c);
+static int parse_ids(const struct config_key *k, struct config *c,
+                     const char *v, char *msg, size_t len);
+static char *serialise_ids(const struct config_key *k, const struct config *c);
 static int check_url(const char *v, char *msg, size_t len);
 static int check_pin(const char *v, char *msg, size_t len);
 static int check_email(const char *v, char *msg, size_t len);
@@ -102,6 +106,21 @@ static const struct config_key keys[] = {
 	          "desktop",
 	  .parse = parse_enum,
 	  .serialise = serialise_enum },
+	{ .name = "notification-text",
+	  .type = KEY_BOOL,
+	  .def = "true",
+	  .off = offsetof(struct config, notification_text),
+	  .help = "show the message's first words in a notification "
+	          "(false: only who wrote)",
+	  .parse = parse_bool,
+	  .serialise = serialise_bool },
+	{ .name = "muted",
+	  .type = KEY_IDS,
+	  .def = "",
+	  .off = offsetof(struct config, muted),
+	  .help = "conversation ids never notified, comma-separated",
+	  .parse = parse_ids,
+	  .serialise = serialise_ids },
 	{ .name = "connect-timeout",
 	  .type = KEY_INT,
 	  .def = "10",
@@ -234,6 +253,74 @@ serialise_enum(const struct config_key *k, const struct config *c)
 	return xstrdup(k->choices[*(int *)slot(k, c)]);
 }
 
+/*
+ * A list of positive ids separated by commas or spaces; the count sits
+ * in the size_t right after the pointer (struct config keeps them
+ * together as muted, nmuted).
+ */
+_Static_assert(offsetof(struct config, nmuted) ==
+                   offsetof(struct config, muted) + sizeof(long long *),
+               "parse_ids expects the count right after the ids");
+
+static int
+parse_ids(const struct config_key *k, struct config *c, const char *v,
+          char *msg, size_t len)
+{
+	long long **ids = slot(k, c);
+	size_t *n = (size_t *)((char *)slot(k, c) + sizeof(long long *));
+	long long *out = NULL;
+	size_t count = 0;
+	const char *p = v;
+
+	while (*p != '\0') {
+		char *end;
+		long long id;
+
+		if (*p == ',' || isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		errno = 0;
+		id = strtoll(p, &end, 10);
+		if (errno != 0 || end == p || id <= 0 ||
+		    (*end != '\0' && *end != ',' &&
+		     !isspace((unsigned char)*end))) {
+			snprintf(msg, len,
+			         "%s: expected ids separated by commas, not "
+			         "\"%s\"",
+			         k->name, v);
+			free(out);
+			return -1;
+		}
+		out = xreallocarray(out, count + 1, sizeof *out);
+		out[count++] = id;
+		p = end;
+	}
+	free(*ids);
+	*ids = out;
+	*n = count;
+	return 0;
+}
+
+static char *
+serialise_ids(const struct config_key *k, const struct config *c)
+{
+	long long *const *ids = slot(k, c);
+	size_t n =
+	    *(const size_t *)((const char *)slot(k, c) + sizeof(long long *));
+	char *out = xstrdup("");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *next =
+		    xasprintf("%s%s%lld", out, i ? "," : "", (*ids)[i]);
+
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 static int
 check_url(const char *v, char *msg, size_t len)
 {
@@ -302,6 +389,7 @@ config_free(struct config *c)
 
 			free(*s);
 		}
+	free(c->muted);
 	for (i = 0; i < c->nerrors; i++) {
 		free(c->errors[i].file);
 		free(c->errors[i].message);

@@ -28,8 +28,43 @@ config__init__defaults(void **state)
 	assert_int_equal(c.notifications, CONFIG_NOTIFY_BELL);
 	assert_int_equal(c.connect_timeout, 10);
 	assert_int_equal(c.idle_lock_minutes, 0);
+	assert_true(c.notification_text);
+	assert_int_equal(c.nmuted, 0);
 	assert_int_equal(c.nerrors, 0);
 	config_free(&c);
+}
+
+static void
+config__muted__ids_parsed_and_refused(void **state)
+{
+	struct config c;
+	char msg[256];
+	char *text;
+
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "cfg",
+	                                  "notification-text = no\n"
+	                                  "muted = 12, 7 ,40\n"),
+	                 0);
+	assert_false(c.notification_text);
+	assert_int_equal(c.nmuted, 3);
+	assert_int_equal(c.muted[0], 12);
+	assert_int_equal(c.muted[1], 7);
+	assert_int_equal(c.muted[2], 40);
+	/* A bad list leaves the old one in place. */
+	assert_int_equal(config_set(&c, "muted", "3,x", msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "muted"));
+	assert_int_equal(config_set(&c, "muted", "-4", msg, sizeof msg), -1);
+	assert_int_equal(c.nmuted, 3);
+	assert_int_equal(config_set(&c, "muted", "", msg, sizeof msg), 0);
+	assert_int_equal(c.nmuted, 0);
+	config_free(&c);
+
+	text = config_update_text("url = https://a.example\n", "muted", "5,6",
+	                          msg, sizeof msg);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "muted = 5,6\n"));
+	free(text);
 }
 
 static void
@@ -234,6 +269,7 @@ main(void)
 		cmocka_unit_test(config__update_text__refuses_bad_values),
 		cmocka_unit_test(config__update__rewrites_file_0600),
 		cmocka_unit_test(config__load__missing_file_is_fine),
+		cmocka_unit_test(config__muted__ids_parsed_and_refused),
 	};
 
 	return cmocka_run_group_tests_name("tui/config", tests, NULL, NULL);
