@@ -39,9 +39,8 @@ void secret_close(struct secret *s);
  * credential failed authentication: ...") when it does not open. The
  * base64 is decoded into sodium memory too.
  */
-struct secret *secret_unseal(const char *sealed_b64,
-                             const unsigned char *pk, struct secret *sk,
-                             struct sc_error *err);
+struct secret *secret_unseal(const char *sealed_b64, const unsigned char *pk,
+                             struct secret *sk, struct sc_error *err);
 
 /*
  * The string member `key` of the JSON object held in s (the plaintext
@@ -49,7 +48,9 @@ struct secret *secret_unseal(const char *sealed_b64,
  * NUL-terminated secret, without any copy in ordinary memory. NULL with
  * err when s is not such an object or the member is missing or not a
  * string. Handles the JSON escapes (\" \\ \/ \b \f \n \r \t \uXXXX
- * with surrogate pairs).
+ * with surrogate pairs). Strict: invalid UTF-8, lone surrogates, \u0000,
+ * a duplicate member or text after the object are refused; the errors
+ * (SC_ERR_MALFORMED) give a reason and a byte offset, never content.
  */
 struct secret *secret_json_string(struct secret *s, const char *key,
                                   struct sc_error *err);

@@ -58,7 +58,14 @@ int staffkey_generate(const char *path, struct secret *passphrase,
 int staffkey_read_public(const char *path, unsigned char pk[32],
                          struct sc_error *err);
 
-/* Unlocks path with passphrase: out->sk holds the private key. */
+/*
+ * Unlocks path with passphrase: out->pk and out->sk hold the key pair
+ * (out's previous sk is not freed: lock it first). A wrong passphrase
+ * and an altered file look the same to the AEAD: both give
+ * SC_ERR_INVALID_CREDENTIALS "wrong passphrase for FILE (or the file
+ * was altered)"; the format's own checks come first with their own
+ * messages (SC_ERR_LOCAL).
+ */
 int staffkey_unlock(const char *path, struct secret *passphrase,
                     struct staffkey *out, struct sc_error *err);
 

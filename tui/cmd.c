@@ -8,6 +8,7 @@
 #include "net/http.h"
 #include "net/xmalloc.h"
 #include "tui/cmd_attachment.h"
+#include "tui/cmd_keygen.h"
 #include "tui/cmd_stream.h"
 #include "tui/sanitize.h"
 
@@ -198,6 +199,7 @@ cmd_run(const struct options *o, int argc, char **argv)
 		{ "comment", cmd_comment, CMD_COMMENT_USAGE },
 		{ "outbox", cmd_outbox, CMD_OUTBOX_USAGE },
 		{ "attachment", cmd_attachment, CMD_ATTACHMENT_USAGE },
+		{ "keygen", cmd_keygen, CMD_KEYGEN_USAGE },
 	};
 	struct cmd_ctx ctx;
 	size_t i;

@@ -2,11 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -16,79 +14,10 @@
 #include "tui/cmd.h"
 #include "tui/runloop.h"
 #include "tui/sanitize.h"
+#include "tui/tty_line.h"
 
 /* The longest password or email read. */
 #define LINE_MAX_LEN 1024
-
-/* The terminal's state while echo is off, to restore it on ^C. */
-static int noecho_fd = -1;
-static struct termios noecho_saved;
-
-/* SIGINT/SIGTERM while echo is off: put the terminal back, then die. */
-static void
-restore_and_die(int signo)
-{
-	if (noecho_fd >= 0)
-		tcsetattr(noecho_fd, TCSAFLUSH, &noecho_saved);
-	signal(signo, SIG_DFL);
-	raise(signo);
-}
-
-/*
- * Reads one line from fd into buf (at most size - 1 bytes, no newline),
- * byte by byte so that nothing stays behind in a stdio buffer. Returns
- * its length, or -1 at end of input before any newline and any byte.
- */
-static ssize_t
-read_line(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	char c;
-	ssize_t r;
-
-	for (;;) {
-		r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (c == '\n')
-			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-	}
-	if (r <= 0 && n == 0)
-		return -1;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	return (ssize_t)n;
-}
-
-/* Reads a password from the terminal fd with echo turned off. */
-static ssize_t
-read_noecho(int fd, char *buf, size_t size)
-{
-	struct termios t;
-	ssize_t n;
-
-	if (tcgetattr(fd, &noecho_saved) != 0)
-		return read_line(fd, buf, size);
-	t = noecho_saved;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	noecho_fd = fd;
-	signal(SIGINT, restore_and_die);
-	signal(SIGTERM, restore_and_die);
-	tcsetattr(fd, TCSAFLUSH, &t);
-	n = read_line(fd, buf, size);
-	tcsetattr(fd, TCSAFLUSH, &noecho_saved);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	noecho_fd = -1;
-	(void)!write(fd, "\n", 1);
-	return n;
-}
 
 /* Opens the controlling terminal, or -1 with a message printed. */
 static int
@@ -134,7 +63,7 @@ ask_email(const char *given, const char *remembered)
 	                            : xstrdup("Email: ");
 	tty_prompt(fd, prompt);
 	free(prompt);
-	n = read_line(fd, buf, sizeof buf);
+	n = tty_read_line(fd, buf, sizeof buf);
 	close(fd);
 	if (n <= 0 && remembered != NULL)
 		return xstrdup(remembered);
@@ -152,7 +81,7 @@ ask_password(bool from_stdin)
 	if (buf == NULL)
 		abort();
 	if (from_stdin)
-		n = read_line(STDIN_FILENO, buf, LINE_MAX_LEN);
+		n = tty_read_line(STDIN_FILENO, buf, LINE_MAX_LEN);
 	else {
 		fd = open_tty("the password (use --password-stdin)");
 		if (fd < 0) {
@@ -160,7 +89,7 @@ ask_password(bool from_stdin)
 			return NULL;
 		}
 		tty_prompt(fd, "Password: ");
-		n = read_noecho(fd, buf, LINE_MAX_LEN);
+		n = tty_read_noecho(fd, buf, LINE_MAX_LEN);
 		close(fd);
 	}
 	if (n <= 0) {

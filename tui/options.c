@@ -41,6 +41,8 @@ static const char usage[] =
     "                    show, send now, or drop queued items\n"
     "  attachment list TASK_ID | save TASK_ID ATTACHMENT_ID [PATH] [--force]\n"
     "                    list a task's attachments, or save one to disk\n"
+    "  keygen [--force] [--passphrase-stdin] | keygen --register-only\n"
+    "                    make your credentials key and register it\n"
     "\n"
     "Exit status: 0 success; 1 the request or the service failed;\n"
     "2 a usage or settings error.\n"

@@ -5,13 +5,12 @@ The probe is compiled against the library next to the binary under test
 throwaway service, since it changes tasks and chat.
 """
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers.probe import build_probe
 from helpers.accounts import PASSWORD, STAFF_EMAIL
 
 PROBE_SRC = Path(__file__).with_name("api_probe.c")
@@ -19,22 +18,7 @@ PROBE_SRC = Path(__file__).with_name("api_probe.c")
 
 @pytest.fixture(scope="session")
 def probe(sitecare_bin, tmp_path_factory):
-    lib = Path(sitecare_bin).parent / "libsitecare.a"
-    if not lib.exists():
-        lib = ROOT / "build" / "release" / "libsitecare.a"
-    if not lib.exists():
-        pytest.skip("no build/*/libsitecare.a: run make first")
-    cc = shutil.which("cc") or shutil.which("gcc")
-    pkgs = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "libcjson",
-                           "libsodium"], capture_output=True, text=True, check=True)
-    san = ["-fsanitize=address,undefined"] if "san" in lib.parts else []
-    out = tmp_path_factory.mktemp("probe") / "api_probe"
-    cmd = [cc, "-std=c11", "-g", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
-           *san, "-I", str(ROOT), str(PROBE_SRC), str(lib), "-o", str(out),
-           *pkgs.stdout.split(), "-lm"]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return out
+    return build_probe(PROBE_SRC, sitecare_bin, tmp_path_factory.mktemp("probe"))
 
 
 def run_probe(probe, svc, state, *args, input=None):

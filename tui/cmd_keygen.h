@@ -1,0 +1,29 @@
+/* The `sitecare keygen` subcommand: make and register the staff key. */
+#ifndef SITECARE_TUI_CMD_KEYGEN_H
+#define SITECARE_TUI_CMD_KEYGEN_H
+
+#include "tui/cmd.h"
+
+/* `sitecare keygen [--force] [--passphrase-stdin] [--register-only]`. */
+int cmd_keygen(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Its --help text, for the command table (tui/cmd.c). */
+#define CMD_KEYGEN_USAGE                                                       \
+	"usage: sitecare keygen [--force] [--passphrase-stdin]\n"              \
+	"       sitecare keygen --register-only\n"                             \
+	"Makes your X25519 key pair for revealing site credentials, keeps "    \
+	"the\nprivate key in $XDG_DATA_HOME/sitecare/staff.key (mode 0600) "   \
+	"sealed\nunder a passphrase (Argon2id, XChaCha20-Poly1305), and "      \
+	"registers the\npublic key with the service (PUT /me/public-key; "     \
+	"sign in first).\nThe passphrase (at least 8 characters) is asked "    \
+	"twice on the terminal\nwithout echo, or read as one line of stdin "   \
+	"with --passphrase-stdin.\nAn existing key is never replaced unless "  \
+	"--force is given (credentials\nsealed to the old key can then no "    \
+	"longer be opened).\n--register-only registers the existing key's "    \
+	"public half again.\nPrints the key file's path and the public key "   \
+	"(base64).\nExit status 0 when made and registered; 1 when something " \
+	"failed (a key\nthat was made but not registered stays: run "          \
+	"--register-only after\nsigning in); 2 on usage errors and in "        \
+	"read-only mode.\n"
+
+#endif
