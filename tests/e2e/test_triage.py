@@ -169,9 +169,11 @@ def conflict_setup(tui, service, accounts):
     assert r.status == 200, r
     t.type("done")
     t.send("Enter")
-    screen = t.wait_text("Changed by someone else since you loaded it")
+    # The question is drawn in one pass, but tmux may be read mid-way.
+    screen = t.wait_for(lambda s: "Changed by someone else since you "
+                        "loaded it" in s and "Your change: status done" in s,
+                        what="the conflict question")
     assert "priority: low -> urgent" in screen
-    assert "Your change: status done" in screen
     return t, tid
 
 
