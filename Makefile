@@ -66,7 +66,7 @@ UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps check unit service demo install uninstall clean format \
-	sitecare fuzz fuzz-build
+	sitecare fuzz fuzz-build bench
 
 all: sitecare
 
@@ -178,6 +178,13 @@ service: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	tests/demo.sh $(ROLE)
+
+# The benchmark (tests/bench/bench.py): the real binary in a pty against a
+# service seeded at scale; BENCH_ARGS="--tasks 5000 --runs 2" for a quick
+# look.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)

@@ -1,5 +1,6 @@
 /* HTTPS transport over libcurl's multi interface: no threads, no blocking. */
 #include "net/http.h"
+#include "net/trace.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -961,6 +962,23 @@ attempt_error(struct http_request *r, int status, CURLcode code,
 	}
 }
 
+/* The benchmark's trace line of a finished request: no query string. */
+static void
+trace_request(struct http_request *r, int status)
+{
+	long connects = 0;
+	const char *path;
+
+	if (!trace_on() || r->easy == NULL)
+		return;
+	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
+	path = strstr(r->url, "://");
+	path = path != NULL ? strchr(path + 3, '/') : NULL;
+	trace_event("http %s %.*s %d bytes=%zu connects=%ld", r->method,
+	            path != NULL ? (int)strcspn(path, "?") : 0,
+	            path != NULL ? path : "", status, r->resp.len, connects);
+}
+
 /* One attempt ended: retry it, or hand the outcome to the caller. */
 static void
 attempt_done(struct http_request *r, CURLcode code)
@@ -968,6 +986,7 @@ attempt_done(struct http_request *r, CURLcode code)
 	struct sc_error err = { 0 };
 	int status = current_status(r);
 
+	trace_request(r, status);
 	curl_multi_remove_handle(r->h->multi, r->easy);
 	curl_easy_cleanup(r->easy);
 	r->easy = NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/trace.h"
 #include "net/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
@@ -211,4 +212,5 @@ frame_draw(struct app *app)
 	wnoutrefresh(app->panewin);
 	wnoutrefresh(app->statuswin);
 	doupdate();
+	trace_event("frame");
 }

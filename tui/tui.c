@@ -16,6 +16,7 @@
 #include "net/outbox.h"
 #include "net/paths.h"
 #include "net/sender.h"
+#include "net/trace.h"
 #include "net/xmalloc.h"
 #include "net/utf8.h"
 #include "tui/app.h"
@@ -1253,6 +1254,8 @@ tui_run(struct cmd_ctx *ctx)
 		                "see --help for the scriptable commands\n");
 		return CMD_USAGE;
 	}
+	trace_open_env();
+	trace_event("start");
 	if (tui_setup(&t, ctx) != 0)
 		return CMD_USAGE;
 	if (term_init() != 0) {
@@ -1278,5 +1281,6 @@ tui_run(struct cmd_ctx *ctx)
 			break;
 	}
 	tui_teardown(&t, ctx);
+	trace_close();
 	return CMD_OK;
 }

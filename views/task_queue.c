@@ -9,6 +9,7 @@
 
 #include "net/api.h"
 #include "net/sender.h"
+#include "net/trace.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/list.h"
@@ -254,6 +255,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	}
 	free(tq->error);
 	tq->error = NULL;
+	trace_event("tasks.page n=%zu first=%d", p->n, tq->replacing);
 	if (tq->replacing)
 		page_replace(tq, p);
 	else
