@@ -1,11 +1,12 @@
 /* The pane table. */
 #include "tui/panes.h"
 
+#include "views/chat.h"
 #include "views/task_queue.h"
 
 const struct view_ops *const panes_ops[PANE_COUNT] = {
 	[PANE_TASKS] = &task_queue_view,
-	[PANE_CHAT] = NULL,
+	[PANE_CHAT] = &chat_view,
 	[PANE_CREDENTIALS] = NULL,
 	[PANE_BILLING] = NULL,
 };

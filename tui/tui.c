@@ -271,12 +271,31 @@ tui_show_login(struct tui *t, const char *email, const char *error)
 	app_redraw(&t->app);
 }
 
-/* The server said the session is gone: sign in again in place. */
+/*
+ * A line still open gives its text back to the pane that asked, as a
+ * draft (kept on disk for a chat reply), and closes.
+ */
+static void
+tui_line_keep(struct tui *t)
+{
+	const char *typed;
+
+	if (!cmdline_active(t->app.cmdline))
+		return;
+	typed = cmdline_text(t->app.cmdline);
+	app_text_done(&t->app, typed[0] ? xstrdup(typed) : NULL, false);
+	cmdline_close(t->app.cmdline);
+	curs_set(0);
+}
+
+/* The server said the session is gone: sign in again in place. What was
+ * being typed becomes a draft first, so the form cannot swallow it. */
 static void
 on_session_expired(void *ud)
 {
 	struct tui *t = ud;
 
+	tui_line_keep(t);
 	tui_show_login(t, t->app.me_email,
 	               "your session expired: sign in again");
 }
@@ -1208,10 +1227,7 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 		term_enter();
 		tui_text_kept(t, NULL);
 	} else if (cmdline_active(t->app.cmdline)) {
-		const char *typed = cmdline_text(t->app.cmdline);
-
-		app_text_done(&t->app, typed[0] ? xstrdup(typed) : NULL, false);
-		cmdline_close(t->app.cmdline);
+		tui_line_keep(t);
 	} else
 		app_text_done(&t->app, NULL, false);
 	for (i = 0; i < PANE_COUNT; i++)

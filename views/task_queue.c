@@ -965,6 +965,28 @@ do_save(struct task_queue *tq, const char *args)
 	return VIEW_REDRAW;
 }
 
+static enum view_result show_client(struct task_queue *tq, long long client_id);
+
+/* T: this client's tasks; M: this client's conversation in Chat. */
+static enum view_result
+do_client(struct task_queue *tq, enum action a)
+{
+	const struct task *t = tq->info != NULL ? task_info_task(tq->info)
+	                       : tq->n > 0 ? &tq->rows[tq->list.cursor].task
+	                                   : NULL;
+
+	if (t == NULL)
+		return VIEW_HANDLED;
+	if (a == ACTION_CLIENT_TASKS)
+		return show_client(tq, t->client.id);
+	if (!(tq->app->permissions & PERM_CHAT_READ)) {
+		app_notice(tq->app, true, "chat needs chat.read");
+		return VIEW_HANDLED;
+	}
+	app_goto(tq->app, PANE_CHAT, t->client.id);
+	return VIEW_HANDLED;
+}
+
 /* The actions of triage, the same in the list and the detail. */
 static enum view_result
 triage_action(struct task_queue *tq, enum action a, const char *args)
@@ -988,6 +1010,9 @@ triage_action(struct task_queue *tq, enum action a, const char *args)
 	case ACTION_REPLY_CLIENT_EDITOR:
 		return do_compose(tq, false, a == ACTION_REPLY_CLIENT_EDITOR,
 		                  args);
+	case ACTION_CLIENT_TASKS:
+	case ACTION_CLIENT_CHAT:
+		return do_client(tq, a);
 	default:
 		return VIEW_UNHANDLED;
 	}

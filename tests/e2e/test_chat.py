@@ -1,0 +1,370 @@
+"""Client chat in a real terminal: the list, live messages, history,
+read marking, replies through the outbox, drafts, pastes, notifications.
+
+Messages come from the demo client's own session (client@example.com,
+Carla Client, conversation 1), as a client's browser would post them;
+what the screen says is checked against what the service stored.
+"""
+
+import re
+import time
+import uuid
+from datetime import datetime
+
+from e2e.conftest import Tui
+from e2e.notify_bus import notify_bus  # noqa: F401
+from e2e.test_notify import wait_bytes
+from e2e.test_triage import eventually
+from helpers.api import new_msg_id
+
+CARLA = "Carla Client"
+TAB = re.compile(r"2 Chat \((\d+)\)")
+
+
+def client_says(accounts, body):
+    """Posts body as the demo client; the stored message."""
+    r = accounts.client().post("/client/conversation/messages",
+                               json={"body": body,
+                                     "client_msg_id": new_msg_id()})
+    assert r.status == 201, r
+    return r.data
+
+
+def conversations(session):
+    return session.all("/conversations")
+
+
+def unread_total(session):
+    return sum(c["unread_count"] for c in conversations(session))
+
+
+def conversation(session, cid):
+    for c in conversations(session):
+        if c["id"] == cid:
+            return c
+    raise AssertionError(f"no conversation {cid}")
+
+
+def messages(session, cid):
+    return session.get(f"/conversations/{cid}/messages?limit=100") \
+        .data["results"]
+
+
+def open_chat(tui, role="support", width=110, height=30):
+    """sitecare signed in as role, on the Chat tab with rows loaded."""
+    t = tui.open(width=width, height=height, signed_in=role)
+    t.wait_text("Tasks", timeout=20)
+    t.send("2")
+    t.wait_for(lambda s: "LAST MESSAGE" in s and "conversations" in s and
+               "loading" not in s, timeout=20, what="the conversations")
+    return t
+
+
+def open_conversation(t, name=CARLA):
+    """Filters the list to name and opens its conversation."""
+    t.send("/")
+    t.type(name)
+    t.send("Enter")
+    t.wait_for(lambda s: f'client ~ "{name}" | 1 conversation' in s,
+               what=f"the list filtered to {name}")
+    t.send("Enter")
+    return t.wait_for(lambda s: f"Chat with {name}" in s and
+                      "loading" not in s, what=f"{name}'s conversation")
+
+
+def test_chat__list__unread_first_and_total_in_tab(tui, accounts):
+    s = accounts.staff("support")
+    total = unread_total(s)
+    assert total > 0, "the demo data has unread conversations"
+    t = open_chat(tui)
+    screen = t.wait_for(lambda s: TAB.search(s) and
+                        int(TAB.search(s).group(1)) == total,
+                        what=f"the tab saying {total} unread")
+    assert f"unread {total}" in screen  # the status line too
+    body = screen.splitlines()
+    first = next(i for i, l in enumerate(body) if "LAST MESSAGE" in l) + 1
+    # Unread conversations come first, each with its count.
+    unread = [c for c in conversations(s) if c["unread_count"] > 0]
+    for line in body[first:first + min(len(unread), 5)]:
+        assert re.match(r"^\s+\d+\s", line), line
+
+
+def test_chat__live__client_message_appears_and_is_read(tui, accounts):
+    t = open_chat(tui)
+    open_conversation(t)
+    body = "live hello " + uuid.uuid4().hex[:6]
+    sent = client_says(accounts, body)
+    screen = t.wait_text(body, timeout=5)
+    assert CARLA in screen
+    # Open and in front: read on the service, and no unread for it.
+    s = accounts.staff("support")
+    eventually(lambda: conversation(s, 1)["unread_count"] == 0,
+               what="conversation 1 marked read")
+    assert sent["id"] == messages(s, 1)[-1]["id"]
+
+
+def test_chat__history__older_pages_load_without_moving_the_view(
+        tui, accounts):
+    tag = uuid.uuid4().hex[:4]
+    for i in range(70):
+        client_says(accounts, f"hist {tag} {i:03d}")
+    t = open_chat(tui, height=24)
+    open_conversation(t)
+    t.wait_text(f"hist {tag} 069")
+    # The newest page is 020..069: g goes to its top, which fetches the
+    # page before. The view is kept counted from the bottom, so when
+    # the older page lands the screen still shows 020, not 000.
+    t.send("g")
+    screen = t.wait_for(lambda s: "loading older" not in s and
+                        f"hist {tag} 020" in s, what="the top of the page")
+    time.sleep(0.5)
+    screen = t.wait_for(lambda s: "loading" not in s, what="no loading")
+    assert f"hist {tag} 020" in screen and f"hist {tag} 000" not in screen
+    # g again and again reaches the conversation's first message.
+    s = accounts.staff("support")
+    oldest = s.get("/conversations/1/messages?limit=1&after=0").data
+    first = oldest["results"][0]["body"]
+    day = datetime.fromisoformat(oldest["results"][0]["created_at"]
+                                 .replace("Z", "+00:00")).astimezone() \
+        .strftime("%a %d %b %Y")
+    sep = f"── {day} ──"
+    for _ in range(60):
+        t.send("g")
+        time.sleep(0.3)
+        screen = t.wait_for(lambda x: "loading" not in x, what="loaded")
+        if sep in screen and "(older messages" not in screen:
+            break
+    assert first in screen and sep in screen
+    t.send("G")
+    t.wait_text(f"hist {tag} 069")
+
+
+def tab_count(screen):
+    m = TAB.search(screen)
+    return int(m.group(1)) if m else 0
+
+
+def test_chat__read_elsewhere__unread_count_follows(tui, accounts):
+    s = accounts.staff("admin")
+    client_says(accounts, "unread " + uuid.uuid4().hex[:6])
+    mine = conversation(s, 1)["unread_count"]
+    assert mine > 0
+    t = open_chat(tui)
+    total = unread_total(s)
+    t.wait_for(lambda x: tab_count(x) == total, what=f"{total} unread")
+    last = messages(s, 1)[-1]["id"]
+    r = s.post("/conversations/1/read", json={"last_read_message_id": last})
+    assert r.status == 204, r
+    # Another staff member read it: the conversation.read event.
+    t.wait_for(lambda x: tab_count(x) == total - mine,
+               what=f"{total - mine} unread after the read elsewhere")
+
+
+def test_chat__reply__typed_while_down_arrives_once(
+        fresh_service, sitecare_bin, tmp_path):
+    svc = fresh_service(seed="demo")
+    tui = Tui(sitecare_bin, svc, tmp_path / "home")
+    try:
+        t = open_chat(tui)
+        open_conversation(t)
+        svc.stop()
+        t.wait_for(lambda s: "reconnecting" in s or "offline" in s,
+                   timeout=30, what="the client noticing")
+        body = "offline reply " + uuid.uuid4().hex[:6]
+        t.send("r")
+        t.wait_text("reply to Carla Client:")
+        t.type(body)
+        t.send("Enter")
+        t.wait_for(lambda s: re.search(
+            r"you\s+(pending|sending\.\.\.|waiting to retry)", s) and
+            body in s.split("reply to")[0], what="the reply pending")
+        svc.start()
+        t.wait_text("message sent", timeout=60)
+        t.wait_for(lambda s: "(you)" in s and body in s, timeout=20,
+                   what="the reply shown as sent")
+        s = svc.session()
+        assert s.login("support@example.com").status == 200
+        bodies = [m["body"] for m in messages(s, 1)]
+        assert bodies.count(body) == 1
+    finally:
+        tui.close()
+
+
+def test_chat__draft__survives_quitting(tui, accounts):
+    t = open_chat(tui)
+    open_conversation(t)
+    draft = "half a thought " + uuid.uuid4().hex[:6]
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t.type(draft)
+    t.send("Escape")
+    t.wait_text("kept as the draft")
+    t.send("Escape")
+    t.wait_text("[draft]")
+    t.send("q")
+    assert t.wait_exit() == 0
+    t2 = open_chat(tui)
+    open_conversation(t2)
+    t2.send("r")
+    t2.wait_text("reply to Carla Client: " + draft)
+    # Sending it removes the draft; nothing else was sent meanwhile.
+    t2.send("Enter")
+    t2.wait_text("message sent", timeout=20)
+    s = accounts.staff("support")
+    assert [m["body"] for m in messages(s, 1)].count(draft) == 1
+    t2.send("Escape")
+    t2.wait_gone("[draft]")
+
+
+def test_chat__draft__hangup_with_the_line_open_keeps_it(tui):
+    t = open_chat(tui)
+    open_conversation(t)
+    draft = "typed then quit " + uuid.uuid4().hex[:6]
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t.type(draft)
+    t._tmux("kill-session", "-t", "t", check=False)  # the terminal goes
+    drafts = tui.home / "state" / "sitecare" / "drafts"
+    eventually(lambda: (drafts / "1.txt").exists(),
+               what="the draft written on hangup")
+    assert (drafts / "1.txt").read_text() == draft
+
+
+def test_chat__paste__several_lines_become_one_message(tui, accounts):
+    t = open_chat(tui)
+    open_conversation(t)
+    tag = uuid.uuid4().hex[:6]
+    text = "\n".join(f"pasted {tag} line {i}" for i in range(5))
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t._tmux("set-buffer", "-b", "p", text)
+    t._tmux("paste-buffer", "-p", "-b", "p", "-t", "t")
+    t.wait_text("The paste has 5 lines")
+    t.send("y")
+    t.send("Enter")
+    t.wait_text("message sent", timeout=20)
+    s = accounts.staff("support")
+    mine = [m["body"] for m in messages(s, 1) if tag in m["body"]]
+    assert mine == [text]
+
+
+def test_chat__reply__control_characters_never_leave(tui, accounts):
+    t = open_chat(tui)
+    open_conversation(t)
+    tag = uuid.uuid4().hex[:6]
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t.type(f"ctl {tag} ")
+    t.send("C-v")
+    t.send("Escape")  # a literal ESC typed with readline's quoted-insert
+    t.type("[31mred")
+    t.send("Enter")
+    t.wait_text("message sent", timeout=20)
+    s = accounts.staff("support")
+    [body] = [m["body"] for m in messages(s, 1) if tag in m["body"]]
+    assert "\x1b" not in body
+    assert "red" in body
+
+
+def test_chat__hostile_message__drawn_inert(tui, accounts, tmp_path):
+    t = open_chat(tui)
+    open_conversation(t)
+    raw = tmp_path / "pane.raw"
+    raw.touch()
+    t._tmux("pipe-pane", "-o", "-t", "t", f"cat >> {raw}")
+    tag = uuid.uuid4().hex[:6]
+    client_says(accounts, f"evil {tag} \x1b]0;pwned\x07 \x1b[2J \u202e"
+                          f"txet\u202c \x9b31m end")
+    screen = t.wait_text(f"evil {tag}")
+    assert "^[]0;pwned^G" in screen
+    time.sleep(0.3)
+    data = raw.read_bytes()
+    assert b"\x1b]0;pwned" not in data and b"\xe2\x80\xae" not in data
+
+
+def test_chat__notify__desktop_gets_client_message(
+        tui, accounts, notify_bus):  # noqa: F811
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("notifications = desktop\n")
+    tui.env["DBUS_SESSION_BUS_ADDRESS"] = notify_bus.address
+    t = tui.open(width=110, height=30, signed_in="support")
+    t.wait_for(lambda s: "2 Chat" in s and "online" in s, timeout=20,
+               what="online with the Chat tab")
+    body = "ping " + uuid.uuid4().hex[:6]
+    client_says(accounts, body)
+    [n] = notify_bus.wait_for(lambda ns: len(ns) >= 1)
+    assert n.summary == f"New message from {CARLA}"
+    assert n.body == body
+
+
+def test_chat__notify__terminal_osc_and_muted(tui, accounts, tmp_path):
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("notifications = terminal\nnotification-text = false\n")
+    tui.env["DBUS_SESSION_BUS_ADDRESS"] = ""
+    t = open_chat(tui)
+    raw = tmp_path / "pane.raw"
+    raw.touch()
+    t._tmux("pipe-pane", "-o", "-t", "t", f"cat >> {raw}")
+    client_says(accounts, "secret words " + uuid.uuid4().hex[:6])
+    title = f"New message from {CARLA}".encode()
+    data = wait_bytes(raw, b"]777;notify;" + title)
+    # notification-text = false: the OSCs carry the title only.
+    oscs = re.findall(rb"\](?:777|9);[^\x07]*\x07", data)
+    assert oscs and not any(b"secret words" in o for o in oscs), oscs
+    # Muted: no more notifications for conversation 1.
+    open_conversation(t)
+    t.send("m")
+    t.wait_text("conversation 1 muted for this session")
+    t.send("Escape")
+    t.send("2")
+    count = raw.read_bytes().count(b"]777;")
+    client_says(accounts, "after mute")
+    t.wait_for(lambda s: "after mute" in s, what="the message in the list")
+    time.sleep(0.5)
+    assert raw.read_bytes().count(b"]777;") == count
+
+
+def test_chat__jump__from_task_to_conversation_and_back(tui, accounts):
+    t = tui.open(width=110, height=30, signed_in="support")
+    t.wait_for(lambda s: "2 Chat" in s and "online" in s, timeout=20,
+               what="online")
+    t.send(":")
+    t.type("filter client=1 assignee=any")
+    t.send("Enter")
+    t.wait_for(lambda s: "Carla" in s and "loading" not in s, timeout=20,
+               what="Carla's tasks")
+    t.send("M")
+    t.wait_text(f"Chat with {CARLA}", timeout=20)
+    t.send("T")
+    t.wait_for(lambda s: "client=1" in s and "1 Tasks" in s, timeout=20,
+               what="back to Carla's tasks")
+
+
+def test_chat__draft__survives_session_expiry_and_sign_in(
+        fresh_service, sitecare_bin, tmp_path):
+    svc = fresh_service(seed="demo")
+    tui = Tui(sitecare_bin, svc, tmp_path / "home")
+    try:
+        t = open_chat(tui)
+        open_conversation(t)
+        draft = "before expiry " + uuid.uuid4().hex[:6]
+        t.send("r")
+        t.wait_text("reply to Carla Client:")
+        t.type(draft)
+        # The session dies; the event stream's reconnection finds out.
+        svc.ctl("expire-sessions")
+        svc.restart()
+        t.wait_text("your session expired: sign in again", timeout=60)
+        t.type("sitecare-demo")
+        t.send("Enter")
+        t.wait_for(lambda s: "Sign in to" not in s and "online" in s,
+                   timeout=30, what="signed in again")
+        t.send("Escape")  # back from the conversation to the list
+        t.wait_text("[draft]", timeout=20)
+        open_conversation(t)
+        t.send("r")
+        t.wait_text("reply to Carla Client: " + draft)
+    finally:
+        tui.close()

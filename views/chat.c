@@ -1,0 +1,930 @@
+/* The chat pane: see chat.h. */
+#include "views/chat.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/api.h"
+#include "net/sender.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/config.h"
+#include "tui/list.h"
+#include "tui/notify.h"
+#include "tui/sanitize.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "views/chat_format.h"
+#include "views/chat_list.h"
+#include "views/chat_reply.h"
+#include "views/chat_thread.h"
+#include "views/task_format.h"
+
+/* Conversations per page. */
+#define PAGE_LIMIT  100
+#define HEADER_ROWS 1
+#define FOOTER_ROWS 1
+
+/* What the page in flight is for. */
+enum fetch_kind {
+	FETCH_UNREAD, /* ?unread=1, walked to the end */
+	FETCH_RECENT, /* newest activity, page by page */
+	FETCH_SEARCH, /* ?q=: matches not loaded yet */
+};
+
+/*
+ * The pane's state. The conversations live in convs; the list helper
+ * knows only how many are shown. notified_max is the newest message id
+ * announced: ids rise, so a replayed event never announces again.
+ */
+struct chat {
+	struct app *app;
+	unsigned flags;
+	struct chat_list *convs;
+	struct list list;
+	struct chat_thread *thread; /* the open conversation, or NULL */
+	struct chat_reply *reply;
+
+	struct api_req *req;
+	enum fetch_kind fetching;
+	char *next;          /* the cursor of the next recent page, or NULL */
+	bool loaded;         /* the first recent page arrived */
+	bool refetch;        /* an unknown conversation spoke: fetch again */
+	char *error;         /* the last fetch's failure, sanitised */
+	int64_t want_client; /* open this client's conversation when found */
+
+	struct api_req *read_req;
+	int64_t read_sent; /* the newest message id marked read */
+	int64_t notified_max;
+	long long *muted; /* muted for this session (beyond the config) */
+	size_t nmuted;
+	bool focused;
+	long long me_id; /* who the loaded conversations were for */
+	int rows, cols;
+};
+
+static void fetch(struct chat *c, enum fetch_kind kind, const char *cursor);
+
+/* ---- unread and mutes ---------------------------------------------------- */
+
+/* The tab's and the status line's unread total. */
+static void
+unread_update(struct chat *c)
+{
+	int64_t n = chat_list_unread_total(c->convs);
+
+	if (c->app->unread != (int)n) {
+		c->app->unread = (int)n;
+		app_redraw(c->app);
+	}
+}
+
+/* True when id is muted, in the config or for this session. */
+static bool
+is_muted(const struct chat *c, int64_t id)
+{
+	const struct config *cfg = c->app->cfg;
+	size_t i;
+
+	for (i = 0; cfg != NULL && i < cfg->nmuted; i++)
+		if (cfg->muted[i] == id)
+			return true;
+	for (i = 0; i < c->nmuted; i++)
+		if (c->muted[i] == id)
+			return true;
+	return false;
+}
+
+/* m: mutes or unmutes conversation id for the session. */
+static void
+toggle_mute(struct chat *c, int64_t id)
+{
+	const struct config *cfg = c->app->cfg;
+	size_t i;
+
+	for (i = 0; cfg != NULL && i < cfg->nmuted; i++)
+		if (cfg->muted[i] == id) {
+			app_notice(c->app, false,
+			           "conversation %lld is muted in the config "
+			           "file (muted = ...)",
+			           (long long)id);
+			return;
+		}
+	for (i = 0; i < c->nmuted; i++)
+		if (c->muted[i] == id) {
+			c->muted[i] = c->muted[--c->nmuted];
+			app_notice(c->app, false, "conversation %lld unmuted",
+			           (long long)id);
+			return;
+		}
+	c->muted = xreallocarray(c->muted, c->nmuted + 1, sizeof *c->muted);
+	c->muted[c->nmuted++] = id;
+	app_notice(c->app, false, "conversation %lld muted for this session",
+	           (long long)id);
+}
+
+/* ---- fetching ---------------------------------------------------------- */
+
+static bool
+can_fetch(const struct chat *c)
+{
+	return c->app->api != NULL && c->app->signed_in;
+}
+
+/* Opens the conversation of the client another pane asked for. */
+static void open_wanted(struct chat *c);
+
+/* A page of conversations arrived: merged, then the walk goes on. */
+static void
+on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
+{
+	struct chat *c = ud;
+	long long keep = list_selected_id(&c->list);
+	enum fetch_kind kind = c->fetching;
+	char *next = p->next;
+
+	c->req = NULL;
+	p->next = NULL;
+	free(c->error);
+	c->error = NULL;
+	if (err->kind != SC_OK) {
+		c->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+		app_notice(c->app, true, "chat: %s", err->message);
+		conversation_page_free(p);
+		free(next);
+		app_redraw(c->app);
+		return;
+	}
+	chat_list_merge(c->convs, p);
+	conversation_page_free(p);
+	if (keep < 0 || !list_select_id(&c->list, keep))
+		list_changed(&c->list);
+	unread_update(c);
+	if (kind == FETCH_UNREAD && next != NULL)
+		fetch(c, FETCH_UNREAD, next);
+	else if (kind == FETCH_UNREAD)
+		fetch(c, FETCH_RECENT, NULL);
+	else if (kind == FETCH_RECENT) {
+		free(c->next);
+		c->next = next;
+		next = NULL;
+		c->loaded = true;
+	}
+	free(next);
+	if (c->req == NULL && c->refetch) {
+		c->refetch = false;
+		fetch(c, FETCH_UNREAD, NULL);
+	}
+	open_wanted(c);
+	app_redraw(c->app);
+}
+
+/* Starts a page fetch of kind (cursor NULL: its first page). */
+static void
+fetch(struct chat *c, enum fetch_kind kind, const char *cursor)
+{
+	char *q, *esc = NULL;
+	const char *filter = chat_list_filter_text(c->convs);
+
+	if (!can_fetch(c))
+		return;
+	if (c->req != NULL)
+		api_cancel(c->app->api, c->req);
+	if (cursor != NULL)
+		esc = api_escape(cursor);
+	if (kind == FETCH_SEARCH) {
+		char *needle = api_escape(filter != NULL ? filter : "");
+
+		q = xasprintf("q=%s&limit=%d", needle, PAGE_LIMIT);
+		free(needle);
+	} else
+		q = xasprintf("%slimit=%d%s%s",
+		              kind == FETCH_UNREAD ? "unread=1&" : "",
+		              PAGE_LIMIT, esc != NULL ? "&cursor=" : "",
+		              esc != NULL ? esc : "");
+	c->fetching = kind;
+	c->req = api_conversations(c->app->api, q, on_page, c);
+	free(q);
+	free(esc);
+}
+
+/* Everything again: every unread conversation, then the recent ones. */
+static void
+fetch_all(struct chat *c)
+{
+	fetch(c, FETCH_UNREAD, NULL);
+}
+
+/* The next page of recent conversations, when there is one. */
+static void
+fetch_more(struct chat *c)
+{
+	if (c->next != NULL && c->req == NULL && c->loaded)
+		fetch(c, FETCH_RECENT, c->next);
+}
+
+/* ---- opening a conversation ------------------------------------------- */
+
+/* Opens conversation cv (closing any other). */
+static void
+open_conv(struct chat *c, const struct conversation *cv)
+{
+	chat_thread_free(c->thread);
+	c->thread = chat_thread_new(c->app, cv, c->flags);
+	c->read_sent = 0;
+}
+
+/* Closes the open conversation, back to the list on the same row. */
+static void
+close_conv(struct chat *c)
+{
+	int64_t id = c->thread != NULL ? chat_thread_id(c->thread) : 0;
+
+	chat_thread_free(c->thread);
+	c->thread = NULL;
+	if (id != 0)
+		list_select_id(&c->list, id);
+	list_changed(&c->list);
+}
+
+static void
+open_wanted(struct chat *c)
+{
+	const struct conversation *cv;
+
+	if (c->want_client == 0)
+		return;
+	cv = chat_list_find_client(c->convs, c->want_client);
+	if (cv != NULL) {
+		c->want_client = 0;
+		chat_list_filter(c->convs, NULL);
+		list_select_id(&c->list, cv->id);
+		open_conv(c, cv);
+	} else if (c->next != NULL || !c->loaded) {
+		fetch_more(c); /* not among the loaded ones yet */
+	} else if (c->req == NULL) {
+		app_notice(c->app, true, "client %lld has no conversation",
+		           (long long)c->want_client);
+		c->want_client = 0;
+	}
+}
+
+/* ---- read marking -------------------------------------------------------- */
+
+static void
+on_read(const struct sc_error *err, void *ud)
+{
+	struct chat *c = ud;
+
+	c->read_req = NULL;
+	if (err->kind != SC_OK)
+		app_notice(c->app, true, "marking read: %s", err->message);
+}
+
+/*
+ * The open conversation's newest message was drawn with the pane in
+ * front: it is read. Done after drawing because only the draw knows
+ * what fitted on screen; the request is asynchronous.
+ */
+static void
+mark_read(struct chat *c)
+{
+	int64_t newest, id;
+	const struct conversation *cv;
+
+	if (c->thread == NULL || !c->focused || !can_fetch(c) ||
+	    c->app->readonly)
+		return;
+	newest = chat_thread_newest_seen(c->thread);
+	id = chat_thread_id(c->thread);
+	cv = chat_list_find(c->convs, id);
+	if (newest <= c->read_sent || (cv != NULL && cv->unread_count == 0))
+		return;
+	c->read_sent = newest;
+	if (c->read_req != NULL)
+		api_cancel(c->app->api, c->read_req);
+	c->read_req = api_mark_read(c->app->api, id, newest, on_read, c);
+	chat_list_set_unread(c->convs, id, 0);
+	unread_update(c);
+}
+
+/* ---- live events --------------------------------------------------------- */
+
+/* Announces a client's new message, unless muted or in front. */
+static void
+announce(struct chat *c, const struct message *m)
+{
+	const struct conversation *cv =
+	    chat_list_find(c->convs, m->conversation_id);
+	const char *who = cv != NULL && cv->client.name != NULL
+	                      ? cv->client.name
+	                      : m->author.name;
+	bool in_front = c->focused && c->thread != NULL &&
+	                chat_thread_id(c->thread) == m->conversation_id;
+	char *title;
+
+	if (m->id <= c->notified_max)
+		return;
+	c->notified_max = m->id;
+	if (m->author.kind != AUTHOR_CLIENT || in_front ||
+	    is_muted(c, m->conversation_id) || c->app->notify == NULL)
+		return;
+	title =
+	    xasprintf("New message from %s", who != NULL ? who : "a client");
+	notify_send(c->app->notify, title, m->body, NOTIFY_NORMAL);
+	free(title);
+}
+
+/* message.created: list, open conversation, unread, announcement. */
+static void
+on_message(struct chat *c, const struct message *m)
+{
+	long long keep = list_selected_id(&c->list);
+
+	if (c->thread != NULL)
+		chat_thread_add(c->thread, m);
+	if (!chat_list_message(c->convs, m, false) &&
+	    chat_list_find(c->convs, m->conversation_id) == NULL) {
+		/* A conversation not loaded: fetch it with the others. */
+		if (c->req != NULL)
+			c->refetch = true;
+		else
+			fetch_all(c);
+	}
+	if (keep >= 0)
+		list_select_id(&c->list, keep);
+	list_changed(&c->list);
+	announce(c, m);
+	unread_update(c);
+}
+
+/* A server event; only chat events concern this pane. */
+static enum view_result
+on_server(struct chat *c, const struct event_payload *e)
+{
+	switch (e->type) {
+	case EVENT_MESSAGE_CREATED:
+		on_message(c, &e->message);
+		return VIEW_REDRAW;
+	case EVENT_CONVERSATION_READ:
+		chat_list_set_unread(c->convs, e->conversation_id,
+		                     e->unread_count);
+		list_changed(&c->list);
+		unread_update(c);
+		return VIEW_REDRAW;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+/* The outbox moved: a sent reply joins the conversation. */
+static void
+on_outbox(struct chat *c, const struct sender_report *r)
+{
+	if (r != NULL && r->message != NULL) {
+		chat_list_message(c->convs, r->message, true);
+		if (r->message->id > c->notified_max)
+			c->notified_max = r->message->id;
+		if (c->thread != NULL)
+			chat_thread_add(c->thread, r->message);
+		list_changed(&c->list);
+	}
+	if (c->thread != NULL)
+		chat_thread_outbox_changed(c->thread);
+}
+
+/* ---- drawing the list ---------------------------------------------------- */
+
+/* Column widths of a row: unread badge, name, company, when. */
+struct cols {
+	int badge, name, company, when, preview;
+};
+
+static struct cols
+columns(int width)
+{
+	struct cols k = { 5, 22, 18, 10, 0 };
+
+	if (width < 70) {
+		k.company = 0;
+		k.name = width < 40 ? 12 : 18;
+	}
+	k.preview = width - k.badge - k.name - k.company - k.when - 3;
+	if (k.preview < 0)
+		k.preview = 0;
+	return k;
+}
+
+/* Draws sanitised s at x, cut and padded to width. */
+static void
+put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr,
+    unsigned flags)
+{
+	char *cell;
+
+	if (width <= 0)
+		return;
+	cell = task_format_cell(s, width, flags);
+	wattrset(w, attr);
+	mvwaddstr(w, y, x, cell);
+	free(cell);
+}
+
+/* Draws server text (sanitised here). */
+static void
+put_text(WINDOW *w, int y, int x, int width, const char *raw, attr_t attr,
+         unsigned flags)
+{
+	char *clean = sanitize_str(raw, flags | SANITIZE_TABS_AS_SPACE);
+
+	put(w, y, x, width, clean, attr, flags);
+	free(clean);
+}
+
+/* The preview: a draft mark, a mute mark, then the last message. */
+static char *
+preview(const struct chat *c, const struct conversation *cv)
+{
+	char *body = cv->has_last_message
+	                 ? chat_format_preview(cv->last_message.body, c->flags)
+	                 : xstrdup("(no messages yet)");
+	bool staff = cv->has_last_message &&
+	             cv->last_message.author.kind == AUTHOR_STAFF;
+	char *out =
+	    xasprintf("%s%s%s%s",
+	              chat_reply_has_draft(c->reply, cv->id) ? "[draft] " : "",
+	              is_muted(c, cv->id) ? "[muted] " : "",
+	              !staff                                        ? ""
+	              : cv->last_message.author.id == c->app->me_id ? "you: "
+	                                                            : "staff: ",
+	              body);
+
+	free(body);
+	return out;
+}
+
+/* The list helper's draw_row: one conversation. */
+static void
+draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
+         bool marked)
+{
+	struct chat *c = ud;
+	const struct conversation *cv = chat_list_at(c->convs, i);
+	WINDOW *w = win;
+	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t strong = cv->unread_count > 0 ? A_BOLD : 0;
+	struct cols k = columns(width);
+	char buf[32] = "";
+	char *pv;
+	int x = 0;
+
+	(void)marked;
+	y += HEADER_ROWS;
+	wattrset(w, base);
+	mvwprintw(w, y, 0, "%*s", width, "");
+	if (cv->unread_count > 0)
+		snprintf(buf, sizeof buf, "%4" PRId64, cv->unread_count);
+	put(w, y, x, k.badge, buf,
+	    base | (attr_t)theme_attr(THEME_WARN) | A_BOLD, c->flags);
+	x += k.badge;
+	put_text(w, y, x, k.name, cv->client.name, base | strong, c->flags);
+	x += k.name + 1;
+	put_text(w, y, x, k.company, cv->client.company,
+	         base | (attr_t)theme_attr(THEME_DIM), c->flags);
+	x += k.company > 0 ? k.company + 1 : 0;
+	pv = preview(c, cv);
+	put(w, y, x, k.preview, pv, base | strong, c->flags);
+	free(pv);
+	x += k.preview + 1;
+	buf[0] = '\0';
+	if (cv->has_last_message_at)
+		chat_format_when(time(NULL), cv->last_message_at, buf,
+		                 sizeof buf);
+	put(w, y, x, k.when, buf, base | (attr_t)theme_attr(THEME_DIM),
+	    c->flags);
+	wattrset(w, A_NORMAL);
+}
+
+/* The header: column names and the unread total. */
+static void
+draw_header(struct chat *c, WINDOW *w, int cols)
+{
+	struct cols k = columns(cols);
+	attr_t a = (attr_t)theme_attr(THEME_TITLE);
+	int x = 0;
+
+	put(w, 0, x, k.badge, "NEW", a, c->flags);
+	x += k.badge;
+	put(w, 0, x, k.name, "CLIENT", a, c->flags);
+	x += k.name + 1;
+	put(w, 0, x, k.company, "COMPANY", a, c->flags);
+	x += k.company > 0 ? k.company + 1 : 0;
+	put(w, 0, x, k.preview, "LAST MESSAGE", a, c->flags);
+	x += k.preview + 1;
+	put(w, 0, x, k.when, "WHEN", a, c->flags);
+}
+
+/* The footer: filter, counts, loading. */
+static void
+draw_footer(struct chat *c, WINDOW *w, int y, int cols)
+{
+	const char *f = chat_list_filter_text(c->convs);
+	char *line, *clean, *fit;
+
+	line = xasprintf(" %s%s%s%zu%s conversation%s | %" PRId64 " unread%s",
+	                 f != NULL ? "client ~ \"" : "", f != NULL ? f : "",
+	                 f != NULL ? "\" | " : "", chat_list_count(c->convs),
+	                 c->next != NULL ? "+" : "",
+	                 chat_list_count(c->convs) == 1 ? "" : "s",
+	                 chat_list_unread_total(c->convs),
+	                 c->req != NULL ? " | loading..." : "");
+	clean = sanitize_str(line, c->flags | SANITIZE_TABS_AS_SPACE);
+	fit = sanitize_fit(clean, cols, c->flags);
+	wattrset(w, (attr_t)theme_attr(THEME_DIM));
+	mvwaddstr(w, y, 0, fit);
+	free(fit);
+	free(clean);
+	free(line);
+}
+
+/* What shows instead of rows. */
+static void
+draw_empty(struct chat *c, WINDOW *w, int cols)
+{
+	const char *f = chat_list_filter_text(c->convs);
+	enum theme_item item = THEME_DIM;
+	char *line, *clean, *fit;
+
+	if (c->error != NULL) {
+		line = xasprintf("could not load conversations: %s (r retries)",
+		                 c->error);
+		item = THEME_ERROR;
+	} else if (c->req != NULL || (!c->loaded && can_fetch(c)))
+		line = xstrdup("loading conversations...");
+	else if (f != NULL)
+		line = xasprintf("no conversation with a client matching "
+		                 "\"%s\" (:filter clear shows all)",
+		                 f);
+	else if (c->loaded)
+		line = xstrdup("no conversations yet");
+	else
+		line = xstrdup("not signed in");
+	clean = sanitize_str(line, c->flags | SANITIZE_TABS_AS_SPACE);
+	fit = sanitize_fit(clean, cols - 2, c->flags);
+	wattrset(w, (attr_t)theme_attr(item));
+	mvwaddstr(w, HEADER_ROWS, 1, fit);
+	free(fit);
+	free(clean);
+	free(line);
+}
+
+static void
+chat_resize(void *state, int rows, int cols)
+{
+	struct chat *c = state;
+
+	c->rows = rows;
+	c->cols = cols;
+	list_resize(&c->list, rows - HEADER_ROWS - FOOTER_ROWS);
+}
+
+static void
+chat_draw(void *state, void *win, int rows, int cols)
+{
+	struct chat *c = state;
+	WINDOW *w = win;
+
+	if (c->thread != NULL) {
+		chat_thread_draw(c->thread, win, rows, cols);
+		mark_read(c);
+		return;
+	}
+	if (rows != c->rows || cols != c->cols)
+		chat_resize(c, rows, cols);
+	werase(w);
+	draw_header(c, w, cols);
+	if (chat_list_count(c->convs) == 0)
+		draw_empty(c, w, cols);
+	else
+		list_draw(&c->list, w, cols);
+	if (rows > HEADER_ROWS + FOOTER_ROWS)
+		draw_footer(c, w, rows - 1, cols);
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static size_t
+row_count(void *ud)
+{
+	return chat_list_count(((struct chat *)ud)->convs);
+}
+
+static long long
+row_id(void *ud, size_t i)
+{
+	return chat_list_at(((struct chat *)ud)->convs, i)->id;
+}
+
+static bool
+row_matches(void *ud, size_t i, const char *needle)
+{
+	return chat_format_matches(chat_list_at(((struct chat *)ud)->convs, i),
+	                           needle);
+}
+
+static const struct list_ops row_ops = {
+	.count = row_count,
+	.id_at = row_id,
+	.draw_row = draw_row,
+	.matches = row_matches,
+};
+
+/* The selected conversation (list) or the open one, or NULL. */
+static const struct conversation *
+current(const struct chat *c)
+{
+	long long id = c->thread != NULL ? chat_thread_id(c->thread)
+	                                 : list_selected_id(&c->list);
+
+	return id >= 0 ? chat_list_find(c->convs, id) : NULL;
+}
+
+/* / NAME or :filter NAME: only clients matching; "clear" or "" ends it. */
+static enum view_result
+do_filter(struct chat *c, const char *args)
+{
+	const char *s = args + strspn(args, " \t");
+
+	if (strcmp(s, "clear") == 0 || s[0] == '\0') {
+		chat_list_filter(c->convs, NULL);
+		app_notice(c->app, false, "showing every conversation");
+	} else {
+		chat_list_filter(c->convs, s);
+		fetch(c, FETCH_SEARCH, NULL);
+	}
+	c->list.cursor = c->list.top = 0;
+	list_changed(&c->list);
+	return VIEW_REDRAW;
+}
+
+/* r or E: a reply to the open (or selected) conversation. */
+static enum view_result
+do_reply(struct chat *c, bool editor, const char *args)
+{
+	const struct conversation *cv = current(c);
+
+	if (c->thread != NULL)
+		chat_reply_start(c->reply, chat_thread_id(c->thread),
+		                 chat_thread_client(c->thread), editor, args);
+	else if (cv != NULL)
+		chat_reply_start(c->reply, cv->id, &cv->client, editor, args);
+	else
+		app_notice(c->app, false, "open a conversation first");
+	return VIEW_REDRAW;
+}
+
+/* T: the client's tasks, in the Tasks pane. */
+static enum view_result
+do_client_tasks(struct chat *c)
+{
+	const struct client_ref *cl = c->thread != NULL
+	                                  ? chat_thread_client(c->thread)
+	                              : current(c) != NULL ? &current(c)->client
+	                                                   : NULL;
+
+	if (cl != NULL)
+		app_goto(c->app, PANE_TASKS, cl->id);
+	return VIEW_HANDLED;
+}
+
+/* Actions common to the list and the open conversation. */
+static enum view_result
+common_action(struct chat *c, enum action a, const char *args)
+{
+	const struct conversation *cv;
+
+	switch (a) {
+	case ACTION_REPLY:
+	case ACTION_REPLY_EDITOR:
+		return do_reply(c, a == ACTION_REPLY_EDITOR, args);
+	case ACTION_MUTE:
+		cv = current(c);
+		if (cv != NULL)
+			toggle_mute(c, cv->id);
+		else if (c->thread != NULL)
+			toggle_mute(c, chat_thread_id(c->thread));
+		return VIEW_REDRAW;
+	case ACTION_CLIENT_TASKS:
+		return do_client_tasks(c);
+	case ACTION_CLIENT_CHAT:
+		return VIEW_HANDLED; /* already here */
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+/* Actions while a conversation is open. */
+static enum view_result
+thread_action(struct chat *c, enum action a)
+{
+	switch (a) {
+	case ACTION_BACK:
+		close_conv(c);
+		return VIEW_REDRAW;
+	case ACTION_REFRESH:
+		chat_thread_reload(c->thread);
+		return VIEW_REDRAW;
+	case ACTION_OPEN:
+		return VIEW_HANDLED;
+	default:
+		return chat_thread_action(c->thread, a);
+	}
+}
+
+/* A movement of the list; near the end, the next page is fetched. */
+static enum view_result
+scroll_list(struct chat *c, enum action a)
+{
+	enum list_result r = list_action(&c->list, a);
+
+	if (r == LIST_UNHANDLED)
+		return VIEW_UNHANDLED;
+	if (r == LIST_NEAR_END)
+		fetch_more(c);
+	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+}
+
+static enum view_result
+chat_action(void *state, enum action a, const char *args)
+{
+	struct chat *c = state;
+	enum view_result r = common_action(c, a, args);
+	const struct conversation *cv;
+
+	if (r != VIEW_UNHANDLED)
+		return r;
+	if (c->thread != NULL)
+		return thread_action(c, a);
+	switch (a) {
+	case ACTION_OPEN:
+		cv = current(c);
+		if (cv != NULL)
+			open_conv(c, cv);
+		return VIEW_REDRAW;
+	case ACTION_REFRESH:
+		fetch_all(c);
+		return VIEW_REDRAW;
+	case ACTION_FILTER:
+	case ACTION_SEARCH:
+		return args == NULL ? VIEW_UNHANDLED : do_filter(c, args);
+	default:
+		return scroll_list(c, a);
+	}
+}
+
+/* A click selects a row; a click on the selected row opens it. */
+static enum view_result
+chat_click(void *state, int row, int col)
+{
+	struct chat *c = state;
+	size_t before = c->list.cursor;
+
+	(void)col;
+	if (c->thread != NULL || chat_list_count(c->convs) == 0)
+		return VIEW_HANDLED;
+	if (!list_select_visible(&c->list, row - HEADER_ROWS))
+		return VIEW_HANDLED;
+	if (c->list.cursor == before)
+		return chat_action(c, ACTION_OPEN, NULL);
+	return VIEW_REDRAW;
+}
+
+/* ---- the rest of the view interface -------------------------------------- */
+
+/* Another pane asked for a client's conversation. */
+static enum view_result
+show_client(struct chat *c, long long client_id)
+{
+	if (c->thread != NULL && chat_thread_client(c->thread)->id == client_id)
+		return VIEW_HANDLED;
+	if (c->thread != NULL)
+		close_conv(c);
+	c->want_client = client_id;
+	open_wanted(c);
+	return VIEW_REDRAW;
+}
+
+static enum view_result
+chat_event(void *state, const struct app_event *ev)
+{
+	struct chat *c = state;
+
+	switch (ev->kind) {
+	case APP_EV_SIGNED_IN:
+		/* Someone else signed in: nothing of the last one's stays. */
+		if (c->me_id != c->app->me_id) {
+			if (c->thread != NULL)
+				close_conv(c);
+			chat_list_clear(c->convs);
+			list_changed(&c->list);
+			c->me_id = c->app->me_id;
+		}
+		fetch_all(c);
+		return VIEW_REDRAW;
+	case APP_EV_SERVER:
+		return ev->data != NULL ? on_server(c, ev->data)
+		                        : VIEW_UNHANDLED;
+	case APP_EV_RESYNC:
+		fetch_all(c);
+		if (c->thread != NULL)
+			chat_thread_reload(c->thread);
+		return VIEW_REDRAW;
+	case APP_EV_OUTBOX:
+		on_outbox(c, ev->data);
+		return VIEW_REDRAW;
+	case APP_EV_CLIENT:
+		return show_client(c, ev->id);
+	case APP_EV_ATTENTION:
+		if (c->thread != NULL)
+			close_conv(c);
+		list_select_id(&c->list, ev->id);
+		return VIEW_REDRAW;
+	case APP_EV_TICK:
+		return VIEW_HANDLED;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+static void
+chat_focus(void *state, bool focused)
+{
+	struct chat *c = state;
+
+	c->focused = focused;
+	if (focused && !c->loaded && c->req == NULL)
+		fetch_all(c);
+}
+
+static enum key_context
+chat_context(void *state)
+{
+	struct chat *c = state;
+
+	return c->thread != NULL ? KEYCTX_DETAIL : KEYCTX_LIST;
+}
+
+static void *
+chat_open(struct app *app)
+{
+	struct chat *c = xcalloc(1, sizeof *c);
+
+	c->app = app;
+	c->flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	c->convs = chat_list_new();
+	c->reply = chat_reply_new(app);
+	list_init(&c->list, &row_ops, c);
+	/* The first fetch waits for APP_EV_SIGNED_IN. */
+	return c;
+}
+
+static void
+chat_free(void *state)
+{
+	struct chat *c = state;
+
+	if (c == NULL)
+		return;
+	chat_thread_free(c->thread);
+	if (c->app->api != NULL) {
+		api_cancel(c->app->api, c->req);
+		api_cancel(c->app->api, c->read_req);
+	}
+	chat_reply_free(c->reply);
+	chat_list_free(c->convs);
+	list_free(&c->list);
+	free(c->next);
+	free(c->error);
+	free(c->muted);
+	free(c);
+}
+
+const struct view_ops chat_view = {
+	.name = "Chat",
+	.title = "Chat",
+	.permission = PERM_CHAT_READ,
+	.open = chat_open,
+	.free = chat_free,
+	.resize = chat_resize,
+	.draw = chat_draw,
+	.action = chat_action,
+	.event = chat_event,
+	.focus = chat_focus,
+	.context = chat_context,
+	.click = chat_click,
+};
