@@ -350,8 +350,10 @@ def test_triage__note__written_while_service_down_arrives_once(
         t.send("c")
         t.type(body)
         t.send("Enter")
-        screen = t.wait_text(body)
-        assert "[INTERNAL] you, " in screen
+        # The body shows on the line before Enter is read: wait for the
+        # pending comment itself.
+        t.wait_for(lambda s: "[INTERNAL] you, " in s and
+                   body in s.split("note on #")[0], what="the note pending")
         svc.start()
         t.wait_text("note sent", timeout=60)
         t.wait_text("Comments (1)", timeout=30)
@@ -383,7 +385,7 @@ def test_triage__attachment__hostile_name_saved_inside_the_dir(
     downloads = tmp_path / "dl"
     downloads.mkdir()
     tui.env["XDG_DOWNLOAD_DIR"] = str(downloads)
-    t = tui.open(width=110, height=30, signed_in="admin")
+    t = tui.open(width=160, height=30, signed_in="admin")
     t.wait_for(lambda s: len(rows(s)) > 0, timeout=20, what="task rows")
     command(t, f"filter status=new,in_progress,waiting_on_client,done,"
                f"cancelled")
