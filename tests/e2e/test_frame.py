@@ -136,7 +136,9 @@ def test_frame__command_line__tab_completes_commands(tui):
 
 def test_frame__attention__steps_through_items(tui):
     t = tui.open(signed_in="admin")
-    t.wait_text("PRIO")
+    # The header shows before the rows: wait for urgent rows to be loaded.
+    t.wait_for(lambda s: s.count(" urgent ") > 2, timeout=20,
+               what="urgent rows")
     t.send("a")
     first = t.wait_text("attention:").splitlines()[-1]
     t.send("a")
