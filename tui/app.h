@@ -120,6 +120,8 @@ struct app {
 	/* A jump asked for by a pane (app_goto), done by the loop. */
 	enum pane_id go_pane;
 	long long go_client;      /* 0: none */
+	long long go_task;        /* the task in hand when the jump came
+	                             from one (credentials' purpose); 0 */
 	const struct config *cfg; /* the settings, read at start */
 
 	/* Desktop or terminal notifications (NULL: none). */

@@ -39,6 +39,8 @@ struct config {
 	size_t nmuted;
 	int connect_timeout;   /* seconds */
 	int idle_lock_minutes; /* 0: never lock */
+	int key_idle_minutes;  /* the unlocked staff key locks after this */
+	int reveal_seconds;    /* a revealed credential hides after this */
 	struct config_error *errors;
 	size_t nerrors;
 };

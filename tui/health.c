@@ -22,6 +22,7 @@
 #include "net/paths.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
+#include "tui/clipboard.h"
 #include "tui/cmd.h"
 #include "tui/frame.h"
 #include "tui/loop.h"
@@ -476,27 +477,6 @@ health_dbus(struct health *h)
 	free(abs);
 }
 
-/* True when an executable called name is on $PATH. */
-static bool
-health_on_path(const char *name)
-{
-	const char *env = getenv("PATH");
-	char *dirs, *dir, *save = NULL, *file;
-	bool found = false;
-
-	if (env == NULL)
-		return false;
-	dirs = xstrdup(env);
-	for (dir = strtok_r(dirs, ":", &save); dir != NULL && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		file = xasprintf("%s/%s", dir, name);
-		found = access(file, X_OK) == 0;
-		free(file);
-	}
-	free(dirs);
-	return found;
-}
-
 /* Clipboard: OSC 52 always; local tools when a display is there. */
 static void
 health_clipboard(struct health *h)
@@ -516,12 +496,12 @@ health_clipboard(struct health *h)
 		health_report(h, HEALTH_OK, NULL,
 		              "OSC 52 (the terminal's clipboard escape) is "
 		              "always possible; press c below to test it");
-	if (wayland && health_on_path("wl-copy") && ++tools)
+	if (wayland && clipboard_on_path("wl-copy") && ++tools)
 		health_report(h, HEALTH_OK, NULL,
 		              "wl-copy found (WAYLAND_DISPLAY set)");
-	if (x11 && health_on_path("xclip") && ++tools)
+	if (x11 && clipboard_on_path("xclip") && ++tools)
 		health_report(h, HEALTH_OK, NULL, "xclip found (DISPLAY set)");
-	if (x11 && health_on_path("xsel") && ++tools)
+	if (x11 && clipboard_on_path("xsel") && ++tools)
 		health_report(h, HEALTH_OK, NULL, "xsel found (DISPLAY set)");
 	if (tools == 0 && !ssh)
 		health_report(h, HEALTH_WARN,

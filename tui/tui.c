@@ -15,6 +15,7 @@
 #include "net/events.h"
 #include "net/outbox.h"
 #include "net/paths.h"
+#include "net/secret.h"
 #include "net/sender.h"
 #include "net/trace.h"
 #include "net/xmalloc.h"
@@ -1175,6 +1176,11 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	t->app.notify = notify_new((enum notify_mode)ctx->cfg.notifications,
 	                           ctx->cfg.notification_text);
 	t->app.loop = loop_new();
+	/* Revealed credentials and the staff key live in this process: no
+	 * core dumps, no ptrace by the same user. */
+	if (secret_harden_process(&err) != 0)
+		app_notice(&t->app, true, "%s", err.message);
+	sc_error_clear(&err);
 	/* readline reads the locale and ~/.inputrc before curses starts. */
 	t->app.cmdline = cmdline_new();
 	cmdline_set_completer(t->app.cmdline, CMDLINE_COMMAND, tui_complete, t);

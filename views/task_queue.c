@@ -967,7 +967,7 @@ do_save(struct task_queue *tq, const char *args)
 
 static enum view_result show_client(struct task_queue *tq, long long client_id);
 
-/* T: this client's tasks; M: this client's conversation in Chat. */
+/* T: this client's tasks; M: its conversation; K: its credentials. */
 static enum view_result
 do_client(struct task_queue *tq, enum action a)
 {
@@ -979,6 +979,17 @@ do_client(struct task_queue *tq, enum action a)
 		return VIEW_HANDLED;
 	if (a == ACTION_CLIENT_TASKS)
 		return show_client(tq, t->client.id);
+	if (a == ACTION_CLIENT_CREDENTIALS) {
+		if (!(tq->app->permissions & PERM_CREDENTIALS_REVEAL)) {
+			app_notice(tq->app, true,
+			           "credentials need credentials.reveal");
+			return VIEW_HANDLED;
+		}
+		/* The task is the purpose the reveal will offer. */
+		tq->app->go_task = t->id;
+		app_goto(tq->app, PANE_CREDENTIALS, t->client.id);
+		return VIEW_HANDLED;
+	}
 	if (!(tq->app->permissions & PERM_CHAT_READ)) {
 		app_notice(tq->app, true, "chat needs chat.read");
 		return VIEW_HANDLED;
@@ -1012,6 +1023,7 @@ triage_action(struct task_queue *tq, enum action a, const char *args)
 		                  args);
 	case ACTION_CLIENT_TASKS:
 	case ACTION_CLIENT_CHAT:
+	case ACTION_CLIENT_CREDENTIALS:
 		return do_client(tq, a);
 	default:
 		return VIEW_UNHANDLED;

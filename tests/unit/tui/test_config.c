@@ -29,6 +29,8 @@ config__init__defaults(void **state)
 	assert_int_equal(c.connect_timeout, 10);
 	assert_int_equal(c.idle_lock_minutes, 0);
 	assert_true(c.notification_text);
+	assert_int_equal(c.key_idle_minutes, 10);
+	assert_int_equal(c.reveal_seconds, 15);
 	assert_int_equal(c.nmuted, 0);
 	assert_int_equal(c.nerrors, 0);
 	config_free(&c);

@@ -1,0 +1,725 @@
+/* The credentials pane: see credentials.h. */
+#include "views/credentials.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/api.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/list.h"
+#include "tui/sanitize.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "views/credentials_reveal.h"
+#include "views/task_format.h"
+
+#define PAGE_LIMIT  100
+#define HEADER_ROWS 2
+#define FOOTER_ROWS 1
+/* What a hidden secret looks like. */
+#define MASK_UTF8  "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022"
+#define MASK_ASCII "********"
+
+/* One client and whether the signed-in member works on it. */
+struct client_row {
+	struct client c;
+	bool mine;
+};
+
+/*
+ * The state. In the client list (creds_for 0) the list helper walks
+ * clients; with a client chosen it walks that client's credentials.
+ */
+struct creds {
+	struct app *app;
+	unsigned flags;
+	struct credentials_reveal *reveal;
+
+	struct client_row *clients;
+	size_t nclients;
+	struct list clist;
+	struct api_req *creq;
+	bool cloaded;
+	char *filter; /* client name filter, or NULL */
+	size_t *shown;
+	size_t nshown;
+
+	int64_t creds_for; /* the client whose credentials show; 0: none */
+	struct credential *items;
+	size_t nitems;
+	struct list ilist;
+	struct api_req *ireq;
+	bool iloaded;
+
+	struct api_req *me_req;
+	bool no_public_key;
+	long long task; /* the task in hand (purpose), 0: none */
+	char *error;
+	int rows, cols;
+};
+
+static const struct client_row *shown_client(const struct creds *k, size_t i);
+
+/* ---- clients ------------------------------------------------------------- */
+
+/* True when the signed-in member is among c's assigned staff. */
+static bool
+is_mine(const struct creds *k, const struct client *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nassigned_staff; i++)
+		if (c->assigned_staff[i].id == k->app->me_id)
+			return true;
+	return false;
+}
+
+/* Mine first, then by name. */
+static int
+compare_clients(const void *a, const void *b)
+{
+	const struct client_row *x = a, *y = b;
+
+	if (x->mine != y->mine)
+		return x->mine ? -1 : 1;
+	return strcmp(x->c.name ? x->c.name : "", y->c.name ? y->c.name : "");
+}
+
+/* Sorts and applies the filter. */
+static void
+reorder(struct creds *k)
+{
+	size_t i, off;
+
+	qsort(k->clients, k->nclients, sizeof *k->clients, compare_clients);
+	k->shown = xreallocarray(k->shown, k->nclients + 1, sizeof *k->shown);
+	k->nshown = 0;
+	for (i = 0; i < k->nclients; i++)
+		if (k->filter == NULL ||
+		    task_format_find(k->clients[i].c.name, k->filter, 0,
+		                     &off) ||
+		    task_format_find(k->clients[i].c.company, k->filter, 0,
+		                     &off))
+			k->shown[k->nshown++] = i;
+	list_changed(&k->clist);
+}
+
+static void clients_clear(struct creds *k);
+static void fetch_clients(struct creds *k, const char *cursor);
+
+/* A page of clients: appended; the walk goes on to the end. */
+static void
+on_clients(struct client_page *p, const struct sc_error *err, void *ud)
+{
+	struct creds *k = ud;
+	size_t i;
+
+	k->creq = NULL;
+	if (err->kind != SC_OK) {
+		free(k->error);
+		k->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+		client_page_free(p);
+		app_redraw(k->app);
+		return;
+	}
+	k->clients = xreallocarray(k->clients, k->nclients + p->n + 1,
+	                           sizeof *k->clients);
+	for (i = 0; i < p->n; i++) {
+		k->clients[k->nclients].c = p->items[i];
+		k->clients[k->nclients].mine = is_mine(k, &p->items[i]);
+		k->nclients++;
+	}
+	free(p->items);
+	p->items = NULL;
+	p->n = 0;
+	if (p->next != NULL)
+		fetch_clients(k, p->next);
+	else
+		k->cloaded = true;
+	client_page_free(p);
+	reorder(k);
+	app_redraw(k->app);
+}
+
+static void
+fetch_clients(struct creds *k, const char *cursor)
+{
+	char *esc = cursor != NULL ? api_escape(cursor) : NULL;
+	char *q = xasprintf("limit=%d%s%s", PAGE_LIMIT,
+	                    esc != NULL ? "&cursor=" : "", esc ? esc : "");
+
+	if (k->app->api != NULL && k->app->signed_in)
+		k->creq = api_clients(k->app->api, q, on_clients, k);
+	free(q);
+	free(esc);
+}
+
+static void
+clients_clear(struct creds *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nclients; i++)
+		client_free(&k->clients[i].c);
+	k->nclients = k->nshown = 0;
+	k->cloaded = false;
+}
+
+/* GET /me: is a public key registered? */
+static void
+on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct creds *k = ud;
+
+	k->me_req = NULL;
+	if (err->kind == SC_OK)
+		k->no_public_key = me->public_key == NULL;
+	me_free(me);
+	app_redraw(k->app);
+}
+
+/* Everything again after signing in. */
+static void
+start(struct creds *k)
+{
+	if (k->app->api == NULL || !k->app->signed_in)
+		return;
+	if (k->creq != NULL)
+		api_cancel(k->app->api, k->creq);
+	clients_clear(k);
+	fetch_clients(k, NULL);
+	if (k->me_req == NULL)
+		k->me_req = api_me(k->app->api, on_me, k);
+}
+
+/* ---- one client's credentials -------------------------------------------- */
+
+static void
+items_clear(struct creds *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nitems; i++)
+		credential_free(&k->items[i]);
+	free(k->items);
+	k->items = NULL;
+	k->nitems = 0;
+	k->iloaded = false;
+}
+
+static void
+on_items(struct credential_page *p, const struct sc_error *err, void *ud)
+{
+	struct creds *k = ud;
+
+	k->ireq = NULL;
+	free(k->error);
+	k->error = NULL;
+	if (err->kind != SC_OK) {
+		k->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+		app_notice(k->app, true, "credentials: %s", err->message);
+	} else {
+		items_clear(k);
+		k->items = p->items;
+		k->nitems = p->n;
+		p->items = NULL;
+		p->n = 0;
+		k->iloaded = true;
+	}
+	credential_page_free(p);
+	list_changed(&k->ilist);
+	app_redraw(k->app);
+}
+
+/* The client whose credentials show, or NULL. */
+static const struct client *
+current_client(const struct creds *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nclients; i++)
+		if (k->clients[i].c.id == k->creds_for)
+			return &k->clients[i].c;
+	return NULL;
+}
+
+/* Shows client id's credentials. */
+static void
+open_client(struct creds *k, int64_t id)
+{
+	char q[32];
+
+	credentials_reveal_hide(k->reveal, NULL);
+	credentials_reveal_clear_refusal(k->reveal);
+	items_clear(k);
+	k->creds_for = id;
+	k->ilist.cursor = k->ilist.top = 0;
+	if (k->ireq != NULL)
+		api_cancel(k->app->api, k->ireq);
+	snprintf(q, sizeof q, "limit=%d", PAGE_LIMIT);
+	if (k->app->api != NULL)
+		k->ireq = api_credentials(k->app->api, id, q, on_items, k);
+}
+
+/* Back to the clients. */
+static void
+close_client(struct creds *k)
+{
+	credentials_reveal_hide(k->reveal, "credential hidden");
+	items_clear(k);
+	k->creds_for = 0;
+	k->task = 0;
+	list_select_id(&k->clist, k->creds_for);
+}
+
+/* Enter on a credential: reveal it. */
+static void
+reveal_selected(struct creds *k)
+{
+	const struct client *c = current_client(k);
+	const struct credential *cr;
+	char purpose[48] = "";
+
+	if (k->nitems == 0 || k->ilist.cursor >= k->nitems)
+		return;
+	cr = &k->items[k->ilist.cursor];
+	if (k->task > 0)
+		snprintf(purpose, sizeof purpose, "task #%lld", k->task);
+	credentials_reveal_start(k->reveal, cr->id, cr->label,
+	                         c != NULL ? c->name : "the client",
+	                         purpose[0] ? purpose : NULL);
+}
+
+/* ---- drawing ------------------------------------------------------------- */
+
+/* Draws text (sanitised here) at y, x, cut and padded to width. */
+static void
+put(struct creds *k, WINDOW *w, int y, int x, int width, const char *raw,
+    attr_t attr)
+{
+	char *clean, *cell;
+
+	if (width <= 0)
+		return;
+	clean = sanitize_str(raw, k->flags | SANITIZE_TABS_AS_SPACE);
+	cell = task_format_cell(clean, width, k->flags);
+	wattrset(w, attr);
+	mvwaddstr(w, y, x, cell);
+	free(cell);
+	free(clean);
+}
+
+static const struct client_row *
+shown_client(const struct creds *k, size_t i)
+{
+	return i < k->nshown ? &k->clients[k->shown[i]] : NULL;
+}
+
+/* A client row: mine mark, name, company, site, who works on it. */
+static void
+draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
+            bool marked)
+{
+	struct creds *k = ud;
+	const struct client_row *r = shown_client(k, i);
+	WINDOW *w = win;
+	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	char *staff = xstrdup("");
+	size_t s;
+	int nw = width > 90 ? 24 : 18, cw = width > 90 ? 24 : 0;
+
+	(void)marked;
+	y += HEADER_ROWS;
+	wattrset(w, base);
+	mvwprintw(w, y, 0, "%*s", width, "");
+	for (s = 0; s < r->c.nassigned_staff; s++) {
+		char *more = xasprintf("%s%s%s", staff, s ? ", " : "",
+		                       r->c.assigned_staff[s].name);
+
+		free(staff);
+		staff = more;
+	}
+	put(k, w, y, 0, 2, r->mine ? "*" : " ",
+	    base | (attr_t)theme_attr(THEME_OK));
+	put(k, w, y, 2, nw, r->c.name, base | (r->mine ? A_BOLD : 0));
+	put(k, w, y, 3 + nw, cw, r->c.company,
+	    base | (attr_t)theme_attr(THEME_DIM));
+	put(k, w, y, 4 + nw + cw, width - 5 - nw - cw - 28, r->c.site_url,
+	    base);
+	put(k, w, y, width - 28, 28, staff,
+	    base | (attr_t)theme_attr(THEME_DIM));
+	free(staff);
+	wattrset(w, A_NORMAL);
+}
+
+/*
+ * The secret cells of credential cr: "user NAME  pass PASSWORD  12s",
+ * drawn from sodium memory, or masks. The password gets the most room.
+ */
+static void
+draw_secret(struct creds *k, WINDOW *w, int y, int x, int width,
+            const struct credential *cr, attr_t base)
+{
+	const char *mask = (k->flags & SANITIZE_ASCII) ? MASK_ASCII : MASK_UTF8;
+	bool shown = credentials_reveal_shown(k->reveal) == cr->id;
+	int uw = width / 3 > 24 ? 24 : width / 3;
+	int px = x + 5 + uw + 2, pw = width - (px - x) - 5 - 5;
+	char buf[48];
+
+	wattrset(w, base | (attr_t)theme_attr(THEME_DIM));
+	mvwaddstr(w, y, x, "user ");
+	mvwaddstr(w, y, px, "pass ");
+	wattrset(w, base | (attr_t)theme_attr(shown ? THEME_WARN : THEME_DIM));
+	if (shown) {
+		credentials_reveal_draw(k->reveal, w, y, x + 5, uw, 0);
+		credentials_reveal_draw(k->reveal, w, y, px + 5, pw, 1);
+		snprintf(buf, sizeof buf, " %2ds",
+		         credentials_reveal_seconds_left(k->reveal));
+		wattrset(w, base | (attr_t)theme_attr(THEME_ERROR));
+		mvwaddstr(w, y, x + width - 5, buf);
+	} else if (credentials_reveal_pending(k->reveal) == cr->id) {
+		mvwaddstr(w, y, x + 5, "revealing...");
+	} else {
+		mvwaddstr(w, y, x + 5, mask);
+		mvwaddstr(w, y, px + 5, mask);
+	}
+}
+
+/* A credential row: label, site, updated, then user and password. */
+static void
+draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
+          bool marked)
+{
+	struct creds *k = ud;
+	const struct credential *cr = &k->items[i];
+	WINDOW *w = win;
+	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	char age[32] = "";
+	int lw = 20, sw = width > 100 ? 30 : 0, right;
+
+	(void)marked;
+	y += HEADER_ROWS;
+	wattrset(w, base);
+	mvwprintw(w, y, 0, "%*s", width, "");
+	task_format_age(time(NULL), cr->updated_at, age, sizeof age);
+	put(k, w, y, 1, lw, cr->label, base | A_BOLD);
+	put(k, w, y, 2 + lw, sw, cr->site_url, base);
+	put(k, w, y, 3 + lw + sw, 5, age, base | (attr_t)theme_attr(THEME_DIM));
+	right = 9 + lw + sw;
+	if (!cr->can_reveal)
+		put(k, w, y, right, width - right,
+		    "(not assigned: cannot reveal)",
+		    base | (attr_t)theme_attr(THEME_DIM));
+	else
+		draw_secret(k, w, y, right, width - right, cr, base);
+	wattrset(w, A_NORMAL);
+}
+
+/* Two header rows: where we are, then the locked state or the keys. */
+static void
+draw_header(struct creds *k, WINDOW *w, int cols)
+{
+	const struct client *c = current_client(k);
+	enum reveal_refusal why = credentials_reveal_refusal(k->reveal);
+	char *line;
+
+	if (c != NULL)
+		line = xasprintf(
+		    " Credentials of %s (%s)%s", c->name, c->company,
+		    credentials_reveal_unlocked(k->reveal) ? "  [key unlocked]"
+		                                           : "");
+	else
+		line = xasprintf(" Clients (* assigned to you)%s",
+		                 k->filter != NULL ? "  filter: " : "");
+	put(k, w, 0, 0, cols, line, (attr_t)theme_attr(THEME_TITLE));
+	free(line);
+	if (k->filter != NULL && c == NULL)
+		put(k, w, 0, 30, cols - 30, k->filter,
+		    (attr_t)theme_attr(THEME_TITLE));
+	if (why != REVEAL_OK)
+		put(k, w, 1, 1, cols - 2,
+		    credentials_reveal_refusal_text(k->reveal),
+		    (attr_t)theme_attr(THEME_ERROR));
+	else if (k->no_public_key)
+		put(k, w, 1, 1, cols - 2,
+		    "No public key registered: :keygen makes your staff key "
+		    "and registers it",
+		    (attr_t)theme_attr(THEME_WARN));
+	else if (c != NULL)
+		put(k, w, 1, 1, cols - 2,
+		    "Enter reveals (audited)  y copies the password  Esc back",
+		    (attr_t)theme_attr(THEME_DIM));
+	else
+		put(k, w, 1, 1, cols - 2,
+		    "Enter shows a client's credentials  / filters",
+		    (attr_t)theme_attr(THEME_DIM));
+}
+
+static void
+draw_empty(struct creds *k, WINDOW *w, int cols)
+{
+	const char *text = k->error != NULL ? k->error
+	                   : (k->creds_for != 0 ? !k->iloaded : !k->cloaded)
+	                       ? "loading..."
+	                   : k->creds_for != 0 ? "no credentials stored for "
+	                                         "this client"
+	                                       : "no clients match";
+
+	put(k, w, HEADER_ROWS, 1, cols - 2, text,
+	    (attr_t)theme_attr(k->error != NULL ? THEME_ERROR : THEME_DIM));
+}
+
+static void
+cr_resize(void *state, int rows, int cols)
+{
+	struct creds *k = state;
+
+	k->rows = rows;
+	k->cols = cols;
+	list_resize(&k->clist, rows - HEADER_ROWS - FOOTER_ROWS);
+	list_resize(&k->ilist, rows - HEADER_ROWS - FOOTER_ROWS);
+}
+
+static void
+cr_draw(void *state, void *win, int rows, int cols)
+{
+	struct creds *k = state;
+	WINDOW *w = win;
+	bool items = k->creds_for != 0;
+
+	if (rows != k->rows || cols != k->cols)
+		cr_resize(k, rows, cols);
+	werase(w);
+	draw_header(k, w, cols);
+	if (items ? k->nitems == 0 : k->nshown == 0)
+		draw_empty(k, w, cols);
+	else
+		list_draw(items ? &k->ilist : &k->clist, w, cols);
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static size_t
+client_count(void *ud)
+{
+	return ((struct creds *)ud)->nshown;
+}
+
+static long long
+client_id(void *ud, size_t i)
+{
+	return shown_client(ud, i)->c.id;
+}
+
+static size_t
+item_count(void *ud)
+{
+	return ((struct creds *)ud)->nitems;
+}
+
+static long long
+item_id(void *ud, size_t i)
+{
+	return ((struct creds *)ud)->items[i].id;
+}
+
+static const struct list_ops client_ops = {
+	.count = client_count,
+	.id_at = client_id,
+	.draw_row = draw_client,
+};
+
+static const struct list_ops item_ops = {
+	.count = item_count,
+	.id_at = item_id,
+	.draw_row = draw_item,
+};
+
+/* / or :filter: clients whose name or company has the text. */
+static enum view_result
+do_filter(struct creds *k, const char *args)
+{
+	const char *s = args + strspn(args, " \t");
+
+	free(k->filter);
+	k->filter = s[0] != '\0' && strcmp(s, "clear") != 0 ? xstrdup(s) : NULL;
+	k->clist.cursor = k->clist.top = 0;
+	reorder(k);
+	return VIEW_REDRAW;
+}
+
+/* Actions with a client's credentials showing. */
+static enum view_result
+items_action(struct creds *k, enum action a)
+{
+	enum list_result r;
+
+	switch (a) {
+	case ACTION_BACK:
+		close_client(k);
+		return VIEW_REDRAW;
+	case ACTION_OPEN:
+	case ACTION_SUBMIT:
+		reveal_selected(k);
+		return VIEW_REDRAW;
+	case ACTION_REFRESH:
+		open_client(k, k->creds_for);
+		return VIEW_REDRAW;
+	default:
+		r = list_action(&k->ilist, a);
+		if (r == LIST_UNHANDLED)
+			return VIEW_UNHANDLED;
+		/* The secret belongs to its row: moving away hides it. */
+		if (r != LIST_SAME && credentials_reveal_shown(k->reveal) != 0)
+			credentials_reveal_hide(k->reveal, "credential hidden");
+		return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	}
+}
+
+static enum view_result
+cr_action(void *state, enum action a, const char *args)
+{
+	struct creds *k = state;
+	const struct client_row *r;
+
+	switch (a) {
+	case ACTION_COPY:
+		credentials_reveal_copy(k->reveal);
+		return VIEW_REDRAW;
+	case ACTION_KEYGEN:
+		credentials_reveal_keygen(k->reveal);
+		return VIEW_REDRAW;
+	case ACTION_LOCK_KEY:
+		credentials_reveal_hide(k->reveal, NULL);
+		credentials_reveal_lock(k->reveal, "staff key locked");
+		return VIEW_REDRAW;
+	default:
+		break;
+	}
+	if (k->creds_for != 0)
+		return items_action(k, a);
+	switch (a) {
+	case ACTION_OPEN:
+		r = shown_client(k, k->clist.cursor);
+		if (r != NULL)
+			open_client(k, r->c.id);
+		return VIEW_REDRAW;
+	case ACTION_REFRESH:
+		start(k);
+		return VIEW_REDRAW;
+	case ACTION_FILTER:
+	case ACTION_SEARCH:
+		return args == NULL ? VIEW_UNHANDLED : do_filter(k, args);
+	default: {
+		enum list_result lr = list_action(&k->clist, a);
+
+		if (lr == LIST_UNHANDLED)
+			return VIEW_UNHANDLED;
+		return lr == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	}
+	}
+}
+
+/* ---- the rest of the view interface -------------------------------------- */
+
+static enum view_result
+cr_event(void *state, const struct app_event *ev)
+{
+	struct creds *k = state;
+
+	switch (ev->kind) {
+	case APP_EV_SIGNED_IN:
+		start(k);
+		return VIEW_REDRAW;
+	case APP_EV_HIDE:
+		credentials_reveal_hide(k->reveal, "credential hidden");
+		return VIEW_REDRAW;
+	case APP_EV_CLIENT:
+		k->task = k->app->go_task;
+		k->app->go_task = 0;
+		open_client(k, ev->id);
+		return VIEW_REDRAW;
+	case APP_EV_SESSION_EXPIRED:
+		credentials_reveal_hide(k->reveal, NULL);
+		return VIEW_REDRAW;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+/* Leaving the pane hides the secret at once. */
+static void
+cr_focus(void *state, bool focused)
+{
+	struct creds *k = state;
+
+	if (!focused)
+		credentials_reveal_hide(k->reveal, "credential hidden");
+	else if (!k->cloaded && k->creq == NULL)
+		start(k);
+}
+
+static enum key_context
+cr_context(void *state)
+{
+	struct creds *k = state;
+
+	return k->creds_for != 0 ? KEYCTX_DETAIL : KEYCTX_LIST;
+}
+
+static void *
+cr_open(struct app *app)
+{
+	struct creds *k = xcalloc(1, sizeof *k);
+
+	k->app = app;
+	k->flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	k->reveal = credentials_reveal_new(app);
+	list_init(&k->clist, &client_ops, k);
+	list_init(&k->ilist, &item_ops, k);
+	return k;
+}
+
+static void
+cr_free(void *state)
+{
+	struct creds *k = state;
+
+	if (k == NULL)
+		return;
+	credentials_reveal_free(k->reveal);
+	if (k->app->api != NULL) {
+		api_cancel(k->app->api, k->creq);
+		api_cancel(k->app->api, k->ireq);
+		api_cancel(k->app->api, k->me_req);
+	}
+	clients_clear(k);
+	free(k->clients);
+	free(k->shown);
+	items_clear(k);
+	list_free(&k->clist);
+	list_free(&k->ilist);
+	free(k->filter);
+	free(k->error);
+	free(k);
+}
+
+const struct view_ops credentials_view = {
+	.name = "Credentials",
+	.title = "Credentials",
+	.permission = PERM_CREDENTIALS_REVEAL,
+	.open = cr_open,
+	.free = cr_free,
+	.resize = cr_resize,
+	.draw = cr_draw,
+	.action = cr_action,
+	.event = cr_event,
+	.focus = cr_focus,
+	.context = cr_context,
+};

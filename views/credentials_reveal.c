@@ -1,0 +1,725 @@
+/* Revealing one credential: see credentials_reveal.h. */
+#include "views/credentials_reveal.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "net/api.h"
+#include "net/secret.h"
+#include "net/staffkey.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/ask.h"
+#include "tui/clipboard.h"
+#include "tui/config.h"
+#include "tui/loop.h"
+#include "tui/passphrase.h"
+#include "tui/sanitize.h"
+#include "tui/theme.h"
+
+/* How often the countdown and the idle check run. */
+#define TICK_MS       1000
+#define IDLE_CHECK_MS 15000
+/* A copied password is cleared (or overwritten) after this. */
+#define CLIP_MS 30000
+/* The shortest new passphrase, in characters. */
+#define PASS_MIN_CHARS 8
+
+/* What the passphrase overlay is asked for. */
+enum pp_purpose { PP_UNLOCK, PP_NEW, PP_AGAIN };
+
+struct credentials_reveal {
+	struct app *app;
+	struct clipboard *clip;
+	struct staffkey key; /* key.sk NULL while locked */
+	unsigned idle_timer;
+
+	/* The reveal asked for. */
+	int64_t want;
+	char *label, *client, *purpose;
+	struct api_req *req;
+
+	/* What is shown: two secrets, until hide_at. */
+	struct secret *user, *pass;
+	int64_t shown;
+	long long hide_at;
+	unsigned tick;
+
+	struct passphrase *pp;
+	enum pp_purpose pp_for;
+	struct secret *first; /* keygen: the passphrase typed first */
+	struct api_req *put_req;
+
+	enum reveal_refusal refusal;
+	char *refusal_text;
+};
+
+static void send_reveal(struct credentials_reveal *r);
+
+/* ---- refusals ------------------------------------------------------------ */
+
+static void
+refuse(struct credentials_reveal *r, enum reveal_refusal why, const char *text)
+{
+	r->refusal = why;
+	free(r->refusal_text);
+	r->refusal_text = sanitize_str(text, SANITIZE_TABS_AS_SPACE);
+	app_notice(r->app, why != REVEAL_OK, "%s", r->refusal_text);
+	app_redraw(r->app);
+}
+
+enum reveal_refusal
+credentials_reveal_refusal(const struct credentials_reveal *r)
+{
+	return r->refusal;
+}
+
+const char *
+credentials_reveal_refusal_text(const struct credentials_reveal *r)
+{
+	return r->refusal_text != NULL ? r->refusal_text : "";
+}
+
+void
+credentials_reveal_clear_refusal(struct credentials_reveal *r)
+{
+	r->refusal = REVEAL_OK;
+	free(r->refusal_text);
+	r->refusal_text = NULL;
+}
+
+/* ---- showing and hiding -------------------------------------------------- */
+
+void
+credentials_reveal_hide(struct credentials_reveal *r, const char *why)
+{
+	bool was = r->shown != 0;
+
+	secret_free(r->user); /* sodium_free wipes */
+	secret_free(r->pass);
+	r->user = r->pass = NULL;
+	r->shown = 0;
+	if (r->tick != 0)
+		loop_timer_cancel(r->app->loop, r->tick);
+	r->tick = 0;
+	if (was && why != NULL)
+		app_notice(r->app, false, "%s", why);
+	/* The frame draws masks over the cells at once. */
+	app_redraw(r->app);
+}
+
+/* Once a second while shown: the countdown, then the hide. */
+static void
+on_tick(void *ud)
+{
+	struct credentials_reveal *r = ud;
+
+	r->tick = 0;
+	if (r->shown == 0)
+		return;
+	if (loop_now_ms() >= r->hide_at) {
+		credentials_reveal_hide(
+		    r, "credential hidden (wiped from memory)");
+		return;
+	}
+	r->tick = loop_timer_add(r->app->loop, TICK_MS, on_tick, r);
+	app_redraw(r->app);
+}
+
+int64_t
+credentials_reveal_shown(const struct credentials_reveal *r)
+{
+	return r->shown;
+}
+
+int64_t
+credentials_reveal_pending(const struct credentials_reveal *r)
+{
+	return r->want;
+}
+
+int
+credentials_reveal_seconds_left(const struct credentials_reveal *r)
+{
+	long long left = r->hide_at - loop_now_ms();
+
+	return r->shown == 0 || left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
+/* Bytes of a UTF-8 character at p that is safe to draw, or 0. */
+static size_t
+safe_char(const unsigned char *p)
+{
+	size_t n, i;
+
+	if (p[0] >= 0x20 && p[0] < 0x7f)
+		return 1;
+	n = p[0] >= 0xf0 && p[0] < 0xf5   ? 4
+	    : p[0] >= 0xe0 && p[0] < 0xf0 ? 3
+	    : p[0] >= 0xc2 && p[0] < 0xe0 ? 2
+	                                  : 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return 0; /* C1 controls */
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
+	    p[2] <= 0xae)
+		return 0; /* bidi embeddings and overrides */
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+	    p[2] <= 0xa9)
+		return 0; /* bidi isolates */
+	return n;
+}
+
+void
+credentials_reveal_draw(struct credentials_reveal *r, void *win, int y, int x,
+                        int width, int which)
+{
+	struct secret *s = which == 0 ? r->user : r->pass;
+	const unsigned char *p;
+	WINDOW *w = win;
+	int col = 0;
+
+	if (s == NULL)
+		return;
+	wmove(w, y, x);
+	p = secret_open_read(s);
+	while (*p != '\0' && col < width) {
+		size_t n = safe_char(p);
+
+		if (n == 0) {
+			waddch(w, '?');
+			p++;
+		} else {
+			waddnstr(w, (const char *)p, (int)n);
+			p += n;
+		}
+		col++;
+	}
+	secret_close(s);
+}
+
+/* ---- the staff key ------------------------------------------------------- */
+
+bool
+credentials_reveal_unlocked(const struct credentials_reveal *r)
+{
+	return r->key.sk != NULL;
+}
+
+void
+credentials_reveal_lock(struct credentials_reveal *r, const char *why)
+{
+	if (r->key.sk == NULL)
+		return;
+	staffkey_lock(&r->key);
+	if (why != NULL)
+		app_notice(r->app, false, "%s", why);
+}
+
+/* Every 15 s while unlocked: lock after key-idle-minutes without keys. */
+static void
+on_idle_check(void *ud)
+{
+	struct credentials_reveal *r = ud;
+	const struct config *cfg = r->app->cfg;
+	int minutes = cfg != NULL && cfg->key_idle_minutes > 0
+	                  ? cfg->key_idle_minutes
+	                  : 10;
+
+	r->idle_timer = 0;
+	if (r->key.sk == NULL)
+		return;
+	if (loop_now_ms() - r->app->last_input_ms >= minutes * 60000LL) {
+		credentials_reveal_hide(r, NULL);
+		credentials_reveal_lock(r, "staff key locked after being idle");
+		return;
+	}
+	r->idle_timer =
+	    loop_timer_add(r->app->loop, IDLE_CHECK_MS, on_idle_check, r);
+}
+
+/* The key is unlocked: watch for idleness. */
+static void
+unlocked(struct credentials_reveal *r)
+{
+	if (r->idle_timer == 0)
+		r->idle_timer = loop_timer_add(r->app->loop, IDLE_CHECK_MS,
+		                               on_idle_check, r);
+}
+
+/* Opens the passphrase box for what. */
+static void on_passphrase(void *ud, struct secret *pass);
+
+static void
+ask_passphrase(struct credentials_reveal *r, enum pp_purpose what)
+{
+	static const char *const titles[] = {
+		[PP_UNLOCK] = "Unlock your staff key",
+		[PP_NEW] = "New staff key: choose a passphrase",
+		[PP_AGAIN] = "New staff key: the same passphrase again",
+	};
+	char *prompt =
+	    what == PP_UNLOCK
+	        ? xasprintf("to reveal %s of %s", r->label, r->client)
+	        : xasprintf("at least %d characters; it seals "
+	                    "the key on this machine",
+	                    PASS_MIN_CHARS);
+
+	r->pp_for = what;
+	r->pp = passphrase_new(titles[what], prompt, on_passphrase, r);
+	app_overlay_open(r->app, &passphrase_ops, r->pp);
+	free(prompt);
+}
+
+/* Closes the passphrase box. */
+static void
+close_passphrase(struct credentials_reveal *r)
+{
+	if (r->pp != NULL)
+		app_overlay_close(r->app, r->pp);
+	r->pp = NULL;
+}
+
+/* The passphrase for unlocking: right, or asked again. */
+static void
+unlock_with(struct credentials_reveal *r, struct secret *pass)
+{
+	struct sc_error err = { 0 };
+	char *path = staffkey_path(&err);
+	int rc = path != NULL ? staffkey_unlock(path, pass, &r->key, &err) : -1;
+
+	secret_free(pass);
+	free(path);
+	if (rc != 0) {
+		passphrase_retry(r->pp, err.message);
+		sc_error_clear(&err);
+		app_redraw(r->app);
+		return;
+	}
+	close_passphrase(r);
+	unlocked(r);
+	send_reveal(r);
+}
+
+/* ---- keygen inside the interface ----------------------------------------- */
+
+static void
+on_put_key(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct credentials_reveal *r = ud;
+
+	r->put_req = NULL;
+	me_free(me);
+	if (err->kind != SC_OK) {
+		app_notice(r->app, true,
+		           "the key was made but not registered: %s (run "
+		           "sitecare keygen --register-only)",
+		           err->message);
+		return;
+	}
+	credentials_reveal_clear_refusal(r);
+	app_notice(r->app, false,
+	           "staff key made and registered: reveal "
+	           "with Enter");
+	app_redraw(r->app);
+}
+
+/* The passphrase's length in characters. */
+static size_t
+pass_chars(struct secret *s)
+{
+	const unsigned char *p = secret_open_read(s);
+	size_t i, n = 0;
+
+	for (i = 0; p[i] != '\0'; i++)
+		n += (p[i] & 0xc0) != 0x80;
+	secret_close(s);
+	return n;
+}
+
+/* Both passphrases typed: the same? then make and register the key. */
+static void
+keygen_with(struct credentials_reveal *r, struct secret *again)
+{
+	struct sc_error err = { 0 };
+	char *path = staffkey_path(&err), *b64;
+	bool same =
+	    sodium_memcmp(secret_open_read(r->first), secret_open_read(again),
+	                  secret_len(again)) == 0;
+
+	secret_close(r->first);
+	secret_close(again);
+	close_passphrase(r);
+	if (!same) {
+		app_notice(r->app, true, "the passphrases differ: no key made");
+	} else if (path == NULL ||
+	           staffkey_generate(path, again, false, &r->key, &err) != 0) {
+		app_notice(r->app, true, "no key made: %s",
+		           err.message != NULL ? err.message : "");
+	} else {
+		unlocked(r);
+		b64 = staffkey_public_b64(&r->key);
+		r->put_req =
+		    api_put_public_key(r->app->api, b64, on_put_key, r);
+		free(b64);
+		app_notice(r->app, false, "staff key made: registering...");
+	}
+	sc_error_clear(&err);
+	free(path);
+	secret_free(again);
+	secret_free(r->first);
+	r->first = NULL;
+}
+
+/* The first new passphrase: long enough? then ask again. */
+static void
+keygen_first(struct credentials_reveal *r, struct secret *pass)
+{
+	if (pass_chars(pass) < PASS_MIN_CHARS) {
+		secret_free(pass);
+		passphrase_retry(r->pp, "too short: at least 8 characters");
+		app_redraw(r->app);
+		return;
+	}
+	secret_free(r->first);
+	r->first = pass;
+	close_passphrase(r);
+	ask_passphrase(r, PP_AGAIN);
+}
+
+static void
+on_passphrase(void *ud, struct secret *pass)
+{
+	struct credentials_reveal *r = ud;
+
+	if (pass == NULL) {
+		close_passphrase(r);
+		secret_free(r->first);
+		r->first = NULL;
+		r->want = 0;
+		app_notice(r->app, false, "cancelled");
+		return;
+	}
+	if (r->pp_for == PP_UNLOCK)
+		unlock_with(r, pass);
+	else if (r->pp_for == PP_NEW)
+		keygen_first(r, pass);
+	else
+		keygen_with(r, pass);
+}
+
+void
+credentials_reveal_keygen(struct credentials_reveal *r)
+{
+	struct sc_error err = { 0 };
+	char *path = staffkey_path(&err);
+
+	if (path == NULL) {
+		app_notice(r->app, true, "keygen: %s", err.message);
+	} else if (staffkey_exists(path)) {
+		app_notice(r->app, true,
+		           "a staff key exists (%s): sitecare keygen "
+		           "--register-only registers it, --force replaces it",
+		           path);
+	} else
+		ask_passphrase(r, PP_NEW);
+	sc_error_clear(&err);
+	free(path);
+}
+
+/* ---- the reveal ---------------------------------------------------------- */
+
+/* A refusal from the server, explained. */
+static void
+refused(struct credentials_reveal *r, const struct sc_error *err)
+{
+	char *text;
+
+	switch (err->kind) {
+	case SC_ERR_NOT_ASSIGNED:
+		text = xasprintf("You are not assigned to %s: credentials are "
+		                 "revealed only to staff working on the "
+		                 "account (ask a manager to assign you)",
+		                 r->client);
+		refuse(r, REVEAL_NOT_ASSIGNED, text);
+		break;
+	case SC_ERR_NO_PUBLIC_KEY:
+		text = xstrdup("No public key is registered for you: :keygen "
+		               "makes your staff key and registers it");
+		refuse(r, REVEAL_NO_PUBLIC_KEY, text);
+		break;
+	case SC_ERR_FORBIDDEN:
+		text = xasprintf("Your role cannot reveal credentials (%s)",
+		                 err->message);
+		refuse(r, REVEAL_FORBIDDEN, text);
+		break;
+	default:
+		text = xasprintf("not revealed: %s", err->message);
+		refuse(r, REVEAL_FAILED, text);
+	}
+	free(text);
+}
+
+/* Opens the sealed box and takes username and password out of it. */
+static int
+open_box(struct credentials_reveal *r, const char *sealed, struct sc_error *err)
+{
+	struct secret *plain = secret_unseal(sealed, r->key.pk, r->key.sk, err);
+
+	if (plain == NULL)
+		return -1;
+	r->user = secret_json_string(plain, "username", err);
+	if (r->user != NULL)
+		r->pass = secret_json_string(plain, "password", err);
+	secret_free(plain);
+	if (r->user == NULL || r->pass == NULL) {
+		secret_free(r->user);
+		r->user = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+on_reveal(struct reveal *rv, const struct sc_error *err, void *ud)
+{
+	struct credentials_reveal *r = ud;
+	struct sc_error e = { 0 };
+	const struct config *cfg = r->app->cfg;
+	int seconds =
+	    cfg != NULL && cfg->reveal_seconds > 0 ? cfg->reveal_seconds : 15;
+
+	r->req = NULL;
+	if (err->kind != SC_OK || open_box(r, rv->sealed, &e) != 0) {
+		if (err->kind != SC_OK)
+			refused(r, err);
+		else
+			refuse(r, REVEAL_FAILED, e.message);
+		sc_error_clear(&e);
+		r->want = 0;
+		reveal_free(rv);
+		return;
+	}
+	reveal_free(rv); /* only the sealed text: no secret in it */
+	r->shown = r->want;
+	r->want = 0;
+	r->hide_at = loop_now_ms() + seconds * 1000LL;
+	r->tick = loop_timer_add(r->app->loop, TICK_MS, on_tick, r);
+	credentials_reveal_clear_refusal(r);
+	app_notice(r->app, false,
+	           "%s revealed: hides in %d s (y copies the "
+	           "password)",
+	           r->label, seconds);
+	app_redraw(r->app);
+}
+
+static void
+send_reveal(struct credentials_reveal *r)
+{
+	if (r->app->api == NULL)
+		return;
+	if (r->req != NULL)
+		api_cancel(r->app->api, r->req);
+	r->req = api_reveal(r->app->api, r->want, r->purpose, on_reveal, r);
+	app_notice(r->app, false, "revealing %s...", r->label);
+}
+
+/* The purpose typed: unlock the key if needed, then reveal. */
+static void
+on_purpose(void *ud, char *text, bool submitted)
+{
+	struct credentials_reveal *r = ud;
+	struct sc_error err = { 0 };
+	char *path;
+
+	if (!submitted || text == NULL || text[strspn(text, " ")] == '\0') {
+		app_notice(r->app, false, "%s",
+		           submitted ? "a purpose is needed: the audit log "
+		                       "keeps it"
+		                     : "nothing revealed");
+		r->want = 0;
+		free(text);
+		return;
+	}
+	free(r->purpose);
+	r->purpose = text;
+	if (r->key.sk != NULL) {
+		send_reveal(r);
+		return;
+	}
+	path = staffkey_path(&err);
+	if (path == NULL || !staffkey_exists(path)) {
+		refuse(r, REVEAL_NO_LOCAL_KEY,
+		       "No staff key on this machine: :keygen makes one and "
+		       "registers it (or copy your staff.key here)");
+		r->want = 0;
+	} else
+		ask_passphrase(r, PP_UNLOCK);
+	sc_error_clear(&err);
+	free(path);
+}
+
+void
+credentials_reveal_start(struct credentials_reveal *r, int64_t id,
+                         const char *label, const char *client,
+                         const char *purpose)
+{
+	char *prompt;
+
+	credentials_reveal_hide(r, NULL);
+	r->want = id;
+	free(r->label);
+	free(r->client);
+	r->label = sanitize_str(label, SANITIZE_TABS_AS_SPACE);
+	r->client = sanitize_str(client, SANITIZE_TABS_AS_SPACE);
+	prompt = xasprintf("purpose of revealing %s (audited): ", r->label);
+	app_text_line(r->app, CMDLINE_COMMENT, prompt, false, purpose, NULL,
+	              on_purpose, r);
+	free(prompt);
+}
+
+/* ---- the clipboard ------------------------------------------------------- */
+
+static void
+on_clip_end(enum clipboard_end how, const char *detail, void *ud)
+{
+	struct credentials_reveal *r = ud;
+
+	switch (how) {
+	case CLIPBOARD_CLEARED:
+		app_notice(r->app, false, "clipboard cleared");
+		break;
+	case CLIPBOARD_OVERWRITTEN:
+		app_notice(r->app, false,
+		           "clipboard overwritten (a terminal's clipboard "
+		           "cannot be read back to check)");
+		break;
+	case CLIPBOARD_LEFT:
+		app_notice(r->app, false,
+		           "clipboard left alone: it holds something else now");
+		break;
+	default:
+		app_notice(r->app, true, "clipboard: %s",
+		           detail != NULL ? detail : "failed");
+	}
+	app_redraw(r->app);
+}
+
+/* Copies the shown password, from sodium memory. */
+static void
+copy_now(struct credentials_reveal *r)
+{
+	struct sc_error err = { 0 };
+	const unsigned char *p;
+	int route;
+
+	if (r->pass == NULL) {
+		app_notice(r->app, false,
+		           "the credential was hidden: reveal "
+		           "it again");
+		return;
+	}
+	p = secret_open_read(r->pass);
+	route = clipboard_copy(r->clip, p, strlen((const char *)p), CLIP_MS,
+	                       on_clip_end, r, &err);
+	secret_close(r->pass);
+	if (route < 0)
+		app_notice(r->app, true, "not copied: %s", err.message);
+	else
+		app_notice(r->app, false,
+		           "password copied (%s): cleared in "
+		           "30 s",
+		           route == CLIPBOARD_OSC52 ? "by OSC 52"
+		                                    : "to the local clipboard");
+	sc_error_clear(&err);
+}
+
+static void
+on_copy_answer(void *ud, key_code k)
+{
+	struct credentials_reveal *r = ud;
+
+	app_overlay_close(r->app, NULL);
+	if (k == 'y')
+		copy_now(r);
+	else
+		app_notice(r->app, false, "not copied");
+}
+
+void
+credentials_reveal_copy(struct credentials_reveal *r)
+{
+	static const struct ask_choice choices[] = {
+		{ 'y', "copy anyway" },
+		{ 'n', "do not copy" },
+	};
+	static const char *const body[] = {
+		"tmux's set-clipboard is on (or could not be read): tmux keeps "
+		"every copy in its paste buffers, where the password would "
+		"stay after sitecare clears the clipboard. `tmux set -g "
+		"set-clipboard external` avoids that.",
+	};
+	struct ask_spec spec = {
+		.title = "Copy the password?",
+		.body = body,
+		.nbody = 1,
+		.choices = choices,
+		.nchoices = 2,
+		.enter = 'n',
+		.escape = 'n',
+		.on_done = on_copy_answer,
+		.ud = r,
+	};
+
+	if (r->shown == 0) {
+		app_notice(r->app, false,
+		           "nothing revealed: Enter reveals "
+		           "the selected credential first");
+		return;
+	}
+	if (clipboard_tmux_keeps_copies(r->clip))
+		app_overlay_open(r->app, &ask_ops, ask_new(&spec));
+	else
+		copy_now(r);
+}
+
+/* ---- the object ---------------------------------------------------------- */
+
+struct credentials_reveal *
+credentials_reveal_new(struct app *app)
+{
+	struct credentials_reveal *r = xcalloc(1, sizeof *r);
+
+	r->app = app;
+	r->clip = clipboard_new(app->loop);
+	return r;
+}
+
+void
+credentials_reveal_free(struct credentials_reveal *r)
+{
+	if (r == NULL)
+		return;
+	credentials_reveal_hide(r, NULL);
+	staffkey_lock(&r->key);
+	if (r->idle_timer != 0)
+		loop_timer_cancel(r->app->loop, r->idle_timer);
+	if (r->app->api != NULL) {
+		api_cancel(r->app->api, r->req);
+		api_cancel(r->app->api, r->put_req);
+	}
+	if (r->pp != NULL)
+		app_overlay_close(r->app, r->pp);
+	secret_free(r->first);
+	clipboard_free(r->clip);
+	free(r->label);
+	free(r->client);
+	free(r->purpose);
+	free(r->refusal_text);
+	free(r);
+}

@@ -1,0 +1,83 @@
+/* Revealing one credential: the staff key, the purpose, the sealed box,
+ * the countdown, the clipboard, and wiping it all. */
+#ifndef SITECARE_VIEWS_CREDENTIALS_REVEAL_H
+#define SITECARE_VIEWS_CREDENTIALS_REVEAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct app;
+
+/*
+ * The flow of one reveal: the purpose is asked on the line (prefilled
+ * with the task in hand); the staff key is unlocked with its passphrase
+ * (tui/passphrase.c) unless it still is; POST /credentials/{id}/reveal
+ * answers with a box sealed to the staff key, opened into sodium memory
+ * (net/secret.c) and parsed there; username and password show for
+ * reveal-seconds (15) with a countdown, then are wiped. They are wiped
+ * early on APP_EV_HIDE (suspend, resize, $EDITOR), on leaving the pane,
+ * on Escape, on a new reveal and on every error path. The unlocked key
+ * locks itself after key-idle-minutes without a key press.
+ *
+ * The server decides who may reveal; the flow explains a refusal:
+ * not_assigned, no_public_key (offering :keygen), forbidden.
+ */
+struct credentials_reveal;
+
+/* Why the last reveal could not happen: shown as the pane's locked
+ * state until the next attempt. */
+enum reveal_refusal {
+	REVEAL_OK,
+	REVEAL_NOT_ASSIGNED,
+	REVEAL_NO_PUBLIC_KEY,
+	REVEAL_NO_LOCAL_KEY, /* no staff.key on this machine */
+	REVEAL_FORBIDDEN,
+	REVEAL_FAILED, /* anything else: the status line says what */
+};
+
+struct credentials_reveal *credentials_reveal_new(struct app *app);
+void credentials_reveal_free(struct credentials_reveal *r);
+
+/*
+ * Reveals credential id (label and client for the prompts); purpose is
+ * the line's initial text ("task #12", or NULL).
+ */
+void credentials_reveal_start(struct credentials_reveal *r, int64_t id,
+                              const char *label, const char *client,
+                              const char *purpose);
+
+/* The credential shown now (0: none), and its seconds left. */
+int64_t credentials_reveal_shown(const struct credentials_reveal *r);
+int credentials_reveal_seconds_left(const struct credentials_reveal *r);
+/* The credential being fetched or unlocked for (0: none). */
+int64_t credentials_reveal_pending(const struct credentials_reveal *r);
+
+/*
+ * Draws the shown username (which 0) or password (which 1) at y, x in
+ * width columns of win, straight from sodium memory (no copy): control
+ * and bidi characters are drawn as '?'.
+ */
+void credentials_reveal_draw(struct credentials_reveal *r, void *win, int y,
+                             int x, int width, int which);
+
+/* Wipes what is shown, saying why in the status line (NULL: quietly). */
+void credentials_reveal_hide(struct credentials_reveal *r, const char *why);
+
+/* y: copies the shown password (asking first when tmux keeps copies). */
+void credentials_reveal_copy(struct credentials_reveal *r);
+
+/* :keygen: a new key pair, its passphrase asked twice, registered. */
+void credentials_reveal_keygen(struct credentials_reveal *r);
+
+/* :lock-key: wipes the unlocked private key now. */
+void credentials_reveal_lock(struct credentials_reveal *r, const char *why);
+bool credentials_reveal_unlocked(const struct credentials_reveal *r);
+
+/* The last refusal for client (REVEAL_OK when none), and its words. */
+enum reveal_refusal
+credentials_reveal_refusal(const struct credentials_reveal *r);
+const char *credentials_reveal_refusal_text(const struct credentials_reveal *r);
+/* Forgets the last refusal (another client was chosen). */
+void credentials_reveal_clear_refusal(struct credentials_reveal *r);
+
+#endif
