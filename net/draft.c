@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,9 +16,27 @@
 /* The largest draft read back; a bigger file is not one we wrote. */
 #define DRAFT_MAX_SIZE (1024 * 1024)
 
+/* The store is only its directory: every call works on the files. */
 struct draft_store {
 	char *dir;
 };
+
+/* Makes dir (mode 0700) unless it exists; an existing one must be a dir. */
+static int
+make_dir(const char *dir, struct sc_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (errno == EEXIST)
+		errno = ENOTDIR;
+	sc_error_set(err, SC_ERR_LOCAL, "cannot open the drafts: %s: %s", dir,
+	             strerror(errno));
+	return -1;
+}
 
 struct draft_store *
 draft_store_open(const char *dir, struct sc_error *err)
@@ -27,12 +46,8 @@ draft_store_open(const char *dir, struct sc_error *err)
 
 	if (dir == NULL)
 		path = paths_dir(PATHS_STATE, "drafts", err);
-	else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		sc_error_set(err, SC_ERR_LOCAL, "cannot make %s: %s", dir,
-		             strerror(errno));
-		path = NULL;
-	} else
-		path = xstrdup(dir);
+	else
+		path = make_dir(dir, err) == 0 ? xstrdup(dir) : NULL;
 	if (path == NULL)
 		return NULL;
 	ds = xcalloc(1, sizeof *ds);
@@ -49,15 +64,36 @@ draft_store_free(struct draft_store *ds)
 	free(ds);
 }
 
-/* The file of conversation id, or NULL with err for a bad id. */
+/* The file of conversation id (malloc'd), or NULL with err for a bad id. */
 static char *
-draft_path(const struct draft_store *ds, long long id, struct sc_error *err)
+draft_path(const struct draft_store *ds, long long id, const char *what,
+           struct sc_error *err)
 {
 	if (id <= 0) {
-		sc_error_set(err, SC_ERR_LOCAL, "no conversation %lld", id);
+		sc_error_set(
+		    err, SC_ERR_LOCAL,
+		    "cannot %s the draft: invalid conversation id %lld", what,
+		    id);
 		return NULL;
 	}
 	return xasprintf("%s/%lld.txt", ds->dir, id);
+}
+
+/* Rewrites paths_write_atomic's "cannot write P: why" as a draft error. */
+static void
+reword_save_error(struct sc_error *err, const char *path)
+{
+	static const char prefix[] = "cannot write ";
+	const char *why = err->message != NULL ? err->message : "";
+	char *msg;
+
+	if (strncmp(why, prefix, sizeof prefix - 1) == 0)
+		why += sizeof prefix - 1;
+	else if (why[0] == '\0')
+		why = path;
+	msg = xasprintf("cannot save the draft: %s", why);
+	sc_error_set(err, SC_ERR_LOCAL, "%s", msg);
+	free(msg);
 }
 
 int
@@ -69,46 +105,52 @@ draft_save(struct draft_store *ds, long long id, const char *text,
 
 	if (text == NULL || text[0] == '\0')
 		return draft_remove(ds, id, err);
-	path = draft_path(ds, id, err);
+	path = draft_path(ds, id, "save", err);
 	if (path == NULL)
 		return -1;
 	rc = paths_write_atomic(path, text, strlen(text), 0600, err);
-	if (rc != 0 && err->message != NULL) {
-		char *why =
-		    xasprintf("cannot save the draft: %s", err->message);
-
-		sc_error_clear(err);
-		sc_error_set(err, SC_ERR_LOCAL, "%s", why);
-		free(why);
-	}
+	if (rc != 0)
+		reword_save_error(err, path);
 	free(path);
 	return rc;
 }
 
-/* Reads the regular file open on fd (at most DRAFT_MAX_SIZE bytes). */
+/* Reads all of the regular file open on fd, at most DRAFT_MAX_SIZE bytes. */
 static char *
 read_fd(int fd, const char *path, struct sc_error *err)
 {
 	struct stat st;
+	size_t got = 0, size;
 	char *buf;
-	size_t got = 0;
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > DRAFT_MAX_SIZE) {
-		sc_error_set(err, SC_ERR_LOCAL,
-		             "%s: not a draft (not a regular file, or over "
-		             "1 MiB)",
-		             path);
+	if (fstat(fd, &st) != 0) {
+		sc_error_set(err, SC_ERR_LOCAL, "cannot read the draft: %s: %s",
+		             path, strerror(errno));
 		return NULL;
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+	if (!S_ISREG(st.st_mode) || st.st_size > DRAFT_MAX_SIZE) {
+		sc_error_set(err, SC_ERR_LOCAL, "cannot read the draft: %s: %s",
+		             path,
+		             S_ISREG(st.st_mode) ? "larger than 1 MiB"
+		                                 : "not a regular file");
+		return NULL;
+	}
+	size = (size_t)st.st_size;
+	buf = xmalloc(size + 1);
+	while (got < size) {
+		ssize_t r = read(fd, buf + got, size - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break;
+		if (r < 0) {
+			sc_error_set(err, SC_ERR_LOCAL,
+			             "cannot read the draft: %s: %s", path,
+			             strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break; /* shrank under us: what is there is the draft */
 		got += (size_t)r;
 	}
 	buf[got] = '\0';
@@ -118,16 +160,22 @@ read_fd(int fd, const char *path, struct sc_error *err)
 char *
 draft_load(struct draft_store *ds, long long id, struct sc_error *err)
 {
-	char *path = draft_path(ds, id, err), *text;
+	char *path = draft_path(ds, id, "load", err), *text;
 	int fd;
 
 	if (path == NULL)
 		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO planted here must not hang the loop. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
-		if (errno != ENOENT)
+		if (errno == ELOOP)
 			sc_error_set(err, SC_ERR_LOCAL,
-			             "cannot read the draft %s: %s", path,
+			             "cannot read the draft: %s: not a regular "
+			             "file (a symbolic link)",
+			             path);
+		else if (errno != ENOENT)
+			sc_error_set(err, SC_ERR_LOCAL,
+			             "cannot read the draft: %s: %s", path,
 			             strerror(errno));
 		free(path);
 		return NULL;
@@ -141,13 +189,13 @@ draft_load(struct draft_store *ds, long long id, struct sc_error *err)
 int
 draft_remove(struct draft_store *ds, long long id, struct sc_error *err)
 {
-	char *path = draft_path(ds, id, err);
+	char *path = draft_path(ds, id, "remove", err);
 
 	if (path == NULL)
 		return -1;
 	if (unlink(path) != 0 && errno != ENOENT) {
 		sc_error_set(err, SC_ERR_LOCAL,
-		             "cannot remove the draft %s: %s", path,
+		             "cannot remove the draft: %s: %s", path,
 		             strerror(errno));
 		free(path);
 		return -1;
@@ -156,26 +204,40 @@ draft_remove(struct draft_store *ds, long long id, struct sc_error *err)
 	return 0;
 }
 
-/* The id of a "<digits>.txt" name, or 0. */
+/* The id of a "<digits>.txt" name (no sign, no leading zero), or 0. */
 static long long
 name_id(const char *name)
 {
-	char *end;
-	long long id;
+	const char *p = name;
+	long long id = 0;
 
-	if (name[0] < '1' || name[0] > '9')
+	if (*p < '1' || *p > '9')
 		return 0;
-	errno = 0;
-	id = strtoll(name, &end, 10);
-	return errno == 0 && strcmp(end, ".txt") == 0 ? id : 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (id > (LLONG_MAX - (*p - '0')) / 10)
+			return 0;
+		id = id * 10 + (*p - '0');
+	}
+	return strcmp(p, ".txt") == 0 ? id : 0;
 }
 
+/* qsort order for ids: ascending. */
 static int
 compare_ids(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Whether dir's entry name is a regular file (not followed if a link). */
+static int
+is_regular(DIR *d, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode);
 }
 
 long long *
@@ -187,12 +249,13 @@ draft_list(struct draft_store *ds, size_t *n, struct sc_error *err)
 
 	*n = 0;
 	if (d == NULL) {
-		sc_error_set(err, SC_ERR_LOCAL, "cannot list %s: %s", ds->dir,
+		sc_error_set(err, SC_ERR_LOCAL,
+		             "cannot list the drafts: %s: %s", ds->dir,
 		             strerror(errno));
 		return NULL;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if ((id = name_id(e->d_name)) <= 0)
+		if ((id = name_id(e->d_name)) <= 0 || !is_regular(d, e->d_name))
 			continue;
 		ids = xreallocarray(ids, *n + 1, sizeof *ids);
 		ids[(*n)++] = id;

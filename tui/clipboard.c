@@ -103,7 +103,8 @@ struct clipboard {
 	struct clipboard_kid *kids;
 	size_t nkids;
 	unsigned reap_timer;
-	bool freeing; /* no timers, no callbacks */
+	bool freeing;   /* no timers, no callbacks */
+	bool sodium_ok; /* sodium_init worked */
 	void (*write)(const char *buf, size_t len, void *ud);
 	void *write_ud;
 
@@ -135,8 +136,7 @@ clipboard_env(const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* True when an executable called name is on $PATH. */
-static bool
+bool
 clipboard_on_path(const char *name)
 {
 	const char *env = getenv("PATH");
@@ -961,7 +961,7 @@ clipboard_new(struct loop *loop)
 	struct clipboard *c = xcalloc(1, sizeof *c);
 	int i;
 
-	(void)sodium_init(); /* a failure shows as no secure memory later */
+	c->sodium_ok = sodium_init() >= 0;
 	c->loop = loop;
 	c->write = clipboard_write_stdout;
 	c->back_fd = -1;
@@ -1010,6 +1010,10 @@ clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 
 	if (clipboard_check(bytes, n, err) != 0)
 		return -1;
+	if (!c->sodium_ok) {
+		sc_error_set(err, SC_ERR_LOCAL, "libsodium did not start");
+		return -1;
+	}
 	if (route == CLIPBOARD_LOCAL) {
 		hash = clipboard_hash_new(bytes, n, err);
 		if (hash == NULL)

@@ -51,12 +51,14 @@ enum clipboard_end {
 /*
  * Told once per copy, from the loop (or from within clipboard_copy or
  * clipboard_end_now, see there). detail is a short text for the status
- * line, valid during the call only; it may be NULL.
+ * line, never the secret, valid during the call only; it may be NULL.
+ * It may copy again, but must not free the clipboard.
  */
 typedef void (*clipboard_end_cb)(enum clipboard_end how, const char *detail,
                                  void *ud);
 
-/* Reads the environment now and, inside tmux, starts asking it. */
+/* Reads the environment now and, inside tmux, starts asking it; loop
+ * (not NULL) must outlive the clipboard. */
 struct clipboard *clipboard_new(struct loop *loop);
 
 /*

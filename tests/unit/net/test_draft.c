@@ -13,8 +13,9 @@
 #include <cmocka.h>
 
 #include "net/draft.h"
+#include "tests/unit/net/files_test.h"
 
-/* A fresh directory (with a subdirectory for the store) and the store. */
+/* A fresh directory, a store on its "drafts" subdirectory. */
 struct fixture {
 	char dir[64];
 	char sub[96];
@@ -54,62 +55,102 @@ teardown(void **state)
 	return 0;
 }
 
-/* The names in dir, counted. */
-static int
-entries(const char *dir)
+/* The mode bits of path (not following a link). */
+static unsigned
+mode_of(const char *path)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
+	struct stat st;
 
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_mode & 07777;
 }
 
 static void
-draft__save_load__round_trip_utf8_newlines(void **state)
+draft__save__round_trips_utf8_and_newlines(void **state)
 {
 	struct fixture *f = *state;
 	struct sc_error err = { 0 };
-	const char *text = "Bonjour \xc3\xa0 vous\nline two\n\n\xe2\x82\xac";
+	const char *text = "Bonjour \xc3\xa0 vous,\r\nline two\n\n\xe2\x82\xac "
+	                   "\xf0\x9f\x99\x82\ttab\n";
 	char path[160], *back;
-	struct stat st;
 
 	assert_int_equal(draft_save(f->ds, 7, text, &err), 0);
+	assert_int_equal(err.kind, SC_OK);
 	back = draft_load(f->ds, 7, &err);
+	assert_int_equal(err.kind, SC_OK);
 	assert_non_null(back);
 	assert_string_equal(back, text);
 	free(back);
 	snprintf(path, sizeof path, "%s/7.txt", f->sub);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(stat(f->sub, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0700);
-	/* Overwritten; no temporary file left behind. */
-	assert_int_equal(draft_save(f->ds, 7, "second", &err), 0);
-	back = draft_load(f->ds, 7, &err);
-	assert_string_equal(back, "second");
-	free(back);
-	assert_int_equal(entries(f->sub), 1);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(f->sub), 0700);
+	assert_int_equal(count_entries(f->sub), 1);
 }
 
 static void
-draft__save__empty_removes_and_missing_is_null(void **state)
+draft__save__overwrites_and_leaves_no_temp_files(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[160], *back;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		char text[32];
+
+		snprintf(text, sizeof text, "version %d", i);
+		assert_int_equal(draft_save(f->ds, 7, text, &err), 0);
+		assert_int_equal(draft_save(f->ds, 8, "other", &err), 0);
+	}
+	/* A shorter text really replaces a longer one. */
+	assert_int_equal(draft_save(f->ds, 7, "x", &err), 0);
+	back = draft_load(f->ds, 7, &err);
+	assert_string_equal(back, "x");
+	free(back);
+	assert_int_equal(count_entries(f->sub), 2);
+	snprintf(path, sizeof path, "%s/7.txt", f->sub);
+	assert_int_equal(mode_of(path), 0600);
+}
+
+static void
+draft__save__empty_text_removes(void **state)
 {
 	struct fixture *f = *state;
 	struct sc_error err = { 0 };
 
 	assert_int_equal(draft_save(f->ds, 3, "x", &err), 0);
+	assert_int_equal(count_entries(f->sub), 1);
 	assert_int_equal(draft_save(f->ds, 3, "", &err), 0);
+	assert_int_equal(err.kind, SC_OK);
+	assert_int_equal(count_entries(f->sub), 0);
 	assert_null(draft_load(f->ds, 3, &err));
+	/* Emptying what is not there is fine too. */
+	assert_int_equal(draft_save(f->ds, 3, "", &err), 0);
 	assert_int_equal(err.kind, SC_OK);
-	assert_int_equal(entries(f->sub), 0);
-	assert_int_equal(draft_remove(f->ds, 3, &err), 0); /* missing: fine */
+}
+
+static void
+draft__remove__deletes_and_missing_is_fine(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(draft_save(f->ds, 4, "sent soon", &err), 0);
+	assert_int_equal(draft_remove(f->ds, 4, &err), 0);
+	assert_int_equal(count_entries(f->sub), 0);
+	assert_int_equal(draft_remove(f->ds, 4, &err), 0);
 	assert_int_equal(err.kind, SC_OK);
+}
+
+static void
+draft__load__missing_is_null_and_ok(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+
+	assert_null(draft_load(f->ds, 99, &err));
+	assert_int_equal(err.kind, SC_OK);
+	assert_null(err.message);
 }
 
 static void
@@ -117,28 +158,55 @@ draft__list__sorted_ignoring_other_names(void **state)
 {
 	struct fixture *f = *state;
 	struct sc_error err = { 0 };
+	static const char *const others[] = {
+		"notes.txt",
+		"0.txt",
+		"007.txt",
+		"-3.txt",
+		"+3.txt",
+		" 3.txt",
+		"12.TXT",
+		"12.txt~",
+		"12.txt.tmp.4242",
+		"12.json",
+		"12",
+		".txt",
+		"1a.txt",
+		"99999999999999999999.txt",
+	};
 	char path[160];
 	long long *ids;
-	size_t n;
-	FILE *fp;
+	size_t n, i;
 
 	assert_int_equal(draft_save(f->ds, 40, "a", &err), 0);
 	assert_int_equal(draft_save(f->ds, 5, "b", &err), 0);
 	assert_int_equal(draft_save(f->ds, 123, "c", &err), 0);
-	snprintf(path, sizeof path, "%s/notes.txt", f->sub);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fclose(fp);
-	snprintf(path, sizeof path, "%s/9.txt.tmp", f->sub);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fclose(fp);
+	assert_int_equal(draft_save(f->ds, 9000000000LL, "d", &err), 0);
+	for (i = 0; i < sizeof others / sizeof others[0]; i++)
+		put_file(f->sub, others[i], "z", 1);
+	/* A directory with a draft's name is not a draft. */
+	snprintf(path, sizeof path, "%s/77.txt", f->sub);
+	assert_int_equal(mkdir(path, 0700), 0);
 	ids = draft_list(f->ds, &n, &err);
-	assert_int_equal(n, 3);
+	assert_int_equal(err.kind, SC_OK);
+	assert_int_equal(n, 4);
 	assert_int_equal(ids[0], 5);
 	assert_int_equal(ids[1], 40);
 	assert_int_equal(ids[2], 123);
+	assert_int_equal(ids[3], 9000000000LL);
 	free(ids);
+}
+
+static void
+draft__list__empty_is_null(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	size_t n = 77;
+
+	assert_null(draft_list(f->ds, &n, &err));
+	assert_int_equal(n, 0);
+	assert_int_equal(err.kind, SC_OK);
 }
 
 static void
@@ -149,70 +217,187 @@ draft__ids__zero_and_negative_refused(void **state)
 
 	assert_int_equal(draft_save(f->ds, 0, "x", &err), -1);
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
-	assert_non_null(err.message);
+	assert_non_null(strstr(err.message, "invalid conversation id 0"));
 	sc_error_clear(&err);
 	assert_null(draft_load(f->ds, -2, &err));
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "invalid conversation id -2"));
 	sc_error_clear(&err);
-}
-
-static void
-draft__save__failure_is_reported(void **state)
-{
-	struct fixture *f = *state;
-	struct sc_error err = { 0 };
-	char path[160];
-
-	/* The draft's path is a directory: even root cannot rename onto it. */
-	snprintf(path, sizeof path, "%s/8.txt", f->sub);
-	assert_int_equal(mkdir(path, 0700), 0);
-	path[strlen(path) - 4] = '\0';
-	strcat(path, ".txt/x");
-	assert_int_equal(mkdir(path, 0700), 0);
-	assert_int_equal(draft_save(f->ds, 8, "kept in memory", &err), -1);
-	assert_non_null(err.message);
-	assert_non_null(strstr(err.message, "cannot save the draft"));
-	sc_error_clear(&err);
-}
-
-static void
-draft__load__symlink_and_directory_refused(void **state)
-{
-	struct fixture *f = *state;
-	struct sc_error err = { 0 };
-	char path[160];
-
-	snprintf(path, sizeof path, "%s/11.txt", f->sub);
-	assert_int_equal(symlink("/etc/passwd", path), 0);
-	assert_null(draft_load(f->ds, 11, &err));
+	assert_int_equal(draft_remove(f->ds, -1, &err), -1);
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
 	sc_error_clear(&err);
+	/* Even an empty text (a removal) needs a real id. */
+	assert_int_equal(draft_save(f->ds, 0, "", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+	assert_int_equal(count_entries(f->sub), 0);
+}
+
+static void
+draft__save__fails_when_the_path_is_a_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[160], child[200], want[256];
+
+	/* A non-empty directory: even root cannot rename a file onto it. */
+	snprintf(path, sizeof path, "%s/8.txt", f->sub);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(child, sizeof child, "%s/x", path);
+	assert_int_equal(mkdir(child, 0700), 0);
+	assert_int_equal(draft_save(f->ds, 8, "kept in memory", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	snprintf(want, sizeof want, "cannot save the draft: %s: ", path);
+	assert_non_null(err.message);
+	assert_memory_equal(err.message, want, strlen(want));
+	sc_error_clear(&err);
+	assert_int_equal(count_entries(f->sub), 1); /* no temp file left */
+}
+
+static void
+draft__save__fails_when_the_dir_is_a_file(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char want[256];
+
+	/* The store's directory replaced by a regular file: ENOTDIR. */
+	assert_int_equal(rmdir(f->sub), 0);
+	put_file(f->dir, "drafts", "not a dir", 9);
+	assert_int_equal(draft_save(f->ds, 7, "hello", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	snprintf(want, sizeof want,
+	         "cannot save the draft: %s/7.txt: Not a directory", f->sub);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	/* Listing says so too, rather than pretending there is nothing. */
+	{
+		size_t n = 5;
+
+		assert_null(draft_list(f->ds, &n, &err));
+		assert_int_equal(n, 0);
+		assert_int_equal(err.kind, SC_ERR_LOCAL);
+		assert_non_null(strstr(err.message, f->sub));
+		sc_error_clear(&err);
+	}
+}
+
+static void
+draft__load__symlink_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[160], target[160];
+
+	/* Even a link to a perfectly good draft is not followed. */
+	put_file(f->dir, "elsewhere.txt", "secret", 6);
+	snprintf(target, sizeof target, "%s/elsewhere.txt", f->dir);
+	snprintf(path, sizeof path, "%s/11.txt", f->sub);
+	assert_int_equal(symlink(target, path), 0);
+	assert_null(draft_load(f->ds, 11, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, path));
+	sc_error_clear(&err);
+}
+
+static void
+draft__load__directory_and_oversized_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	size_t big = 1024 * 1024;
+	char path[160], *text = malloc(big + 1), *back;
+
+	assert_non_null(text);
 	snprintf(path, sizeof path, "%s/12.txt", f->sub);
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_null(draft_load(f->ds, 12, &err));
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "not a regular file"));
 	sc_error_clear(&err);
+	/* Exactly 1 MiB is still a draft; one byte more is not. */
+	memset(text, 'a', big + 1);
+	put_file(f->sub, "13.txt", text, big);
+	back = draft_load(f->ds, 13, &err);
+	assert_int_equal(err.kind, SC_OK);
+	assert_non_null(back);
+	assert_int_equal(strlen(back), big);
+	free(back);
+	put_file(f->sub, "14.txt", text, big + 1);
+	assert_null(draft_load(f->ds, 14, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "1 MiB"));
+	sc_error_clear(&err);
+	free(text);
+}
+
+static void
+draft__open__makes_or_reuses_dir(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *ds;
+	char path[160], *back;
+
+	/* The same directory again: what is there is kept. */
+	assert_int_equal(draft_save(f->ds, 2, "kept", &err), 0);
+	ds = draft_store_open(f->sub, &err);
+	assert_non_null(ds);
+	back = draft_load(ds, 2, &err);
+	assert_string_equal(back, "kept");
+	free(back);
+	draft_store_free(ds);
+	/* A file where the directory should be is an error. */
+	put_file(f->dir, "file", "x", 1);
+	snprintf(path, sizeof path, "%s/file", f->dir);
+	assert_null(draft_store_open(path, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, path));
+	assert_non_null(strstr(err.message, "Not a directory"));
+	sc_error_clear(&err);
+	draft_store_free(NULL);
+}
+
+static void
+draft__open__default_dir_under_xdg_state(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *ds;
+	char want[160];
+
+	setenv("XDG_STATE_HOME", f->dir, 1);
+	ds = draft_store_open(NULL, &err);
+	assert_non_null(ds);
+	assert_int_equal(draft_save(ds, 21, "here", &err), 0);
+	snprintf(want, sizeof want, "%s/sitecare/drafts/21.txt", f->dir);
+	assert_int_equal(mode_of(want), 0600);
+	snprintf(want, sizeof want, "%s/sitecare/drafts", f->dir);
+	assert_int_equal(mode_of(want), 0700);
+	draft_store_free(ds);
+	unsetenv("XDG_STATE_HOME");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-		    draft__save_load__round_trip_utf8_newlines, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(
-		    draft__save__empty_removes_and_missing_is_null, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(
-		    draft__list__sorted_ignoring_other_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    draft__ids__zero_and_negative_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    draft__save__failure_is_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    draft__load__symlink_and_directory_refused, setup,
-		    teardown),
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(draft__save__round_trips_utf8_and_newlines),
+		T(draft__save__overwrites_and_leaves_no_temp_files),
+		T(draft__save__empty_text_removes),
+		T(draft__remove__deletes_and_missing_is_fine),
+		T(draft__load__missing_is_null_and_ok),
+		T(draft__list__sorted_ignoring_other_names),
+		T(draft__list__empty_is_null),
+		T(draft__ids__zero_and_negative_refused),
+		T(draft__save__fails_when_the_path_is_a_directory),
+		T(draft__save__fails_when_the_dir_is_a_file),
+		T(draft__load__symlink_refused),
+		T(draft__load__directory_and_oversized_refused),
+		T(draft__open__makes_or_reuses_dir),
+		T(draft__open__default_dir_under_xdg_state),
+#undef T
 	};
 
 	return cmocka_run_group_tests_name("net/draft", tests, NULL, NULL);

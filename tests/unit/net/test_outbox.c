@@ -15,6 +15,7 @@
 #include <cJSON.h>
 
 #include "net/outbox.h"
+#include "tests/unit/net/files_test.h"
 
 #define ID_A "0b8e6c1e-2f4a-4c1d-9e3b-5a6f7d8c9e0f"
 #define ID_B "1c9f7d2f-3a5b-4d2e-8f4c-6b7a8e9d0f1a"
@@ -75,20 +76,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* Writes text to dir/name as a plain file. */
-static void
-put_file(const char *dir, const char *name, const char *text, size_t len)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-}
-
 static bool
 exists(const char *dir, const char *name)
 {
@@ -97,21 +84,6 @@ exists(const char *dir, const char *name)
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return lstat(path, &st) == 0;
-}
-
-/* How many entries dir holds besides . and .. */
-static int
-count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 /* Lists the outbox, expecting success. */

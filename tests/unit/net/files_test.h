@@ -1,0 +1,40 @@
+/* Helpers shared by the unit tests of the on-disk stores (outbox, drafts):
+ * writing a file by hand and counting what a directory holds. Include after
+ * <cmocka.h>. */
+#ifndef SITECARE_TESTS_FILES_TEST_H
+#define SITECARE_TESTS_FILES_TEST_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Writes len bytes of text to dir/name as a plain file. */
+static inline void
+put_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* How many names dir holds besides . and .. */
+static inline int
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+#endif
