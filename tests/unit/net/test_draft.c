@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "net/draft.h"
-#include "tests/unit/net/files_test.h"
+#include "files_test.h"
 
 /* A fresh directory, a store on its "drafts" subdirectory. */
 struct fixture {

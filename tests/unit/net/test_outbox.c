@@ -15,7 +15,7 @@
 #include <cJSON.h>
 
 #include "net/outbox.h"
-#include "tests/unit/net/files_test.h"
+#include "files_test.h"
 
 #define ID_A "0b8e6c1e-2f4a-4c1d-9e3b-5a6f7d8c9e0f"
 #define ID_B "1c9f7d2f-3a5b-4d2e-8f4c-6b7a8e9d0f1a"
