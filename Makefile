@@ -170,7 +170,7 @@ check: deps
 		--fuzz-seconds $(CHECK_FUZZ_SECONDS)
 
 format:
-	clang-format -i $(SRC) $(wildcard */*.h) $(UNIT_SRC)
+	@clang-format -i $(shell find tui net views keymaps tests/unit tests/fuzz -name "*.[ch]" 2>/dev/null)
 
 service: deps
 	tests/service/serve --port $(PORT) --state $(STATE) --seed demo

@@ -32,7 +32,8 @@ count_entries(const char *dir)
 
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL)
-		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+		n += strcmp(de->d_name, ".") != 0 &&
+		     strcmp(de->d_name, "..") != 0;
 	closedir(d);
 	return n;
 }
