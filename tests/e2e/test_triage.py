@@ -96,7 +96,7 @@ def test_triage__status_picker__type_to_filter_then_enter(tui, service,
                         what="the filtered picker")
     assert "waiting_on_client" in screen and "cancelled" not in screen
     t.send("Enter")
-    t.wait_text(f"#{tid} status waiting_on_client")
+    t.wait_text(f"#{tid} status waiting_on_client (u undoes)")
     assert task(accounts, tid)["status"] == "waiting_on_client"
 
 
@@ -110,7 +110,7 @@ def test_triage__priority__command_and_escape_changes_nothing(tui, service,
     t.wait_text("nothing changed")
     assert task(accounts, tid)["priority"] == "low"
     command(t, "priority urgent")
-    t.wait_text(f"#{tid} priority urgent")
+    t.wait_text(f"#{tid} priority urgent (u undoes)")
     t.wait_for(lambda s: "urgent" in (row_of(s, tid) or ""),
                what="the row urgent")
     assert task(accounts, tid)["priority"] == "urgent"
@@ -128,14 +128,14 @@ def test_triage__assign_picker__manager_assigns_someone_else(tui, service,
     t.type("theo")
     t.wait_for(lambda s: "Sue Support" not in s, what="the filtered staff")
     t.send("Enter")
-    t.wait_text(f"#{tid} assigned to Theo Tech")
+    t.wait_text(f"#{tid} assigned to Theo Tech (u undoes)")
     assert task(accounts, tid)["assignee"]["name"] == "Theo Tech"
     # By name on the command line, and unassign.
     command(t, "assign sue")
-    t.wait_text(f"#{tid} assigned to Sue Support")
+    t.wait_text(f"#{tid} assigned to Sue Support (u undoes)")
     assert task(accounts, tid)["assignee"]["name"] == "Sue Support"
     t.send("U")
-    t.wait_text(f"#{tid} unassigned")
+    t.wait_text(f"#{tid} unassigned (u undoes)")
     assert task(accounts, tid)["assignee"] is None
 
 
@@ -151,7 +151,7 @@ def test_triage__assign_picker__support_is_not_offered_it(tui, service,
     assert task(accounts, tid)["assignee"] is None
     # Taking it is allowed.
     t.send("t")
-    t.wait_text(f"#{tid} assigned to Sue Support")
+    t.wait_text(f"#{tid} assigned to Sue Support (u undoes)")
     assert task(accounts, tid)["assignee"]["name"] == "Sue Support"
 
 
@@ -181,7 +181,7 @@ def test_triage__conflict__412_shows_the_change_and_reapplies(tui, service,
                                                               accounts):
     t, tid = conflict_setup(tui, service, accounts)
     t.send("r")
-    t.wait_text(f"#{tid} status done")
+    t.wait_text(f"#{tid} status done (again) (u undoes)")
     stored = task(accounts, tid)
     # Re-applied on top of the other change: both hold.
     assert stored["status"] == "done"
