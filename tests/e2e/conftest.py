@@ -3,13 +3,19 @@
 - `tui`: a factory that opens sitecare in a detached tmux at a given size,
   with a fresh HOME, pointed at the session's reference service;
   `signed_in=ROLE` first signs in from the command line, as staff do.
+- `own_service(prefix)` and `tui_on(name)` make the same pair for a module
+  that changes data the session's service must not see (staff keys,
+  failed invoices): a throwaway demo service for the module, and a `tui`
+  pointed at it.
 """
 
 import subprocess
 
 import pytest
 
+from conftest import _cleanup, _new_state
 from e2e.tmux import Terminal
+from helpers.service import Service
 
 PASSWORD = "sitecare-demo"
 
@@ -54,3 +60,29 @@ def tui(tmp_path, sitecare_bin, service):
         yield t
     finally:
         t.close()
+
+
+def own_service(prefix):
+    """A module-scoped fixture: a throwaway demo service, stopped after."""
+    @pytest.fixture(scope="module")
+    def fixture():
+        svc = Service(_new_state(prefix), seed="demo")
+        try:
+            svc.start()
+            yield svc
+        finally:
+            _cleanup(svc)
+    return fixture
+
+
+def tui_on(service_fixture):
+    """A `tui` fixture pointed at the service fixture of that name."""
+    @pytest.fixture
+    def fixture(tmp_path, sitecare_bin, request):
+        svc = request.getfixturevalue(service_fixture)
+        t = Tui(sitecare_bin, svc, tmp_path / "home")
+        try:
+            yield t
+        finally:
+            t.close()
+    return fixture
