@@ -92,7 +92,10 @@
 	X(ACTION_KEYGEN, "keygen", 1,                                          \
 	  "Make and register your staff key for revealing credentials")        \
 	X(ACTION_LOCK_KEY, "lock-key", 0,                                      \
-	  "Lock the unlocked staff key now (the passphrase is asked again)")
+	  "Lock the unlocked staff key now (the passphrase is asked again)")   \
+	X(ACTION_TOGGLE_VIEW, "toggle-view", 0,                                \
+	  "Switch between a pane's two lists (Billing: subscriptions, "        \
+	  "invoices)")
 
 enum action {
 #define X(id, name, changes, help) id,

@@ -539,6 +539,7 @@ void event_payload_free(struct event_payload *e);
 /* Deep copies, for views that keep an object past its page's life. */
 void task_copy(struct task *dst, const struct task *src);
 void message_copy(struct message *dst, const struct message *src);
+void invoice_copy(struct invoice *dst, const struct invoice *src);
 void comment_copy(struct comment *dst, const struct comment *src);
 
 /* ------------------------------------------------------------------ */

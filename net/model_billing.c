@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net/json.h"
+#include "net/xmalloc.h"
 
 JSON_ITEM_FNS(client_ref, struct client_ref)
 
@@ -228,6 +229,24 @@ invoice_free(struct invoice *i)
 	free(i->stripe_ref);
 	free(i->failure_reason);
 	memset(i, 0, sizeof *i);
+}
+
+/* Copies a string that may be NULL. */
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+invoice_copy(struct invoice *dst, const struct invoice *src)
+{
+	*dst = *src;
+	dst->number = dup_or_null(src->number);
+	dst->client.name = dup_or_null(src->client.name);
+	dst->client.company = dup_or_null(src->client.company);
+	dst->stripe_ref = dup_or_null(src->stripe_ref);
+	dst->failure_reason = dup_or_null(src->failure_reason);
 }
 
 JSON_ITEM_FNS(billing_summary, struct billing_summary)

@@ -1,0 +1,157 @@
+"""Billing in a real terminal: the summary band, the revenue chart, the
+subscriptions and invoices, role gating, a failed payment arriving live,
+CSV export and the jumps to a client's tasks and conversation.
+
+One throwaway service for the module: a test fails an invoice, which
+changes the numbers the session's service is checked against.
+"""
+
+import re
+
+import pytest
+
+from e2e.conftest import own_service, tui_on
+from e2e.test_credentials import staff
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+bill_svc = own_service("sitecare-billing-")
+btui = tui_on("bill_svc")
+
+
+def dollars(cents):
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def open_billing(tui, role, width=130, height=40):
+    t = tui.open(width=width, height=height, signed_in=role)
+    t.wait_text("4 Billing", timeout=20)
+    t.send("4")
+    t.wait_for(lambda s: "[Subscriptions]" in s and "loading" not in s,
+               timeout=20, what="the billing pane")
+    return t
+
+
+def test_billing__manager_sees_summary_chart_and_list(btui, bill_svc):
+    summary = staff(bill_svc, "manager").get("/billing/summary").data
+    t = open_billing(btui, "manager")
+    screen = t.wait_text("MRR " + dollars(summary["mrr_cents"]))
+    subs = summary["subscriptions"]
+    assert (f"active {subs['active']}  trialing {subs['trialing']}  "
+            f"past due {subs['past_due']}  canceled {subs['canceled']}"
+            in screen)
+    assert f"failed payments (30 d) {summary['failed_payments_30d']}" \
+        in screen
+    # Twelve months, labelled, drawn with eighth blocks.
+    labels = [MONTHS[int(m["month"][5:]) - 1]
+              for m in summary["revenue_by_month"]]
+    month_row = next(l for l in screen.splitlines() if "Jan" in l or
+                     "Dec" in l)
+    assert month_row.split() == labels
+    assert "\u2588" in screen
+    # Past due first, with amount and card brand + last 4 only.
+    lines = screen.splitlines()
+    head = next(i for i, l in enumerate(lines) if "[Subscriptions]" in l)
+    rows = [l for l in lines[head + 2:] if re.search(
+        r"\s(active|trialing|past_due|canceled)\s", l)]
+    assert "past_due" in rows[0]
+    assert re.search(r"\$[\d,]+\.\d\d/(mo|yr)", rows[0])
+    assert not re.search(r"\d{5,}", "\n".join(rows).replace(",", "")
+                         .replace("-", " "))  # no long card numbers
+
+
+def test_billing__ascii_terminal_gets_an_ascii_chart(btui):
+    btui.env["LC_ALL"] = "C"
+    t = open_billing(btui, "manager")
+    screen = t.wait_text("Revenue, last 12 months")
+    assert "#" in screen and "\u2588" not in screen
+
+
+def test_billing__support_sees_plans_and_statuses_only(btui):
+    t = open_billing(btui, "support")
+    screen = t.wait_text("Plans and statuses only")
+    assert "$" not in screen and "MRR" not in screen
+    assert "CARD" not in screen and "visa" not in screen
+    t.send("v")
+    t.wait_text("invoices need billing.read")
+
+
+def test_billing__technician_has_no_tab(btui):
+    t = btui.open(width=110, height=30, signed_in="tech")
+    screen = t.wait_text("(technician)", timeout=20)
+    assert "Billing" not in screen.splitlines()[0]
+    t.send("4")
+    t.wait_text("not available")
+
+
+def test_billing__failed_payment_arrives_live(btui, bill_svc):
+    before = staff(bill_svc, "manager").get("/billing/summary").data
+    t = open_billing(btui, "manager")
+    t.send("v")
+    t.wait_text("[Invoices]")
+    made = bill_svc.ctl("fail-invoice", "--client-id", 1)["invoice"]
+    screen = t.wait_text("Payment failed: Carla Client", timeout=10)
+    rows = [l for l in screen.splitlines() if "INV-" in l]
+    assert made["number"] in rows[0] and "failed" in rows[0]
+    assert made["failure_reason"][:20] in rows[0]
+    t.wait_text(f"failed payments (30 d) "
+                f"{before['failed_payments_30d'] + 1}")
+
+
+def test_billing__filter_then_export_csv(btui, bill_svc, tmp_path):
+    s = staff(bill_svc, "manager")
+    failed = [i for i in s.all("/billing/invoices") if i["status"] == "failed"]
+    # Wide enough for the long pytest path in the status line's notice.
+    t = open_billing(btui, "manager", width=180)
+    t.send("v")
+    t.wait_text("[Invoices]")
+    t.send(":")
+    t.type("filter status=failed")
+    t.send("Enter")
+    t.wait_text(f"[Invoices] {len(failed)}/")
+    out = tmp_path / "failed.csv"
+    t.send(":")
+    t.type(f"export invoices {out}")
+    t.send("Enter")
+    t.wait_text(f"wrote {len(failed)} invoices to {out}")
+    data = out.read_bytes().decode()
+    lines = data.split("\r\n")
+    assert lines[0] == ("number,client,company,amount,currency,status,"
+                        "created_at,paid_at,failure_reason")
+    body = [l for l in lines[1:] if l]
+    assert len(body) == len(failed)
+    assert all(",failed," in l for l in body)
+    assert (out.stat().st_mode & 0o777) == 0o600
+    numbers = {i["number"] for i in failed}
+    assert {l.split(",")[0] for l in body} == numbers
+
+
+def test_billing__jump_to_conversation_and_tasks(btui):
+    t = open_billing(btui, "manager")
+    t.send("/")
+    t.type("Carla")
+    t.send("Enter")
+    t.wait_for(lambda s: "client~Carla" in s and "Carla Client" in s,
+               what="Carla's subscription")
+    t.send("M")
+    t.wait_text("Chat with Carla Client", timeout=20)
+    t.send("4")
+    t.wait_text("[Subscriptions]")
+    t.send("T")
+    t.wait_for(lambda s: "client=1" in s, timeout=20,
+               what="Carla's tasks")
+
+
+def test_billing__resizes_down_to_a_tiny_terminal(btui):
+    t = open_billing(btui, "manager")
+    t.wait_text("Revenue, last 12 months")
+    t.resize(44, 12)
+    screen = t.wait_for(lambda s: "Revenue" not in s and "[Subscr" in s,
+                        what="the list without the chart")
+    assert "MRR" in screen
+    t.resize(30, 8)
+    t.wait_text("terminal too small")
+    t.resize(100, 30)
+    t.wait_for(lambda s: "Revenue, last 12 months" in s and
+               "[Subscriptions]" in s, what="the chart back")

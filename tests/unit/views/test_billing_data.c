@@ -1,0 +1,280 @@
+/* Unit tests for views/billing_data.c: filters, search, order, CSV. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "net/model.h"
+#include "views/billing_data.h"
+
+/* One subscription as the API sends it (with amounts and a card). */
+#define SUB(id, name, company, plan, status, end, cents)                       \
+	"{\"id\": " #id ", \"client\": {\"id\": " #id ", \"name\": \"" name    \
+	"\", \"company\": \"" company "\"}, \"plan\": \"" plan                 \
+	"\", \"status\": \"" status "\", \"current_period_end\": \"" end       \
+	"T00:00:00Z\", \"cancel_at_period_end\": false, "                      \
+	"\"amount_cents\": " #cents                                            \
+	", \"currency\": \"usd\", \"interval\": \"month\", \"card\": "         \
+	"{\"brand\": \"visa\", \"last4\": \"4242\", \"exp_month\": 4, "        \
+	"\"exp_year\": 2030}}"
+
+#define INV(id, number, name, status, created, cents, reason)                  \
+	"{\"id\": " #id ", \"number\": \"" number "\", \"client\": {\"id\": "  \
+	"1, \"name\": \"" name                                                 \
+	"\", \"company\": \"\"}, \"amount_cents\": " #cents                    \
+	", \"currency\": \"usd\", \"status\": \"" status                       \
+	"\", \"created_at\": \"" created "T10:00:00Z\", \"paid_at\": null, "   \
+	"\"stripe_ref\": \"in_x\", \"failure_reason\": " reason "}"
+
+static const char subs_doc[] = "{\"next\": null, \"results\": [" SUB(
+    1, "Alma Able", "Able Co", "basic", "active", "2026-12-05",
+    4900) "," SUB(2, "Bo Baker", "Baker Ltd", "pro", "past_due", "2026-12-01",
+                  9900) "," SUB(3, "Cy Cole", "Cole Inc", "agency", "trialing",
+                                "2026-12-20",
+                                29900) "," SUB(4, "Di Dunn", "Able Partners",
+                                               "pro", "canceled", "2026-11-30",
+                                               9900) "]}";
+
+static const char invs_doc[] = "{\"next\": null, \"results\": [" INV(
+    10, "INV-10", "Alma Able", "paid", "2026-10-01", 4900,
+    "null") "," INV(11, "INV-11", "Bo Baker", "failed", "2026-09-01", 9900,
+                    "\"card_declined\"") "," INV(12, "INV-12",
+                                                 "=cmd|' /C calc'!A0", "open",
+                                                 "2026-11-01", 1250,
+                                                 "null") "]}";
+
+static struct billing_data *
+loaded(void)
+{
+	struct billing_data *bd = billing_data_new();
+	struct subscription_page sp;
+	struct invoice_page ip;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(
+	    subscription_page_parse(subs_doc, strlen(subs_doc), &sp, &err), 0);
+	billing_data_add_subs(bd, &sp);
+	subscription_page_free(&sp);
+	if (invoice_page_parse(invs_doc, strlen(invs_doc), &ip, &err) != 0)
+		fail_msg("%s", err.message);
+	billing_data_add_invoices(bd, &ip);
+	invoice_page_free(&ip);
+	return bd;
+}
+
+/* The client names of the rows of the subscriptions list, joined by ','. */
+static void
+sub_names(const struct billing_data *bd, char *buf, size_t len)
+{
+	size_t i, n = billing_data_count(bd, BILLING_SUBS);
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		         i ? "," : "", billing_data_sub(bd, i)->client.name);
+}
+
+static void
+inv_numbers(const struct billing_data *bd, char *buf, size_t len)
+{
+	size_t i, n = billing_data_count(bd, BILLING_INVOICES);
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		         i ? "," : "", billing_data_invoice(bd, i)->number);
+}
+
+static void
+billing_data__order__defaults_put_trouble_first(void **state)
+{
+	struct billing_data *bd = loaded();
+	char b[256];
+
+	sub_names(bd, b, sizeof b);
+	assert_string_equal(b, "Bo Baker,Cy Cole,Alma Able,Di Dunn");
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-11,INV-12,INV-10");
+	assert_string_equal(billing_data_sort_name(bd, BILLING_SUBS), "status");
+	assert_int_equal(billing_data_total(bd, BILLING_SUBS), 4);
+	billing_data_free(bd);
+}
+
+static void
+billing_data__sort__keys_and_reverse(void **state)
+{
+	struct billing_data *bd = loaded();
+	char b[256], err[128];
+
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_SUBS, "amount", err, sizeof err), 0);
+	sub_names(bd, b, sizeof b);
+	assert_string_equal(b, "Cy Cole,Bo Baker,Di Dunn,Alma Able");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_SUBS, "-period-end", err, sizeof err),
+	    0);
+	sub_names(bd, b, sizeof b);
+	assert_string_equal(b, "Cy Cole,Alma Able,Bo Baker,Di Dunn");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, "created", err, sizeof err),
+	    0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-12,INV-10,INV-11");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_SUBS, "failed", err, sizeof err), -1);
+	assert_non_null(strstr(err, "status, client, plan"));
+	assert_string_equal(billing_data_sort_name(bd, BILLING_SUBS),
+	                    "period-end");
+	billing_data_free(bd);
+}
+
+static void
+billing_data__filter__status_plan_search_and_clear(void **state)
+{
+	struct billing_data *bd = loaded();
+	char b[256], err[128];
+	char *d;
+
+	assert_int_equal(billing_data_filter(bd, BILLING_SUBS,
+	                                     "status=active,canceled plan=pro",
+	                                     err, sizeof err),
+	                 0);
+	sub_names(bd, b, sizeof b);
+	assert_string_equal(b, "Di Dunn");
+	d = billing_data_describe(bd, BILLING_SUBS);
+	assert_string_equal(d, "status=active,canceled plan=pro");
+	free(d);
+	assert_int_equal(
+	    billing_data_filter(bd, BILLING_SUBS, "clear", err, sizeof err), 0);
+	billing_data_search(bd, "able"); /* name or company, any case */
+	sub_names(bd, b, sizeof b);
+	assert_string_equal(b, "Alma Able,Di Dunn");
+	d = billing_data_describe(bd, BILLING_SUBS);
+	assert_string_equal(d, "client~able");
+	free(d);
+	billing_data_search(bd, "");
+	d = billing_data_describe(bd, BILLING_INVOICES);
+	assert_string_equal(d, "all");
+	free(d);
+	assert_int_equal(billing_data_count(bd, BILLING_SUBS), 4);
+	billing_data_free(bd);
+}
+
+static void
+billing_data__filter__a_typo_changes_nothing(void **state)
+{
+	struct billing_data *bd = loaded();
+	char err[128];
+	char *d;
+
+	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES,
+	                                     "status=failed", err, sizeof err),
+	                 0);
+	assert_int_equal(billing_data_count(bd, BILLING_INVOICES), 1);
+	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES,
+	                                     "status=open,bogus", err,
+	                                     sizeof err),
+	                 -1);
+	assert_string_equal(err, "no invoice status \"bogus\"");
+	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES, "plan=pro",
+	                                     err, sizeof err),
+	                 -1);
+	assert_int_equal(
+	    billing_data_filter(bd, BILLING_SUBS, "past_due", err, sizeof err),
+	    -1);
+	assert_string_equal(err, "\"past_due\": expected key=value");
+	d = billing_data_describe(bd, BILLING_INVOICES);
+	assert_string_equal(d, "status=failed");
+	free(d);
+	assert_int_equal(billing_data_count(bd, BILLING_INVOICES), 1);
+	billing_data_free(bd);
+}
+
+static void
+billing_data__put_invoice__replaces_or_adds(void **state)
+{
+	struct billing_data *bd = loaded();
+	struct invoice v;
+	char b[256];
+
+	v = *billing_data_invoice(bd, 2); /* INV-10, paid */
+	assert_string_equal(v.number, "INV-10");
+	{
+		struct invoice copy;
+
+		invoice_copy(&copy, &v);
+		copy.status = INVOICE_FAILED;
+		billing_data_put_invoice(bd, &copy);
+		copy.id = 99;
+		free(copy.number);
+		copy.number = strdup("INV-99");
+		copy.created_at += 86400;
+		billing_data_put_invoice(bd, &copy);
+		invoice_free(&copy);
+	}
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-99,INV-10,INV-11,INV-12");
+	assert_int_equal(billing_data_total(bd, BILLING_INVOICES), 4);
+	billing_data_free(bd);
+}
+
+static void
+billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
+{
+	struct billing_data *bd = loaded();
+	char err[64];
+	char *csv;
+
+	assert_int_equal(billing_data_filter(bd, BILLING_SUBS, "status=active",
+	                                     err, sizeof err),
+	                 0);
+	csv = billing_data_csv(bd, BILLING_SUBS, true);
+	assert_string_equal(
+	    csv, "client,company,plan,status,period_end,cancel_at_period_end,"
+	         "amount,currency,interval,card_brand,card_last4\r\n"
+	         "Alma Able,Able Co,basic,active,2026-12-05,no,49.00,usd,"
+	         "month,visa,4242\r\n");
+	free(csv);
+	csv = billing_data_csv(bd, BILLING_SUBS, false);
+	assert_string_equal(csv, "client,company,plan,status,period_end,"
+	                         "cancel_at_period_end\r\n"
+	                         "Alma Able,Able Co,basic,active,2026-12-05,"
+	                         "no\r\n");
+	free(csv);
+	assert_int_equal(billing_data_sort(bd, BILLING_INVOICES, "-created",
+	                                   err, sizeof err),
+	                 0);
+	csv = billing_data_csv(bd, BILLING_INVOICES, true);
+	assert_string_equal(
+	    csv,
+	    "number,client,company,amount,currency,status,created_at,"
+	    "paid_at,failure_reason\r\n"
+	    "INV-11,Bo Baker,,99.00,usd,failed,2026-09-01,,card_declined\r\n"
+	    "INV-10,Alma Able,,49.00,usd,paid,2026-10-01,,\r\n"
+	    "INV-12,'=cmd|' /C calc'!A0,,12.50,usd,open,2026-11-01,,\r\n");
+	free(csv);
+	billing_data_free(bd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    billing_data__order__defaults_put_trouble_first),
+		cmocka_unit_test(billing_data__sort__keys_and_reverse),
+		cmocka_unit_test(
+		    billing_data__filter__status_plan_search_and_clear),
+		cmocka_unit_test(billing_data__filter__a_typo_changes_nothing),
+		cmocka_unit_test(billing_data__put_invoice__replaces_or_adds),
+		cmocka_unit_test(
+		    billing_data__csv__quoted_formula_safe_and_by_permission),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,775 @@
+/* The billing pane: see billing.h. */
+#include "views/billing.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/api.h"
+#include "net/paths.h"
+#include "net/xmalloc.h"
+#include "tui/app.h"
+#include "tui/list.h"
+#include "tui/notify.h"
+#include "tui/sanitize.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "views/billing_data.h"
+#include "views/billing_format.h"
+#include "views/task_format.h"
+
+#define PAGE_LIMIT 100
+/* The chart's height: a third of the pane, within these bounds. */
+#define CHART_MIN 4
+#define CHART_MAX 10
+/* The y axis labels' width. */
+#define AXIS_W 8
+
+struct billing {
+	struct app *app;
+	unsigned flags;
+	struct billing_data *data;
+	enum billing_list view;
+	struct list list;
+
+	struct billing_summary summary;
+	bool has_summary;
+	struct api_req *sum_req, *sub_req, *inv_req;
+	bool subs_loaded, invs_loaded;
+	char *error;
+
+	int rows, cols;
+	int list_y; /* where the list's rows start, at the last draw */
+};
+
+static void fetch_subs(struct billing *b, const char *cursor);
+static void fetch_invs(struct billing *b, const char *cursor);
+
+/* True with billing.read: amounts, cards, invoices, the summary. */
+static bool
+full(const struct billing *b)
+{
+	return (b->app->permissions & PERM_BILLING_READ) != 0;
+}
+
+/* ---- fetching ------------------------------------------------------------ */
+
+static void
+failed(struct billing *b, const char *what, const struct sc_error *err)
+{
+	free(b->error);
+	b->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+	app_notice(b->app, true, "billing %s: %s", what, err->message);
+	app_redraw(b->app);
+}
+
+static void
+on_summary(struct billing_summary *s, const struct sc_error *err, void *ud)
+{
+	struct billing *b = ud;
+
+	b->sum_req = NULL;
+	if (err->kind != SC_OK) {
+		billing_summary_free(s);
+		failed(b, "summary", err);
+		return;
+	}
+	if (b->has_summary)
+		billing_summary_free(&b->summary);
+	b->summary = *s;
+	memset(s, 0, sizeof *s);
+	b->has_summary = true;
+	app_redraw(b->app);
+}
+
+static void
+on_subs(struct subscription_page *p, const struct sc_error *err, void *ud)
+{
+	struct billing *b = ud;
+	long long keep = list_selected_id(&b->list);
+
+	b->sub_req = NULL;
+	if (err->kind != SC_OK) {
+		subscription_page_free(p);
+		failed(b, "subscriptions", err);
+		return;
+	}
+	billing_data_add_subs(b->data, p);
+	if (p->next != NULL)
+		fetch_subs(b, p->next);
+	else
+		b->subs_loaded = true;
+	subscription_page_free(p);
+	if (b->view == BILLING_SUBS && keep >= 0)
+		list_select_id(&b->list, keep);
+	list_changed(&b->list);
+	app_redraw(b->app);
+}
+
+static void
+on_invs(struct invoice_page *p, const struct sc_error *err, void *ud)
+{
+	struct billing *b = ud;
+
+	b->inv_req = NULL;
+	if (err->kind != SC_OK) {
+		invoice_page_free(p);
+		failed(b, "invoices", err);
+		return;
+	}
+	billing_data_add_invoices(b->data, p);
+	if (p->next != NULL)
+		fetch_invs(b, p->next);
+	else
+		b->invs_loaded = true;
+	invoice_page_free(p);
+	list_changed(&b->list);
+	app_redraw(b->app);
+}
+
+/* The query of a page: limit, and the cursor when given. */
+static char *
+page_query(const char *cursor)
+{
+	char *esc = cursor != NULL ? api_escape(cursor) : NULL;
+	char *q = xasprintf("limit=%d%s%s", PAGE_LIMIT,
+	                    esc != NULL ? "&cursor=" : "", esc ? esc : "");
+
+	free(esc);
+	return q;
+}
+
+static void
+fetch_subs(struct billing *b, const char *cursor)
+{
+	char *q = page_query(cursor);
+
+	b->sub_req = api_subscriptions(b->app->api, q, on_subs, b);
+	free(q);
+}
+
+static void
+fetch_invs(struct billing *b, const char *cursor)
+{
+	char *q = page_query(cursor);
+
+	b->inv_req = api_invoices(b->app->api, q, on_invs, b);
+	free(q);
+}
+
+/* Everything again (sign-in, refresh, resync, a failed payment). */
+static void
+fetch_all(struct billing *b)
+{
+	struct api *a = b->app->api;
+
+	if (a == NULL || !b->app->signed_in)
+		return;
+	api_cancel(a, b->sum_req);
+	api_cancel(a, b->sub_req);
+	api_cancel(a, b->inv_req);
+	b->sum_req = b->sub_req = b->inv_req = NULL;
+	free(b->error);
+	b->error = NULL;
+	billing_data_clear(b->data, BILLING_SUBS);
+	billing_data_clear(b->data, BILLING_INVOICES);
+	b->subs_loaded = b->invs_loaded = false;
+	fetch_subs(b, NULL);
+	if (full(b)) {
+		b->sum_req = api_billing_summary(a, on_summary, b);
+		fetch_invs(b, NULL);
+	}
+}
+
+/* ---- live ---------------------------------------------------------------- */
+
+/* invoice.failed: the invoice in the list, a notification, new totals. */
+static void
+on_failed_invoice(struct billing *b, const struct invoice *v)
+{
+	char amount[48], *title, *body;
+
+	billing_data_put_invoice(b->data, v);
+	list_changed(&b->list);
+	billing_format_money(v->amount_cents, v->currency,
+	                     b->flags & SANITIZE_ASCII, amount, sizeof amount);
+	title = xasprintf("Payment failed: %s",
+	                  v->client.name ? v->client.name : "a client");
+	body = xasprintf("%s %s: %s", v->number ? v->number : "", amount,
+	                 v->failure_reason ? v->failure_reason : "failed");
+	app_notice(b->app, true, "%s (%s)", title, body);
+	if (b->app->notify != NULL)
+		notify_send(b->app->notify, title, body, NOTIFY_URGENT);
+	free(title);
+	free(body);
+	/* The summary and the subscription's status have changed too. */
+	if (b->app->api != NULL) {
+		api_cancel(b->app->api, b->sum_req);
+		api_cancel(b->app->api, b->sub_req);
+		b->sum_req = api_billing_summary(b->app->api, on_summary, b);
+		billing_data_clear(b->data, BILLING_SUBS);
+		b->subs_loaded = false;
+		fetch_subs(b, NULL);
+	}
+}
+
+/* ---- drawing ------------------------------------------------------------- */
+
+/* Draws sanitised text at y, x, cut and padded to width. */
+static int
+put(struct billing *b, WINDOW *w, int y, int x, int width, const char *raw,
+    attr_t attr)
+{
+	char *clean, *cell;
+
+	if (width <= 0)
+		return x;
+	clean = sanitize_str(raw, b->flags | SANITIZE_TABS_AS_SPACE);
+	cell = task_format_cell(clean, width, b->flags);
+	wattrset(w, attr);
+	mvwaddstr(w, y, x, cell);
+	free(cell);
+	free(clean);
+	return x + width + 1;
+}
+
+static void
+money(struct billing *b, int64_t cents, const char *cur, char *buf, size_t len)
+{
+	billing_format_money(cents, cur, b->flags & SANITIZE_ASCII, buf, len);
+}
+
+/* The summary band: MRR, statuses, failed payments, refunds. */
+static void
+draw_band(struct billing *b, WINDOW *w, int cols)
+{
+	const struct billing_summary *s = &b->summary;
+	char mrr[48], refunds[48], *line;
+
+	if (!full(b)) {
+		put(b, w, 0, 1, cols - 2,
+		    "Plans and statuses only: amounts, cards, invoices and "
+		    "revenue need billing.read",
+		    (attr_t)theme_attr(THEME_DIM));
+		return;
+	}
+	if (!b->has_summary) {
+		put(b, w, 0, 1, cols - 2, "loading the summary...",
+		    (attr_t)theme_attr(THEME_DIM));
+		return;
+	}
+	money(b, s->mrr_cents, s->currency, mrr, sizeof mrr);
+	money(b, s->refunds_30d_cents, s->currency, refunds, sizeof refunds);
+	line = xasprintf("MRR %s", mrr);
+	put(b, w, 0, 1, (int)strlen(line) + 1, line,
+	    (attr_t)theme_attr(THEME_TITLE));
+	free(line);
+	line = xasprintf("active %lld  trialing %lld  past due %lld  "
+	                 "canceled %lld  |  failed payments (30 d) %lld  |  "
+	                 "refunds (30 d) %s",
+	                 (long long)s->active, (long long)s->trialing,
+	                 (long long)s->past_due, (long long)s->canceled,
+	                 (long long)s->failed_payments_30d, refunds);
+	put(b, w, 0, 6 + (int)strlen(mrr), cols - 7 - (int)strlen(mrr), line,
+	    (attr_t)theme_attr(s->past_due > 0 || s->failed_payments_30d > 0
+	                           ? THEME_WARN
+	                           : THEME_NORMAL));
+	free(line);
+}
+
+/* The revenue chart at rows y .. y + h - 1 (the last row: months). */
+static void
+draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
+{
+	const struct billing_summary *s = &b->summary;
+	size_t n = s->nrevenue_by_month, i;
+	int64_t vals[24], max = 0;
+	int e[24], rows = h - 2, bw, gap, r, x;
+	bool ascii = b->flags & SANITIZE_ASCII;
+	char label[32];
+
+	if (n == 0 || rows < 1)
+		return;
+	if (n > 24)
+		n = 24;
+	for (i = 0; i < n; i++) {
+		vals[i] = s->revenue_by_month[i].cents;
+		if (vals[i] > max)
+			max = vals[i];
+	}
+	billing_chart_scale(vals, n, rows, e);
+	bw = (cols - AXIS_W - 2) / (int)n;
+	gap = bw > 3 ? 1 : 0;
+	put(b, w, y, 1, 30, "Revenue, last 12 months",
+	    (attr_t)theme_attr(THEME_DIM));
+	billing_format_money_short(max, s->currency, ascii, label,
+	                           sizeof label);
+	put(b, w, y + 1, 0, AXIS_W - 1, label, (attr_t)theme_attr(THEME_DIM));
+	put(b, w, y + rows, 0, AXIS_W - 1, "0", (attr_t)theme_attr(THEME_DIM));
+	for (i = 0; i < n; i++) {
+		x = AXIS_W + (int)i * bw;
+		wattrset(w, (attr_t)theme_attr(THEME_OK));
+		for (r = 0; r < rows; r++) {
+			const char *cell =
+			    billing_chart_cell(e[i], rows, r, ascii);
+			int k;
+
+			for (k = 0; k < bw - gap; k++)
+				mvwaddstr(w, y + 1 + r, x + k, cell);
+		}
+		/* The value over the bar when it fits, the month under it. */
+		billing_format_money_short(vals[i], s->currency, ascii, label,
+		                           sizeof label);
+		if ((int)strlen(label) <= bw - gap && e[i] < rows * 8 - 8)
+			put(b, w, y + rows - e[i] / 8, x, bw - gap, label,
+			    (attr_t)theme_attr(THEME_DIM));
+		{
+			static const char *const months[] = {
+				"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+			};
+			int m = s->revenue_by_month[i].month;
+
+			put(b, w, y + rows + 1, x, bw - gap,
+			    m >= 1 && m <= 12 ? months[m - 1] : "?",
+			    (attr_t)theme_attr(THEME_DIM));
+		}
+	}
+}
+
+/* The theme of a subscription status and of an invoice status. */
+static enum theme_item
+sub_theme(enum subscription_status s)
+{
+	static const enum theme_item t[] = { [SUB_ACTIVE] = THEME_OK,
+		                             [SUB_TRIALING] = THEME_STATE_NEW,
+		                             [SUB_PAST_DUE] = THEME_ERROR,
+		                             [SUB_CANCELED] = THEME_DIM };
+
+	return t[s];
+}
+
+static enum theme_item
+inv_theme(enum invoice_status s)
+{
+	static const enum theme_item t[] = { [INVOICE_PAID] = THEME_OK,
+		                             [INVOICE_OPEN] = THEME_NORMAL,
+		                             [INVOICE_FAILED] = THEME_ERROR,
+		                             [INVOICE_REFUNDED] = THEME_DIM };
+
+	return t[s];
+}
+
+/* A date, "2026-11-28", or "-". */
+static void
+day(time_t t, bool has, char *buf, size_t len)
+{
+	struct tm tm;
+
+	snprintf(buf, len, "-");
+	if (has && localtime_r(&t, &tm) != NULL)
+		strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+static void
+draw_sub(struct billing *b, WINDOW *w, int y, const struct subscription *s,
+         int width, attr_t base)
+{
+	char amount[48] = "", end[16], card[40] = "";
+	int x = 1, cw = width > 120 ? 18 : 0;
+
+	x = put(b, w, y, x, 20, s->client.name, base | A_BOLD);
+	x = put(b, w, y, x, cw, s->client.company,
+	        base | (attr_t)theme_attr(THEME_DIM));
+	x = put(b, w, y, x, 7, plan_name(s->plan), base);
+	x = put(b, w, y, x, 9, subscription_status_name(s->status),
+	        base | (attr_t)theme_attr(sub_theme(s->status)));
+	day(s->current_period_end, true, end, sizeof end);
+	if (full(b) && s->has_amounts) {
+		money(b, s->amount_cents, s->currency, amount, sizeof amount);
+		snprintf(amount + strlen(amount),
+		         sizeof amount - strlen(amount), "/%s",
+		         s->interval == INTERVAL_YEAR ? "yr" : "mo");
+	}
+	if (full(b))
+		x = put(b, w, y, x, 15, amount, base);
+	x = put(b, w, y, x, 10, end, base);
+	x = put(b, w, y, x, 8, s->cancel_at_period_end ? "cancels" : "",
+	        base | (attr_t)theme_attr(THEME_WARN));
+	if (full(b) && s->has_card)
+		snprintf(card, sizeof card, "%s %s",
+		         s->card.brand ? s->card.brand : "card", s->card.last4);
+	if (full(b))
+		put(b, w, y, x, width - x - 1, s->has_card ? card : "no card",
+		    base | (attr_t)theme_attr(THEME_DIM));
+}
+
+static void
+draw_inv(struct billing *b, WINDOW *w, int y, const struct invoice *v,
+         int width, attr_t base)
+{
+	char amount[48], created[16], paid[16];
+	int x = 1;
+
+	money(b, v->amount_cents, v->currency, amount, sizeof amount);
+	day(v->created_at, true, created, sizeof created);
+	day(v->paid_at, v->has_paid_at, paid, sizeof paid);
+	x = put(b, w, y, x, 24, v->number, base);
+	x = put(b, w, y, x, 20, v->client.name, base | A_BOLD);
+	x = put(b, w, y, x, 13, amount, base);
+	x = put(b, w, y, x, 8, invoice_status_name(v->status),
+	        base | (attr_t)theme_attr(inv_theme(v->status)));
+	x = put(b, w, y, x, 10, created, base);
+	x = put(b, w, y, x, 10, paid, base);
+	put(b, w, y, x, width - x - 1,
+	    v->failure_reason ? v->failure_reason : "",
+	    base | (attr_t)theme_attr(THEME_ERROR));
+}
+
+/* The list helper's draw_row. */
+static void
+draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
+         bool marked)
+{
+	struct billing *b = ud;
+	WINDOW *w = win;
+	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+
+	(void)marked;
+	y += b->list_y;
+	wattrset(w, base);
+	mvwprintw(w, y, 0, "%*s", width, "");
+	if (b->view == BILLING_SUBS)
+		draw_sub(b, w, y, billing_data_sub(b->data, i), width, base);
+	else
+		draw_inv(b, w, y, billing_data_invoice(b->data, i), width,
+		         base);
+	wattrset(w, A_NORMAL);
+}
+
+/* The list's title (which list, counts, filter, order) and columns. */
+static void
+draw_list_head(struct billing *b, WINDOW *w, int y, int cols)
+{
+	char *desc = billing_data_describe(b->data, b->view), *line;
+	bool subs = b->view == BILLING_SUBS;
+	int cw = cols > 120 ? 18 : 0;
+
+	line = xasprintf(
+	    "%s %zu/%zu%s | filter %s | sort %s%s",
+	    subs ? "[Subscriptions]" : "[Invoices]",
+	    billing_data_count(b->data, b->view),
+	    billing_data_total(b->data, b->view),
+	    (subs ? b->subs_loaded : b->invs_loaded) ? "" : "+", desc,
+	    billing_data_sort_name(b->data, b->view),
+	    full(b) ? (subs ? "  (v: invoices)" : "  (v: subscriptions)") : "");
+	put(b, w, y, 1, cols - 2, line, (attr_t)theme_attr(THEME_TITLE));
+	free(line);
+	free(desc);
+	if (subs && full(b))
+		line =
+		    xasprintf("%-20s %-*s%s%-7s %-9s %-15s %-10s %-8s %s",
+		              "CLIENT", cw, cw ? "COMPANY" : "", cw ? " " : "",
+		              "PLAN", "STATUS", "AMOUNT", "RENEWS", "", "CARD");
+	else if (subs)
+		line = xasprintf("%-20s %-*s%s%-7s %-9s %-10s", "CLIENT", cw,
+		                 cw ? "COMPANY" : "", cw ? " " : "", "PLAN",
+		                 "STATUS", "RENEWS");
+	else
+		line = xasprintf("%-24s %-20s %-13s %-8s %-10s %-10s %s",
+		                 "NUMBER", "CLIENT", "AMOUNT", "STATUS",
+		                 "CREATED", "PAID", "FAILURE");
+	put(b, w, y + 1, 1, cols - 2, line, (attr_t)theme_attr(THEME_DIM));
+	free(line);
+}
+
+/* The chart's height for this pane (0: none). */
+static int
+chart_height(const struct billing *b, int rows)
+{
+	int h = rows / 3;
+
+	if (!full(b) || !b->has_summary || rows < 16)
+		return 0;
+	return h < CHART_MIN ? CHART_MIN : h > CHART_MAX ? CHART_MAX : h;
+}
+
+static void
+bl_resize(void *state, int rows, int cols)
+{
+	struct billing *b = state;
+	int ch = chart_height(b, rows);
+
+	b->rows = rows;
+	b->cols = cols;
+	b->list_y = 1 + (ch > 0 ? ch + 1 : 0) + 2;
+	list_resize(&b->list, rows - b->list_y);
+}
+
+static void
+bl_draw(void *state, void *win, int rows, int cols)
+{
+	struct billing *b = state;
+	WINDOW *w = win;
+	int ch;
+
+	bl_resize(b, rows, cols);
+	ch = chart_height(b, rows);
+	werase(w);
+	draw_band(b, w, cols);
+	if (ch > 0)
+		draw_chart(b, w, 1, ch, cols);
+	draw_list_head(b, w, b->list_y - 2, cols);
+	if (billing_data_count(b->data, b->view) > 0)
+		list_draw(&b->list, w, cols);
+	else
+		put(b, w, b->list_y, 1, cols - 2,
+		    b->error != NULL ? b->error
+		    : (b->view == BILLING_SUBS ? b->subs_loaded
+		                               : b->invs_loaded)
+		        ? "nothing matches (:filter clear shows all)"
+		        : "loading...",
+		    (attr_t)theme_attr(b->error != NULL ? THEME_ERROR
+		                                        : THEME_DIM));
+	wattrset(w, A_NORMAL);
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static size_t
+row_count(void *ud)
+{
+	struct billing *b = ud;
+
+	return billing_data_count(b->data, b->view);
+}
+
+static long long
+row_id(void *ud, size_t i)
+{
+	struct billing *b = ud;
+
+	return b->view == BILLING_SUBS ? billing_data_sub(b->data, i)->id
+	                               : billing_data_invoice(b->data, i)->id;
+}
+
+static const struct list_ops row_ops = {
+	.count = row_count,
+	.id_at = row_id,
+	.draw_row = draw_row,
+};
+
+/* The selected row's client, or NULL. */
+static const struct client_ref *
+selected_client(const struct billing *b)
+{
+	const struct subscription *s;
+	const struct invoice *v;
+
+	if (b->view == BILLING_SUBS) {
+		s = billing_data_sub(b->data, b->list.cursor);
+		return s != NULL ? &s->client : NULL;
+	}
+	v = billing_data_invoice(b->data, b->list.cursor);
+	return v != NULL ? &v->client : NULL;
+}
+
+/* :export subscriptions|invoices FILE: the list as shown, as CSV. */
+static enum view_result
+do_export(struct billing *b, const char *args)
+{
+	char what[16] = "", path[1024] = "", *csv;
+	enum billing_list list;
+	struct sc_error err = { 0 };
+
+	if (args == NULL || sscanf(args, "%15s %1023[^\n]", what, path) != 2) {
+		app_notice(b->app, true,
+		           "usage: :export subscriptions|invoices FILE");
+		return VIEW_HANDLED;
+	}
+	if (strcmp(what, "subscriptions") == 0)
+		list = BILLING_SUBS;
+	else if (strcmp(what, "invoices") == 0 && full(b))
+		list = BILLING_INVOICES;
+	else {
+		app_notice(b->app, true, "%s",
+		           strcmp(what, "invoices") == 0
+		               ? "invoices need billing.read"
+		               : "export subscriptions or invoices");
+		return VIEW_HANDLED;
+	}
+	csv = billing_data_csv(b->data, list, full(b));
+	if (paths_write_atomic(path, csv, strlen(csv), 0600, &err) != 0)
+		app_notice(b->app, true, "export: %s", err.message);
+	else
+		app_notice(b->app, false, "wrote %zu %s to %s",
+		           billing_data_count(b->data, list), what, path);
+	sc_error_clear(&err);
+	free(csv);
+	return VIEW_HANDLED;
+}
+
+static enum view_result
+do_filter(struct billing *b, const char *args)
+{
+	char err[256];
+
+	if (billing_data_filter(b->data, b->view, args, err, sizeof err) != 0)
+		app_notice(b->app, true, "%s", err);
+	b->list.cursor = b->list.top = 0;
+	list_changed(&b->list);
+	return VIEW_REDRAW;
+}
+
+static enum view_result
+do_sort(struct billing *b, const char *args)
+{
+	char err[256];
+
+	if (billing_data_sort(b->data, b->view, args + strspn(args, " "), err,
+	                      sizeof err) != 0)
+		app_notice(b->app, true, "%s", err);
+	list_changed(&b->list);
+	return VIEW_REDRAW;
+}
+
+static enum view_result
+bl_action(void *state, enum action a, const char *args)
+{
+	struct billing *b = state;
+	const struct client_ref *c;
+	enum list_result r;
+
+	switch (a) {
+	case ACTION_TOGGLE_VIEW:
+		if (!full(b)) {
+			app_notice(b->app, true, "invoices need billing.read");
+			return VIEW_HANDLED;
+		}
+		b->view =
+		    b->view == BILLING_SUBS ? BILLING_INVOICES : BILLING_SUBS;
+		b->list.cursor = b->list.top = 0;
+		list_changed(&b->list);
+		return VIEW_REDRAW;
+	case ACTION_CLIENT_TASKS:
+	case ACTION_CLIENT_CHAT:
+		c = selected_client(b);
+		if (c != NULL)
+			app_goto(b->app,
+			         a == ACTION_CLIENT_TASKS ? PANE_TASKS
+			                                  : PANE_CHAT,
+			         c->id);
+		return VIEW_HANDLED;
+	case ACTION_EXPORT:
+		return do_export(b, args);
+	case ACTION_REFRESH:
+		fetch_all(b);
+		return VIEW_REDRAW;
+	case ACTION_FILTER:
+		return args == NULL ? VIEW_UNHANDLED : do_filter(b, args);
+	case ACTION_SORT:
+		return args == NULL ? VIEW_UNHANDLED : do_sort(b, args);
+	case ACTION_SEARCH:
+		if (args == NULL)
+			return VIEW_UNHANDLED;
+		billing_data_search(b->data, args);
+		b->list.cursor = b->list.top = 0;
+		list_changed(&b->list);
+		return VIEW_REDRAW;
+	default:
+		r = list_action(&b->list, a);
+		if (r == LIST_UNHANDLED)
+			return VIEW_UNHANDLED;
+		return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	}
+}
+
+/* ---- the rest of the view interface -------------------------------------- */
+
+static enum view_result
+bl_event(void *state, const struct app_event *ev)
+{
+	struct billing *b = state;
+	const struct event_payload *e = ev->data;
+
+	switch (ev->kind) {
+	case APP_EV_SIGNED_IN:
+	case APP_EV_RESYNC:
+		fetch_all(b);
+		return VIEW_REDRAW;
+	case APP_EV_SERVER:
+		if (e == NULL || e->type != EVENT_INVOICE_FAILED)
+			return VIEW_UNHANDLED;
+		/* Invoices and their amounts are for billing.read only. */
+		if (!full(b))
+			return VIEW_HANDLED;
+		on_failed_invoice(b, &e->invoice);
+		return VIEW_REDRAW;
+	default:
+		return VIEW_UNHANDLED;
+	}
+}
+
+static void
+bl_focus(void *state, bool focused)
+{
+	struct billing *b = state;
+
+	if (focused && !b->subs_loaded && b->sub_req == NULL)
+		fetch_all(b);
+}
+
+static enum key_context
+bl_context(void *state)
+{
+	(void)state;
+	return KEYCTX_LIST;
+}
+
+static void *
+bl_open(struct app *app)
+{
+	struct billing *b = xcalloc(1, sizeof *b);
+
+	b->app = app;
+	b->flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	b->data = billing_data_new();
+	list_init(&b->list, &row_ops, b);
+	return b;
+}
+
+static void
+bl_free(void *state)
+{
+	struct billing *b = state;
+
+	if (b == NULL)
+		return;
+	if (b->app->api != NULL) {
+		api_cancel(b->app->api, b->sum_req);
+		api_cancel(b->app->api, b->sub_req);
+		api_cancel(b->app->api, b->inv_req);
+	}
+	if (b->has_summary)
+		billing_summary_free(&b->summary);
+	billing_data_free(b->data);
+	list_free(&b->list);
+	free(b->error);
+	free(b);
+}
+
+const struct view_ops billing_view = {
+	.name = "Billing",
+	.title = "Billing",
+	.permission = PERM_BILLING_SUMMARY | PERM_BILLING_READ,
+	.open = bl_open,
+	.free = bl_free,
+	.resize = bl_resize,
+	.draw = bl_draw,
+	.action = bl_action,
+	.event = bl_event,
+	.focus = bl_focus,
+	.context = bl_context,
+};
