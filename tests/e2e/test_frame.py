@@ -119,9 +119,9 @@ def test_frame__crash__terminal_is_restored(tui):
 def test_frame__digit_for_a_pane_not_shown__says_so(tui):
     t = tui.open(signed_in="support")
     t.wait_text("(support)")
-    t.send("4")
+    t.send("3")
     t.wait_text("not available")
-    assert "Billing" not in t.screen().splitlines()[0]
+    assert "Credentials" not in t.screen().splitlines()[0]
 
 
 def test_frame__command_line__tab_completes_commands(tui):
