@@ -31,7 +31,7 @@
 #include "tui/term.h"
 
 /* How long tmux has to answer (the loop runs on meanwhile). */
-#define HEALTH_TMUX_MS 1500
+#define HEALTH_TMUX_MS 5000
 /* The longest a D-Bus socket may take to accept. */
 #define HEALTH_DBUS_MS 100
 /* Where the advice under a WARN or ERROR starts. */

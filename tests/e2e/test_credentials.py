@@ -109,9 +109,7 @@ def reveal(t, label, purpose="e2e check", passphrase=PASSPHRASE):
 
 
 def sitecare_pid(tui):
-    out = subprocess.run(["pgrep", "-n", "-f", f"sitecare --url {tui.service.url}"],
-                         capture_output=True, text=True).stdout.split()
-    return int(out[0])
+    return tui.terminals[-1].pid()
 
 
 # AddressSanitizer's shadow memory on x86-64 (terabytes, reserved lazily):

@@ -27,9 +27,10 @@ def test_frame__login_form__wrong_password_shown_in_place(tui):
 def test_frame__login_form__signs_in_and_shows_who(tui):
     t = tui.open()
     sign_in(t, "support@example.com", "sitecare-demo")
-    screen = t.wait_text("(support)")
+    screen = t.wait_for(lambda s: "(support)" in s and
+                        "online" in s.splitlines()[-1],
+                        what="signed in and online")
     assert "Sign in to" not in screen
-    assert "online" in screen.splitlines()[-1]
 
 
 def test_frame__session__reused_without_form(tui):
@@ -75,8 +76,7 @@ def test_frame__quit__exits_zero_and_restores_terminal(tui):
 def test_frame__suspend__stops_and_resumes(tui):
     t = tui.open(signed_in="admin")
     t.wait_text("(admin)")
-    pid = int(subprocess.run(["pgrep", "-n", "-f", "sitecare --url"],
-                             capture_output=True, text=True).stdout.split()[0])
+    pid = t.pid()
     t.send("C-z")
     deadline = time.monotonic() + 5
     state = ""
@@ -99,16 +99,10 @@ def test_frame__readonly__status_line_says_so_and_flag_is_kept(tui):
     assert "[read-only]" in screen.splitlines()[0]
 
 
-def sitecare_pid():
-    out = subprocess.run(["pgrep", "-n", "-f", "sitecare --url"],
-                         capture_output=True, text=True).stdout.split()
-    return int(out[0])
-
-
 def test_frame__crash__terminal_is_restored(tui):
     t = tui.open(signed_in="admin")
     t.wait_text("(admin)")
-    os.kill(sitecare_pid(), signal.SIGSEGV)
+    os.kill(t.pid(), signal.SIGSEGV)
     status = t.wait_exit()
     assert status != 0
     # The crash handler left the alternate screen: the interface is gone

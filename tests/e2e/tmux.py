@@ -75,6 +75,20 @@ class Terminal:
         self._tmux("resize-window", "-t", "t", "-x", str(width),
                    "-y", str(height))
 
+    def pid(self):
+        """The program's process id: the child of the pane's shell (the
+        pane runs `env ... sh -c '"$@"; echo $? >FILE' sh PROGRAM`)."""
+        shell = self._tmux("display-message", "-p", "-t", "t",
+                           "#{pane_pid}").stdout.strip()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            kids = subprocess.run(["pgrep", "-P", shell],
+                                  capture_output=True, text=True).stdout.split()
+            if kids:
+                return int(kids[0])
+            time.sleep(0.05)
+        raise AssertionError(f"no program under the pane's shell {shell}")
+
     def exit_status(self):
         """The program's exit status, or None while it runs."""
         try:
