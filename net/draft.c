@@ -91,7 +91,13 @@ reword_save_error(struct sc_error *err, const char *path)
 		why += sizeof prefix - 1;
 	else if (why[0] == '\0')
 		why = path;
-	msg = xasprintf("cannot save the draft: %s", why);
+	/* A full disk in plain words first: the status line is narrow. */
+	if (strstr(why, strerror(ENOSPC)) != NULL ||
+	    strstr(why, strerror(EDQUOT)) != NULL)
+		msg = xstrdup("cannot save the draft: no space left on the "
+		              "disk");
+	else
+		msg = xasprintf("cannot save the draft: %s", why);
 	sc_error_set(err, SC_ERR_LOCAL, "%s", msg);
 	free(msg);
 }

@@ -163,6 +163,31 @@ check_item(const struct outbox_item *item, struct sc_error *err)
 	return 0;
 }
 
+/*
+ * Says why an item could not be written with the reason first: the
+ * status line that shows it is narrower than the item's path, which
+ * paths_write_atomic puts first ("cannot write PATH: why"). A full disk
+ * is said in plain words alone, since the staff member can act on it
+ * and what the caller adds after it (that the text is kept) matters.
+ */
+static void
+reword_write_error(const struct outbox *ob, struct sc_error *err)
+{
+	const char *msg = err->message != NULL ? err->message : "";
+	const char *why = strrchr(msg, ':');
+	char *text;
+
+	if (strstr(msg, strerror(ENOSPC)) != NULL ||
+	    strstr(msg, strerror(EDQUOT)) != NULL)
+		text = xstrdup("no space left on the disk for the outbox");
+	else
+		text = xasprintf("cannot write to the outbox: %s (%s)",
+		                 why != NULL && why[1] == ' ' ? why + 2 : msg,
+		                 ob->dir);
+	sc_error_set(err, SC_ERR_LOCAL, "%s", text);
+	free(text);
+}
+
 /* Writes item's file atomically, mode 0600. */
 static int
 write_item(struct outbox *ob, const struct outbox_item *item,
@@ -176,6 +201,8 @@ write_item(struct outbox *ob, const struct outbox_item *item,
 	path = item_path(ob, item->id);
 	text = item_to_json(item);
 	rc = paths_write_atomic(path, text, strlen(text), 0600, err);
+	if (rc != 0)
+		reword_write_error(ob, err);
 	free(text);
 	free(path);
 	return rc;

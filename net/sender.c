@@ -514,6 +514,34 @@ sender_discard(struct sender *s, const char *id, struct sc_error *err)
 	return 0;
 }
 
+bool
+sender_confirm(struct sender *s, const char *id, long long target,
+               const struct message *message, const struct comment *comment)
+{
+	struct sc_error err = { 0 };
+	struct entry *e = id != NULL ? find(s, id, NULL) : NULL;
+	struct sender_report r = { .outcome = SENDER_SENT };
+
+	if (e == NULL || e->item.target_id != target ||
+	    (e->item.kind == OUTBOX_MESSAGE ? message : (void *)comment) ==
+	        NULL)
+		return false;
+	entry_cancel(e);
+	/* If this fails the file stays: a later resend is deduplicated. */
+	outbox_remove(s->ob, e->item.id, &err);
+	sc_error_clear(&err);
+	r.item = &e->item;
+	if (e->item.kind == OUTBOX_MESSAGE)
+		r.message = message;
+	else
+		r.comment = comment;
+	if (s->cfg.report != NULL)
+		s->cfg.report(&r, s->cfg.report_ud);
+	drop(s, e);
+	pump(s); /* the target's next item may go now */
+	return true;
+}
+
 /* Counts the entries in state st. */
 static size_t
 count(const struct sender *s, enum entry_state st)

@@ -151,6 +151,20 @@ void sender_flush(struct sender *s, bool held_too);
  */
 int sender_discard(struct sender *s, const char *id, struct sc_error *err);
 
+/*
+ * The server announced a message or comment carrying item id as its
+ * client_msg_id (a live event): the item is stored, whatever its own
+ * request is doing, perhaps lost with a connection that dropped before
+ * the answer came. Give message (with its conversation as target) for a
+ * message.created, or comment (with its task) for a comment.created:
+ * only an item of that kind and target is confirmed. Its request is
+ * cancelled, its file removed, and it is reported SENDER_SENT with the
+ * event's copy. Returns true when an item was confirmed.
+ */
+bool sender_confirm(struct sender *s, const char *id, long long target,
+                    const struct message *message,
+                    const struct comment *comment);
+
 /* Where an item stands, for the UI. */
 enum sender_item_state {
 	SENDER_ITEM_QUEUED,  /* waiting for its turn or its retry time */

@@ -49,6 +49,7 @@ struct tui {
 	struct login_form *login; /* non-NULL while signing in */
 	struct loop_source api_source;
 	struct events *events; /* the live stream, from sign-in on */
+	bool stream_lost;      /* reconnecting since it was last online */
 	unsigned tick;         /* the pending tick timer */
 	struct loop_source events_source;
 	struct outbox *outbox;
@@ -199,6 +200,29 @@ tui_broadcast(struct tui *t, const struct app_event *ev)
 	}
 }
 
+/*
+ * Our own message or comment coming back as an event settles its outbox
+ * item even when the answer to its POST was lost (the connection dropped
+ * after the server stored it): it is not shown as pending next to its
+ * stored copy, nor sent again. Messages carry their client_msg_id; the
+ * contract's comments do not (yet), so a comment waits for its resend's
+ * deduplicated answer unless the server adds it.
+ */
+static void
+tui_confirm_sent(struct tui *t, const struct event_payload *p)
+{
+	if (t->app.sender == NULL)
+		return;
+	if (p->type == EVENT_MESSAGE_CREATED &&
+	    p->message.client_msg_id != NULL)
+		sender_confirm(t->app.sender, p->message.client_msg_id,
+		               p->conversation_id, &p->message, NULL);
+	else if (p->type == EVENT_COMMENT_CREATED &&
+	         p->comment.client_msg_id != NULL)
+		sender_confirm(t->app.sender, p->comment.client_msg_id,
+		               p->task_id, NULL, &p->comment);
+}
+
 /* A live event from the server: every pane hears it. */
 static void
 on_server_event(const struct events_event *e, void *ud)
@@ -210,6 +234,24 @@ on_server_event(const struct events_event *e, void *ud)
 		return;
 	if (e->payload->type == EVENT_RESYNC)
 		ev.kind = APP_EV_RESYNC;
+	tui_confirm_sent(t, e->payload);
+	tui_broadcast(t, &ev);
+}
+
+/*
+ * The stream is back after a loss. With an event id the server replays
+ * what was missed; without one (no event came since it opened) it
+ * cannot, so the panes refetch as after a resync: what changed while the
+ * connection was down must not stay unseen.
+ */
+static void
+tui_stream_back(struct tui *t)
+{
+	struct app_event ev = { .kind = APP_EV_RESYNC };
+
+	if (events_last_id(t->events)[0] != '\0')
+		return;
+	trace_event("events.back without an id: resync");
 	tui_broadcast(t, &ev);
 }
 
@@ -227,6 +269,10 @@ on_events_state(const struct events_status *st, void *ud)
 
 	t->app.conn = map[st->state];
 	tui_schedule_tick(t);
+	if (st->state == EVENTS_ONLINE && t->stream_lost)
+		tui_stream_back(t);
+	t->stream_lost = st->state == EVENTS_RECONNECTING ||
+	                 (t->stream_lost && st->state == EVENTS_CONNECTING);
 	/* The service is back: what waits in the outbox goes now, not at
 	 * its next backoff step. */
 	if (st->state == EVENTS_ONLINE && t->app.sender != NULL)
@@ -1114,6 +1160,10 @@ tui_draw(struct tui *t)
 		werase(app->panewin);
 		login_draw(t->login, app->panewin, app->rows - 2, app->cols);
 		wnoutrefresh(app->panewin);
+		/* A line the form closed (its text kept as a draft) must not
+		 * linger under the form as if it were still open. */
+		werase(app->statuswin);
+		wnoutrefresh(app->statuswin);
 		doupdate();
 		return;
 	}

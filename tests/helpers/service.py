@@ -3,9 +3,10 @@
 `Service(state)` runs `tests/service/serve --port P --state DIR` (P is 0, a
 free port, on first start; the same port again on a restart), waits for its
 `ready https://127.0.0.1:PORT` line, and keeps the URL, the CA (`ca.pem`) and
-the state directory. `ctl(...)` runs `tests/service/ctl --state DIR ...` and
-returns its parsed JSON output. Only the processes started here are ever
-signalled, by their id.
+the state directory. `kill()` SIGKILLs the lot, as a crash would; `start()`
+then comes back on the same port. `ctl(...)` runs `tests/service/ctl --state
+DIR ...` and returns its parsed JSON output. Only the processes started here
+are ever signalled, by their id.
 """
 
 import json
@@ -152,6 +153,23 @@ class Service:
                 os.killpg(pgid, sig)
             except (ProcessLookupError, PermissionError):
                 return
+
+    def kill(self):
+        """SIGKILLs serve, gunicorn and its worker at once, as a crash or
+        the OOM killer would: nothing is shut down cleanly, open
+        connections just drop. `start()` brings it back on the same port
+        with the same state. Returns serve's status (-9)."""
+        p = self.proc
+        if p is None:
+            return None
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait(timeout=10)
+        self._reap_group(p.pid)
+        self.proc = None
+        return p.returncode
 
     def restart(self):
         self.stop()

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
 # GZip outermost so the ETag is computed on the plain body (Django's
 # documented order); our GZip subclass never touches the event stream.
 MIDDLEWARE = [
+    # Outermost, so a held-back answer is complete (and gzipped) already.
+    "sitecare_service.common.middleware.ResponseDelay",
     "sitecare_service.common.middleware.GZipExceptEventStream",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

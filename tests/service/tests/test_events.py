@@ -301,3 +301,36 @@ def test_events__garbage_last_event_id_is_not_5xx(accounts):
             m = _client_says(accounts)
             e, before = st.wait_for(_message_with(m["client_msg_id"]), timeout=3)
             assert isinstance(e, Event)
+
+
+def test_events__stream_ends_when_its_session_is_revoked(service, accounts):
+    s = accounts.new_staff("support")
+    other = accounts.staff("technician")
+    with s.events() as st, other.events() as kept:
+        assert st.status == 200 and kept.status == 200
+        service.ctl("expire-sessions", "--email", "support@example.com")
+        accounts.forget("support")  # the cached session went too
+        # The stream's session is checked at every ping (1 s here).
+        deadline = time.monotonic() + 10
+        while not st.closed_by_server and time.monotonic() < deadline:
+            st.next(timeout=0.5, comments=True)
+        assert st.closed_by_server, "the revoked session's stream went on"
+        assert kept.wait_ping(timeout=4) is not None, \
+            "another account's stream ended too"
+        assert not kept.closed_by_server
+    again = s.get("/me")
+    assert again.status == 401, again
+
+
+def test_events__ctl_delay_hold_events_holds_them_back_then_sends(
+        service, accounts):
+    with accounts.staff("support").events() as st:
+        service.ctl("delay", "0", "--hold-events")
+        try:
+            msg = _client_says(accounts)
+            assert st.collect(1.5) == [], "an event came while held"
+        finally:
+            service.ctl("delay", "0")
+        e, _ = st.wait_for(_message_with(msg["client_msg_id"]), timeout=3,
+                           what="the held message.created")
+        assert e.data["conversation_id"] == msg["conversation_id"]

@@ -88,3 +88,28 @@ def assert_error_or_refused(svc):
     import socket
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", svc.port), timeout=2).close()
+
+
+@pytest.mark.fresh_service
+@pytest.mark.slow
+def test_service_cli__ctl_delay_holds_answers_back_after_the_view(fresh_service):
+    import time
+    svc = fresh_service("--tasks", "3", "--conversations", "1", "--messages", "1",
+                        seed="demo")
+    s = svc.session()
+    assert s.login(STAFF_EMAIL["support"]).status == 200
+    out = svc.ctl("delay", "1.5", "--match", r"^GET /api/v1/me$")
+    assert out == {"delay": {"seconds": 1.5, "match": r"^GET /api/v1/me$"}}
+    t0 = time.monotonic()
+    assert s.get("/me").status == 200
+    assert time.monotonic() - t0 >= 1.5, "the matching request was not held"
+    t0 = time.monotonic()
+    assert s.get("/tasks").status == 200
+    assert time.monotonic() - t0 < 1.5, "a request the regex excludes waited"
+    assert "delay: 1.5s before answering GET /api/v1/me (200)" in \
+        svc.log.read_text()
+    assert svc.ctl("delay", "0") == {"delay": 0}
+    assert not (svc.state / "delay.json").exists()
+    t0 = time.monotonic()
+    assert s.get("/me").status == 200
+    assert time.monotonic() - t0 < 1.5, "delay 0 did not end the delay"

@@ -4,9 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,6 +51,8 @@ teardown(void **state)
 	char cmd[160];
 
 	draft_store_free(f->ds);
+	/* A test that mounted a tmpfs there and failed midway. */
+	(void)umount2(f->sub, MNT_DETACH);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -283,6 +288,41 @@ draft__save__fails_when_the_dir_is_a_file(void **state)
 }
 
 static void
+draft__save__full_disk_said_in_plain_words(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char fill[160], block[4096] = { 0 }, *back;
+	int fd;
+
+	/* A real ENOSPC: a 16 KiB tmpfs on the store's directory, filled.
+	 * Needs the right to mount (root in the test container). */
+	if (mount("tmpfs", f->sub, "tmpfs", 0, "size=16k,mode=0700") != 0) {
+		skip();
+		return;
+	}
+	snprintf(fill, sizeof fill, "%s/filler", f->sub);
+	fd = open(fill, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+	assert_int_equal(draft_save(f->ds, 4, "half a reply", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message,
+	                    "cannot save the draft: no space left on the disk");
+	sc_error_clear(&err);
+	assert_int_equal(count_entries(f->sub), 1); /* only the filler */
+	unlink(fill);
+	assert_int_equal(draft_save(f->ds, 4, "half a reply", &err), 0);
+	back = draft_load(f->ds, 4, &err);
+	assert_string_equal(back, "half a reply");
+	free(back);
+	assert_int_equal(umount2(f->sub, MNT_DETACH), 0);
+}
+
+static void
 draft__load__symlink_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -393,6 +433,7 @@ main(void)
 		T(draft__ids__zero_and_negative_refused),
 		T(draft__save__fails_when_the_path_is_a_directory),
 		T(draft__save__fails_when_the_dir_is_a_file),
+		T(draft__save__full_disk_said_in_plain_words),
 		T(draft__load__symlink_refused),
 		T(draft__load__directory_and_oversized_refused),
 		T(draft__open__makes_or_reuses_dir),

@@ -4,9 +4,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +76,8 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	outbox_free(f->ob);
+	/* A test that mounted a tmpfs there and failed midway. */
+	(void)umount2(f->dir, MNT_DETACH);
 	remove_dir(f->dir);
 	free(f);
 	return 0;
@@ -577,6 +584,91 @@ outbox__backoff__doubles_caps_and_jitters(void **state)
 	assert_true(hi > 4600);
 }
 
+/* How many entries dir has (besides . and ..). */
+static int
+entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+outbox__add__write_failure_says_why_first_and_queues_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item *it = (struct outbox_item *)1;
+	struct rlimit old, tiny = { 16, 0 };
+	char want[256];
+	void (*was)(int);
+
+	/* A real write failure without privileges: files may not grow past
+	 * 16 bytes, so write(2) fails with EFBIG (SIGXFSZ ignored). */
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	tiny.rlim_max = old.rlim_max;
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	assert_int_equal(outbox_add(f->ob, OUTBOX_COMMENT, 3, true,
+	                            "longer than sixteen bytes", &it, &err),
+	                 -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_null(it);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	snprintf(want, sizeof want, "cannot write to the outbox: %s (%s)",
+	         strerror(EFBIG), f->dir);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	assert_int_equal(entries(f->dir), 0); /* no temporary file left */
+}
+
+static void
+outbox__add__full_disk_said_in_plain_words(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char fill[128], block[4096] = { 0 };
+	int fd;
+
+	/* A real ENOSPC: a 16 KiB tmpfs on the outbox's directory, filled.
+	 * Needs the right to mount (root in the test container). */
+	if (mount("tmpfs", f->dir, "tmpfs", 0, "size=16k,mode=0700") != 0) {
+		skip();
+		return;
+	}
+	snprintf(fill, sizeof fill, "%s/filler", f->dir);
+	fd = open(fill, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+	assert_int_equal(outbox_add(f->ob, OUTBOX_MESSAGE, 7, false,
+	                            "a reply on a full disk", NULL, &err),
+	                 -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message,
+	                    "no space left on the disk for the outbox");
+	sc_error_clear(&err);
+	assert_int_equal(entries(f->dir), 1); /* only the filler */
+	/* Space again: the same add succeeds. */
+	unlink(fill);
+	assert_int_equal(outbox_add(f->ob, OUTBOX_MESSAGE, 7, false,
+	                            "a reply on a full disk", NULL, &err),
+	                 0);
+	assert_int_equal(entries(f->dir), 1);
+	assert_int_equal(umount2(f->dir, MNT_DETACH), 0);
+}
+
 int
 main(void)
 {
@@ -585,6 +677,8 @@ main(void)
 		T(outbox__add__writes_0600_file_that_round_trips),
 		T(outbox__add__message_without_out),
 		T(outbox__add__rejects_nothing_to_queue),
+		T(outbox__add__write_failure_says_why_first_and_queues_nothing),
+		T(outbox__add__full_disk_said_in_plain_words),
 		T(outbox__list__orders_by_created_at_then_id),
 		T(outbox__list__keeps_typing_order_within_a_second),
 		T(outbox__update__rewrites_retry_state),

@@ -551,6 +551,48 @@ sender__discard__cancels_an_item_in_flight(void **state)
 }
 
 static void
+sender__confirm__event_settles_an_item_whose_answer_was_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct comment c = { .id = 900, .body = "note" };
+	struct message m = { .id = 901, .body = "b" };
+	char id[UUID_STRLEN + 1], id2[UUID_STRLEN + 1];
+
+	sender_submit(f->s, OUTBOX_COMMENT, 3, true, "note", id, &err);
+	/* The connection drops after the server stored it: a retry waits. */
+	answer(f, 0, 0, SC_ERR_NETWORK, NULL);
+	assert_int_equal(f->outcomes[0], SENDER_RETRYING);
+	/* Events that do not match: another kind, another target, no id. */
+	assert_false(sender_confirm(f->s, id, 3, &m, NULL));
+	assert_false(sender_confirm(f->s, id, 4, NULL, &c));
+	assert_false(sender_confirm(f->s, NULL, 3, NULL, &c));
+	assert_int_equal(count_files(f->dir), 1);
+	/* Its comment.created: sent, with the event's copy; no resend. */
+	assert_true(sender_confirm(f->s, id, 3, NULL, &c));
+	assert_int_equal(f->nreports, 2);
+	assert_int_equal(f->outcomes[1], SENDER_SENT);
+	assert_string_equal(f->report_body[1], "note");
+	assert_int_equal(count_files(f->dir), 0);
+	assert_int_equal(sender_count(f->s), 0);
+	f->now += 120000;
+	sender_tick(f->s);
+	assert_int_equal(f->nsent, 1);
+	assert_false(sender_confirm(f->s, id, 3, NULL, &c)); /* once */
+	/* In flight: its request is cancelled, the next one of the
+	 * conversation goes. */
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "a", id, &err);
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "b", id2, &err);
+	assert_int_equal(f->nsent, 2);
+	m.body = "a";
+	assert_true(sender_confirm(f->s, id, 7, &m, NULL));
+	assert_true(f->sent[1].cancelled);
+	assert_int_equal(f->nsent, 3);
+	assert_string_equal(f->sent[2].body, "b");
+	assert_int_equal(count_files(f->dir), 1);
+}
+
+static void
 sender__start__empty_outbox_sends_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -602,6 +644,7 @@ main(void)
 		T(sender__crash_after_commit__resends_with_the_same_id),
 		T(sender__restart__held_item_stays_held),
 		T(sender__discard__cancels_an_item_in_flight),
+		T(sender__confirm__event_settles_an_item_whose_answer_was_lost),
 		T(sender__start__empty_outbox_sends_nothing),
 		cmocka_unit_test(sender__errors__which_are_transient),
 #undef T

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.db import connection
 
+from ..common.middleware import events_held
 from .lifecycle import SHUTDOWN
 from .models import Event
 
@@ -48,8 +49,9 @@ def block(event_id, event_type, data):
     return f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n"
 
 
-def events(audiences, after, resync):
-    """Yields SSE text forever (until shutdown or the client goes away)."""
+def events(audiences, after, resync, alive=lambda: True):
+    """Yields SSE text until shutdown, the client goes away, or alive()
+    turns false (checked at every ping: the session was revoked)."""
     ping_every = settings.SSE_PING_SECONDS
     # The first bytes go out at once so the client sees the headers.
     yield ": ping\n\n"
@@ -57,12 +59,15 @@ def events(audiences, after, resync):
         yield block(after, "resync", "{}")
     next_ping = time.monotonic() + ping_every
     while not SHUTDOWN.is_set():
-        rows = list(Event.objects.filter(id__gt=after, audience__in=audiences)
-                    .order_by("id")[:BATCH])
+        rows = [] if events_held() else list(
+            Event.objects.filter(id__gt=after, audience__in=audiences)
+            .order_by("id")[:BATCH])
         for row in rows:
             after = row.id
             yield block(row.id, row.type, row.data)
         if time.monotonic() >= next_ping:
+            if not alive():
+                return
             next_ping = time.monotonic() + ping_every
             yield ": ping\n\n"
         if len(rows) < BATCH:

@@ -1,11 +1,23 @@
 """GET /events: the staff member's live event stream."""
 
+from django.contrib.sessions.models import Session
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
 
 from ..common.views import StaffView
 from .emit import prune
 from .stream import events, start_point
+
+
+def session_alive(key):
+    """Whether the session a stream was opened with still exists: a stream
+    ends when its session is revoked (`ctl expire-sessions`), as the
+    client's next request would be refused anyway."""
+    if key is None:
+        return True
+    return Session.objects.filter(session_key=key,
+                                  expire_date__gt=timezone.now()).exists()
 
 
 class JsonForErrors(BaseContentNegotiation):
@@ -26,8 +38,9 @@ class EventStreamView(StaffView):
         prune()
         after, resync = start_point(request.META.get("HTTP_LAST_EVENT_ID"))
         audiences = [p for p in request.user.permissions]
+        key = request.session.session_key
         response = StreamingHttpResponse(
-            events(audiences, after, resync),
+            events(audiences, after, resync, lambda: session_alive(key)),
             content_type="text/event-stream; charset=utf-8")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
