@@ -13,6 +13,11 @@
 
 #include "net/xmalloc.h"
 
+/* How long a request may have the shared connection to itself before the
+ * next one is given a connection of its own, and how many at most. */
+#define HTTP_TURN_MS      500
+#define HTTP_MAX_PARALLEL 6
+
 /* One socket libcurl asked us to watch, and for what. */
 struct http_sock {
 	curl_socket_t fd;
@@ -45,6 +50,7 @@ struct http {
 	struct http_request *head;
 	size_t pending;
 	int in_curl;
+	bool multiplexed; /* the server speaks HTTP/2: no turns needed */
 };
 
 /* One request across all of its attempts. */
@@ -72,6 +78,7 @@ struct http_request {
 	int attempts;
 	long long first_at;
 	long long start_at;
+	long long began; /* when the running attempt started */
 	size_t cap;
 	struct http_response resp;
 	char errbuf[CURL_ERROR_SIZE];
@@ -483,20 +490,71 @@ http_pollfds(struct http *h, struct pollfd *fds, int max)
 	return n;
 }
 
+/*
+ * Connection reuse over HTTP/1.1, where a connection carries one answer
+ * at a time. A stream (the event stream, a download) starts at once and
+ * keeps a connection of its own. The other requests take turns: one at a
+ * time, on the one connection libcurl keeps alive, instead of a burst
+ * that opens (and pays a TLS handshake for) a connection per request. A
+ * request that holds the connection longer than HTTP_TURN_MS is slow, not
+ * a turn: the next one then gets a connection of its own, up to
+ * HTTP_MAX_PARALLEL, so a slow answer never holds up the rest for long.
+ * Over HTTP/2 everything shares one connection anyway (CURLPIPE_MULTIPLEX,
+ * PIPEWAIT), so there are no turns. Returns when the next request may
+ * start: now, a later time, or -1 (when a running one finishes).
+ */
+static long long
+next_turn(const struct http *h, long long now)
+{
+	const struct http_request *r;
+	long long last = -1;
+	int running = 0;
+
+	if (h->multiplexed)
+		return now;
+	for (r = h->head; r != NULL; r = r->next) {
+		if (r->easy == NULL || (r->flags & HTTP_STREAM))
+			continue;
+		running++;
+		if (now - r->began < HTTP_TURN_MS && r->began > last)
+			last = r->began;
+	}
+	if (running >= HTTP_MAX_PARALLEL)
+		return -1;
+	return last < 0 ? now : last + HTTP_TURN_MS;
+}
+
+/* True when r waits to be started (now or later). */
+static bool
+queued(const struct http_request *r)
+{
+	return r->easy == NULL && r->start_at >= 0;
+}
+
 int
 http_timeout_ms(struct http *h)
 {
-	long long t = h->curl_deadline;
-	long long now;
+	long long now = now_ms();
+	long long t = h->curl_deadline, turn = -2, at;
 	struct http_request *r;
 
-	for (r = h->head; r != NULL; r = r->next)
-		if (r->easy == NULL && r->start_at >= 0 &&
-		    (t < 0 || r->start_at < t))
-			t = r->start_at;
+	for (r = h->head; r != NULL; r = r->next) {
+		if (!queued(r))
+			continue;
+		at = r->start_at;
+		if (!(r->flags & HTTP_STREAM)) {
+			if (turn == -2)
+				turn = next_turn(h, now);
+			if (turn < 0)
+				continue; /* a request that finishes wakes us */
+			if (turn > at)
+				at = turn;
+		}
+		if (t < 0 || at < t)
+			t = at;
+	}
 	if (t < 0)
 		return -1;
-	now = now_ms();
 	if (t <= now)
 		return 0;
 	return t - now > 0x7fffffff ? 0x7fffffff : (int)(t - now);
@@ -761,6 +819,7 @@ headers_done(struct http_request *r, size_t n)
 		if (!r->opened && r->on_open != NULL) {
 			r->opened = true;
 			r->resp.status = status;
+			trace_event("stream.open %d", status);
 			r->on_open(&r->resp, r->ud);
 		}
 		return r->cancelled ? 0 : n;
@@ -802,6 +861,7 @@ on_write(char *data, size_t size, size_t nmemb, void *ud)
 	if (r->cancelled)
 		return 0;
 	if (streaming_now(r)) {
+		trace_event("stream bytes=%zu", n);
 		if (r->on_data != NULL)
 			r->on_data(data, n, r->ud);
 		return r->cancelled ? 0 : n;
@@ -899,24 +959,44 @@ easy_new(struct http_request *r)
 	return e;
 }
 
-/* Starts every queued request whose time has come. */
+/* Starts r's next attempt: a fresh easy handle in the multi handle. */
+static void
+attempt_start(struct http *h, struct http_request *r, long long now)
+{
+	r->start_at = -1;
+	r->began = now;
+	r->errbuf[0] = '\0';
+	r->too_large = false;
+	r->cap = 0;
+	response_reset(&r->resp);
+	r->attempts++;
+	r->easy = easy_new(r);
+	curl_multi_add_handle(h->multi, r->easy);
+}
+
+/*
+ * Starts every queued request whose time and turn have come: streams
+ * first (the event stream must not wait behind page loads, or events
+ * would be missed), then the others oldest first, so the pane in front,
+ * which asks first, is answered first.
+ */
 static void
 start_due(struct http *h)
 {
 	long long now = now_ms();
-	struct http_request *r;
+	struct http_request *r, *tail = h->head;
 
-	for (r = h->head; r != NULL; r = r->next) {
-		if (r->easy != NULL || r->start_at < 0 || r->start_at > now)
+	while (tail != NULL && tail->next != NULL)
+		tail = tail->next; /* the list is newest first */
+	for (r = tail; r != NULL; r = r->prev)
+		if (queued(r) && (r->flags & HTTP_STREAM) && r->start_at <= now)
+			attempt_start(h, r, now);
+	for (r = tail; r != NULL; r = r->prev) {
+		if (!queued(r) || (r->flags & HTTP_STREAM) || r->start_at > now)
 			continue;
-		r->start_at = -1;
-		r->errbuf[0] = '\0';
-		r->too_large = false;
-		r->cap = 0;
-		response_reset(&r->resp);
-		r->attempts++;
-		r->easy = easy_new(r);
-		curl_multi_add_handle(h->multi, r->easy);
+		if (next_turn(h, now) != now)
+			break;
+		attempt_start(h, r, now);
 	}
 }
 
@@ -974,9 +1054,10 @@ trace_request(struct http_request *r, int status)
 	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
 	path = strstr(r->url, "://");
 	path = path != NULL ? strchr(path + 3, '/') : NULL;
-	trace_event("http %s %.*s %d bytes=%zu connects=%ld", r->method,
+	trace_event("http %s %.*s %d bytes=%zu connects=%ld ms=%lld", r->method,
 	            path != NULL ? (int)strcspn(path, "?") : 0,
-	            path != NULL ? path : "", status, r->resp.len, connects);
+	            path != NULL ? path : "", status, r->resp.len, connects,
+	            now_ms() - r->began);
 }
 
 /* One attempt ended: retry it, or hand the outcome to the caller. */
@@ -985,11 +1066,15 @@ attempt_done(struct http_request *r, CURLcode code)
 {
 	struct sc_error err = { 0 };
 	int status = current_status(r);
+	long version = 0;
 
 	trace_request(r, status);
+	curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &version);
 	curl_multi_remove_handle(r->h->multi, r->easy);
 	curl_easy_cleanup(r->easy);
 	r->easy = NULL;
+	if (version == CURL_HTTP_VERSION_2_0 || version == CURL_HTTP_VERSION_3)
+		r->h->multiplexed = true;
 	if (r->cancelled) {
 		request_destroy(r);
 		return;

@@ -567,6 +567,12 @@ cmdline_dirty(const struct cmdline *cl)
 }
 
 void
+cmdline_drawn(struct cmdline *cl)
+{
+	cl->dirty = false;
+}
+
+void
 cmdline_set_completer(struct cmdline *cl, enum cmdline_kind kind,
                       cmdline_complete_fn fn, void *ud)
 {

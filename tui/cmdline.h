@@ -103,6 +103,8 @@ int cmdline_cursor(const struct cmdline *cl);
 const char *cmdline_hint(const struct cmdline *cl);
 /* True when the line changed since the last cmdline_draw(). */
 bool cmdline_dirty(const struct cmdline *cl);
+/* The frame under a closed line was drawn: nothing of the line is owed. */
+void cmdline_drawn(struct cmdline *cl);
 
 /*
  * Draws the prompt and the line into row 0 of the curses WINDOW win,

@@ -208,6 +208,11 @@ frame_draw(struct app *app)
 		app->overlay.ops->draw(app->overlay.state, app->panewin,
 		                       app->rows - 2, app->cols);
 	draw_status(app);
+	/* Key reads (get_wch) refresh stdscr when it is touched, as it is
+	 * after initscr: doing it here, under the panes, keeps the first
+	 * key press from clearing the screen and repainting all of it. */
+	if (is_wintouched(stdscr))
+		wnoutrefresh(stdscr);
 	wnoutrefresh(app->tabwin);
 	wnoutrefresh(app->panewin);
 	wnoutrefresh(app->statuswin);

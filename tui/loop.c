@@ -13,6 +13,11 @@
 
 #define LOOP_MAX_FDS     256
 #define LOOP_MAX_SOURCES 16
+/* Timers of a minute or more (the panes' clocks) may run up to this much
+ * late, so that they share a wake-up with the event stream's pings
+ * instead of waking an idle process of their own. */
+#define LOOP_SLACK_FROM_MS 60000
+#define LOOP_SLACK_MS      10000
 
 struct watch {
 	int fd;
@@ -24,6 +29,7 @@ struct watch {
 struct timer {
 	unsigned id;
 	long long due;
+	long long late; /* due, plus the slack of a long timer */
 	loop_timer_cb cb;
 	void *ud;
 };
@@ -130,9 +136,12 @@ loop_add_source(struct loop *l, const struct loop_source *src)
 unsigned
 loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud)
 {
+	long long due = loop_now_ms() + ms;
+	int slack = ms >= LOOP_SLACK_FROM_MS ? LOOP_SLACK_MS : 0;
+
 	l->timers = xreallocarray(l->timers, l->ntimers + 1, sizeof *l->timers);
 	l->timers[l->ntimers] =
-	    (struct timer){ l->next_timer_id, loop_now_ms() + ms, cb, ud };
+	    (struct timer){ l->next_timer_id, due, due + slack, cb, ud };
 	l->ntimers++;
 	return l->next_timer_id++;
 }
@@ -194,7 +203,8 @@ loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud)
 	return sigaction(signo, &sa, NULL);
 }
 
-/* Milliseconds until the earliest timer, or -1. */
+/* Milliseconds until a timer must run, or -1. A timer already due runs
+ * at any earlier wake-up (run_timers). */
 static int
 timers_timeout(const struct loop *l, long long now)
 {
@@ -202,7 +212,7 @@ timers_timeout(const struct loop *l, long long now)
 	size_t i;
 
 	for (i = 0; i < l->ntimers; i++) {
-		long long left = l->timers[i].due - now;
+		long long left = l->timers[i].late - now;
 
 		if (left < 0)
 			left = 0;

@@ -1168,6 +1168,10 @@ tui_draw(struct tui *t)
 		return;
 	}
 	frame_draw(app);
+	/* Only an open line clears its own flag when drawn; a closed one is
+	 * covered by the status line, or every wake-up would redraw. */
+	if (!cmdline_active(app->cmdline))
+		cmdline_drawn(app->cmdline);
 	if (cmdline_active(app->cmdline) && !frame_too_small(app)) {
 		werase(app->statuswin);
 		cmdline_draw(app->cmdline, app->statuswin, app->cols);

@@ -318,6 +318,8 @@ start(struct task_queue *tq)
 {
 	if (!can_fetch(tq))
 		return;
+	if (tq->me_id == 0)
+		tq->me_id = tq->app->me_id; /* the frame's GET /me, if done */
 	if (tq->me_req == NULL && tq->me_id == 0)
 		tq->me_req = api_me(tq->app->api, on_me, tq);
 	fetch_first(tq);
