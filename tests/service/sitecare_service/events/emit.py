@@ -4,8 +4,10 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from .lifecycle import announce_event
 from .models import Event
 
 # Event type -> the permission needed to receive it.
@@ -20,10 +22,13 @@ AUDIENCE = {
 
 
 def emit(event_type, data):
-    return Event.objects.create(
+    event = Event.objects.create(
         type=event_type, audience=AUDIENCE[event_type],
         data=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
         created_at=timezone.now())
+    # Streams read committed rows only: wake them once it is committed.
+    transaction.on_commit(announce_event)
+    return event
 
 
 def prune(hours=None):

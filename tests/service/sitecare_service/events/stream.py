@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 
 from ..common.middleware import events_held
-from .lifecycle import SHUTDOWN
+from .lifecycle import SHUTDOWN, wait_for_event
 from .models import Event
 
 BATCH = 500
@@ -70,5 +70,5 @@ def events(audiences, after, resync, alive=lambda: True):
                 return
             next_ping = time.monotonic() + ping_every
             yield ": ping\n\n"
-        if len(rows) < BATCH:
-            SHUTDOWN.wait(settings.SSE_POLL_SECONDS)
+        if len(rows) < BATCH and not SHUTDOWN.is_set():
+            wait_for_event(settings.SSE_POLL_SECONDS)
