@@ -195,8 +195,9 @@ sanitize_prefix(const char *s, int width, int *used)
 	return off;
 }
 
-char *
-sanitize_fit(const char *s, int width, unsigned flags)
+/* The fitted prefix of sanitised s, as sanitize_fit describes. */
+static char *
+fit_clean(const char *s, int width, unsigned flags)
 {
 	const char *dots = (flags & SANITIZE_ASCII) ? "..." : "\u2026";
 	int dots_w = (flags & SANITIZE_ASCII) ? 3 : 1;
@@ -210,4 +211,20 @@ sanitize_fit(const char *s, int width, unsigned flags)
 		return xstrndup(s, sanitize_prefix(s, width, NULL));
 	n = sanitize_prefix(s, width - dots_w, NULL);
 	return xasprintf("%.*s%s", (int)n, s, dots);
+}
+
+/*
+ * Sanitises s first (a no-op on sanitised text), so a caller that forgot
+ * cannot put the server's bidi or C1 controls on the screen: what this
+ * returns is drawn as is.
+ */
+char *
+sanitize_fit(const char *s, int width, unsigned flags)
+{
+	char *clean =
+	    sanitize_str(s, (flags & SANITIZE_ASCII) | SANITIZE_KEEP_NEWLINES);
+	char *fit = fit_clean(clean, width, flags);
+
+	free(clean);
+	return fit;
 }

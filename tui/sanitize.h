@@ -37,10 +37,11 @@ char *sanitize_str(const char *in, unsigned flags);
 int sanitize_width(const char *s);
 
 /*
- * The longest prefix of sanitised s that fits in width columns, with an
- * ellipsis ("…", or "..." under SANITIZE_ASCII) when it had to cut.
- * Never splits a character; a wide character that does not fit is left
- * out. The caller frees the result.
+ * The longest prefix of s, sanitised (newlines kept), that fits in width
+ * columns, with an ellipsis ("…", or "..." under SANITIZE_ASCII) when it
+ * had to cut. Never splits a character; a wide character that does not
+ * fit is left out. Sanitised text comes back unchanged, so sanitising
+ * before is harmless. The caller frees the result.
  */
 char *sanitize_fit(const char *s, int width, unsigned flags);
 

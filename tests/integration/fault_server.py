@@ -9,9 +9,13 @@ and answers each path from a script the test sets:
 Answers are used in order; the last one repeats. A body may be bytes, or
 `ENDLESS` (bytes forever, no Content-Length, until the client hangs up),
 or `("huge", n)` (a Content-Length of n, then bytes until the client hangs
-up). Every request is recorded (`fs.requests`, `fs.count(path)`) with its
-method, path, headers and body. `/api/v1/auth/csrf` answers as Django does
-unless scripted otherwise, setting a csrftoken cookie (`fs.csrf_token`).
+up), or a callable (called with the request handler, it writes the whole
+answer itself: streams, stalls). Every request is recorded (`fs.requests`,
+`fs.count(path)`) with its method, path, headers, body and query.
+`/api/v1/auth/csrf` answers as Django does unless scripted otherwise,
+setting a csrftoken cookie (`fs.csrf_token`). Other unscripted requests
+get a 404 from `_fallback(seen)`, which a subclass may override
+(helpers/hostile_server.py serves the whole contract that way).
 """
 
 import http.server
@@ -31,6 +35,7 @@ class Seen:
     path: str
     headers: dict
     body: bytes = field(default=b"")
+    query: str = ""
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -44,14 +49,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path = urlsplit(self.path).path
-        fs._record(Seen(self.command, path, dict(self.headers.items()), body))
-        status, headers, payload = fs._next(path)
+        seen = Seen(self.command, path, dict(self.headers.items()), body,
+                    urlsplit(self.path).query)
+        fs._record(seen)
+        status, headers, payload = fs._next(path, seen)
         try:
             self._answer(status, headers, payload)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             self.close_connection = True
 
     def _answer(self, status, headers, payload):
+        if callable(payload):
+            self.close_connection = True
+            payload(self)
+            return
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -115,11 +126,16 @@ class FaultServer:
         with self._lock:
             self.requests.append(seen)
 
-    def _next(self, path):
+    def _next(self, path, seen=None):
         with self._lock:
             answers = self._scripts.get(path)
             if answers:
                 return answers.pop(0) if len(answers) > 1 else answers[0]
+        return self._fallback(seen if seen is not None else Seen("GET", path, {}))
+
+    def _fallback(self, seen):
+        """The answer to an unscripted request: CSRF as Django, else 404."""
+        path = seen.path
         if path == "/api/v1/auth/csrf":
             return (200, {"Set-Cookie": f"csrftoken={self.csrf_token}; Path=/; Secure; SameSite=Lax"},
                     json.dumps({"csrf_token": self.csrf_token}).encode())

@@ -129,6 +129,36 @@ sanitize__fit__truncates_by_width_with_ellipsis(void **state)
 	free(s);
 }
 
+/*
+ * The status line fitted the raw staff name from GET /me, so a server's
+ * bidi override and C1 controls reached the terminal (test_hostile.py).
+ */
+static void
+sanitize__fit__sanitises_raw_input(void **state)
+{
+	/* RLO, LRI, a UTF-8 CSI, an OSC title: gone or made visible. */
+	const char *raw = "Hal \xe2\x80\xae"
+	                  "evil\xe2\x81\xa6"
+	                  "x \xc2\x9b"
+	                  "2J \x1b]0;t\x07\n";
+	char *s;
+
+	s = sanitize_fit(raw, 80, 0);
+	assert_string_equal(s, "Hal evilx <9B>2J ^[]0;t^G\n");
+	free(s);
+	/* Escapes count in the width: the ellipsis comes after them. */
+	s = sanitize_fit("\x1b\x1b\x1bxyz", 5, 0);
+	assert_string_equal(s, "^[^[\xe2\x80\xa6");
+	free(s);
+	s = sanitize_fit("caf\xc3\xa9 \xc2\x85", 20, SANITIZE_ASCII);
+	assert_string_equal(s, "caf? <85>");
+	free(s);
+	/* Sanitised text is left as it was. */
+	s = sanitize_fit("^[]0;t^G <9B> \xef\xbf\xbd", 80, 0);
+	assert_string_equal(s, "^[]0;t^G <9B> \xef\xbf\xbd");
+	free(s);
+}
+
 static void
 sanitize__prefix__never_splits_characters(void **state)
 {
@@ -159,6 +189,7 @@ main(void)
 		cmocka_unit_test(sanitize__width__counts_columns),
 		cmocka_unit_test(
 		    sanitize__fit__truncates_by_width_with_ellipsis),
+		cmocka_unit_test(sanitize__fit__sanitises_raw_input),
 		cmocka_unit_test(sanitize__prefix__never_splits_characters),
 	};
 
