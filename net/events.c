@@ -298,13 +298,14 @@ on_sse_event(const struct sse_event *se, void *ud)
 		return 0; /* a type with a NUL byte: not one of ours */
 	rc = event_payload_parse(se->type, se->data, se->data_len, &payload,
 	                         &err);
-	sc_error_clear(&err);
-	if (rc == EVENT_IGNORED)
-		return 0;
-	if (rc != 0) {
+	if (rc != 0 && rc != EVENT_IGNORED) {
 		ev->malformed++;
-		return 0;
+		if (ev->cfg.on_malformed != NULL)
+			ev->cfg.on_malformed(se->type, &err, ev->cfg.ud);
 	}
+	sc_error_clear(&err);
+	if (rc != 0)
+		return 0;
 	e = (struct events_event){
 		.id = se->id,
 		.type = se->type,

@@ -69,6 +69,9 @@ struct events_event {
 
 typedef void (*events_event_cb)(const struct events_event *e, void *ud);
 typedef void (*events_state_cb)(const struct events_status *st, void *ud);
+/* An event of a known type whose data did not parse: it is skipped. */
+typedef void (*events_malformed_cb)(const char *type,
+                                    const struct sc_error *err, void *ud);
 
 /*
  * How the stream is opened. open starts GET /events with Accept:
@@ -95,8 +98,9 @@ struct events_config {
 	const struct events_transport *transport;
 	void *transport_ud;
 	events_event_cb on_event;
-	events_state_cb on_state; /* optional */
-	void *ud;                 /* for both callbacks */
+	events_state_cb on_state;         /* optional */
+	events_malformed_cb on_malformed; /* optional */
+	void *ud;                         /* for the callbacks */
 	/* The clock, in milliseconds (monotonic); NULL: CLOCK_MONOTONIC. */
 	long long (*now_ms)(void *clock_ud);
 	void *clock_ud;

@@ -377,8 +377,16 @@ network_error(struct sc_error *e, int code, const char *detail)
 		             "cannot connect to the server: %s", detail);
 		return true;
 	case CURLE_OPERATION_TIMEDOUT:
-		sc_error_set(e, SC_ERR_NETWORK,
-		             "the server stopped answering: %s", detail);
+		/* curl's own wording ("Operation too slow. Less than 1
+		 * bytes/sec...") says little to staff: say which wait ran out.
+		 */
+		sc_error_set(
+		    e, SC_ERR_NETWORK, "%s",
+		    strstr(detail, "onnect") != NULL
+		        ? "the server did not accept the connection in "
+		          "time"
+		        : "the server stopped answering (nothing came "
+		          "for too long)");
 		return true;
 	case CURLE_GOT_NOTHING:
 	case CURLE_SEND_ERROR:

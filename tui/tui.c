@@ -284,6 +284,18 @@ on_events_state(const struct events_status *st, void *ud)
 	app_redraw(&t->app);
 }
 
+/* A live event that did not parse is skipped; the staff member is told
+ * (the list may now be behind until the next refresh). */
+static void
+on_bad_event(const char *type, const struct sc_error *err, void *ud)
+{
+	struct tui *t = ud;
+
+	app_notice(&t->app, true, "a live update (%s) was skipped: %s", type,
+	           err->message != NULL ? err->message : "malformed");
+	app_redraw(&t->app);
+}
+
 /* Starts the live stream once signed in (again). */
 static void
 tui_start_events(struct tui *t)
@@ -293,6 +305,7 @@ tui_start_events(struct tui *t)
 		.transport_ud = t->app.api,
 		.on_event = on_server_event,
 		.on_state = on_events_state,
+		.on_malformed = on_bad_event,
 		.ud = t,
 	};
 

@@ -38,6 +38,10 @@ struct fake {
 	struct events_status last_status;
 	enum sc_error_kind last_err_kind;
 
+	int nbad;          /* on_malformed calls */
+	char bad_type[32]; /* the last one's type and message */
+	char bad_msg[96];
+
 	struct events *ev;
 };
 
@@ -106,6 +110,16 @@ on_event(const struct events_event *e, void *ud)
 }
 
 static void
+on_malformed(const char *type, const struct sc_error *err, void *ud)
+{
+	struct fake *f = ud;
+
+	f->nbad++;
+	snprintf(f->bad_type, sizeof f->bad_type, "%s", type);
+	snprintf(f->bad_msg, sizeof f->bad_msg, "%s", err->message);
+}
+
+static void
 on_state(const struct events_status *st, void *ud)
 {
 	struct fake *f = ud;
@@ -125,6 +139,7 @@ make(struct fake *f, const char *since)
 		.transport_ud = f,
 		.on_event = on_event,
 		.on_state = on_state,
+		.on_malformed = on_malformed,
 		.ud = f,
 		.now_ms = fake_now,
 		.random = fake_random,
@@ -211,6 +226,10 @@ events__unknown_and_malformed__skipped_but_id_kept(void **state)
 	assert_int_equal(f.nevents, 1);
 	assert_int_equal(events_malformed(ev), 1);
 	assert_string_equal(events_last_id(ev), "7");
+	/* The owner hears of the malformed one, not of the unknown type. */
+	assert_int_equal(f.nbad, 1);
+	assert_string_equal(f.bad_type, "message.created");
+	assert_string_equal(f.bad_msg, "conversation_id: missing");
 	events_free(ev);
 }
 
