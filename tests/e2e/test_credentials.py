@@ -322,3 +322,24 @@ def test_credentials__lock_key_asks_the_passphrase_again(vtui, vault_svc):
     assert vault(vault_svc, cred["id"])["password"] not in t.screen()
     reveal(t, cred["label"])  # the passphrase box comes again
     t.wait_text(vault(vault_svc, cred["id"])["password"], timeout=20)
+
+
+@pytest.mark.slow
+def test_credentials__idle_key_locks_itself(vtui, vault_svc):
+    cfg = vtui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("key-idle-minutes = 1\n")
+    keygen(vtui)
+    client, cred = assigned(vault_svc, "tech")
+    t = open_creds(vtui, "tech")
+    choose(t, client)
+    reveal(t, cred["label"])
+    t.wait_text("[key unlocked]", timeout=20)
+    started = time.monotonic()
+    # No key pressed from here: a minute, checked every 15 s.
+    t.wait_text("staff key locked after being idle", timeout=100)
+    assert time.monotonic() - started >= 55
+    assert "[key unlocked]" not in t.screen()
+    assert vault(vault_svc, cred["id"])["password"] not in t.screen()
+    reveal(t, cred["label"])  # the passphrase box comes again
+    t.wait_text(vault(vault_svc, cred["id"])["password"], timeout=20)
