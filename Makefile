@@ -2,7 +2,9 @@
 #
 # `make` builds ./sitecare; `make check` installs what is missing, builds and
 # runs every test; `make demo` does the same set-up and opens the demo.
-# SANITIZE=1 builds everything with ASan + UBSan into build/san/.
+# SANITIZE=1 builds everything with ASan + UBSan into build/san/;
+# `make check VALGRIND=1` runs the integration tests again with the client
+# and the C probes under valgrind memcheck (the release build).
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -24,9 +26,13 @@ DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
 	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
-	python3-dbusmock dbus dbus-bin
+	python3-dbusmock dbus dbus-bin valgrind
 DEBS_FUZZ := clang libclang-rt-14-dev
 DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ)
+
+ifeq ($(SANITIZE)$(VALGRIND),11)
+$(error SANITIZE=1 and VALGRIND=1 do not mix: valgrind cannot run ASan code)
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD    := build/san
@@ -70,9 +76,11 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 all: sitecare
 
-# ./sitecare is always the flavour just built (plain or sanitised).
+# ./sitecare is always the flavour just built (plain or sanitised). It is
+# replaced, not rewritten in place: a run still going (valgrind maps the
+# file rather than executing it) keeps the old one.
 sitecare: $(BUILD)/sitecare
-	@cp -f $< $@
+	@cp -f $< $@.new && mv -f $@.new $@
 
 $(BUILD)/sitecare: $(MAIN_OBJ) $(LIB)
 	@echo "  LD      $@"
@@ -117,7 +125,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 NET_PKGS := libcurl libcjson libsodium
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DSITECARE_VERSION='"$(VERSION)"' -I. \
 	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
 
@@ -159,15 +167,20 @@ deps:
 	fi
 
 # Sub-makes re-read the Makefile so pkg-config sees packages deps installed.
-# On CI every fuzz harness also runs for a bounded short time.
+# On CI every fuzz harness also runs for a bounded short time. The binary
+# under test is $(BUILD)'s, so the C probes link the same library flavour.
+# VALGRIND=1 runs only the integration tests, under memcheck, with the
+# reports in build/valgrind/ (and its own closing line).
 CHECK_FUZZ_SECONDS := $(if $(filter true,$(CI)),15,0)
+CHECK_ARGS := $(if $(filter 1,$(VALGRIND)),--valgrind build/valgrind,\
+	--fuzz-seconds $(CHECK_FUZZ_SECONDS))
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
-	@if [ $(CHECK_FUZZ_SECONDS) -gt 0 ]; then \
+	@$(MAKE) --no-print-directory all $(if $(filter 1,$(VALGRIND)),,unit)
+	@if [ $(CHECK_FUZZ_SECONDS) -gt 0 ] && [ "$(VALGRIND)" != 1 ]; then \
 		$(MAKE) --no-print-directory fuzz-build; fi
-	@$(PYTHON) tests/run.py --build $(BUILD) --binary ./sitecare \
-		--fuzz-seconds $(CHECK_FUZZ_SECONDS)
+	@$(PYTHON) tests/run.py --build $(BUILD) --binary $(BUILD)/sitecare \
+		$(CHECK_ARGS)
 
 format:
 	@clang-format -i $(shell find tui net views keymaps tests/unit tests/fuzz -name "*.[ch]" 2>/dev/null)

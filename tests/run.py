@@ -7,11 +7,17 @@ integration against it, and terminal tests in tmux). Each test counts once;
 a unit binary that crashes before reporting all its tests counts the
 missing ones as failed. Exit status 0 only when nothing failed and at least
 one test ran.
+
+With --valgrind only the integration suite runs, with the client and the C
+probes under valgrind memcheck (tests/integration/cli.py); every report
+valgrind wrote is then checked once more here, so an error in a run that
+no test looked at still fails.
 """
 
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -135,6 +141,28 @@ def run_pytest(t, binary, build, extra):
         t.add("pytest", f"pytest itself failed (exit {rc})", "fail")
 
 
+def check_valgrind_logs(t, log_dir):
+    """Every memcheck report of the run: finished, and without errors."""
+    runs, bad, unfinished = 0, [], []
+    for f in sorted(Path(log_dir).glob("*.xml")):
+        runs += 1
+        try:
+            root = ET.parse(f).getroot()
+        except ET.ParseError:
+            unfinished.append(f.name)  # killed before valgrind could finish
+            continue
+        for err in root.findall("error"):
+            what = err.findtext("what") or err.findtext("xwhat/text") or ""
+            bad.append(f"{f}: {err.findtext('kind')}: {what}")
+    detail = "\n".join(bad[:50])
+    if unfinished:
+        detail += f"\nunfinished (killed) runs, not checked: {' '.join(unfinished)}"
+    t.add("valgrind", f"memcheck reports of {runs} runs",
+          "pass" if runs and not bad else "fail", detail.strip())
+    print(f"valgrind: {runs} runs, {len(bad)} errors, "
+          f"{len(unfinished)} unfinished (logs in {log_dir})", flush=True)
+
+
 def run_fuzz(t, seconds):
     """Runs each libFuzzer harness for a bounded time; a crash fails it."""
     for f in sorted((ROOT / "build" / "fuzz").glob("fuzz_*")):
@@ -159,17 +187,34 @@ def main():
     ap.add_argument("--no-pytest", action="store_true")
     ap.add_argument("--fuzz-seconds", type=int, default=0,
                     help="run each fuzz harness this long (0: skip)")
+    ap.add_argument("--valgrind", metavar="LOG_DIR",
+                    help="only the integration tests, under valgrind memcheck "
+                         "with reports in LOG_DIR (emptied first)")
+    ap.add_argument("--timeout-scale", type=float, default=0,
+                    help="multiply the tests' time limits (default 1, "
+                         "10 with --valgrind)")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args()
 
     t = Tally()
-    check_format(t)
-    check_layering(t)
-    run_unit(t, a.build)
-    if a.fuzz_seconds > 0:
-        run_fuzz(t, a.fuzz_seconds)
-    if not a.no_pytest:
-        run_pytest(t, a.binary, a.build, a.pytest_args)
+    if a.valgrind:
+        shutil.rmtree(a.valgrind, ignore_errors=True)
+        os.environ.update(SITECARE_VALGRIND="1", SITECARE_VALGRIND_LOGS=str(
+            Path(a.valgrind).resolve()))
+        a.timeout_scale = a.timeout_scale or 10
+    if a.timeout_scale:
+        os.environ["SITECARE_TIMEOUT_SCALE"] = str(a.timeout_scale)
+    if a.valgrind:
+        run_pytest(t, a.binary, a.build, a.pytest_args or ["tests/integration"])
+        check_valgrind_logs(t, a.valgrind)
+    else:
+        check_format(t)
+        check_layering(t)
+        run_unit(t, a.build)
+        if a.fuzz_seconds > 0:
+            run_fuzz(t, a.fuzz_seconds)
+        if not a.no_pytest:
+            run_pytest(t, a.binary, a.build, a.pytest_args)
     for f in t.failures:
         print(f"failed: {f}")
     print(f"check: {t.passed} passed, {t.failed} failed, "
