@@ -5,8 +5,13 @@
 #define SITECARE_TESTS_FILES_TEST_H
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 /* Writes len bytes of text to dir/name as a plain file. */
 static inline void
@@ -36,6 +41,30 @@ count_entries(const char *dir)
 		     strcmp(de->d_name, "..") != 0;
 	closedir(d);
 	return n;
+}
+
+/*
+ * A real full disk: mounts a 16 KiB tmpfs on dir and fills it with
+ * dir/filler (written to fill, which unlink(fill) frees). False when
+ * mounting is not allowed (the caller skips); the caller unmounts with
+ * umount2(dir, MNT_DETACH).
+ */
+static inline bool
+fill_tmpfs(const char *dir, char *fill, size_t len)
+{
+	char block[4096] = { 0 };
+	int fd;
+
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=16k,mode=0700") != 0)
+		return false;
+	snprintf(fill, len, "%s/filler", dir);
+	fd = open(fill, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+	return true;
 }
 
 #endif

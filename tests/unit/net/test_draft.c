@@ -292,22 +292,14 @@ draft__save__full_disk_said_in_plain_words(void **state)
 {
 	struct fixture *f = *state;
 	struct sc_error err = { 0 };
-	char fill[160], block[4096] = { 0 }, *back;
-	int fd;
+	char fill[160], *back;
 
-	/* A real ENOSPC: a 16 KiB tmpfs on the store's directory, filled.
+	/* A real ENOSPC: a filled 16 KiB tmpfs on the store's directory.
 	 * Needs the right to mount (root in the test container). */
-	if (mount("tmpfs", f->sub, "tmpfs", 0, "size=16k,mode=0700") != 0) {
+	if (!fill_tmpfs(f->sub, fill, sizeof fill)) {
 		skip();
 		return;
 	}
-	snprintf(fill, sizeof fill, "%s/filler", f->sub);
-	fd = open(fill, O_WRONLY | O_CREAT, 0600);
-	assert_true(fd >= 0);
-	while (write(fd, block, sizeof block) > 0)
-		;
-	assert_int_equal(errno, ENOSPC);
-	close(fd);
 	assert_int_equal(draft_save(f->ds, 4, "half a reply", &err), -1);
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
 	assert_string_equal(err.message,

@@ -584,23 +584,6 @@ outbox__backoff__doubles_caps_and_jitters(void **state)
 	assert_true(hi > 4600);
 }
 
-/* How many entries dir has (besides . and ..). */
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void
 outbox__add__write_failure_says_why_first_and_queues_nothing(void **state)
 {
@@ -628,7 +611,7 @@ outbox__add__write_failure_says_why_first_and_queues_nothing(void **state)
 	         strerror(EFBIG), f->dir);
 	assert_string_equal(err.message, want);
 	sc_error_clear(&err);
-	assert_int_equal(entries(f->dir), 0); /* no temporary file left */
+	assert_int_equal(count_entries(f->dir), 0); /* no temporary file left */
 }
 
 static void
@@ -636,22 +619,14 @@ outbox__add__full_disk_said_in_plain_words(void **state)
 {
 	struct fixture *f = *state;
 	struct sc_error err = { 0 };
-	char fill[128], block[4096] = { 0 };
-	int fd;
+	char fill[128];
 
-	/* A real ENOSPC: a 16 KiB tmpfs on the outbox's directory, filled.
+	/* A real ENOSPC: a filled 16 KiB tmpfs on the outbox's directory.
 	 * Needs the right to mount (root in the test container). */
-	if (mount("tmpfs", f->dir, "tmpfs", 0, "size=16k,mode=0700") != 0) {
+	if (!fill_tmpfs(f->dir, fill, sizeof fill)) {
 		skip();
 		return;
 	}
-	snprintf(fill, sizeof fill, "%s/filler", f->dir);
-	fd = open(fill, O_WRONLY | O_CREAT, 0600);
-	assert_true(fd >= 0);
-	while (write(fd, block, sizeof block) > 0)
-		;
-	assert_int_equal(errno, ENOSPC);
-	close(fd);
 	assert_int_equal(outbox_add(f->ob, OUTBOX_MESSAGE, 7, false,
 	                            "a reply on a full disk", NULL, &err),
 	                 -1);
@@ -659,13 +634,13 @@ outbox__add__full_disk_said_in_plain_words(void **state)
 	assert_string_equal(err.message,
 	                    "no space left on the disk for the outbox");
 	sc_error_clear(&err);
-	assert_int_equal(entries(f->dir), 1); /* only the filler */
+	assert_int_equal(count_entries(f->dir), 1); /* only the filler */
 	/* Space again: the same add succeeds. */
 	unlink(fill);
 	assert_int_equal(outbox_add(f->ob, OUTBOX_MESSAGE, 7, false,
 	                            "a reply on a full disk", NULL, &err),
 	                 0);
-	assert_int_equal(entries(f->dir), 1);
+	assert_int_equal(count_entries(f->dir), 1);
 	assert_int_equal(umount2(f->dir, MNT_DETACH), 0);
 }
 
