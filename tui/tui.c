@@ -635,11 +635,14 @@ tui_cmdline_key(struct tui *t, key_code key)
 		break;
 	case CMDLINE_CANCELLED:
 		curs_set(0);
-		if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
-		    kind == CMDLINE_PATH) {
-			app_text_done(&t->app, typed[0] ? typed : NULL, false);
+		if ((kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
+		     kind == CMDLINE_PATH) &&
+		    typed[0] != '\0') {
+			app_text_done(&t->app, typed, false); /* takes it */
 			typed = NULL;
-		}
+		} else if (kind == CMDLINE_COMMENT || kind == CMDLINE_REPLY ||
+		           kind == CMDLINE_PATH)
+			app_text_done(&t->app, NULL, false);
 		break;
 	case CMDLINE_TO_EDITOR:
 		curs_set(0);
