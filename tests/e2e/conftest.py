@@ -49,8 +49,13 @@ class Tui:
         return t
 
     def close(self):
+        errors = []
         for t in self.terminals:
-            t.close()
+            try:
+                t.close()
+            except AssertionError as e:
+                errors.append(str(e))
+        assert not errors, "\n".join(errors)
 
 
 @pytest.fixture

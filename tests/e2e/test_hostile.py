@@ -110,9 +110,11 @@ class Hostile:
         return self.raw.read_bytes().decode("utf-8", "surrogateescape")
 
     def close(self):
-        if self.t is not None:
-            self.t.close()
-        self.server.close()
+        try:
+            if self.t is not None:
+                self.t.close()
+        finally:
+            self.server.close()
 
 
 @pytest.fixture
@@ -143,7 +145,8 @@ def assert_untouched(h):
 def quits_cleanly(t):
     """q ends the program with status 0: it was alive and obeying keys."""
     t.send("q")
-    assert t.wait_exit(timeout=10) == 0
+    rc = t.wait_exit(timeout=10)
+    assert rc == 0, t._tmux("capture-pane", "-p", "-S", "-200", "-t", "t").stdout
 
 
 def assert_inert(data: str):

@@ -8,6 +8,7 @@ deadline passes, and a failed wait shows the screen it last saw.
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 import time
@@ -22,6 +23,15 @@ class Terminal:
     def __init__(self, argv, env=None, width=80, height=24, cwd=None):
         self.socket = f"sitecare-test-{uuid.uuid4().hex[:12]}"
         self.width, self.height = width, height
+        # A sanitised build (make check SANITIZE=1) writes its reports
+        # here instead of to the pane, where nobody would read them;
+        # close() fails the test on any. A release build ignores these.
+        self.sanitizer_dir = tempfile.mkdtemp(prefix="sitecare-san-")
+        self.expect_crash = False  # a test that kills it on purpose
+        env = {**(env or {}),
+               "ASAN_OPTIONS": f"log_path={self.sanitizer_dir}/asan",
+               "UBSAN_OPTIONS": f"log_path={self.sanitizer_dir}/ubsan:"
+                                "print_stacktrace=1"}
         full_env = dict(os.environ)
         full_env.update(env or {})
         full_env.setdefault("TERM", "xterm-256color")
@@ -128,11 +138,41 @@ class Terminal:
         raise ScreenTimeout(f"program still running after {timeout}s; "
                             f"screen was:\n{self.screen()}")
 
+    def _program_pids(self):
+        shell = self._tmux("display-message", "-p", "-t", "t",
+                           "#{pane_pid}", check=False).stdout.strip()
+        if not shell.isdigit():
+            return []
+        return [int(p) for p in subprocess.run(
+            ["pgrep", "-P", shell], capture_output=True,
+            text=True).stdout.split()]
+
+    def sanitizer_reports(self):
+        """What a sanitised build reported (leaks at exit, errors)."""
+        out = []
+        for name in sorted(os.listdir(self.sanitizer_dir)):
+            with open(os.path.join(self.sanitizer_dir, name),
+                      errors="replace") as f:
+                out.append(f"{name}:\n{f.read()}")
+        return out
+
     def close(self):
+        """Ends the program (tmux hangs up on it), waits for it to exit,
+        and fails if a sanitised build reported anything."""
+        pids = self._program_pids()
         self._tmux("kill-server", check=False)
+        deadline = time.monotonic() + 15
+        while pids and time.monotonic() < deadline:
+            pids = [p for p in pids if os.path.exists(f"/proc/{p}")]
+            time.sleep(0.05)
         os.unlink(self._conf.name)
         if os.path.exists(self._status):
             os.unlink(self._status)
+        reports = self.sanitizer_reports()
+        shutil.rmtree(self.sanitizer_dir, ignore_errors=True)
+        if reports and not self.expect_crash:
+            raise AssertionError("the sanitiser reported:\n" +
+                                 "\n".join(reports)[-6000:])
 
     def __enter__(self):
         return self
