@@ -16,6 +16,8 @@ import subprocess
 import threading
 import time
 
+from integration.cli import scaled
+
 
 class EventsProc:
     def __init__(self, cli, *args):
@@ -62,7 +64,7 @@ class EventsProc:
                 pass
         return True
 
-    def wait_state(self, word, timeout=30, after=0):
+    def wait_state(self, word, timeout=scaled(30), after=0):
         """Waits for a status line 'sitecare: events: WORD' (index >= after)."""
         return self.wait_for(
             lambda: any(l.startswith(f"sitecare: events: {word}")
@@ -73,7 +75,7 @@ class EventsProc:
         return [e["data"]["message"]["body"] for e in self.events
                 if e["event"] == "message.created"]
 
-    def wait_bodies(self, bodies, timeout=30):
+    def wait_bodies(self, bodies, timeout=scaled(30)):
         want = set(bodies)
         return self.wait_for(lambda: want <= set(self.message_bodies()),
                              timeout, f"messages {sorted(want)!r}")
@@ -83,7 +85,7 @@ class EventsProc:
                 f"stderr:\n" + "\n".join(self.err_lines[-40:]) +
                 "\nevents:\n" + "\n".join(json.dumps(e)[:300] for e in self.events[-20:]))
 
-    def stop(self, timeout=10):
+    def stop(self, timeout=scaled(10)):
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGTERM)
         try:
@@ -95,7 +97,7 @@ class EventsProc:
         finally:
             self._out_done.wait(timeout=5)
 
-    def wait_exit(self, timeout=30):
+    def wait_exit(self, timeout=scaled(30)):
         try:
             rc = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

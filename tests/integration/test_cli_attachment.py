@@ -17,6 +17,7 @@ import pytest
 
 from helpers.accounts import STAFF_EMAIL
 from integration.fault_server import ENDLESS
+from integration.cli import scaled
 
 TRAVERSAL = "../../etc/passwd"
 ESCAPE = "scan\x1b]0;pwned\x07.pdf"
@@ -310,7 +311,7 @@ def test_cli_attachment__fault_huge_content_length_refused_at_once(fault):
     r = fault.cli.run("attachment", "save", 1, 5, fault.cli.home)
     assert r.rc == 1, r
     assert r.err.startswith("sitecare: too large:"), r
-    assert r.seconds < 10
+    assert r.seconds < scaled(10)
     no_partials(fault.cli.home)
 
 
@@ -339,7 +340,7 @@ def test_cli_attachment__fault_interrupt_leaves_nothing(fault):
     p = subprocess.Popen(fault.cli.argv(["attachment", "save", 1, 5, home]),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=fault.cli.env(), cwd=home)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + scaled(20)
     while time.monotonic() < deadline:
         parts = [f for f in os.listdir(home) if ".part-" in f]
         if parts and (home / parts[0]).stat().st_size > 0:
@@ -350,7 +351,7 @@ def test_cli_attachment__fault_interrupt_leaves_nothing(fault):
         pytest.fail("the download never started writing")
     assert parts[0].startswith(".x.bin.part-")
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=20)
+    out, err = p.communicate(timeout=scaled(20))
     assert p.returncode == 1, (out, err)
     assert err.decode().endswith("sitecare: interrupted; nothing was saved\n")
     assert not (home / "x.bin").exists()

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from helpers.accounts import CLIENT_EMAIL, PASSWORD, PERMISSIONS, STAFF_EMAIL
+from integration.cli import scaled
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_cli_login__terminal_password_without_echo(cli, accounts):
         os.execve(argv[0], argv, cli.env())
     seen = b""
 
-    def read_until(token, timeout=20):
+    def read_until(token, timeout=scaled(20)):
         nonlocal seen
         deadline = time.monotonic() + timeout
         while token not in seen and time.monotonic() < deadline:

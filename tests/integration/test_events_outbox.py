@@ -20,6 +20,7 @@ import pytest
 
 from helpers.accounts import STAFF_EMAIL
 from integration.faults_events import EventsProc
+from integration.cli import scaled
 
 pytestmark = pytest.mark.events
 
@@ -92,7 +93,7 @@ def test_events__message_created__arrives_within_a_second(admin_cli, service, ev
     body = unique("fresh")
     msg = client_message(service, body)
     sent_at = time.monotonic()
-    ev.wait_bodies([body], timeout=5)
+    ev.wait_bodies([body], timeout=scaled(5))
     i = ev.message_bodies().index(body)
     got = [e for e in ev.events if e["event"] == "message.created"][i]
     arrived = ev.arrived[ev.events.index(got)]
