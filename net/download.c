@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/clock.h"
 #include "net/filename.h"
+#include "net/http.h"
 #include "net/xmalloc.h"
 
 /*
@@ -18,7 +20,8 @@
  * temporary file at tmp; tmp is NULL once the file is published or
  * removed. req is the call in flight, NULL once it ended or was
  * cancelled. finished is set before the done callback runs, so that the
- * callback may free the download.
+ * callback may free the download. watch_received and watch_since are
+ * the stall watch's: the byte count last seen and since when.
  */
 struct download {
 	struct api *a;
@@ -34,6 +37,8 @@ struct download {
 	download_progress_cb progress;
 	void *ud;
 	bool finished;
+	int64_t watch_received;
+	long long watch_since;
 };
 
 /* Sets err to kind with a message of any length (it may hold a path). */
@@ -393,6 +398,7 @@ download_start(struct api *a, int64_t task_id, int64_t attachment_id,
 	d->max = DOWNLOAD_MAX_BYTES;
 	d->cb = cb;
 	d->ud = ud;
+	d->watch_since = clock_mono_ms(NULL);
 	if (make_temp(d, err) != 0) {
 		free(d->dest);
 		free(d);
@@ -436,6 +442,29 @@ bool
 download_finished(const struct download *d)
 {
 	return d->finished;
+}
+
+bool
+download_check_stall(struct download *d, long long now_ms)
+{
+	struct sc_error err = { 0 };
+
+	if (d->finished)
+		return false;
+	if (d->received != d->watch_received) {
+		d->watch_received = d->received;
+		d->watch_since = now_ms;
+		return false;
+	}
+	if (now_ms - d->watch_since < HTTP_STALL_SECONDS * 1000L)
+		return false;
+	sc_error_set(&err, SC_ERR_NETWORK,
+	             "nothing arrived for %ld s; the download was stopped and "
+	             "nothing was saved",
+	             (long)HTTP_STALL_SECONDS);
+	fail(d, &err);
+	sc_error_clear(&err);
+	return true;
 }
 
 void

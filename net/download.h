@@ -71,6 +71,17 @@ const char *download_path(const struct download *d);
 /* True once the done callback has run or the download was cancelled. */
 bool download_finished(const struct download *d);
 
+/*
+ * The stall watch. A stream has no stall timeout of its own (the event
+ * stream may idle for good reasons), so the owner calls this now and
+ * then with a monotonic now_ms: when no byte has arrived for
+ * HTTP_STALL_SECONDS since the download started or last progressed, the
+ * download ends with an SC_ERR_NETWORK error through the done callback
+ * (its temporary file removed) and this returns true. d may be freed by
+ * that callback, so the caller must not touch d after a true.
+ */
+bool download_check_stall(struct download *d, long long now_ms);
+
 /* Stops the download and removes its temporary file; cb never runs. */
 void download_cancel(struct download *d);
 

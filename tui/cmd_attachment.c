@@ -44,8 +44,7 @@ struct att_args {
 
 /*
  * One run: the client, the download once started, the progress line's
- * state and the exit status. last_received and last_activity track the
- * download's liveness, since a stream has no stall timeout of its own.
+ * state and the exit status.
  */
 struct att_run {
 	struct api *a;
@@ -54,8 +53,6 @@ struct att_run {
 	bool tty;   /* stderr is a terminal: draw progress */
 	bool drawn; /* a progress line is on screen */
 	long long last_draw;
-	int64_t last_received;
-	long long last_activity;
 	int rc;
 };
 
@@ -302,8 +299,6 @@ start(struct att_run *run, const struct attachment *at, const char *dest)
 	if (at->size >= 0 && at->size < DOWNLOAD_MAX_BYTES)
 		download_set_max(run->d, at->size + ATT_SLACK_BYTES);
 	download_on_progress(run->d, on_progress);
-	run->last_received = 0;
-	run->last_activity = clock_mono_ms(NULL);
 }
 
 /* The task arrived: find the attachment, settle the path, download. */
@@ -336,33 +331,6 @@ on_detail(struct task_detail *det, const struct sc_error *err, void *ud)
 }
 
 /* ---- save: the loop ---------------------------------------------- */
-
-/* True (and the download stopped) when nothing arrived for too long. */
-static bool
-stalled(struct att_run *run)
-{
-	long long now = clock_mono_ms(NULL);
-	int64_t received;
-
-	if (run->d == NULL || download_finished(run->d))
-		return false;
-	download_progress(run->d, &received, NULL);
-	if (received != run->last_received) {
-		run->last_received = received;
-		run->last_activity = now;
-		return false;
-	}
-	if (now - run->last_activity < HTTP_STALL_SECONDS * 1000L)
-		return false;
-	download_cancel(run->d);
-	progress_end(run);
-	fprintf(stderr,
-	        "sitecare: network: nothing arrived for %ld s; the download "
-	        "was stopped and nothing was saved\n",
-	        (long)HTTP_STALL_SECONDS);
-	run->rc = CMD_FAILED;
-	return true;
-}
 
 /* Ctrl-C or SIGTERM: stop, leaving no partial file behind. */
 static void
@@ -408,7 +376,9 @@ save_loop(struct att_run *run)
 			break;
 		}
 		api_dispatch(run->a, fds + 1, n);
-		if (stalled(run))
+		/* on_saved reports a stall; d stays ours (it frees nothing). */
+		if (run->d != NULL &&
+		    download_check_stall(run->d, clock_mono_ms(NULL)))
 			break;
 	}
 	cmd_signal_close(&sig);

@@ -11,11 +11,14 @@
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
+#include "tui/loop.h"
 #include "tui/picker.h"
 #include "views/task_format.h"
 
 /* Cells of the progress bar in the status line. */
 #define BAR_CELLS 20
+/* How often a running download is checked for a stall (net/download.h). */
+#define STALL_CHECK_MS 5000
 
 struct attachment_save {
 	struct app *app;
@@ -27,6 +30,7 @@ struct attachment_save {
 	struct download *dl; /* in flight, or NULL */
 	struct picker *picker;
 	int64_t last_percent; /* of the last progress notice */
+	unsigned stall_timer; /* the stall watch while dl runs, or 0 */
 };
 
 static void ask_path(struct attachment_save *as);
@@ -43,6 +47,30 @@ atts_clear(struct attachment_save *as)
 	free(as->atts);
 	as->atts = NULL;
 	as->n = 0;
+}
+
+/* Stops the stall watch, if it runs. */
+static void
+stall_watch_stop(struct attachment_save *as)
+{
+	if (as->stall_timer != 0)
+		loop_timer_cancel(as->app->loop, as->stall_timer);
+	as->stall_timer = 0;
+}
+
+/* Every few seconds while the download runs: a stall ends it, and
+ * on_done says so. */
+static void
+on_stall_check(void *ud)
+{
+	struct attachment_save *as = ud;
+
+	as->stall_timer = 0;
+	if (as->dl == NULL || download_finished(as->dl) ||
+	    download_check_stall(as->dl, loop_now_ms()))
+		return;
+	as->stall_timer =
+	    loop_timer_add(as->app->loop, STALL_CHECK_MS, on_stall_check, as);
 }
 
 /* The progress bar: "[#####.....] 45% 1.2 MB of 2.6 MB". */
@@ -129,6 +157,7 @@ on_done(struct download *d, const char *path, const struct sc_error *err,
 	struct attachment_save *as = ud;
 
 	(void)d;
+	stall_watch_stop(as);
 	if (err->kind == SC_OK)
 		app_notice(as->app, false, "saved %s", path);
 	else if (err->code != NULL && strcmp(err->code, "file_exists") == 0)
@@ -146,6 +175,7 @@ start_download(struct attachment_save *as, unsigned flags)
 	struct sc_error err = { 0 };
 	const struct attachment *a = &as->atts[as->which];
 
+	stall_watch_stop(as);
 	download_free(as->dl);
 	as->last_percent = -2;
 	as->dl = download_start(as->app->api, as->task_id, a->id, as->path,
@@ -163,6 +193,8 @@ start_download(struct attachment_save *as, unsigned flags)
 	                             ? a->size + 1024
 	                             : DOWNLOAD_MAX_BYTES);
 	download_on_progress(as->dl, on_progress);
+	as->stall_timer =
+	    loop_timer_add(as->app->loop, STALL_CHECK_MS, on_stall_check, as);
 	app_notice(as->app, false, "saving to %s...", as->path);
 }
 
@@ -315,6 +347,7 @@ attachment_save_free(struct attachment_save *as)
 {
 	if (as == NULL)
 		return;
+	stall_watch_stop(as);
 	download_free(as->dl);
 	app_overlay_close(as->app, as->picker);
 	atts_clear(as);

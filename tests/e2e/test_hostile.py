@@ -21,6 +21,7 @@ import pytest
 from e2e.tmux import Terminal
 from helpers.hostile_server import (ENDLESS, HostileServer, dump,
                                     make_certificates)
+from integration.fault_server import trickle_then_stall
 
 TASKS = "/api/v1/tasks"
 
@@ -500,6 +501,45 @@ def test_hostile__stalled_answer__reported_after_30s(hostile):
     t.send("r")
     t.wait_for(lambda s: "Task1" in s and "3 tasks" in s,
                what="the queue after a retry")
+    quits_cleanly(t)
+
+
+@pytest.mark.slow
+def test_hostile__stalled_attachment__stopped_after_30s(hostile):
+    h = hostile()
+    dest = h.home / "dl"
+    dest.mkdir()
+
+    h.server.script(TASKS + "/1/attachments/1",
+                    (200, {}, trickle_then_stall(h.server.closing)))
+    def save_first_attachment():
+        t.send("Enter")
+        t.wait_text("Comment1")
+        t.send("w")
+        t.wait_text("save to: ")
+        t.send("C-u")
+        t.type(str(dest / "f.bin"))
+        t.send("Enter")
+
+    t = h.open(width=160)
+    t.wait_text("3 tasks")
+    save_first_attachment()
+    t.wait_text("saving")
+    # While it hangs, the interface is the staff member's.
+    t.send("2")
+    t.wait_text("Client2")
+    t.send("1")
+    t.wait_text("Task1")
+    t.wait_text("not saved: nothing arrived for 30 s; the download was "
+                "stopped", timeout=50)
+    assert list(dest.iterdir()) == []
+    # Another save may start at once: the stalled one is over.
+    h.server.script(TASKS + "/1/attachments/1",
+                    (200, {"Content-Type": "text/plain"}, b"0123456789"))
+    save_first_attachment()
+    t.wait_text("saved " + str(dest / "f.bin"))
+    assert (dest / "f.bin").read_bytes() == b"0123456789"
+    assert [p.name for p in dest.iterdir()] == ["f.bin"]
     quits_cleanly(t)
 
 

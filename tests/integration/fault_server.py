@@ -29,6 +29,20 @@ ENDLESS = "endless"
 CHUNK = b"x" * 65536
 
 
+def trickle_then_stall(release, announced=1000, first=b"0123456789"):
+    """A scripted body: a 200 announcing `announced` bytes, the `first`
+    of them, then silence until the threading.Event `release` is set."""
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Content-Length", str(announced))
+        handler.end_headers()
+        handler.wfile.write(first)
+        handler.wfile.flush()
+        release.wait()
+    return answer
+
+
 @dataclass
 class Seen:
     method: str

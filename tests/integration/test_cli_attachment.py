@@ -11,12 +11,13 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
 
 from helpers.accounts import STAFF_EMAIL
-from integration.fault_server import ENDLESS
+from integration.fault_server import ENDLESS, trickle_then_stall
 from integration.cli import scaled
 
 TRAVERSAL = "../../etc/passwd"
@@ -356,3 +357,25 @@ def test_cli_attachment__fault_interrupt_leaves_nothing(fault):
     assert err.decode().endswith("sitecare: interrupted; nothing was saved\n")
     assert not (home / "x.bin").exists()
     no_partials(home)
+
+
+def test_cli_attachment__fault_stalled_body_stopped_after_30s(fault):
+    """10 bytes of 1000, then silence: stopped at the stall limit, no file."""
+    release = threading.Event()
+    fault.script("/api/v1/tasks/1", (200, {}, fault_task(1000)))
+    fault.script("/api/v1/tasks/1/attachments/5",
+                 (200, {}, trickle_then_stall(release)))
+    started = time.monotonic()
+    try:
+        r = fault.cli.run("attachment", "save", 1, 5, fault.cli.home,
+                          timeout=90)
+    finally:
+        release.set()
+    took = time.monotonic() - started
+    assert r.rc == 1, r
+    assert r.err.endswith(
+        "sitecare: network: nothing arrived for 30 s; the download was "
+        "stopped and nothing was saved\n"), r.err
+    assert took >= 29, took
+    assert not (fault.cli.home / "x.bin").exists()
+    no_partials(fault.cli.home)

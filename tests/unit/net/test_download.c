@@ -21,7 +21,9 @@
 #include <cmocka.h>
 
 #include "net/api.h"
+#include "net/clock.h"
 #include "net/download.h"
+#include "net/http.h"
 #include "net/xmalloc.h"
 
 /* What the stubbed api saw, and the callbacks to play it back with. */
@@ -640,6 +642,85 @@ download__start__long_name_temp_fits(void **state)
 	free(dest);
 }
 
+/* The stall watch: 30 s without a byte ends the download, with reason. */
+static void
+download__stall__no_bytes_for_30s_ends_it(void **state)
+{
+	char *dir = *state, *dest = xasprintf("%s/big.iso", dir);
+	struct sc_error err = { 0 };
+	struct seen s = { 0 };
+	long long t0 = clock_mono_ms(NULL), stall = HTTP_STALL_SECONDS * 1000L;
+	struct download *d;
+
+	d = download_start(NULL, 3, 4, dest, 0, on_done, &s, &err);
+	assert_non_null(d);
+	play_open(100);
+	assert_false(download_check_stall(d, t0 + stall - 1000));
+	assert_int_equal(s.done, 0);
+	assert_true(download_check_stall(d, t0 + stall + 1000));
+	assert_int_equal(s.done, 1);
+	assert_int_equal(s.kind, SC_ERR_NETWORK);
+	assert_non_null(strstr(s.message, "nothing arrived for 30 s"));
+	assert_non_null(strstr(s.message, "nothing was saved"));
+	assert_string_equal(s.path, "");
+	assert_int_equal(api.cancels, 1);
+	assert_int_equal(count_prefixed(dir, ".big.iso.part-"), 0);
+	assert_true(download_finished(d));
+	/* Once ended, the watch says nothing more. */
+	assert_false(download_check_stall(d, t0 + 10 * stall));
+	assert_int_equal(s.done, 1);
+	download_free(d);
+	free(dest);
+}
+
+/* Bytes arriving restart the watch; a slow but moving download lives. */
+static void
+download__stall__progress_restarts_the_watch(void **state)
+{
+	char *dir = *state, *dest = xasprintf("%s/slow.bin", dir);
+	struct sc_error err = { 0 }, ok = { 0 };
+	struct seen s = { 0 };
+	long long t = clock_mono_ms(NULL), stall = HTTP_STALL_SECONDS * 1000L;
+	struct download *d;
+	int i;
+
+	d = download_start(NULL, 3, 4, dest, 0, on_done, &s, &err);
+	assert_non_null(d);
+	play_open(3);
+	for (i = 0; i < 3; i++) {
+		t += stall - 1000;
+		api.on_data("x", 1, api.ud);
+		assert_false(download_check_stall(d, t));
+	}
+	assert_false(download_check_stall(d, t + stall - 1));
+	assert_int_equal(s.done, 0);
+	play_done(&ok);
+	assert_int_equal(s.kind, SC_OK);
+	assert_file(dest, "xxx");
+	assert_false(download_check_stall(d, t + 10 * stall));
+	assert_int_equal(s.done, 1);
+	download_free(d);
+	free(dest);
+}
+
+/* The done callback may free the download when a stall ends it. */
+static void
+download__stall__free_in_done_is_safe(void **state)
+{
+	char *dir = *state, *dest = xasprintf("%s/gone.txt", dir);
+	struct sc_error err = { 0 };
+	struct seen s = { .free_in_done = true };
+	struct download *d;
+
+	d = download_start(NULL, 3, 4, dest, 0, on_done, &s, &err);
+	assert_non_null(d);
+	assert_true(download_check_stall(
+	    d, clock_mono_ms(NULL) + HTTP_STALL_SECONDS * 1000L + 1));
+	assert_int_equal(s.done, 1);
+	assert_int_equal(count_prefixed(dir, ".gone.txt.part-"), 0);
+	free(dest);
+}
+
 int
 main(void)
 {
@@ -662,6 +743,9 @@ main(void)
 		T(download__cancel__removes_temp_and_never_calls_back),
 		T(download__free__inside_callbacks_is_safe),
 		T(download__start__long_name_temp_fits),
+		T(download__stall__no_bytes_for_30s_ends_it),
+		T(download__stall__progress_restarts_the_watch),
+		T(download__stall__free_in_done_is_safe),
 	};
 #undef T
 
