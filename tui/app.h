@@ -104,6 +104,7 @@ struct app {
 	long long last_input_ms; /* loop_now_ms() of the last key or click */
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
+	bool me_has_public_key; /* from GET /me, then kept by :keygen */
 
 	struct pane panes[PANE_COUNT];
 	enum pane_id current;

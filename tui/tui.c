@@ -460,6 +460,7 @@ tui_signed_in(struct tui *t, struct me *me)
 	app->me_role = xstrdup(staff_role_name(me->role));
 	app->permissions = me->permissions;
 	app->me_id = me->id;
+	app->me_has_public_key = me->public_key != NULL;
 	app->signed_in = true;
 	me_free(me);
 	login_free(t->login);

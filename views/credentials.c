@@ -56,8 +56,6 @@ struct creds {
 	struct api_req *ireq;
 	bool iloaded;
 
-	struct api_req *me_req;
-	bool no_public_key;
 	long long task; /* the task in hand (purpose), 0: none */
 	char *error;
 	int rows, cols;
@@ -170,19 +168,6 @@ clients_clear(struct creds *k)
 	k->cloaded = false;
 }
 
-/* GET /me: is a public key registered? */
-static void
-on_me(struct me *me, const struct sc_error *err, void *ud)
-{
-	struct creds *k = ud;
-
-	k->me_req = NULL;
-	if (err->kind == SC_OK)
-		k->no_public_key = me->public_key == NULL;
-	me_free(me);
-	app_redraw(k->app);
-}
-
 /* Everything again after signing in. */
 static void
 start(struct creds *k)
@@ -193,8 +178,6 @@ start(struct creds *k)
 		api_cancel(k->app->api, k->creq);
 	clients_clear(k);
 	fetch_clients(k, NULL);
-	if (k->me_req == NULL)
-		k->me_req = api_me(k->app->api, on_me, k);
 }
 
 /* ---- one client's credentials -------------------------------------------- */
@@ -445,7 +428,7 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 		put(k, w, 1, 1, cols - 2,
 		    credentials_reveal_refusal_text(k->reveal),
 		    (attr_t)theme_attr(THEME_ERROR));
-	else if (k->no_public_key)
+	else if (!k->app->me_has_public_key)
 		put(k, w, 1, 1, cols - 2,
 		    "No public key registered: :keygen makes your staff key "
 		    "and registers it",
@@ -697,7 +680,6 @@ cr_free(void *state)
 	if (k->app->api != NULL) {
 		api_cancel(k->app->api, k->creq);
 		api_cancel(k->app->api, k->ireq);
-		api_cancel(k->app->api, k->me_req);
 	}
 	clients_clear(k);
 	free(k->clients);

@@ -322,6 +322,7 @@ on_put_key(struct me *me, const struct sc_error *err, void *ud)
 		           err->message);
 		return;
 	}
+	r->app->me_has_public_key = true;
 	credentials_reveal_clear_refusal(r);
 	app_notice(r->app, false,
 	           "staff key made and registered: reveal "
@@ -449,6 +450,7 @@ refused(struct credentials_reveal *r, const struct sc_error *err)
 		refuse(r, REVEAL_NOT_ASSIGNED, text);
 		break;
 	case SC_ERR_NO_PUBLIC_KEY:
+		r->app->me_has_public_key = false;
 		text = xstrdup("No public key is registered for you: :keygen "
 		               "makes your staff key and registers it");
 		refuse(r, REVEAL_NO_PUBLIC_KEY, text);

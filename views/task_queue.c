@@ -62,8 +62,6 @@ struct task_queue {
 	long long keep_id;   /* reselect this task after a first page */
 	long long *live_ids;
 	size_t nlive;
-	struct api_req *me_req;
-	int64_t me_id;          /* the signed-in staff member, 0 until known */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct task_layout layout;
@@ -300,28 +298,12 @@ fetch_more(struct task_queue *tq)
 		fetch_page(tq, false);
 }
 
-/* GET /me answered: who "me" is, for assignments to me. */
-static void
-on_me(struct me *me, const struct sc_error *err, void *ud)
-{
-	struct task_queue *tq = ud;
-
-	tq->me_req = NULL;
-	if (err->kind == SC_OK)
-		tq->me_id = me->id;
-	me_free(me);
-}
-
 /* Everything the pane needs after signing in. */
 static void
 start(struct task_queue *tq)
 {
 	if (!can_fetch(tq))
 		return;
-	if (tq->me_id == 0)
-		tq->me_id = tq->app->me_id; /* the frame's GET /me, if done */
-	if (tq->me_req == NULL && tq->me_id == 0)
-		tq->me_req = api_me(tq->app->api, on_me, tq);
 	fetch_first(tq);
 }
 
@@ -385,11 +367,11 @@ static bool
 newly_mine(const struct task_queue *tq, const struct task *old,
            const struct task *t)
 {
-	bool mine =
-	    tq->me_id > 0 && t->has_assignee && t->assignee.id == tq->me_id;
+	bool mine = tq->app->me_id > 0 && t->has_assignee &&
+	            t->assignee.id == tq->app->me_id;
 
 	return mine && (old == NULL || !old->has_assignee ||
-	                old->assignee.id != tq->me_id);
+	                old->assignee.id != tq->app->me_id);
 }
 
 /* A new urgent task in the queue's filter: a notification. */
@@ -411,7 +393,7 @@ static void
 on_task_event(struct task_queue *tq, const struct task *t, bool created)
 {
 	long long at = row_find(tq, t->id);
-	bool match = task_query_matches(&tq->query, t, tq->me_id);
+	bool match = task_query_matches(&tq->query, t, tq->app->me_id);
 	size_t pos;
 
 	if (at >= 0 && match) {
@@ -1273,11 +1255,6 @@ tq_event(void *state, const struct app_event *ev)
 
 	switch (ev->kind) {
 	case APP_EV_SIGNED_IN:
-		/* Perhaps someone else than before: learn who "me" is again. */
-		if (tq->app->api != NULL)
-			api_cancel(tq->app->api, tq->me_req);
-		tq->me_req = NULL;
-		tq->me_id = 0;
 		start(tq);
 		return VIEW_REDRAW;
 	case APP_EV_SERVER:
@@ -1364,7 +1341,6 @@ tq_free(void *state)
 	free(tq->draft);
 	if (tq->app->api != NULL) {
 		api_cancel(tq->app->api, tq->req);
-		api_cancel(tq->app->api, tq->me_req);
 	}
 	rows_clear(tq);
 	free(tq->rows);

@@ -260,6 +260,7 @@ def test_credentials__no_key_then_keygen_in_the_interface(vtui, vault_svc):
     client, cred = assigned(vault_svc, "admin")
     t = open_creds(vtui, "admin")
     choose(t, client)
+    t.wait_text("No public key registered")  # from GET /me at sign-in
     reveal(t, cred["label"], passphrase=None)
     t.wait_text("No staff key on this machine", timeout=20)
     t.send(":")
@@ -276,6 +277,7 @@ def test_credentials__no_key_then_keygen_in_the_interface(vtui, vault_svc):
     t.type(PASSPHRASE)
     t.send("Enter")
     t.wait_text("staff key made and registered", timeout=30)
+    t.wait_gone("No public key registered")
     pk = staff(vault_svc, "admin").get("/me").data["public_key"]
     key = vtui.home / "data" / "sitecare" / "staff.key"
     assert key.exists() and pk and len(base64.b64decode(pk)) == 32
