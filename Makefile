@@ -56,8 +56,8 @@ CC      ?= cc
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter $(OPT) $(SANFLAGS) \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
-	-DSITECARE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
-LDFLAGS += $(SANFLAGS)
+	-pthread -DSITECARE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+LDFLAGS += $(SANFLAGS) -pthread
 LDLIBS  += $(PKG_LIBS) -lm
 
 MAIN_SRC := tui/main.c
@@ -126,7 +126,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 NET_PKGS := libcurl libcjson libsodium
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DSITECARE_VERSION='"$(VERSION)"' -I. \
+	-pthread -DSITECARE_VERSION='"$(VERSION)"' -I. \
 	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
 
 build/fuzz/%: tests/fuzz/%.c $(wildcard net/*.c net/*.h)

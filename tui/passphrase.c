@@ -21,6 +21,7 @@
 
 struct passphrase {
 	char *title, *prompt, *error; /* sanitised */
+	char *busy;                   /* sanitised; NULL unless checking */
 	struct secret *buf;           /* NUL-terminated, PASS_MAX bytes */
 	size_t len;
 	passphrase_done_fn on_done;
@@ -64,7 +65,15 @@ passphrase_free(struct passphrase *p)
 	free(p->title);
 	free(p->prompt);
 	free(p->error);
+	free(p->busy);
 	free(p);
+}
+
+void
+passphrase_busy(struct passphrase *p, const char *what)
+{
+	free(p->busy);
+	p->busy = sanitize_str(what, SANITIZE_TABS_AS_SPACE);
 }
 
 void
@@ -72,6 +81,8 @@ passphrase_retry(struct passphrase *p, const char *error)
 {
 	free(p->error);
 	p->error = sanitize_str(error, SANITIZE_TABS_AS_SPACE);
+	free(p->busy);
+	p->busy = NULL;
 	secret_free(p->buf);
 	p->buf = new_buf();
 	p->len = 0;
@@ -190,9 +201,13 @@ pp_draw(void *state, void *win, int rows, int cols)
 	}
 	put(win_, y, x + 2, p->title, bw - 4, THEME_TITLE);
 	put(win_, y + 1, x + 2, p->prompt, bw - 4, THEME_NORMAL);
-	put(win_, y + 2, x + 2,
-	    p->len > 0 ? "passphrase: (typed, not shown)" : "passphrase:",
-	    bw - 4, THEME_DIM);
+	if (p->busy != NULL)
+		put(win_, y + 2, x + 2, p->busy, bw - 4, THEME_WARN);
+	else
+		put(win_, y + 2, x + 2,
+		    p->len > 0 ? "passphrase: (typed, not shown)"
+		               : "passphrase:",
+		    bw - 4, THEME_DIM);
 	if (p->error != NULL)
 		put(win_, y + 3, x + 2, p->error, bw - 4, THEME_ERROR);
 	put(win_, y + 5, x + 2, "Enter unlocks  Esc cancels  C-u clears",

@@ -30,6 +30,12 @@ struct passphrase *passphrase_new(const char *title, const char *prompt,
 /* Wipes whatever was typed and frees; never calls on_done. */
 void passphrase_free(struct passphrase *p);
 
+/*
+ * The passphrase was handed over and is being checked (Argon2id takes
+ * about a second, off the loop thread): the box says what (copied) and
+ * ignores keys until it is closed or passphrase_retry starts over.
+ */
+void passphrase_busy(struct passphrase *p, const char *what);
 /* Shows an error line in the box (a wrong passphrase) and starts over. */
 void passphrase_retry(struct passphrase *p, const char *error);
 

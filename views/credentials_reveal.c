@@ -19,6 +19,7 @@
 #include "tui/passphrase.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
+#include "tui/worker.h"
 
 /* How often the countdown and the idle check run. */
 #define TICK_MS       1000
@@ -52,9 +53,26 @@ struct credentials_reveal {
 	enum pp_purpose pp_for;
 	struct secret *first; /* keygen: the passphrase typed first */
 	struct api_req *put_req;
+	struct worker *kdf;  /* Argon2id off the loop thread, or NULL */
+	struct kdf_job *job; /* what kdf works on */
 
 	enum reveal_refusal refusal;
 	char *refusal_text;
+};
+
+/*
+ * Unlocking or making the staff key, on the worker thread (tui/worker.h):
+ * the thread touches only this, and the loop thread leaves it alone
+ * until kdf_done. The job owns pass and, until adopted, key.sk.
+ */
+struct kdf_job {
+	struct credentials_reveal *r;
+	bool generate;
+	char *path;
+	struct secret *pass;
+	struct staffkey key;
+	struct sc_error err;
+	int rc;
 };
 
 static void send_reveal(struct credentials_reveal *r);
@@ -276,6 +294,19 @@ ask_passphrase(struct credentials_reveal *r, enum pp_purpose what)
 	free(prompt);
 }
 
+/*
+ * The passphrase box, if it is still the overlay: a tab switch by mouse
+ * closes (and frees) an overlay behind the pane's back.
+ */
+static struct passphrase *
+open_passphrase_box(struct credentials_reveal *r)
+{
+	if (r->pp != NULL && (r->app->overlay.ops != &passphrase_ops ||
+	                      r->app->overlay.state != r->pp))
+		r->pp = NULL;
+	return r->pp;
+}
+
 /* Closes the passphrase box. */
 static void
 close_passphrase(struct credentials_reveal *r)
@@ -285,25 +316,112 @@ close_passphrase(struct credentials_reveal *r)
 	r->pp = NULL;
 }
 
+/* ---- the key derivation, off the loop thread ----------------------------- */
+
+static void
+kdf_work(void *ud)
+{
+	struct kdf_job *j = ud;
+
+	if (j->path == NULL)
+		return; /* rc and err already say why */
+	j->rc =
+	    j->generate
+	        ? staffkey_generate(j->path, j->pass, false, &j->key, &j->err)
+	        : staffkey_unlock(j->path, j->pass, &j->key, &j->err);
+}
+
+/* Frees a job whose thread has returned; a key not adopted is wiped. */
+static void
+kdf_job_free(struct kdf_job *j)
+{
+	if (j == NULL)
+		return;
+	staffkey_lock(&j->key);
+	secret_free(j->pass);
+	sc_error_clear(&j->err);
+	free(j->path);
+	free(j);
+}
+
+static void kdf_done(void *ud);
+
+/* Starts unlocking (or, with generate, making) the key with pass. */
+static void
+kdf_start(struct credentials_reveal *r, struct secret *pass, bool generate)
+{
+	struct kdf_job *j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->generate = generate;
+	j->pass = pass;
+	j->path = staffkey_path(&j->err);
+	if (j->path == NULL)
+		j->rc = -1; /* done reports it; no thread needed */
+	r->job = j;
+	r->kdf = worker_start(r->app->loop, kdf_work, kdf_done, j);
+}
+
+/* The key is ours: the thread made or opened it. */
+static void
+adopt_key(struct credentials_reveal *r, struct kdf_job *j)
+{
+	staffkey_lock(&r->key);
+	r->key = j->key;
+	j->key.sk = NULL;
+	unlocked(r);
+}
+
+static void keygen_done(struct credentials_reveal *r, struct kdf_job *j);
+
 /* The passphrase for unlocking: right, or asked again. */
 static void
-unlock_with(struct credentials_reveal *r, struct secret *pass)
+unlock_done(struct credentials_reveal *r, struct kdf_job *j)
 {
-	struct sc_error err = { 0 };
-	char *path = staffkey_path(&err);
-	int rc = path != NULL ? staffkey_unlock(path, pass, &r->key, &err) : -1;
-
-	secret_free(pass);
-	free(path);
-	if (rc != 0) {
-		passphrase_retry(r->pp, err.message);
-		sc_error_clear(&err);
-		app_redraw(r->app);
+	if (j->rc != 0) {
+		if (open_passphrase_box(r) != NULL) {
+			passphrase_retry(r->pp, j->err.message);
+			return;
+		}
+		app_notice(r->app, true, "not unlocked: %s", j->err.message);
+		r->want = 0;
+		return;
+	}
+	adopt_key(r, j);
+	/* The box gone meanwhile (a tab switch): the reveal is off too. */
+	if (open_passphrase_box(r) == NULL) {
+		r->want = 0;
+		app_notice(r->app, false, "staff key unlocked");
 		return;
 	}
 	close_passphrase(r);
-	unlocked(r);
 	send_reveal(r);
+}
+
+/* On the loop thread, once the derivation has returned. */
+static void
+kdf_done(void *ud)
+{
+	struct kdf_job *j = ud;
+	struct credentials_reveal *r = j->r;
+
+	worker_free(r->kdf);
+	r->kdf = NULL;
+	r->job = NULL;
+	if (j->generate)
+		keygen_done(r, j);
+	else
+		unlock_done(r, j);
+	kdf_job_free(j);
+	app_redraw(r->app);
+}
+
+/* The passphrase for unlocking: checked off the loop thread. */
+static void
+unlock_with(struct credentials_reveal *r, struct secret *pass)
+{
+	passphrase_busy(r->pp, "checking the passphrase...");
+	kdf_start(r, pass, false);
 }
 
 /* ---- keygen inside the interface ----------------------------------------- */
@@ -343,38 +461,44 @@ pass_chars(struct secret *s)
 	return n;
 }
 
-/* Both passphrases typed: the same? then make and register the key. */
+/* Both passphrases typed: the same? then make the key off the loop. */
 static void
 keygen_with(struct credentials_reveal *r, struct secret *again)
 {
-	struct sc_error err = { 0 };
-	char *path = staffkey_path(&err), *b64;
 	bool same =
 	    sodium_memcmp(secret_open_read(r->first), secret_open_read(again),
 	                  secret_len(again)) == 0;
 
 	secret_close(r->first);
 	secret_close(again);
-	close_passphrase(r);
-	if (!same) {
-		app_notice(r->app, true, "the passphrases differ: no key made");
-	} else if (path == NULL ||
-	           staffkey_generate(path, again, false, &r->key, &err) != 0) {
-		app_notice(r->app, true, "no key made: %s",
-		           err.message != NULL ? err.message : "");
-	} else {
-		unlocked(r);
-		b64 = staffkey_public_b64(&r->key);
-		r->put_req =
-		    api_put_public_key(r->app->api, b64, on_put_key, r);
-		free(b64);
-		app_notice(r->app, false, "staff key made: registering...");
-	}
-	sc_error_clear(&err);
-	free(path);
-	secret_free(again);
 	secret_free(r->first);
 	r->first = NULL;
+	close_passphrase(r);
+	if (!same) {
+		secret_free(again);
+		app_notice(r->app, true, "the passphrases differ: no key made");
+		return;
+	}
+	app_notice(r->app, false, "making the staff key...");
+	kdf_start(r, again, true);
+}
+
+/* The key made (or not): register its public half. */
+static void
+keygen_done(struct credentials_reveal *r, struct kdf_job *j)
+{
+	char *b64;
+
+	if (j->rc != 0) {
+		app_notice(r->app, true, "no key made: %s",
+		           j->err.message != NULL ? j->err.message : "");
+		return;
+	}
+	adopt_key(r, j);
+	b64 = staffkey_public_b64(&r->key);
+	r->put_req = api_put_public_key(r->app->api, b64, on_put_key, r);
+	free(b64);
+	app_notice(r->app, false, "staff key made: registering...");
 }
 
 /* The first new passphrase: long enough? then ask again. */
@@ -418,8 +542,13 @@ void
 credentials_reveal_keygen(struct credentials_reveal *r)
 {
 	struct sc_error err = { 0 };
-	char *path = staffkey_path(&err);
+	char *path;
 
+	if (worker_running(r->kdf)) {
+		app_notice(r->app, false, "the staff key is busy: a moment");
+		return;
+	}
+	path = staffkey_path(&err);
 	if (path == NULL) {
 		app_notice(r->app, true, "keygen: %s", err.message);
 	} else if (staffkey_exists(path)) {
@@ -573,6 +702,11 @@ credentials_reveal_start(struct credentials_reveal *r, int64_t id,
 {
 	char *prompt;
 
+	if (worker_running(r->kdf)) {
+		app_notice(r->app, false,
+		           "the staff key is still being unlocked: a moment");
+		return;
+	}
 	credentials_reveal_hide(r, NULL);
 	r->want = id;
 	free(r->label);
@@ -707,6 +841,8 @@ credentials_reveal_free(struct credentials_reveal *r)
 {
 	if (r == NULL)
 		return;
+	worker_free(r->kdf); /* waits for a derivation still running */
+	kdf_job_free(r->job);
 	credentials_reveal_hide(r, NULL);
 	staffkey_lock(&r->key);
 	if (r->idle_timer != 0)

@@ -249,6 +249,9 @@ def test_credentials__wrong_passphrase_says_so(vtui, vault_svc):
     t = open_creds(vtui, "tech")
     choose(t, client)
     reveal(t, cred["label"], passphrase="not it at all")
+    # Argon2id runs off the loop thread: the box is drawn while it works
+    # (a blocked loop could never show this line).
+    t.wait_text("checking the passphrase...", timeout=5)
     t.wait_text("wrong passphrase", timeout=20)
     t.send("C-u")
     t.type(PASSPHRASE)
