@@ -48,13 +48,15 @@ struct app_event {
 		APP_EV_SERVER, /* a live server event; see data */
 		APP_EV_RESYNC,
 		APP_EV_TICK,
-		APP_EV_ATTENTION, /* jump to id: the pane should select it */
-		APP_EV_OUTBOX,    /* the outbox changed; data: a struct
-		                     sender_report, or NULL for "look again" */
-		APP_EV_CLIENT,    /* show client id: its tasks, its
-		                     conversation (after app_goto) */
-		APP_EV_HIDE,      /* hide every secret now: suspend, resize,
-		                     the terminal given to another program */
+		APP_EV_ATTENTION,  /* jump to id: the pane should select it */
+		APP_EV_OUTBOX,     /* the outbox changed; data: a struct
+		                      sender_report, or NULL for "look again" */
+		APP_EV_CLIENT,     /* show client id: its tasks, its
+		                      conversation (after app_goto) */
+		APP_EV_HIDE,       /* hide every secret now: suspend, resize,
+		                      the terminal given to another program */
+		APP_EV_TERM_FOCUS, /* the terminal gained or lost the focus:
+		                      see app->term_away */
 	} kind;
 	long long id;
 	const void *data; /* a struct event_payload for APP_EV_SERVER */
@@ -102,6 +104,10 @@ struct app {
 	bool signed_in;
 	long long me_id;
 	long long last_input_ms; /* loop_now_ms() of the last key or click */
+	/* The terminal reported losing the focus (and not regaining it):
+	 * the staff member is looking elsewhere. False when the terminal
+	 * reports nothing, so then the pane in front counts as seen. */
+	bool term_away;
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
 	bool me_has_public_key; /* from GET /me, then kept by :keygen */

@@ -11,9 +11,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* Reset sequences: colours, cursor, alternate screen, mouse, paste. */
+/* Reset sequences: colours, cursor, alternate screen, mouse, paste,
+ * focus reports. */
 static const char reset_seq[] = "\033[0m\033[?25h\033[?1000l\033[?1002l"
-                                "\033[?1006l\033[?2004l\033[?1049l";
+                                "\033[?1006l\033[?2004l\033[?1004l"
+                                "\033[?1049l";
 
 /*
  * The terminal state the crash handler needs: written once at start-up,
@@ -22,7 +24,7 @@ static const char reset_seq[] = "\033[0m\033[?25h\033[?1000l\033[?1002l"
 static struct termios saved_tios;
 static volatile sig_atomic_t curses_on;
 static struct sigaction old_fatal[32];
-static bool mouse_on, paste_on;
+static bool mouse_on, paste_on, focus_on;
 
 /* A fatal signal: put the terminal back, then let the old handler run. */
 static void
@@ -87,6 +89,7 @@ term_restore(void)
 		return;
 	term_mouse(false);
 	term_bracketed_paste(false);
+	term_focus_events(false);
 	endwin();
 	curses_on = 0;
 }
@@ -101,13 +104,14 @@ term_suspend(void)
 }
 
 /* What term_leave turned off, for term_enter to turn on again. */
-static bool left_mouse, left_paste;
+static bool left_mouse, left_paste, left_focus;
 
 void
 term_leave(void)
 {
 	left_mouse = mouse_on;
 	left_paste = paste_on;
+	left_focus = focus_on;
 	term_restore();
 }
 
@@ -119,6 +123,7 @@ term_enter(void)
 	term_resize();
 	term_mouse(left_mouse);
 	term_bracketed_paste(left_paste);
+	term_focus_events(left_focus);
 }
 
 void
@@ -151,6 +156,16 @@ term_bracketed_paste(bool on)
 	paste_on = on;
 	if (curses_on) {
 		fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+		fflush(stdout);
+	}
+}
+
+void
+term_focus_events(bool on)
+{
+	focus_on = on;
+	if (curses_on) {
+		fputs(on ? "\033[?1004h" : "\033[?1004l", stdout);
 		fflush(stdout);
 	}
 }
@@ -223,19 +238,36 @@ read_mouse(struct term_input *in)
 	return true;
 }
 
-/* Recognises the bracketed paste markers ESC [200~ and ESC [201~. */
+/* The report in c (n characters after ESC) as an input kind, or -1. */
+static int
+report_kind(const wint_t *c, int n)
+{
+	if (focus_on && n >= 2 && c[0] == '[' && (c[1] == 'I' || c[1] == 'O'))
+		return c[1] == 'I' ? TERM_FOCUS_IN : TERM_FOCUS_OUT;
+	if (paste_on && n == 5 && c[0] == '[' && c[1] == '2' && c[2] == '0' &&
+	    (c[3] == '0' || c[3] == '1') && c[4] == '~')
+		return c[3] == '0' ? TERM_PASTE_BEGIN : TERM_PASTE_END;
+	return -1;
+}
+
+/*
+ * Recognises what the terminal reports after ESC: the bracketed paste
+ * markers ESC [200~ and ESC [201~, focus in and out ESC [I and ESC [O.
+ * Anything else is put back, to be read as keys.
+ */
 static bool
-read_paste_marker(struct term_input *in)
+read_report(struct term_input *in)
 {
 	wint_t c[5];
-	int n;
+	int n, kind = -1;
 
-	for (n = 0; n < 5; n++)
+	for (n = 0; n < 5 && kind < 0; n++) {
 		if (get_wch(&c[n]) != OK)
 			break;
-	if (n == 5 && c[0] == '[' && c[1] == '2' && c[2] == '0' &&
-	    (c[3] == '0' || c[3] == '1') && c[4] == '~') {
-		in->kind = c[3] == '0' ? TERM_PASTE_BEGIN : TERM_PASTE_END;
+		kind = report_kind(c, n + 1);
+	}
+	if (kind >= 0) {
+		in->kind = kind;
 		return true;
 	}
 	while (n > 0)
@@ -261,7 +293,7 @@ term_read(struct term_input *in)
 	}
 	if (ch == '\n')
 		ch = KEYC_ENTER;
-	if (ch == KEYC_ESCAPE && paste_on && read_paste_marker(in))
+	if (ch == KEYC_ESCAPE && (paste_on || focus_on) && read_report(in))
 		return true;
 	/* ESC followed at once by a key is Alt+key (what xterm sends). */
 	if (ch == KEYC_ESCAPE && get_wch(&next) == OK && next != KEYC_ESCAPE) {

@@ -8,7 +8,14 @@
 
 /* One input event from the terminal. */
 struct term_input {
-	enum { TERM_KEY, TERM_MOUSE, TERM_PASTE_BEGIN, TERM_PASTE_END } kind;
+	enum {
+		TERM_KEY,
+		TERM_MOUSE,
+		TERM_PASTE_BEGIN,
+		TERM_PASTE_END,
+		TERM_FOCUS_IN, /* the terminal (or tmux pane) got the focus */
+		TERM_FOCUS_OUT,
+	} kind;
 	key_code key;
 	int x, y;   /* mouse position */
 	int button; /* 1 left click, 4 wheel up, 5 wheel down, 0 other */
@@ -44,6 +51,13 @@ void term_mouse(bool on);
 
 /* Bracketed paste: pasted text arrives between PASTE_BEGIN and END. */
 void term_bracketed_paste(bool on);
+
+/*
+ * Focus reporting (DECSET 1004): the terminal says when it gains or
+ * loses the focus (TERM_FOCUS_IN, TERM_FOCUS_OUT). Terminals without it,
+ * and tmux without `focus-events on`, say nothing: then nothing arrives.
+ */
+void term_focus_events(bool on);
 
 bool term_utf8(void);   /* the locale's charset is UTF-8 */
 bool term_colors(void); /* colours are available and NO_COLOR is unset */

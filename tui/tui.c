@@ -993,6 +993,18 @@ tui_paste_done(struct tui *t)
 	app_redraw(&t->app);
 }
 
+/* The terminal gained or lost the focus: the panes are told. */
+static void
+tui_term_focus(struct tui *t, bool away)
+{
+	struct app_event ev = { .kind = APP_EV_TERM_FOCUS };
+
+	if (t->app.term_away == away)
+		return;
+	t->app.term_away = away;
+	tui_broadcast(t, &ev);
+}
+
 /* The terminal is readable: take every waiting input event. */
 static void
 on_terminal(int fd, short revents, void *ud)
@@ -1011,6 +1023,8 @@ on_terminal(int fd, short revents, void *ud)
 			tui_key(t, in.key);
 		else if (in.kind == TERM_MOUSE)
 			tui_mouse(t, &in);
+		else if (in.kind == TERM_FOCUS_IN || in.kind == TERM_FOCUS_OUT)
+			tui_term_focus(t, in.kind == TERM_FOCUS_OUT);
 	}
 }
 
@@ -1359,6 +1373,9 @@ tui_run(struct cmd_ctx *ctx)
 	theme_init(term_colors());
 	/* A paste arrives as one text, never as keys that could send. */
 	term_bracketed_paste(true);
+	/* Whether the staff member is looking: for notifications and read
+	 * marks of the conversation in front. */
+	term_focus_events(true);
 	frame_layout(&t.app);
 	tui_wire(&t);
 	t.app.conn = CONN_CONNECTING;

@@ -296,8 +296,8 @@ mark_read(struct chat *c)
 	int64_t newest, id;
 	const struct conversation *cv;
 
-	if (c->thread == NULL || !c->focused || !can_fetch(c) ||
-	    c->app->readonly)
+	if (c->thread == NULL || !c->focused || c->app->term_away ||
+	    !can_fetch(c) || c->app->readonly)
 		return;
 	newest = chat_thread_newest_seen(c->thread);
 	id = chat_thread_id(c->thread);
@@ -323,7 +323,7 @@ announce(struct chat *c, const struct message *m)
 	const char *who = cv != NULL && cv->client.name != NULL
 	                      ? cv->client.name
 	                      : m->author.name;
-	bool in_front = c->focused && c->thread != NULL &&
+	bool in_front = c->focused && !c->app->term_away && c->thread != NULL &&
 	                chat_thread_id(c->thread) == m->conversation_id;
 	char *title;
 
@@ -856,6 +856,10 @@ chat_event(void *state, const struct app_event *ev)
 		return VIEW_REDRAW;
 	case APP_EV_TICK:
 		return VIEW_HANDLED;
+	case APP_EV_TERM_FOCUS:
+		/* Back: the draw marks what is on screen as read. */
+		return c->thread != NULL && c->focused ? VIEW_REDRAW
+		                                       : VIEW_HANDLED;
 	default:
 		return VIEW_UNHANDLED;
 	}

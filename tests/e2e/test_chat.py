@@ -368,3 +368,42 @@ def test_chat__draft__survives_session_expiry_and_sign_in(
         t.wait_text("reply to Carla Client: " + draft)
     finally:
         tui.close()
+
+
+def test_chat__terminal_focus__away_notifies_and_keeps_unread(
+        tui, accounts, tmp_path):
+    """With tmux telling focus (an attached client, focus-events on), the
+    open conversation counts as seen only while its pane has the focus."""
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("notifications = terminal\n")
+    tui.env["DBUS_SESSION_BUS_ADDRESS"] = ""
+    t = open_chat(tui)
+    t.attach()
+    open_conversation(t)
+    raw = tmp_path / "pane.raw"
+    raw.touch()
+    t._tmux("pipe-pane", "-o", "-t", "t:0", f"cat >> {raw}")
+    s = accounts.staff("support")
+    notice = f"]777;notify;New message from {CARLA}".encode()
+    # Looking: drawn, read at once, no notification.
+    seen = "while looking " + uuid.uuid4().hex[:6]
+    client_says(accounts, seen)
+    t.wait_text(seen, timeout=5)
+    eventually(lambda: conversation(s, 1)["unread_count"] == 0,
+               what="conversation 1 read while in front")
+    time.sleep(0.5)
+    assert notice not in raw.read_bytes()
+    # Another tmux window in front: tmux sends ESC [O.
+    t.away()
+    time.sleep(0.5)
+    missed = "while away " + uuid.uuid4().hex[:6]
+    client_says(accounts, missed)
+    wait_bytes(raw, notice + b";" + missed.encode())
+    t.wait_text(missed, timeout=5)  # drawn, in the window behind
+    time.sleep(0.5)
+    assert conversation(s, 1)["unread_count"] == 1
+    # Back (ESC [I): what is on screen is read now.
+    t.back()
+    eventually(lambda: conversation(s, 1)["unread_count"] == 0,
+               what="conversation 1 read once back")

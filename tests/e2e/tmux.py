@@ -15,6 +15,11 @@ import time
 import uuid
 
 
+# The program's pane: window 0 of session t, even while another window
+# is in front (Terminal.away).
+PANE = "t:0"
+
+
 class ScreenTimeout(AssertionError):
     pass
 
@@ -66,17 +71,17 @@ class Terminal:
 
     def send(self, *keys):
         """Sends tmux key names (Enter, C-c, Up) or literal text."""
-        self._tmux("send-keys", "-t", "t", *keys)
+        self._tmux("send-keys", "-t", PANE, *keys)
 
     def type(self, text):
         """Types text literally (no key-name interpretation)."""
-        self._tmux("send-keys", "-t", "t", "-l", text)
+        self._tmux("send-keys", "-t", PANE, "-l", text)
 
     def screen(self):
-        return self._tmux("capture-pane", "-p", "-t", "t").stdout
+        return self._tmux("capture-pane", "-p", "-t", PANE).stdout
 
     def cursor(self):
-        out = self._tmux("display-message", "-p", "-t", "t",
+        out = self._tmux("display-message", "-p", "-t", PANE,
                          "#{cursor_x} #{cursor_y}").stdout.split()
         return int(out[0]), int(out[1])
 
@@ -88,7 +93,7 @@ class Terminal:
     def pid(self):
         """The program's process id: the child of the pane's shell (the
         pane runs `env ... sh -c '"$@"; echo $? >FILE' sh PROGRAM`)."""
-        shell = self._tmux("display-message", "-p", "-t", "t",
+        shell = self._tmux("display-message", "-p", "-t", PANE,
                            "#{pane_pid}").stdout.strip()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
@@ -139,7 +144,7 @@ class Terminal:
                             f"screen was:\n{self.screen()}")
 
     def _program_pids(self):
-        shell = self._tmux("display-message", "-p", "-t", "t",
+        shell = self._tmux("display-message", "-p", "-t", PANE,
                            "#{pane_pid}", check=False).stdout.strip()
         if not shell.isdigit():
             return []
@@ -156,11 +161,42 @@ class Terminal:
                 out.append(f"{name}:\n{f.read()}")
         return out
 
+    def attach(self):
+        """Attaches a client in a pseudo-terminal of its own, as a person
+        at a terminal: tmux then tracks focus and, with focus-events on,
+        tells a program that asked (DECSET 1004) when its pane gains or
+        loses it (ESC [I, ESC [O). The client's terminal has the test's
+        size, so the window keeps it (tmux 3.3a's window-size manual
+        crashes the server on new-window)."""
+        self._tmux("set", "-g", "focus-events", "on")
+        attach = (f"stty rows {self.height} cols {self.width}; "
+                  f"exec tmux -L {self.socket} attach -t t")
+        self._client = subprocess.Popen(
+            ["sh", "-c", f"sleep 3600 | script -qfc {shlex.quote(attach)} "
+             "/dev/null"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while "focused" not in self._tmux("list-clients").stdout:
+            if time.monotonic() > deadline:
+                raise ScreenTimeout("no tmux client attached")
+            time.sleep(0.05)
+
+    def away(self):
+        """The person switches to another tmux window."""
+        self._tmux("new-window", "-a", "-t", PANE)
+
+    def back(self):
+        """... and comes back to the program's."""
+        self._tmux("select-window", "-t", PANE)
+
     def close(self):
         """Ends the program (tmux hangs up on it), waits for it to exit,
         and fails if a sanitised build reported anything."""
         pids = self._program_pids()
         self._tmux("kill-server", check=False)
+        if getattr(self, "_client", None) is not None:
+            os.killpg(self._client.pid, 9)
+            self._client.wait()
         deadline = time.monotonic() + 15
         while pids and time.monotonic() < deadline:
             pids = [p for p in pids if os.path.exists(f"/proc/{p}")]
