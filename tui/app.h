@@ -108,6 +108,7 @@ struct app {
 	 * the staff member is looking elsewhere. False when the terminal
 	 * reports nothing, so then the pane in front counts as seen. */
 	bool term_away;
+	bool term_focus_seen; /* the terminal has sent a focus report */
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
 	bool me_has_public_key; /* from GET /me, then kept by :keygen */

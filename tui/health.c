@@ -58,10 +58,9 @@ struct health {
 	char *service;        /* the answer's finding; NULL while waiting */
 	char *service_advice; /* or NULL */
 	bool in_tmux;
-	struct health_probe
-	    *probes;           /* tmux: set-clipboard, allow-passthrough */
-	unsigned probe_timer;  /* the probes' deadline, or 0 */
-	char *tested;          /* the last test sent, or NULL */
+	struct health_probe *probes; /* tmux: PROBE_* below */
+	unsigned probe_timer;        /* the probes' deadline, or 0 */
+	char *tested;                /* the last test sent, or NULL */
 	struct notify *notify; /* the overlay's own, when the app has none */
 	int cols, rows;        /* the size the page was built for */
 };
@@ -147,6 +146,14 @@ health_terminal(struct health *h)
 		              "C.UTF-8; until then non-ASCII shows as ?",
 		              "the locale's charset is %s, not UTF-8",
 		              nl_langinfo(CODESET));
+	if (h->app->term_focus_seen)
+		health_report(h, HEALTH_OK, NULL,
+		              "focus reports arrive: looking elsewhere is "
+		              "noticed");
+	else
+		health_report(h, HEALTH_OK, NULL,
+		              "no focus report yet (one comes when you switch "
+		              "away, if the terminal sends them)");
 	if (cols < FRAME_MIN_COLS || rows < FRAME_MIN_ROWS)
 		health_report(h, HEALTH_ERROR, "enlarge the window",
 		              "size %dx%d is below the minimum %dx%d", cols,
@@ -165,6 +172,8 @@ health_terminal(struct health *h)
  * watches, so asking tmux never holds the loop; a deadline timer kills
  * what has not answered by then.
  */
+enum { PROBE_CLIPBOARD, PROBE_PASSTHROUGH, PROBE_FOCUS, PROBES };
+
 struct health_probe {
 	pid_t pid; /* -1 when not running (or reaped) */
 	int fd;    /* -1 once read to the end */
@@ -248,7 +257,24 @@ health_probe_reap(struct health *h, struct health_probe *p)
 static bool
 health_probes_done(const struct health *h)
 {
-	return h->probes[0].value != NULL && h->probes[1].value != NULL;
+	int i;
+
+	for (i = 0; i < PROBES; i++)
+		if (h->probes[i].value == NULL)
+			return false;
+	return true;
+}
+
+/* The probe reading fd, or NULL. */
+static struct health_probe *
+health_probe_of(struct health *h, int fd)
+{
+	int i;
+
+	for (i = 0; i < PROBES; i++)
+		if (h->probes[i].fd == fd)
+			return &h->probes[i];
+	return NULL;
 }
 
 /* A probe's pipe is readable: take its output; at the end, settle it. */
@@ -256,11 +282,10 @@ static void
 health_on_probe(int fd, short revents, void *ud)
 {
 	struct health *h = ud;
-	struct health_probe *p =
-	    h->probes[0].fd == fd ? &h->probes[0] : &h->probes[1];
+	struct health_probe *p = health_probe_of(h, fd);
 	ssize_t r;
 
-	if (p->fd != fd)
+	if (p == NULL)
 		return;
 	r = read(fd, p->out + p->len, sizeof p->out - 1 - p->len);
 	if (r > 0)
@@ -284,9 +309,11 @@ health_on_probe_deadline(void *ud)
 {
 	struct health *h = ud;
 
+	int i;
+
 	h->probe_timer = 0;
-	health_probe_reap(h, &h->probes[0]);
-	health_probe_reap(h, &h->probes[1]);
+	for (i = 0; i < PROBES; i++)
+		health_probe_reap(h, &h->probes[i]);
 	health_rebuild(h);
 	app_redraw(h->app);
 }
@@ -295,13 +322,16 @@ health_on_probe_deadline(void *ud)
 static void
 health_tmux_probe(struct health *h)
 {
-	static const char *const options[] = { "set-clipboard",
-		                               "allow-passthrough" };
+	static const char *const options[PROBES] = {
+		[PROBE_CLIPBOARD] = "set-clipboard",
+		[PROBE_PASSTHROUGH] = "allow-passthrough",
+		[PROBE_FOCUS] = "focus-events",
+	};
 	int i;
 
 	if (h->probe_timer != 0)
 		return; /* still asking */
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < PROBES; i++) {
 		struct health_probe *p = &h->probes[i];
 
 		health_probe_reap(h, p);
@@ -324,7 +354,7 @@ health_tmux_probe(struct health *h)
 static void
 health_tmux_clipboard(struct health *h)
 {
-	const char *v = h->probes[0].value;
+	const char *v = h->probes[PROBE_CLIPBOARD].value;
 
 	if (strcmp(v, "on") == 0)
 		health_report(h, HEALTH_WARN,
@@ -354,7 +384,7 @@ health_tmux_clipboard(struct health *h)
 static void
 health_tmux(struct health *h)
 {
-	const char *v = h->probes[1].value;
+	const char *v = h->probes[PROBE_PASSTHROUGH].value;
 
 	health_section(h, "tmux");
 	if (!h->in_tmux) {
@@ -367,7 +397,7 @@ health_tmux(struct health *h)
 		overlay_text_add(
 		    &h->text, THEME_DIM, "%s",
 		    "  ...    asking tmux (show -gv set-clipboard, "
-		    "allow-passthrough)");
+		    "allow-passthrough, focus-events)");
 		return;
 	}
 	health_tmux_clipboard(h);
@@ -381,6 +411,18 @@ health_tmux(struct health *h)
 		              "`set -g allow-passthrough on` is needed for OSC "
 		              "9/777 notifications through tmux",
 		              "allow-passthrough %s", v);
+	v = h->probes[PROBE_FOCUS].value;
+	if (strcmp(v, "on") == 0)
+		health_report(h, HEALTH_OK, NULL,
+		              "focus-events on: a conversation open in a pane "
+		              "you are not looking at still notifies");
+	else
+		health_report(h, HEALTH_WARN,
+		              "`set -g focus-events on` tells sitecare when "
+		              "you look at another pane or window",
+		              "focus-events %s: the open conversation counts "
+		              "as seen even when you look elsewhere",
+		              v);
 }
 
 /* Connects to a unix socket within HEALTH_DBUS_MS; 0 or an errno. */
@@ -726,12 +768,15 @@ void *
 health_new(struct app *app, const struct cmd_ctx *ctx)
 {
 	struct health *h = xcalloc(1, sizeof *h);
+	int i;
 
 	h->app = app;
 	h->ctx = ctx;
-	h->probes = xcalloc(2, sizeof *h->probes);
-	h->probes[0].pid = h->probes[1].pid = -1;
-	h->probes[0].fd = h->probes[1].fd = -1;
+	h->probes = xcalloc(PROBES, sizeof *h->probes);
+	for (i = 0; i < PROBES; i++) {
+		h->probes[i].pid = -1;
+		h->probes[i].fd = -1;
+	}
 	health_recheck(h);
 	return h;
 }
@@ -820,7 +865,7 @@ health_free(void *state)
 	free(h->service_advice);
 	if (h->probe_timer != 0)
 		loop_timer_cancel(h->app->loop, h->probe_timer);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < PROBES; i++) {
 		health_probe_reap(h, &h->probes[i]);
 		free(h->probes[i].value);
 	}

@@ -999,6 +999,7 @@ tui_term_focus(struct tui *t, bool away)
 {
 	struct app_event ev = { .kind = APP_EV_TERM_FOCUS };
 
+	t->app.term_focus_seen = true;
 	if (t->app.term_away == away)
 		return;
 	t->app.term_away = away;

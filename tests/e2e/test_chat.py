@@ -407,3 +407,10 @@ def test_chat__terminal_focus__away_notifies_and_keeps_unread(
     t.back()
     eventually(lambda: conversation(s, 1)["unread_count"] == 0,
                what="conversation 1 read once back")
+    # :checkhealth says so too.
+    t.send(":")
+    t.type("checkhealth")
+    t.send("Enter")
+    t.wait_for(lambda s: "focus-events on: a conversation" in s and
+               "focus reports arrive" in s, timeout=15,
+               what="the focus lines of :checkhealth")

@@ -115,6 +115,11 @@ def test_overlays__checkhealth__reports_every_section(tui):
     # The tests' tmux has the default set-clipboard (external).
     assert re.search(r"WARN\s+set-clipboard (external|off|on)", screen)
     assert re.search(r"(OK|WARN)\s+allow-passthrough \w+", screen)
+    # The tests' tmux has focus-events off (the default) and nobody
+    # switched away: no report came.
+    assert re.search(r"WARN\s+focus-events off: the open conversation",
+                     screen)
+    assert re.search(r"OK\s+no focus report yet", screen)
     assert re.search(r"OK\s+reachable, certificate trusted, signed in as "
                      r".* <admin@example.com> \(admin\)", screen)
     assert re.search(r"OK\s+TERM is \S+", screen)
