@@ -55,15 +55,20 @@ json_fail(struct sc_error *err, const struct json_path *path, const char *key,
 /*
  * Refuses, before cJSON runs, what cJSON would accept but we must not:
  * nesting deeper than JSON_MAX_DEPTH (cJSON allows 1000 and recurses),
- * and NUL bytes, raw or escaped, which would silently cut a C string.
+ * and raw NUL bytes (JSON allows none). An escaped NUL, \u0000, is
+ * legal JSON that a client can put in a message; it would silently cut
+ * a C string, and refusing the whole answer would let one message hide
+ * a conversation list. So they are only counted (*n_nul), for
+ * json_parse to make them U+FFFD.
  */
 static int
-prescan(const char *s, size_t len, struct sc_error *err)
+prescan(const char *s, size_t len, size_t *n_nul, struct sc_error *err)
 {
 	size_t i;
 	int depth = 0;
 	bool in_string = false;
 
+	*n_nul = 0;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
@@ -78,7 +83,7 @@ prescan(const char *s, size_t len, struct sc_error *err)
 					goto nul;
 				if (s[i] == 'u' && i + 4 < len &&
 				    memcmp(s + i + 1, "0000", 4) == 0)
-					goto nul;
+					(*n_nul)++;
 			}
 		} else if (c == '"') {
 			in_string = true;
@@ -97,20 +102,53 @@ nul:
 	return -1;
 }
 
+/*
+ * A copy of body with every escaped NUL (\u0000, inside a string) made
+ * the replacement character (\ufffd, as long), for cJSON to parse.
+ */
+static char *
+replace_nuls(const char *body, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+	bool in_string = false;
+	size_t i;
+
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	for (i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = copy[i] == '"';
+		} else if (copy[i] == '"') {
+			in_string = false;
+		} else if (copy[i] == '\\' && i + 1 < len) {
+			i++;
+			if (copy[i] == 'u' && i + 4 < len &&
+			    memcmp(copy + i + 1, "0000", 4) == 0)
+				memcpy(copy + i + 1, "fffd", 4);
+		}
+	}
+	return copy;
+}
+
 cJSON *
 json_parse(const char *body, size_t len, struct sc_error *err)
 {
 	const char *end = NULL;
+	char *copy = NULL;
+	size_t n_nul;
 	cJSON *root;
 
 	if (body == NULL || len == 0) {
 		json_fail(err, NULL, NULL, "empty body");
 		return NULL;
 	}
-	if (prescan(body, len, err) < 0)
+	if (prescan(body, len, &n_nul, err) < 0)
 		return NULL;
+	if (n_nul > 0)
+		body = copy = replace_nuls(body, len);
 	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	if (root == NULL) {
+		free(copy);
 		json_fail(err, NULL, NULL, "not valid JSON");
 		return NULL;
 	}
@@ -118,9 +156,11 @@ json_parse(const char *body, size_t len, struct sc_error *err)
 		end++;
 	if (end == NULL || end != body + len) {
 		cJSON_Delete(root);
+		free(copy);
 		json_fail(err, NULL, NULL, "text after the JSON value");
 		return NULL;
 	}
+	free(copy);
 	return root;
 }
 

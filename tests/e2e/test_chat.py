@@ -414,3 +414,20 @@ def test_chat__terminal_focus__away_notifies_and_keeps_unread(
     t.wait_for(lambda s: "focus-events on: a conversation" in s and
                "focus reports arrive" in s, timeout=15,
                what="the focus lines of :checkhealth")
+
+
+def test_chat__nul_in_a_message__shown_as_replacement_not_refused(
+        tui, accounts):
+    """JSON allows \\u0000; one client's message with it must not make
+    the conversation list or the conversation unreadable."""
+    body = "before\x00after " + uuid.uuid4().hex[:6]
+    client_says(accounts, body)
+    t = open_chat(tui)
+    shown = body.replace("\x00", "\ufffd")
+    t.wait_text(shown[:12])  # the list's preview
+    open_conversation(t)
+    t.wait_text(shown)
+    later = "and then " + uuid.uuid4().hex[:6]
+    client_says(accounts, later)  # live, through the event stream
+    t.wait_text(later, timeout=5)
+    assert "malformed" not in t.screen()

@@ -320,7 +320,7 @@ BROKEN = {
     "html": (b"<html>\x1b]0;PWN\x07 oops</html>", "response: not valid JSON"),
     "trailing": (b'{"results": [], "next": null} {"x": 1}',
                  "response: text after the JSON value"),
-    "nul": (b'{"results": [], "next": "a\\u0000b"}',
+    "nul": (b'{"results": [], "next": "a\x00b"}',
             "response: contains a NUL character"),
     "id_is_text": (b'{"results": [{"id": "seven"}], "next": null}',
                    "results[0].id: expected an integer"),

@@ -73,23 +73,67 @@ json__parse__brackets_in_strings_not_counted(void **state)
 	assert_int_equal(err.kind, SC_OK);
 }
 
+/* The string value of a one-member object {"a": ...}, parsed. */
+static char *
+string_of(const char *json)
+{
+	struct sc_error err = { 0 };
+	cJSON *root = json_parse(json, strlen(json), &err);
+	char *out;
+
+	assert_non_null(root);
+	assert_true(cJSON_IsString(cJSON_GetObjectItem(root, "a")));
+	out = strdup(cJSON_GetObjectItem(root, "a")->valuestring);
+	cJSON_Delete(root);
+	return out;
+}
+
 static void
-json__parse__refuses_nul(void **state)
+json__parse__refuses_raw_nul(void **state)
 {
 	struct sc_error err = { 0 };
 	const char raw[] = "{\"a\": \"x\0y\"}";
-	const char esc[] = "{\"a\": \"x\\u0000y\"}";
 	const char outside[] = "{\"a\": 1}\0";
+	const char after_backslash[] = "{\"a\": \"x\\\0y\"}";
 
 	assert_false(parses(raw, sizeof raw - 1, &err));
 	assert_string_equal(err.message, "response: contains a NUL character");
-	assert_false(parses(esc, strlen(esc), &err));
-	assert_string_equal(err.message, "response: contains a NUL character");
 	assert_false(parses(outside, sizeof outside - 1, &err));
-	/* \u00000 is NUL then '0'; \\u0000 is a backslash then "u0000" */
-	assert_false(parses("[\"\\u00000\"]", 11, &err));
-	assert_true(parses("[\"\\\\u0000\"]", 11, &err));
+	assert_string_equal(err.message, "response: contains a NUL character");
+	assert_false(parses(after_backslash, sizeof after_backslash - 1, &err));
 	sc_error_clear(&err);
+}
+
+/* A client may write \u0000: it becomes U+FFFD, never a cut string, and
+ * never a refusal of the whole answer. */
+static void
+json__parse__escaped_nul_becomes_replacement(void **state)
+{
+	char *s;
+
+	s = string_of("{\"a\": \"x\\u0000y\"}");
+	assert_string_equal(s, "x\xef\xbf\xbdy");
+	free(s);
+	/* \u00000 is NUL then '0'; two in a row; in a key too. */
+	s = string_of("{\"a\": \"\\u00000\\u0000\"}");
+	assert_string_equal(s, "\xef\xbf\xbd"
+	                       "0\xef\xbf\xbd");
+	free(s);
+	s = string_of("{\"a\\u0000\": 1, \"a\": \"ok\"}");
+	assert_string_equal(s, "ok");
+	free(s);
+	/* \\u0000 is a backslash then "u0000": left alone. */
+	s = string_of("{\"a\": \"\\\\u0000\"}");
+	assert_string_equal(s, "\\u0000");
+	free(s);
+	/* Outside a string it is not JSON at all. */
+	{
+		struct sc_error err = { 0 };
+
+		assert_false(parses("[\\u0000]", 8, &err));
+		assert_string_equal(err.message, "response: not valid JSON");
+		sc_error_clear(&err);
+	}
 }
 
 static void
@@ -334,7 +378,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json__parse__depth_bound),
 		cmocka_unit_test(json__parse__brackets_in_strings_not_counted),
-		cmocka_unit_test(json__parse__refuses_nul),
+		cmocka_unit_test(json__parse__refuses_raw_nul),
+		cmocka_unit_test(json__parse__escaped_nul_becomes_replacement),
 		cmocka_unit_test(json__parse__trailing_and_truncated),
 		cmocka_unit_test(json__int__ranges),
 		cmocka_unit_test(json__time__accepts_rfc3339_utc),
