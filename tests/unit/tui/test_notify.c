@@ -276,6 +276,7 @@ notify__send__zero_width_flood_is_cut_to_bytes(void **state)
 	assert_memory_equal(c.body, body, 957);
 	assert_string_equal(c.body + 957, "\u2026");
 	notify_free(n);
+	capture_free(&c);
 	/* The terminal route too: two OSCs of title and body, a bell. */
 	unsetenv("TMUX");
 	n = new_captured(NOTIFY_TERMINAL, true, NULL, &c);
