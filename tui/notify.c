@@ -16,6 +16,11 @@
 /* The most columns of a title and of a body that are passed on. */
 #define NOTIFY_TITLE_COLS 80
 #define NOTIFY_BODY_COLS  240
+/* The most lines of a desktop body, and the most bytes a column may
+ * cost (one 4-byte character): newlines and zero-width characters take
+ * no column, so the columns alone bound neither. */
+#define NOTIFY_BODY_LINES 6
+#define NOTIFY_COL_BYTES  4
 /* The title when the caller gives none. */
 #define NOTIFY_APP "sitecare"
 
@@ -238,19 +243,42 @@ notify_describe(const struct notify *n)
 	return n->describe;
 }
 
-/* Untrusted text made safe and short: one line unless keep_lines. */
+/* Cuts sanitised s to at most max bytes (max > 3), never inside a
+ * character, ending it with an ellipsis when it had to cut. */
+static void
+notify_cut_bytes(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	n = max - strlen("\u2026");
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(s + n, "\u2026", sizeof "\u2026");
+}
+
+/*
+ * Untrusted text made safe and short: at most cols columns, lines lines
+ * (later newlines, and in one line returns, become spaces, as tabs do)
+ * and cols * NOTIFY_COL_BYTES bytes.
+ */
 static char *
-notify_clean(const char *s, int cols, bool keep_lines)
+notify_clean(const char *s, int cols, int lines)
 {
 	char *flat = xstrdup(s != NULL ? s : ""), *safe, *fit, *p;
+	int breaks = lines - 1;
 
-	for (p = flat; !keep_lines && *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
+	for (p = flat; *p != '\0'; p++) {
+		if (*p == '\n' && breaks > 0)
+			breaks--;
+		else if (*p == '\n' || (lines <= 1 && *p == '\r'))
 			*p = ' ';
-	safe = sanitize_str(flat, keep_lines ? SANITIZE_KEEP_NEWLINES |
-	                                           SANITIZE_TABS_AS_SPACE
-	                                     : 0);
+	}
+	safe =
+	    sanitize_str(flat, SANITIZE_KEEP_NEWLINES | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(safe, cols, 0);
+	notify_cut_bytes(fit, (size_t)cols * NOTIFY_COL_BYTES);
 	free(flat);
 	free(safe);
 	return fit;
@@ -331,7 +359,7 @@ notify_desktop(struct notify *n, const char *title, const char *body,
 	}
 	n->desktop_ok = false;
 	n->failure = notify_clean(reason != NULL ? reason : "unknown error",
-	                          NOTIFY_TITLE_COLS, false);
+	                          NOTIFY_TITLE_COLS, 1);
 	free(reason);
 	notify_redescribe(n);
 	return false;
@@ -361,9 +389,9 @@ notify_send(struct notify *n, const char *title, const char *body,
 	if (!n->show_text)
 		body = NULL;
 	t = notify_clean(title != NULL && title[0] != '\0' ? title : NOTIFY_APP,
-	                 NOTIFY_TITLE_COLS, false);
+	                 NOTIFY_TITLE_COLS, 1);
 	if (n->desktop_ok) {
-		b = notify_clean(body, NOTIFY_BODY_COLS, true);
+		b = notify_clean(body, NOTIFY_BODY_COLS, NOTIFY_BODY_LINES);
 		sent = notify_desktop(n, t, b, u);
 		free(b);
 		if (sent) {
@@ -375,7 +403,7 @@ notify_send(struct notify *n, const char *title, const char *body,
 		free(t);
 		return notify_bell(n);
 	}
-	b = notify_clean(body, NOTIFY_BODY_COLS, false);
+	b = notify_clean(body, NOTIFY_BODY_COLS, 1);
 	notify_terminal(n, t, b);
 	free(t);
 	free(b);

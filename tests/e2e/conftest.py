@@ -7,6 +7,8 @@
   that changes data the session's service must not see (staff keys,
   failed invoices): a throwaway demo service for the module, and a `tui`
   pointed at it.
+- `client_says(accounts, body)`: the demo client writes in its
+  conversation, as its browser would.
 """
 
 import subprocess
@@ -15,6 +17,7 @@ import pytest
 
 from conftest import _cleanup, _new_state
 from e2e.tmux import Terminal
+from helpers.api import new_msg_id
 from helpers.service import Service
 
 PASSWORD = "sitecare-demo"
@@ -56,6 +59,15 @@ class Tui:
             except AssertionError as e:
                 errors.append(str(e))
         assert not errors, "\n".join(errors)
+
+
+def client_says(accounts, body):
+    """Posts body as the demo client; the stored message."""
+    r = accounts.client().post("/client/conversation/messages",
+                               json={"body": body,
+                                     "client_msg_id": new_msg_id()})
+    assert r.status == 201, r
+    return r.data
 
 
 @pytest.fixture

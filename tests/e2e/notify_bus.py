@@ -10,6 +10,10 @@ by a mock that records every call. Point a program at it with
         [n] = bus.wait_for(lambda ns: ns)
         assert (n.summary, n.body) == ("hi", "there")
 
+`NotifyBus(capabilities=["body"])` makes the daemon advertise only those
+capabilities (GetCapabilities; the template's default list has
+"body-markup").
+
 `run(argv)` does the whole round trip for a one-shot command, and the
 `notify_bus` fixture gives a test a started bus (import it into the test
 module: `from e2e.notify_bus import notify_bus  # noqa: F401`).
@@ -18,6 +22,7 @@ Needs Debian's dbus-bin (dbus-run-session, dbus-send), dbus-daemon and
 python3-dbusmock (python3-dbus): `make deps` installs them.
 """
 
+import json
 import os
 import shlex
 import shutil
@@ -80,8 +85,9 @@ class NotifyBus:
     """dbus-run-session + dbusmock's notification daemon, in their own
     process group (stopped as one)."""
 
-    def __init__(self, start_daemon=True, timeout=15.0):
+    def __init__(self, start_daemon=True, timeout=15.0, capabilities=None):
         self.start_daemon, self.timeout = start_daemon, timeout
+        self.capabilities = capabilities
         self.dir = Path(tempfile.mkdtemp(prefix="sitecare-bus-"))
         self.address = None
         self.proc = None
@@ -96,9 +102,12 @@ class NotifyBus:
             shlex.quote(str(addr_file) + ".tmp") + " " + \
             shlex.quote(str(addr_file)) + " && "
         if self.start_daemon:
-            inner += "exec " + shlex.join(
-                [PYTHON, "-m", "dbusmock", "--template",
-                 "notification_daemon"])
+            argv = [PYTHON, "-m", "dbusmock", "--template",
+                    "notification_daemon"]
+            if self.capabilities is not None:
+                argv += ["--parameters", json.dumps(
+                    {"capabilities": " ".join(self.capabilities)})]
+            inner += "exec " + shlex.join(argv)
         else:
             inner += "exec sleep 3600"  # a bus with no daemon on it
         self._log = open(log, "wb")
@@ -163,6 +172,17 @@ class NotifyBus:
         finally:
             bus.close()
         return [Notification(*_plain(args)) for _, args in calls]
+
+    def server_capabilities(self):
+        """What the daemon answers to GetCapabilities."""
+        import dbus
+
+        bus = dbus.bus.BusConnection(self.address)
+        try:
+            daemon = dbus.Interface(bus.get_object(NAME, PATH), NAME)
+            return [str(c) for c in daemon.GetCapabilities()]
+        finally:
+            bus.close()
 
     def wait_for(self, predicate, timeout=10.0):
         """Polls notifications() until predicate(list) is true."""

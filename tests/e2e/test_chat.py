@@ -11,23 +11,13 @@ import time
 import uuid
 from datetime import datetime
 
-from e2e.conftest import Tui
+from e2e.conftest import Tui, client_says
 from e2e.notify_bus import notify_bus  # noqa: F401
 from e2e.test_notify import wait_bytes
 from e2e.test_triage import eventually
-from helpers.api import new_msg_id
 
 CARLA = "Carla Client"
 TAB = re.compile(r"2 Chat \((\d+)\)")
-
-
-def client_says(accounts, body):
-    """Posts body as the demo client; the stored message."""
-    r = accounts.client().post("/client/conversation/messages",
-                               json={"body": body,
-                                     "client_msg_id": new_msg_id()})
-    assert r.status == 201, r
-    return r.data
 
 
 def conversations(session):

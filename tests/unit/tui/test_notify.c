@@ -230,6 +230,65 @@ notify__send__long_text_is_cut(void **state)
 }
 
 static void
+notify__send__desktop_body_keeps_six_lines(void **state)
+{
+	struct capture c;
+	struct notify *n;
+
+	n = new_captured(NOTIFY_DESKTOP, true, "unix:path=/x", &c);
+	notify_send(n, "Acme", "1\n2\n3\n4\n5\n6\n7\n\n8", NOTIFY_NORMAL);
+	assert_string_equal(c.body, "1\n2\n3\n4\n5\n6 7  8");
+	notify_send(n, "Acme", "\n\n\n\n\n\n\n\nx", NOTIFY_NORMAL);
+	assert_string_equal(c.body, "\n\n\n\n\n   x");
+	notify_free(n);
+	capture_free(&c);
+}
+
+/* Text of one letter and count combining acutes (zero columns each). */
+static char *
+zero_width_flood(char letter, size_t count)
+{
+	char *s = xmalloc(1 + 2 * count + 1);
+	size_t i;
+
+	s[0] = letter;
+	for (i = 0; i < count; i++)
+		memcpy(s + 1 + 2 * i, "\xcc\x81", 2);
+	s[1 + 2 * count] = '\0';
+	return s;
+}
+
+static void
+notify__send__zero_width_flood_is_cut_to_bytes(void **state)
+{
+	struct capture c;
+	struct notify *n;
+	char *title = zero_width_flood('T', 5000);
+	char *body = zero_width_flood('b', 5000);
+
+	/* 4 bytes a column: 80 and 240 columns make 320 and 960 bytes. */
+	n = new_captured(NOTIFY_DESKTOP, true, "unix:path=/x", &c);
+	notify_send(n, title, body, NOTIFY_NORMAL);
+	assert_int_equal(strlen(c.title), 320);
+	assert_memory_equal(c.title, title, 317);
+	assert_string_equal(c.title + 317, "\u2026");
+	assert_int_equal(strlen(c.body), 960);
+	assert_memory_equal(c.body, body, 957);
+	assert_string_equal(c.body + 957, "\u2026");
+	notify_free(n);
+	capture_free(&c);
+	/* The terminal route too: two OSCs of title and body, a bell. */
+	unsetenv("TMUX");
+	n = new_captured(NOTIFY_TERMINAL, true, NULL, &c);
+	notify_send(n, title, body, NOTIFY_NORMAL);
+	assert_true(c.len < 2 * (320 + 960) + 32);
+	notify_free(n);
+	capture_free(&c);
+	free(title);
+	free(body);
+}
+
+static void
 notify__send__no_title_is_sitecare(void **state)
 {
 	struct capture c;
@@ -387,6 +446,9 @@ main(void)
 		cmocka_unit_test(
 		    notify__send__bidi_and_newlines_removed_for_terminal),
 		cmocka_unit_test(notify__send__long_text_is_cut),
+		cmocka_unit_test(notify__send__desktop_body_keeps_six_lines),
+		cmocka_unit_test(
+		    notify__send__zero_width_flood_is_cut_to_bytes),
 		cmocka_unit_test(notify__send__no_title_is_sitecare),
 		cmocka_unit_test(
 		    notify__send__hidden_text_keeps_only_the_title),
