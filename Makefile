@@ -132,6 +132,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_XOPEN_SOURCE=600 -DSITECARE_VERSION='"$(VERSION)"' -I. \
 	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
 FUZZ_COMMON := tests/fuzz/check_utf8.c
+FUZZ_EXTRA_sanitize := tui/sanitize.c
 
 # The extras (and their headers) come in by secondary expansion on the stem.
 .SECONDEXPANSION:
