@@ -128,9 +128,9 @@ key_to_string(key_code key, char *buf, size_t len)
 	if (k >= KEYC_F1 && k <= KEYC_F12)
 		snprintf(buf + strlen(buf), len - strlen(buf), "F%u",
 		         (unsigned)(k - KEYC_F1 + 1));
-	else if (k < 0x20)
+	else if (k < 0x20) /* C-a to C-z, then C-\ C-] C-^ C-_ */
 		snprintf(buf + strlen(buf), len - strlen(buf), "C-%c",
-		         (char)(k + 'a' - 1));
+		         (char)(k <= 26 ? k + 'a' - 1 : k + '@'));
 	else
 		put_utf8(buf, len, k);
 	return buf;

@@ -57,6 +57,26 @@ key__to_string__round_trips(void **state)
 	}
 }
 
+/* Found by fuzz_keys: C-\ C-] C-^ C-_ were named C-| C-} C-~ and C-DEL,
+ * names that read back as no key. */
+static void
+key__to_string__names_every_control_key(void **state)
+{
+	const char *names[] = { "C-\\", "C-]", "C-^", "C-_" };
+	char buf[32];
+	key_code k;
+	size_t i;
+
+	for (k = 1; k < 0x20; k++)
+		assert_int_equal(
+		    key_from_string(key_to_string(k, buf, sizeof buf)), k);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_string_equal(
+		    key_to_string(key_from_string(names[i]), buf, sizeof buf),
+		    names[i]);
+	assert_int_equal(key_from_string("C-]"), 0x1D);
+}
+
 static void
 bindings__defaults__load_cleanly(void **state)
 {
@@ -198,6 +218,7 @@ main(void)
 		cmocka_unit_test(key__from_string__names_and_modifiers),
 		cmocka_unit_test(key__from_string__rejects_nonsense),
 		cmocka_unit_test(key__to_string__round_trips),
+		cmocka_unit_test(key__to_string__names_every_control_key),
 		cmocka_unit_test(bindings__defaults__load_cleanly),
 		cmocka_unit_test(bindings__lookup__falls_back_to_global),
 		cmocka_unit_test(bindings__load__rebind_unbind_and_args),
