@@ -477,23 +477,42 @@ clean_value(char *v)
 	return v;
 }
 
+/*
+ * Cuts line, in place, into its trimmed key and the raw value after the
+ * first '='. Returns 0, 1 for a blank or comment line, or -1 when there
+ * is no '='. Reading and rewriting the file both see lines through this.
+ */
+static int
+split_line(char *line, char **key, char **value)
+{
+	char *eq;
+
+	line = trim(line);
+	if (line[0] == '\0' || line[0] == '#')
+		return 1;
+	eq = strchr(line, '=');
+	if (eq == NULL)
+		return -1;
+	*eq = '\0';
+	*key = trim(line);
+	*value = eq + 1;
+	return 0;
+}
+
 /* Applies one line of the file; an error message in msg when bad. */
 static int
 apply_line(struct config *c, char *line, char *msg, size_t len)
 {
-	char *eq, *key;
+	char *key, *value;
+	int rc = split_line(line, &key, &value);
 
-	line = trim(line);
-	if (line[0] == '\0' || line[0] == '#')
-		return 0;
-	eq = strchr(line, '=');
-	if (eq == NULL) {
+	if (rc < 0) {
 		snprintf(msg, len, "expected key = value");
 		return -1;
 	}
-	*eq = '\0';
-	key = trim(line);
-	return config_set(c, key, clean_value(eq + 1), msg, len);
+	if (rc > 0)
+		return 0;
+	return config_set(c, key, clean_value(value), msg, len);
 }
 
 size_t
@@ -585,25 +604,15 @@ config_path(const char *override, struct sc_error *err)
 
 /* ---- rewriting one key -------------------------------------------- */
 
-/* True when line sets key (an active `key = ...` line). */
+/* True when the n bytes at line set key, as reading the file sees it. */
 static bool
 line_sets(const char *line, size_t n, const char *key)
 {
-	size_t k = strlen(key);
+	char *copy = xstrndup(line, n), *k, *v;
+	bool sets = split_line(copy, &k, &v) == 0 && strcmp(k, key) == 0;
 
-	while (n > 0 && isspace((unsigned char)*line)) {
-		line++;
-		n--;
-	}
-	if (n < k || strncmp(line, key, k) != 0)
-		return false;
-	line += k;
-	n -= k;
-	while (n > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		n--;
-	}
-	return n > 0 && *line == '=';
+	free(copy);
+	return sets;
 }
 
 /* Appends n bytes of s to the growing buffer *out. */

@@ -210,6 +210,23 @@ config__update_text__refuses_bad_values(void **state)
 	assert_non_null(strstr(msg, "unknown key"));
 }
 
+/* Found by fuzz_config: "url\f=" set url when read but was not seen as
+ * a url line when rewriting, so it overrode the new value. */
+static void
+config__update_text__replaces_lines_as_read(void **state)
+{
+	char msg[256];
+	char *out =
+	    config_update_text("url=\n"
+	                       "url\f=https://old.example\n"
+	                       "theme\v= mono\n",
+	                       "url", "https://new.example", msg, sizeof msg);
+
+	assert_string_equal(out, "url = https://new.example\n"
+	                         "theme\v= mono\n");
+	free(out);
+}
+
 static void
 config__update__rewrites_file_0600(void **state)
 {
@@ -269,6 +286,7 @@ main(void)
 		    config__update_text__replaces_in_place_keeping_comments),
 		cmocka_unit_test(config__update_text__appends_missing_key),
 		cmocka_unit_test(config__update_text__refuses_bad_values),
+		cmocka_unit_test(config__update_text__replaces_lines_as_read),
 		cmocka_unit_test(config__update__rewrites_file_0600),
 		cmocka_unit_test(config__load__missing_file_is_fine),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
