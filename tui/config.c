@@ -456,18 +456,36 @@ trim(char *s)
 	return s;
 }
 
-/* Cuts a " # comment" off a value and strips surrounding quotes. */
+/*
+ * Where a comment starts in value v: a '#' at the start or after a blank,
+ * looking from `from` on. NULL when there is none.
+ */
+static const char *
+comment_in(const char *v, const char *from)
+{
+	const char *p;
+
+	for (p = from; *p != '\0'; p++)
+		if (*p == '#' && (p == v || isspace((unsigned char)p[-1])))
+			return p;
+	return NULL;
+}
+
+/*
+ * Cuts a " # comment" off a value and strips surrounding quotes. In a
+ * value that starts with a quote, only a '#' after the last quote starts
+ * a comment, so "a # b" keeps its '#'.
+ */
 static char *
 clean_value(char *v)
 {
-	char *p;
+	const char *hash;
 	size_t n;
 
-	for (p = v; *p != '\0'; p++)
-		if (*p == '#' && (p == v || isspace((unsigned char)p[-1]))) {
-			*p = '\0';
-			break;
-		}
+	v = trim(v);
+	hash = comment_in(v, v[0] == '"' ? strrchr(v, '"') : v);
+	if (hash != NULL)
+		v[hash - v] = '\0';
 	v = trim(v);
 	n = strlen(v);
 	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
@@ -475,6 +493,17 @@ clean_value(char *v)
 		v++;
 	}
 	return v;
+}
+
+/* Whether value v must be quoted for clean_value to give it back. */
+static bool
+needs_quotes(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && (isspace((unsigned char)v[0]) ||
+	                 isspace((unsigned char)v[n - 1]) || v[0] == '"' ||
+	                 comment_in(v, v) != NULL);
 }
 
 /*
@@ -664,6 +693,7 @@ config_update_text(const char *old, const char *key, const char *value,
 {
 	const struct config_key *k = find_key(key);
 	struct config scratch;
+	const char *quote;
 	char *text, *line, *out;
 
 	config_init(&scratch);
@@ -675,7 +705,13 @@ config_update_text(const char *old, const char *key, const char *value,
 	}
 	text = k->serialise(k, &scratch);
 	config_free(&scratch);
-	line = xasprintf("%s = %s", key, text);
+	if (strchr(text, '\n') != NULL) {
+		snprintf(msg, msglen, "%s: a value cannot span lines", key);
+		free(text);
+		return NULL;
+	}
+	quote = needs_quotes(text) ? "\"" : "";
+	line = xasprintf("%s = %s%s%s", key, quote, text, quote);
 	free(text);
 	out = replace_line(old, key, line);
 	free(line);
