@@ -133,6 +133,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
 FUZZ_COMMON := tests/fuzz/check_utf8.c
 FUZZ_EXTRA_sanitize := tui/sanitize.c
+FUZZ_EXTRA_config   := tui/config.c
 FUZZ_EXTRA_keys     := keymaps/action.c keymaps/bindings.c keymaps/key.c \
 	$(GEN_SRC)
 
