@@ -119,20 +119,32 @@ unit: $(UNIT_BIN)
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c against net/ (which needs no
-# curses), each run for FUZZ_SECONDS over its seed corpus tests/fuzz/NAME/.
+# curses) plus the sources in FUZZ_EXTRA_NAME, each run for FUZZ_SECONDS
+# over its seed corpus tests/fuzz/NAME/. None of the extras needs curses.
+# Every harness also links the checks they share (FUZZ_COMMON).
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 NET_PKGS := libcurl libcjson libsodium
-FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-pthread -DSITECARE_VERSION='"$(VERSION)"' -I. \
+	-D_XOPEN_SOURCE=600 -DSITECARE_VERSION='"$(VERSION)"' -I. \
 	$(shell pkg-config --cflags $(NET_PKGS) 2>/dev/null)
+FUZZ_COMMON := tests/fuzz/check_utf8.c
+FUZZ_EXTRA_sanitize := tui/sanitize.c
+FUZZ_EXTRA_config   := tui/config.c
+FUZZ_EXTRA_keys     := keymaps/action.c keymaps/bindings.c keymaps/key.c \
+	$(GEN_SRC)
 
-build/fuzz/%: tests/fuzz/%.c $(wildcard net/*.c net/*.h)
+# The extras (and their headers) come in by secondary expansion on the stem.
+.SECONDEXPANSION:
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard net/*.c net/*.h) \
+		$(FUZZ_COMMON) $(FUZZ_COMMON:.c=.h) $$(FUZZ_EXTRA_$$*) \
+		$$(wildcard $$(addsuffix .h,$$(basename $$(FUZZ_EXTRA_$$*))))
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(wildcard net/*.c) \
-		$(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(wildcard net/*.c) $(FUZZ_COMMON) \
+		$(FUZZ_EXTRA_$*) $(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -24,25 +24,19 @@ static const struct {
 	{ "DC", KEYC_DELETE },     { "Delete", KEYC_DELETE },
 };
 
-/* Decodes one UTF-8 character that must make up all of s. */
+/*
+ * The character that makes up all of s: well-formed UTF-8 only, and no
+ * control (C0 ones have names such as C-a and Enter; C1 ones are no keys).
+ */
 static key_code
 single_char(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s), need;
-	key_code c;
+	size_t len = strlen(s);
+	uint32_t c;
 
-	if (len == 1)
-		return u[0] >= 0x20 && u[0] < 0x7F ? u[0] : KEYC_NONE;
-	need = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC2 ? 2 : 0;
-	if (need == 0 || len != need)
+	if (len == 0 || utf8_decode(s, len, &c) != len || c == UTF8_INVALID ||
+	    c < 0x20 || (c >= 0x7F && c < 0xA0))
 		return KEYC_NONE;
-	c = u[0] & (0x7F >> need);
-	for (size_t i = 1; i < need; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return KEYC_NONE;
-		c = (c << 6) | (u[i] & 0x3F);
-	}
 	return c;
 }
 
@@ -128,9 +122,9 @@ key_to_string(key_code key, char *buf, size_t len)
 	if (k >= KEYC_F1 && k <= KEYC_F12)
 		snprintf(buf + strlen(buf), len - strlen(buf), "F%u",
 		         (unsigned)(k - KEYC_F1 + 1));
-	else if (k < 0x20)
+	else if (k < 0x20) /* C-a to C-z, then C-\ C-] C-^ C-_ */
 		snprintf(buf + strlen(buf), len - strlen(buf), "C-%c",
-		         (char)(k + 'a' - 1));
+		         (char)(k <= 26 ? k + 'a' - 1 : k + '@'));
 	else
 		put_utf8(buf, len, k);
 	return buf;

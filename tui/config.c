@@ -456,18 +456,36 @@ trim(char *s)
 	return s;
 }
 
-/* Cuts a " # comment" off a value and strips surrounding quotes. */
+/*
+ * Where a comment starts in value v: a '#' at the start or after a blank,
+ * looking from `from` on. NULL when there is none.
+ */
+static const char *
+comment_in(const char *v, const char *from)
+{
+	const char *p;
+
+	for (p = from; *p != '\0'; p++)
+		if (*p == '#' && (p == v || isspace((unsigned char)p[-1])))
+			return p;
+	return NULL;
+}
+
+/*
+ * Cuts a " # comment" off a value and strips surrounding quotes. In a
+ * value that starts with a quote, only a '#' after the last quote starts
+ * a comment, so "a # b" keeps its '#'.
+ */
 static char *
 clean_value(char *v)
 {
-	char *p;
+	const char *hash;
 	size_t n;
 
-	for (p = v; *p != '\0'; p++)
-		if (*p == '#' && (p == v || isspace((unsigned char)p[-1]))) {
-			*p = '\0';
-			break;
-		}
+	v = trim(v);
+	hash = comment_in(v, v[0] == '"' ? strrchr(v, '"') : v);
+	if (hash != NULL)
+		v[hash - v] = '\0';
 	v = trim(v);
 	n = strlen(v);
 	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
@@ -477,23 +495,53 @@ clean_value(char *v)
 	return v;
 }
 
+/* Whether value v must be quoted for clean_value to give it back. */
+static bool
+needs_quotes(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && (isspace((unsigned char)v[0]) ||
+	                 isspace((unsigned char)v[n - 1]) || v[0] == '"' ||
+	                 comment_in(v, v) != NULL);
+}
+
+/*
+ * Cuts line, in place, into its trimmed key and the raw value after the
+ * first '='. Returns 0, 1 for a blank or comment line, or -1 when there
+ * is no '='. Reading and rewriting the file both see lines through this.
+ */
+static int
+split_line(char *line, char **key, char **value)
+{
+	char *eq;
+
+	line = trim(line);
+	if (line[0] == '\0' || line[0] == '#')
+		return 1;
+	eq = strchr(line, '=');
+	if (eq == NULL)
+		return -1;
+	*eq = '\0';
+	*key = trim(line);
+	*value = eq + 1;
+	return 0;
+}
+
 /* Applies one line of the file; an error message in msg when bad. */
 static int
 apply_line(struct config *c, char *line, char *msg, size_t len)
 {
-	char *eq, *key;
+	char *key, *value;
+	int rc = split_line(line, &key, &value);
 
-	line = trim(line);
-	if (line[0] == '\0' || line[0] == '#')
-		return 0;
-	eq = strchr(line, '=');
-	if (eq == NULL) {
+	if (rc < 0) {
 		snprintf(msg, len, "expected key = value");
 		return -1;
 	}
-	*eq = '\0';
-	key = trim(line);
-	return config_set(c, key, clean_value(eq + 1), msg, len);
+	if (rc > 0)
+		return 0;
+	return config_set(c, key, clean_value(value), msg, len);
 }
 
 size_t
@@ -585,25 +633,15 @@ config_path(const char *override, struct sc_error *err)
 
 /* ---- rewriting one key -------------------------------------------- */
 
-/* True when line sets key (an active `key = ...` line). */
+/* True when the n bytes at line set key, as reading the file sees it. */
 static bool
 line_sets(const char *line, size_t n, const char *key)
 {
-	size_t k = strlen(key);
+	char *copy = xstrndup(line, n), *k, *v;
+	bool sets = split_line(copy, &k, &v) == 0 && strcmp(k, key) == 0;
 
-	while (n > 0 && isspace((unsigned char)*line)) {
-		line++;
-		n--;
-	}
-	if (n < k || strncmp(line, key, k) != 0)
-		return false;
-	line += k;
-	n -= k;
-	while (n > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		n--;
-	}
-	return n > 0 && *line == '=';
+	free(copy);
+	return sets;
 }
 
 /* Appends n bytes of s to the growing buffer *out. */
@@ -655,6 +693,7 @@ config_update_text(const char *old, const char *key, const char *value,
 {
 	const struct config_key *k = find_key(key);
 	struct config scratch;
+	const char *quote;
 	char *text, *line, *out;
 
 	config_init(&scratch);
@@ -666,7 +705,13 @@ config_update_text(const char *old, const char *key, const char *value,
 	}
 	text = k->serialise(k, &scratch);
 	config_free(&scratch);
-	line = xasprintf("%s = %s", key, text);
+	if (strchr(text, '\n') != NULL) {
+		snprintf(msg, msglen, "%s: a value cannot span lines", key);
+		free(text);
+		return NULL;
+	}
+	quote = needs_quotes(text) ? "\"" : "";
+	line = xasprintf("%s = %s%s%s", key, quote, text, quote);
 	free(text);
 	out = replace_line(old, key, line);
 	free(line);

@@ -40,48 +40,14 @@ out_utf8(struct out *o, uint32_t cp)
 	out_put(o, b, utf8_encode(cp, b));
 }
 
-/*
- * Decodes one UTF-8 character at s (n bytes left) into *cp and returns its
- * length; invalid input gives U+FFFD and consumes the maximal bad prefix
- * as one unit (at least one byte), as Unicode's "substitution of maximal
- * subparts" recommends.
- */
+/* Decodes one character at s (n bytes left): broken UTF-8 is U+FFFD. */
 static size_t
-decode(const unsigned char *s, size_t n, uint32_t *cp)
+decode(const char *s, size_t n, uint32_t *cp)
 {
-	size_t len, i;
-	uint32_t c, min;
+	size_t len = utf8_decode(s, n, cp);
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
+	if (*cp == UTF8_INVALID)
 		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if (i >= n || (s[i] & 0xC0) != 0x80) {
-			*cp = REPLACEMENT;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-		/* Reject overlongs and surrogates as early as the 2nd byte. */
-		if (i == 1 && ((len == 3 && s[0] == 0xE0 && s[1] < 0xA0) ||
-		               (len == 3 && s[0] == 0xED && s[1] > 0x9F) ||
-		               (len == 4 && s[0] == 0xF0 && s[1] < 0x90) ||
-		               (len == 4 && s[0] == 0xF4 && s[1] > 0x8F))) {
-			*cp = REPLACEMENT;
-			return 1;
-		}
-	}
-	*cp = c < min ? REPLACEMENT : c;
 	return len;
 }
 
@@ -132,14 +98,13 @@ put_char(struct out *o, uint32_t cp, unsigned flags)
 char *
 sanitize(const char *in, size_t len, unsigned flags)
 {
-	const unsigned char *s = (const unsigned char *)in;
 	struct out o = { NULL, 0, 0 };
 	uint32_t cp;
 	size_t i = 0;
 
 	out_put(&o, "", 0);
 	while (i < len) {
-		i += decode(s + i, len - i, &cp);
+		i += decode(in + i, len - i, &cp);
 		put_char(&o, cp, flags);
 	}
 	return o.buf;
@@ -158,7 +123,7 @@ static size_t
 char_width(const char *s, int *w)
 {
 	uint32_t cp;
-	size_t n = decode((const unsigned char *)s, strnlen(s, 4), &cp);
+	size_t n = decode(s, strnlen(s, 4), &cp);
 	int cw = cp == '\n' ? 0 : cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
 
 	*w = cw < 0 ? 1 : cw;

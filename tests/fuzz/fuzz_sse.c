@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "net/sse.h"
+#include "tests/fuzz/check_utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,46 +28,6 @@ struct run {
 	unsigned long long comments;
 	bool stop_each; /* stop after every event */
 };
-
-/* Whether s[0..n) is valid UTF-8 (no surrogates, no overlongs). */
-static bool
-valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t need, k;
-		unsigned char lo = 0x80, hi = 0xbf;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			lo = c == 0xe0 ? 0xa0 : 0x80;
-			hi = c == 0xed ? 0x9f : 0xbf;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			lo = c == 0xf0 ? 0x90 : 0x80;
-			hi = c == 0xf4 ? 0x8f : 0xbf;
-		} else
-			return false;
-		if (i + need >= n)
-			return false;
-		for (k = 1; k <= need; k++) {
-			if (s[i + k] < lo || s[i + k] > hi)
-				return false;
-			lo = 0x80;
-			hi = 0xbf;
-		}
-		i += need + 1;
-	}
-	return true;
-}
 
 static void
 append(struct run *r, const void *p, size_t n)
@@ -87,10 +48,10 @@ on_event(const struct sse_event *ev, void *ud)
 	struct run *r = ud;
 
 	if (ev->data[ev->data_len] != '\0' ||
-	    !valid_utf8((const unsigned char *)ev->data, ev->data_len) ||
-	    ev->type_len == 0 || ev->type[ev->type_len] != '\0' ||
-	    !valid_utf8((const unsigned char *)ev->type, ev->type_len) ||
-	    !valid_utf8((const unsigned char *)ev->id, strlen(ev->id)))
+	    !check_utf8(ev->data, ev->data_len) || ev->type_len == 0 ||
+	    ev->type[ev->type_len] != '\0' ||
+	    !check_utf8(ev->type, ev->type_len) ||
+	    !check_utf8(ev->id, strlen(ev->id)))
 		abort();
 	append(r, &ev->type_len, sizeof ev->type_len);
 	append(r, ev->type, ev->type_len);
@@ -140,8 +101,7 @@ parse(const char *s, size_t n, const size_t *cut, size_t ncut, size_t limit,
 	if (r->rc == SSE_OK && sse_parser_bytes_seen(p) != n)
 		abort();
 	snprintf(r->last_id, sizeof r->last_id, "%s", sse_parser_last_id(p));
-	if (!valid_utf8((const unsigned char *)sse_parser_last_id(p),
-	                strlen(sse_parser_last_id(p))))
+	if (!check_utf8(sse_parser_last_id(p), strlen(sse_parser_last_id(p))))
 		abort();
 	r->retry = sse_parser_retry_ms(p);
 	r->comments = sse_parser_comments(p);

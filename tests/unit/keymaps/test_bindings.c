@@ -57,6 +57,51 @@ key__to_string__round_trips(void **state)
 	}
 }
 
+/* Found by fuzz_keys: C-\ C-] C-^ C-_ were named C-| C-} C-~ and C-DEL,
+ * names that read back as no key. */
+static void
+key__to_string__names_every_control_key(void **state)
+{
+	const char *names[] = { "C-\\", "C-]", "C-^", "C-_" };
+	char buf[32];
+	key_code k;
+	size_t i;
+
+	for (k = 1; k < 0x20; k++)
+		assert_int_equal(
+		    key_from_string(key_to_string(k, buf, sizeof buf)), k);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_string_equal(
+		    key_to_string(key_from_string(names[i]), buf, sizeof buf),
+		    names[i]);
+	assert_int_equal(key_from_string("C-]"), 0x1D);
+}
+
+/* Found by fuzz_keys: a surrogate (ED BB BE) was read as a key; so were
+ * overlong forms, code points past U+10FFFF and C1 controls. */
+static void
+key__from_string__refuses_broken_utf8_and_c1(void **state)
+{
+	struct bindings *b = bindings_new();
+	struct bindings_errors errs = { 0 };
+
+	assert_int_equal(key_from_string("\xed\xbb\xbe"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xe0\x80\x81"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xc1\x81"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xf4\x90\x80\x80"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xf7\xbf\xbf\xbf"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xc2\x9b"), KEYC_NONE);
+	assert_int_equal(key_from_string("M-\xc2\x85"), KEYC_NONE);
+	assert_int_equal(key_from_string("\xe2\x82\xac"), 0x20AC);
+	assert_int_equal(key_from_string("\xf0\x9f\x91\x8d"), 0x1F44D);
+	assert_int_equal(key_from_string("M-\xc2\xa0"), KEYC_META | 0xA0);
+	assert_int_equal(
+	    bindings_load(b, "bind \xed\xbb\xbe quit\n", "k", &errs), 1);
+	assert_non_null(strstr(errs.lines[0], "k:1: unknown key"));
+	bindings_errors_free(&errs);
+	bindings_free(b);
+}
+
 static void
 bindings__defaults__load_cleanly(void **state)
 {
@@ -198,6 +243,8 @@ main(void)
 		cmocka_unit_test(key__from_string__names_and_modifiers),
 		cmocka_unit_test(key__from_string__rejects_nonsense),
 		cmocka_unit_test(key__to_string__round_trips),
+		cmocka_unit_test(key__to_string__names_every_control_key),
+		cmocka_unit_test(key__from_string__refuses_broken_utf8_and_c1),
 		cmocka_unit_test(bindings__defaults__load_cleanly),
 		cmocka_unit_test(bindings__lookup__falls_back_to_global),
 		cmocka_unit_test(bindings__load__rebind_unbind_and_args),

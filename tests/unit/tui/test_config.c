@@ -210,6 +210,86 @@ config__update_text__refuses_bad_values(void **state)
 	assert_non_null(strstr(msg, "unknown key"));
 }
 
+/* Found by fuzz_config: blanks, quotes and " #" in a value written by
+ * config_update_text did not read back as themselves. */
+static void
+config__update_text__values_read_back(void **state)
+{
+	static const struct {
+		const char *value, *line;
+	} cases[] = {
+		{ "/home/me/certs #2/ca.pem",
+		  "theme = \"/home/me/certs #2/ca.pem\"\n" },
+		{ "#1", "theme = \"#1\"\n" },
+		{ " ", "theme = \" \"\n" },
+		{ " padded\t", "theme = \" padded\t\"\n" },
+		{ "\"dark\"", "theme = \"\"dark\"\"\n" },
+		{ "\"", "theme = \"\"\"\n" },
+		{ "a#b \"c\"", "theme = a#b \"c\"\n" },
+	};
+	char msg[256];
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = config_update_text("", "theme", cases[i].value, msg,
+		                               sizeof msg);
+
+		assert_non_null(out);
+		assert_string_equal(out, cases[i].line);
+		config_init(&c);
+		assert_int_equal(config_load_text(&c, "cfg", out), 0);
+		assert_string_equal(c.theme, cases[i].value);
+		config_free(&c);
+		free(out);
+	}
+}
+
+/* Found by fuzz_config: a value with a line break wrote extra lines. */
+static void
+config__update_text__refuses_line_breaks(void **state)
+{
+	char msg[256];
+
+	assert_null(config_update_text(
+	    "", "theme", "dark\nurl = https://evil.example", msg, sizeof msg));
+	assert_non_null(strstr(msg, "lines"));
+}
+
+/* Found by fuzz_config: "url\f=" set url when read but was not seen as
+ * a url line when rewriting, so it overrode the new value. */
+static void
+config__update_text__replaces_lines_as_read(void **state)
+{
+	char msg[256];
+	char *out =
+	    config_update_text("url=\n"
+	                       "url\f=https://old.example\n"
+	                       "theme\v= mono\n",
+	                       "url", "https://new.example", msg, sizeof msg);
+
+	assert_string_equal(out, "url = https://new.example\n"
+	                         "theme\v= mono\n");
+	free(out);
+}
+
+static void
+config__load_text__quoted_hash_is_value(void **state)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "cfg",
+	                                  "theme = \"a # b\" # a comment\n"
+	                                  "ca-file = \"/x #1/ca.pem\"\n"
+	                                  "email = a@b.example # work\n"),
+	                 0);
+	assert_string_equal(c.theme, "a # b");
+	assert_string_equal(c.ca_file, "/x #1/ca.pem");
+	assert_string_equal(c.email, "a@b.example");
+	config_free(&c);
+}
+
 static void
 config__update__rewrites_file_0600(void **state)
 {
@@ -269,6 +349,10 @@ main(void)
 		    config__update_text__replaces_in_place_keeping_comments),
 		cmocka_unit_test(config__update_text__appends_missing_key),
 		cmocka_unit_test(config__update_text__refuses_bad_values),
+		cmocka_unit_test(config__update_text__values_read_back),
+		cmocka_unit_test(config__update_text__refuses_line_breaks),
+		cmocka_unit_test(config__update_text__replaces_lines_as_read),
+		cmocka_unit_test(config__load_text__quoted_hash_is_value),
 		cmocka_unit_test(config__update__rewrites_file_0600),
 		cmocka_unit_test(config__load__missing_file_is_fine),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
