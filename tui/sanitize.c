@@ -104,6 +104,13 @@ sanitize(const char *in, size_t len, unsigned flags)
 
 	out_put(&o, "", 0);
 	while (i < len) {
+		/* A line ending written on Windows ("\r\n") is a newline, not
+		 * a ^M at the end of every line of a message. */
+		if ((flags & SANITIZE_KEEP_NEWLINES) && in[i] == '\r' &&
+		    i + 1 < len && in[i + 1] == '\n') {
+			i++;
+			continue;
+		}
 		i += decode(in + i, len - i, &cp);
 		put_char(&o, cp, flags);
 	}

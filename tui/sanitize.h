@@ -19,7 +19,8 @@
  * newlines and tabs that flags keep.
  */
 enum sanitize_flags {
-	SANITIZE_KEEP_NEWLINES = 1 << 0, /* keep \n (message bodies) */
+	SANITIZE_KEEP_NEWLINES = 1 << 0, /* keep \n (message bodies); \r\n
+	                                    becomes \n */
 	SANITIZE_TABS_AS_SPACE = 1 << 1, /* \t becomes one space */
 	SANITIZE_ASCII = 1 << 2,         /* non-ASCII becomes '?' */
 };

@@ -421,3 +421,15 @@ def test_chat__nul_in_a_message__shown_as_replacement_not_refused(
     client_says(accounts, later)  # live, through the event stream
     t.wait_text(later, timeout=5)
     assert "malformed" not in t.screen()
+
+
+def test_chat__crlf_message__lines_without_carriage_returns(tui, accounts):
+    tag = uuid.uuid4().hex[:6]
+    client_says(accounts, f"first {tag}\r\nsecond {tag}\r\n")
+    t = open_chat(tui)
+    screen = open_conversation(t)
+    screen = t.wait_text(f"second {tag}")
+    lines = screen.splitlines()
+    first = next(i for i, x in enumerate(lines) if f"first {tag}" in x)
+    assert f"second {tag}" in lines[first + 1], screen
+    assert "^M" not in screen

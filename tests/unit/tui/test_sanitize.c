@@ -79,6 +79,17 @@ sanitize__flags__newlines_tabs_ascii(void **state)
 	EXPECT("caf\xc3\xa9\x1b", SANITIZE_ASCII, "caf?^[");
 }
 
+/* Windows line endings in a message are newlines; a lone CR stays seen. */
+static void
+sanitize__newlines__crlf_is_one_newline(void **state)
+{
+	EXPECT("a\r\nb\r\n", SANITIZE_KEEP_NEWLINES, "a\nb\n");
+	EXPECT("a\rb\r\r\nc", SANITIZE_KEEP_NEWLINES, "a^Mb^M\nc");
+	EXPECT("end\r", SANITIZE_KEEP_NEWLINES, "end^M");
+	/* Without the flag nothing changes: one line shows both. */
+	EXPECT("a\r\nb", 0, "a^M^Jb");
+}
+
 static void
 sanitize__output__never_has_raw_controls(void **state)
 {
@@ -185,6 +196,7 @@ main(void)
 		    sanitize__bidi__overrides_and_isolates_removed),
 		cmocka_unit_test(sanitize__utf8__broken_sequences_replaced),
 		cmocka_unit_test(sanitize__flags__newlines_tabs_ascii),
+		cmocka_unit_test(sanitize__newlines__crlf_is_one_newline),
 		cmocka_unit_test(sanitize__output__never_has_raw_controls),
 		cmocka_unit_test(sanitize__width__counts_columns),
 		cmocka_unit_test(
