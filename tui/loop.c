@@ -51,6 +51,8 @@ struct loop {
 	struct sigwatch *sigs;
 	size_t nsigs;
 	int sigpipe[2];
+	long long (*now_ms)(void *ud); /* NULL: loop_now_ms */
+	void *clock_ud;
 };
 
 /* The write end of the signal pipe: the one global a handler may touch. */
@@ -63,6 +65,20 @@ loop_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+loop_set_clock(struct loop *l, long long (*now_ms)(void *ud), void *ud)
+{
+	l->now_ms = now_ms;
+	l->clock_ud = ud;
+}
+
+/* The time by l's clock. */
+static long long
+loop_clock(const struct loop *l)
+{
+	return l->now_ms != NULL ? l->now_ms(l->clock_ud) : loop_now_ms();
 }
 
 struct loop *
@@ -136,7 +152,7 @@ loop_add_source(struct loop *l, const struct loop_source *src)
 unsigned
 loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud)
 {
-	long long due = loop_now_ms() + ms;
+	long long due = loop_clock(l) + ms;
 	int slack = ms >= LOOP_SLACK_FROM_MS ? LOOP_SLACK_MS : 0;
 
 	l->timers = xreallocarray(l->timers, l->ntimers + 1, sizeof *l->timers);
@@ -237,7 +253,7 @@ min_timeout(int a, int b)
 static int
 run_timers(struct loop *l)
 {
-	long long now = loop_now_ms();
+	long long now = loop_clock(l);
 	int ran = 0;
 	size_t i = 0;
 
@@ -328,7 +344,7 @@ loop_run_once(struct loop *l, int max_wait_ms)
 	int src_start[LOOP_MAX_SOURCES] = { 0 },
 	    src_n[LOOP_MAX_SOURCES] = { 0 };
 	int timeout =
-	    min_timeout(max_wait_ms, timers_timeout(l, loop_now_ms()));
+	    min_timeout(max_wait_ms, timers_timeout(l, loop_clock(l)));
 	int n, rc, ran = 0, nwatch;
 	size_t i;
 

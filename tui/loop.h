@@ -61,4 +61,11 @@ int loop_run_once(struct loop *l, int max_wait_ms);
 /* Monotonic milliseconds, the loop's clock. */
 long long loop_now_ms(void);
 
+/*
+ * Replaces the clock the loop's timers are measured with (loop_now_ms by
+ * default; NULL restores it), so tests can step over minutes. The
+ * signature is net/clock.h's.
+ */
+void loop_set_clock(struct loop *l, long long (*now_ms)(void *ud), void *ud);
+
 #endif

@@ -11,7 +11,9 @@ Answers are used in order; the last one repeats. A body may be bytes, or
 or `("huge", n)` (a Content-Length of n, then bytes until the client hangs
 up), or a callable (called with the request handler, it writes the whole
 answer itself: streams, stalls). Every request is recorded (`fs.requests`,
-`fs.count(path)`) with its method, path, headers, body and query.
+`fs.count(path)`) with its method, path, headers, body and query, and the
+connection it came on (`conn`: 1, 2, ... as connections open, each after
+its TLS handshake; `fs.connections` counts them).
 `/api/v1/auth/csrf` answers as Django does unless scripted otherwise,
 setting a csrftoken cookie (`fs.csrf_token`). Other unscripted requests
 get a 404 from `_fallback(seen)`, which a subclass may override
@@ -50,6 +52,7 @@ class Seen:
     headers: dict
     body: bytes = field(default=b"")
     query: str = ""
+    conn: int = 0
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -58,13 +61,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
+    def setup(self):  # once per connection, its handshake done
+        super().setup()
+        self.conn = self.server.fault._connected()
+
     def _any(self):
         fs = self.server.fault
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path = urlsplit(self.path).path
         seen = Seen(self.command, path, dict(self.headers.items()), body,
-                    urlsplit(self.path).query)
+                    urlsplit(self.path).query, self.conn)
         fs._record(seen)
         status, headers, payload = fs._next(path, seen)
         try:
@@ -101,6 +108,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class FaultServer:
     def __init__(self, cert, key):
         self.requests = []
+        self.connections = 0
         self.csrf_token = "faultcsrf0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
         self._scripts = {}
         self._lock = threading.Lock()
@@ -135,6 +143,11 @@ class FaultServer:
     def seen(self, path):
         with self._lock:
             return [r for r in self.requests if r.path == path]
+
+    def _connected(self):
+        with self._lock:
+            self.connections += 1
+            return self.connections
 
     def _record(self, seen):
         with self._lock:

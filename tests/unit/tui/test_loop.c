@@ -181,6 +181,214 @@ loop__source__timeout_wakes_and_fds_reported(void **state)
 	loop_free(l);
 }
 
+/* ---- the slack of long timers ------------------------------------------ */
+
+/*
+ * A clock that runs at the real pace from wherever the test puts it, so a
+ * test can step to just before a minute timer is due and then let the
+ * loop really sleep the last few hundred milliseconds.
+ */
+struct fake_clock {
+	long long offset;
+	long long last; /* what it read last time */
+};
+
+static long long
+fake_now(void *ud)
+{
+	struct fake_clock *c = ud;
+
+	c->last = loop_now_ms() + c->offset;
+	return c->last;
+}
+
+/* Sets the fake clock so that it reads `when` now. */
+static void
+clock_jump_to(struct fake_clock *c, long long when)
+{
+	c->offset = when - loop_now_ms();
+}
+
+/* When a timer ran, by the fake clock, and how often. */
+struct firing {
+	struct fake_clock *clock;
+	int n;
+	long long at;
+};
+
+static void
+on_fire(void *ud)
+{
+	struct firing *f = ud;
+
+	f->n++;
+	f->at = fake_now(f->clock);
+}
+
+/* A loop on a fake clock, with a timer of ms whose due time is *due. */
+static struct loop *
+loop_with_timer(struct fake_clock *c, int ms, struct firing *f, long long *due,
+                unsigned *id)
+{
+	struct loop *l = loop_new();
+	unsigned tid;
+
+	loop_set_clock(l, fake_now, c);
+	f->clock = c;
+	c->last = -1;
+	tid = loop_timer_add(l, ms, on_fire, f);
+	assert_true(c->last >= 0); /* the loop read its clock */
+	*due = c->last + ms;
+	if (id != NULL)
+		*id = tid;
+	return l;
+}
+
+/* One pass of l from `from` by the fake clock; the real ms it took. */
+static long long
+pass_from(struct loop *l, struct fake_clock *c, long long from, int max_wait)
+{
+	long long start;
+
+	clock_jump_to(c, from);
+	start = loop_now_ms();
+	loop_run_once(l, max_wait);
+	return loop_now_ms() - start;
+}
+
+static void
+loop__timers__long_timer_never_fires_before_due(void **state)
+{
+	struct fake_clock c = { 0 };
+	struct firing f = { 0 };
+	long long due;
+	struct loop *l = loop_with_timer(&c, 60000, &f, &due, NULL);
+
+	clock_jump_to(&c, due - 1000);
+	assert_int_equal(loop_run_once(l, 0), 0);
+	assert_int_equal(f.n, 0);
+	clock_jump_to(&c, due);
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(f.n, 1);
+	assert_true(f.at >= due);
+	clock_jump_to(&c, due + 60000);
+	assert_int_equal(loop_run_once(l, 0), 0); /* one-shot */
+	assert_int_equal(f.n, 1);
+	loop_free(l);
+}
+
+/* The event stream's ping, as a source that wakes the loop once at
+ * `deadline` by the fake clock. */
+struct ping {
+	struct fake_clock *clock;
+	long long deadline;
+	int dispatched;
+};
+
+static int
+ping_pollfds(void *ud, struct pollfd *fds, int max)
+{
+	return 0;
+}
+
+static int
+ping_timeout(void *ud)
+{
+	struct ping *p = ud;
+	long long left = p->deadline - fake_now(p->clock);
+
+	return left < 0 ? 0 : (int)left;
+}
+
+static void
+ping_dispatch(void *ud, const struct pollfd *fds, int n)
+{
+	struct ping *p = ud;
+
+	p->dispatched++;
+}
+
+static void
+loop__timers__long_timer_rides_on_a_nearby_wakeup(void **state)
+{
+	struct fake_clock c = { 0 };
+	struct firing f = { 0 };
+	struct ping p = { &c, 0, 0 };
+	struct loop_source src = { ping_pollfds, ping_timeout, ping_dispatch,
+		                   &p };
+	long long due;
+	struct loop *l = loop_with_timer(&c, 60000, &f, &due, NULL);
+
+	/* Due in 100 ms; the next ping comes 300 ms after that. */
+	loop_add_source(l, &src);
+	p.deadline = due + 300;
+	pass_from(l, &c, due - 100, -1);
+	/* One wake-up, the ping's, and the timer went with it. */
+	assert_int_equal(p.dispatched, 1);
+	assert_int_equal(f.n, 1);
+	assert_true(f.at >= p.deadline);
+	assert_true(f.at <= due + 10000);
+	loop_free(l);
+}
+
+static void
+loop__timers__long_timer_alone_fires_ten_seconds_late_at_most(void **state)
+{
+	struct fake_clock c = { 0 };
+	struct firing f = { 0 };
+	long long due;
+	struct loop *l = loop_with_timer(&c, 60000, &f, &due, NULL);
+
+	/* Past due, but nothing else wakes the loop: it waits out the
+	 * slack (200 ms more), then runs the timer without being asked. */
+	assert_true(pass_from(l, &c, due + 9800, 5000) >= 150);
+	assert_int_equal(f.n, 1);
+	assert_true(f.at >= due + 9950);
+	assert_true(f.at <= due + 10000 + 1500);
+	loop_free(l);
+}
+
+static void
+loop__timers__short_timer_gets_no_slack(void **state)
+{
+	struct fake_clock c = { 0 };
+	struct firing f = { 0 };
+	long long due;
+	struct loop *l = loop_with_timer(&c, 59999, &f, &due, NULL);
+
+	/* Due in 100 ms: the loop wakes then, not at the 3 s limit. */
+	assert_true(pass_from(l, &c, due - 100, 3000) < 2500);
+	assert_int_equal(f.n, 1);
+	assert_true(f.at >= due);
+	assert_true(f.at <= due + 2000);
+	loop_free(l);
+}
+
+static void
+loop__timers__cancelled_long_timer_neither_fires_nor_wakes(void **state)
+{
+	struct fake_clock c = { 0 };
+	struct firing gone = { 0 }, kept = { 0 };
+	long long due;
+	unsigned id;
+	struct loop *l = loop_with_timer(&c, 60000, &gone, &due, &id);
+
+	kept.clock = &c;
+	loop_timer_add(l, 60000, on_fire, &kept);
+	loop_timer_cancel(l, id);
+	/* Past both, slack and all. */
+	pass_from(l, &c, due + 10000 + 1000, 0);
+	assert_int_equal(gone.n, 0);
+	assert_int_equal(kept.n, 1);
+	/* With only a cancelled one left, its slack ends no sleep. */
+	id = loop_timer_add(l, 60000, on_fire, &gone);
+	due = c.last + 60000;
+	loop_timer_cancel(l, id);
+	assert_true(pass_from(l, &c, due + 10000 - 50, 300) >= 250);
+	assert_int_equal(gone.n, 0);
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -190,6 +398,15 @@ main(void)
 		cmocka_unit_test(loop__fd__callback_runs_when_ready),
 		cmocka_unit_test(loop__signal__delivered_through_self_pipe),
 		cmocka_unit_test(loop__source__timeout_wakes_and_fds_reported),
+		cmocka_unit_test(
+		    loop__timers__long_timer_never_fires_before_due),
+		cmocka_unit_test(
+		    loop__timers__long_timer_rides_on_a_nearby_wakeup),
+		cmocka_unit_test(
+		    loop__timers__long_timer_alone_fires_ten_seconds_late_at_most),
+		cmocka_unit_test(loop__timers__short_timer_gets_no_slack),
+		cmocka_unit_test(
+		    loop__timers__cancelled_long_timer_neither_fires_nor_wakes),
 	};
 
 	return cmocka_run_group_tests_name("tui/loop", tests, NULL, NULL);
