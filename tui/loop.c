@@ -249,18 +249,23 @@ min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
-/* Runs the timers that are due; one run each, even if re-added. */
+/*
+ * Runs the timers that are due; one run each: a timer added by a
+ * callback (a 0 ms timer re-adding itself, say) waits for the next pass,
+ * so it cannot spin here until the clock ticks.
+ */
 static int
 run_timers(struct loop *l)
 {
 	long long now = loop_clock(l);
+	unsigned first_new = l->next_timer_id;
 	int ran = 0;
 	size_t i = 0;
 
 	while (i < l->ntimers) {
 		struct timer t = l->timers[i];
 
-		if (t.due > now) {
+		if (t.due > now || t.id >= first_new) {
 			i++;
 			continue;
 		}

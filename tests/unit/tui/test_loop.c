@@ -54,6 +54,45 @@ loop__timers__fire_in_due_order_not_early(void **state)
 	loop_free(l);
 }
 
+/* A 0 ms timer that adds itself again, up to 1000 times. */
+struct again {
+	struct loop *l;
+	int runs;
+};
+
+static void
+timer_again(void *ud)
+{
+	struct again *a = ud;
+
+	if (++a->runs < 1000)
+		loop_timer_add(a->l, 0, timer_again, a);
+}
+
+static long long
+frozen_clock(void *ud)
+{
+	return *(long long *)ud;
+}
+
+/* With the clock standing still, a timer re-added by its own callback
+ * still runs once per pass, not until the clock ticks. */
+static void
+loop__timers__re_added_timer_waits_for_the_next_pass(void **state)
+{
+	struct loop *l = loop_new();
+	long long now = 1000000;
+	struct again a = { l, 0 };
+
+	loop_set_clock(l, frozen_clock, &now);
+	loop_timer_add(l, 0, timer_again, &a);
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(a.runs, 2);
+	loop_free(l);
+}
+
 static void
 loop__timers__cancelled_never_fire(void **state)
 {
@@ -395,6 +434,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(loop__timers__fire_in_due_order_not_early),
 		cmocka_unit_test(loop__timers__cancelled_never_fire),
+		cmocka_unit_test(
+		    loop__timers__re_added_timer_waits_for_the_next_pass),
 		cmocka_unit_test(loop__fd__callback_runs_when_ready),
 		cmocka_unit_test(loop__signal__delivered_through_self_pipe),
 		cmocka_unit_test(loop__source__timeout_wakes_and_fds_reported),
