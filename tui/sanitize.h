@@ -42,13 +42,16 @@ int sanitize_width(const char *s);
  * columns, with an ellipsis ("…", or "..." under SANITIZE_ASCII) when it
  * had to cut. Never splits a character; a wide character that does not
  * fit is left out. Sanitised text comes back unchanged, so sanitising
- * before is harmless. The caller frees the result.
+ * before is harmless. A width of 0 or less gives ""; a width no wider
+ * than the ellipsis (1, or up to 3 under SANITIZE_ASCII) cuts without
+ * one. The caller frees the result.
  */
 char *sanitize_fit(const char *s, int width, unsigned flags);
 
 /*
  * The byte length of the prefix of sanitised s that fits in width columns
- * (no ellipsis), and its width in *used. For wrapping and drawing.
+ * (no ellipsis), and its width in *used. For wrapping and drawing. A
+ * negative width counts as 0.
  */
 size_t sanitize_prefix(const char *s, int width, int *used);
 
