@@ -58,17 +58,27 @@ json_fail(struct sc_error *err, const struct json_path *path, const char *key,
  * and raw NUL bytes (JSON allows none). An escaped NUL, \u0000, is
  * legal JSON that a client can put in a message; it would silently cut
  * a C string, and refusing the whole answer would let one message hide
- * a conversation list. So they are only counted (*n_nul), for
- * json_parse to make them U+FFFD.
+ * a conversation list. So the first one makes *copy, a copy of s in
+ * which each becomes the replacement character (\ufffd, as long), for
+ * cJSON to parse instead; *copy stays NULL when there is none.
  */
+/* Makes the "0000" at s + at, in *copy (made on first use), "fffd". */
+static void
+replace_nul(const char *s, size_t len, size_t at, char **copy)
+{
+	if (*copy == NULL)
+		*copy = memcpy(xmalloc(len), s, len);
+	memcpy(*copy + at, "fffd", 4);
+}
+
 static int
-prescan(const char *s, size_t len, size_t *n_nul, struct sc_error *err)
+prescan(const char *s, size_t len, char **copy, struct sc_error *err)
 {
 	size_t i;
 	int depth = 0;
 	bool in_string = false;
 
-	*n_nul = 0;
+	*copy = NULL;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
@@ -83,14 +93,14 @@ prescan(const char *s, size_t len, size_t *n_nul, struct sc_error *err)
 					goto nul;
 				if (s[i] == 'u' && i + 4 < len &&
 				    memcmp(s + i + 1, "0000", 4) == 0)
-					(*n_nul)++;
+					replace_nul(s, len, i + 1, copy);
 			}
 		} else if (c == '"') {
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > JSON_MAX_DEPTH) {
 				json_fail(err, NULL, NULL, "nested too deeply");
-				return -1;
+				goto fail;
 			}
 		} else if (c == ']' || c == '}') {
 			depth--;
@@ -99,53 +109,27 @@ prescan(const char *s, size_t len, size_t *n_nul, struct sc_error *err)
 	return 0;
 nul:
 	json_fail(err, NULL, NULL, "contains a NUL character");
+fail:
+	free(*copy);
+	*copy = NULL;
 	return -1;
-}
-
-/*
- * A copy of body with every escaped NUL (\u0000, inside a string) made
- * the replacement character (\ufffd, as long), for cJSON to parse.
- */
-static char *
-replace_nuls(const char *body, size_t len)
-{
-	char *copy = xmalloc(len + 1);
-	bool in_string = false;
-	size_t i;
-
-	memcpy(copy, body, len);
-	copy[len] = '\0';
-	for (i = 0; i < len; i++) {
-		if (!in_string) {
-			in_string = copy[i] == '"';
-		} else if (copy[i] == '"') {
-			in_string = false;
-		} else if (copy[i] == '\\' && i + 1 < len) {
-			i++;
-			if (copy[i] == 'u' && i + 4 < len &&
-			    memcmp(copy + i + 1, "0000", 4) == 0)
-				memcpy(copy + i + 1, "fffd", 4);
-		}
-	}
-	return copy;
 }
 
 cJSON *
 json_parse(const char *body, size_t len, struct sc_error *err)
 {
 	const char *end = NULL;
-	char *copy = NULL;
-	size_t n_nul;
+	char *copy;
 	cJSON *root;
 
 	if (body == NULL || len == 0) {
 		json_fail(err, NULL, NULL, "empty body");
 		return NULL;
 	}
-	if (prescan(body, len, &n_nul, err) < 0)
+	if (prescan(body, len, &copy, err) < 0)
 		return NULL;
-	if (n_nul > 0)
-		body = copy = replace_nuls(body, len);
+	if (copy != NULL)
+		body = copy;
 	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	if (root == NULL) {
 		free(copy);

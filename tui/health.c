@@ -308,7 +308,6 @@ static void
 health_on_probe_deadline(void *ud)
 {
 	struct health *h = ud;
-
 	int i;
 
 	h->probe_timer = 0;

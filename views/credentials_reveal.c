@@ -357,7 +357,7 @@ kdf_start(struct credentials_reveal *r, struct secret *pass, bool generate)
 	j->pass = pass;
 	j->path = staffkey_path(&j->err);
 	if (j->path == NULL)
-		j->rc = -1; /* done reports it; no thread needed */
+		j->rc = -1; /* kdf_work does nothing; kdf_done reports it */
 	r->job = j;
 	r->kdf = worker_start(r->app->loop, kdf_work, kdf_done, j);
 }
