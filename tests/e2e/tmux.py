@@ -114,14 +114,32 @@ class Terminal:
         return int(text) if text.lstrip("-").isdigit() else None
 
     def wait_for(self, predicate, timeout=10.0, what="condition"):
-        """Polls the screen until predicate(screen) is true."""
+        """Polls the screen until predicate(screen) is true, then takes one
+        more capture so that the screen returned is a whole one.
+
+        One capture can fall in the middle of a redraw (ncurses writes a
+        page in more than one write, tmux parses what has come): the
+        predicate's line is new while lines further down are still old,
+        and a test that goes on to read them fails for nothing. So a true
+        screen is returned once a capture 30 ms later is the same. A screen
+        that keeps changing while true (a ticking countdown) is returned
+        after a few tries; one whose predicate turns false at once (a
+        transient state that was waited for) is returned as it was seen."""
         deadline = time.monotonic() + timeout
-        screen = ""
+        screen, seen_true, changes = "", None, 0
         while time.monotonic() < deadline:
             screen = self.screen()
             if predicate(screen):
-                return screen
+                if screen == seen_true or changes >= 5:
+                    return screen
+                seen_true, changes = screen, changes + 1
+                time.sleep(0.03)
+                continue
+            if seen_true is not None:
+                return seen_true
             time.sleep(0.05)
+        if seen_true is not None:
+            return seen_true
         raise ScreenTimeout(f"timed out after {timeout}s waiting for "
                             f"{what}; screen was:\n{screen}")
 
