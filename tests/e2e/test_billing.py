@@ -11,7 +11,11 @@ import re
 import pytest
 
 from e2e.conftest import own_service, tui_on
+from e2e.notify_bus import NotifyBus
 from e2e.test_credentials import staff
+from e2e.test_hostile import assert_inert
+from e2e.test_notify import (CONTROLS, CONTROLS_SHOWN,
+                             assert_notification_inert)
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -97,6 +101,46 @@ def test_billing__failed_payment_arrives_live(btui, bill_svc):
     assert made["failure_reason"][:20] in rows[0]
     t.wait_text(f"failed payments (30 d) "
                 f"{before['failed_payments_30d'] + 1}")
+
+
+def test_billing__hostile_failure_reason_notifies_inert(btui, bill_svc,
+                                                       tmp_path):
+    # The failure reason comes from the payment processor, which quotes
+    # what the card issuer said: text from outside, like a client's name.
+    # Desktop notifications on, the Billing pane not even open.
+    cfg = btui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("notifications = desktop\n")
+    with NotifyBus() as bus:
+        btui.env["DBUS_SESSION_BUS_ADDRESS"] = bus.address
+        t = btui.open(width=200, height=30, signed_in="manager")
+        t.wait_for(lambda s: "4 Billing" in s and "online" in s,
+                   timeout=20, what="online with the Billing tab")
+        raw = tmp_path / "pane.raw"
+        raw.touch()
+        t._tmux("pipe-pane", "-o", "-t", "t", f"cat >> {raw}")
+        reason = f"do_not_honor: <b>x</b> &amp; {CONTROLS}"
+        made = bill_svc.ctl("fail-invoice", "--client-id", 1,
+                            "--reason", reason)["invoice"]
+        [n] = bus.wait_for(lambda ns: len(ns) >= 1, timeout=20)
+        assert n.summary == "Payment failed: Carla Client"
+        assert n.urgency == 2
+        assert assert_notification_inert(n, markup=True) == (
+            f"{made['number']} {dollars(made['amount_cents'])}: "
+            f"do_not_honor: <b>x</b> &amp; {CONTROLS_SHOWN}")
+        # The status line's notice shows the same text, drawn inert.
+        t.wait_text(f"Payment failed: Carla Client ({made['number']}")
+        t.send("4")
+        t.send("v")
+        screen = t.wait_text("[Invoices]", timeout=20)
+        assert "do_not_honor: <b>x</b> &amp; ^[]0;PWN-T0^G" in screen
+        title = t._tmux("display-message", "-p", "-t", "t",
+                        "#{pane_title}").stdout
+        assert "PWN" not in title
+        assert t._tmux("list-buffers", check=False).stdout == ""
+        t.send("q")
+        assert t.wait_exit() == 0
+        assert_inert(raw.read_bytes().decode("utf-8", "surrogateescape"))
 
 
 def test_billing__filter_then_export_csv(btui, bill_svc, tmp_path):
