@@ -10,49 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/utf8.h"
 #include "net/xmalloc.h"
 
 /* A kept extension is at most this long, dot included. */
 #define FILENAME_EXT_MAX 16
 /* filename_unique gives up after this many numbered tries. */
 #define FILENAME_UNIQUE_TRIES 9999
-
-/*
- * The length of the valid UTF-8 sequence at s (n bytes available) and its
- * code point in *cp; 0 for a bad byte, an overlong form, a surrogate or
- * anything above U+10FFFF.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0];
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, c &= 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, c &= 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* True for code points a file name must not carry. */
 static bool
@@ -79,22 +43,17 @@ last_component(const char *s)
 static char *
 filtered(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, o = 0, len;
 	char *out = xmalloc(n + 1);
 	uint32_t cp;
 
-	while (i < n) {
-		len = utf8_next(p + i, n - i, &cp);
-		if (len == 0) {
-			i++; /* a stray byte: drop it and resynchronise */
-			continue;
-		}
-		if (!unwanted(cp)) {
-			memcpy(out + o, p + i, len);
+	for (; i < n; i += len) {
+		len = utf8_decode(s + i, n - i, &cp);
+		/* Broken UTF-8 is dropped whole, like an unwanted character. */
+		if (cp != UTF8_INVALID && !unwanted(cp)) {
+			memcpy(out + o, s + i, len);
 			o += len;
 		}
-		i += len;
 	}
 	out[o] = '\0';
 	return out;

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "net/utf8.h"
 #include "net/xmalloc.h"
 
 /*
@@ -242,21 +243,12 @@ sink_put(struct sink *k, unsigned char b)
 static void
 sink_put_cp(struct sink *k, uint32_t cp)
 {
-	if (cp < 0x80)
-		sink_put(k, (unsigned char)cp);
-	else if (cp < 0x800) {
-		sink_put(k, (unsigned char)(0xc0 | cp >> 6));
-		sink_put(k, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sink_put(k, (unsigned char)(0xe0 | cp >> 12));
-		sink_put(k, (unsigned char)(0x80 | (cp >> 6 & 0x3f)));
-		sink_put(k, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else {
-		sink_put(k, (unsigned char)(0xf0 | cp >> 18));
-		sink_put(k, (unsigned char)(0x80 | (cp >> 12 & 0x3f)));
-		sink_put(k, (unsigned char)(0x80 | (cp >> 6 & 0x3f)));
-		sink_put(k, (unsigned char)(0x80 | (cp & 0x3f)));
-	}
+	char b[4];
+	size_t i, n = utf8_encode(cp, b);
+
+	for (i = 0; i < n; i++)
+		sink_put(k, (unsigned char)b[i]);
+	sodium_memzero(b, sizeof b); /* a character of a secret */
 }
 
 /* The four hex digits of a \u escape (after the 'u'); -1 when invalid. */
@@ -328,29 +320,15 @@ escape(struct scan *sc, struct sink *k)
 	return 0;
 }
 
-/* The length of the UTF-8 sequence at i (1 to 4), or 0 when invalid. */
+/* The length of the UTF-8 character at i, or 0 when it is not strict UTF-8. */
 static size_t
 utf8_seq(const struct scan *sc)
 {
-	const unsigned char *p = sc->p + sc->i;
-	size_t left = sc->n - sc->i, len, j;
 	uint32_t cp;
+	size_t len =
+	    utf8_decode((const char *)sc->p + sc->i, sc->n - sc->i, &cp);
 
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (left < len)
-		return 0;
-	cp = p[0] & (0x7f >> len);
-	for (j = 1; j < len; j++) {
-		if ((p[j] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[j] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+	return cp == UTF8_INVALID ? 0 : len;
 }
 
 /* A string (at its opening quote) into the sink. */

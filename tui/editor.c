@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "net/paths.h"
+#include "net/utf8.h"
 #include "net/xmalloc.h"
 
 /* The draft's name, shown in the editor's title or status line. */
@@ -438,34 +439,15 @@ strip(const char *in, size_t len, char *out)
 
 /* Offset of the first byte of s that is not strict UTF-8, or len. */
 static size_t
-utf8_invalid_at(const unsigned char *s, size_t len)
+utf8_invalid_at(const char *s, size_t len)
 {
-	size_t i = 0, k, n;
-	unsigned long cp, min;
+	size_t i, n;
+	uint32_t cp;
 
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			n = 1, cp = s[i] & 0x1f, min = 0x80;
-		else if ((s[i] & 0xf0) == 0xe0)
-			n = 2, cp = s[i] & 0x0f, min = 0x800;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			n = 3, cp = s[i] & 0x07, min = 0x10000;
-		else
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp == UTF8_INVALID)
 			return i;
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
 	}
 	return len;
 }
@@ -523,7 +505,7 @@ static enum editor_outcome
 judge_text(char *msg, size_t len, size_t max_len, char **text,
            struct sc_error *err)
 {
-	size_t bad = utf8_invalid_at((const unsigned char *)msg, len);
+	size_t bad = utf8_invalid_at(msg, len);
 	const char *nul = memchr(msg, '\0', len);
 
 	*text = msg;
