@@ -75,24 +75,49 @@ out_escape(struct out *o, uint32_t cp)
 	out_put(o, b, strlen(b));
 }
 
+bool
+sanitize_keeps(uint32_t cp, unsigned flags, int *width)
+{
+	int w;
+
+	if (cp == UTF8_INVALID || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+	    is_bidi_control(cp))
+		return false;
+	if (cp < 0x80) {
+		*width = 1;
+		return true;
+	}
+	if (flags & SANITIZE_ASCII)
+		return false;
+	/* U+FFFD stands for broken input: kept even where the locale cannot
+	 * say its width (C), since it is what the rules put there. */
+	w = cp == REPLACEMENT ? 1 : wcwidth((wchar_t)cp);
+	if (w < 0)
+		return false;
+	*width = w;
+	return true;
+}
+
 /* Appends one decoded character according to the rules and flags. */
 static void
 put_char(struct out *o, uint32_t cp, unsigned flags)
 {
+	int width;
+
 	if (cp == '\n' && (flags & SANITIZE_KEEP_NEWLINES))
 		out_put(o, "\n", 1);
 	else if (cp == '\t' && (flags & SANITIZE_TABS_AS_SPACE))
 		out_put(o, " ", 1);
+	else if (sanitize_keeps(cp, flags, &width))
+		out_utf8(o, cp);
 	else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		out_escape(o, cp);
 	else if (is_bidi_control(cp))
 		return;
-	else if (cp >= 0x80 && (flags & SANITIZE_ASCII))
+	else if (flags & SANITIZE_ASCII)
 		out_put(o, "?", 1);
-	else if (cp >= 0x80 && cp != REPLACEMENT && wcwidth((wchar_t)cp) < 0)
-		out_escape(o, cp);
 	else
-		out_utf8(o, cp);
+		out_escape(o, cp); /* no width in this locale */
 }
 
 char *

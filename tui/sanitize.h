@@ -2,7 +2,9 @@
 #ifndef SITECARE_TUI_SANITIZE_H
 #define SITECARE_TUI_SANITIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Client-written text reaches a staff terminal, so nothing the server sends
@@ -30,6 +32,15 @@ char *sanitize(const char *in, size_t len, unsigned flags);
 
 /* sanitize() of a NUL-terminated string; NULL gives "". */
 char *sanitize_str(const char *in, unsigned flags);
+
+/*
+ * True when sanitize() would keep code point cp (UTF8_INVALID for a broken
+ * sequence) as it is under flags, not escape, drop or replace it; then
+ * *width is its display width. Newlines and tabs are never kept here. For
+ * text that must not be copied into ordinary memory to be sanitised (a
+ * revealed secret), so it is drawn character by character where it is.
+ */
+bool sanitize_keeps(uint32_t cp, unsigned flags, int *width);
 
 /*
  * The display width of sanitised text (wcwidth per character; a newline

@@ -10,6 +10,7 @@
 #include "net/api.h"
 #include "net/secret.h"
 #include "net/staffkey.h"
+#include "net/utf8.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
@@ -18,6 +19,7 @@
 #include "tui/loop.h"
 #include "tui/passphrase.h"
 #include "tui/sanitize.h"
+#include "tui/term.h"
 #include "tui/theme.h"
 #include "tui/worker.h"
 
@@ -167,30 +169,33 @@ credentials_reveal_seconds_left(const struct credentials_reveal *r)
 	return r->shown == 0 || left <= 0 ? 0 : (int)((left + 999) / 1000);
 }
 
-/* Bytes of a UTF-8 character at p that is safe to draw, or 0. */
+/*
+ * The next character of the secret at p (left bytes): its length, and in
+ * *cw its columns, or 1 when it is to be drawn as '?' (*keep false).
+ */
 static size_t
-safe_char(const unsigned char *p)
+secret_char(const char *p, size_t left, unsigned flags, int *cw, bool *keep)
 {
-	size_t n, i;
+	uint32_t cp;
+	size_t n = utf8_decode(p, left, &cp);
 
-	if (p[0] >= 0x20 && p[0] < 0x7f)
-		return 1;
-	n = p[0] >= 0xf0 && p[0] < 0xf5   ? 4
-	    : p[0] >= 0xe0 && p[0] < 0xf0 ? 3
-	    : p[0] >= 0xc2 && p[0] < 0xe0 ? 2
-	                                  : 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-		return 0; /* C1 controls */
-	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
-	    p[2] <= 0xae)
-		return 0; /* bidi embeddings and overrides */
-	if (n == 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
-	    p[2] <= 0xa9)
-		return 0; /* bidi isolates */
+	*keep = sanitize_keeps(cp, flags, cw);
+	if (!*keep)
+		*cw = 1;
 	return n;
+}
+
+/* The columns the whole secret at p takes. */
+static int
+secret_cols(const char *p, unsigned flags)
+{
+	size_t left = strlen(p), n;
+	int cols = 0, cw;
+	bool keep;
+
+	for (; left > 0; p += n, left -= n, cols += cw)
+		n = secret_char(p, left, flags, &cw, &keep);
+	return cols;
 }
 
 void
@@ -198,26 +203,32 @@ credentials_reveal_draw(struct credentials_reveal *r, void *win, int y, int x,
                         int width, int which)
 {
 	struct secret *s = which == 0 ? r->user : r->pass;
-	const unsigned char *p;
+	unsigned flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	const char *p;
+	size_t left, n;
 	WINDOW *w = win;
-	int col = 0;
+	int col = 0, cw, room;
+	bool keep, cut;
 
-	if (s == NULL)
+	if (s == NULL || width <= 0)
 		return;
 	wmove(w, y, x);
-	p = secret_open_read(s);
-	while (*p != '\0' && col < width) {
-		size_t n = safe_char(p);
-
-		if (n == 0) {
+	p = (const char *)secret_open_read(s);
+	/* A secret shown in part must say so: the last column says "more". */
+	cut = secret_cols(p, flags) > width;
+	room = cut ? width - 1 : width;
+	/* The sanitiser's rules, one character at a time, in place. */
+	for (left = strlen(p); left > 0; p += n, left -= n, col += cw) {
+		n = secret_char(p, left, flags, &cw, &keep);
+		if (col + cw > room)
+			break;
+		if (keep)
+			waddnstr(w, p, (int)n);
+		else
 			waddch(w, '?');
-			p++;
-		} else {
-			waddnstr(w, (const char *)p, (int)n);
-			p += n;
-		}
-		col++;
 	}
+	if (cut)
+		waddstr(w, flags & SANITIZE_ASCII ? ">" : "\u2026");
 	secret_close(s);
 }
 

@@ -54,8 +54,10 @@ int64_t credentials_reveal_pending(const struct credentials_reveal *r);
 
 /*
  * Draws the shown username (which 0) or password (which 1) at y, x in
- * width columns of win, straight from sodium memory (no copy): control
- * and bidi characters are drawn as '?'.
+ * width columns of win, straight from sodium memory (no copy): what the
+ * sanitiser would not keep as it is (controls, bidi, broken UTF-8) is
+ * drawn as '?'. A secret wider than width ends in an ellipsis ('>' in
+ * ASCII) in the last column: copying it gives the whole.
  */
 void credentials_reveal_draw(struct credentials_reveal *r, void *win, int y,
                              int x, int width, int which);

@@ -20,6 +20,7 @@ import pytest
 from nacl.secret import SecretBox
 
 from e2e.conftest import own_service, tui_on
+from e2e.test_hostile import assert_inert
 from e2e.test_notify import wait_bytes
 from helpers.service import Service
 
@@ -223,6 +224,56 @@ def test_credentials__hidden_on_pane_switch(vtui, vault_svc):
     t.send("3")
     screen = t.wait_text(cred["label"])
     assert plain["password"] not in screen
+
+
+# A client sets its site's password in the web app, so it is client text
+# like any other: ESC and BEL, a C1 CSI, a bidi override and an OSC 52.
+HOSTILE_PASSWORD = ("pw\x1b]0;PWN-T0\x07x\u009b31m\u202egnp"
+                    "\x1b]52;c;cm0K\x07end")
+# Drawn in place from sodium memory by the sanitiser's rules: one '?' for
+# each character it would not keep as it is.
+HOSTILE_SHOWN = "pw?]0;PWN-T0?x?31m?gnp?]52;c;cm0K?end"
+
+
+def test_credentials__hostile_password_drawn_inert(vtui, vault_svc,
+                                                   tmp_path):
+    keygen(vtui)
+    client, _ = assigned(vault_svc, "tech")
+    # Not the credential the other tests reveal, and put back after.
+    cred = admin(vault_svc).get(
+        f"/clients/{client['id']}/credentials").data["results"][-1]
+    before = vault(vault_svc, cred["id"])
+    vault_svc.ctl("set-credential", "--id", cred["id"],
+                  "--password", HOSTILE_PASSWORD)
+    try:
+        t = open_creds(vtui, "tech", width=200)
+        raw = tmp_path / "pane.raw"
+        raw.touch()
+        t._tmux("pipe-pane", "-o", "-t", "t", f"cat >> {raw}")
+        choose(t, client)
+        reveal(t, cred["label"])
+        screen = t.wait_text(f"pass {HOSTILE_SHOWN} ", timeout=20)
+        assert before["username"] in screen
+        title = t._tmux("display-message", "-p", "-t", "t",
+                        "#{pane_title}").stdout
+        assert "PWN" not in title
+        assert t._tmux("list-buffers", check=False).stdout == ""
+        t.send("q")
+        assert t.wait_exit() == 0
+        assert_inert(raw.read_bytes().decode("utf-8", "surrogateescape"))
+        # Where it does not fit, an ellipsis says there is more.
+        t = open_creds(vtui, "tech", width=100)
+        choose(t, client)
+        reveal(t, cred["label"])
+        cut = re.compile(r"pass (\S+)\u2026")
+        screen = t.wait_for(lambda s: cut.search(s), timeout=20,
+                            what="the password cut with an ellipsis")
+        shown = cut.search(screen)
+        assert len(shown[1]) >= 8, screen
+        assert HOSTILE_SHOWN.startswith(shown[1])
+    finally:
+        vault_svc.ctl("set-credential", "--id", cred["id"],
+                      "--password", before["password"])
 
 
 def test_credentials__not_assigned_is_a_locked_state(vtui, vault_svc):

@@ -1,6 +1,7 @@
 /* Unit tests for tui/sanitize.c: hostile text in, drawable text out. */
 #include <locale.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "net/utf8.h"
 #include "tui/sanitize.h"
 
 /* Sanitises n bytes and checks the result equals want. */
@@ -180,6 +182,40 @@ sanitize__prefix__never_splits_characters(void **state)
 	assert_int_equal(used, 2);
 }
 
+/* sanitize_keeps(cp) is true exactly when sanitize() gives cp back as it
+ * is, for every code point, in UTF-8 and ASCII modes. */
+static void
+sanitize__keeps__agrees_with_sanitize_on_every_code_point(void **state)
+{
+	static const unsigned modes[] = { 0, SANITIZE_ASCII };
+	size_t m;
+	uint32_t cp;
+
+	(void)state;
+	for (m = 0; m < 2; m++) {
+		for (cp = 0; cp <= 0x10FFFF; cp++) {
+			char in[5] = { 0 }, *out;
+			int width = -7;
+			bool keeps;
+
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				continue;
+			in[utf8_encode(cp, in)] = '\0';
+			keeps = sanitize_keeps(cp, modes[m], &width);
+			out = sanitize(in, strlen(in) + (cp == 0), modes[m]);
+			if (keeps != (strcmp(out, in) == 0 && cp != 0))
+				fail_msg(
+				    "U+%04X mode %zu: keeps %d, gives '%s'",
+				    (unsigned)cp, m, keeps, out);
+			if (keeps)
+				assert_int_equal(width, sanitize_width(in));
+			free(out);
+		}
+		assert_false(
+		    sanitize_keeps(UTF8_INVALID, modes[m], &(int){ 0 }));
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -203,6 +239,8 @@ main(void)
 		    sanitize__fit__truncates_by_width_with_ellipsis),
 		cmocka_unit_test(sanitize__fit__sanitises_raw_input),
 		cmocka_unit_test(sanitize__prefix__never_splits_characters),
+		cmocka_unit_test(
+		    sanitize__keeps__agrees_with_sanitize_on_every_code_point),
 	};
 
 	return cmocka_run_group_tests_name("tui/sanitize", tests, setup, NULL);
