@@ -150,6 +150,18 @@ def quits_cleanly(t):
     assert rc == 0, t._tmux("capture-pane", "-p", "-S", "-200", "-t", "t").stdout
 
 
+def quits_untouched(t, raw):
+    """Nothing that t drew changed tmux's title or paste buffers, q ends
+    it with status 0, and the bytes it wrote (recorded in the file raw
+    with pipe-pane) drive nothing."""
+    title = t._tmux("display-message", "-p", "-t", "t",
+                    "#{pane_title}").stdout
+    assert "PWN" not in title, title
+    assert t._tmux("list-buffers", check=False).stdout == ""
+    quits_cleanly(t)
+    assert_inert(raw.read_bytes().decode("utf-8", "surrogateescape"))
+
+
 def assert_inert(data: str):
     """No server-originated terminal control in what reached the terminal."""
     raw = data.encode("utf-8", "surrogateescape")
