@@ -383,6 +383,12 @@ find_key(const char *name)
 	return NULL;
 }
 
+const char *
+config_key_name(size_t i)
+{
+	return i < NKEYS ? keys[i].name : NULL;
+}
+
 void
 config_init(struct config *c)
 {

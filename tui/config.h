@@ -49,6 +49,10 @@ struct config {
  * config (the directory is made). NULL with err set. */
 char *config_path(const char *override, struct sc_error *err);
 
+/* The name of the i-th key of the table, or NULL past its end (so a
+ * test that models each key can tell when one was added). */
+const char *config_key_name(size_t i);
+
 /* Fills c with every key's default. */
 void config_init(struct config *c);
 

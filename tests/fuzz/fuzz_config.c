@@ -281,6 +281,27 @@ check_update(const struct config *before, const char *old, size_t key,
 	config_free(&want);
 }
 
+/* This harness models each key of tui/config.c's table; a key added there
+ * and not here would go unchecked, so any difference stops the run. */
+static void
+same_keys(void)
+{
+	size_t i;
+
+	for (i = 0; i <= NKEYS; i++) {
+		const char *name = config_key_name(i);
+
+		if (i == NKEYS ? name != NULL : !same_str(name, key_names[i])) {
+			fprintf(stderr,
+			        "fuzz_config: key %zu is %s in the table, "
+			        "%s here\n",
+			        i, name ? name : "(none)",
+			        i < NKEYS ? key_names[i] : "(none)");
+			abort();
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -290,6 +311,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	same_keys();
 	key = data[0] % NKEYS;
 	old = strndup((const char *)data + 1, size - 1);
 	if (old == NULL)

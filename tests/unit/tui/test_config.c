@@ -100,6 +100,30 @@ config__load_text__every_key(void **state)
 	config_free(&c);
 }
 
+/* config_key_name walks the table: each name once, each one config_set
+ * knows, and NULL after the last. */
+static void
+config__key_name__lists_every_key_once(void **state)
+{
+	struct config c;
+	char msg[256];
+	size_t i, j;
+
+	(void)state;
+	config_init(&c);
+	for (i = 0; config_key_name(i) != NULL; i++) {
+		msg[0] = '\0';
+		config_set(&c, config_key_name(i), "", msg, sizeof msg);
+		assert_null(strstr(msg, "unknown key"));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(config_key_name(i),
+			                        config_key_name(j));
+	}
+	assert_int_equal(i, 13);
+	assert_null(config_key_name(i + 1));
+	config_free(&c);
+}
+
 static void
 config__load_text__errors_collected_with_lines(void **state)
 {
@@ -342,6 +366,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config__init__defaults),
 		cmocka_unit_test(config__load_text__every_key),
+		cmocka_unit_test(config__key_name__lists_every_key_once),
 		cmocka_unit_test(
 		    config__load_text__errors_collected_with_lines),
 		cmocka_unit_test(config__set__checks_values),
