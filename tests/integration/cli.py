@@ -43,7 +43,10 @@ class Memcheck:
 
     OPTIONS = ("--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
                "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
-               "--track-fds=no", "--num-callers=30", "-q")
+               "--track-fds=no", "--num-callers=30", "-q",
+               # A child that execs a tool (tmux, a clipboard tool) leaves
+               # no report of its own, half-written.
+               "--child-silent-after-fork=yes")
 
     def __init__(self):
         self.enabled = os.environ.get("SITECARE_VALGRIND") == "1"
