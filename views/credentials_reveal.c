@@ -174,7 +174,7 @@ credentials_reveal_seconds_left(const struct credentials_reveal *r)
  * *cw its columns, or 1 when it is to be drawn as '?' (*keep false).
  */
 static size_t
-secret_char(const char *p, size_t left, unsigned flags, int *cw, bool *keep)
+shown_char(const char *p, size_t left, unsigned flags, int *cw, bool *keep)
 {
 	uint32_t cp;
 	size_t n = utf8_decode(p, left, &cp);
@@ -187,14 +187,14 @@ secret_char(const char *p, size_t left, unsigned flags, int *cw, bool *keep)
 
 /* The columns the whole secret at p takes. */
 static int
-secret_cols(const char *p, unsigned flags)
+shown_cols(const char *p, unsigned flags)
 {
 	size_t left = strlen(p), n;
 	int cols = 0, cw;
 	bool keep;
 
 	for (; left > 0; p += n, left -= n, cols += cw)
-		n = secret_char(p, left, flags, &cw, &keep);
+		n = shown_char(p, left, flags, &cw, &keep);
 	return cols;
 }
 
@@ -215,11 +215,11 @@ credentials_reveal_draw(struct credentials_reveal *r, void *win, int y, int x,
 	wmove(w, y, x);
 	p = (const char *)secret_open_read(s);
 	/* A secret shown in part must say so: the last column says "more". */
-	cut = secret_cols(p, flags) > width;
+	cut = shown_cols(p, flags) > width;
 	room = cut ? width - 1 : width;
 	/* The sanitiser's rules, one character at a time, in place. */
 	for (left = strlen(p); left > 0; p += n, left -= n, col += cw) {
-		n = secret_char(p, left, flags, &cw, &keep);
+		n = shown_char(p, left, flags, &cw, &keep);
 		if (col + cw > room)
 			break;
 		if (keep)
