@@ -211,7 +211,15 @@ class Terminal:
         """Ends the program (tmux hangs up on it), waits for it to exit,
         and fails if a sanitised build reported anything."""
         pids = self._program_pids()
+        sock = self._tmux("display-message", "-p", "#{socket_path}",
+                          check=False).stdout.strip()
         self._tmux("kill-server", check=False)
+        if sock:
+            # tmux 3.3 leaves the socket file behind a killed server.
+            try:
+                os.unlink(sock)
+            except FileNotFoundError:
+                pass
         if getattr(self, "_client", None) is not None:
             os.killpg(self._client.pid, 9)
             self._client.wait()
