@@ -52,6 +52,15 @@ json_fail(struct sc_error *err, const struct json_path *path, const char *key,
 	sc_error_set(err, SC_ERR_MALFORMED, "%s: %s", where, what);
 }
 
+/* Makes the "0000" at s + at, in *copy (made on first use), "fffd". */
+static void
+replace_nul(const char *s, size_t len, size_t at, char **copy)
+{
+	if (*copy == NULL)
+		*copy = memcpy(xmalloc(len), s, len);
+	memcpy(*copy + at, "fffd", 4);
+}
+
 /*
  * Refuses, before cJSON runs, what cJSON would accept but we must not:
  * nesting deeper than JSON_MAX_DEPTH (cJSON allows 1000 and recurses),
@@ -62,15 +71,6 @@ json_fail(struct sc_error *err, const struct json_path *path, const char *key,
  * which each becomes the replacement character (\ufffd, as long), for
  * cJSON to parse instead; *copy stays NULL when there is none.
  */
-/* Makes the "0000" at s + at, in *copy (made on first use), "fffd". */
-static void
-replace_nul(const char *s, size_t len, size_t at, char **copy)
-{
-	if (*copy == NULL)
-		*copy = memcpy(xmalloc(len), s, len);
-	memcpy(*copy + at, "fffd", 4);
-}
-
 static int
 prescan(const char *s, size_t len, char **copy, struct sc_error *err)
 {

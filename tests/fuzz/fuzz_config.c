@@ -17,6 +17,7 @@
 
 #include "tui/config.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The keys of tui/config.c's table, by name and by number. */
@@ -303,6 +304,15 @@ same_keys(void)
 }
 
 int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	same_keys(); /* once: the table does not change while running */
+	return 0;
+}
+
+int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config c;
@@ -311,7 +321,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	same_keys();
 	key = data[0] % NKEYS;
 	old = strndup((const char *)data + 1, size - 1);
 	if (old == NULL)

@@ -10,13 +10,9 @@ binary. A memcheck error makes the program exit 99, and the report fails
 the test too (conftest.py).
 """
 
-import re
-
+from e2e.test_task_queue import rows
 from e2e.tmux import Terminal
 from integration.cli import MEMCHECK, scaled
-
-ROW = re.compile(r"^ ?([*+])?\s+(urgent|high|normal|low)\s+(\d+)\s",
-                 re.MULTILINE)
 
 
 def test_tui__memcheck__every_pane_then_quit(cli, service):
@@ -38,9 +34,9 @@ def walk(t):
     and the command line: each drawn, each with its data from the
     service."""
     wait = scaled(20)
-    t.wait_for(lambda s: "(admin)" in s and len(ROW.findall(s)) > 3,
-               timeout=wait, what="the task queue")
-    tid = ROW.search(t.screen())[3]
+    screen = t.wait_for(lambda s: "(admin)" in s and len(rows(s)) > 3,
+                        timeout=wait, what="the task queue")
+    tid = rows(screen)[0][1]
     t.send("Enter")
     t.wait_for(lambda s: f"#{tid}  " in s and "Comments (" in s,
                timeout=wait, what="the task's detail")
