@@ -30,6 +30,16 @@ put_file(const char *dir, const char *name, const char *text, size_t len)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* The mode bits of path (not following a link). */
+static inline unsigned
+mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
 /* How many names dir holds besides . and .. */
 static inline int
 count_entries(const char *dir)
