@@ -1,15 +1,15 @@
 """Files only we may have written, in a real terminal: an outbox item or a
 draft whose file others may read is not trusted. The item is held, not
 sent, and the status line says so; the draft is not offered (why is said
-on the status line, which the open reply line covers). Files are found under the state directory wherever the
-outbox and the drafts keep them.
+on the status line, which the open reply line covers). Files are found
+under the state directory wherever the outbox and the drafts keep them.
 """
 
 import os
 import subprocess
 import uuid
 
-from e2e.test_chat import CARLA, messages, open_chat, open_conversation
+from e2e.test_chat import CARLA, leave_draft, messages, open_chat, open_conversation
 
 
 def cli(tui, *args):
@@ -43,18 +43,7 @@ def test_private__outbox_item_open_to_others__held_and_said(tui, accounts):
 
 
 def test_private__draft_open_to_others__not_offered(tui, accounts):
-    t = open_chat(tui)
-    open_conversation(t)
-    draft = "half a thought " + uuid.uuid4().hex[:6]
-    t.send("r")
-    t.wait_text(f"reply to {CARLA}:")
-    t.type(draft)
-    t.send("Escape")
-    t.wait_text("kept as the draft")
-    t.send("Escape")
-    t.wait_text("[draft]")
-    t.send("q")
-    assert t.wait_exit() == 0
+    draft = leave_draft(tui)
     os.chmod(state_file(tui, "1.txt"), 0o644)
     t2 = open_chat(tui)
     open_conversation(t2)
