@@ -163,6 +163,16 @@ read_fd(int fd, const char *path, struct sc_error *err)
 	return buf;
 }
 
+/* Puts "cannot read the draft: " before paths_open_private's reason. */
+static void
+reword_load_error(struct sc_error *err)
+{
+	char *msg = xasprintf("cannot read the draft: %s", err->message);
+
+	sc_error_set(err, SC_ERR_LOCAL, "%s", msg);
+	free(msg);
+}
+
 char *
 draft_load(struct draft_store *ds, long long id, struct sc_error *err)
 {
@@ -171,18 +181,16 @@ draft_load(struct draft_store *ds, long long id, struct sc_error *err)
 
 	if (path == NULL)
 		return NULL;
-	/* O_NONBLOCK: a FIFO planted here must not hang the loop. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			sc_error_set(err, SC_ERR_LOCAL,
-			             "cannot read the draft: %s: not a regular "
-			             "file (a symbolic link)",
-			             path);
-		else if (errno != ENOENT)
-			sc_error_set(err, SC_ERR_LOCAL,
-			             "cannot read the draft: %s: %s", path,
-			             strerror(errno));
+	/* Ours and private, or refused: a draft is sent as us. */
+	switch (paths_open_private(path, &fd, err)) {
+	case PATHS_PRIVATE_OK:
+		break;
+	case PATHS_PRIVATE_MISSING:
+		sc_error_clear(err); /* no draft: not an error */
+		free(path);
+		return NULL;
+	default:
+		reword_load_error(err);
 		free(path);
 		return NULL;
 	}

@@ -34,13 +34,16 @@
 /* Item files larger than this are not ours: bodies are 10,000 chars. */
 #define OUTBOX_MAX_FILE ((off_t)1024 * 1024)
 /* Integers above this do not survive a trip through a JSON double. */
-#define OUTBOX_MAX_INT  9007199254740992.0
-#define OUTBOX_SUFFIX   ".json"
-#define OUTBOX_TMP_MARK ".tmp."
+#define OUTBOX_MAX_INT 9007199254740992.0
+#define OUTBOX_SUFFIX  ".json"
+/* load_item's answer for a file that is an item's but not private. */
+#define LOAD_REFUSED (-2)
 
 struct outbox {
 	char *dir;
 	size_t corrupt; /* files set aside by the last outbox_list */
+	struct outbox_refusal *refused; /* files it left alone, unsent */
+	size_t nrefused;
 };
 
 static const char *const kind_names[] = {
@@ -86,11 +89,25 @@ outbox_open(const char *dir, struct sc_error *err)
 	return ob;
 }
 
+/* Empties the list of refused files. */
+static void
+forget_refused(struct outbox *ob)
+{
+	size_t i;
+
+	for (i = 0; i < ob->nrefused; i++)
+		free(ob->refused[i].why);
+	free(ob->refused);
+	ob->refused = NULL;
+	ob->nrefused = 0;
+}
+
 void
 outbox_free(struct outbox *ob)
 {
 	if (ob == NULL)
 		return;
+	forget_refused(ob);
 	free(ob->dir);
 	free(ob);
 }
@@ -105,6 +122,13 @@ size_t
 outbox_corrupt_count(const struct outbox *ob)
 {
 	return ob->corrupt;
+}
+
+const struct outbox_refusal *
+outbox_refused(const struct outbox *ob, size_t *n)
+{
+	*n = ob->nrefused;
+	return ob->refused;
 }
 
 /* The file of item id; id must already be a valid uuid. */
@@ -341,19 +365,23 @@ outbox_items_free(struct outbox_item *items, size_t n)
 	free(items);
 }
 
-/* Reads a whole regular file of at most OUTBOX_MAX_FILE bytes. */
+/*
+ * Reads a whole private file (paths_open_private) of at most
+ * OUTBOX_MAX_FILE bytes; *why says what refused it (err with it).
+ */
 static char *
-read_small_file(const char *path, size_t *len)
+read_small_file(const char *path, size_t *len, enum paths_private *why,
+                struct sc_error *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
+	int fd;
 
-	if (fd < 0)
+	*why = paths_open_private(path, &fd, err);
+	if (*why != PATHS_PRIVATE_OK)
 		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > OUTBOX_MAX_FILE)
+	if (fstat(fd, &st) != 0 || st.st_size > OUTBOX_MAX_FILE)
 		goto fail;
 	buf = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
@@ -466,12 +494,18 @@ out:
 	return rc;
 }
 
-/* Loads the item file name (in the outbox directory) into item. */
+/*
+ * Loads the item file name (in the outbox directory) into item. Returns
+ * 0, LOAD_REFUSED with err when the file is ours to fix (not private),
+ * or -1 when it is not an item at all.
+ */
 static int
-load_item(const struct outbox *ob, const char *name, struct outbox_item *item)
+load_item(const struct outbox *ob, const char *name, struct outbox_item *item,
+          struct sc_error *err)
 {
 	size_t nlen = strlen(name), len;
 	char id[UUID_STRLEN + 1];
+	enum paths_private why;
 	char *path, *text;
 	int rc;
 
@@ -483,8 +517,10 @@ load_item(const struct outbox *ob, const char *name, struct outbox_item *item)
 	if (!uuid_valid(id))
 		return -1;
 	path = xasprintf("%s/%s", ob->dir, name);
-	text = read_small_file(path, &len);
+	text = read_small_file(path, &len, &why, err);
 	free(path);
+	if (why == PATHS_PRIVATE_NOT_PRIVATE)
+		return LOAD_REFUSED;
 	if (text == NULL)
 		return -1;
 	rc = item_from_json(text, len, id, item);
@@ -506,20 +542,16 @@ set_aside(struct outbox *ob, const char *name)
 }
 
 /*
- * Deletes name, a temporary file of paths_write_atomic (<file>.tmp.<pid>),
- * unless the process that writes it may still be running: another
- * sitecare sharing the directory. Our own writes are never in flight here.
+ * Deletes name, a temporary file of paths_write_atomic written by pid,
+ * unless that process may still be running: another sitecare sharing
+ * the directory. Our own writes are never in flight here.
  */
 static void
-clean_tmp(const struct outbox *ob, const char *name)
+clean_tmp(const struct outbox *ob, const char *name, long pid)
 {
-	const char *mark = strstr(name, OUTBOX_TMP_MARK);
-	char *end, *path;
-	long pid;
+	char *path;
 
-	errno = 0;
-	pid = strtol(mark + strlen(OUTBOX_TMP_MARK), &end, 10);
-	if (errno == 0 && *end == '\0' && pid > 0 && pid != (long)getpid() &&
+	if (pid != (long)getpid() &&
 	    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
 		return;
 	path = xasprintf("%s/%s", ob->dir, name);
@@ -549,25 +581,52 @@ item_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/*
+ * Keeps the file of item name in place, unsent, with why it was refused:
+ * it may be a real item whose mode changed (a backup restored), which
+ * chmod puts right, so it is neither set aside nor deleted.
+ */
+static void
+refuse(struct outbox *ob, const char *name, struct sc_error *err)
+{
+	struct outbox_refusal *r;
+
+	ob->refused =
+	    xreallocarray(ob->refused, ob->nrefused + 1, sizeof *ob->refused);
+	r = &ob->refused[ob->nrefused++];
+	memcpy(r->id, name, UUID_STRLEN);
+	r->id[UUID_STRLEN] = '\0';
+	r->why = xstrdup(err->message);
+	sc_error_clear(err);
+}
+
 /* Handles one directory entry, appending a valid item to the array. */
 static void
 list_entry(struct outbox *ob, const char *name, struct outbox_item **items,
            size_t *n, size_t *cap)
 {
-	if (strstr(name, OUTBOX_TMP_MARK) != NULL) {
-		clean_tmp(ob, name);
+	struct sc_error err = { 0 };
+	long pid;
+	int rc;
+
+	if (paths_is_temp_name(name, &pid)) {
+		clean_tmp(ob, name, pid);
 		return;
 	}
-	if (!ends_with(name, OUTBOX_SUFFIX))
+	if (name[0] == '.' || !ends_with(name, OUTBOX_SUFFIX))
 		return; /* .corrupt files and anything else not ours */
 	if (*n == *cap) {
 		*cap = *cap != 0 ? *cap * 2 : 16;
 		*items = xreallocarray(*items, *cap, sizeof **items);
 	}
-	if (load_item(ob, name, &(*items)[*n]) == 0)
+	rc = load_item(ob, name, &(*items)[*n], &err);
+	if (rc == 0)
 		(*n)++;
+	else if (rc == LOAD_REFUSED)
+		refuse(ob, name, &err);
 	else
 		set_aside(ob, name);
+	sc_error_clear(&err);
 }
 
 int
@@ -581,13 +640,15 @@ outbox_list(struct outbox *ob, struct outbox_item **items, size_t *n,
 	*items = NULL;
 	*n = 0;
 	ob->corrupt = 0;
+	forget_refused(ob);
 	if (d == NULL) {
 		sc_error_set(err, SC_ERR_LOCAL, "cannot read %s: %s", ob->dir,
 		             strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			list_entry(ob, de->d_name, items, n, &cap);
 	closedir(d);
 	if (*n > 0) {

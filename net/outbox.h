@@ -67,7 +67,8 @@ int outbox_add(struct outbox *ob, enum outbox_kind kind, long long target_id,
  * keeps the typing order within one second, then id), into a
  * new array the caller frees with outbox_items_free. A file that cannot
  * be read or is not a valid item is renamed to <name>.corrupt, skipped
- * and counted (outbox_corrupt_count); the valid ones still load. Left
+ * and counted (outbox_corrupt_count); one that is not private is left in
+ * place and listed (outbox_refused); the valid ones still load. Left
  * over temporary files of a write that a crash interrupted are deleted.
  * Returns 0, or -1 with err set when the directory cannot be read.
  */
@@ -76,6 +77,22 @@ int outbox_list(struct outbox *ob, struct outbox_item **items, size_t *n,
 
 /* How many files the last outbox_list set aside as corrupt. */
 size_t outbox_corrupt_count(const struct outbox *ob);
+
+/*
+ * An item file that the last outbox_list refused to load because it is
+ * not private (another user's, or open to group or others: see
+ * paths_open_private). It stays where it is, is never sent, and is not
+ * counted as corrupt; outbox_remove(id) discards it, chmod 600 makes it
+ * load again.
+ */
+struct outbox_refusal {
+	char id[UUID_STRLEN + 1];
+	char *why; /* names the file, the reason and the fix */
+};
+
+/* The files the last outbox_list refused, *n of them; owned by ob and
+ * valid until its next outbox_list. */
+const struct outbox_refusal *outbox_refused(const struct outbox *ob, size_t *n);
 
 /*
  * Rewrites item's file atomically with item's current fields (the

@@ -2,7 +2,6 @@
 #include "net/staffkey.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,32 +201,6 @@ staffkey_generate(const char *path, struct secret *passphrase, bool overwrite,
 	return 0;
 }
 
-/* Checks that path's file is ours and private (st from the open file). */
-static int
-check_owner(const char *path, const struct stat *st, struct sc_error *err)
-{
-	if (!S_ISREG(st->st_mode)) {
-		sc_error_set(err, SC_ERR_LOCAL, "%s is not a regular file",
-		             path);
-		return -1;
-	}
-	if (st->st_uid != geteuid()) {
-		sc_error_set(err, SC_ERR_LOCAL,
-		             "%s belongs to another user (uid %lu): it must be "
-		             "your own file",
-		             path, (unsigned long)st->st_uid);
-		return -1;
-	}
-	if ((st->st_mode & 077) != 0) {
-		sc_error_set(
-		    err, SC_ERR_LOCAL,
-		    "%s is readable by others (mode %04o): chmod 600 %s", path,
-		    (unsigned)(st->st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
-
 /* Reads up to len bytes of fd; how many, or -1. */
 static ssize_t
 read_all(int fd, unsigned char *buf, size_t len)
@@ -252,25 +225,12 @@ read_all(int fd, unsigned char *buf, size_t len)
 static ssize_t
 load(const char *path, unsigned char *buf, struct sc_error *err)
 {
-	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd;
 
-	if (fd < 0) {
-		sc_error_set(err, SC_ERR_LOCAL, "cannot open %s: %s", path,
-		             strerror(errno));
+	/* The rule every private file keeps: ours, 0600, regular. */
+	if (paths_open_private(path, &fd, err) != PATHS_PRIVATE_OK)
 		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		sc_error_set(err, SC_ERR_LOCAL, "cannot stat %s: %s", path,
-		             strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (check_owner(path, &st, err) != 0) {
-		close(fd);
-		return -1;
-	}
 	n = read_all(fd, buf, FILE_LEN + 1);
 	if (n < 0)
 		sc_error_set(err, SC_ERR_LOCAL, "cannot read %s: %s", path,

@@ -25,7 +25,8 @@
  *
  * The key that seals it comes from crypto_pwhash with Argon2id and at
  * least the MODERATE limits. A wrong passphrase, a corrupted or
- * truncated file, a file others may read (mode not 0600) or a future
+ * truncated file, a file that is not private (not a regular file, not
+ * yours, or mode not 0600: paths_open_private's rule) or a future
  * version each give their own clear error (kinds SC_ERR_LOCAL or
  * SC_ERR_INVALID_CREDENTIALS for the passphrase).
  */

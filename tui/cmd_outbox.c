@@ -160,6 +160,24 @@ run_open(struct run *run, struct cmd_ctx *ctx, bool need_api)
 	return 0;
 }
 
+/*
+ * Names each item file the last outbox_list refused (not private), why,
+ * and the two ways out; returns how many there were.
+ */
+static size_t
+print_refused(const struct run *run)
+{
+	size_t n, i;
+	const struct outbox_refusal *r = outbox_refused(run->ob, &n);
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr,
+		        "sitecare: outbox item %s is held, not sent: %s; or "
+		        "`sitecare outbox discard %s`\n",
+		        r[i].id, r[i].why, r[i].id);
+	return n;
+}
+
 /* Frees what run_open made (any of it may be missing). */
 static void
 run_close(struct run *run)
@@ -282,6 +300,7 @@ submit(struct cmd_ctx *ctx, enum outbox_kind kind, long long target,
 		run_close(&run);
 		return CMD_FAILED;
 	}
+	print_refused(&run);
 	sender_flush(run.s, false); /* we are online: earlier ones now */
 	if (run_until(&run, submit_done, mono_ms() + SUBMIT_TIMEOUT_MS) != 0)
 		fputs("sitecare: the event loop failed\n", stderr);
@@ -461,6 +480,7 @@ do_list(struct run *run, bool json)
 		        "sitecare: %zu unreadable outbox files were set aside "
 		        "as *.corrupt in %s\n",
 		        outbox_corrupt_count(run->ob), outbox_dir(run->ob));
+	print_refused(run);
 	outbox_items_free(items, n);
 	return CMD_OK;
 }
@@ -489,7 +509,8 @@ do_flush(struct run *run, long timeout_s)
 	sender_flush(run->s, true);
 	if (run_until(run, flush_done, mono_ms() + timeout_s * 1000LL) != 0)
 		fputs("sitecare: the event loop failed\n", stderr);
-	left = sender_pending(run->s) + sender_failed(run->s);
+	left =
+	    sender_pending(run->s) + sender_failed(run->s) + print_refused(run);
 	if (left == 0) {
 		fprintf(stderr, "sitecare: outbox empty (%d sent)\n",
 		        run->sent);
@@ -507,6 +528,7 @@ static int
 do_discard(struct run *run, const char *id)
 {
 	struct outbox_item *items;
+	const struct outbox_refusal *refused;
 	size_t n, i;
 	bool found = false;
 	struct sc_error err = { 0 };
@@ -519,6 +541,9 @@ do_discard(struct run *run, const char *id)
 	for (i = 0; i < n; i++)
 		found = found || strcmp(items[i].id, id) == 0;
 	outbox_items_free(items, n);
+	refused = outbox_refused(run->ob, &n); /* held files go too */
+	for (i = 0; i < n; i++)
+		found = found || strcmp(refused[i].id, id) == 0;
 	if (!found) {
 		fprintf(stderr, "sitecare: no outbox item %s\n", id);
 		return CMD_FAILED;

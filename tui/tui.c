@@ -152,6 +152,24 @@ on_sender_report(const struct sender_report *r, void *ud)
 	app_redraw(&t->app);
 }
 
+/*
+ * Says so when the outbox holds items it will not send (not private).
+ * The status line is narrower than a file's path: the reason and the
+ * fix for each file are in `sitecare outbox`.
+ */
+static void
+tui_notice_refused(struct tui *t)
+{
+	size_t n;
+
+	outbox_refused(t->outbox, &n);
+	if (n > 0)
+		app_notice(&t->app, true,
+		           "outbox: %zu item%s held, not sent: not private "
+		           "(see `sitecare outbox`)",
+		           n, n == 1 ? "" : "s");
+}
+
 /* Opens the outbox and starts sending what an earlier run left. */
 static void
 tui_start_sender(struct tui *t)
@@ -183,6 +201,7 @@ tui_start_sender(struct tui *t)
 		app_notice(&t->app, true, "outbox: %s", err.message);
 		sc_error_clear(&err);
 	}
+	tui_notice_refused(t);
 }
 
 /* Tells every open pane about ev, redrawing when one asks. */

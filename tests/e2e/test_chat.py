@@ -180,7 +180,8 @@ def test_chat__reply__typed_while_down_arrives_once(
         tui.close()
 
 
-def test_chat__draft__survives_quitting(tui, accounts):
+def leave_draft(tui):
+    """Types a reply to Carla, leaves it as the draft and quits; the text."""
     t = open_chat(tui)
     open_conversation(t)
     draft = "half a thought " + uuid.uuid4().hex[:6]
@@ -193,6 +194,11 @@ def test_chat__draft__survives_quitting(tui, accounts):
     t.wait_text("[draft]")
     t.send("q")
     assert t.wait_exit() == 0
+    return draft
+
+
+def test_chat__draft__survives_quitting(tui, accounts):
+    draft = leave_draft(tui)
     t2 = open_chat(tui)
     open_conversation(t2)
     t2.send("r")

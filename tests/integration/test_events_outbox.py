@@ -341,6 +341,38 @@ def test_outbox__comment_while_down__arrives_exactly_once(admin_cli, running_ser
     assert mine[0]["id"] == first.data["id"]
 
 
+@pytest.mark.restart
+@pytest.mark.slow
+def test_outbox__item_open_to_others__held_named_not_sent(admin_cli, running_service,
+                                                          accounts):
+    service = running_service
+    conv = client_message(service, unique("hi"))["conversation_id"]
+    body = unique("queued then made readable by all")
+    service.stop()
+    r = admin_cli.run("reply", conv, body)
+    assert r.rc == 1, r
+    [item] = outbox_items(admin_cli)
+    # Wherever the outbox keeps it, its file is <id>.json under the state dir.
+    [path] = list(admin_cli.state_dir.rglob(item["id"] + ".json"))
+    os.chmod(path, 0o644)
+    why = f"{path} is readable by others (mode 0644): chmod 600 {path}"
+    service.start()
+    f = admin_cli.run("outbox", "flush", "--timeout", "20")
+    assert f.rc == 1, f
+    assert f"outbox item {item['id']} is held, not sent: {why}" in f.err, f
+    assert not [m for m in conversation_messages(accounts, conv) if m["body"] == body]
+    # Listed (on stderr: nothing of it is trusted enough to print as an item)...
+    l = admin_cli.run("outbox", "list", "--json")
+    assert l.rc == 0 and l.out == "", l
+    assert why in l.err and f"sitecare outbox discard {item['id']}" in l.err, l
+    assert path.exists()
+    # ...and discarded like any other.
+    d = admin_cli.run("outbox", "discard", item["id"])
+    assert d.rc == 0, d
+    assert not path.exists()
+    assert admin_cli.run("outbox", "list").err == ""
+
+
 def test_comment__online__sent_once(admin_cli, accounts, demo):
     task_id = demo.task_ids()[1]
     body = unique("comment")

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Writes len bytes of text to dir/name as a plain file. */
+/* Writes len bytes of text to dir/name as a plain file, mode 0600 as the
+ * stores write theirs (a more open one is refused when read). */
 static inline void
 put_file(const char *dir, const char *name, const char *text, size_t len)
 {
@@ -24,7 +26,18 @@ put_file(const char *dir, const char *name, const char *text, size_t len)
 	fp = fopen(path, "wb");
 	assert_non_null(fp);
 	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fchmod(fileno(fp), 0600), 0);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/* The mode bits of path (not following a link). */
+static inline unsigned
+mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_mode & 07777;
 }
 
 /* How many names dir holds besides . and .. */

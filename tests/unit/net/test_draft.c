@@ -60,16 +60,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* The mode bits of path (not following a link). */
-static unsigned
-mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(lstat(path, &st), 0);
-	return st.st_mode & 07777;
-}
-
 static void
 draft__save__round_trips_utf8_and_newlines(void **state)
 {
@@ -333,6 +323,30 @@ draft__load__symlink_refused(void **state)
 }
 
 static void
+draft__load__open_to_others_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[160], want[512], *back;
+
+	assert_int_equal(draft_save(f->ds, 15, "sent as me?", &err), 0);
+	snprintf(path, sizeof path, "%s/15.txt", f->sub);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(draft_load(f->ds, 15, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	snprintf(want, sizeof want,
+	         "cannot read the draft: %s is readable by others (mode "
+	         "0644): chmod 600 %s",
+	         path, path);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	assert_int_equal(chmod(path, 0600), 0);
+	back = draft_load(f->ds, 15, &err);
+	assert_string_equal(back, "sent as me?");
+	free(back);
+}
+
+static void
 draft__load__directory_and_oversized_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -427,6 +441,7 @@ main(void)
 		T(draft__save__fails_when_the_dir_is_a_file),
 		T(draft__save__full_disk_said_in_plain_words),
 		T(draft__load__symlink_refused),
+		T(draft__load__open_to_others_refused),
 		T(draft__load__directory_and_oversized_refused),
 		T(draft__open__makes_or_reuses_dir),
 		T(draft__open__default_dir_under_xdg_state),

@@ -526,6 +526,123 @@ outbox__list__ignores_and_cleans_leftover_temp_files(void **state)
 }
 
 static void
+outbox__list__cleans_leftover_hidden_temp_files(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_item *items;
+	char dead[128], live[128];
+	size_t n;
+
+	/* paths_write_atomic's names now: .<name>.tmp.<pid>.<random>. */
+	snprintf(dead, sizeof dead, "." ID_A ".json.tmp.%ld.abcdefghijkl",
+	         (long)dead_pid());
+	put_file(f->dir, dead, "{", 1);
+	snprintf(live, sizeof live, "." ID_B ".json.tmp.%ld.abcdefghijkl",
+	         (long)getppid());
+	put_file(f->dir, live, "{", 1);
+	put_file(f->dir, ".notes.json", "{", 1); /* not ours: left alone */
+	items = list(f->ob, &n);
+	assert_int_equal(n, 0);
+	assert_null(items);
+	assert_int_equal(outbox_corrupt_count(f->ob), 0);
+	assert_false(exists(f->dir, dead));
+	assert_true(exists(f->dir, live));
+	assert_true(exists(f->dir, ".notes.json"));
+}
+
+/* Lists the outbox expecting no item and one refusal of ID_A, why. */
+static void
+expect_refused(struct fixture *f, const char *why)
+{
+	const struct outbox_refusal *r;
+	struct outbox_item *items;
+	size_t n;
+
+	items = list(f->ob, &n);
+	assert_int_equal(n, 0);
+	assert_null(items);
+	assert_int_equal(outbox_corrupt_count(f->ob), 0);
+	assert_true(exists(f->dir, ID_A ".json")); /* kept where it was */
+	r = outbox_refused(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, ID_A);
+	assert_string_equal(r[0].why, why);
+}
+
+static void
+outbox__list__refuses_an_item_open_to_others(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item *items;
+	char *text = item_json(ID_A, 1, "restored from a backup");
+	char path[512], want[1200];
+	size_t n;
+
+	put_file(f->dir, ID_A ".json", text, strlen(text));
+	snprintf(path, sizeof path, "%s/%s.json", f->dir, ID_A);
+	assert_int_equal(chmod(path, 0644), 0);
+	snprintf(want, sizeof want,
+	         "%s is readable by others (mode 0644): chmod 600 %s", path,
+	         path);
+	expect_refused(f, want);
+	/* The fix the message gives makes it an item again... */
+	assert_int_equal(chmod(path, 0600), 0);
+	items = list(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].body, "restored from a backup");
+	outbox_items_free(items, n);
+	assert_null(outbox_refused(f->ob, &n));
+	assert_int_equal(n, 0);
+	/* ...and a refused one can be discarded. */
+	assert_int_equal(chmod(path, 0640), 0);
+	items = list(f->ob, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(outbox_remove(f->ob, ID_A, &err), 0);
+	assert_false(exists(f->dir, ID_A ".json"));
+	free(text);
+}
+
+static void
+outbox__list__refuses_another_users_item(void **state)
+{
+	struct fixture *f = *state;
+	char *text = item_json(ID_A, 1, "sent as you?");
+	char path[512], want[1024];
+
+	if (geteuid() != 0) {
+		skip(); /* giving a file away takes root */
+		return;
+	}
+	put_file(f->dir, ID_A ".json", text, strlen(text));
+	snprintf(path, sizeof path, "%s/%s.json", f->dir, ID_A);
+	assert_int_equal(chown(path, 4321, 4321), 0);
+	snprintf(want, sizeof want, "%s is owned by uid 4321, not you (uid 0)",
+	         path);
+	expect_refused(f, want);
+	free(text);
+}
+
+static void
+outbox__list__fifo_set_aside_without_blocking(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_item *items;
+	char path[512];
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s.json", f->dir, ID_B);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(5); /* a blocking open ends the test (SIGALRM) instead */
+	items = list(f->ob, &n);
+	alarm(0);
+	assert_int_equal(n, 0);
+	assert_null(items);
+	assert_int_equal(outbox_corrupt_count(f->ob), 1);
+	assert_true(exists(f->dir, ID_B ".json.corrupt"));
+}
+
+static void
 outbox__open__default_dir_under_xdg_state(void **state)
 {
 	struct fixture *f = *state;
@@ -663,6 +780,10 @@ main(void)
 		T(outbox__list__rejects_path_like_ids),
 		T(outbox__list__many_items),
 		T(outbox__list__ignores_and_cleans_leftover_temp_files),
+		T(outbox__list__cleans_leftover_hidden_temp_files),
+		T(outbox__list__refuses_an_item_open_to_others),
+		T(outbox__list__refuses_another_users_item),
+		T(outbox__list__fifo_set_aside_without_blocking),
 		T(outbox__open__default_dir_under_xdg_state),
 		T(outbox__backoff__doubles_caps_and_jitters),
 #undef T

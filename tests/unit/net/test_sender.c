@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -607,6 +608,35 @@ sender__start__empty_outbox_sends_nothing(void **state)
 }
 
 static void
+sender__start__item_open_to_others_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item *item;
+	char path[512];
+	size_t n;
+
+	/* Queued by an earlier run; its file then made readable by all. */
+	assert_int_equal(
+	    outbox_add(f->ob, OUTBOX_MESSAGE, 7, false, "hello", &item, &err),
+	    0);
+	snprintf(path, sizeof path, "%s/%s.json", f->dir, item->id);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(sender_start(f->s, &err), 0);
+	assert_int_equal(f->nsent, 0);
+	assert_int_equal(sender_pending(f->s), 0);
+	assert_int_equal(count_files(f->dir), 1); /* kept, not deleted */
+	assert_non_null(outbox_refused(f->ob, &n));
+	assert_int_equal(n, 1);
+	/* Once private again, the next start sends it. */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(sender_start(f->s, &err), 0);
+	assert_int_equal(f->nsent, 1);
+	assert_string_equal(f->sent[0].msg_id, item->id);
+	outbox_item_free(item);
+}
+
+static void
 sender__errors__which_are_transient(void **state)
 {
 	struct sc_error e = { 0 };
@@ -646,6 +676,7 @@ main(void)
 		T(sender__discard__cancels_an_item_in_flight),
 		T(sender__confirm__event_settles_an_item_whose_answer_was_lost),
 		T(sender__start__empty_outbox_sends_nothing),
+		T(sender__start__item_open_to_others_not_sent),
 		cmocka_unit_test(sender__errors__which_are_transient),
 #undef T
 	};

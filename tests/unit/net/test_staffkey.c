@@ -287,6 +287,38 @@ staffkey__unlock__mode_0644_refused(void **state)
 }
 
 static void
+staffkey__unlock__fifo_refused_at_once(void **state)
+{
+	char want[256];
+
+	unlink(fx.scratch);
+	assert_int_equal(mkfifo(fx.scratch, 0600), 0);
+	snprintf(want, sizeof want, "%s is not a regular file (a FIFO)",
+	         fx.scratch);
+	alarm(5); /* a blocking open ends the test (SIGALRM) instead */
+	check_unlock_fails(PASSPHRASE, SC_ERR_LOCAL, want);
+	alarm(0);
+}
+
+static void
+staffkey__read_public__symlink_refused(void **state)
+{
+	struct sc_error err = { 0 };
+	unsigned char pk[32];
+	char want[256];
+
+	/* Even a link to the good key file is not followed. */
+	unlink(fx.scratch);
+	assert_int_equal(symlink(fx.path, fx.scratch), 0);
+	snprintf(want, sizeof want,
+	         "%s is not a regular file (a symbolic link)", fx.scratch);
+	assert_int_equal(staffkey_read_public(fx.scratch, pk, &err), -1);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	check_unlock_fails(PASSPHRASE, SC_ERR_LOCAL, want);
+}
+
+static void
 staffkey__unlock__missing_file(void **state)
 {
 	unlink(fx.scratch);
@@ -416,6 +448,8 @@ main(void)
 		cmocka_unit_test(
 		    staffkey__unlock__read_only_mode_0400_accepted),
 		cmocka_unit_test(staffkey__unlock__mode_0644_refused),
+		cmocka_unit_test(staffkey__unlock__fifo_refused_at_once),
+		cmocka_unit_test(staffkey__read_public__symlink_refused),
 		cmocka_unit_test(staffkey__unlock__missing_file),
 		cmocka_unit_test(staffkey__unlock__bad_header_clear_errors),
 		cmocka_unit_test(staffkey__unlock__longer_file_refused),
