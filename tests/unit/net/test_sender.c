@@ -131,6 +131,13 @@ on_report(const struct sender_report *r, void *ud)
 		         r->comment->body);
 }
 
+/* The service and member every test's sender sends for. */
+static const struct outbox_owner test_owner = {
+	.service = "https://svc.example",
+	.staff_id = 1,
+	.email = "ann@example.com",
+};
+
 static struct sender *
 new_sender(struct fixture *f)
 {
@@ -143,8 +150,10 @@ new_sender(struct fixture *f)
 		.random = fake_random,
 		.clock_ud = f,
 	};
+	struct sender *s = sender_new(f->ob, &cfg);
 
-	return sender_new(f->ob, &cfg);
+	sender_set_owner(s, &test_owner);
+	return s;
 }
 
 static int
