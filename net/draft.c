@@ -315,9 +315,12 @@ claim_for_service(struct draft_store *ds, const char *service,
 		    ds->dir, text, service);
 		rc = -1;
 	} else if (text == NULL) {
+		/* Not written (a full disk): the folder's name keys it still.
+		 */
 		path = xasprintf("%s/" DRAFT_SERVICE_FILE, ds->dir);
-		rc = paths_write_atomic(path, service, strlen(service), 0600,
-		                        err);
+		if (paths_write_atomic(path, service, strlen(service), 0600,
+		                       err) != 0)
+			sc_error_clear(err);
 		free(path);
 	}
 	free(text);

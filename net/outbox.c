@@ -440,7 +440,7 @@ json_str(const cJSON *o, const char *key, bool null_ok, char **out)
 	return 0;
 }
 
-/* The version, id, kind and internal flag of a file's object. */
+/* The version, id, kind, internal flag and owner of a file's object. */
 static int
 item_head(const cJSON *o, const char *want_id, struct outbox_item *item)
 {
@@ -463,7 +463,8 @@ item_head(const cJSON *o, const char *want_id, struct outbox_item *item)
 	else
 		return -1;
 	item->internal = cJSON_IsTrue(internal);
-	/* An item of an earlier version has no owner: never sent by itself. */
+	/* An earlier version's item has no owner, so is never sent by itself.
+	 */
 	return outbox_owner_from_json(o, &item->owner);
 }
 

@@ -236,6 +236,15 @@ hold(struct sender *s, struct outbox_item *item, char *why)
 	memset(item, 0, sizeof *item);
 }
 
+/* Closes the gap held-back slot i leaves (its contents moved or freed). */
+static void
+held_remove_at(struct sender *s, size_t i)
+{
+	memmove(&s->held[i], &s->held[i + 1],
+	        (s->nheld - i - 1) * sizeof *s->held);
+	s->nheld--;
+}
+
 /* Takes a loaded item in: sent when it is the owner's, else held back. */
 static void
 take_in(struct sender *s, struct outbox_item *item)
@@ -288,8 +297,7 @@ adopt_own_held(struct sender *s)
 			continue;
 		}
 		adopt(s, &h->item);
-		memmove(h, h + 1, (s->nheld - i - 1) * sizeof *h);
-		s->nheld--;
+		held_remove_at(s, i);
 	}
 }
 
@@ -512,6 +520,7 @@ pump(struct sender *s)
 	s->pumping = false;
 }
 
+/* Puts the entries back in the outbox's order. */
 static void
 sort_entries(struct sender *s)
 {
@@ -667,9 +676,7 @@ sender_discard(struct sender *s, const char *id, struct sc_error *err)
 	if (find_held(s, id, &i) != NULL) {
 		item_clear(&s->held[i].item);
 		free(s->held[i].why);
-		memmove(&s->held[i], &s->held[i + 1],
-		        (s->nheld - i - 1) * sizeof *s->held);
-		s->nheld--;
+		held_remove_at(s, i);
 	}
 	pump(s);
 	return 0;
