@@ -214,7 +214,7 @@ def test_chat__draft__hangup_with_the_line_open_keeps_it(tui):
     t.wait_text("reply to Carla Client:")
     t.type(draft)
     t._tmux("kill-session", "-t", "t", check=False)  # the terminal goes
-    drafts = tui.home / "state" / "sitecare" / "drafts"
+    drafts = tui.state_for_service("drafts")
     eventually(lambda: (drafts / "1.txt").exists(),
                what="the draft written on hangup")
     assert (drafts / "1.txt").read_text() == draft
