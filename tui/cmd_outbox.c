@@ -536,7 +536,9 @@ flush_summary(struct run *run)
 		        run->me.email != NULL ? run->me.email : "you",
 		        run->me.service);
 	if (left == 0) {
-		fprintf(stderr, "sitecare: outbox empty (%d sent)\n",
+		fprintf(stderr, "sitecare: %s (%d sent)\n",
+		        held > 0 ? "nothing of yours left to send here"
+		                 : "outbox empty",
 		        run->sent);
 		return CMD_OK;
 	}
