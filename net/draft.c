@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "net/paths.h"
+#include "net/service_key.h"
 #include "net/xmalloc.h"
 
 /* The largest draft read back; a bigger file is not one we wrote. */
 #define DRAFT_MAX_SIZE (1024 * 1024)
+/* The file naming a service's store's service (not <digits>.txt). */
+#define DRAFT_SERVICE_FILE "service"
 
 /* The store is only its directory: every call works on the files. */
 struct draft_store {
@@ -278,4 +281,72 @@ draft_list(struct draft_store *ds, size_t *n, struct sc_error *err)
 	if (*n > 0)
 		qsort(ids, *n, sizeof *ids, compare_ids);
 	return ids;
+}
+
+/* The text of dir's service file (malloc'd), or NULL when it has none. */
+static char *
+read_service_file(const char *dir, struct sc_error *err)
+{
+	char *path = xasprintf("%s/" DRAFT_SERVICE_FILE, dir), *text = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd >= 0) {
+		text = read_fd(fd, path, err);
+		close(fd);
+	} else if (errno != ENOENT) {
+		sc_error_set(err, SC_ERR_LOCAL,
+		             "cannot open the drafts: %s: %s", path,
+		             strerror(errno));
+	}
+	free(path);
+	return text;
+}
+
+/*
+ * Checks that the store ds is service's: its service file names it, or
+ * there is none yet and it is written now.
+ */
+static int
+claim_for_service(struct draft_store *ds, const char *service,
+                  struct sc_error *err)
+{
+	char *text = read_service_file(ds->dir, err), *path;
+	int rc = 0;
+
+	if (err->kind != SC_OK)
+		return -1;
+	if (text != NULL && strcmp(text, service) != 0) {
+		sc_error_set(
+		    err, SC_ERR_LOCAL,
+		    "cannot open the drafts: %s holds the drafts of %s, "
+		    "not of %s",
+		    ds->dir, text, service);
+		rc = -1;
+	} else if (text == NULL) {
+		/* Not written (a full disk): the folder's name keys it still.
+		 */
+		path = xasprintf("%s/" DRAFT_SERVICE_FILE, ds->dir);
+		if (paths_write_atomic(path, service, strlen(service), 0600,
+		                       err) != 0)
+			sc_error_clear(err);
+		free(path);
+	}
+	free(text);
+	return rc;
+}
+
+struct draft_store *
+draft_store_open_service(const char *root, const char *service,
+                         struct sc_error *err)
+{
+	char *dir = service_key_dir(root, "drafts", service, err);
+	struct draft_store *ds =
+	    dir != NULL ? draft_store_open(dir, err) : NULL;
+
+	free(dir);
+	if (ds != NULL && claim_for_service(ds, service, err) != 0) {
+		draft_store_free(ds);
+		ds = NULL;
+	}
+	return ds;
 }

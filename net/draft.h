@@ -12,15 +12,29 @@
  * pane saves it here when the line is left, and loads it when the
  * conversation is opened again. One file a conversation,
  * <dir>/<conversation_id>.txt, mode 0600, written atomically (temporary
- * file, fsync, rename); the directory is $XDG_STATE_HOME/sitecare/drafts
- * (mode 0700) unless the caller names one. Drafts are client
- * correspondence: never logged, removed once sent.
+ * file, fsync, rename). Conversation ids are only unique within one
+ * service, so each service has its own directory, named like its cookie
+ * jar: $XDG_STATE_HOME/sitecare/drafts/<service_key>/ (mode 0700), with
+ * the service's URL in a file "service" there, checked on opening; a
+ * draft written against staging is never offered against production.
+ * Drafts that earlier versions left directly in .../drafts/ are not
+ * offered. Drafts are client correspondence: never logged, removed
+ * once sent.
  */
 struct draft_store;
 
 /* Opens (creating) the store in dir; NULL dir: the state directory.
  * NULL with err set when it cannot be made. */
 struct draft_store *draft_store_open(const char *dir, struct sc_error *err);
+/*
+ * Opens (creating) the store of the service at base URL service:
+ * root/<service_key(service)> (root NULL: the state directory's
+ * drafts/). NULL with err set when it cannot be made, or when its
+ * "service" file names another service.
+ */
+struct draft_store *draft_store_open_service(const char *root,
+                                             const char *service,
+                                             struct sc_error *err);
 void draft_store_free(struct draft_store *ds);
 
 /* Saves text as conversation_id's draft; an empty text removes it.

@@ -5,10 +5,18 @@
  *
  *   {"version": 1, "id": "<uuid>", "kind": "message"|"comment",
  *    "target_id": 7, "internal": false, "body": "...", "created_at": ...,
- *    "seq": ..., *    "attempts": 0, "next_attempt_at": 0, "last_error": null}
+ *    "seq": ..., "attempts": 0, "next_attempt_at": 0, "last_error": null,
+ *    "service": "https://...", "staff_id": 3, "staff_email": "..."}
  *
  * and is named after its id, which is checked to be a uuid before it is
- * ever put in a path.
+ * ever put in a path. Items of earlier versions (one folder for every
+ * service) lack the last three: such an item has no known owner. The
+ * format version stays 1: the fields are additions an earlier version
+ * ignores.
+ *
+ * Next to the items, OUTBOX_OWNER_FILE remembers who was last seen
+ * signed in on the folder's service, as {"service", "staff_id",
+ * "staff_email"}.
  */
 #include "net/outbox.h"
 
@@ -28,6 +36,7 @@
 #include <cJSON.h>
 
 #include "net/paths.h"
+#include "net/service_key.h"
 #include "net/xmalloc.h"
 
 #define OUTBOX_VERSION 1
@@ -38,12 +47,15 @@
 #define OUTBOX_SUFFIX  ".json"
 /* load_item's answer for a file that is an item's but not private. */
 #define LOAD_REFUSED (-2)
+/* Not <uuid>.json, so never taken for an item. */
+#define OUTBOX_OWNER_FILE "signed-in"
 
 struct outbox {
 	char *dir;
 	size_t corrupt; /* files set aside by the last outbox_list */
 	struct outbox_refusal *refused; /* files it left alone, unsent */
 	size_t nrefused;
+	struct outbox_owner owner; /* recorded in the items added */
 };
 
 static const char *const kind_names[] = {
@@ -89,6 +101,16 @@ outbox_open(const char *dir, struct sc_error *err)
 	return ob;
 }
 
+struct outbox *
+outbox_open_service(const char *root, const char *service, struct sc_error *err)
+{
+	char *dir = service_key_dir(root, "outbox", service, err);
+	struct outbox *ob = dir != NULL ? outbox_open(dir, err) : NULL;
+
+	free(dir);
+	return ob;
+}
+
 /* Empties the list of refused files. */
 static void
 forget_refused(struct outbox *ob)
@@ -108,8 +130,16 @@ outbox_free(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	forget_refused(ob);
+	outbox_owner_clear(&ob->owner);
 	free(ob->dir);
 	free(ob);
+}
+
+void
+outbox_set_owner(struct outbox *ob, const struct outbox_owner *owner)
+{
+	outbox_owner_clear(&ob->owner);
+	outbox_owner_copy(&ob->owner, owner);
 }
 
 const char *
@@ -162,6 +192,7 @@ item_to_json(const struct outbox_item *item)
 		cJSON_AddStringToObject(o, "last_error", item->last_error);
 	else
 		cJSON_AddNullToObject(o, "last_error");
+	outbox_owner_to_json(o, &item->owner);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (text == NULL)
@@ -241,6 +272,7 @@ item_dup(const struct outbox_item *item)
 	*c = *item;
 	c->body = xstrdup(item->body);
 	c->last_error = item->last_error ? xstrdup(item->last_error) : NULL;
+	outbox_owner_copy(&c->owner, &item->owner);
 	return c;
 }
 
@@ -282,6 +314,7 @@ outbox_add(struct outbox *ob, enum outbox_kind kind, long long target_id,
 	item.body = (char *)body; /* only read while writing */
 	item.created_at = (long long)time(NULL);
 	item.seq = next_seq();
+	item.owner = ob->owner; /* only read while writing */
 	if (write_item(ob, &item, err) != 0)
 		return -1;
 	if (out != NULL)
@@ -350,6 +383,7 @@ outbox_item_free(struct outbox_item *item)
 		return;
 	free(item->body);
 	free(item->last_error);
+	outbox_owner_clear(&item->owner);
 	free(item);
 }
 
@@ -361,6 +395,7 @@ outbox_items_free(struct outbox_item *items, size_t n)
 	for (i = 0; i < n; i++) {
 		free(items[i].body);
 		free(items[i].last_error);
+		outbox_owner_clear(&items[i].owner);
 	}
 	free(items);
 }
@@ -433,7 +468,7 @@ json_str(const cJSON *o, const char *key, bool null_ok, char **out)
 	return 0;
 }
 
-/* The version, id, kind and internal flag of a file's object. */
+/* The version, id, kind, internal flag and owner of a file's object. */
 static int
 item_head(const cJSON *o, const char *want_id, struct outbox_item *item)
 {
@@ -456,7 +491,9 @@ item_head(const cJSON *o, const char *want_id, struct outbox_item *item)
 	else
 		return -1;
 	item->internal = cJSON_IsTrue(internal);
-	return 0;
+	/* An earlier version's item has no owner, so is never sent by itself.
+	 */
+	return outbox_owner_from_json(o, &item->owner);
 }
 
 /*
@@ -488,6 +525,7 @@ out:
 	if (rc != 0) {
 		free(item->body);
 		free(item->last_error);
+		outbox_owner_clear(&item->owner);
 		memset(item, 0, sizeof *item);
 	}
 	cJSON_Delete(o);
@@ -658,6 +696,96 @@ outbox_list(struct outbox *ob, struct outbox_item **items, size_t *n,
 		*items = NULL;
 	}
 	return 0;
+}
+
+int
+outbox_remember_owner(struct outbox *ob, const struct outbox_owner *owner,
+                      struct sc_error *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text, *path;
+	int rc;
+
+	if (o == NULL)
+		abort();
+	outbox_owner_to_json(o, owner);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		abort(); /* cJSON fails only when out of memory */
+	path = xasprintf("%s/" OUTBOX_OWNER_FILE, ob->dir);
+	rc = paths_write_atomic(path, text, strlen(text), 0600, err);
+	free(path);
+	free(text);
+	return rc;
+}
+
+int
+outbox_last_owner(struct outbox *ob, struct outbox_owner *out)
+{
+	char *path = xasprintf("%s/" OUTBOX_OWNER_FILE, ob->dir);
+	size_t len = 0;
+	enum paths_private why;
+	struct sc_error err = { 0 };
+	/* Not private or missing: nobody is remembered (only a hint). */
+	char *text = read_small_file(path, &len, &why, &err);
+	cJSON *o = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
+	int rc = -1;
+
+	sc_error_clear(&err);
+
+	memset(out, 0, sizeof *out);
+	if (cJSON_IsObject(o) && outbox_owner_from_json(o, out) == 0) {
+		rc = out->service != NULL && out->staff_id > 0 ? 0 : -1;
+		if (rc != 0)
+			outbox_owner_clear(out);
+	}
+	cJSON_Delete(o);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Whether name is a service's folder: exactly SERVICE_KEY_LEN hex digits. */
+static bool
+is_service_folder(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SERVICE_KEY_LEN; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return name[SERVICE_KEY_LEN] == '\0';
+}
+
+char **
+outbox_folders(const char *root, size_t *n, struct sc_error *err)
+{
+	char *top = root != NULL ? xstrdup(root)
+	                         : paths_dir(PATHS_STATE, "outbox", err);
+	DIR *d = top != NULL ? opendir(top) : NULL;
+	struct dirent *de;
+	char **v;
+
+	*n = 0;
+	if (d == NULL) {
+		if (top != NULL)
+			sc_error_set(err, SC_ERR_LOCAL, "cannot read %s: %s",
+			             top, strerror(errno));
+		free(top);
+		return NULL;
+	}
+	v = xmalloc(sizeof *v);
+	v[(*n)++] = top;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_service_folder(de->d_name))
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = xasprintf("%s/%s", top, de->d_name);
+	}
+	closedir(d);
+	return v;
 }
 
 /* Spreads a seed's bits (a 32-bit finaliser from MurmurHash3). */

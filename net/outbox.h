@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "net/error.h"
+#include "net/outbox_owner.h"
 #include "net/uuid.h"
 
 /*
@@ -15,8 +16,15 @@
  * The file stays until the server has confirmed the item, when the
  * sender calls outbox_remove. The id is the client_msg_id the server
  * deduplicates on, so resending after a crash, a kill -9, a network loss
- * or an expired session sends the item exactly once. The directory is
- * $XDG_STATE_HOME/sitecare/outbox unless the caller names one.
+ * or an expired session sends the item exactly once.
+ *
+ * Each service has its own folder, named like its cookie jar:
+ * $XDG_STATE_HOME/sitecare/outbox/<service_key>/ (outbox_open_service),
+ * and each item records the service and the staff member it was queued
+ * for (struct outbox_owner), so that it is only ever sent there, as
+ * them. Items that earlier versions left directly in .../outbox/ (one
+ * folder for every service) recorded neither; they are listed and can
+ * be discarded, never sent by themselves.
  */
 
 /* What an item becomes on the server. */
@@ -37,6 +45,7 @@ struct outbox_item {
 	int attempts;         /* failed send attempts so far */
 	long long next_attempt_at; /* unix seconds; 0: at once */
 	char *last_error;          /* why the last attempt failed, or NULL */
+	struct outbox_owner owner; /* the service and member it is for */
 };
 
 struct outbox;
@@ -46,14 +55,47 @@ struct outbox;
  * means the user's state directory. Returns NULL with err set.
  */
 struct outbox *outbox_open(const char *dir, struct sc_error *err);
+/*
+ * Opens the outbox of the service at base URL service: the folder
+ * root/<service_key(service)>, made if missing (root NULL: the user's
+ * state directory's outbox/). Returns NULL with err set.
+ */
+struct outbox *outbox_open_service(const char *root, const char *service,
+                                   struct sc_error *err);
 void outbox_free(struct outbox *ob);
+
+/*
+ * The folders that hold items under root (NULL: the state directory's
+ * outbox/): root itself first (items of earlier versions), then each
+ * service's folder. A malloc'd array of malloc'd paths (free each, then
+ * the array); NULL with *n 0 and err set when root cannot be read.
+ */
+char **outbox_folders(const char *root, size_t *n, struct sc_error *err);
+
+/*
+ * Whose the items outbox_add queues from now on are (copied). Until it
+ * is called they record no owner, and so are never sent by themselves.
+ */
+void outbox_set_owner(struct outbox *ob, const struct outbox_owner *owner);
+
+/*
+ * Remembers owner as the member last seen signed in on this outbox's
+ * service (a small file next to the items), so that an item queued
+ * while the service cannot be asked still records who queued it.
+ * Returns 0, or -1 with err set.
+ */
+int outbox_remember_owner(struct outbox *ob, const struct outbox_owner *owner,
+                          struct sc_error *err);
+/* The owner last remembered, into out; -1 (out empty) when none is. */
+int outbox_last_owner(struct outbox *ob, struct outbox_owner *out);
 
 /* The directory the outbox keeps its files in. */
 const char *outbox_dir(const struct outbox *ob);
 
 /*
  * Queues body (copied as given; the caller sanitises it) for target_id
- * under a new uuid v4, and returns only once its file is on disk. When
+ * under a new uuid v4, recording the owner set by outbox_set_owner,
+ * and returns only once its file is on disk. When
  * out is not NULL it receives a copy of the new item, which the caller
  * frees with outbox_item_free. Returns 0, or -1 with err set (nothing
  * was queued).

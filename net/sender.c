@@ -33,11 +33,20 @@ struct entry {
 	void *handle;
 };
 
+/* An item that is not the owner's: kept, never sent. */
+struct held {
+	struct outbox_item item;
+	char *why; /* outbox_owner_refusal's words */
+};
+
 struct sender {
 	struct outbox *ob;
 	struct sender_config cfg;
-	struct entry **v; /* in send order */
+	struct outbox_owner owner; /* whose items are sent; empty: none */
+	struct entry **v;          /* in send order */
 	size_t n, cap;
+	struct held *held; /* held back, in the outbox's order */
+	size_t nheld;
 	bool paused;
 	bool pumping; /* inside pump: a nested call only asks for another
 	                 pass */
@@ -65,12 +74,20 @@ sender_new(struct outbox *ob, const struct sender_config *cfg)
 	return s;
 }
 
+/* Frees the strings of an item the sender holds. */
+static void
+item_clear(struct outbox_item *item)
+{
+	free(item->body);
+	free(item->last_error);
+	outbox_owner_clear(&item->owner);
+}
+
 /* Frees an entry's copy of its item (not its request). */
 static void
 entry_free(struct entry *e)
 {
-	free(e->item.body);
-	free(e->item.last_error);
+	item_clear(&e->item);
 	free(e);
 }
 
@@ -96,7 +113,13 @@ sender_free(struct sender *s)
 		entry_cancel(s->v[i]);
 		entry_free(s->v[i]);
 	}
+	for (i = 0; i < s->nheld; i++) {
+		item_clear(&s->held[i].item);
+		free(s->held[i].why);
+	}
+	free(s->held);
 	free(s->v);
+	outbox_owner_clear(&s->owner);
 	free(s);
 }
 
@@ -183,6 +206,99 @@ has_turn(const struct sender *s, const struct entry *e)
 		if (s->v[i]->st != ENTRY_HELD && same_target(s->v[i], e))
 			return false;
 	return true;
+}
+
+/* ---- whose items: the owner and the ones held back --------------------- */
+
+/* The held-back item id (its index in *at), or NULL. */
+static struct held *
+find_held(const struct sender *s, const char *id, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < s->nheld; i++)
+		if (strcmp(s->held[i].item.id, id) == 0) {
+			if (at != NULL)
+				*at = i;
+			return &s->held[i];
+		}
+	return NULL;
+}
+
+/* Holds item back for why (both taken over). */
+static void
+hold(struct sender *s, struct outbox_item *item, char *why)
+{
+	s->held = xreallocarray(s->held, s->nheld + 1, sizeof *s->held);
+	s->held[s->nheld].item = *item;
+	s->held[s->nheld].why = why;
+	s->nheld++;
+	memset(item, 0, sizeof *item);
+}
+
+/* Closes the gap held-back slot i leaves (its contents moved or freed). */
+static void
+held_remove_at(struct sender *s, size_t i)
+{
+	memmove(&s->held[i], &s->held[i + 1],
+	        (s->nheld - i - 1) * sizeof *s->held);
+	s->nheld--;
+}
+
+/* Takes a loaded item in: sent when it is the owner's, else held back. */
+static void
+take_in(struct sender *s, struct outbox_item *item)
+{
+	char *why = outbox_owner_refusal(&item->owner, &s->owner);
+
+	if (why != NULL)
+		hold(s, item, why);
+	else
+		adopt(s, item);
+}
+
+/* Holds back every entry that is not the new owner's. */
+static void
+hold_foreign_entries(struct sender *s)
+{
+	size_t i = 0;
+	char *why;
+
+	while (i < s->n) {
+		struct entry *e = s->v[i];
+
+		why = outbox_owner_refusal(&e->item.owner, &s->owner);
+		if (why == NULL) {
+			i++;
+			continue;
+		}
+		entry_cancel(e);
+		unlink_at(s, i);
+		hold(s, &e->item, why);
+		free(e);
+	}
+}
+
+/* Takes in the held-back items that are the new owner's. */
+static void
+adopt_own_held(struct sender *s)
+{
+	size_t i = 0;
+	char *why;
+
+	while (i < s->nheld) {
+		struct held *h = &s->held[i];
+
+		why = outbox_owner_refusal(&h->item.owner, &s->owner);
+		free(h->why);
+		h->why = why;
+		if (why != NULL) {
+			i++;
+			continue;
+		}
+		adopt(s, &h->item);
+		held_remove_at(s, i);
+	}
 }
 
 /* ---- reporting and recording outcomes ---------------------------------- */
@@ -404,6 +520,42 @@ pump(struct sender *s)
 	s->pumping = false;
 }
 
+/* Puts the entries back in the outbox's order. */
+static void
+sort_entries(struct sender *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, order);
+}
+
+void
+sender_set_owner(struct sender *s, const struct outbox_owner *owner)
+{
+	outbox_owner_clear(&s->owner);
+	outbox_owner_copy(&s->owner, owner);
+	outbox_set_owner(s->ob, owner);
+	hold_foreign_entries(s);
+	adopt_own_held(s);
+	sort_entries(s);
+	pump(s);
+}
+
+size_t
+sender_held_back(const struct sender *s)
+{
+	return s->nheld;
+}
+
+const struct outbox_item *
+sender_held_back_item(const struct sender *s, size_t i, const char **why)
+{
+	if (i >= s->nheld)
+		return NULL;
+	if (why != NULL)
+		*why = s->held[i].why;
+	return &s->held[i].item;
+}
+
 int
 sender_start(struct sender *s, struct sc_error *err)
 {
@@ -413,11 +565,11 @@ sender_start(struct sender *s, struct sc_error *err)
 	if (outbox_list(s->ob, &items, &n, err) != 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (find(s, items[i].id, NULL) == NULL)
-			adopt(s, &items[i]);
+		if (find(s, items[i].id, NULL) == NULL &&
+		    find_held(s, items[i].id, NULL) == NULL)
+			take_in(s, &items[i]);
 	outbox_items_free(items, n);
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, order);
+	sort_entries(s);
 	pump(s);
 	return 0;
 }
@@ -430,6 +582,11 @@ sender_submit(struct sender *s, enum outbox_kind kind, long long target,
 	struct outbox_item *item = NULL;
 	struct entry *e;
 
+	if (s->owner.service == NULL || s->owner.staff_id <= 0) {
+		sc_error_set(err, SC_ERR_NOT_SIGNED_IN,
+		             "not signed in: nothing was queued");
+		return -1;
+	}
 	if (outbox_add(s->ob, kind, target, internal, body, &item, err) != 0)
 		return -1;
 	e = adopt(s, item);
@@ -457,7 +614,13 @@ int
 sender_retry(struct sender *s, const char *id, struct sc_error *err)
 {
 	struct entry *e = find(s, id, NULL);
+	struct held *h = find_held(s, id, NULL);
 
+	if (h != NULL) {
+		sc_error_set(err, SC_ERR_FORBIDDEN,
+		             "outbox item %s is held: %s", id, h->why);
+		return -1;
+	}
 	if (e == NULL) {
 		sc_error_set(err, SC_ERR_NOT_FOUND, "no outbox item %s", id);
 		return -1;
@@ -509,6 +672,11 @@ sender_discard(struct sender *s, const char *id, struct sc_error *err)
 		entry_cancel(e);
 		unlink_at(s, i);
 		entry_free(e);
+	}
+	if (find_held(s, id, &i) != NULL) {
+		item_clear(&s->held[i].item);
+		free(s->held[i].why);
+		held_remove_at(s, i);
 	}
 	pump(s);
 	return 0;

@@ -31,6 +31,14 @@
  *   It is never retried by itself and never deleted silently: the UI
  *   offers sender_retry (perhaps after an edit) or sender_discard.
  *
+ * Whose: the sender sends only the items of its owner (sender_set_owner:
+ * the service it talks to and the member signed in there). Any other
+ * item in the outbox (queued for another service, as another member,
+ * or by an earlier version that recorded neither) is held back: kept on
+ * disk, never sent, never deleted, listed by sender_held_back_item with
+ * the reason, until an owner it matches is set or it is discarded.
+ * Without an owner nothing is sent and nothing can be submitted.
+ *
  * Order: items go oldest first, and for one target (a conversation, a
  * task) only one is in flight at a time and a later one waits while an
  * earlier one is waiting to retry, so they arrive in the order typed.
@@ -111,6 +119,23 @@ struct sender *sender_new(struct outbox *ob, const struct sender_config *cfg);
 void sender_free(struct sender *s);
 
 /*
+ * Whose items are sent from now on (copied): the service's base URL and
+ * the member signed in there, as GET /me said. It is also recorded in
+ * the items submitted. Items of the previous owner stop (a request in
+ * flight is cancelled: a late answer is settled by the server's
+ * deduplication) and are held back; held-back items of this owner are
+ * taken in. Call it on every sign-in.
+ */
+void sender_set_owner(struct sender *s, const struct outbox_owner *owner);
+
+/* How many items are held back (not this owner's). */
+size_t sender_held_back(const struct sender *s);
+/* Held-back item i and why it is held (why may be NULL), valid until
+ * the next call into the sender; NULL when i is out of range. */
+const struct outbox_item *sender_held_back_item(const struct sender *s,
+                                                size_t i, const char **why);
+
+/*
  * Loads every item in the outbox (program start, reconnection) and
  * starts sending the due ones, oldest first. Items already known are
  * kept as they are. Returns 0, or -1 with err when the outbox cannot be
@@ -120,9 +145,10 @@ int sender_start(struct sender *s, struct sc_error *err);
 
 /*
  * Queues body for target (a conversation for OUTBOX_MESSAGE, a task for
- * OUTBOX_COMMENT) on disk, then sends it when its turn comes. id_out
- * (may be NULL) receives its client_msg_id. Returns 0, or -1 with err
- * when it could not be written (nothing was queued).
+ * OUTBOX_COMMENT) on disk, recording the owner, then sends it when its
+ * turn comes. id_out (may be NULL) receives its client_msg_id. Returns
+ * 0, or -1 with err when it could not be written or no owner is set
+ * (nothing was queued).
  */
 int sender_submit(struct sender *s, enum outbox_kind kind, long long target,
                   bool internal, const char *body, char id_out[UUID_STRLEN + 1],
@@ -135,7 +161,8 @@ bool sender_paused(const struct sender *s);
 /*
  * Sends item id again as soon as its turn comes, whether it failed for
  * good or waits for a retry; its attempts start again from 0. Returns 0,
- * or -1 with err SC_ERR_NOT_FOUND.
+ * or -1 with err SC_ERR_NOT_FOUND, or SC_ERR_FORBIDDEN (saying why) for
+ * an item held back.
  */
 int sender_retry(struct sender *s, const char *id, struct sc_error *err);
 /*
@@ -145,9 +172,9 @@ int sender_retry(struct sender *s, const char *id, struct sc_error *err);
 void sender_flush(struct sender *s, bool held_too);
 
 /*
- * Removes item id from the outbox for good (the staff member chose to).
- * An item in flight is cancelled first; if the server had already
- * stored it, it stays stored. Returns 0, or -1 with err.
+ * Removes item id from the outbox for good (the staff member chose to),
+ * held back or not. An item in flight is cancelled first; if the server had
+ * already stored it, it stays stored. Returns 0, or -1 with err.
  */
 int sender_discard(struct sender *s, const char *id, struct sc_error *err);
 

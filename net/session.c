@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "net/paths.h"
+#include "net/service_key.h"
 #include "net/xmalloc.h"
 
 #define SESSION_COOKIE "sessionid"
@@ -44,13 +45,11 @@ free_secret_text(char *s)
 static char *
 jar_name(const char *base_url)
 {
-	unsigned char hash[8];
-	char hex[sizeof hash * 2 + 1];
+	char *key = service_key(base_url);
+	char *name = xasprintf("cookies-%s", key);
 
-	crypto_generichash(hash, sizeof hash, (const unsigned char *)base_url,
-	                   strlen(base_url), NULL, 0);
-	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-	return xasprintf("cookies-%s", hex);
+	free(key);
+	return name;
 }
 
 /* The directory for the jar, made (0700) when missing. */

@@ -12,6 +12,7 @@
 #include "net/model.h"
 #include "net/xmalloc.h"
 #include "tui/cmd.h"
+#include "tui/cmd_owner.h"
 #include "tui/runloop.h"
 #include "tui/sanitize.h"
 #include "tui/tty_line.h"
@@ -191,6 +192,7 @@ do_login(struct cmd_ctx *ctx, struct api *a, const char *email, char *pw)
 	} else {
 		print_signed_in(&res.me);
 		remember(ctx, api_url(a), res.me.email);
+		cmd_owner_remember(a, &res.me);
 	}
 	me_free(&res.me);
 	sc_error_clear(&res.err);

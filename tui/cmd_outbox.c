@@ -7,14 +7,16 @@
 #include <time.h>
 
 #include <cJSON.h>
+#include <sodium.h>
 
 #include "net/api.h"
 #include "net/http.h"
 #include "net/outbox.h"
 #include "net/sender.h"
 #include "net/xmalloc.h"
+#include "tui/cmd_outbox_list.h"
+#include "tui/cmd_owner.h"
 #include "tui/cmd_stream.h"
-#include "tui/sanitize.h"
 
 /* More sockets than one command ever opens. */
 #define OUTBOX_MAX_FDS 64
@@ -24,32 +26,25 @@
 #define FLUSH_TIMEOUT_S 60L
 
 /*
- * One command's run: the client, the outbox and the sender over them.
- * `mine` is the item reply/comment queued; `resolved` is set when it was
- * sent or could not be sent now.
+ * One command's run: the client, this service's outbox and the sender
+ * over them, and who GET /me said is signed in (me). `mine` is the item
+ * reply/comment queued; `resolved` is set when it was sent or could not
+ * be sent now.
  */
 struct run {
 	struct api *a;
 	struct outbox *ob;
 	struct sender *s;
+	struct outbox_owner me;
 	char mine[UUID_STRLEN + 1];
 	enum outbox_kind mine_kind;
 	long long mine_target;
+	struct outbox_item *item; /* a copy of mine as queued */
 	bool resolved;
 	bool verbose; /* flush: report every item's retries too */
 	int sent;
 	int rc;
 };
-
-/* CLOCK_MONOTONIC in milliseconds: the commands' deadlines. */
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Prints the server's copy of a sent item as one JSON line on stdout. */
 static void
@@ -133,25 +128,23 @@ on_report(const struct sender_report *r, void *ud)
 	}
 }
 
-/* Opens the outbox and a sender over the api; prints why not. */
+/* Opens the api, this service's outbox and a sender; prints why not. */
 static int
-run_open(struct run *run, struct cmd_ctx *ctx, bool need_api)
+run_open(struct run *run, struct cmd_ctx *ctx)
 {
 	struct sc_error err = { 0 };
 	struct sender_config cfg = { 0 };
 
 	memset(run, 0, sizeof *run);
-	run->ob = outbox_open(NULL, &err);
+	run->a = cmd_api_new(ctx);
+	if (run->a == NULL)
+		return -1;
+	run->ob = outbox_open_service(NULL, api_url(run->a), &err);
 	if (run->ob == NULL) {
 		cmd_print_error(&err);
 		sc_error_clear(&err);
 		return -1;
 	}
-	if (!need_api)
-		return 0;
-	run->a = cmd_api_new(ctx);
-	if (run->a == NULL)
-		return -1;
 	cfg.transport = sender_api_transport();
 	cfg.transport_ud = run->a;
 	cfg.report = on_report;
@@ -171,10 +164,7 @@ print_refused(const struct run *run)
 	const struct outbox_refusal *r = outbox_refused(run->ob, &n);
 
 	for (i = 0; i < n; i++)
-		fprintf(stderr,
-		        "sitecare: outbox item %s is held, not sent: %s; or "
-		        "`sitecare outbox discard %s`\n",
-		        r[i].id, r[i].why, r[i].id);
+		cmd_outbox_list_say_refused(&r[i]);
 	return n;
 }
 
@@ -185,6 +175,49 @@ run_close(struct run *run)
 	sender_free(run->s);
 	api_free(run->a);
 	outbox_free(run->ob);
+	outbox_owner_clear(&run->me);
+	outbox_item_free(run->item);
+}
+
+/*
+ * Asks who is signed in (retrying until deadline when retry), into
+ * run->me. Prints why not, leaving the error in err.
+ */
+static int
+run_whoami(struct run *run, bool retry, long long deadline,
+           struct sc_error *err)
+{
+	if (cmd_owner_fetch(run->a, run->ob, retry, deadline, &run->me, err) ==
+	    0)
+		return 0;
+	cmd_print_error(err);
+	return -1;
+}
+
+/* Makes run->me the sender's owner and loads the outbox. */
+static int
+run_start(struct run *run)
+{
+	struct sc_error err = { 0 };
+
+	sender_set_owner(run->s, &run->me);
+	if (sender_start(run->s, &err) == 0)
+		return 0;
+	cmd_print_error(&err);
+	sc_error_clear(&err);
+	return -1;
+}
+
+/* Says every item of this outbox the sender holds back, and why. */
+static void
+say_held_back(const struct run *run)
+{
+	const struct outbox_item *it;
+	const char *why = NULL;
+	size_t i;
+
+	for (i = 0; (it = sender_held_back_item(run->s, i, &why)) != NULL; i++)
+		cmd_outbox_list_say_held(it, why);
 }
 
 /*
@@ -199,7 +232,7 @@ run_until(struct run *run, bool (*done)(const struct run *run),
 	int n, timeout, st;
 	long long left;
 
-	while (!done(run) && (left = deadline - mono_ms()) > 0) {
+	while (!done(run) && (left = deadline - cmd_owner_mono_ms()) > 0) {
 		n = api_pollfds(run->a, fds, OUTBOX_MAX_FDS);
 		timeout = api_timeout_ms(run->a);
 		st = sender_timeout_ms(run->s);
@@ -274,36 +307,134 @@ submit_done(const struct run *run)
 }
 
 /*
- * reply and comment: queue (on disk first), then send everything due,
- * this item in its conversation's or task's order.
+ * Queues reply/comment's item on disk, as the member last signed in on
+ * this service (or, none being known, as nobody yet: mine_claim names
+ * them once the service says who it is). Prints why not.
+ */
+static int
+queue_mine(struct run *run, enum outbox_kind kind, long long target,
+           bool internal, const char *text)
+{
+	struct sc_error err = { 0 };
+	struct outbox_owner last;
+
+	if (outbox_last_owner(run->ob, &last) != 0)
+		outbox_owner_init(&last, api_url(run->a), 0, NULL);
+	outbox_set_owner(run->ob, &last);
+	outbox_owner_clear(&last);
+	run->mine_kind = kind;
+	run->mine_target = target;
+	if (outbox_add(run->ob, kind, target, internal, text, &run->item,
+	               &err) != 0) {
+		cmd_print_error(&err);
+		sc_error_clear(&err);
+		return -1;
+	}
+	memcpy(run->mine, run->item->id, sizeof run->mine);
+	return 0;
+}
+
+/*
+ * Names the member in mine when it was queued as nobody yet: it was
+ * typed in this run, against this service, whose session is run->me's.
+ */
+static void
+mine_claim(struct run *run)
+{
+	struct sc_error err = { 0 };
+
+	if (run->item->owner.staff_id > 0)
+		return;
+	outbox_owner_clear(&run->item->owner);
+	outbox_owner_copy(&run->item->owner, &run->me);
+	if (outbox_update(run->ob, run->item, &err) != 0) {
+		cmd_print_error(&err);
+		sc_error_clear(&err);
+	}
+}
+
+/*
+ * Counts a failed attempt on mine: the service could not be reached to
+ * ask who is signed in, so it could not be sent. It then waits its
+ * backoff like an item whose POST failed.
+ */
+static void
+mine_count_attempt(struct run *run, const struct sc_error *why)
+{
+	struct sc_error err = { 0 };
+	struct outbox_item *it = run->item;
+
+	it->attempts++;
+	it->next_attempt_at =
+	    (long long)time(NULL) +
+	    (outbox_backoff_ms(it->attempts, randombytes_random()) + 999) /
+	        1000;
+	free(it->last_error);
+	it->last_error = xstrdup(why->message != NULL ? why->message : "");
+	if (outbox_update(run->ob, it, &err) != 0)
+		sc_error_clear(&err); /* the item is on disk all the same */
+}
+
+/* Whether the sender holds mine back (saying why: held_back says it). */
+static bool
+mine_held(const struct run *run)
+{
+	const struct outbox_item *it;
+	size_t i;
+
+	for (i = 0; (it = sender_held_back_item(run->s, i, NULL)) != NULL; i++)
+		if (strcmp(it->id, run->mine) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Once the service said who is signed in: sends mine, after what is due
+ * before it in its conversation or task, unless it is held back.
+ */
+static void
+submit_send(struct run *run)
+{
+	mine_claim(run);
+	if (run_start(run) != 0)
+		return;
+	say_held_back(run);
+	print_refused(run);
+	if (mine_held(run))
+		return;
+	sender_flush(run->s, false); /* we are online: earlier ones now */
+	if (run_until(run, submit_done,
+	              cmd_owner_mono_ms() + SUBMIT_TIMEOUT_MS) != 0)
+		fputs("sitecare: the event loop failed\n", stderr);
+}
+
+/*
+ * reply and comment: queue (on disk first), ask who is signed in, then
+ * send everything of theirs due, this item in its conversation's or
+ * task's order.
  */
 static int
 submit(struct cmd_ctx *ctx, enum outbox_kind kind, long long target,
        bool internal, const char *text)
 {
-	struct run run;
 	struct sc_error err = { 0 };
+	struct run run;
 	int rc;
 
-	if (run_open(&run, ctx, true) != 0) {
+	if (run_open(&run, ctx) != 0) {
 		run_close(&run);
 		return CMD_USAGE;
 	}
-	run.rc = CMD_FAILED;
-	run.mine_kind = kind;
-	run.mine_target = target;
-	if (sender_start(run.s, &err) != 0 ||
-	    sender_submit(run.s, kind, target, internal, text, run.mine,
-	                  &err) != 0) {
-		cmd_print_error(&err);
-		sc_error_clear(&err);
+	if (queue_mine(&run, kind, target, internal, text) != 0) {
 		run_close(&run);
 		return CMD_FAILED;
 	}
-	print_refused(&run);
-	sender_flush(run.s, false); /* we are online: earlier ones now */
-	if (run_until(&run, submit_done, mono_ms() + SUBMIT_TIMEOUT_MS) != 0)
-		fputs("sitecare: the event loop failed\n", stderr);
+	run.rc = CMD_FAILED;
+	if (run_whoami(&run, false, 0, &err) == 0)
+		submit_send(&run);
+	else if (sender_error_is_transient(&err))
+		mine_count_attempt(&run, &err);
+	sc_error_clear(&err);
 	if (run.rc != CMD_OK)
 		fprintf(stderr,
 		        "sitecare: the %s is kept in the outbox (%s); it will "
@@ -391,100 +522,6 @@ cmd_comment(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* ---- outbox list / flush / discard -------------------------------------- */
 
-/* The first line of body, sanitised and cut to 60 columns' worth. */
-static char *
-first_line(const char *body)
-{
-	size_t n = strcspn(body, "\r\n");
-	char *line = sanitize(body, n, SANITIZE_TABS_AS_SPACE);
-
-	if (strlen(line) > 60) {
-		size_t cut = 60;
-
-		while (cut > 0 && ((unsigned char)line[cut] & 0xc0) == 0x80)
-			cut--; /* not inside a UTF-8 sequence */
-		memcpy(line + cut, "...", 4);
-	}
-	return line;
-}
-
-/* One item as a JSON line (--json). */
-static void
-print_item_json(const struct outbox_item *it)
-{
-	cJSON *o = cJSON_CreateObject();
-	char *text;
-
-	cJSON_AddStringToObject(o, "id", it->id);
-	cJSON_AddStringToObject(
-	    o, "kind", it->kind == OUTBOX_COMMENT ? "comment" : "message");
-	cJSON_AddNumberToObject(o, "target_id", (double)it->target_id);
-	cJSON_AddBoolToObject(o, "internal", it->internal);
-	cJSON_AddNumberToObject(o, "attempts", it->attempts);
-	cJSON_AddStringToObject(o, "state",
-	                        it->next_attempt_at >= SENDER_HELD ? "failed"
-	                                                           : "pending");
-	if (it->last_error != NULL)
-		cJSON_AddStringToObject(o, "last_error", it->last_error);
-	else
-		cJSON_AddNullToObject(o, "last_error");
-	cJSON_AddStringToObject(o, "body", it->body);
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (text == NULL)
-		abort();
-	puts(text);
-	free(text);
-}
-
-/* One item as a tab-separated line. */
-static void
-print_item(const struct outbox_item *it)
-{
-	char *err = sanitize_str(it->last_error != NULL ? it->last_error : "-",
-	                         SANITIZE_TABS_AS_SPACE);
-	char *line = first_line(it->body);
-
-	printf("%s\t%s\t%lld\t%d\t%s\t%s\t%s\n", it->id,
-	       it->kind == OUTBOX_COMMENT
-	           ? (it->internal ? "internal-comment" : "comment")
-	           : "message",
-	       it->target_id, it->attempts,
-	       it->next_attempt_at >= SENDER_HELD ? "failed" : "pending", err,
-	       line);
-	free(err);
-	free(line);
-}
-
-/* outbox list: one line per item, oldest first. */
-static int
-do_list(struct run *run, bool json)
-{
-	struct outbox_item *items;
-	size_t n, i;
-	struct sc_error err = { 0 };
-
-	if (outbox_list(run->ob, &items, &n, &err) != 0) {
-		cmd_print_error(&err);
-		sc_error_clear(&err);
-		return CMD_FAILED;
-	}
-	for (i = 0; i < n; i++)
-		if (json)
-			print_item_json(&items[i]);
-		else
-			print_item(&items[i]);
-	fflush(stdout);
-	if (outbox_corrupt_count(run->ob) > 0)
-		fprintf(stderr,
-		        "sitecare: %zu unreadable outbox files were set aside "
-		        "as *.corrupt in %s\n",
-		        outbox_corrupt_count(run->ob), outbox_dir(run->ob));
-	print_refused(run);
-	outbox_items_free(items, n);
-	return CMD_OK;
-}
-
 /* True when flush has nothing more to do now. */
 static bool
 flush_done(const struct run *run)
@@ -493,26 +530,33 @@ flush_done(const struct run *run)
 	       sender_in_flight(run->s) == 0;
 }
 
-/* outbox flush: everything now, retried until empty or the deadline. */
+/*
+ * Says what flush leaves: items of this owner not sent, and items held
+ * back (another member's here, or in other services' outboxes).
+ * Returns flush's status: 0 when none of this owner's is left.
+ */
 static int
-do_flush(struct run *run, long timeout_s)
+flush_summary(struct run *run)
 {
-	struct sc_error err = { 0 };
-	size_t left;
-
-	run->verbose = true;
-	if (sender_start(run->s, &err) != 0) {
-		cmd_print_error(&err);
-		sc_error_clear(&err);
-		return CMD_FAILED;
-	}
-	sender_flush(run->s, true);
-	if (run_until(run, flush_done, mono_ms() + timeout_s * 1000LL) != 0)
-		fputs("sitecare: the event loop failed\n", stderr);
-	left =
+	/* A file held for not being private waits for its owner to fix it. */
+	size_t left =
 	    sender_pending(run->s) + sender_failed(run->s) + print_refused(run);
+	size_t held = sender_held_back(run->s);
+
+	say_held_back(run);
+	held += cmd_outbox_list_held_elsewhere(&run->me, outbox_dir(run->ob));
+	if (held > 0)
+		fprintf(stderr,
+		        "sitecare: %zu item%s held back, not sent: queued for "
+		        "another service or as another staff member than %s "
+		        "on %s (`sitecare outbox discard ID` drops one)\n",
+		        held, held == 1 ? "" : "s",
+		        run->me.email != NULL ? run->me.email : "you",
+		        run->me.service);
 	if (left == 0) {
-		fprintf(stderr, "sitecare: outbox empty (%d sent)\n",
+		fprintf(stderr, "sitecare: %s (%d sent)\n",
+		        held > 0 ? "nothing of yours left to send here"
+		                 : "outbox empty",
 		        run->sent);
 		return CMD_OK;
 	}
@@ -523,38 +567,30 @@ do_flush(struct run *run, long timeout_s)
 	return CMD_FAILED;
 }
 
-/* outbox discard ID: drops one item unsent. */
+/*
+ * outbox flush: asks who is signed in, then sends all of their items
+ * now, retried until none is left or the deadline.
+ */
 static int
-do_discard(struct run *run, const char *id)
+do_flush(struct run *run, long timeout_s)
 {
-	struct outbox_item *items;
-	const struct outbox_refusal *refused;
-	size_t n, i;
-	bool found = false;
+	long long deadline = cmd_owner_mono_ms() + timeout_s * 1000LL;
 	struct sc_error err = { 0 };
+	int rc = 0;
 
-	if (!uuid_valid(id) || outbox_list(run->ob, &items, &n, &err) != 0) {
-		sc_error_clear(&err);
-		fprintf(stderr, "sitecare: no outbox item %s\n", id);
+	run->verbose = true;
+	if (run_whoami(run, true, deadline, &err) != 0 || run_start(run) != 0)
+		rc = -1;
+	sc_error_clear(&err);
+	if (rc != 0) {
+		fputs("sitecare: nothing was sent; the outbox is kept\n",
+		      stderr);
 		return CMD_FAILED;
 	}
-	for (i = 0; i < n; i++)
-		found = found || strcmp(items[i].id, id) == 0;
-	outbox_items_free(items, n);
-	refused = outbox_refused(run->ob, &n); /* held files go too */
-	for (i = 0; i < n; i++)
-		found = found || strcmp(refused[i].id, id) == 0;
-	if (!found) {
-		fprintf(stderr, "sitecare: no outbox item %s\n", id);
-		return CMD_FAILED;
-	}
-	if (outbox_remove(run->ob, id, &err) != 0) {
-		cmd_print_error(&err);
-		sc_error_clear(&err);
-		return CMD_FAILED;
-	}
-	fprintf(stderr, "sitecare: discarded %s\n", id);
-	return CMD_OK;
+	sender_flush(run->s, true);
+	if (run_until(run, flush_done, deadline) != 0)
+		fputs("sitecare: the event loop failed\n", stderr);
+	return flush_summary(run);
 }
 
 /* flush's options: [--timeout S]; -1 on a usage error. */
@@ -583,7 +619,7 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 	bool flush = strcmp(verb, "flush") == 0;
 	long timeout = flush ? flush_timeout(argc, argv) : 0;
 	struct run run;
-	int rc = CMD_USAGE;
+	int rc;
 
 	if ((strcmp(verb, "list") == 0 && argc > 2 && !json) ||
 	    (flush && timeout < 0) ||
@@ -593,18 +629,19 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (strcmp(verb, "list") != 0 && refuse_readonly(ctx, "outbox"))
 		return CMD_USAGE;
-	if (run_open(&run, ctx, flush) != 0) {
-		run_close(&run);
-		return flush ? CMD_USAGE : CMD_FAILED;
-	}
 	if (strcmp(verb, "list") == 0)
-		rc = do_list(&run, json);
-	else if (flush)
-		rc = do_flush(&run, timeout);
-	else if (strcmp(verb, "discard") == 0)
-		rc = do_discard(&run, argv[2]);
-	else
+		return cmd_outbox_list_print(ctx, json);
+	if (strcmp(verb, "discard") == 0)
+		return cmd_outbox_list_discard(argv[2]);
+	if (!flush) {
 		fputs(CMD_OUTBOX_USAGE, stderr);
+		return CMD_USAGE;
+	}
+	if (run_open(&run, ctx) != 0) {
+		run_close(&run);
+		return CMD_USAGE;
+	}
+	rc = do_flush(&run, timeout);
 	run_close(&run);
 	return rc;
 }

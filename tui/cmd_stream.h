@@ -23,7 +23,8 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
 	"usage: sitecare reply CONVERSATION_ID [TEXT | -]\n"                   \
 	"Queues a chat reply in the outbox and sends it (- or no TEXT: read "  \
 	"stdin).\nExit status 0 once sent; 1 otherwise, the message being "    \
-	"kept in the\noutbox for `sitecare outbox flush` unless refused.\n"
+	"kept in the\noutbox for `sitecare outbox flush` unless refused. It "  \
+	"is only ever sent to\nthis service, as the member signed in now.\n"
 #define CMD_COMMENT_USAGE                                                      \
 	"usage: sitecare comment TASK_ID [--internal] [TEXT | -]\n"            \
 	"Queues a task comment in the outbox and sends it, as `reply` does.\n" \
@@ -31,9 +32,12 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
 #define CMD_OUTBOX_USAGE                                                       \
 	"usage: sitecare outbox [list [--json] | flush [--timeout S] | "       \
 	"discard ID]\n"                                                        \
-	"list: the queued items (id, kind, target, attempts, state, last "     \
-	"error,\nfirst line). flush: sends them all now, retrying for up to "  \
-	"S seconds\n(default 60); exit status 0 when the outbox is empty "     \
-	"after it.\ndiscard: deletes one item for good.\n"
+	"list: the queued items of every service (id, kind, target, "          \
+	"attempts,\nstate, service, staff member, why held or last error, "    \
+	"first line).\nflush: sends the signed-in member's items for this "    \
+	"service now, retrying\nfor up to S seconds (default 60); exit "       \
+	"status 0 when none is left after\nit. Items of another service or "   \
+	"member are held back and named.\ndiscard: deletes one item for "      \
+	"good.\n"
 
 #endif

@@ -170,7 +170,46 @@ tui_notice_refused(struct tui *t)
 		           n, n == 1 ? "" : "s");
 }
 
-/* Opens the outbox and starts sending what an earlier run left. */
+/*
+ * Says in the status line that items in this service's outbox are held
+ * back (queued as another member, or by an earlier version), so that
+ * they are not mistaken for lost: `sitecare outbox` lists them.
+ */
+static void
+tui_say_held_back(struct tui *t)
+{
+	size_t n = sender_held_back(t->app.sender);
+	const char *why = NULL;
+
+	if (n == 0)
+		return;
+	sender_held_back_item(t->app.sender, 0, &why);
+	app_notice(&t->app, true,
+	           "outbox: %zu item%s held back, not sent as you (%s); "
+	           "`sitecare outbox` lists them",
+	           n, n == 1 ? "" : "s", why != NULL ? why : "");
+}
+
+/*
+ * Makes this service and the member just signed in the outbox's owner:
+ * only their items are sent, and the member is remembered for items
+ * queued while the service cannot be asked.
+ */
+static void
+tui_set_outbox_owner(struct tui *t)
+{
+	struct outbox_owner owner;
+	struct sc_error err = { 0 };
+
+	outbox_owner_init(&owner, api_url(t->app.api), t->app.me_id,
+	                  t->app.me_email);
+	if (outbox_remember_owner(t->outbox, &owner, &err) != 0)
+		sc_error_clear(&err); /* only offline queueing needs it */
+	sender_set_owner(t->app.sender, &owner);
+	outbox_owner_clear(&owner);
+}
+
+/* Opens this service's outbox and starts sending what an earlier run left. */
 static void
 tui_start_sender(struct tui *t)
 {
@@ -183,10 +222,12 @@ tui_start_sender(struct tui *t)
 	struct sc_error err = { 0 };
 
 	if (t->app.sender != NULL) {
+		tui_set_outbox_owner(t); /* perhaps another member now */
 		sender_resume(t->app.sender);
+		tui_say_held_back(t);
 		return;
 	}
-	t->outbox = outbox_open(NULL, &err);
+	t->outbox = outbox_open_service(NULL, api_url(t->app.api), &err);
 	if (t->outbox == NULL) {
 		app_notice(&t->app, true, "outbox: %s", err.message);
 		sc_error_clear(&err);
@@ -197,11 +238,13 @@ tui_start_sender(struct tui *t)
 	    (struct loop_source){ sender_src_pollfds, sender_src_timeout,
 		                  sender_src_dispatch, t->app.sender };
 	loop_add_source(t->app.loop, &t->sender_source);
+	tui_set_outbox_owner(t);
 	if (sender_start(t->app.sender, &err) != 0) {
 		app_notice(&t->app, true, "outbox: %s", err.message);
 		sc_error_clear(&err);
 	}
-	tui_notice_refused(t);
+	tui_say_held_back(t);
+	tui_notice_refused(t); /* a file to fix outweighs another's item */
 }
 
 /* Tells every open pane about ev, redrawing when one asks. */

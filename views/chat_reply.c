@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/api.h"
 #include "net/draft.h"
 #include "net/sender.h"
 #include "net/xmalloc.h"
@@ -46,7 +47,8 @@ chat_reply_new(struct app *app)
 	struct sc_error err = { 0 };
 
 	r->app = app;
-	r->store = draft_store_open(NULL, &err);
+	/* The service's own drafts: ids mean nothing on another service. */
+	r->store = draft_store_open_service(NULL, api_url(app->api), &err);
 	if (r->store == NULL) {
 		app_notice(app, true, "drafts kept in memory only: %s",
 		           err.message);

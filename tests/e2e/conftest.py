@@ -18,7 +18,7 @@ import pytest
 from conftest import _cleanup, _new_state
 from e2e.tmux import Terminal
 from helpers.api import new_msg_id
-from helpers.service import Service
+from helpers.service import Service, service_key
 
 PASSWORD = "sitecare-demo"
 
@@ -34,6 +34,11 @@ class Tui:
 
     def flags(self):
         return ["--url", self.service.url, "--ca-file", str(self.service.ca)]
+
+    def state_for_service(self, kind):
+        """This service's folder of kind ("outbox", "drafts") in the state
+        directory: each service has its own, named like its cookie jar."""
+        return self.home / "state" / "sitecare" / kind / service_key(self.service.url)
 
     def login(self, role):
         r = subprocess.run([self.bin, *self.flags(), "login", "--email",

@@ -7,6 +7,7 @@ what the screen says is checked against what the service stored.
 """
 
 import re
+import subprocess
 import time
 import uuid
 from datetime import datetime
@@ -220,7 +221,7 @@ def test_chat__draft__hangup_with_the_line_open_keeps_it(tui):
     t.wait_text("reply to Carla Client:")
     t.type(draft)
     t._tmux("kill-session", "-t", "t", check=False)  # the terminal goes
-    drafts = tui.home / "state" / "sitecare" / "drafts"
+    drafts = tui.state_for_service("drafts")
     eventually(lambda: (drafts / "1.txt").exists(),
                what="the draft written on hangup")
     assert (drafts / "1.txt").read_text() == draft
@@ -362,6 +363,36 @@ def test_chat__draft__survives_session_expiry_and_sign_in(
         open_conversation(t)
         t.send("r")
         t.wait_text("reply to Carla Client: " + draft)
+    finally:
+        tui.close()
+
+
+def test_chat__outbox__another_members_reply_held_back_and_said(
+        fresh_service, sitecare_bin, tmp_path):
+    """A reply queued as one member is not sent when another signs in on
+    the same machine and service: the status line says so, and the
+    service never gets it."""
+    svc = fresh_service(seed="demo")
+    tui = Tui(sitecare_bin, svc, tmp_path / "home")
+    try:
+        tui.login("support")
+        body = "support's queued reply " + uuid.uuid4().hex[:6]
+        svc.stop()
+        try:
+            r = subprocess.run([tui.bin, *tui.flags(), "reply", "1", body],
+                               capture_output=True, text=True, timeout=60,
+                               env={**tui.env, "PATH": "/usr/bin:/bin"})
+            assert r.returncode == 1 and "kept in the outbox" in r.stderr, r
+        finally:
+            svc.start()
+        t = tui.open(width=200, signed_in="admin")
+        t.wait_text("outbox: 1 item held back, not sent as you (queued as "
+                    "support@example.com, not as admin@example.com",
+                    timeout=20)
+        s = svc.session()
+        assert s.login("admin@example.com").status == 200
+        assert body not in [m["body"] for m in messages(s, 1)]
+        assert len(list(tui.state_for_service("outbox").glob("*.json"))) == 1
     finally:
         tui.close()
 

@@ -180,7 +180,7 @@ def test_faults__killed_after_note_stored_unannounced__resent_once(
         assert screen.count(body) == 1, screen
         assert stored_comments(svc, tid) == [body]
         assert posts_answered(svc, tid) == 1
-        assert not list((tui.home / "state" / "sitecare" / "outbox")
+        assert not list(tui.state_for_service("outbox")
                         .glob("*.json"))
     finally:
         tui.close()
@@ -212,7 +212,7 @@ def test_faults__killed_after_reply_announced__settled_not_resent(
         # Shown once, as sent; nothing left pending or on disk.
         assert screen.count(body) == 1, screen
         assert not re.search(r"you\s+(pending|sending|waiting)", screen)
-        assert not list((tui.home / "state" / "sitecare" / "outbox")
+        assert not list(tui.state_for_service("outbox")
                         .glob("*.json"))
         svc.ctl("delay", "0")
         svc.start()
@@ -374,7 +374,7 @@ def test_faults__session_revoked__note_sent_after_sign_in(
         t.send("Enter")
         t.wait_text("your session expired: sign in again", timeout=30)
         # Kept in the outbox meanwhile, not dropped and not refused.
-        outbox = tui.home / "state" / "sitecare" / "outbox"
+        outbox = tui.state_for_service("outbox")
         assert [f.read_text().count(note) for f in outbox.glob("*.json")] \
             == [1]
         assert stored_comments(svc, tid) == []
@@ -439,7 +439,7 @@ def test_faults__disk_full__reply_and_note_kept_then_sent(
         t = open_on(tui, "support", word, 1, width=160)
         t.send("Enter")
         t.wait_text("Comments (0)")
-        outbox = tui.home / "state" / "sitecare" / "outbox"
+        outbox = tui.state_for_service("outbox")
         disk.fill()
         # A note: refused by the disk, said so, and kept.
         note = "note on a full disk " + uuid.uuid4().hex[:6]

@@ -9,6 +9,7 @@ DIR ...` and returns its parsed JSON output. Only the processes started here
 are ever signalled, by their id.
 """
 
+import hashlib
 import json
 import os
 import queue
@@ -25,6 +26,13 @@ from .api import ApiSession
 SERVE = ROOT / "tests" / "service" / "serve"
 CTL = ROOT / "tests" / "service" / "ctl"
 READY = re.compile(r"^ready (https://127\.0\.0\.1:(\d+))/?\s*$")
+
+
+def service_key(url):
+    """The 16 hex digits that name a service's cookie jar, outbox folder and
+    drafts folder in the client's state directory: BLAKE2b-64 of its base
+    URL (https://host:port, no trailing slash)."""
+    return hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
 
 
 class ServiceError(RuntimeError):

@@ -424,6 +424,75 @@ draft__open__default_dir_under_xdg_state(void **state)
 	unsetenv("XDG_STATE_HOME");
 }
 
+#define STAGING "https://staging.example"
+#define PROD    "https://prod.example"
+/* hashlib.blake2b(STAGING.encode(), digest_size=8).hexdigest() */
+#define STAGING_KEY "860723ea1ff0a878"
+
+static void
+draft__service__offered_only_in_its_own_service(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *staging, *prod, *again;
+	char *back;
+	size_t n;
+
+	staging = draft_store_open_service(f->sub, STAGING, &err);
+	prod = draft_store_open_service(f->sub, PROD, &err);
+	assert_non_null(staging);
+	assert_non_null(prod);
+	/* Staging's conversation 5 has a draft; production's 5 has none. */
+	assert_int_equal(draft_save(staging, 5, "for staging", &err), 0);
+	assert_null(draft_load(prod, 5, &err));
+	assert_int_equal(err.kind, SC_OK);
+	assert_null(draft_list(prod, &n, &err));
+	assert_int_equal(n, 0);
+	/* Opened again for staging, it is offered there. */
+	again = draft_store_open_service(f->sub, STAGING, &err);
+	assert_non_null(again);
+	back = draft_load(again, 5, &err);
+	assert_non_null(back);
+	assert_string_equal(back, "for staging");
+	free(back);
+	draft_store_free(again);
+	draft_store_free(prod);
+	draft_store_free(staging);
+}
+
+static void
+draft__service__folder_keyed_like_the_jar_and_names_its_service(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *ds;
+	char path[256], text[64] = { 0 };
+	FILE *fp;
+
+	ds = draft_store_open_service(f->sub, STAGING, &err);
+	assert_non_null(ds);
+	assert_int_equal(draft_save(ds, 3, "x", &err), 0);
+	draft_store_free(ds);
+	/* 16 hex digits of BLAKE2b-64 of the URL, as in cookies-<key>. */
+	snprintf(path, sizeof path, "%s/" STAGING_KEY "/3.txt", f->sub);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(count_entries(f->sub), 1);
+	/* The folder names its service, 0600. */
+	snprintf(path, sizeof path, "%s/" STAGING_KEY "/service", f->sub);
+	assert_int_equal(mode_of(path), 0600);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_true(fread(text, 1, sizeof text - 1, fp) > 0);
+	fclose(fp);
+	assert_string_equal(text, STAGING);
+	/* A folder that names another service is not opened for this one. */
+	put_file(f->sub, STAGING_KEY "/service", PROD, strlen(PROD));
+	assert_null(draft_store_open_service(f->sub, STAGING, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, PROD));
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -445,6 +514,8 @@ main(void)
 		T(draft__load__directory_and_oversized_refused),
 		T(draft__open__makes_or_reuses_dir),
 		T(draft__open__default_dir_under_xdg_state),
+		T(draft__service__offered_only_in_its_own_service),
+		T(draft__service__folder_keyed_like_the_jar_and_names_its_service),
 #undef T
 	};
 

@@ -761,6 +761,183 @@ outbox__add__full_disk_said_in_plain_words(void **state)
 	assert_int_equal(umount2(f->dir, MNT_DETACH), 0);
 }
 
+#define STAGING "https://staging.example"
+#define PROD    "https://prod.example"
+/* hashlib.blake2b(URL.encode(), digest_size=8).hexdigest(), as the jar's */
+#define STAGING_KEY "860723ea1ff0a878"
+#define PROD_KEY    "f5f791fe06933b24"
+
+static void
+outbox__service__one_folder_per_service_keyed_like_the_jar(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox *staging, *prod, *again;
+	char want[256];
+	struct stat st;
+
+	staging = outbox_open_service(f->dir, STAGING, &err);
+	prod = outbox_open_service(f->dir, PROD, &err);
+	again = outbox_open_service(f->dir, STAGING, &err);
+	assert_non_null(staging);
+	assert_non_null(prod);
+	assert_non_null(again);
+	snprintf(want, sizeof want, "%s/" STAGING_KEY, f->dir);
+	assert_string_equal(outbox_dir(staging), want);
+	assert_string_equal(outbox_dir(again), want);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(want, sizeof want, "%s/" PROD_KEY, f->dir);
+	assert_string_equal(outbox_dir(prod), want);
+	/* What is queued for staging is not in production's outbox. */
+	assert_int_equal(
+	    outbox_add(staging, OUTBOX_MESSAGE, 5, false, "s", NULL, &err), 0);
+	assert_int_equal(count_entries(outbox_dir(staging)), 1);
+	assert_int_equal(count_entries(outbox_dir(prod)), 0);
+	outbox_free(again);
+	outbox_free(prod);
+	outbox_free(staging);
+	remove_dir(want);
+	snprintf(want, sizeof want, "%s/" STAGING_KEY, f->dir);
+	remove_dir(want);
+}
+
+static void
+outbox__owner__recorded_in_the_item_and_round_trips(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_owner ann = { .service = STAGING,
+		                    .staff_id = 3,
+		                    .email = "ann@example.com" };
+	struct sc_error err = { 0 };
+	struct outbox_item *it, *items;
+	char path[512], *text;
+	size_t n, len;
+	FILE *fp;
+	cJSON *o;
+
+	outbox_set_owner(f->ob, &ann);
+	assert_int_equal(
+	    outbox_add(f->ob, OUTBOX_MESSAGE, 5, false, "hi", &it, &err), 0);
+	assert_string_equal(it->owner.service, STAGING);
+	assert_int_equal(it->owner.staff_id, 3);
+	assert_string_equal(it->owner.email, "ann@example.com");
+	/* In the file, in so many words. */
+	snprintf(path, sizeof path, "%s/%s.json", f->dir, it->id);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	text = calloc(1, 4096);
+	len = fread(text, 1, 4095, fp);
+	fclose(fp);
+	o = cJSON_ParseWithLength(text, len);
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItem(o, "service")->valuestring,
+	                    STAGING);
+	assert_int_equal(cJSON_GetObjectItem(o, "staff_id")->valueint, 3);
+	assert_string_equal(cJSON_GetObjectItem(o, "staff_email")->valuestring,
+	                    "ann@example.com");
+	cJSON_Delete(o);
+	free(text);
+	/* Read back, and kept by an update. */
+	it->attempts = 2;
+	assert_int_equal(outbox_update(f->ob, it, &err), 0);
+	items = list(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].owner.service, STAGING);
+	assert_int_equal(items[0].owner.staff_id, 3);
+	assert_string_equal(items[0].owner.email, "ann@example.com");
+	assert_int_equal(items[0].attempts, 2);
+	outbox_items_free(items, n);
+	outbox_item_free(it);
+}
+
+static void
+outbox__owner__earlier_versions_item_has_none(void **state)
+{
+	static const char bad[] =
+	    "{\"version\":1,\"id\":\"" ID_B "\",\"kind\":\"message\","
+	    "\"target_id\":7,\"internal\":false,\"body\":\"x\","
+	    "\"created_at\":1,\"seq\":0,\"attempts\":0,\"next_attempt_at\":0,"
+	    "\"last_error\":null,\"service\":7}";
+	struct fixture *f = *state;
+	char *text = item_json(ID_A, 1700000000, "old");
+	struct outbox_item *items;
+	size_t n;
+
+	put_file(f->dir, ID_A ".json", text, strlen(text));
+	items = list(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_null(items[0].owner.service);
+	assert_int_equal(items[0].owner.staff_id, 0);
+	assert_null(items[0].owner.email);
+	outbox_items_free(items, n);
+	free(text);
+	/* An owner field of the wrong type is not an item of ours. */
+	put_file(f->dir, ID_B ".json", bad, strlen(bad));
+	items = list(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(outbox_corrupt_count(f->ob), 1);
+	outbox_items_free(items, n);
+}
+
+static void
+outbox__owner__last_member_remembered_and_never_an_item(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_owner ann = { .service = STAGING,
+		                    .staff_id = 3,
+		                    .email = "ann@example.com" };
+	struct outbox_owner back;
+	struct sc_error err = { 0 };
+	struct outbox_item *items;
+	size_t n;
+
+	assert_int_equal(outbox_last_owner(f->ob, &back), -1);
+	assert_null(back.service);
+	assert_int_equal(outbox_remember_owner(f->ob, &ann, &err), 0);
+	assert_int_equal(outbox_last_owner(f->ob, &back), 0);
+	assert_string_equal(back.service, STAGING);
+	assert_int_equal(back.staff_id, 3);
+	assert_string_equal(back.email, "ann@example.com");
+	outbox_owner_clear(&back);
+	assert_null(back.service);
+	/* The file is not taken for an item, nor set aside. */
+	items = list(f->ob, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(outbox_corrupt_count(f->ob), 0);
+	assert_int_equal(count_entries(f->dir), 1);
+	outbox_items_free(items, n);
+}
+
+static void
+outbox__folders__the_old_shared_one_then_each_service(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox *prod = outbox_open_service(f->dir, PROD, &err);
+	char **dirs, want[256];
+	size_t n, i;
+
+	assert_non_null(prod);
+	put_file(f->dir, "0123456789abcdeX", "x", 1); /* not a key */
+	dirs = outbox_folders(f->dir, &n, &err);
+	assert_non_null(dirs);
+	assert_int_equal(n, 2);
+	assert_string_equal(dirs[0], f->dir);
+	snprintf(want, sizeof want, "%s/" PROD_KEY, f->dir);
+	assert_string_equal(dirs[1], want);
+	for (i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
+	outbox_free(prod);
+	remove_dir(want);
+	snprintf(want, sizeof want, "%s/nowhere", f->dir);
+	assert_null(outbox_folders(want, &n, &err));
+	assert_int_equal(n, 0);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -786,6 +963,11 @@ main(void)
 		T(outbox__list__fifo_set_aside_without_blocking),
 		T(outbox__open__default_dir_under_xdg_state),
 		T(outbox__backoff__doubles_caps_and_jitters),
+		T(outbox__service__one_folder_per_service_keyed_like_the_jar),
+		T(outbox__owner__recorded_in_the_item_and_round_trips),
+		T(outbox__owner__earlier_versions_item_has_none),
+		T(outbox__owner__last_member_remembered_and_never_an_item),
+		T(outbox__folders__the_old_shared_one_then_each_service),
 #undef T
 	};
 

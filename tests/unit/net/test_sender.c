@@ -132,6 +132,13 @@ on_report(const struct sender_report *r, void *ud)
 		         r->comment->body);
 }
 
+/* The service and member every test's sender sends for. */
+static const struct outbox_owner test_owner = {
+	.service = "https://svc.example",
+	.staff_id = 1,
+	.email = "ann@example.com",
+};
+
 static struct sender *
 new_sender(struct fixture *f)
 {
@@ -144,8 +151,10 @@ new_sender(struct fixture *f)
 		.random = fake_random,
 		.clock_ud = f,
 	};
+	struct sender *s = sender_new(f->ob, &cfg);
 
-	return sender_new(f->ob, &cfg);
+	sender_set_owner(s, &test_owner);
+	return s;
 }
 
 static int
@@ -656,6 +665,135 @@ sender__errors__which_are_transient(void **state)
 	sc_error_clear(&e);
 }
 
+/* Queues body for conversation 7 on disk as owner, bypassing the sender. */
+static void
+queue_as(struct fixture *f, const struct outbox_owner *owner, const char *body,
+         char id[UUID_STRLEN + 1])
+{
+	struct outbox_item *it = NULL;
+	struct sc_error err = { 0 };
+
+	outbox_set_owner(f->ob, owner);
+	assert_int_equal(
+	    outbox_add(f->ob, OUTBOX_MESSAGE, 7, false, body, &it, &err), 0);
+	memcpy(id, it->id, UUID_STRLEN + 1);
+	outbox_item_free(it);
+}
+
+static void
+sender__owner__another_services_item_is_held_back_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_owner staging = test_owner;
+	struct sc_error err = { 0 };
+	char id[UUID_STRLEN + 1], mine[UUID_STRLEN + 1];
+	const struct outbox_item *it;
+	const char *why = NULL;
+
+	staging.service = "https://staging.example";
+	queue_as(f, &staging, "for staging", id);
+	queue_as(f, &test_owner, "for here", mine);
+	assert_int_equal(sender_start(f->s, &err), 0);
+	/* Only this service's item goes; staging's stays on disk. */
+	assert_int_equal(f->nsent, 1);
+	assert_string_equal(f->sent[0].msg_id, mine);
+	assert_int_equal(sender_count(f->s), 1);
+	assert_int_equal(sender_held_back(f->s), 1);
+	it = sender_held_back_item(f->s, 0, &why);
+	assert_non_null(it);
+	assert_string_equal(it->id, id);
+	assert_non_null(strstr(why, "queued for https://staging.example"));
+	assert_non_null(strstr(why, "not this service (https://svc.example)"));
+	assert_null(sender_held_back_item(f->s, 1, NULL));
+	/* Flushing everything, held too, still never sends it. */
+	answer_created(f, 0);
+	sender_flush(f->s, true);
+	assert_int_equal(f->nsent, 1);
+	assert_int_equal(count_files(f->dir), 1);
+	/* Retrying it explicitly says why not. */
+	assert_int_equal(sender_retry(f->s, id, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err.message, "staging"));
+	sc_error_clear(&err);
+	/* It can be discarded. */
+	assert_int_equal(sender_discard(f->s, id, &err), 0);
+	assert_int_equal(sender_held_back(f->s), 0);
+	assert_int_equal(count_files(f->dir), 0);
+}
+
+static void
+sender__owner__another_members_item_waits_for_its_member(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_owner bob = test_owner;
+	struct sc_error err = { 0 };
+	char id[UUID_STRLEN + 1];
+	const char *why = NULL;
+
+	bob.staff_id = 2;
+	bob.email = "bob@example.com";
+	queue_as(f, &bob, "bob's", id);
+	assert_int_equal(sender_start(f->s, &err), 0);
+	assert_int_equal(f->nsent, 0);
+	sender_held_back_item(f->s, 0, &why);
+	assert_non_null(strstr(why, "queued as bob@example.com"));
+	assert_non_null(strstr(why, "not as ann@example.com"));
+	/* Bob signs in: his item goes, as him. */
+	sender_set_owner(f->s, &bob);
+	assert_int_equal(sender_held_back(f->s), 0);
+	assert_int_equal(f->nsent, 1);
+	assert_string_equal(f->sent[0].msg_id, id);
+	/* Ann signs in again while it is out: it stops and waits for Bob. */
+	sender_set_owner(f->s, &test_owner);
+	assert_true(f->sent[0].cancelled);
+	assert_int_equal(sender_held_back(f->s), 1);
+	assert_int_equal(sender_count(f->s), 0);
+	assert_int_equal(count_files(f->dir), 1);
+}
+
+static void
+sender__owner__submit_records_the_owner(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item *items;
+	size_t n;
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "hi", NULL, &err);
+	items = only_item(f, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].owner.service, test_owner.service);
+	assert_int_equal(items[0].owner.staff_id, 1);
+	assert_string_equal(items[0].owner.email, test_owner.email);
+	outbox_items_free(items, n);
+}
+
+static void
+sender__owner__none_set_queues_and_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct sender_config cfg = {
+		.transport = &fake_transport,
+		.transport_ud = f,
+		.now_ms = fake_now,
+		.clock_ud = f,
+	};
+	struct sender *s = sender_new(f->ob, &cfg);
+	struct sc_error err = { 0 };
+	char id[UUID_STRLEN + 1];
+
+	queue_as(f, &test_owner, "ann's", id);
+	assert_int_equal(
+	    sender_submit(s, OUTBOX_MESSAGE, 7, false, "x", NULL, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_NOT_SIGNED_IN);
+	sc_error_clear(&err);
+	assert_int_equal(sender_start(s, &err), 0);
+	assert_int_equal(f->nsent, 0);
+	assert_int_equal(sender_held_back(s), 1);
+	assert_int_equal(count_files(f->dir), 1);
+	sender_free(s);
+}
+
 int
 main(void)
 {
@@ -677,6 +815,10 @@ main(void)
 		T(sender__confirm__event_settles_an_item_whose_answer_was_lost),
 		T(sender__start__empty_outbox_sends_nothing),
 		T(sender__start__item_open_to_others_not_sent),
+		T(sender__owner__another_services_item_is_held_back_not_sent),
+		T(sender__owner__another_members_item_waits_for_its_member),
+		T(sender__owner__submit_records_the_owner),
+		T(sender__owner__none_set_queues_and_sends_nothing),
 		cmocka_unit_test(sender__errors__which_are_transient),
 #undef T
 	};

@@ -1,0 +1,32 @@
+/* Who the subcommands queue and send outbox items as. */
+#ifndef SITECARE_TUI_CMD_OWNER_H
+#define SITECARE_TUI_CMD_OWNER_H
+
+#include <stdbool.h>
+
+#include "net/api.h"
+#include "net/model.h"
+#include "net/outbox.h"
+
+/*
+ * Remembers me, signed in on a's service, as the owner of the items
+ * queued there from now on (net/outbox.h outbox_remember_owner). A
+ * failure only costs offline queueing, so it is a warning on stderr.
+ */
+void cmd_owner_remember(struct api *a, const struct me *me);
+
+/*
+ * Asks the service who is signed in (GET /me), again after a pause
+ * while the answer is a transient failure and retry allows, until
+ * deadline_ms (CLOCK_MONOTONIC). On success out is the service's base
+ * URL and the member, remembered in ob too, and 0 is returned; else -1
+ * with err set (out empty).
+ */
+int cmd_owner_fetch(struct api *a, struct outbox *ob, bool retry,
+                    long long deadline_ms, struct outbox_owner *out,
+                    struct sc_error *err);
+
+/* CLOCK_MONOTONIC in milliseconds: the commands' deadlines. */
+long long cmd_owner_mono_ms(void);
+
+#endif
