@@ -228,7 +228,8 @@ def staff_keys(keyless_probe, accounts):
     for role in ROLES:
         sk = PrivateKey.generate()
         pk = base64.b64encode(bytes(sk.public_key)).decode()
-        r = accounts.staff(role).put("/me/public-key", json={"public_key": pk})
+        r = accounts.staff(role).put("/me/public-key",
+                                     json={"public_key": pk, "password": PASSWORD})
         assert r.status == 200, f"registering {role}'s key: {r!r}"
         keys[role] = sk
     return keys

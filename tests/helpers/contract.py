@@ -17,7 +17,8 @@ ATTACHMENT_KEYS = {"id", "filename", "size", "content_type", "created_at"}
 MESSAGE_KEYS = {"id", "conversation_id", "author", "body", "created_at", "client_msg_id"}
 CONVERSATION_KEYS = {"id", "client", "last_message_at", "unread_count", "last_message"}
 CLIENT_KEYS = {"id", "name", "company", "email", "phone", "site_url", "assigned_staff"}
-ME_KEYS = {"id", "name", "email", "role", "public_key", "permissions"}
+ME_KEYS = {"id", "name", "email", "role", "public_key", "public_key_registered_at",
+           "permissions"}
 SUBSCRIPTION_KEYS = {"id", "client", "plan", "status", "current_period_end",
                      "cancel_at_period_end"}
 SUBSCRIPTION_MONEY_KEYS = {"amount_cents", "currency", "interval", "card"}

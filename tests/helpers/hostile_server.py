@@ -122,7 +122,8 @@ class HostileServer(FaultServer):
     def me(self):
         return {"id": STAFF_ID, "name": self.text("Hal"),
                 "email": "hal@example.com", "role": "support",
-                "public_key": None, "permissions": self.permissions}
+                "public_key": None, "public_key_registered_at": None,
+                "permissions": self.permissions}
 
     def client(self, cid):
         return {"id": cid, "name": self.text(f"Client{cid}"),

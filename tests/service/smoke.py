@@ -184,7 +184,15 @@ def key_and_vault_checks(api):
     sk = PrivateKey.generate()
     pk = base64.b64encode(bytes(sk.public_key)).decode()
     s, _, body = api.call("PUT", "/me/public-key", {"public_key": pk})
-    check("public key registered", s == 200 and body["public_key"] == pk)
+    check("no password 403", s == 403 and
+          body["error"]["code"] == "reauth_required", body)
+    s, _, body = api.call("PUT", "/me/public-key",
+                          {"public_key": pk, "password": PASSWORD})
+    check("public key registered", s == 200 and body["public_key"] == pk
+          and body["public_key_registered_at"], body)
+    s, _, body = api.call("GET", "/me/key-history")
+    check("key history", s == 200 and
+          [r["public_key"] for r in body["results"]] == [pk], body)
     s, _, body = api.call("GET", "/clients/1/credentials")
     check("credentials list", s == 200 and body["results"] and
           all(c["can_reveal"] for c in body["results"]), body)

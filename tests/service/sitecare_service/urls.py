@@ -16,6 +16,7 @@ api = [
     path("auth/logout", accounts.LogoutView.as_view()),
     path("me", accounts.MeView.as_view()),
     path("me/public-key", accounts.PublicKeyView.as_view()),
+    path("me/key-history", accounts.KeyHistoryView.as_view()),
     path("staff", accounts.StaffListView.as_view()),
     path("clients", accounts.ClientListView.as_view()),
     path("clients/<int:client_id>/credentials",

@@ -7,6 +7,7 @@ import re
 import pytest
 from nacl.public import PrivateKey, SealedBox
 
+from helpers.accounts import PASSWORD
 from helpers.contract import assert_error, assert_invalid, assert_list_shape, assert_me, is_time, \
     parse_time
 
@@ -37,7 +38,7 @@ def test_credentials__reveal_before_public_key_gives_409_no_public_key(keyless_p
 def test_credentials__put_public_key_answers_me_with_the_key(accounts, staff_keys):
     s = accounts.staff("technician")
     pk = base64.b64encode(bytes(staff_keys["technician"].public_key)).decode()
-    r = s.put("/me/public-key", json={"public_key": pk})
+    r = s.put("/me/public-key", json={"public_key": pk, "password": PASSWORD})
     assert r.status == 200, r
     assert_me(r.data, "technician")
     assert r.data["public_key"] == pk
@@ -123,7 +124,7 @@ def test_credentials__reveal_after_key_change_uses_the_new_key(accounts, demo, s
     cred = _creds(s, demo.assigned_clients("admin")[0]["id"])[0]
     new = PrivateKey.generate()
     pk = base64.b64encode(bytes(new.public_key)).decode()
-    assert s.put("/me/public-key", json={"public_key": pk}).status == 200
+    assert s.put("/me/public-key", json={"public_key": pk, "password": PASSWORD}).status == 200
     try:
         r = s.post(f"/credentials/{cred['id']}/reveal", json={"purpose": "rotated key"})
         assert r.status == 200, r
@@ -132,7 +133,8 @@ def test_credentials__reveal_after_key_change_uses_the_new_key(accounts, demo, s
             _open(staff_keys["admin"], r.data["sealed"])
     finally:
         old = base64.b64encode(bytes(staff_keys["admin"].public_key)).decode()
-        assert s.put("/me/public-key", json={"public_key": old}).status == 200
+        assert s.put("/me/public-key",
+                     json={"public_key": old, "password": PASSWORD}).status == 200
 
 
 @pytest.mark.parametrize("role", ["technician", "admin"])

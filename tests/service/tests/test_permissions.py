@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from helpers.accounts import PERMISSIONS, ROLES, has
+from helpers.accounts import PASSWORD, PERMISSIONS, ROLES, has
 from helpers.api import new_msg_id
 from helpers.contract import assert_error, assert_me
 
@@ -118,7 +118,7 @@ def ep_audit(ctx, s, role):
 
 def ep_public_key(ctx, s, role):
     pk = base64.b64encode(bytes(ctx.keys[role].public_key)).decode()
-    return s.put("/me/public-key", json={"public_key": pk})
+    return s.put("/me/public-key", json={"public_key": pk, "password": PASSWORD})
 
 
 def ep_events(ctx, s, role):

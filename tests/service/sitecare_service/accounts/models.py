@@ -1,4 +1,5 @@
-"""Accounts: staff members, client accounts, clients, login attempts.
+"""Accounts: staff members, client accounts, clients, login attempts and
+the history of staff members' public keys.
 
 One user table holds both kinds of account; `role` tells them apart
 (`client` or a staff role). A client account belongs to one Client, the
@@ -22,7 +23,8 @@ class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
-    # X25519 public key, raw 32 bytes; credentials are sealed to it.
+    # X25519 public key, raw 32 bytes; credentials are sealed to it. Only
+    # keys.register_public_key sets it, so every value has a history row.
     public_key = models.BinaryField(null=True, blank=True)
     client = models.ForeignKey("accounts.Client", null=True, blank=True,
                                on_delete=models.CASCADE,
@@ -55,8 +57,24 @@ class Client(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in; counted per email and per address."""
+    """One failed sign-in, counted per email and per address. A row is
+    written before the password is checked (a reservation, see
+    ratelimit.py) and deleted again when the password was right."""
 
     email = models.CharField(max_length=254, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)
+
+
+
+class KeyRegistration(models.Model):
+    """One registration of a staff member's public key, kept for good.
+
+    The newest row is the key in force (`User.public_key`); the older ones
+    let a staff member see when, and to what, their key was replaced.
+    """
+
+    staff = models.ForeignKey(User, on_delete=models.CASCADE,
+                              related_name="key_registrations")
+    public_key = models.BinaryField()
+    registered_at = models.DateTimeField()

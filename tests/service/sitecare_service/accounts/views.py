@@ -1,8 +1,5 @@
 """Staff sign-in, the signed-in staff member, the staff and client lists."""
 
-import base64
-import binascii
-
 from django.contrib.auth import logout
 from django.db.models import Q
 from django.middleware.csrf import get_token
@@ -11,11 +8,11 @@ from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..common.errors import invalid
 from ..common.pagination import page
 from ..common.views import StaffView
 from . import serializers as out
-from .auth import sign_in
+from .auth import reauthenticate, sign_in
+from .keys import decode_public_key, history, register_public_key
 from .models import Client, User
 from .roles import STAFF_ROLES
 
@@ -53,26 +50,23 @@ class MeView(StaffView):
 
 
 class PublicKeyView(StaffView):
+    """Registers a key; the password is required every time, so a stolen
+    session alone cannot swap in a key of the thief's choosing. A malformed
+    key is refused first, before it can cost a sign-in attempt."""
+
     def put(self, request):
-        key = _decode_public_key(request.data.get("public_key")
-                                 if isinstance(request.data, dict) else None)
-        request.user.public_key = key
-        request.user.save(update_fields=["public_key"])
+        data = request.data if isinstance(request.data, dict) else {}
+        key = decode_public_key(data.get("public_key"))
+        reauthenticate(request, data.get("password"))
+        register_public_key(request.user, key)
         return Response(out.me(request.user))
 
 
-def _decode_public_key(value):
-    """Raw bytes of a base64 X25519 public key; 422 unless exactly 32."""
-    error = "Must be the base64 of exactly 32 bytes."
-    if not isinstance(value, str):
-        raise invalid({"public_key": [error]})
-    try:
-        raw = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid({"public_key": [error]})
-    if len(raw) != 32:
-        raise invalid({"public_key": [error]})
-    return raw
+class KeyHistoryView(StaffView):
+    def get(self, request):
+        return page(request, history(request.user),
+                    [("registered_at", True), ("id", True)],
+                    out.key_registration)
 
 
 class StaffListView(StaffView):

@@ -20,10 +20,24 @@ AUDIENCE = {
     "invoice.failed": "billing.read",
 }
 
+# Event types about one staff member, sent to that member's streams only.
+PERSONAL = {"staff.key_changed"}
 
-def emit(event_type, data):
+
+def personal_audience(user):
+    """The audience naming one staff member (see models.Event)."""
+    return f"staff:{user.id}"
+
+
+def emit(event_type, data, to=None):
+    """Appends an event: for everyone with its permission, or for the one
+    staff member `to` when the type is personal."""
+    if (event_type in PERSONAL) != (to is not None):
+        raise ValueError(f"{event_type}: personal events, and only they, "
+                         "name their recipient")
+    audience = personal_audience(to) if to else AUDIENCE[event_type]
     event = Event.objects.create(
-        type=event_type, audience=AUDIENCE[event_type],
+        type=event_type, audience=audience,
         data=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
         created_at=timezone.now())
     # Streams read committed rows only: wake them once it is committed.

@@ -2,9 +2,10 @@
 
 Every change that staff clients show live is appended here in the same
 transaction as the change itself; each open stream polls for rows after the
-last id it sent. `audience` is the permission a staff member needs to
-receive the event. Ids come from SQLite AUTOINCREMENT, so they only grow,
-even after old rows are pruned.
+last id it sent. `audience` says who receives the event: the permission a
+staff member needs, or `staff:<id>` for events about one staff member
+(their key changed), which only that member's streams send. Ids come from
+SQLite AUTOINCREMENT, so they only grow, even after old rows are pruned.
 """
 
 from django.db import models

@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
 
 from ..common.views import StaffView
-from .emit import prune
+from .emit import personal_audience, prune
 from .stream import events, start_point
 
 
@@ -37,7 +37,8 @@ class EventStreamView(StaffView):
     def get(self, request):
         prune()
         after, resync = start_point(request.META.get("HTTP_LAST_EVENT_ID"))
-        audiences = [p for p in request.user.permissions]
+        audiences = request.user.permissions + [
+            personal_audience(request.user)]
         key = request.session.session_key
         response = StreamingHttpResponse(
             events(audiences, after, resync, lambda: session_alive(key)),
