@@ -12,27 +12,20 @@
 #include "net/secret.h"
 #include "tui/pass_strength.h"
 
-/* A secret holding the NUL-terminated text. */
-static struct secret *
-pass_of(const char *text)
-{
-	struct sc_error err = { 0 };
-	struct secret *s = secret_new(strlen(text) + 1, &err);
-
-	assert_non_null(s);
-	memcpy(secret_open_write(s), text, strlen(text) + 1);
-	secret_close(s);
-	return s;
-}
-
-/* The reason text is refused for, or NULL when it is accepted. */
+/* The reason text is refused for, or NULL when it is accepted; text
+ * goes into sodium memory first, as typed passphrases do. */
 static char *
 reason_for(const char *text)
 {
-	struct secret *s = pass_of(text);
+	struct sc_error err = { 0 };
+	struct secret *s = secret_new(strlen(text) + 1, &err);
 	char *why = NULL;
-	int rc = pass_strength_check(s, &why);
+	int rc;
 
+	assert_non_null(s);
+	strcpy((char *)secret_open_write(s), text);
+	secret_close(s);
+	rc = pass_strength_check(s, &why);
 	secret_free(s);
 	assert_int_equal(rc, why != NULL ? -1 : 0);
 	return why;
