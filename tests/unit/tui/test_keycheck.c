@@ -18,6 +18,7 @@
 #include "net/staffkey.h"
 #include "tui/app.h"
 #include "tui/keycheck.h"
+#include "tui/notify.h"
 
 /* What the group setup made: $XDG_DATA_HOME/sitecare/staff.key. */
 static struct {
@@ -123,10 +124,35 @@ keycheck__warning__date_in_local_time(void **state)
 	tzset();
 }
 
+/* The notifications sent: their count and the last title. */
+struct sent {
+	int n;
+	char title[128];
+};
+
+static int
+fake_desktop(void *ud, const char *title, const char *body,
+             enum notify_urgency u, char **reason)
+{
+	struct sent *s = ud;
+
+	s->n++;
+	snprintf(s->title, sizeof s->title, "%s", title);
+	assert_int_equal(u, NOTIFY_URGENT);
+	assert_non_null(strstr(body, "tell an admin now"));
+	return 0;
+}
+
 static void
 keycheck__app__warns_once_then_clears(void **state)
 {
 	struct app app = { 0 };
+	struct sent sent = { 0 };
+	const struct notify_ops ops = { .desktop = fake_desktop, .ud = &sent };
+
+	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", 1);
+	app.notify = notify_new(NOTIFY_DESKTOP, true);
+	notify_set_ops(app.notify, &ops);
 
 	keycheck_registered(&app, fx.b64, true, 1796553900);
 	assert_null(app.key_warning);
@@ -138,11 +164,15 @@ keycheck__app__warns_once_then_clears(void **state)
 	assert_non_null(strstr(app.key_warning, "was replaced on"));
 	assert_string_equal(app.message, app.key_warning);
 	assert_true(app.message_is_error);
+	assert_int_equal(sent.n, 1);
+	assert_string_equal(sent.title,
+	                    "sitecare: your staff key was replaced");
 	/* Checked again (before a reveal): still so, not announced again. */
 	free(app.message);
 	app.message = NULL;
 	assert_true(keycheck_app(&app));
 	assert_null(app.message);
+	assert_int_equal(sent.n, 1);
 
 	/* This machine's key registered again: the warning goes. */
 	keycheck_registered(&app, fx.b64, true, 1796553960);
@@ -154,6 +184,8 @@ keycheck__app__warns_once_then_clears(void **state)
 	keycheck_registered(&app, NULL, false, 0);
 	assert_null(app.key_warning);
 	assert_false(app.me_has_public_key);
+	assert_int_equal(sent.n, 1);
+	notify_free(app.notify);
 	free(app.message);
 	free(app.me_public_key);
 }
