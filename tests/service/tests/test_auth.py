@@ -267,6 +267,35 @@ def test_auth__rate_limit__client_login_is_limited_too(fresh_service):
     _retry_after_ok(r)
 
 
+@pytest.mark.fresh_service
+def test_auth__rate_limit__holds_for_30_simultaneous_wrong_logins(fresh_service):
+    # Each attempt is counted before its password is checked, so however
+    # many arrive at once, at most 5 are checked (401) and the rest 429.
+    import threading
+    svc = fresh_service(seed="none")
+    n = 30
+    sessions = [svc.session() for _ in range(n)]
+    for s in sessions:
+        assert s.csrf().status == 200
+    start = threading.Barrier(n)
+    statuses = [None] * n
+
+    def attempt(i):
+        start.wait(timeout=30)
+        statuses[i] = sessions[i].login(STAFF_EMAIL["manager"], f"wrong-{i}").status
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(set(statuses)) <= [401, 429], statuses
+    checked = statuses.count(401)
+    assert 1 <= checked <= 5, f"{checked} of {n} simultaneous wrong passwords were checked"
+    assert statuses.count(429) == n - checked
+    assert_error(svc.session().login(STAFF_EMAIL["manager"]), 429, "rate_limited")
+
+
 def test_auth__tls__certificate_is_verified_against_the_ca(service, tmp_path):
     # A session that trusts another CA must not be able to talk to the service.
     import ssl

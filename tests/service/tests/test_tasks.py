@@ -326,6 +326,41 @@ def test_tasks__patch__assign_any_may_assign_someone_else(accounts, demo, role):
     assert r.data["assignee"]["id"] == other
 
 
+def _assigned_to(admin, demo, role):
+    """A task the admin has just assigned to `role`; returns it."""
+    tid = _a_task(demo)
+    r = _patch(admin, tid, {"assignee_id": demo.staff_id(role)})
+    assert r.status == 200, r
+    return r.data
+
+
+@pytest.mark.parametrize("role", ["support", "technician"])
+def test_tasks__patch__unassigning_someone_else_without_assign_any_gives_403(
+        accounts, admin, demo, role):
+    cur = _assigned_to(admin, demo, "manager")
+    s = accounts.staff(role)
+    r = _patch(s, cur["id"], {"assignee_id": None}, cur["version"])
+    assert_error(r, 403, "forbidden")
+    after = s.get(f"/tasks/{cur['id']}").data
+    assert after["version"] == cur["version"] and after["assignee"] == cur["assignee"]
+
+
+@pytest.mark.parametrize("role", ["support", "technician"])
+def test_tasks__patch__unassigning_self_is_allowed(accounts, admin, demo, role):
+    cur = _assigned_to(admin, demo, role)
+    r = _patch(accounts.staff(role), cur["id"], {"assignee_id": None}, cur["version"])
+    assert r.status == 200, r
+    assert r.data["assignee"] is None and r.data["version"] == cur["version"] + 1
+
+
+@pytest.mark.parametrize("role", ["manager", "admin"])
+def test_tasks__patch__assign_any_may_unassign_someone_else(accounts, admin, demo, role):
+    cur = _assigned_to(admin, demo, "technician")
+    r = _patch(accounts.staff(role), cur["id"], {"assignee_id": None}, cur["version"])
+    assert r.status == 200, r
+    assert r.data["assignee"] is None
+
+
 @pytest.mark.parametrize("body,field", [
     ({"status": "finished"}, "status"),
     ({"priority": "extreme"}, "priority"),

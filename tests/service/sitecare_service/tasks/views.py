@@ -39,17 +39,28 @@ class TaskView(StaffView):
         task = get_task(task_id)
         version = _if_match(request)
         changes = filters.clean_changes(request, request.data)
-        assignee = changes.get("assignee_id")
-        if assignee not in (None, request.user.id):
-            need(request, "tasks.assign_any")
+        _check_assignment(request, task, changes)
         updated = None
-        if version is not None:
+        # The checks above read the task at task.version: the update must
+        # apply to that very version, not to one a racing writer made.
+        if version is not None and version == task.version:
             updated = service.update_task(task.id, version, changes)
         if updated is None:
             raise ApiError(412, "version_conflict",
                            "The task changed since you read it.",
                            current=out.task(service.reload(task.id)))
         return Response(out.task(updated))
+
+
+def _check_assignment(request, task, changes):
+    """Assigning or unassigning someone else needs tasks.assign_any;
+    assigning or unassigning oneself only tasks.update."""
+    if "assignee_id" not in changes:
+        return
+    new = changes["assignee_id"]
+    affected = new if new is not None else task.assignee_id
+    if affected not in (None, request.user.id):
+        need(request, "tasks.assign_any")
 
 
 def _if_match(request):
