@@ -1,8 +1,13 @@
 /* Refusing weak staff-key passphrases: see pass_strength.h. */
 #include "tui/pass_strength.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <pwquality.h>
 
@@ -36,28 +41,104 @@ settings_new(void)
 	return s;
 }
 
-/* pwquality's words for rv, about "it" rather than "The password". */
+/* pwquality's answer: its code (< 0: refused) and its words. */
+struct verdict {
+	int rv;
+	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
+};
+
+/* Asks pwquality about p, in this process. */
+static void
+verdict_of(const char *p, struct verdict *v)
+{
+	pwquality_settings_t *s = settings_new();
+	void *aux = NULL;
+	const char *msg;
+
+	memset(v, 0, sizeof *v);
+	v->rv = pwquality_check(s, p, NULL, NULL, &aux);
+	if (v->rv < 0) {
+		msg = pwquality_strerror(v->msg, sizeof v->msg, v->rv, aux);
+		if (msg != v->msg)
+			snprintf(v->msg, sizeof v->msg, "%s",
+			         msg != NULL ? msg : "");
+	}
+	pwquality_free_settings(s);
+}
+
+/* Reads exactly len bytes of fd; 0, or -1. */
+static int
+read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Asks pwquality in a child process. pwquality and cracklib copy the
+ * passphrase (lowercased, reversed, mangled) into ordinary heap and
+ * stack, and Debian's build leaves most of those copies unwiped; here
+ * they die with the child, which hands back only the verdict. When no
+ * child can be made, the same check runs in this process.
+ */
+static void
+verdict_isolated(const char *p, struct verdict *v)
+{
+	int fds[2], ok;
+	pid_t pid;
+
+	if (pipe(fds) != 0) {
+		verdict_of(p, v);
+		return;
+	}
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		verdict_of(p, v);
+		(void)!write(fds[1], v, sizeof *v);
+		_exit(0); /* no atexit handlers, no stdio flush */
+	}
+	close(fds[1]);
+	ok = pid > 0 && read_all(fds[0], v, sizeof *v) == 0;
+	close(fds[0]);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (!ok)
+		verdict_of(p, v);
+	v->msg[sizeof v->msg - 1] = '\0';
+}
+
+/* pwquality's words, about "it" rather than "The password". */
 static char *
-weak_reason(int rv, void *aux)
+weak_reason(const struct verdict *v)
 {
 	static const char lead[] = "The password ";
-	char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
-	const char *msg = pwquality_strerror(buf, sizeof buf, rv, aux);
 
-	if (msg == NULL)
-		msg = "it is too easy to guess";
-	else if (strncmp(msg, lead, sizeof lead - 1) == 0)
-		return xasprintf("too weak: it %s", msg + sizeof lead - 1);
-	return xasprintf("too weak: %s", msg);
+	if (v->msg[0] == '\0')
+		return xstrdup("too weak: it is too easy to guess");
+	if (strncmp(v->msg, lead, sizeof lead - 1) == 0)
+		return xasprintf("too weak: it %s", v->msg + sizeof lead - 1);
+	return xasprintf("too weak: %s", v->msg);
 }
 
 int
 pass_strength_check(struct secret *pass, char **reason)
 {
 	const char *p = (const char *)secret_open_read(pass);
-	pwquality_settings_t *s;
-	void *aux = NULL;
-	int rv;
+	struct verdict v;
 
 	*reason = NULL;
 	if (chars_of((const unsigned char *)p) < PASS_STRENGTH_MIN_CHARS) {
@@ -66,11 +147,10 @@ pass_strength_check(struct secret *pass, char **reason)
 		                    PASS_STRENGTH_MIN_CHARS);
 		return -1;
 	}
-	s = settings_new();
-	rv = pwquality_check(s, p, NULL, NULL, &aux);
+	verdict_isolated(p, &v);
 	secret_close(pass);
-	if (rv < 0)
-		*reason = weak_reason(rv, aux);
-	pwquality_free_settings(s);
-	return rv < 0 ? -1 : 0;
+	if (v.rv >= 0)
+		return 0;
+	*reason = weak_reason(&v);
+	return -1;
 }

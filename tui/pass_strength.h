@@ -16,9 +16,10 @@ struct secret;
  * *reason, a malloc'd sentence the caller frees ("too short: ...",
  * "too weak: ..."), which never quotes the passphrase.
  *
- * The passphrase is handed to pwquality where it lies (no copy of ours);
- * pwquality and cracklib make short-lived working copies of their own
- * (see the README's credentials section).
+ * The passphrase is handed to pwquality where it lies (no copy of ours),
+ * in a child process: pwquality and cracklib make working copies of
+ * their own in ordinary memory, which die with the child. The check
+ * takes a few milliseconds (a fork and a dictionary lookup).
  */
 int pass_strength_check(struct secret *pass, char **reason);
 
