@@ -19,11 +19,12 @@ PORT    ?= 8443
 STATE   ?= .state/service
 ROLE    ?= admin
 
-PKGS := ncursesw libcurl libcjson libsodium readline libnotify
+PKGS := ncursesw libcurl libcjson libsodium readline libnotify pwquality
 
 # Debian packages: building, then testing and serving the reference service.
 DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
-	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev
+	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev \
+	libpwquality-dev
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
 	python3-dbusmock dbus dbus-bin valgrind

@@ -91,6 +91,8 @@
 	  "Copy the revealed password to the clipboard (cleared after 30 s)")  \
 	X(ACTION_KEYGEN, "keygen", 1,                                          \
 	  "Make and register your staff key for revealing credentials")        \
+	X(ACTION_REGISTER_KEY, "register-key", 1,                              \
+	  "Register this machine's staff key again (asks your password)")      \
 	X(ACTION_LOCK_KEY, "lock-key", 0,                                      \
 	  "Lock the unlocked staff key now (the passphrase is asked again)")   \
 	X(ACTION_TOGGLE_VIEW, "toggle-view", 0,                                \

@@ -594,24 +594,39 @@ API_TYPED(invoice_page);
 #define TYPED_SEND(q, T, cb, ud)                                               \
 	typed_send(q, &T##_typed, (void (*)(void))cb, ud)
 
-struct api_req *
-api_login(struct api *a, const char *email, char *password, api_me_cb cb,
-          void *ud)
+/*
+ * The body of a call that carries the account password: built by build
+ * (body_login, body_public_key) into sodium memory, which the call owns
+ * and wipes when it ends; the caller's password is wiped at once. Never
+ * retried by the transport: a password sent twice is two attempts.
+ */
+static void
+req_secret_body(struct api_req *q, const char *other, char *password,
+                size_t size,
+                int (*build)(const char *, const char *, char *, size_t))
 {
-	struct api_req *q = req_new(a, "POST", "/auth/login", NULL);
-	size_t size = body_login_size(email, password);
 	char *buf = sodium_malloc(size);
 
 	if (buf == NULL)
 		abort();
-	if (body_login(email, password, buf, size) != 0)
+	if (build(other, password, buf, size) != 0)
 		buf[0] = '\0';
 	sodium_memzero(password, strlen(password));
 	q->body = buf;
 	q->body_len = strlen(buf);
 	q->release = release_secret;
-	q->fresh_csrf = true;
 	q->flags = HTTP_NO_RETRY;
+}
+
+struct api_req *
+api_login(struct api *a, const char *email, char *password, api_me_cb cb,
+          void *ud)
+{
+	struct api_req *q = req_new(a, "POST", "/auth/login", NULL);
+
+	req_secret_body(q, email, password, body_login_size(email, password),
+	                body_login);
+	q->fresh_csrf = true;
 	return TYPED_SEND(q, me, cb, ud);
 }
 
@@ -649,13 +664,14 @@ api_me(struct api *a, api_me_cb cb, void *ud)
 }
 
 struct api_req *
-api_put_public_key(struct api *a, const char *public_key, api_me_cb cb,
-                   void *ud)
+api_put_public_key(struct api *a, const char *public_key, char *password,
+                   api_me_cb cb, void *ud)
 {
-	char *body = body_public_key(public_key);
-	struct api_req *q = req_new(a, "PUT", "/me/public-key", body);
+	struct api_req *q = req_new(a, "PUT", "/me/public-key", NULL);
 
-	free(body);
+	req_secret_body(q, public_key, password,
+	                body_public_key_size(public_key, password),
+	                body_public_key);
 	return TYPED_SEND(q, me, cb, ud);
 }
 

@@ -161,9 +161,16 @@ typedef void (*api_invoice_page_cb)(struct invoice_page *p,
 
 /* GET /me. */
 struct api_req *api_me(struct api *a, api_me_cb cb, void *ud);
-/* PUT /me/public-key. */
+/*
+ * PUT /me/public-key with the account password (the contract asks it
+ * every time: a session cookie alone must not swap the key). password
+ * is treated as api_login treats it: wiped as soon as the body is built,
+ * the body in sodium memory, never logged, never retried. A missing or
+ * wrong password: SC_ERR_REAUTH_REQUIRED (and it counts as a failed
+ * sign-in: SC_ERR_RATE_LIMITED past the limit).
+ */
 struct api_req *api_put_public_key(struct api *a, const char *public_key,
-                                   api_me_cb cb, void *ud);
+                                   char *password, api_me_cb cb, void *ud);
 /* GET /staff. */
 struct api_req *api_staff(struct api *a, const char *query,
                           api_staff_page_cb cb, void *ud);

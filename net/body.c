@@ -60,15 +60,6 @@ finish(cJSON *obj)
 }
 
 char *
-body_public_key(const char *public_key)
-{
-	cJSON *obj = checked(cJSON_CreateObject());
-
-	add_string(obj, "public_key", public_key);
-	return finish(obj);
-}
-
-char *
 body_task_patch(const struct task_patch *patch)
 {
 	cJSON *obj = checked(cJSON_CreateObject());
@@ -126,27 +117,60 @@ body_reveal(const char *purpose)
 	return finish(obj);
 }
 
-size_t
-body_login_size(const char *email, const char *password)
+/* A size that always fits {"<k1>": a, "<k2>": b}: every byte escaped
+ * as \u00XX, plus room for the keys and punctuation. */
+static size_t
+pair_size(const char *a, const char *b)
 {
-	size_t n = strlen(email) + strlen(password);
+	size_t n = strlen(a) + strlen(b);
 
 	if (n > (SIZE_MAX - 64) / 6)
 		abort();
 	return n * 6 + 64;
 }
 
-int
-body_login(const char *email, const char *password, char *buf, size_t size)
+/*
+ * Prints {k1: v1, k2: v2} into buf without copying the values (cJSON
+ * references them), so that a secret value stays where the caller put
+ * it; printing into a preallocated buffer allocates nothing.
+ */
+static int
+print_pair(const char *k1, const char *v1, const char *k2, const char *v2,
+           char *buf, size_t size)
 {
 	cJSON *obj = checked(cJSON_CreateObject());
 	cJSON_bool ok;
 
-	/* References: cJSON points at the caller's strings, copying none. */
-	add(obj, "email", cJSON_CreateStringReference(email));
-	add(obj, "password", cJSON_CreateStringReference(password));
+	add(obj, k1, cJSON_CreateStringReference(v1));
+	add(obj, k2, cJSON_CreateStringReference(v2));
 	ok = size <= INT32_MAX &&
 	     cJSON_PrintPreallocated(obj, buf, (int)size, false);
 	cJSON_Delete(obj);
 	return ok ? 0 : -1;
+}
+
+size_t
+body_login_size(const char *email, const char *password)
+{
+	return pair_size(email, password);
+}
+
+int
+body_login(const char *email, const char *password, char *buf, size_t size)
+{
+	return print_pair("email", email, "password", password, buf, size);
+}
+
+size_t
+body_public_key_size(const char *public_key, const char *password)
+{
+	return pair_size(public_key, password);
+}
+
+int
+body_public_key(const char *public_key, const char *password, char *buf,
+                size_t size)
+{
+	return print_pair("public_key", public_key, "password", password, buf,
+	                  size);
 }

@@ -15,9 +15,6 @@
  * aborts, as everywhere (net/xmalloc.h).
  */
 
-/* PUT /me/public-key: {"public_key": "<base64>"}. */
-char *body_public_key(const char *public_key);
-
 /*
  * PATCH /tasks/{id}: only the members whose set_* flag is true. An
  * assignee_id of 0 sends "assignee_id": null, which unassigns.
@@ -59,5 +56,15 @@ char *body_reveal(const char *purpose);
  */
 size_t body_login_size(const char *email, const char *password);
 int body_login(const char *email, const char *password, char *buf, size_t size);
+
+/*
+ * PUT /me/public-key: {"public_key", "password"}, the account password
+ * re-authenticating the registration. Built as body_login is, for the
+ * same reason: into the caller's (sodium) buffer, the password never
+ * copied; body_public_key_size always suffices.
+ */
+size_t body_public_key_size(const char *public_key, const char *password);
+int body_public_key(const char *public_key, const char *password, char *buf,
+                    size_t size);
 
 #endif

@@ -100,6 +100,7 @@ kind_from_code(const char *code, enum sc_error_kind fallback)
 		{ "invalid_credentials", SC_ERR_INVALID_CREDENTIALS },
 		{ "not_assigned", SC_ERR_NOT_ASSIGNED },
 		{ "no_public_key", SC_ERR_NO_PUBLIC_KEY },
+		{ "reauth_required", SC_ERR_REAUTH_REQUIRED },
 		{ "version_conflict", SC_ERR_CONFLICT },
 	};
 	size_t i;
@@ -119,6 +120,8 @@ default_message(enum sc_error_kind kind)
 		return "your session has expired; sign in again";
 	case SC_ERR_FORBIDDEN:
 		return "you are not allowed to do that";
+	case SC_ERR_REAUTH_REQUIRED:
+		return "the account password was wrong or missing";
 	case SC_ERR_NOT_FOUND:
 		return "it no longer exists on the server";
 	case SC_ERR_CONFLICT:
@@ -202,8 +205,11 @@ sc_error_from_http(struct sc_error *e, int status, const char *body, size_t len)
 
 	if (cJSON_IsString(code))
 		kind = kind_from_code(code->valuestring, kind);
+	/* A refused password is said in the client's own words: the same
+	 * whatever the server phrases, and never mistaken for a passphrase. */
 	sc_error_set(e, kind, "%s",
-	             cJSON_IsString(msg) && msg->valuestring[0] != '\0'
+	             cJSON_IsString(msg) && msg->valuestring[0] != '\0' &&
+	                     kind != SC_ERR_REAUTH_REQUIRED
 	                 ? msg->valuestring
 	                 : default_message(kind));
 	e->http_status = status;

@@ -17,6 +17,7 @@
 	X(SC_ERR_SESSION_EXPIRED, "session_expired")                           \
 	X(SC_ERR_INVALID_CREDENTIALS, "invalid_credentials")                   \
 	X(SC_ERR_FORBIDDEN, "forbidden")                                       \
+	X(SC_ERR_REAUTH_REQUIRED, "reauth_required")                           \
 	X(SC_ERR_NOT_ASSIGNED, "not_assigned")                                 \
 	X(SC_ERR_NOT_FOUND, "not_found")                                       \
 	X(SC_ERR_NO_PUBLIC_KEY, "no_public_key")                               \

@@ -164,7 +164,11 @@ struct me {
 	char *name;
 	char *email;
 	enum staff_role role;
-	char *public_key;     /* base64, or NULL when none is registered */
+	char *public_key; /* base64, or NULL when none is registered */
+	/* When public_key was registered; has_ false when null or not sent
+	 * (a service from before the contract had it). */
+	bool has_public_key_registered_at;
+	time_t public_key_registered_at;
 	unsigned permissions; /* enum permission bits */
 };
 
@@ -421,14 +425,22 @@ enum event_type {
 	EVENT_COMMENT_CREATED,
 	EVENT_INVOICE_FAILED,
 	EVENT_RESYNC,
+	EVENT_STAFF_KEY_CHANGED,
+};
+
+/* staff.key_changed: the signed-in member's newly registered key. */
+struct key_change {
+	char *public_key; /* base64 */
+	time_t registered_at;
 };
 
 /*
  * One event's payload. Only the members of its type are filled:
  * message.created: conversation_id, message; conversation.read:
  * conversation_id, unread_count; task.created/updated: task;
- * comment.created: task_id, comment; invoice.failed: invoice; resync:
- * nothing. event_payload_free frees whichever were filled.
+ * comment.created: task_id, comment; invoice.failed: invoice;
+ * staff.key_changed: key; resync: nothing. event_payload_free frees
+ * whichever were filled.
  */
 struct event_payload {
 	enum event_type type;
@@ -439,6 +451,7 @@ struct event_payload {
 	struct task task;
 	struct comment comment;
 	struct invoice invoice;
+	struct key_change key;
 };
 
 /* event_payload_parse's answer for an event type it does not know. */

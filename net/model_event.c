@@ -21,6 +21,7 @@ static const char *const event_types[] = {
 	[EVENT_COMMENT_CREATED] = "comment.created",
 	[EVENT_INVOICE_FAILED] = "invoice.failed",
 	[EVENT_RESYNC] = "resync",
+	[EVENT_STAFF_KEY_CHANGED] = "staff.key_changed",
 };
 #define EVENT_TYPE_COUNT (sizeof event_types / sizeof event_types[0])
 
@@ -72,6 +73,12 @@ event_members(const cJSON *v, const struct json_path *path,
 	case EVENT_INVOICE_FAILED:
 		return json_child(v, "invoice", path, NULL, invoice_item,
 		                  &out->invoice, sizeof out->invoice, err);
+	case EVENT_STAFF_KEY_CHANGED:
+		if (json_string(v, "public_key", path, &out->key.public_key,
+		                err) < 0)
+			return -1;
+		return json_time(v, "registered_at", path,
+		                 &out->key.registered_at, err);
 	default:
 		return 0; /* resync: {} and whatever a newer server adds */
 	}
@@ -117,5 +124,6 @@ event_payload_free(struct event_payload *e)
 	task_free(&e->task);
 	comment_free(&e->comment);
 	invoice_free(&e->invoice);
+	free(e->key.public_key);
 	memset(e, 0, sizeof *e);
 }

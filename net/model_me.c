@@ -37,6 +37,19 @@ permissions_from_json(const cJSON *obj, const char *key,
 	return 0;
 }
 
+/* The optional time member key: absent counts as null (older services
+ * did not send it); present, it must be null or a time. */
+static int
+optional_time(const cJSON *v, const char *key, const struct json_path *path,
+              bool *present, time_t *out, struct sc_error *err)
+{
+	*present = false;
+	*out = 0;
+	if (cJSON_GetObjectItemCaseSensitive(v, key) == NULL)
+		return 0;
+	return json_time_null(v, key, path, present, out, err);
+}
+
 /* Fills a me from the object v. */
 static int
 me_from_json(const cJSON *v, const struct json_path *path, struct me *out,
@@ -50,6 +63,9 @@ me_from_json(const cJSON *v, const struct json_path *path, struct me *out,
 	    staff_role_from_json(v, "role", path, &out->role, err) < 0 ||
 	    json_string_null(v, "public_key", path, &out->public_key, err) <
 	        0 ||
+	    optional_time(v, "public_key_registered_at", path,
+	                  &out->has_public_key_registered_at,
+	                  &out->public_key_registered_at, err) < 0 ||
 	    permissions_from_json(v, "permissions", path, &out->permissions,
 	                          err) < 0) {
 		me_free(out);

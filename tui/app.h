@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "keymaps/bindings.h"
 #include "tui/cmdline.h"
@@ -112,6 +113,14 @@ struct app {
 	char *me_name, *me_email, *me_role;
 	unsigned long permissions;
 	bool me_has_public_key; /* from GET /me, then kept by :keygen */
+	/* The key the service holds for us and when it was registered
+	 * (GET /me, staff.key_changed, a registration's answer), and, while
+	 * it is not this machine's, the warning saying so: the status line
+	 * shows it whenever no other notice does (tui/keycheck.h). */
+	char *me_public_key;
+	bool me_key_has_at;
+	time_t me_key_registered_at;
+	char *key_warning;
 
 	struct pane panes[PANE_COUNT];
 	enum pane_id current;

@@ -41,6 +41,14 @@ struct api *cmd_api_new(const struct cmd_ctx *ctx);
 /* Prints "sitecare: KIND: message" (sanitised) and field errors. */
 void cmd_print_error(const struct sc_error *err);
 
+/*
+ * The account password into sodium memory (the caller sodium_free's
+ * it): one line of stdin when from_stdin, else asked on the terminal
+ * after prompt, without echo. NULL, with a message printed, when none
+ * could be read.
+ */
+char *cmd_read_password(const char *prompt, bool from_stdin);
+
 /* The subcommands; argv[0] is the command's name. */
 int cmd_login(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_logout(struct cmd_ctx *ctx, int argc, char **argv);

@@ -13,18 +13,23 @@
 #include "net/model.h"
 #include "net/secret.h"
 #include "net/staffkey.h"
+#include "tui/pass_strength.h"
 #include "tui/runloop.h"
 #include "tui/sanitize.h"
 #include "tui/tty_line.h"
 
-/* The longest passphrase read, in bytes; the shortest, in characters. */
-#define PASS_MAX_LEN   1024
-#define PASS_MIN_CHARS 8
+/* The longest passphrase read, in bytes. */
+#define PASS_MAX_LEN 1024
 
-/* What the command line asked for. */
+/*
+ * What the command line asked for. With both --passphrase-stdin and
+ * --password-stdin, stdin's first line is the passphrase and its second
+ * the account password.
+ */
 struct keygen_args {
 	bool force;
-	bool from_stdin;
+	bool from_stdin;     /* the passphrase: a line of stdin */
+	bool password_stdin; /* the account password: a line of stdin */
 	bool register_only;
 };
 
@@ -88,25 +93,13 @@ ask_tty(void)
 	return a;
 }
 
-/* The passphrase's length in characters (UTF-8 lead bytes). */
-static size_t
-pass_chars(struct secret *s)
-{
-	const unsigned char *p = secret_open_read(s);
-	size_t i, n = 0;
-
-	for (i = 0; p[i] != '\0'; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			n++;
-	secret_close(s);
-	return n;
-}
-
-/* The new passphrase: one line of stdin, or asked twice on the terminal. */
+/* The new passphrase: one line of stdin, or asked twice on the
+ * terminal; a weak one is refused with the reason. */
 static struct secret *
 ask_passphrase(bool from_stdin)
 {
 	struct secret *s;
+	char *why;
 
 	if (from_stdin) {
 		s = pass_new();
@@ -117,11 +110,9 @@ ask_passphrase(bool from_stdin)
 		}
 	} else if ((s = ask_tty()) == NULL)
 		return NULL;
-	if (pass_chars(s) < PASS_MIN_CHARS) {
-		fprintf(stderr,
-		        "sitecare: the passphrase must have at least %d "
-		        "characters\n",
-		        PASS_MIN_CHARS);
+	if (pass_strength_check(s, &why) != 0) {
+		fprintf(stderr, "sitecare: the passphrase is %s\n", why);
+		free(why);
 		secret_free(s);
 		return NULL;
 	}
@@ -140,6 +131,8 @@ keygen_parse(int argc, char **argv, struct keygen_args *args)
 			args->force = true;
 		else if (strcmp(argv[i], "--passphrase-stdin") == 0)
 			args->from_stdin = true;
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			args->password_stdin = true;
 		else if (strcmp(argv[i], "--register-only") == 0)
 			args->register_only = true;
 		else {
@@ -152,15 +145,36 @@ keygen_parse(int argc, char **argv, struct keygen_args *args)
 	}
 	if (args->register_only && (args->force || args->from_stdin)) {
 		fprintf(stderr, "sitecare: keygen: --register-only makes no "
-		                "key: it takes no other flag\n");
+		                "key: it takes only --password-stdin\n");
 		return CMD_USAGE;
 	}
 	return CMD_OK;
 }
 
-/* Makes the key pair at path; its public key in k->pk (k stays locked). */
+/*
+ * The account password that registering needs, read when signed in
+ * (without a session nothing is sent, so nothing is asked); CMD_USAGE
+ * when it was needed and none came.
+ */
 static int
-make_key(const char *path, const struct keygen_args *args, struct staffkey *k)
+ask_account_password(const struct keygen_args *args, bool signed_in, char **pw)
+{
+	*pw = NULL;
+	if (!signed_in)
+		return CMD_OK;
+	*pw = cmd_read_password("Account password (to register the key): ",
+	                        args->password_stdin);
+	return *pw != NULL ? CMD_OK : CMD_USAGE;
+}
+
+/*
+ * Makes the key pair at path; its public key in k->pk (k stays locked).
+ * Everything is asked before the key is made: the passphrase, then the
+ * account password (*pw) when signed in.
+ */
+static int
+make_key(const char *path, const struct keygen_args *args, bool signed_in,
+         struct staffkey *k, char **pw)
 {
 	struct sc_error err = { 0 };
 	struct secret *pass;
@@ -178,6 +192,10 @@ make_key(const char *path, const struct keygen_args *args, struct staffkey *k)
 	pass = ask_passphrase(args->from_stdin);
 	if (pass == NULL)
 		return CMD_USAGE;
+	if (ask_account_password(args, signed_in, pw) != CMD_OK) {
+		secret_free(pass);
+		return CMD_USAGE;
+	}
 	rc = staffkey_generate(path, pass, args->force, k, &err);
 	secret_free(pass);
 	staffkey_lock(k);
@@ -210,25 +228,31 @@ static void
 print_not_registered(const struct sc_error *err)
 {
 	cmd_print_error(err);
-	fprintf(stderr, "sitecare: the key is saved but not registered: "
-	                "sign in and run `sitecare keygen --register-only`\n");
+	fprintf(stderr,
+	        "sitecare: the key is saved but not registered: %s "
+	        "run `sitecare keygen --register-only`\n",
+	        err->kind == SC_ERR_REAUTH_REQUIRED
+	            ? "with your account password,"
+	            : "sign in and");
 }
 
-/* PUT /me/public-key with b64; CMD_OK when the service now holds it. */
+/*
+ * PUT /me/public-key with b64 and the account password pw (wiped once
+ * sent; NULL when not signed in); CMD_OK when the service holds it now.
+ */
 static int
-register_key(const struct cmd_ctx *ctx, const char *b64)
+register_key(struct api *a, const char *b64, char *pw)
 {
 	struct put_result res = { 0 };
-	struct api *a = cmd_api_new(ctx);
 	int rc = CMD_FAILED;
 	char *name, *email;
 
 	if (a == NULL)
 		return CMD_FAILED;
-	if (!api_has_session(a))
+	if (!api_has_session(a) || pw == NULL)
 		sc_error_set(&res.err, SC_ERR_NOT_SIGNED_IN, "not signed in");
 	else {
-		api_put_public_key(a, b64, on_put, &res);
+		api_put_public_key(a, b64, pw, on_put, &res);
 		if (runloop_run(a) != 0)
 			sc_error_set(&res.err, SC_ERR_LOCAL,
 			             "the event loop failed");
@@ -249,24 +273,25 @@ register_key(const struct cmd_ctx *ctx, const char *b64)
 	}
 	me_free(&res.me);
 	sc_error_clear(&res.err);
-	api_free(a);
 	return rc;
 }
 
-/* Finds or makes the key at path; its public key in k->pk. */
+/* Finds or makes the key at path (its public key in k->pk), and reads
+ * the account password into *pw when signed in. */
 static int
-obtain_key(const char *path, const struct keygen_args *args, struct staffkey *k)
+obtain_key(const char *path, const struct keygen_args *args, bool signed_in,
+           struct staffkey *k, char **pw)
 {
 	struct sc_error err = { 0 };
 
 	if (!args->register_only)
-		return make_key(path, args, k);
+		return make_key(path, args, signed_in, k, pw);
 	if (staffkey_read_public(path, k->pk, &err) != 0) {
 		cmd_print_error(&err);
 		sc_error_clear(&err);
 		return CMD_FAILED;
 	}
-	return CMD_OK;
+	return ask_account_password(args, signed_in, pw);
 }
 
 int
@@ -275,7 +300,8 @@ cmd_keygen(struct cmd_ctx *ctx, int argc, char **argv)
 	struct keygen_args args;
 	struct staffkey k = { .sk = NULL };
 	struct sc_error err = { 0 };
-	char *path, *b64;
+	char *path, *b64, *pw = NULL;
+	struct api *a;
 	int rc;
 
 	if (keygen_parse(argc, argv, &args) != CMD_OK)
@@ -295,14 +321,18 @@ cmd_keygen(struct cmd_ctx *ctx, int argc, char **argv)
 		sc_error_clear(&err);
 		return CMD_FAILED;
 	}
-	rc = obtain_key(path, &args, &k);
+	/* No service configured: the key is still made, not registered. */
+	a = cmd_api_new(ctx);
+	rc = obtain_key(path, &args, a != NULL && api_has_session(a), &k, &pw);
 	if (rc == CMD_OK) {
 		b64 = staffkey_public_b64(&k);
 		printf("key file: %s\npublic key: %s\n", path, b64);
 		fflush(stdout);
-		rc = register_key(ctx, b64);
+		rc = register_key(a, b64, pw);
 		free(b64);
 	}
+	sodium_free(pw); /* NULL is fine */
+	api_free(a);
 	free(path);
 	return rc;
 }

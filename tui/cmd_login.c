@@ -71,9 +71,8 @@ ask_email(const char *given, const char *remembered)
 	return n > 0 ? xstrdup(buf) : NULL;
 }
 
-/* The password into sodium memory: one line of stdin, or the terminal. */
-static char *
-ask_password(bool from_stdin)
+char *
+cmd_read_password(const char *prompt, bool from_stdin)
 {
 	char *buf = sodium_malloc(LINE_MAX_LEN);
 	ssize_t n;
@@ -89,7 +88,7 @@ ask_password(bool from_stdin)
 			sodium_free(buf);
 			return NULL;
 		}
-		tty_prompt(fd, "Password: ");
+		tty_prompt(fd, prompt);
 		n = tty_read_noecho(fd, buf, LINE_MAX_LEN);
 		close(fd);
 	}
@@ -214,7 +213,7 @@ cmd_login(struct cmd_ctx *ctx, int argc, char **argv)
 	if (a == NULL)
 		return CMD_USAGE;
 	email = ask_email(given, ctx->cfg.email);
-	pw = email != NULL ? ask_password(from_stdin) : NULL;
+	pw = email != NULL ? cmd_read_password("Password: ", from_stdin) : NULL;
 	if (pw == NULL) {
 		free(email);
 		api_free(a);

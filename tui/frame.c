@@ -143,6 +143,10 @@ draw_status(struct app *app)
 	char left[256], conn[32];
 	int width = getmaxx(w), used;
 	char *fit;
+	/* A replaced staff key stays said whenever nothing newer is. */
+	const char *text =
+	    app->message != NULL ? app->message : app->key_warning;
+	bool error = app->message != NULL ? app->message_is_error : true;
 
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
@@ -156,12 +160,11 @@ draw_status(struct app *app)
 	mvwaddstr(w, 0, 0, fit);
 	used = sanitize_width(fit);
 	free(fit);
-	if (app->message != NULL && used + 4 < width) {
-		fit = sanitize_fit(app->message, width - used - 1,
+	if (text != NULL && used + 4 < width) {
+		fit = sanitize_fit(text, width - used - 1,
 		                   term_utf8() ? 0 : SANITIZE_ASCII);
-		wattron(w, (attr_t)theme_attr(app->message_is_error
-		                                  ? THEME_ERROR
-		                                  : THEME_STATUS));
+		wattron(w,
+		        (attr_t)theme_attr(error ? THEME_ERROR : THEME_STATUS));
 		mvwaddstr(w, 0, used + 1, fit);
 		free(fit);
 	}

@@ -22,6 +22,7 @@
 struct passphrase {
 	char *title, *prompt, *error; /* sanitised */
 	char *busy;                   /* sanitised; NULL unless checking */
+	char *field, *keys;           /* what is typed, the keys' line */
 	struct secret *buf;           /* NUL-terminated, PASS_MAX bytes */
 	size_t len;
 	passphrase_done_fn on_done;
@@ -53,7 +54,18 @@ passphrase_new(const char *title, const char *prompt,
 		p->error = xstrdup("cannot lock memory for the passphrase");
 	p->on_done = on_done;
 	p->ud = ud;
+	passphrase_ask_for(p, "passphrase",
+	                   "Enter unlocks  Esc cancels  C-u clears");
 	return p;
+}
+
+void
+passphrase_ask_for(struct passphrase *p, const char *field, const char *keys)
+{
+	free(p->field);
+	free(p->keys);
+	p->field = sanitize_str(field, SANITIZE_TABS_AS_SPACE);
+	p->keys = sanitize_str(keys, SANITIZE_TABS_AS_SPACE);
 }
 
 void
@@ -66,6 +78,8 @@ passphrase_free(struct passphrase *p)
 	free(p->prompt);
 	free(p->error);
 	free(p->busy);
+	free(p->field);
+	free(p->keys);
 	free(p);
 }
 
@@ -175,6 +189,17 @@ put(WINDOW *w, int y, int x, const char *s, int width, enum theme_item item)
 	free(fit);
 }
 
+/* The entry's line: its name, and whether something is typed. */
+static void
+draw_entry(struct passphrase *p, WINDOW *w, int y, int x, int width)
+{
+	char *line = xasprintf("%s:%s", p->field,
+	                       p->len > 0 ? " (typed, not shown)" : "");
+
+	put(w, y, x, line, width, THEME_DIM);
+	free(line);
+}
+
 /* A centred box: title, prompt, the (unshown) entry, error, keys. */
 static void
 pp_draw(void *state, void *win, int rows, int cols)
@@ -204,14 +229,10 @@ pp_draw(void *state, void *win, int rows, int cols)
 	if (p->busy != NULL)
 		put(win_, y + 2, x + 2, p->busy, bw - 4, THEME_WARN);
 	else
-		put(win_, y + 2, x + 2,
-		    p->len > 0 ? "passphrase: (typed, not shown)"
-		               : "passphrase:",
-		    bw - 4, THEME_DIM);
+		draw_entry(p, win_, y + 2, x + 2, bw - 4);
 	if (p->error != NULL)
 		put(win_, y + 3, x + 2, p->error, bw - 4, THEME_ERROR);
-	put(win_, y + 5, x + 2, "Enter unlocks  Esc cancels  C-u clears",
-	    bw - 4, THEME_DIM);
+	put(win_, y + 5, x + 2, p->keys, bw - 4, THEME_DIM);
 }
 
 static void

@@ -27,6 +27,13 @@ typedef void (*passphrase_done_fn)(void *ud, struct secret *pass);
 /* A prompt box titled title with a line of explanation (both copied). */
 struct passphrase *passphrase_new(const char *title, const char *prompt,
                                   passphrase_done_fn on_done, void *ud);
+/*
+ * What the box asks for, when not a passphrase: field names the entry
+ * ("password"), keys is the line of keys at the bottom ("Enter
+ * registers  Esc cancels"); both copied.
+ */
+void passphrase_ask_for(struct passphrase *p, const char *field,
+                        const char *keys);
 /* Wipes whatever was typed and frees; never calls on_done. */
 void passphrase_free(struct passphrase *p);
 

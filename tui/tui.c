@@ -28,6 +28,7 @@
 #include "tui/frame.h"
 #include "tui/health.h"
 #include "tui/help.h"
+#include "tui/keycheck.h"
 #include "tui/login.h"
 #include "tui/loop.h"
 #include "tui/notify.h"
@@ -296,6 +297,10 @@ on_server_event(const struct events_event *e, void *ud)
 		return;
 	if (e->payload->type == EVENT_RESYNC)
 		ev.kind = APP_EV_RESYNC;
+	/* The event carries the key: newest wins, no GET /me needed. */
+	if (e->payload->type == EVENT_STAFF_KEY_CHANGED)
+		keycheck_registered(&t->app, e->payload->key.public_key, true,
+		                    e->payload->key.registered_at);
 	tui_confirm_sent(t, e->payload);
 	tui_broadcast(t, &ev);
 }
@@ -522,8 +527,10 @@ tui_signed_in(struct tui *t, struct me *me)
 	app->me_role = xstrdup(staff_role_name(me->role));
 	app->permissions = me->permissions;
 	app->me_id = me->id;
-	app->me_has_public_key = me->public_key != NULL;
 	app->signed_in = true;
+	keycheck_registered(app, me->public_key,
+	                    me->has_public_key_registered_at,
+	                    me->public_key_registered_at);
 	me_free(me);
 	login_free(t->login);
 	t->login = NULL;
@@ -841,7 +848,7 @@ tui_prompt_for_args(struct tui *t, enum action a)
 static void
 tui_run_action(struct tui *t, enum action a, const char *args)
 {
-	struct pane *p = &t->app.panes[t->app.current];
+	struct pane *p;
 	enum view_result r = VIEW_UNHANDLED;
 
 	if (t->app.readonly && action_changes(a)) {
@@ -855,6 +862,11 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 		return;
 	if (t->app.overlay.state != NULL)
 		return; /* the pane under the overlay is not in view */
+	/* A replaced key is warned of in every pane; the remedy lives in
+	 * the Credentials pane. */
+	if (a == ACTION_REGISTER_KEY && t->app.current != PANE_CREDENTIALS)
+		tui_switch(t, PANE_CREDENTIALS);
+	p = &t->app.panes[t->app.current];
 	if (args == NULL && tui_prompt_for_args(t, a))
 		return;
 	if (p->state != NULL)
@@ -1408,6 +1420,8 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	free(t->app.message);
 	free(t->app.me_name);
 	free(t->app.me_email);
+	free(t->app.me_public_key);
+	free(t->app.key_warning);
 	free(t->app.me_role);
 	free(t->history_path);
 	free(t->paste);

@@ -59,9 +59,17 @@ struct creds {
 	long long task; /* the task in hand (purpose), 0: none */
 	char *error;
 	int rows, cols;
+	int head; /* header rows: one more while a key warning shows */
 };
 
 static const struct client_row *shown_client(const struct creds *k, size_t i);
+
+/* The header's rows: the warning of a replaced key takes one more. */
+static int
+header_rows(const struct creds *k)
+{
+	return k->app->key_warning != NULL ? HEADER_ROWS + 1 : HEADER_ROWS;
+}
 
 /* ---- clients ------------------------------------------------------------- */
 
@@ -317,7 +325,7 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	int nw = width > 90 ? 24 : 18, cw = width > 90 ? 24 : 0;
 
 	(void)marked;
-	y += HEADER_ROWS;
+	y += k->head;
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
 	for (s = 0; s < r->c.nassigned_staff; s++) {
@@ -386,7 +394,7 @@ draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
 	int lw = 20, sw = width > 100 ? 30 : 0, right;
 
 	(void)marked;
-	y += HEADER_ROWS;
+	y += k->head;
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
 	task_format_age(time(NULL), cr->updated_at, age, sizeof age);
@@ -424,7 +432,14 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 	if (k->filter != NULL && c == NULL)
 		put(k, w, 0, 30, cols - 30, k->filter,
 		    (attr_t)theme_attr(THEME_TITLE));
-	if (why != REVEAL_OK)
+	if (k->app->key_warning != NULL) {
+		put(k, w, 1, 1, cols - 2, k->app->key_warning,
+		    (attr_t)theme_attr(THEME_ERROR));
+		put(k, w, 2, 1, cols - 2,
+		    "Nothing is revealed until :register-key registers this "
+		    "machine's key again (it asks your account password)",
+		    (attr_t)theme_attr(THEME_WARN));
+	} else if (why != REVEAL_OK)
 		put(k, w, 1, 1, cols - 2,
 		    credentials_reveal_refusal_text(k->reveal),
 		    (attr_t)theme_attr(THEME_ERROR));
@@ -453,7 +468,7 @@ draw_empty(struct creds *k, WINDOW *w, int cols)
 	                                         "this client"
 	                                       : "no clients match";
 
-	put(k, w, HEADER_ROWS, 1, cols - 2, text,
+	put(k, w, k->head, 1, cols - 2, text,
 	    (attr_t)theme_attr(k->error != NULL ? THEME_ERROR : THEME_DIM));
 }
 
@@ -464,8 +479,9 @@ cr_resize(void *state, int rows, int cols)
 
 	k->rows = rows;
 	k->cols = cols;
-	list_resize(&k->clist, rows - HEADER_ROWS - FOOTER_ROWS);
-	list_resize(&k->ilist, rows - HEADER_ROWS - FOOTER_ROWS);
+	k->head = header_rows(k);
+	list_resize(&k->clist, rows - k->head - FOOTER_ROWS);
+	list_resize(&k->ilist, rows - k->head - FOOTER_ROWS);
 }
 
 static void
@@ -475,7 +491,7 @@ cr_draw(void *state, void *win, int rows, int cols)
 	WINDOW *w = win;
 	bool items = k->creds_for != 0;
 
-	if (rows != k->rows || cols != k->cols)
+	if (rows != k->rows || cols != k->cols || header_rows(k) != k->head)
 		cr_resize(k, rows, cols);
 	werase(w);
 	draw_header(k, w, cols);
@@ -577,6 +593,9 @@ cr_action(void *state, enum action a, const char *args)
 		return VIEW_REDRAW;
 	case ACTION_KEYGEN:
 		credentials_reveal_keygen(k->reveal);
+		return VIEW_REDRAW;
+	case ACTION_REGISTER_KEY:
+		credentials_reveal_register(k->reveal);
 		return VIEW_REDRAW;
 	case ACTION_LOCK_KEY:
 		credentials_reveal_hide(k->reveal, NULL);

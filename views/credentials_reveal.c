@@ -16,7 +16,9 @@
 #include "tui/ask.h"
 #include "tui/clipboard.h"
 #include "tui/config.h"
+#include "tui/keycheck.h"
 #include "tui/loop.h"
+#include "tui/pass_strength.h"
 #include "tui/passphrase.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
@@ -28,11 +30,10 @@
 #define IDLE_CHECK_MS 15000
 /* A copied password is cleared (or overwritten) after this. */
 #define CLIP_MS 30000
-/* The shortest new passphrase, in characters. */
-#define PASS_MIN_CHARS 8
 
-/* What the passphrase overlay is asked for. */
-enum pp_purpose { PP_UNLOCK, PP_NEW, PP_AGAIN };
+/* What the passphrase overlay is asked for: the key's passphrase, or
+ * (PP_PASSWORD) the account password that registering a key needs. */
+enum pp_purpose { PP_UNLOCK, PP_NEW, PP_AGAIN, PP_PASSWORD };
 
 struct credentials_reveal {
 	struct app *app;
@@ -55,6 +56,8 @@ struct credentials_reveal {
 	enum pp_purpose pp_for;
 	struct secret *first; /* keygen: the passphrase typed first */
 	struct api_req *put_req;
+	char *reg_b64;       /* the public key being registered */
+	bool reg_made;       /* ...made just now by :keygen */
 	struct worker *kdf;  /* Argon2id off the loop thread, or NULL */
 	struct kdf_job *job; /* what kdf works on */
 
@@ -291,16 +294,24 @@ ask_passphrase(struct credentials_reveal *r, enum pp_purpose what)
 		[PP_UNLOCK] = "Unlock your staff key",
 		[PP_NEW] = "New staff key: choose a passphrase",
 		[PP_AGAIN] = "New staff key: the same passphrase again",
+		[PP_PASSWORD] =
+		    "Register your staff key: your account password",
 	};
 	char *prompt =
 	    what == PP_UNLOCK
 	        ? xasprintf("to reveal %s of %s", r->label, r->client)
+	    : what == PP_PASSWORD
+	        ? xstrdup("the one you sign in with: the service asks it "
+	                  "for every key")
 	        : xasprintf("at least %d characters; it seals "
 	                    "the key on this machine",
-	                    PASS_MIN_CHARS);
+	                    PASS_STRENGTH_MIN_CHARS);
 
 	r->pp_for = what;
 	r->pp = passphrase_new(titles[what], prompt, on_passphrase, r);
+	if (what == PP_PASSWORD)
+		passphrase_ask_for(r->pp, "password",
+		                   "Enter registers  Esc cancels  C-u clears");
 	app_overlay_open(r->app, &passphrase_ops, r->pp);
 	free(prompt);
 }
@@ -437,39 +448,71 @@ unlock_with(struct credentials_reveal *r, struct secret *pass)
 
 /* ---- keygen inside the interface ----------------------------------------- */
 
+/*
+ * The service's answer to a registration. A refused password (or too
+ * many of them) is said in the box, which stays open for another try;
+ * other failures close it. Registered: the answer's key is what the
+ * service holds now, which is this machine's, so no warning remains.
+ */
 static void
 on_put_key(struct me *me, const struct sc_error *err, void *ud)
 {
 	struct credentials_reveal *r = ud;
 
 	r->put_req = NULL;
-	me_free(me);
-	if (err->kind != SC_OK) {
-		app_notice(r->app, true,
-		           "the key was made but not registered: %s (run "
-		           "sitecare keygen --register-only)",
-		           err->message);
+	if ((err->kind == SC_ERR_REAUTH_REQUIRED ||
+	     err->kind == SC_ERR_RATE_LIMITED) &&
+	    open_passphrase_box(r) != NULL) {
+		passphrase_retry(r->pp, err->message);
+		me_free(me);
+		app_redraw(r->app);
 		return;
 	}
-	r->app->me_has_public_key = true;
-	credentials_reveal_clear_refusal(r);
-	app_notice(r->app, false,
-	           "staff key made and registered: reveal "
-	           "with Enter");
+	close_passphrase(r);
+	if (err->kind != SC_OK)
+		app_notice(r->app, true,
+		           "the key is not registered: %s (:register-key "
+		           "tries again)",
+		           err->message);
+	else {
+		keycheck_registered(r->app, me->public_key,
+		                    me->has_public_key_registered_at,
+		                    me->public_key_registered_at);
+		credentials_reveal_clear_refusal(r);
+		app_notice(r->app, false, "staff key %s: reveal with Enter",
+		           r->reg_made ? "made and registered"
+		                       : "registered again");
+	}
+	me_free(me);
 	app_redraw(r->app);
 }
 
-/* The passphrase's length in characters. */
-static size_t
-pass_chars(struct secret *s)
+/* Asks the account password, then registers b64 (copied) with it. */
+static void
+register_ask(struct credentials_reveal *r, const char *b64, bool made)
 {
-	const unsigned char *p = secret_open_read(s);
-	size_t i, n = 0;
+	free(r->reg_b64);
+	r->reg_b64 = xstrdup(b64);
+	r->reg_made = made;
+	ask_passphrase(r, PP_PASSWORD);
+}
 
-	for (i = 0; p[i] != '\0'; i++)
-		n += (p[i] & 0xc0) != 0x80;
-	secret_close(s);
-	return n;
+/* The password typed: PUT /me/public-key; api wipes it once sent. */
+static void
+register_with(struct credentials_reveal *r, struct secret *password)
+{
+	if (r->app->api == NULL || r->reg_b64 == NULL) {
+		secret_free(password);
+		close_passphrase(r);
+		return;
+	}
+	passphrase_busy(r->pp, "checking the password...");
+	api_cancel(r->app->api, r->put_req);
+	r->put_req = api_put_public_key(r->app->api, r->reg_b64,
+	                                (char *)secret_open_write(password),
+	                                on_put_key, r);
+	secret_close(password);
+	secret_free(password);
 }
 
 /* Both passphrases typed: the same? then make the key off the loop. */
@@ -507,18 +550,21 @@ keygen_done(struct credentials_reveal *r, struct kdf_job *j)
 	}
 	adopt_key(r, j);
 	b64 = staffkey_public_b64(&r->key);
-	r->put_req = api_put_public_key(r->app->api, b64, on_put_key, r);
+	register_ask(r, b64, true);
 	free(b64);
-	app_notice(r->app, false, "staff key made: registering...");
+	app_notice(r->app, false, "staff key made: your password registers it");
 }
 
-/* The first new passphrase: long enough? then ask again. */
+/* The first new passphrase: strong enough? then ask again. */
 static void
 keygen_first(struct credentials_reveal *r, struct secret *pass)
 {
-	if (pass_chars(pass) < PASS_MIN_CHARS) {
+	char *why;
+
+	if (pass_strength_check(pass, &why) != 0) {
 		secret_free(pass);
-		passphrase_retry(r->pp, "too short: at least 8 characters");
+		passphrase_retry(r->pp, why);
+		free(why);
 		app_redraw(r->app);
 		return;
 	}
@@ -538,15 +584,21 @@ on_passphrase(void *ud, struct secret *pass)
 		secret_free(r->first);
 		r->first = NULL;
 		r->want = 0;
-		app_notice(r->app, false, "cancelled");
+		app_notice(r->app, r->pp_for == PP_PASSWORD, "%s",
+		           r->pp_for == PP_PASSWORD
+		               ? "cancelled: the key is not registered "
+		                 "(:register-key registers it)"
+		               : "cancelled");
 		return;
 	}
 	if (r->pp_for == PP_UNLOCK)
 		unlock_with(r, pass);
 	else if (r->pp_for == PP_NEW)
 		keygen_first(r, pass);
-	else
+	else if (r->pp_for == PP_AGAIN)
 		keygen_with(r, pass);
+	else
+		register_with(r, pass);
 }
 
 void
@@ -569,6 +621,33 @@ credentials_reveal_keygen(struct credentials_reveal *r)
 		           path);
 	} else
 		ask_passphrase(r, PP_NEW);
+	sc_error_clear(&err);
+	free(path);
+}
+
+void
+credentials_reveal_register(struct credentials_reveal *r)
+{
+	struct sc_error err = { 0 };
+	struct staffkey k = { .sk = NULL };
+	char *path, *b64;
+
+	if (worker_running(r->kdf) || r->put_req != NULL) {
+		app_notice(r->app, false, "the staff key is busy: a moment");
+		return;
+	}
+	path = staffkey_path(&err);
+	if (path == NULL || !staffkey_exists(path))
+		app_notice(r->app, true,
+		           "No staff key on this machine: :keygen makes one "
+		           "and registers it");
+	else if (staffkey_read_public(path, k.pk, &err) != 0)
+		app_notice(r->app, true, "register-key: %s", err.message);
+	else {
+		b64 = staffkey_public_b64(&k);
+		register_ask(r, b64, false);
+		free(b64);
+	}
 	sc_error_clear(&err);
 	free(path);
 }
@@ -719,6 +798,11 @@ credentials_reveal_start(struct credentials_reveal *r, int64_t id,
 		return;
 	}
 	credentials_reveal_hide(r, NULL);
+	/* A key registered from elsewhere: nothing sealed to it is asked. */
+	if (keycheck_app(r->app)) {
+		refuse(r, REVEAL_KEY_REPLACED, r->app->key_warning);
+		return;
+	}
 	r->want = id;
 	free(r->label);
 	free(r->client);
@@ -865,6 +949,7 @@ credentials_reveal_free(struct credentials_reveal *r)
 	if (r->pp != NULL)
 		app_overlay_close(r->app, r->pp);
 	secret_free(r->first);
+	free(r->reg_b64);
 	clipboard_free(r->clip);
 	free(r->label);
 	free(r->client);

@@ -20,7 +20,9 @@ struct app;
  * locks itself after key-idle-minutes without a key press.
  *
  * The server decides who may reveal; the flow explains a refusal:
- * not_assigned, no_public_key (offering :keygen), forbidden.
+ * not_assigned, no_public_key (offering :keygen), forbidden. Before
+ * anything is asked, the registered key is compared with this machine's
+ * (tui/keycheck.h): a key replaced from elsewhere refuses the reveal.
  */
 struct credentials_reveal;
 
@@ -31,6 +33,7 @@ enum reveal_refusal {
 	REVEAL_NOT_ASSIGNED,
 	REVEAL_NO_PUBLIC_KEY,
 	REVEAL_NO_LOCAL_KEY, /* no staff.key on this machine */
+	REVEAL_KEY_REPLACED, /* the registered key is not this machine's */
 	REVEAL_FORBIDDEN,
 	REVEAL_FAILED, /* anything else: the status line says what */
 };
@@ -68,8 +71,18 @@ void credentials_reveal_hide(struct credentials_reveal *r, const char *why);
 /* y: copies the shown password (asking first when tmux keeps copies). */
 void credentials_reveal_copy(struct credentials_reveal *r);
 
-/* :keygen: a new key pair, its passphrase asked twice, registered. */
+/*
+ * :keygen: a new key pair, its passphrase asked twice (weak ones
+ * refused), then registered with the account password.
+ */
 void credentials_reveal_keygen(struct credentials_reveal *r);
+
+/*
+ * :register-key: registers this machine's key again, with the account
+ * password asked in the same box (a wrong one is said there, to try
+ * again or Esc); what clears a "key replaced" warning.
+ */
+void credentials_reveal_register(struct credentials_reveal *r);
 
 /* :lock-key: wipes the unlocked private key now. */
 void credentials_reveal_lock(struct credentials_reveal *r, const char *why);

@@ -10,6 +10,7 @@ the way the service opens it.
 
 import base64
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from nacl.secret import SecretBox
 
-from e2e.conftest import own_service, tui_on
+from e2e.conftest import PASSWORD, own_service, tui_on
 from e2e.test_hostile import quits_untouched
 from e2e.test_notify import wait_bytes
 from helpers.service import Service
@@ -70,10 +71,11 @@ def assigned(svc, role, mine=True):
 
 def keygen(tui, role="tech"):
     """Signs role in and makes and registers its staff key, from the
-    command line."""
+    command line (the passphrase, then the account password)."""
     tui.login(role)
     r = subprocess.run([tui.bin, *tui.flags(), "keygen",
-                        "--passphrase-stdin"], input=PASSPHRASE + "\n",
+                        "--passphrase-stdin", "--password-stdin"],
+                       input=PASSPHRASE + "\n" + PASSWORD + "\n",
                        capture_output=True, text=True,
                        env={**tui.env, "PATH": "/usr/bin:/bin"}, timeout=60)
     assert r.returncode == 0, r.stderr
@@ -324,6 +326,15 @@ def test_credentials__no_key_then_keygen_in_the_interface(vtui, vault_svc):
     t.wait_text("the same passphrase again")
     t.type(PASSPHRASE)
     t.send("Enter")
+    # Registering asks the account password, in the same kind of box.
+    t.wait_text("Register your staff key", timeout=30)
+    t.type("not the password")
+    t.send("Enter")
+    t.wait_text("the account password was wrong or missing", timeout=20)
+    assert "not the password" not in t.screen()
+    t.send("C-u")
+    t.type(PASSWORD)
+    t.send("Enter")
     t.wait_text("staff key made and registered", timeout=30)
     t.wait_gone("No public key registered")
     pk = staff(vault_svc, "admin").get("/me").data["public_key"]
@@ -393,3 +404,127 @@ def test_credentials__idle_key_locks_itself(vtui, vault_svc):
     assert vault(vault_svc, cred["id"])["password"] not in t.screen()
     reveal(t, cred["label"])  # the passphrase box comes again
     t.wait_text(vault(vault_svc, cred["id"])["password"], timeout=20)
+
+
+def test_credentials__weak_passphrase_refused_in_the_interface(vtui,
+                                                               vault_svc):
+    t = open_creds(vtui, "tech")
+    t.send(":")
+    t.type("keygen")
+    t.send("Enter")
+    t.wait_text("New staff key: choose a passphrase")
+    t.type("password")
+    t.send("Enter")
+    t.wait_text("too weak: it fails the dictionary check")
+    t.send("C-u")
+    t.type("12345678")
+    t.send("Enter")
+    t.wait_text("the dictionary check - it is too simpl")
+    t.send("Escape")
+    t.wait_gone("New staff key")
+    assert not (vtui.home / "data" / "sitecare" / "staff.key").exists()
+
+
+REPLACED = "the key registered for you was replaced on "
+ADMIN_NOW = "not from this machine: if that was not you, tell an admin now"
+
+
+def replace_key(svc, role="tech"):
+    """Registers a key of someone else's for role, from outside (as whoever
+    holds the password would)."""
+    other = base64.b64encode(os.urandom(32)).decode()
+    svc.ctl("set-public-key", f"{role}@example.com", other)
+    return other
+
+
+def audit_count(svc, cred):
+    return len(admin(svc).get(f"/credentials/{cred['id']}/audit")
+               .data["results"])
+
+
+def status_line(t):
+    return t.screen().splitlines()[-1]
+
+
+def test_credentials__key_replaced_from_outside_warns_and_refuses(
+        vtui, vault_svc):
+    keygen(vtui)
+    client, cred = assigned(vault_svc, "tech")
+    t = open_creds(vtui, "tech", width=200)
+    choose(t, client)
+    t.wait_text(cred["label"])
+    assert REPLACED not in t.screen()
+    replace_key(vault_svc)
+    # staff.key_changed arrives: the pane and the status line say so.
+    screen = t.wait_text(REPLACED, timeout=20)
+    lines = screen.splitlines()
+    assert REPLACED in lines[-1] and ADMIN_NOW in lines[-1], screen
+    assert any(REPLACED in l and ADMIN_NOW in l for l in lines[1:-1]), screen
+    assert ":register-key" in screen
+    # The date is the registration's, in local time, minutes only.
+    assert re.search(re.escape(REPLACED) + r"\d{4}-\d\d-\d\d \d\d:\d\d,",
+                     screen), screen
+    # Enter on a credential refuses: no purpose asked, no reveal sent.
+    audited = audit_count(vault_svc, cred)
+    t.send("Enter")
+    time.sleep(1)
+    screen = t.screen()
+    assert "purpose of revealing" not in screen
+    assert "Unlock your staff key" not in screen
+    assert audit_count(vault_svc, cred) == audited
+    # Seen from another pane too, once the notice has gone.
+    t.send("1")
+    t.wait_for(lambda s: REPLACED in s.splitlines()[-1], timeout=15,
+               what="the warning in the status line of the Tasks pane")
+    # Re-registering this machine's key with the password clears it.
+    t.send("3")
+    t.send(":")
+    t.type("register-key")
+    t.send("Enter")
+    t.wait_text("Register your staff key")
+    t.type("wrong password")
+    t.send("Enter")
+    t.wait_text("the account password was wrong or missing", timeout=20)
+    t.send("C-u")
+    t.type(PASSWORD)
+    t.send("Enter")
+    t.wait_text("staff key registered again", timeout=20)
+    t.wait_gone(REPLACED, timeout=10)
+    reveal(t, cred["label"], purpose="after re-registering")
+    t.wait_text(vault(vault_svc, cred["id"])["password"], timeout=20)
+    assert audit_count(vault_svc, cred) == audited + 1
+
+
+def test_credentials__key_replaced_before_start_warns_at_once(vtui,
+                                                              vault_svc):
+    keygen(vtui)
+    replace_key(vault_svc)
+    t = vtui.open(width=200, height=30, signed_in="tech")
+    # From GET /me at start, in the first pane's status line.
+    t.wait_for(lambda s: REPLACED in s.splitlines()[-1], timeout=20,
+               what="the warning at start")
+    t.send("3")
+    screen = t.wait_for(lambda s: sum(REPLACED in l for l in s.splitlines())
+                        == 2, timeout=10, what="the warning in the pane")
+    assert ":register-key" in screen
+
+
+def test_credentials__own_registration_raises_no_warning(vtui, vault_svc):
+    keygen(vtui)
+    t = open_creds(vtui, "tech", width=200)
+    # The same key registered again from this machine (the event comes
+    # with it): nothing to warn of.
+    r = subprocess.run([vtui.bin, *vtui.flags(), "keygen",
+                        "--register-only", "--password-stdin"],
+                       input=PASSWORD + "\n", capture_output=True, text=True,
+                       env={**vtui.env, "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    t.send(":")
+    t.type("register-key")
+    t.send("Enter")
+    t.wait_text("Register your staff key")
+    t.type(PASSWORD)
+    t.send("Enter")
+    t.wait_text("staff key registered again", timeout=20)
+    time.sleep(2)
+    assert "was replaced" not in t.screen()

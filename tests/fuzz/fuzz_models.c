@@ -78,8 +78,9 @@ static const struct {
 #define NPARSERS (sizeof parsers / sizeof parsers[0])
 
 static const char *const event_types[] = {
-	"message.created", "conversation.read", "task.created", "task.updated",
-	"comment.created", "invoice.failed",    "resync",       "unknown.type",
+	"message.created", "conversation.read", "task.created",
+	"task.updated",    "comment.created",   "invoice.failed",
+	"resync",          "unknown.type",      "staff.key_changed",
 };
 #define NEVENTS (sizeof event_types / sizeof event_types[0])
 

@@ -22,10 +22,13 @@ from nacl.public import PrivateKey, SealedBox
 from nacl.secret import SecretBox
 
 from helpers.probe import build_probe
-from helpers.accounts import STAFF_EMAIL
+from helpers.accounts import PASSWORD, STAFF_EMAIL
 
 PROBE_SRC = Path(__file__).with_name("unseal_probe.c")
 PASSPHRASE = "tech passphrase 1"
+# With --passphrase-stdin --password-stdin: the passphrase, then the
+# account password that registering the key needs.
+BOTH = PASSPHRASE + "\n" + PASSWORD + "\n"
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +92,8 @@ def svc(fresh_service):
 def test_cli_keygen__register_then_reveal_opens(probe, svc, cli_for, tmp_path):
     cli = cli_for(svc.url, svc.ca)
     assert cli.login(STAFF_EMAIL["technician"]).rc == 0
-    r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n")
+    r = cli.run("keygen", "--passphrase-stdin", "--password-stdin",
+                input=BOTH)
     assert r.rc == 0, r
     path, pk = keygen_out(r)
     assert path == cli.home / "data" / "sitecare" / "staff.key"
@@ -122,7 +126,8 @@ def test_cli_keygen__register_then_reveal_opens(probe, svc, cli_for, tmp_path):
     r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n")
     assert r.rc == 1 and "already exists" in r.err, r
     assert path.read_bytes() == before
-    r = cli.run("keygen", "--force", "--passphrase-stdin", input="another one 2\n")
+    r = cli.run("keygen", "--force", "--passphrase-stdin", "--password-stdin",
+                input="another one 2\n" + PASSWORD + "\n")
     assert r.rc == 0, r
     _, pk2 = keygen_out(r)
     assert pk2 != pk and api_json(cli, "GET", "/me")["public_key"] == pk2
@@ -141,10 +146,69 @@ def test_cli_keygen__not_signed_in_then_register_only(svc, cli_for):
     path, pk = keygen_out(r)
     assert path.exists()
     assert cli.login(STAFF_EMAIL["technician"]).rc == 0
-    r = cli.run("keygen", "--register-only")
+    r = cli.run("keygen", "--register-only", "--password-stdin",
+                input=PASSWORD + "\n")
     assert r.rc == 0, r
     assert keygen_out(r) == (path, pk)
     assert api_json(cli, "GET", "/me")["public_key"] == pk
+
+
+@pytest.mark.fresh_service
+def test_cli_keygen__wrong_password_registers_nothing_then_retry(svc, cli_for):
+    cli = cli_for(svc.url, svc.ca)
+    assert cli.login(STAFF_EMAIL["technician"]).rc == 0
+    before = api_json(cli, "GET", "/me")
+    r = cli.run("keygen", "--passphrase-stdin", "--password-stdin",
+                input=PASSPHRASE + "\nnot the password\n")
+    assert r.rc == 1, r
+    assert "the account password was wrong or missing" in r.err, r
+    assert "not registered" in r.err and "--register-only" in r.err, r
+    path, pk = keygen_out(r)
+    assert path.exists()  # kept, for --register-only
+    after = api_json(cli, "GET", "/me")
+    assert after["public_key"] == before["public_key"] != pk
+    assert after["public_key_registered_at"] == \
+        before["public_key_registered_at"]
+    # The same key, registered with the right password.
+    r = cli.run("keygen", "--register-only", "--password-stdin",
+                input="wrong again\n")
+    assert r.rc == 1 and "password was wrong" in r.err, r
+    r = cli.run("keygen", "--register-only", "--password-stdin",
+                input=PASSWORD + "\n")
+    assert r.rc == 0, r
+    assert keygen_out(r) == (path, pk)
+    me = api_json(cli, "GET", "/me")
+    assert me["public_key"] == pk and me["public_key_registered_at"]
+    history = api_json(cli, "GET", "/me/key-history")["results"]
+    assert history[0]["public_key"] == pk
+
+
+@pytest.mark.fresh_service
+def test_cli_keygen__password_needed_when_signed_in(svc, cli_for):
+    cli = cli_for(svc.url, svc.ca)
+    assert cli.login(STAFF_EMAIL["technician"]).rc == 0
+    before = api_json(cli, "GET", "/me")["public_key"]
+    # No terminal and no --password-stdin: nothing is made or sent.
+    r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n")
+    assert r.rc == 2 and "password" in r.err, r
+    assert not (cli.home / "data" / "sitecare" / "staff.key").exists()
+    assert api_json(cli, "GET", "/me")["public_key"] == before
+    r = cli.run("keygen", "--register-only", "--passphrase-stdin")
+    assert r.rc == 2 and "only --password-stdin" in r.err, r
+
+
+@pytest.mark.parametrize("weak, why", [
+    ("password", "dictionary"),
+    ("12345678", "simplistic"),
+    ("sunflower", "dictionary"),
+])
+def test_cli_keygen__weak_passphrase_refused(cli, weak, why):
+    r = cli.run("keygen", "--passphrase-stdin", "--password-stdin",
+                input=weak + "\n" + PASSWORD + "\n")
+    assert r.rc == 2, r
+    assert "the passphrase is too weak" in r.err and why in r.err, r
+    assert weak not in r.err.replace("passphrase", "")
+    assert not (cli.home / "data" / "sitecare" / "staff.key").exists()
 
 
 def test_cli_keygen__readonly_refuses(cli):

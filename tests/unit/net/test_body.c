@@ -39,10 +39,41 @@ str(const cJSON *obj, const char *key)
 static void
 body__public_key__exact(void **state)
 {
-	char *b = body_public_key("q83vEjRWeJA+/w==");
+	const char *pk = "q83vEjRWeJA+/w==", *pw = "sitecare-demo";
+	size_t size = body_public_key_size(pk, pw);
+	char *b = malloc(size);
 
-	assert_string_equal(b, "{\"public_key\":\"q83vEjRWeJA+/w==\"}");
+	/* The contract now asks the account password with the key. */
+	assert_int_equal(body_public_key(pk, pw, b, size), 0);
+	assert_string_equal(b, "{\"public_key\":\"q83vEjRWeJA+/w==\","
+	                       "\"password\":\"sitecare-demo\"}");
 	free(b);
+}
+
+static void
+body__public_key__password_escaped_in_place(void **state)
+{
+	const char *pw = "p\"a\\ss\nw\xc3\xb6rd\x02";
+	size_t size = body_public_key_size("AAAA", pw);
+	char *b = malloc(size);
+	cJSON *root;
+
+	assert_true(size > strlen(pw) + 30);
+	assert_int_equal(body_public_key("AAAA", pw, b, size), 0);
+	root = object_of(b, 2);
+	assert_string_equal(str(root, "public_key"), "AAAA");
+	assert_string_equal(str(root, "password"), pw);
+	cJSON_Delete(root);
+	free(b);
+}
+
+static void
+body__public_key__too_small(void **state)
+{
+	char buf[24];
+
+	assert_int_equal(
+	    body_public_key("q83vEjRWeJA+/w==", "secret", buf, sizeof buf), -1);
 }
 
 static void
@@ -189,6 +220,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(body__public_key__exact),
+		cmocka_unit_test(body__public_key__password_escaped_in_place),
+		cmocka_unit_test(body__public_key__too_small),
 		cmocka_unit_test(body__comment__escapes_round_trip),
 		cmocka_unit_test(body__comment__public_without_id),
 		cmocka_unit_test(body__message__round_trip),

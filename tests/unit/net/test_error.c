@@ -63,6 +63,26 @@ sc_error__from_http__every_contract_code(void **state)
 }
 
 static void
+sc_error__from_http__reauth_required_in_own_words(void **state)
+{
+	struct sc_error e = { 0 };
+
+	/* Whatever the server says, the client's words: a refused password
+	 * must not read like a refused passphrase or a missing right. */
+	from_code(&e, 403, "reauth_required", "Wrong password.");
+	assert_int_equal(e.kind, SC_ERR_REAUTH_REQUIRED);
+	assert_string_equal(sc_error_kind_name(e.kind), "reauth_required");
+	assert_string_equal(e.code, "reauth_required");
+	assert_string_equal(e.message,
+	                    "the account password was wrong or missing");
+	sc_error_clear(&e);
+	/* Without the code a 403 stays forbidden. */
+	sc_error_from_http(&e, 403, NULL, 0);
+	assert_int_equal(e.kind, SC_ERR_FORBIDDEN);
+	sc_error_clear(&e);
+}
+
+static void
 sc_error__from_http__invalid_fields(void **state)
 {
 	const char *body =
@@ -173,6 +193,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sc_error__from_http__every_contract_code),
+		cmocka_unit_test(
+		    sc_error__from_http__reauth_required_in_own_words),
 		cmocka_unit_test(sc_error__from_http__invalid_fields),
 		cmocka_unit_test(sc_error__from_http__rate_limited_kind_only),
 		cmocka_unit_test(sc_error__from_http__non_json_body),

@@ -108,6 +108,32 @@ event_payload__parse__comment_created(void **state)
 }
 
 static void
+event_payload__parse__staff_key_changed(void **state)
+{
+	struct event_payload e;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(parse("staff.key_changed",
+	                       "{'public_key': 'q83vEjRWeJA=', "
+	                       "'registered_at': '2026-12-06T10:45:00Z'}",
+	                       &e, &err),
+	                 0);
+	assert_int_equal(e.type, EVENT_STAFF_KEY_CHANGED);
+	assert_string_equal(e.key.public_key, "q83vEjRWeJA=");
+	assert_int_equal(e.key.registered_at, 1796553900);
+	event_payload_free(&e);
+	assert_null(e.key.public_key);
+	/* the key is required: an event without one says nothing usable */
+	assert_int_equal(parse("staff.key_changed",
+	                       "{'public_key': null, "
+	                       "'registered_at': '2026-12-06T10:45:00Z'}",
+	                       &e, &err),
+	                 -1);
+	assert_non_null(strstr(err.message, "public_key"));
+	sc_error_clear(&err);
+}
+
+static void
 event_payload__parse__invoice_failed(void **state)
 {
 	struct event_payload e;
@@ -209,6 +235,7 @@ main(void)
 		cmocka_unit_test(
 		    event_payload__parse__task_created_and_updated),
 		cmocka_unit_test(event_payload__parse__comment_created),
+		cmocka_unit_test(event_payload__parse__staff_key_changed),
 		cmocka_unit_test(event_payload__parse__invoice_failed),
 		cmocka_unit_test(event_payload__parse__resync),
 		cmocka_unit_test(event_payload__parse__unknown_type_ignored),

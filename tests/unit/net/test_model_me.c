@@ -39,6 +39,48 @@ me__parse__contract_example(void **state)
 }
 
 static void
+me__parse__public_key_registered_at(void **state)
+{
+	static const char *const nulls[] = {
+		"{'id': 7, 'name': 'A', 'email': 'a@example.com', 'role': "
+		"'technician', 'public_key': null, 'public_key_registered_at': "
+		"null, 'permissions': []}",
+		"{'id': 7, 'name': 'A', 'email': 'a@example.com', 'role': "
+		"'technician', 'public_key': null, 'permissions': []}",
+	};
+	struct me m;
+	struct sc_error err = { 0 };
+	int i;
+
+	assert_int_equal(
+	    parse_me("{'id': 7, 'name': 'A', 'email': 'a@example.com',"
+	             " 'role': 'technician', 'public_key': 'q83vEjRWeJA=',"
+	             " 'public_key_registered_at': '2026-12-06T10:45:00Z',"
+	             " 'permissions': []}",
+	             &m, &err),
+	    0);
+	assert_true(m.has_public_key_registered_at);
+	assert_int_equal(m.public_key_registered_at, 1796553900);
+	me_free(&m);
+	/* null, and absent (a service from before the contract had it) */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(parse_me(nulls[i], &m, &err), 0);
+		assert_false(m.has_public_key_registered_at);
+		me_free(&m);
+	}
+	/* present but not a time: refused, named */
+	assert_int_equal(
+	    parse_me("{'id': 7, 'name': 'A', 'email': 'a@example.com',"
+	             " 'role': 'technician', 'public_key': null,"
+	             " 'public_key_registered_at': 'yesterday',"
+	             " 'permissions': []}",
+	             &m, &err),
+	    -1);
+	assert_non_null(strstr(err.message, "public_key_registered_at"));
+	sc_error_clear(&err);
+}
+
+static void
 me__parse__null_public_key(void **state)
 {
 	struct me m;
@@ -308,6 +350,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(me__parse__contract_example),
+		cmocka_unit_test(me__parse__public_key_registered_at),
 		cmocka_unit_test(me__parse__null_public_key),
 		cmocka_unit_test(me__parse__unknown_permissions_ignored),
 		cmocka_unit_test(me__parse__all_permissions),
