@@ -288,16 +288,23 @@ static char *
 read_service_file(const char *dir, struct sc_error *err)
 {
 	char *path = xasprintf("%s/" DRAFT_SERVICE_FILE, dir), *text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct sc_error why = { 0 };
+	int fd;
 
-	if (fd >= 0) {
+	/* The file that says whose drafts these are follows the drafts' rule.
+	 */
+	switch (paths_open_private(path, &fd, &why)) {
+	case PATHS_PRIVATE_OK:
 		text = read_fd(fd, path, err);
 		close(fd);
-	} else if (errno != ENOENT) {
-		sc_error_set(err, SC_ERR_LOCAL,
-		             "cannot open the drafts: %s: %s", path,
-		             strerror(errno));
+		break;
+	case PATHS_PRIVATE_MISSING:
+		break;
+	default:
+		sc_error_set(err, SC_ERR_LOCAL, "cannot open the drafts: %s",
+		             why.message);
 	}
+	sc_error_clear(&why);
 	free(path);
 	return text;
 }

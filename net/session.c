@@ -66,17 +66,25 @@ jar_dir(const char *state_dir, struct sc_error *err)
 	return xstrdup(state_dir);
 }
 
-/* Reads the whole jar, or NULL when it is missing or unreadable. */
+/*
+ * Reads the whole jar, or NULL when it is missing, unreadable or not
+ * private (a FIFO, a link, another user's or a file others may read:
+ * not a session of ours). Then the member signs in again, and the new
+ * jar replaces that file rather than writing through it.
+ */
 static char *
 read_jar(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct sc_error why = { 0 };
+	int fd;
 	char *buf;
 	ssize_t n;
 	size_t len = 0;
 
-	if (fd < 0)
+	if (paths_open_private(path, &fd, &why) != PATHS_PRIVATE_OK) {
+		sc_error_clear(&why);
 		return NULL;
+	}
 	buf = xmalloc(JAR_MAX + 1);
 	while (len < JAR_MAX && (n = read(fd, buf + len, JAR_MAX - len)) != 0) {
 		if (n < 0 && errno == EINTR)

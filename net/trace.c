@@ -17,7 +17,9 @@ trace_open_env(void)
 
 	if (path == NULL || path[0] == '\0' || trace_fd >= 0)
 		return;
-	trace_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Never through a link planted at the trace's path. */
+	trace_fd = open(
+	    path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
 void

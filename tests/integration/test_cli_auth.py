@@ -254,7 +254,9 @@ def test_cli_logout__ends_the_session_on_the_server(cli, cli_for, service):
     # The old cookies, put back, no longer open a session.
     other = cli_for(service.url, service.ca)
     other.state_dir.mkdir(parents=True, exist_ok=True)
-    (other.state_dir / jar.name).write_bytes(saved)
+    put_back = other.state_dir / jar.name
+    put_back.write_bytes(saved)
+    put_back.chmod(0o600)  # a jar others may read is ignored, not tried
     w = other.run("whoami")
     assert w.rc == 1 and "session expired" in w.err, w
 

@@ -493,6 +493,26 @@ draft__service__folder_keyed_like_the_jar_and_names_its_service(void **state)
 	sc_error_clear(&err);
 }
 
+static void
+draft__service__a_service_file_others_may_write_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *ds;
+	char path[256];
+
+	ds = draft_store_open_service(f->sub, STAGING, &err);
+	assert_non_null(ds);
+	draft_store_free(ds);
+	/* Whoever may write the file that names the service may redirect. */
+	snprintf(path, sizeof path, "%s/" STAGING_KEY "/service", f->sub);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_null(draft_store_open_service(f->sub, STAGING, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "chmod 600"));
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -516,6 +536,7 @@ main(void)
 		T(draft__open__default_dir_under_xdg_state),
 		T(draft__service__offered_only_in_its_own_service),
 		T(draft__service__folder_keyed_like_the_jar_and_names_its_service),
+		T(draft__service__a_service_file_others_may_write_is_refused),
 #undef T
 	};
 
