@@ -11,6 +11,7 @@
 #include "net/paths.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
+#include "tui/columns_draw.h"
 #include "tui/list.h"
 #include "tui/notify.h"
 #include "tui/sanitize.h"
@@ -18,7 +19,6 @@
 #include "tui/theme.h"
 #include "views/billing_data.h"
 #include "views/billing_format.h"
-#include "views/task_format.h"
 
 #define PAGE_LIMIT 100
 /* The chart's height: a third of the pane, within these bounds. */
@@ -217,24 +217,6 @@ on_failed_invoice(struct billing *b, const struct invoice *v)
 
 /* ---- drawing ------------------------------------------------------------- */
 
-/* Draws sanitised text at y, x, cut and padded to width. */
-static int
-put(struct billing *b, WINDOW *w, int y, int x, int width, const char *raw,
-    attr_t attr)
-{
-	char *clean, *cell;
-
-	if (width <= 0)
-		return x;
-	clean = sanitize_str(raw, b->flags | SANITIZE_TABS_AS_SPACE);
-	cell = task_format_cell(clean, width, b->flags);
-	wattrset(w, attr);
-	mvwaddstr(w, y, x, cell);
-	free(cell);
-	free(clean);
-	return x + width + 1;
-}
-
 static void
 money(struct billing *b, int64_t cents, const char *cur, char *buf, size_t len)
 {
@@ -249,22 +231,23 @@ draw_band(struct billing *b, WINDOW *w, int cols)
 	char mrr[48], refunds[48], *line;
 
 	if (!full(b)) {
-		put(b, w, 0, 1, cols - 2,
+		columns_draw_text(
+		    w, 0, 1, cols - 2,
 		    "Plans and statuses only: amounts, cards, invoices and "
 		    "revenue need billing.read",
-		    (attr_t)theme_attr(THEME_DIM));
+		    (attr_t)theme_attr(THEME_DIM), b->flags);
 		return;
 	}
 	if (!b->has_summary) {
-		put(b, w, 0, 1, cols - 2, "loading the summary...",
-		    (attr_t)theme_attr(THEME_DIM));
+		columns_draw_text(w, 0, 1, cols - 2, "loading the summary...",
+		                  (attr_t)theme_attr(THEME_DIM), b->flags);
 		return;
 	}
 	money(b, s->mrr_cents, s->currency, mrr, sizeof mrr);
 	money(b, s->refunds_30d_cents, s->currency, refunds, sizeof refunds);
 	line = xasprintf("MRR %s", mrr);
-	put(b, w, 0, 1, (int)strlen(line) + 1, line,
-	    (attr_t)theme_attr(THEME_TITLE));
+	columns_draw_text(w, 0, 1, (int)strlen(line) + 1, line,
+	                  (attr_t)theme_attr(THEME_TITLE), b->flags);
 	free(line);
 	line = xasprintf("active %lld  trialing %lld  past due %lld  "
 	                 "canceled %lld  |  failed payments (30 d) %lld  |  "
@@ -272,10 +255,12 @@ draw_band(struct billing *b, WINDOW *w, int cols)
 	                 (long long)s->active, (long long)s->trialing,
 	                 (long long)s->past_due, (long long)s->canceled,
 	                 (long long)s->failed_payments_30d, refunds);
-	put(b, w, 0, 6 + (int)strlen(mrr), cols - 7 - (int)strlen(mrr), line,
+	columns_draw_text(
+	    w, 0, 6 + (int)strlen(mrr), cols - 7 - (int)strlen(mrr), line,
 	    (attr_t)theme_attr(s->past_due > 0 || s->failed_payments_30d > 0
 	                           ? THEME_WARN
-	                           : THEME_NORMAL));
+	                           : THEME_NORMAL),
+	    b->flags);
 	free(line);
 }
 
@@ -302,12 +287,14 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 	billing_chart_scale(vals, n, rows, e);
 	bw = (cols - AXIS_W - 2) / (int)n;
 	gap = bw > 3 ? 1 : 0;
-	put(b, w, y, 1, 30, "Revenue, last 12 months",
-	    (attr_t)theme_attr(THEME_DIM));
+	columns_draw_text(w, y, 1, 30, "Revenue, last 12 months",
+	                  (attr_t)theme_attr(THEME_DIM), b->flags);
 	billing_format_money_short(max, s->currency, ascii, label,
 	                           sizeof label);
-	put(b, w, y + 1, 0, AXIS_W - 1, label, (attr_t)theme_attr(THEME_DIM));
-	put(b, w, y + rows, 0, AXIS_W - 1, "0", (attr_t)theme_attr(THEME_DIM));
+	columns_draw_text(w, y + 1, 0, AXIS_W - 1, label,
+	                  (attr_t)theme_attr(THEME_DIM), b->flags);
+	columns_draw_text(w, y + rows, 0, AXIS_W - 1, "0",
+	                  (attr_t)theme_attr(THEME_DIM), b->flags);
 	for (i = 0; i < n; i++) {
 		x = AXIS_W + (int)i * bw;
 		wattrset(w, (attr_t)theme_attr(THEME_OK));
@@ -323,8 +310,9 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 		billing_format_money_short(vals[i], s->currency, ascii, label,
 		                           sizeof label);
 		if ((int)strlen(label) <= bw - gap && e[i] < rows * 8 - 8)
-			put(b, w, y + rows - e[i] / 8, x, bw - gap, label,
-			    (attr_t)theme_attr(THEME_DIM));
+			columns_draw_text(w, y + rows - e[i] / 8, x, bw - gap,
+			                  label, (attr_t)theme_attr(THEME_DIM),
+			                  b->flags);
 		{
 			static const char *const months[] = {
 				"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -332,9 +320,10 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 			};
 			int m = s->revenue_by_month[i].month;
 
-			put(b, w, y + rows + 1, x, bw - gap,
+			columns_draw_text(
+			    w, y + rows + 1, x, bw - gap,
 			    m >= 1 && m <= 12 ? months[m - 1] : "?",
-			    (attr_t)theme_attr(THEME_DIM));
+			    (attr_t)theme_attr(THEME_DIM), b->flags);
 		}
 	}
 }
@@ -373,37 +362,49 @@ day(time_t t, bool has, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+/* The card of s as the list shows it: "visa 4242", "no card". */
+static void
+card_text(const struct subscription *s, char *buf, size_t len)
+{
+	if (s->has_card)
+		snprintf(buf, len, "%s %s",
+		         s->card.brand ? s->card.brand : "card", s->card.last4);
+	else
+		snprintf(buf, len, "no card");
+}
+
 static void
 draw_sub(struct billing *b, WINDOW *w, int y, const struct subscription *s,
          int width, attr_t base)
 {
-	char amount[48] = "", end[16], card[40] = "";
-	int x = 1, cw = width > 120 ? 18 : 0;
+	char amount[48] = "", end[16], card[40];
+	struct column_layout l;
+	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
 
-	x = put(b, w, y, x, 20, s->client.name, base | A_BOLD);
-	x = put(b, w, y, x, cw, s->client.company,
-	        base | (attr_t)theme_attr(THEME_DIM));
-	x = put(b, w, y, x, 7, plan_name(s->plan), base);
-	x = put(b, w, y, x, 9, subscription_status_name(s->status),
-	        base | (attr_t)theme_attr(sub_theme(s->status)));
-	day(s->current_period_end, true, end, sizeof end);
-	if (full(b) && s->has_amounts) {
+	billing_format_sub_layout(width, full(b), &l);
+	columns_draw_cell(w, y, &l, BILLING_SUB_CLIENT, s->client.name,
+	                  base | A_BOLD, b->flags);
+	columns_draw_cell(w, y, &l, BILLING_SUB_COMPANY, s->client.company, dim,
+	                  b->flags);
+	columns_draw_cell(w, y, &l, BILLING_SUB_PLAN, plan_name(s->plan), base,
+	                  b->flags);
+	columns_draw_cell(
+	    w, y, &l, BILLING_SUB_STATUS, subscription_status_name(s->status),
+	    base | (attr_t)theme_attr(sub_theme(s->status)), b->flags);
+	if (s->has_amounts) {
 		money(b, s->amount_cents, s->currency, amount, sizeof amount);
 		snprintf(amount + strlen(amount),
 		         sizeof amount - strlen(amount), "/%s",
 		         s->interval == INTERVAL_YEAR ? "yr" : "mo");
 	}
-	if (full(b))
-		x = put(b, w, y, x, 15, amount, base);
-	x = put(b, w, y, x, 10, end, base);
-	x = put(b, w, y, x, 8, s->cancel_at_period_end ? "cancels" : "",
-	        base | (attr_t)theme_attr(THEME_WARN));
-	if (full(b) && s->has_card)
-		snprintf(card, sizeof card, "%s %s",
-		         s->card.brand ? s->card.brand : "card", s->card.last4);
-	if (full(b))
-		put(b, w, y, x, width - x - 1, s->has_card ? card : "no card",
-		    base | (attr_t)theme_attr(THEME_DIM));
+	columns_draw_cell(w, y, &l, BILLING_SUB_AMOUNT, amount, base, b->flags);
+	day(s->current_period_end, true, end, sizeof end);
+	columns_draw_cell(w, y, &l, BILLING_SUB_RENEWS, end, base, b->flags);
+	columns_draw_cell(w, y, &l, BILLING_SUB_CANCELS,
+	                  s->cancel_at_period_end ? "cancels" : "",
+	                  base | (attr_t)theme_attr(THEME_WARN), b->flags);
+	card_text(s, card, sizeof card);
+	columns_draw_cell(w, y, &l, BILLING_SUB_CARD, card, dim, b->flags);
 }
 
 static void
@@ -411,21 +412,26 @@ draw_inv(struct billing *b, WINDOW *w, int y, const struct invoice *v,
          int width, attr_t base)
 {
 	char amount[48], created[16], paid[16];
-	int x = 1;
+	struct column_layout l;
 
 	money(b, v->amount_cents, v->currency, amount, sizeof amount);
 	day(v->created_at, true, created, sizeof created);
 	day(v->paid_at, v->has_paid_at, paid, sizeof paid);
-	x = put(b, w, y, x, 24, v->number, base);
-	x = put(b, w, y, x, 20, v->client.name, base | A_BOLD);
-	x = put(b, w, y, x, 13, amount, base);
-	x = put(b, w, y, x, 8, invoice_status_name(v->status),
-	        base | (attr_t)theme_attr(inv_theme(v->status)));
-	x = put(b, w, y, x, 10, created, base);
-	x = put(b, w, y, x, 10, paid, base);
-	put(b, w, y, x, width - x - 1,
-	    v->failure_reason ? v->failure_reason : "",
-	    base | (attr_t)theme_attr(THEME_ERROR));
+	billing_format_invoice_layout(width, &l);
+	columns_draw_cell(w, y, &l, BILLING_INV_NUMBER, v->number, base,
+	                  b->flags);
+	columns_draw_cell(w, y, &l, BILLING_INV_CLIENT, v->client.name,
+	                  base | A_BOLD, b->flags);
+	columns_draw_cell(w, y, &l, BILLING_INV_AMOUNT, amount, base, b->flags);
+	columns_draw_cell(
+	    w, y, &l, BILLING_INV_STATUS, invoice_status_name(v->status),
+	    base | (attr_t)theme_attr(inv_theme(v->status)), b->flags);
+	columns_draw_cell(w, y, &l, BILLING_INV_CREATED, created, base,
+	                  b->flags);
+	columns_draw_cell(w, y, &l, BILLING_INV_PAID, paid, base, b->flags);
+	columns_draw_cell(w, y, &l, BILLING_INV_FAILURE,
+	                  v->failure_reason ? v->failure_reason : "",
+	                  base | (attr_t)theme_attr(THEME_ERROR), b->flags);
 }
 
 /* The list helper's draw_row. */
@@ -455,7 +461,7 @@ draw_list_head(struct billing *b, WINDOW *w, int y, int cols)
 {
 	char *desc = billing_data_describe(b->data, b->view), *line;
 	bool subs = b->view == BILLING_SUBS;
-	int cw = cols > 120 ? 18 : 0;
+	struct column_layout l;
 
 	line = xasprintf(
 	    "%s %zu/%zu%s | filter %s | sort %s%s",
@@ -465,24 +471,16 @@ draw_list_head(struct billing *b, WINDOW *w, int y, int cols)
 	    (subs ? b->subs_loaded : b->invs_loaded) ? "" : "+", desc,
 	    billing_data_sort_name(b->data, b->view),
 	    full(b) ? (subs ? "  (v: invoices)" : "  (v: subscriptions)") : "");
-	put(b, w, y, 1, cols - 2, line, (attr_t)theme_attr(THEME_TITLE));
+	columns_draw_text(w, y, 1, cols - 2, line,
+	                  (attr_t)theme_attr(THEME_TITLE), b->flags);
 	free(line);
 	free(desc);
-	if (subs && full(b))
-		line =
-		    xasprintf("%-20s %-*s%s%-7s %-9s %-15s %-10s %-8s %s",
-		              "CLIENT", cw, cw ? "COMPANY" : "", cw ? " " : "",
-		              "PLAN", "STATUS", "AMOUNT", "RENEWS", "", "CARD");
-	else if (subs)
-		line = xasprintf("%-20s %-*s%s%-7s %-9s %-10s", "CLIENT", cw,
-		                 cw ? "COMPANY" : "", cw ? " " : "", "PLAN",
-		                 "STATUS", "RENEWS");
+	if (subs)
+		billing_format_sub_layout(cols, full(b), &l);
 	else
-		line = xasprintf("%-24s %-20s %-13s %-8s %-10s %-10s %s",
-		                 "NUMBER", "CLIENT", "AMOUNT", "STATUS",
-		                 "CREATED", "PAID", "FAILURE");
-	put(b, w, y + 1, 1, cols - 2, line, (attr_t)theme_attr(THEME_DIM));
-	free(line);
+		billing_format_invoice_layout(cols, &l);
+	columns_draw_header(w, y + 1, &l, (attr_t)theme_attr(THEME_DIM),
+	                    b->flags);
 }
 
 /* The chart's height for this pane (0: none). */
@@ -525,14 +523,16 @@ bl_draw(void *state, void *win, int rows, int cols)
 	if (billing_data_count(b->data, b->view) > 0)
 		list_draw(&b->list, w, cols);
 	else
-		put(b, w, b->list_y, 1, cols - 2,
+		columns_draw_text(
+		    w, b->list_y, 1, cols - 2,
 		    b->error != NULL ? b->error
 		    : (b->view == BILLING_SUBS ? b->subs_loaded
 		                               : b->invs_loaded)
 		        ? "nothing matches (:filter clear shows all)"
 		        : "loading...",
 		    (attr_t)theme_attr(b->error != NULL ? THEME_ERROR
-		                                        : THEME_DIM));
+		                                        : THEME_DIM),
+		    b->flags);
 	wattrset(w, A_NORMAL);
 }
 

@@ -188,3 +188,83 @@ billing_format_csv_cell(const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+/* The subscription list's table: the company shows above 120 columns. */
+static const struct column sub_cols[BILLING_SUB_COUNT] = {
+	[BILLING_SUB_CLIENT] = { "client",
+	                         "CLIENT",
+	                         COLUMN_LEFT,
+	                         0,
+	                         { 20, 20 } },
+	[BILLING_SUB_COMPANY] = { "company",
+	                          "COMPANY",
+	                          COLUMN_LEFT,
+	                          0,
+	                          { 18, 0 } },
+	[BILLING_SUB_PLAN] = { "plan", "PLAN", COLUMN_LEFT, 0, { 7, 7 } },
+	[BILLING_SUB_STATUS] = { "status", "STATUS", COLUMN_LEFT, 0, { 9, 9 } },
+	[BILLING_SUB_AMOUNT] = { "amount",
+	                         "AMOUNT",
+	                         COLUMN_LEFT,
+	                         0,
+	                         { 15, 15 } },
+	[BILLING_SUB_RENEWS] = { "renews",
+	                         "RENEWS",
+	                         COLUMN_LEFT,
+	                         0,
+	                         { 10, 10 } },
+	[BILLING_SUB_CANCELS] = { "cancels", "", COLUMN_LEFT, 0, { 8, 8 } },
+	[BILLING_SUB_CARD] = { "card",
+	                       "CARD",
+	                       COLUMN_LEFT,
+	                       0,
+	                       { COLUMN_FLEX, COLUMN_FLEX } },
+};
+
+static const struct column_table sub_table = {
+	.cols = sub_cols,
+	.n = BILLING_SUB_COUNT,
+	.tiers = { 121, 0 },
+	.left = 1,
+	.right = 1,
+};
+
+void
+billing_format_sub_layout(int width, bool full, struct column_layout *out)
+{
+	unsigned hide = 1u << BILLING_SUB_AMOUNT | 1u << BILLING_SUB_CARD;
+
+	columns_layout(&sub_table, width, full ? 0 : hide, 0, out);
+}
+
+/* The invoice list's table. */
+static const struct column inv_cols[BILLING_INV_COUNT] = {
+	[BILLING_INV_NUMBER] = { "number", "NUMBER", COLUMN_LEFT, 0, { 24 } },
+	[BILLING_INV_CLIENT] = { "client", "CLIENT", COLUMN_LEFT, 0, { 20 } },
+	[BILLING_INV_AMOUNT] = { "amount", "AMOUNT", COLUMN_LEFT, 0, { 13 } },
+	[BILLING_INV_STATUS] = { "status", "STATUS", COLUMN_LEFT, 0, { 8 } },
+	[BILLING_INV_CREATED] = { "created",
+	                          "CREATED",
+	                          COLUMN_LEFT,
+	                          0,
+	                          { 10 } },
+	[BILLING_INV_PAID] = { "paid", "PAID", COLUMN_LEFT, 0, { 10 } },
+	[BILLING_INV_FAILURE] = { "failure",
+	                          "FAILURE",
+	                          COLUMN_LEFT,
+	                          0,
+	                          { COLUMN_FLEX } },
+};
+
+static const struct column_table inv_table = {
+	.cols = inv_cols,
+	.n = BILLING_INV_COUNT,
+	.left = 1,
+	.right = 1,
+};
+
+void
+billing_format_invoice_layout(int width, struct column_layout *out)
+{
+	columns_layout(&inv_table, width, 0, 0, out);
+}

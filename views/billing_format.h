@@ -6,6 +6,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tui/columns.h"
+
+/* The subscription list's columns, left to right. */
+enum billing_sub_col {
+	BILLING_SUB_CLIENT,
+	BILLING_SUB_COMPANY,
+	BILLING_SUB_PLAN,
+	BILLING_SUB_STATUS,
+	BILLING_SUB_AMOUNT, /* "$29.00/mo"; billing.read only */
+	BILLING_SUB_RENEWS,
+	BILLING_SUB_CANCELS, /* "cancels" at the period's end */
+	BILLING_SUB_CARD,    /* billing.read only */
+	BILLING_SUB_COUNT,
+};
+
+/* The invoice list's columns, left to right. */
+enum billing_inv_col {
+	BILLING_INV_NUMBER,
+	BILLING_INV_CLIENT,
+	BILLING_INV_AMOUNT,
+	BILLING_INV_STATUS,
+	BILLING_INV_CREATED,
+	BILLING_INV_PAID,
+	BILLING_INV_FAILURE,
+	BILLING_INV_COUNT,
+};
+
+/*
+ * The subscription list's columns for width (indexed by enum
+ * billing_sub_col): the company only above 120 columns, the amount and
+ * the card only when full (billing.read); the card takes what is left.
+ */
+void billing_format_sub_layout(int width, bool full, struct column_layout *out);
+
+/* The invoice list's columns for width; the failure takes what is left. */
+void billing_format_invoice_layout(int width, struct column_layout *out);
+
 /*
  * cents in currency (a 3-letter code, any case) written plainly:
  * "$12,340.00", "-$5.25", "€1,234.50", "£0.99", "¥1,200" (no minor

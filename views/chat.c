@@ -12,6 +12,7 @@
 #include "net/sender.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
+#include "tui/columns_draw.h"
 #include "tui/config.h"
 #include "tui/list.h"
 #include "tui/notify.h"
@@ -22,7 +23,6 @@
 #include "views/chat_list.h"
 #include "views/chat_reply.h"
 #include "views/chat_thread.h"
-#include "views/task_format.h"
 
 /* Conversations per page. */
 #define PAGE_LIMIT  100
@@ -399,52 +399,6 @@ on_outbox(struct chat *c, const struct sender_report *r)
 
 /* ---- drawing the list ---------------------------------------------------- */
 
-/* Column widths of a row: unread badge, name, company, when. */
-struct cols {
-	int badge, name, company, when, preview;
-};
-
-static struct cols
-columns(int width)
-{
-	struct cols k = { 5, 22, 18, 10, 0 };
-
-	if (width < 70) {
-		k.company = 0;
-		k.name = width < 40 ? 12 : 18;
-	}
-	k.preview = width - k.badge - k.name - k.company - k.when - 3;
-	if (k.preview < 0)
-		k.preview = 0;
-	return k;
-}
-
-/* Draws sanitised s at x, cut and padded to width. */
-static void
-put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr,
-    unsigned flags)
-{
-	char *cell;
-
-	if (width <= 0)
-		return;
-	cell = task_format_cell(s, width, flags);
-	wattrset(w, attr);
-	mvwaddstr(w, y, x, cell);
-	free(cell);
-}
-
-/* Draws server text (sanitised here). */
-static void
-put_text(WINDOW *w, int y, int x, int width, const char *raw, attr_t attr,
-         unsigned flags)
-{
-	char *clean = sanitize_str(raw, flags | SANITIZE_TABS_AS_SPACE);
-
-	put(w, y, x, width, clean, attr, flags);
-	free(clean);
-}
-
 /* The preview: a draft mark, a mute mark, then the last message. */
 static char *
 preview(const struct chat *c, const struct conversation *cv)
@@ -477,55 +431,46 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	WINDOW *w = win;
 	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
 	attr_t strong = cv->unread_count > 0 ? A_BOLD : 0;
-	struct cols k = columns(width);
+	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	struct column_layout l;
 	char buf[32] = "";
 	char *pv;
-	int x = 0;
 
 	(void)marked;
 	y += HEADER_ROWS;
+	chat_format_layout(width, &l);
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
 	if (cv->unread_count > 0)
-		snprintf(buf, sizeof buf, "%4" PRId64, cv->unread_count);
-	put(w, y, x, k.badge, buf,
-	    base | (attr_t)theme_attr(THEME_WARN) | A_BOLD, c->flags);
-	x += k.badge;
-	put_text(w, y, x, k.name, cv->client.name, base | strong, c->flags);
-	x += k.name + 1;
-	put_text(w, y, x, k.company, cv->client.company,
-	         base | (attr_t)theme_attr(THEME_DIM), c->flags);
-	x += k.company > 0 ? k.company + 1 : 0;
+		snprintf(buf, sizeof buf, "%" PRId64, cv->unread_count);
+	columns_draw_cell(w, y, &l, CHAT_COL_UNREAD, buf,
+	                  base | (attr_t)theme_attr(THEME_WARN) | A_BOLD,
+	                  c->flags);
+	columns_draw_cell(w, y, &l, CHAT_COL_CLIENT, cv->client.name,
+	                  base | strong, c->flags);
+	columns_draw_cell(w, y, &l, CHAT_COL_COMPANY, cv->client.company, dim,
+	                  c->flags);
 	pv = preview(c, cv);
-	put(w, y, x, k.preview, pv, base | strong, c->flags);
+	columns_draw_cell(w, y, &l, CHAT_COL_PREVIEW, pv, base | strong,
+	                  c->flags);
 	free(pv);
-	x += k.preview + 1;
 	buf[0] = '\0';
 	if (cv->has_last_message_at)
 		chat_format_when(time(NULL), cv->last_message_at, buf,
 		                 sizeof buf);
-	put(w, y, x, k.when, buf, base | (attr_t)theme_attr(THEME_DIM),
-	    c->flags);
+	columns_draw_cell(w, y, &l, CHAT_COL_WHEN, buf, dim, c->flags);
 	wattrset(w, A_NORMAL);
 }
 
-/* The header: column names and the unread total. */
+/* The header: the column names. */
 static void
 draw_header(struct chat *c, WINDOW *w, int cols)
 {
-	struct cols k = columns(cols);
-	attr_t a = (attr_t)theme_attr(THEME_TITLE);
-	int x = 0;
+	struct column_layout l;
 
-	put(w, 0, x, k.badge, "NEW", a, c->flags);
-	x += k.badge;
-	put(w, 0, x, k.name, "CLIENT", a, c->flags);
-	x += k.name + 1;
-	put(w, 0, x, k.company, "COMPANY", a, c->flags);
-	x += k.company > 0 ? k.company + 1 : 0;
-	put(w, 0, x, k.preview, "LAST MESSAGE", a, c->flags);
-	x += k.preview + 1;
-	put(w, 0, x, k.when, "WHEN", a, c->flags);
+	chat_format_layout(cols, &l);
+	columns_draw_header(w, 0, &l, (attr_t)theme_attr(THEME_TITLE),
+	                    c->flags);
 }
 
 /* The footer: filter, counts, loading. */

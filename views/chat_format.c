@@ -135,3 +135,36 @@ chat_format_matches(const struct conversation *c, const char *needle)
 	return contains(c->client.name, needle) ||
 	       contains(c->client.company, needle);
 }
+
+/* The conversation list's table: widths by terminal width 70, 40, less. */
+static const struct column cols[CHAT_COL_COUNT] = {
+	[CHAT_COL_UNREAD] = { "unread", "NEW", COLUMN_RIGHT, 0, { 4, 4, 4 } },
+	[CHAT_COL_CLIENT] = { "client",
+	                      "CLIENT",
+	                      COLUMN_LEFT,
+	                      0,
+	                      { 22, 18, 12 } },
+	[CHAT_COL_COMPANY] = { "company",
+	                       "COMPANY",
+	                       COLUMN_LEFT,
+	                       0,
+	                       { 18, 0, 0 } },
+	[CHAT_COL_PREVIEW] = { "preview",
+	                       "LAST MESSAGE",
+	                       COLUMN_LEFT,
+	                       0,
+	                       { COLUMN_FLEX, COLUMN_FLEX, COLUMN_FLEX } },
+	[CHAT_COL_WHEN] = { "when", "WHEN", COLUMN_LEFT, 0, { 10, 10, 10 } },
+};
+
+static const struct column_table table = {
+	.cols = cols,
+	.n = CHAT_COL_COUNT,
+	.tiers = { 70, 40, 0 },
+};
+
+void
+chat_format_layout(int width, struct column_layout *out)
+{
+	columns_layout(&table, width, 0, 0, out);
+}

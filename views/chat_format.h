@@ -7,6 +7,24 @@
 #include <time.h>
 
 #include "net/model.h"
+#include "tui/columns.h"
+
+/* The conversation list's columns, left to right. */
+enum chat_col {
+	CHAT_COL_UNREAD, /* the unread count, blank when none */
+	CHAT_COL_CLIENT,
+	CHAT_COL_COMPANY,
+	CHAT_COL_PREVIEW, /* the last message */
+	CHAT_COL_WHEN,
+	CHAT_COL_COUNT,
+};
+
+/*
+ * The conversation list's columns for width (indexed by enum chat_col):
+ * below 70 columns the company goes and the client narrows, more below
+ * 40; the preview takes what is left.
+ */
+void chat_format_layout(int width, struct column_layout *out);
 
 /* True when a and b fall on the same local calendar day. */
 bool chat_format_same_day(time_t a, time_t b);

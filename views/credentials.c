@@ -11,6 +11,7 @@
 #include "net/api.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
+#include "tui/columns_draw.h"
 #include "tui/list.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
@@ -288,22 +289,62 @@ reveal_selected(struct creds *k)
 
 /* ---- drawing ------------------------------------------------------------- */
 
-/* Draws text (sanitised here) at y, x, cut and padded to width. */
-static void
-put(struct creds *k, WINDOW *w, int y, int x, int width, const char *raw,
-    attr_t attr)
-{
-	char *clean, *cell;
+/* The client list's columns, left to right. */
+enum client_col {
+	CLIENT_COL_MINE, /* '*' for a client assigned to me */
+	CLIENT_COL_NAME,
+	CLIENT_COL_COMPANY,
+	CLIENT_COL_SITE,
+	CLIENT_COL_STAFF, /* who works on it */
+	CLIENT_COL_COUNT,
+};
 
-	if (width <= 0)
-		return;
-	clean = sanitize_str(raw, k->flags | SANITIZE_TABS_AS_SPACE);
-	cell = task_format_cell(clean, width, k->flags);
-	wattrset(w, attr);
-	mvwaddstr(w, y, x, cell);
-	free(cell);
-	free(clean);
-}
+/* The client list's table: name and company widen above 90 columns. */
+static const struct column client_cols[CLIENT_COL_COUNT] = {
+	[CLIENT_COL_MINE] = { "mine", "", COLUMN_LEFT, 0, { 1, 1 } },
+	[CLIENT_COL_NAME] = { "name", "", COLUMN_LEFT, 0, { 24, 18 } },
+	[CLIENT_COL_COMPANY] = { "company", "", COLUMN_LEFT, 0, { 24, 0 } },
+	[CLIENT_COL_SITE] = { "site",
+	                      "",
+	                      COLUMN_LEFT,
+	                      0,
+	                      { COLUMN_FLEX, COLUMN_FLEX } },
+	[CLIENT_COL_STAFF] = { "staff", "", COLUMN_LEFT, 0, { 28, 28 } },
+};
+
+static const struct column_table client_table = {
+	.cols = client_cols,
+	.n = CLIENT_COL_COUNT,
+	.tiers = { 91, 0 },
+};
+
+/* A client's credentials' columns, left to right. */
+enum item_col {
+	ITEM_COL_LABEL,
+	ITEM_COL_SITE,
+	ITEM_COL_UPDATED, /* how long ago it changed */
+	ITEM_COL_SECRET,  /* user and password, or why they cannot show */
+	ITEM_COL_COUNT,
+};
+
+/* The credentials' table: the site shows above 100 columns. */
+static const struct column item_cols[ITEM_COL_COUNT] = {
+	[ITEM_COL_LABEL] = { "label", "", COLUMN_LEFT, 0, { 20, 20 } },
+	[ITEM_COL_SITE] = { "site", "", COLUMN_LEFT, 0, { 30, 0 } },
+	[ITEM_COL_UPDATED] = { "updated", "", COLUMN_LEFT, 0, { 5, 5 } },
+	[ITEM_COL_SECRET] = { "secret",
+	                      "",
+	                      COLUMN_LEFT,
+	                      0,
+	                      { COLUMN_FLEX, COLUMN_FLEX } },
+};
+
+static const struct column_table item_table = {
+	.cols = item_cols,
+	.n = ITEM_COL_COUNT,
+	.tiers = { 101, 0 },
+	.left = 1,
+};
 
 static const struct client_row *
 shown_client(const struct creds *k, size_t i)
@@ -320,9 +361,10 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	const struct client_row *r = shown_client(k, i);
 	WINDOW *w = win;
 	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
 	char *staff = xstrdup("");
+	struct column_layout l;
 	size_t s;
-	int nw = width > 90 ? 24 : 18, cw = width > 90 ? 24 : 0;
 
 	(void)marked;
 	y += k->head;
@@ -335,15 +377,16 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 		free(staff);
 		staff = more;
 	}
-	put(k, w, y, 0, 2, r->mine ? "*" : " ",
-	    base | (attr_t)theme_attr(THEME_OK));
-	put(k, w, y, 2, nw, r->c.name, base | (r->mine ? A_BOLD : 0));
-	put(k, w, y, 3 + nw, cw, r->c.company,
-	    base | (attr_t)theme_attr(THEME_DIM));
-	put(k, w, y, 4 + nw + cw, width - 5 - nw - cw - 28, r->c.site_url,
-	    base);
-	put(k, w, y, width - 28, 28, staff,
-	    base | (attr_t)theme_attr(THEME_DIM));
+	columns_layout(&client_table, width, 0, 0, &l);
+	columns_draw_cell(w, y, &l, CLIENT_COL_MINE, r->mine ? "*" : " ",
+	                  base | (attr_t)theme_attr(THEME_OK), k->flags);
+	columns_draw_cell(w, y, &l, CLIENT_COL_NAME, r->c.name,
+	                  base | (r->mine ? A_BOLD : 0), k->flags);
+	columns_draw_cell(w, y, &l, CLIENT_COL_COMPANY, r->c.company, dim,
+	                  k->flags);
+	columns_draw_cell(w, y, &l, CLIENT_COL_SITE, r->c.site_url, base,
+	                  k->flags);
+	columns_draw_cell(w, y, &l, CLIENT_COL_STAFF, staff, dim, k->flags);
 	free(staff);
 	wattrset(w, A_NORMAL);
 }
@@ -390,24 +433,28 @@ draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
 	const struct credential *cr = &k->items[i];
 	WINDOW *w = win;
 	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	struct column_layout l;
 	char age[32] = "";
-	int lw = 20, sw = width > 100 ? 30 : 0, right;
 
 	(void)marked;
 	y += k->head;
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
 	task_format_age(time(NULL), cr->updated_at, age, sizeof age);
-	put(k, w, y, 1, lw, cr->label, base | A_BOLD);
-	put(k, w, y, 2 + lw, sw, cr->site_url, base);
-	put(k, w, y, 3 + lw + sw, 5, age, base | (attr_t)theme_attr(THEME_DIM));
-	right = 9 + lw + sw;
+	columns_layout(&item_table, width, 0, 0, &l);
+	columns_draw_cell(w, y, &l, ITEM_COL_LABEL, cr->label, base | A_BOLD,
+	                  k->flags);
+	columns_draw_cell(w, y, &l, ITEM_COL_SITE, cr->site_url, base,
+	                  k->flags);
+	columns_draw_cell(w, y, &l, ITEM_COL_UPDATED, age, dim, k->flags);
 	if (!cr->can_reveal)
-		put(k, w, y, right, width - right,
-		    "(not assigned: cannot reveal)",
-		    base | (attr_t)theme_attr(THEME_DIM));
-	else
-		draw_secret(k, w, y, right, width - right, cr, base);
+		columns_draw_cell(w, y, &l, ITEM_COL_SECRET,
+		                  "(not assigned: cannot reveal)", dim,
+		                  k->flags);
+	else if (l.shown[ITEM_COL_SECRET])
+		draw_secret(k, w, y, l.x[ITEM_COL_SECRET], l.w[ITEM_COL_SECRET],
+		            cr, base);
 	wattrset(w, A_NORMAL);
 }
 
@@ -427,35 +474,40 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 	else
 		line = xasprintf(" Clients (* assigned to you)%s",
 		                 k->filter != NULL ? "  filter: " : "");
-	put(k, w, 0, 0, cols, line, (attr_t)theme_attr(THEME_TITLE));
+	columns_draw_text(w, 0, 0, cols, line, (attr_t)theme_attr(THEME_TITLE),
+	                  k->flags);
 	free(line);
 	if (k->filter != NULL && c == NULL)
-		put(k, w, 0, 30, cols - 30, k->filter,
-		    (attr_t)theme_attr(THEME_TITLE));
+		columns_draw_text(w, 0, 30, cols - 30, k->filter,
+		                  (attr_t)theme_attr(THEME_TITLE), k->flags);
 	if (k->app->key_warning != NULL) {
-		put(k, w, 1, 1, cols - 2, k->app->key_warning,
-		    (attr_t)theme_attr(THEME_ERROR));
-		put(k, w, 2, 1, cols - 2,
+		columns_draw_text(w, 1, 1, cols - 2, k->app->key_warning,
+		                  (attr_t)theme_attr(THEME_ERROR), k->flags);
+		columns_draw_text(
+		    w, 2, 1, cols - 2,
 		    "Nothing is revealed until :register-key registers this "
 		    "machine's key again (it asks your account password)",
-		    (attr_t)theme_attr(THEME_WARN));
+		    (attr_t)theme_attr(THEME_WARN), k->flags);
 	} else if (why != REVEAL_OK)
-		put(k, w, 1, 1, cols - 2,
-		    credentials_reveal_refusal_text(k->reveal),
-		    (attr_t)theme_attr(THEME_ERROR));
+		columns_draw_text(w, 1, 1, cols - 2,
+		                  credentials_reveal_refusal_text(k->reveal),
+		                  (attr_t)theme_attr(THEME_ERROR), k->flags);
 	else if (!k->app->me_has_public_key)
-		put(k, w, 1, 1, cols - 2,
+		columns_draw_text(
+		    w, 1, 1, cols - 2,
 		    "No public key registered: :keygen makes your staff key "
 		    "and registers it",
-		    (attr_t)theme_attr(THEME_WARN));
+		    (attr_t)theme_attr(THEME_WARN), k->flags);
 	else if (c != NULL)
-		put(k, w, 1, 1, cols - 2,
+		columns_draw_text(
+		    w, 1, 1, cols - 2,
 		    "Enter reveals (audited)  y copies the password  Esc back",
-		    (attr_t)theme_attr(THEME_DIM));
+		    (attr_t)theme_attr(THEME_DIM), k->flags);
 	else
-		put(k, w, 1, 1, cols - 2,
+		columns_draw_text(
+		    w, 1, 1, cols - 2,
 		    "Enter shows a client's credentials  / filters",
-		    (attr_t)theme_attr(THEME_DIM));
+		    (attr_t)theme_attr(THEME_DIM), k->flags);
 }
 
 static void
@@ -468,8 +520,10 @@ draw_empty(struct creds *k, WINDOW *w, int cols)
 	                                         "this client"
 	                                       : "no clients match";
 
-	put(k, w, k->head, 1, cols - 2, text,
-	    (attr_t)theme_attr(k->error != NULL ? THEME_ERROR : THEME_DIM));
+	columns_draw_text(
+	    w, k->head, 1, cols - 2, text,
+	    (attr_t)theme_attr(k->error != NULL ? THEME_ERROR : THEME_DIM),
+	    k->flags);
 }
 
 static void

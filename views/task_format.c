@@ -7,71 +7,66 @@
 #include <strings.h>
 
 #include "net/xmalloc.h"
+#include "tui/columns.h"
 #include "tui/sanitize.h"
 
-/* A column width meaning "as wide as the widest id". */
-#define W_ID (-1)
-/* The title's width: whatever is left. */
-#define W_REST (-2)
-
 /*
- * The column widths by terminal width, widest first: the first tier whose
- * min_width the terminal reaches wins. 0 drops a column. The order of
- * dropping (assignee and age, then client and due, then all but the
- * title) keeps what triage needs most: priority, title, status.
+ * The queue's columns, widths by terminal width, widest first: 120, 100,
+ * 80, 60, 40 and below. 0 drops a column. The order of dropping (assignee
+ * and age, then client and due, then all but the title) keeps what
+ * triage needs most: priority, title, status. The id is as wide as the
+ * widest id loaded; the title takes the rest.
  */
-static const struct {
-	int min_width;
-	int w[TASK_COL_COUNT];
-} tiers[] = {
-	{ 120, { 1, 6, W_ID, 18, W_REST, 11, 14, 4, 11 } },
-	{ 100, { 1, 6, W_ID, 16, W_REST, 7, 12, 3, 11 } },
-	{ 80, { 1, 4, W_ID, 12, W_REST, 7, 10, 3, 5 } },
-	{ 60, { 1, 4, W_ID, 10, W_REST, 7, 0, 0, 5 } },
-	{ 40, { 1, 4, W_ID, 0, W_REST, 7, 0, 0, 0 } },
-	{ 0, { 1, 1, 0, 0, W_REST, 0, 0, 0, 0 } },
+#define A COLUMN_AUTO
+#define F COLUMN_FLEX
+static const struct column cols[TASK_COL_COUNT] = {
+	[TASK_COL_MARK] = { "mark", "", COLUMN_LEFT, 0, { 1, 1, 1, 1, 1, 1 } },
+	[TASK_COL_PRIORITY] = { "priority",
+	                        "PRIO",
+	                        COLUMN_LEFT,
+	                        0,
+	                        { 6, 6, 4, 4, 4, 1 } },
+	[TASK_COL_ID] = { "id", "ID", COLUMN_RIGHT, 0, { A, A, A, A, A, 0 } },
+	[TASK_COL_CLIENT] = { "client",
+	                      "CLIENT",
+	                      COLUMN_LEFT,
+	                      0,
+	                      { 18, 16, 12, 10, 0, 0 } },
+	[TASK_COL_TITLE] = { "title",
+	                     "TITLE",
+	                     COLUMN_LEFT,
+	                     0,
+	                     { F, F, F, F, F, F } },
+	[TASK_COL_STATUS] = { "status",
+	                      "STATUS",
+	                      COLUMN_LEFT,
+	                      0,
+	                      { 11, 7, 7, 7, 7, 0 } },
+	[TASK_COL_ASSIGNEE] = { "assignee",
+	                        "WHO",
+	                        COLUMN_LEFT,
+	                        0,
+	                        { 14, 12, 10, 0, 0, 0 } },
+	[TASK_COL_AGE] = { "age", "AGE", COLUMN_LEFT, 0, { 4, 3, 3, 0, 0, 0 } },
+	[TASK_COL_DUE] = { "due",
+	                   "DUE",
+	                   COLUMN_LEFT,
+	                   0,
+	                   { 11, 11, 5, 5, 0, 0 } },
+};
+#undef A
+#undef F
+
+static const struct column_table table = {
+	.cols = cols,
+	.n = TASK_COL_COUNT,
+	.tiers = { 120, 100, 80, 60, 40, 0 },
 };
 
 void
-task_format_layout(int width, int id_width, struct task_layout *out)
+task_format_layout(int width, int id_width, struct column_layout *out)
 {
-	size_t t = 0;
-	int c, used = 0, shown = 0, x = 0;
-
-	while (tiers[t].min_width > width)
-		t++;
-	for (c = 0; c < TASK_COL_COUNT; c++) {
-		int w = tiers[t].w[c];
-
-		out->w[c] = w == W_ID ? (id_width > 2 ? id_width : 2) : w;
-		if (out->w[c] > 0)
-			used += out->w[c];
-		if (out->w[c] != 0)
-			shown++;
-	}
-	/* One blank between shown columns; the title takes the rest. */
-	out->w[TASK_COL_TITLE] = width - used - (shown - 1);
-	if (out->w[TASK_COL_TITLE] < 0)
-		out->w[TASK_COL_TITLE] = 0;
-	for (c = 0; c < TASK_COL_COUNT; c++) {
-		out->x[c] = x;
-		if (out->w[c] > 0 || c == TASK_COL_TITLE)
-			x += out->w[c] + 1;
-	}
-}
-
-const char *
-task_format_header(enum task_col c)
-{
-	static const char *const names[TASK_COL_COUNT] = {
-		[TASK_COL_MARK] = "",        [TASK_COL_PRIORITY] = "PRIO",
-		[TASK_COL_ID] = "ID",        [TASK_COL_CLIENT] = "CLIENT",
-		[TASK_COL_TITLE] = "TITLE",  [TASK_COL_STATUS] = "STATUS",
-		[TASK_COL_ASSIGNEE] = "WHO", [TASK_COL_AGE] = "AGE",
-		[TASK_COL_DUE] = "DUE",
-	};
-
-	return (unsigned)c < TASK_COL_COUNT ? names[c] : "";
+	columns_layout(&table, width, 0, id_width, out);
 }
 
 const char *
@@ -158,23 +153,6 @@ task_format_size(int64_t bytes, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, "%.1f %s", v, units[u]);
-}
-
-char *
-task_format_cell(const char *s, int width, unsigned flags)
-{
-	char *fit = sanitize_fit(s, width, flags), *out;
-	int pad = width - sanitize_width(fit);
-	size_t n = strlen(fit);
-
-	if (pad <= 0)
-		return fit;
-	out = xmalloc(n + (size_t)pad + 1);
-	memcpy(out, fit, n);
-	memset(out + n, ' ', (size_t)pad);
-	out[n + (size_t)pad] = '\0';
-	free(fit);
-	return out;
 }
 
 bool

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "net/model.h"
+#include "tui/columns.h"
 #include "tui/theme.h"
 
 /* The queue's columns, left to right. */
@@ -25,27 +26,13 @@ enum task_col {
 };
 
 /*
- * Where each column sits for one terminal width: x is its first screen
- * column, w its width (0: not shown). Shown columns are one blank apart,
- * and the title takes whatever the others leave, so x + w of the last
- * shown column is the width exactly (when the width is at least 4).
+ * The columns for width (tui/columns.h, indexed by enum task_col). Wide
+ * terminals get every column at full width; below 120, 100, 80, 60 and
+ * 40 columns the status and due shorten and the assignee, age, client
+ * and due are dropped in turn, so the title keeps about twenty columns
+ * down to 40. id_width is the widest id to show (ids are never cut).
  */
-struct task_layout {
-	int x[TASK_COL_COUNT];
-	int w[TASK_COL_COUNT];
-};
-
-/*
- * The columns for width. Wide terminals get every column at full width;
- * below 110, 80, 60 and 40 columns the status and due shorten and the
- * assignee, age, client and due are dropped in turn, so the title keeps
- * about twenty columns down to 40. id_width is the widest id to show
- * (ids are never cut).
- */
-void task_format_layout(int width, int id_width, struct task_layout *out);
-
-/* The header word of a column ("PRIO", "TITLE"...). */
-const char *task_format_header(enum task_col c);
+void task_format_layout(int width, int id_width, struct column_layout *out);
 
 /* The priority in width columns: "urgent" (6+), "URG!" (4+), "U" (1+). */
 const char *task_format_priority(enum task_priority p, int width);
@@ -64,13 +51,6 @@ void task_format_due(time_t now, time_t due, int width, char *buf, size_t len);
 
 /* A size for people: "512 B", "12.3 KB", "4.0 MB", "1.2 GB". */
 void task_format_size(int64_t bytes, char *buf, size_t len);
-
-/*
- * Sanitised text s cut to width columns (with an ellipsis when cut, see
- * sanitize_fit) and padded with blanks to exactly width columns. flags
- * as sanitize_fit's. The caller frees it.
- */
-char *task_format_cell(const char *s, int width, unsigned flags);
 
 /*
  * Finds needle in hay from byte from on, ignoring ASCII case (as the

@@ -12,6 +12,7 @@
 #include "net/trace.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
+#include "tui/columns_draw.h"
 #include "tui/list.h"
 #include "tui/notify.h"
 #include "tui/sanitize.h"
@@ -64,7 +65,7 @@ struct task_queue {
 	size_t nlive;
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
-	struct task_layout layout;
+	struct column_layout layout;
 	int64_t max_id; /* the largest id loaded: the id column's width */
 	int rows_h, cols;
 	long long minute; /* of the last tick that redrew ages */
@@ -443,30 +444,12 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-/* Draws sanitised text s in column c of row y, cut and padded to fit. */
+/* Draws text s (sanitised there) in column c of row y, fitted to it. */
 static void
 put_cell(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
          const char *s, attr_t attr)
 {
-	char *cell;
-
-	if (tq->layout.w[c] <= 0)
-		return;
-	cell = task_format_cell(s, tq->layout.w[c], tq->flags);
-	wattrset(w, attr);
-	mvwaddstr(w, y, tq->layout.x[c], cell);
-	free(cell);
-}
-
-/* Draws server text (sanitised here) in column c. */
-static void
-put_text(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
-         const char *raw, attr_t attr)
-{
-	char *clean = sanitize_str(raw, tq->flags | SANITIZE_TABS_AS_SPACE);
-
-	put_cell(tq, w, y, c, clean, attr);
-	free(clean);
+	columns_draw_cell(w, y, &tq->layout, c, s, attr, tq->flags);
 }
 
 /* The title cell, with the search text's matches highlighted. */
@@ -474,13 +457,11 @@ static void
 put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 {
 	const char *needle = tq->query.search;
-	char *clean, *cell;
+	char *cell = columns_cell(&tq->layout, TASK_COL_TITLE, raw, tq->flags);
 	size_t off = 0, m, len = needle != NULL ? strlen(needle) : 0;
 
-	if (tq->layout.w[TASK_COL_TITLE] <= 0)
+	if (cell == NULL)
 		return;
-	clean = sanitize_str(raw, tq->flags | SANITIZE_TABS_AS_SPACE);
-	cell = task_format_cell(clean, tq->layout.w[TASK_COL_TITLE], tq->flags);
 	wmove(w, y, tq->layout.x[TASK_COL_TITLE]);
 	while (len > 0 && task_format_find(cell, needle, off, &m)) {
 		wattrset(w, attr);
@@ -492,7 +473,6 @@ put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 	wattrset(w, attr);
 	waddstr(w, cell + off);
 	free(cell);
-	free(clean);
 }
 
 /* The age and due cells of t. */
@@ -540,34 +520,21 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
 	    base | (attr_t)theme_attr(task_format_priority_theme(t->priority)));
-	snprintf(buf, sizeof buf, "%*lld", tq->layout.w[TASK_COL_ID],
-	         (long long)t->id);
+	snprintf(buf, sizeof buf, "%lld", (long long)t->id);
 	put_cell(tq, w, y, TASK_COL_ID, buf, base);
-	put_text(tq, w, y, TASK_COL_CLIENT, t->client.name, base);
+	put_cell(tq, w, y, TASK_COL_CLIENT, t->client.name, base);
 	put_title(tq, w, y, t->title, base);
 	put_cell(tq, w, y, TASK_COL_STATUS,
 	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
 	         base |
 	             (attr_t)theme_attr(task_format_status_theme(t->status)));
 	if (t->has_assignee)
-		put_text(tq, w, y, TASK_COL_ASSIGNEE, t->assignee.name, base);
+		put_cell(tq, w, y, TASK_COL_ASSIGNEE, t->assignee.name, base);
 	else
 		put_cell(tq, w, y, TASK_COL_ASSIGNEE, "-",
 		         base | (attr_t)theme_attr(THEME_DIM));
 	put_times(tq, w, y, t, base);
 	wattrset(w, A_NORMAL);
-}
-
-/* The column headers. */
-static void
-draw_header(struct task_queue *tq, WINDOW *w)
-{
-	int c;
-
-	for (c = 0; c < TASK_COL_COUNT; c++)
-		put_cell(tq, w, 0, (enum task_col)c,
-		         task_format_header((enum task_col)c),
-		         (attr_t)theme_attr(THEME_TITLE));
 }
 
 /* The line under the rows: filter, sort, count, fetching. */
@@ -657,7 +624,8 @@ tq_draw(void *state, void *win, int rows, int cols)
 		tq_resize(tq, rows, cols);
 	werase(w);
 	task_format_layout(cols, id_width(tq), &tq->layout);
-	draw_header(tq, w);
+	columns_draw_header(w, 0, &tq->layout, (attr_t)theme_attr(THEME_TITLE),
+	                    tq->flags);
 	if (tq->n == 0)
 		draw_empty(tq, w, cols);
 	else

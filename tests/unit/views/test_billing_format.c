@@ -118,6 +118,55 @@ billing_format__csv_cell__quotes_and_formulas(void **state)
 	free(c);
 }
 
+static void
+billing_format__sub_layout__by_width_and_role(void **state)
+{
+	static const int x[BILLING_SUB_COUNT] = {
+		1, 22, 41, 49, 59, 75, 86, 95
+	};
+	struct column_layout l;
+	int c;
+
+	/* 130, billing.read: every column, where the list has drawn them. */
+	billing_format_sub_layout(130, true, &l);
+	for (c = 0; c < BILLING_SUB_COUNT; c++) {
+		assert_true(l.shown[c]);
+		assert_int_equal(l.x[c], x[c]);
+	}
+	assert_int_equal(l.w[BILLING_SUB_CARD], 130 - 95 - 1);
+	/* 120 and below: no company. */
+	billing_format_sub_layout(120, true, &l);
+	assert_false(l.shown[BILLING_SUB_COMPANY]);
+	assert_int_equal(l.x[BILLING_SUB_PLAN], 22);
+	/* Without billing.read: no amount, no card. */
+	billing_format_sub_layout(130, false, &l);
+	assert_false(l.shown[BILLING_SUB_AMOUNT]);
+	assert_false(l.shown[BILLING_SUB_CARD]);
+	assert_int_equal(l.x[BILLING_SUB_RENEWS], 59);
+}
+
+static void
+billing_format__invoice_layout__failure_takes_the_rest(void **state)
+{
+	struct column_layout l;
+
+	billing_format_invoice_layout(130, &l);
+	assert_int_equal(l.x[BILLING_INV_NUMBER], 1);
+	assert_int_equal(l.x[BILLING_INV_CLIENT], 26);
+	assert_int_equal(l.x[BILLING_INV_FAILURE],
+	                 1 + 24 + 20 + 13 + 8 + 10 + 10 + 6);
+	assert_int_equal(l.x[BILLING_INV_FAILURE] + l.w[BILLING_INV_FAILURE],
+	                 129);
+	/* A tiny terminal: what does not fit is left out, not cut. */
+	billing_format_invoice_layout(44, &l);
+	assert_true(l.shown[BILLING_INV_NUMBER]);
+	assert_false(l.shown[BILLING_INV_CLIENT]);
+	assert_false(l.shown[BILLING_INV_PAID]);
+	assert_int_equal(l.x[BILLING_INV_FAILURE], 26);
+	assert_int_equal(l.x[BILLING_INV_FAILURE] + l.w[BILLING_INV_FAILURE],
+	                 43);
+}
+
 int
 main(void)
 {
@@ -128,6 +177,9 @@ main(void)
 		    billing_chart__scale__proportional_zero_negative_huge),
 		cmocka_unit_test(billing_chart__cell__blocks_and_ascii),
 		cmocka_unit_test(billing_format__csv_cell__quotes_and_formulas),
+		cmocka_unit_test(billing_format__sub_layout__by_width_and_role),
+		cmocka_unit_test(
+		    billing_format__invoice_layout__failure_takes_the_rest),
 	};
 
 	return cmocka_run_group_tests_name("views/billing_format", tests, NULL,

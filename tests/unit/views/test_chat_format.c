@@ -214,6 +214,32 @@ chat_list__filter__name_or_company_any_case(void **state)
 	chat_list_free(cl);
 }
 
+static void
+chat_format__layout__columns_by_width(void **state)
+{
+	struct column_layout l;
+
+	/* 110: every column, where the list has always drawn them. */
+	chat_format_layout(110, &l);
+	assert_int_equal(l.x[CHAT_COL_UNREAD], 0);
+	assert_int_equal(l.w[CHAT_COL_UNREAD], 4);
+	assert_int_equal(l.x[CHAT_COL_CLIENT], 5);
+	assert_int_equal(l.w[CHAT_COL_CLIENT], 22);
+	assert_int_equal(l.x[CHAT_COL_COMPANY], 28);
+	assert_int_equal(l.x[CHAT_COL_PREVIEW], 47);
+	assert_int_equal(l.w[CHAT_COL_PREVIEW], 52);
+	assert_int_equal(l.x[CHAT_COL_WHEN], 100);
+	assert_int_equal(l.w[CHAT_COL_WHEN], 10);
+	/* Below 70 the company goes and the client narrows. */
+	chat_format_layout(60, &l);
+	assert_false(l.shown[CHAT_COL_COMPANY]);
+	assert_int_equal(l.w[CHAT_COL_CLIENT], 18);
+	assert_int_equal(l.x[CHAT_COL_WHEN] + l.w[CHAT_COL_WHEN], 60);
+	chat_format_layout(39, &l);
+	assert_int_equal(l.w[CHAT_COL_CLIENT], 12);
+	assert_int_equal(l.w[CHAT_COL_PREVIEW], 39 - 4 - 12 - 10 - 3);
+}
+
 static int
 setup(void **state)
 {
@@ -233,6 +259,7 @@ main(void)
 		cmocka_unit_test(chat_format__when__clock_words_dates),
 		cmocka_unit_test(chat_format__preview__one_clean_line),
 		cmocka_unit_test(chat_format__compare__unread_then_activity),
+		cmocka_unit_test(chat_format__layout__columns_by_width),
 		cmocka_unit_test(chat_list__merge__orders_and_replaces),
 		cmocka_unit_test(chat_list__message__moves_counts_ignores_old),
 		cmocka_unit_test(chat_list__filter__name_or_company_any_case),

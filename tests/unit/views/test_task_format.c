@@ -14,7 +14,7 @@
 
 /* Checks that the shown columns tile width exactly, left to right. */
 static void
-assert_tiles(const struct task_layout *l, int width)
+assert_tiles(const struct column_layout *l, int width)
 {
 	int c, x = 0, sum = 0, gaps = -1;
 
@@ -34,7 +34,7 @@ assert_tiles(const struct task_layout *l, int width)
 static void
 task_format__layout__120_has_every_column(void **state)
 {
-	struct task_layout l;
+	struct column_layout l;
 	int c;
 
 	task_format_layout(120, 5, &l);
@@ -50,7 +50,7 @@ task_format__layout__120_has_every_column(void **state)
 static void
 task_format__layout__80_narrows_but_keeps_all(void **state)
 {
-	struct task_layout l;
+	struct column_layout l;
 	int c;
 
 	task_format_layout(80, 6, &l);
@@ -64,7 +64,7 @@ task_format__layout__80_narrows_but_keeps_all(void **state)
 static void
 task_format__layout__60_drops_assignee_and_age(void **state)
 {
-	struct task_layout l;
+	struct column_layout l;
 
 	task_format_layout(60, 3, &l);
 	assert_tiles(&l, 60);
@@ -78,7 +78,7 @@ task_format__layout__60_drops_assignee_and_age(void **state)
 static void
 task_format__layout__40_keeps_priority_id_title_status(void **state)
 {
-	struct task_layout l;
+	struct column_layout l;
 
 	task_format_layout(40, 4, &l);
 	assert_tiles(&l, 40);
@@ -98,7 +98,7 @@ task_format__layout__40_keeps_priority_id_title_status(void **state)
 static void
 task_format__layout__short_ids_get_header_room(void **state)
 {
-	struct task_layout l;
+	struct column_layout l;
 
 	task_format_layout(100, 1, &l);
 	assert_int_equal(l.w[TASK_COL_ID], 2); /* "ID" */
@@ -183,47 +183,6 @@ task_format__names__fit_their_width(void **state)
 }
 
 static void
-task_format__cell__pads_and_truncates_by_width(void **state)
-{
-	char *c;
-
-	c = task_format_cell("abc", 6, 0);
-	assert_string_equal(c, "abc   ");
-	free(c);
-	c = task_format_cell("abcdefgh", 6, 0);
-	assert_string_equal(c, "abcde\u2026");
-	free(c);
-	c = task_format_cell("abcdefgh", 6, SANITIZE_ASCII);
-	assert_string_equal(c, "abc...");
-	free(c);
-}
-
-static void
-task_format__cell__wide_characters_never_split(void **state)
-{
-	/* Each of these is two columns wide. */
-	const char *title = "日本語のタイトル";
-	char *c;
-
-	assert_int_equal(sanitize_width(title), 16);
-	c = task_format_cell(title, 7, 0);
-	assert_string_equal(c, "日本語\u2026");
-	assert_int_equal(sanitize_width(c), 7);
-	free(c);
-	/* 6 columns: two wide chars and the ellipsis make 5; one blank pads. */
-	c = task_format_cell(title, 6, 0);
-	assert_string_equal(c, "日本\u2026 ");
-	assert_int_equal(sanitize_width(c), 6);
-	free(c);
-	c = task_format_cell("ab日本", 4, 0);
-	assert_string_equal(c, "ab\u2026 ");
-	free(c);
-	c = task_format_cell(title, 16, 0);
-	assert_string_equal(c, title);
-	free(c);
-}
-
-static void
 task_format__find__ignores_ascii_case(void **state)
 {
 	size_t off = 99;
@@ -301,10 +260,6 @@ main(void)
 		cmocka_unit_test(task_format__due__says_overdue_or_in),
 		cmocka_unit_test(task_format__size__scales_units),
 		cmocka_unit_test(task_format__names__fit_their_width),
-		cmocka_unit_test(
-		    task_format__cell__pads_and_truncates_by_width),
-		cmocka_unit_test(
-		    task_format__cell__wide_characters_never_split),
 		cmocka_unit_test(task_format__find__ignores_ascii_case),
 		cmocka_unit_test(
 		    task_format__wrap__breaks_at_blanks_and_newlines),

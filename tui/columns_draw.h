@@ -1,0 +1,25 @@
+/* Drawing a laid-out table's cells and header into a curses window. */
+#ifndef SITECARE_TUI_COLUMNS_DRAW_H
+#define SITECARE_TUI_COLUMNS_DRAW_H
+
+#include <curses.h>
+
+#include "tui/columns.h"
+
+/*
+ * Draws text s (sanitised here) at y, x in attr, cut and padded to width
+ * columns (columns_fit); nothing when width is 0 or less. For lines that
+ * are not in a table: titles, notes, labels.
+ */
+void columns_draw_text(WINDOW *w, int y, int x, int width, const char *s,
+                       attr_t attr, unsigned flags);
+
+/* Draws s (sanitised here) in column c of l at row y; nothing if hidden. */
+void columns_draw_cell(WINDOW *w, int y, const struct column_layout *l,
+                       size_t c, const char *s, attr_t attr, unsigned flags);
+
+/* Draws every shown column's title at row y, left-aligned. */
+void columns_draw_header(WINDOW *w, int y, const struct column_layout *l,
+                         attr_t attr, unsigned flags);
+
+#endif
