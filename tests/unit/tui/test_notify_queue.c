@@ -216,16 +216,16 @@ notify_queue__show_fails__unshown_come_back_on_the_loop(void **state)
 }
 
 /* What the test below leaves to the thread, kept where a leak checker
- * sees it, as a quitting program's last pointers are. */
-static struct daemon *kept_daemon;
-static struct notify_queue *kept_queue;
+ * sees it, as a quitting program's last pointers are (volatile: stores
+ * nobody reads are not optimised away). */
+static void *volatile kept[2];
 
 static void
 notify_queue__free__stalled_daemon_is_left_behind(void **state)
 {
 	struct loop *l = loop_new();
-	struct daemon *d = kept_daemon = xmalloc(sizeof *d);
-	struct notify_queue *q = kept_queue = queue_new(l, d);
+	struct daemon *d = kept[0] = xmalloc(sizeof *d);
+	struct notify_queue *q = kept[1] = queue_new(l, d);
 	long long t0;
 	int i;
 
@@ -245,7 +245,7 @@ notify_queue__free__stalled_daemon_is_left_behind(void **state)
 		usleep(1000);
 	usleep(20000);
 	assert_int_equal(d->nshown, 1);
-	/* q and d stay the thread's: kept (kept_queue, kept_daemon). */
+	/* q and d stay the thread's: kept (kept[]). */
 }
 
 static void
