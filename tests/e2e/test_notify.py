@@ -12,6 +12,11 @@ the reference service; through the hostile server also the client's name,
 raw bytes and a 200 KB line) and check what the daemon received: plain,
 valid UTF-8, bounded text with no control that could drive anything, and
 markup escaped exactly when the daemon reads markup.
+
+The stalled test stops the mock daemon (SIGSTOP) while notifications are
+due: the interface must keep taking keys (libnotify's calls run off the
+loop), drop the oldest waiting past the queue's bound and say so, and
+deliver the rest when the daemon answers again.
 """
 
 import html
