@@ -85,6 +85,7 @@ struct kdf_job {
 	struct secret *pass;
 	struct staffkey key;
 	struct sc_error err;
+	struct pass_strength *check; /* KDF_CHECK: the child asked */
 	char *why; /* KDF_CHECK: why the passphrase will not do */
 	int rc;
 };
@@ -355,8 +356,8 @@ kdf_work(void *ud)
 	struct kdf_job *j = ud;
 
 	if (j->kind == KDF_CHECK) {
-		/* pwquality's child and the wait for it, off the loop. */
-		j->rc = pass_strength_check(j->pass, &j->why);
+		/* The wait for pwquality's child, off the loop. */
+		j->rc = pass_strength_finish(j->check, &j->why);
 		return;
 	}
 	if (j->path == NULL)
@@ -392,7 +393,9 @@ kdf_start(struct credentials_reveal *r, struct secret *pass, enum kdf_kind kind)
 	j->r = r;
 	j->kind = kind;
 	j->pass = pass;
-	if (kind != KDF_CHECK)
+	if (kind == KDF_CHECK)
+		j->check = pass_strength_start(pass); /* forks, waits not */
+	else
 		j->path = staffkey_path(&j->err);
 	if (kind != KDF_CHECK && j->path == NULL)
 		j->rc = -1; /* kdf_work does nothing; kdf_done reports it */
