@@ -61,6 +61,8 @@ struct health {
 	struct health_probe *probes; /* tmux: PROBE_* below */
 	unsigned probe_timer;        /* the probes' deadline, or 0 */
 	char *tested;                /* the last test sent, or NULL */
+	bool notify_tested;          /* ...which was a notification */
+	char *route;                 /* the notification route shown */
 	struct notify *notify; /* the overlay's own, when the app has none */
 	int cols, rows;        /* the size the page was built for */
 };
@@ -651,6 +653,17 @@ health_config(struct health *h)
 	sc_error_clear(&err);
 }
 
+/* The overlay's own notifier learnt something after a send: redraw,
+ * which rebuilds the page if the route changed. */
+static void
+health_notify_news(void *ud, const char *notice)
+{
+	struct health *h = ud;
+
+	(void)notice; /* the page says what was sent, and by which route */
+	app_redraw(h->app);
+}
+
 /*
  * The notifier the test goes through: the application's, or else one of
  * the overlay's own made from the config's `notifications`.
@@ -667,11 +680,14 @@ health_notifier(struct health *h)
 
 	if (h->app->notify != NULL)
 		return h->app->notify;
-	if (h->notify == NULL)
+	if (h->notify == NULL) {
 		h->notify =
-		    notify_new(h->ctx != NULL ? modes[h->ctx->cfg.notifications]
+		    notify_new(h->app->loop,
+		               h->ctx != NULL ? modes[h->ctx->cfg.notifications]
 		                              : NOTIFY_BELL,
 		               true);
+		notify_on_news(h->notify, health_notify_news, h);
+	}
 	return h->notify;
 }
 
@@ -680,14 +696,22 @@ static void
 health_tests(struct health *h)
 {
 	health_section(h, "Tests");
+	const char *route = notify_describe(health_notifier(h));
+
+	free(h->route);
+	h->route = xstrdup(route);
 	overlay_text_add(&h->text, THEME_NORMAL,
 	                 "  c: copy \"%s\" by OSC 52   n: send a test "
 	                 "notification (%s)",
-	                 HEALTH_COPY_TEXT, notify_describe(health_notifier(h)));
+	                 HEALTH_COPY_TEXT, route);
 	overlay_text_add(&h->text, THEME_NORMAL, "%s",
 	                 "  The terminal may or may not show them: check your "
 	                 "clipboard and notifications yourself.");
-	if (h->tested != NULL)
+	if (h->notify_tested)
+		overlay_text_add(
+		    &h->text, THEME_OK,
+		    "  sent a test notification by %s: look for it", route);
+	else if (h->tested != NULL)
 		overlay_text_add(&h->text, THEME_OK, "  %s", h->tested);
 }
 
@@ -811,6 +835,7 @@ health_test_copy(struct health *h)
 	if (h->in_tmux)
 		health_write(dcs52);
 	free(h->tested);
+	h->notify_tested = false;
 	h->tested =
 	    xasprintf("sent an OSC 52 copy of \"%s\"%s: paste to "
 	              "check",
@@ -827,13 +852,13 @@ health_test_notify(struct health *h)
 	    notify_send(n, "sitecare", HEALTH_NOTE_TEXT, NOTIFY_NORMAL);
 
 	free(h->tested);
+	h->tested = NULL;
+	/* The words come from the route at each rebuild: a desktop failure
+	 * reported later (the notification then goes by the terminal) shows. */
+	h->notify_tested = r != NOTIFY_ROUTE_NONE;
 	if (r == NOTIFY_ROUTE_NONE)
 		h->tested = xstrdup("notifications are off (notifications = "
 		                    "off in the config): nothing sent");
-	else
-		h->tested = xasprintf("sent a test notification by %s: look "
-		                      "for it",
-		                      notify_describe(n));
 }
 
 enum view_result
@@ -870,6 +895,7 @@ health_free(void *state)
 	}
 	free(h->probes);
 	free(h->tested);
+	free(h->route);
 	notify_free(h->notify);
 	free(h);
 }
@@ -879,8 +905,9 @@ health_draw(void *state, void *win, int rows, int cols)
 {
 	struct health *h = state;
 
-	if (h->cols != h->app->cols || h->rows != h->app->rows)
-		health_rebuild(h); /* the size finding changed */
+	if (h->cols != h->app->cols || h->rows != h->app->rows ||
+	    strcmp(h->route, notify_describe(health_notifier(h))) != 0)
+		health_rebuild(h); /* the size or the notification route */
 	overlay_text_draw(&h->text, win, rows, cols);
 }
 

@@ -6,13 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libnotify/notify.h>
-
 #include "net/xmalloc.h"
+#include "tui/notify_libnotify.h"
+#include "tui/notify_queue.h"
 #include "tui/sanitize.h"
 
-/* How long a desktop notification stays up (urgent ones may stay). */
-#define NOTIFY_TIMEOUT_MS 5000
 /* The most columns of a title and of a body that are passed on. */
 #define NOTIFY_TITLE_COLS 80
 #define NOTIFY_BODY_COLS  240
@@ -28,26 +26,31 @@
  * One session's notifier. The mode is what the config asked for; the
  * route actually taken can only step down from it: desktop_ok starts
  * true only in desktop mode with a bus address, and is cleared for good
- * by the first desktop failure (kept in failure). The two ways out are
- * function pointers so that tests can capture what would be sent.
+ * by the first desktop failure (kept in failure). The desktop way out
+ * hands the notification to a queue drained off the loop (queue and
+ * libnotify, made at the first desktop send); a failure there comes
+ * back later, through the loop. The two ways out are function pointers
+ * so that tests can capture what would be sent.
  */
 struct notify {
 	enum notify_mode mode;
 	bool show_text;
 	bool in_tmux;
-	bool osc_ok;         /* TERM can take OSC sequences (not linux/dumb) */
-	bool desktop_ok;     /* desktop mode, a bus address, no failure yet */
-	bool started;        /* this notifier called notify_init */
-	bool probed;         /* the daemon's capabilities were asked */
-	bool markup;         /* the daemon reads body markup: escape & < > */
-	char *failure;       /* why the desktop route was given up, or NULL */
-	char *describe;      /* notify_describe's text */
-	unsigned log_ids[2]; /* GLib log handlers silencing libnotify */
+	bool osc_ok;     /* TERM can take OSC sequences (not linux/dumb) */
+	bool desktop_ok; /* desktop mode, a bus address, no failure yet */
+	char *failure;   /* why the desktop route was given up, or NULL */
+	char *describe;  /* notify_describe's text */
+	struct loop *loop;
+	struct notify_queue *queue;   /* or NULL */
+	struct notify_libnotify *lib; /* the queue's, or NULL */
+	unsigned dropped;             /* dropped while the daemon stalled */
 	int (*desktop)(void *ud, const char *title, const char *body,
 	               enum notify_urgency u, char **reason);
 	void *desktop_ud;
 	void (*write)(void *ud, const char *buf, size_t len);
 	void *write_ud;
+	void (*news)(void *ud, const char *notice);
+	void *news_ud;
 };
 
 /* An environment variable, or NULL when unset or empty. */
@@ -113,95 +116,59 @@ notify_write_stdout(void *ud, const char *buf, size_t len)
 	}
 }
 
-/* Swallows libnotify's and GIO's warnings: stderr is the curses screen. */
-static void
-notify_log_quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg,
-                 gpointer ud)
-{
-}
+static void notify_desktop_failed(void *ud, const char *reason,
+                                  const struct notify_note *notes, size_t n);
 
-/* Starts libnotify (once per session, or again after another notifier
- * released it) and asks the daemon once whether it reads markup. */
+/* The real desktop way out: a copy of the notification to the queue,
+ * whose worker shows it off the loop. Says when one had to be dropped. */
 static int
-notify_start(struct notify *n, char **reason)
+notify_enqueue(void *ud, const char *title, const char *body,
+               enum notify_urgency u, char **reason)
 {
-	GList *caps;
+	struct notify *n = ud;
 
-	if (n->log_ids[0] == 0) {
-		GLogLevelFlags all = G_LOG_LEVEL_MASK & ~G_LOG_LEVEL_ERROR;
-
-		n->log_ids[0] =
-		    g_log_set_handler("libnotify", all, notify_log_quiet, NULL);
-		n->log_ids[1] =
-		    g_log_set_handler("GLib-GIO", all, notify_log_quiet, NULL);
-	}
-	if (!notify_is_initted()) {
-		if (!notify_init(NOTIFY_APP)) {
-			*reason = xstrdup("libnotify did not start");
-			return -1;
-		}
-		n->started = true;
-	}
-	if (n->probed)
-		return 0;
-	n->probed = true;
-	caps = notify_get_server_caps();
-	if (caps == NULL) {
-		*reason = xstrdup("no notification service answered on the "
-		                  "session bus");
+	if (n->loop == NULL) {
+		*reason = xstrdup("no event loop to show it from");
 		return -1;
 	}
-	n->markup = g_list_find_custom(caps, "body-markup",
-	                               (GCompareFunc)strcmp) != NULL;
-	g_list_free_full(caps, g_free);
+	if (n->queue == NULL) {
+		n->lib = notify_libnotify_new();
+		n->queue = notify_queue_new(n->loop,
+		                            &(struct notify_queue_ops){
+		                                .show = notify_libnotify_show,
+		                                .stop = notify_libnotify_stop,
+		                                .thread_ud = n->lib,
+		                                .failed = notify_desktop_failed,
+		                                .loop_ud = n,
+		                            });
+	}
+	if (notify_queue_push(n->queue, title, body, u) == 0)
+		return 0;
+	n->dropped++;
+	if (n->news != NULL) {
+		char *say = xasprintf("the desktop is not answering: %u "
+		                      "notification%s dropped",
+		                      n->dropped, n->dropped == 1 ? "" : "s");
+
+		n->news(n->news_ud, say);
+		free(say);
+	}
 	return 0;
 }
 
-/* The real desktop route: one libnotify notification, synchronously. */
-static int
-notify_libnotify(void *ud, const char *title, const char *body,
-                 enum notify_urgency u, char **reason)
-{
-	static const NotifyUrgency urgencies[] = { NOTIFY_URGENCY_LOW,
-		                                   NOTIFY_URGENCY_NORMAL,
-		                                   NOTIFY_URGENCY_CRITICAL };
-	struct notify *n = ud;
-	NotifyNotification *nn;
-	GError *gerr = NULL;
-	char *escaped = NULL;
-
-	if (notify_start(n, reason) != 0)
-		return -1;
-	if (body != NULL && n->markup)
-		escaped = g_markup_escape_text(body, -1);
-	nn = notify_notification_new(title, escaped != NULL ? escaped : body,
-	                             NULL);
-	notify_notification_set_timeout(nn, NOTIFY_TIMEOUT_MS);
-	notify_notification_set_urgency(nn, urgencies[u]);
-	if (!notify_notification_show(nn, &gerr))
-		*reason =
-		    xstrdup(gerr != NULL ? gerr->message
-		                         : "the notification was refused");
-	g_object_unref(nn);
-	g_free(escaped);
-	if (gerr == NULL && *reason == NULL)
-		return 0;
-	g_clear_error(&gerr);
-	return -1;
-}
-
 struct notify *
-notify_new(enum notify_mode mode, bool show_text)
+notify_new(struct loop *l, enum notify_mode mode, bool show_text)
 {
 	struct notify *n = xcalloc(1, sizeof *n);
 
+	n->loop = l;
 	n->mode = mode;
 	n->show_text = show_text;
 	n->in_tmux = notify_env("TMUX") != NULL;
 	n->osc_ok = notify_term_osc();
 	n->desktop_ok = mode == NOTIFY_DESKTOP &&
 	                notify_env("DBUS_SESSION_BUS_ADDRESS") != NULL;
-	n->desktop = notify_libnotify;
+	n->desktop = notify_enqueue;
 	n->desktop_ud = n;
 	n->write = notify_write_stdout;
 	notify_redescribe(n);
@@ -213,12 +180,9 @@ notify_free(struct notify *n)
 {
 	if (n == NULL)
 		return;
-	if (n->started && notify_is_initted())
-		notify_uninit();
-	if (n->log_ids[0] != 0) {
-		g_log_remove_handler("libnotify", n->log_ids[0]);
-		g_log_remove_handler("GLib-GIO", n->log_ids[1]);
-	}
+	/* A stalled daemon's thread keeps both: see notify_queue_free. */
+	if (notify_queue_free(n->queue))
+		notify_libnotify_free(n->lib);
 	free(n->failure);
 	free(n->describe);
 	free(n);
@@ -345,6 +309,17 @@ notify_terminal(struct notify *n, char *title, const char *body)
 	n->write(n->write_ud, "\a", 1);
 }
 
+/* Gives the desktop route up for the session, keeping why. */
+static void
+notify_give_up(struct notify *n, const char *reason)
+{
+	n->desktop_ok = false;
+	free(n->failure);
+	n->failure = notify_clean(reason != NULL ? reason : "unknown error",
+	                          NOTIFY_TITLE_COLS, 1);
+	notify_redescribe(n);
+}
+
 /* Tries the desktop route; on failure gives it up for the session. */
 static bool
 notify_desktop(struct notify *n, const char *title, const char *body,
@@ -357,11 +332,8 @@ notify_desktop(struct notify *n, const char *title, const char *body,
 		free(reason);
 		return true;
 	}
-	n->desktop_ok = false;
-	n->failure = notify_clean(reason != NULL ? reason : "unknown error",
-	                          NOTIFY_TITLE_COLS, 1);
+	notify_give_up(n, reason);
 	free(reason);
-	notify_redescribe(n);
 	return false;
 }
 
@@ -371,6 +343,48 @@ notify_bell(struct notify *n)
 {
 	n->write(n->write_ud, "\a", 1);
 	return NOTIFY_ROUTE_BELL;
+}
+
+/* The routes after the desktop: title (clean, taken) and body (untrusted)
+ * by the terminal, or the bell alone where TERM cannot show them. */
+static enum notify_route
+notify_undesktop(struct notify *n, char *t, const char *body)
+{
+	char *b;
+
+	if (!n->osc_ok) {
+		free(t);
+		return notify_bell(n);
+	}
+	b = notify_clean(body, NOTIFY_BODY_COLS, 1);
+	notify_terminal(n, t, b);
+	free(t);
+	free(b);
+	return NOTIFY_ROUTE_TERMINAL;
+}
+
+/* The queue's worker failed (on the loop now): the route is given up,
+ * and what it did not show goes by the terminal, in order. */
+static void
+notify_desktop_failed(void *ud, const char *reason,
+                      const struct notify_note *notes, size_t count)
+{
+	struct notify *n = ud;
+	size_t i;
+
+	notify_give_up(n, reason);
+	for (i = 0; i < count; i++)
+		notify_undesktop(n, xstrdup(notes[i].title), notes[i].body);
+	if (n->news != NULL)
+		n->news(n->news_ud, NULL);
+}
+
+void
+notify_on_news(struct notify *n, void (*cb)(void *ud, const char *notice),
+               void *ud)
+{
+	n->news = cb;
+	n->news_ud = ud;
 }
 
 enum notify_route
@@ -399,13 +413,5 @@ notify_send(struct notify *n, const char *title, const char *body,
 			return NOTIFY_ROUTE_DESKTOP;
 		}
 	}
-	if (!n->osc_ok) {
-		free(t);
-		return notify_bell(n);
-	}
-	b = notify_clean(body, NOTIFY_BODY_COLS, 1);
-	notify_terminal(n, t, b);
-	free(t);
-	free(b);
-	return NOTIFY_ROUTE_TERMINAL;
+	return notify_undesktop(n, t, body);
 }

@@ -2,6 +2,7 @@
 #include "tui/pass_strength.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,42 +86,69 @@ read_all(int fd, void *buf, size_t len)
 }
 
 /*
+ * A check under way: the child that asks pwquality (pid, -1 when none
+ * could be made) and the pipe its verdict comes through; or the verdict
+ * already, when the length decided or no child could be made.
+ */
+struct pass_strength {
+	pid_t pid;
+	int fd;
+	bool decided;
+	struct verdict v;
+	char *reason; /* a refusal before pwquality (length, or no verdict) */
+};
+
+/*
  * Asks pwquality in a child process. pwquality and cracklib copy the
  * passphrase (lowercased, reversed, mangled) into ordinary heap and
  * stack, and Debian's build leaves most of those copies unwiped; here
  * they die with the child, which hands back only the verdict. When no
- * child can be made, the same check runs in this process.
+ * child can be made, the same check runs in this process, now.
  */
 static void
-verdict_isolated(const char *p, struct verdict *v)
+ask_child(struct pass_strength *ps, const char *p)
 {
-	int fds[2], ok;
-	pid_t pid;
+	int fds[2];
 
+	ps->pid = -1;
 	if (pipe(fds) != 0) {
-		verdict_of(p, v);
+		verdict_of(p, &ps->v);
+		ps->decided = true;
 		return;
 	}
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	pid = fork();
-	if (pid == 0) {
+	ps->pid = fork();
+	if (ps->pid == 0) {
 		close(fds[0]);
-		verdict_of(p, v);
-		(void)!write(fds[1], v, sizeof *v);
+		verdict_of(p, &ps->v);
+		(void)!write(fds[1], &ps->v, sizeof ps->v);
 		_exit(0); /* no atexit handlers, no stdio flush */
 	}
 	close(fds[1]);
-	ok = pid > 0 && read_all(fds[0], v, sizeof *v) == 0;
-	close(fds[0]);
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	if (!ok)
-		verdict_of(p, v);
-	v->msg[sizeof v->msg - 1] = '\0';
+	ps->fd = fds[0];
+	if (ps->pid < 0) {
+		close(ps->fd);
+		verdict_of(p, &ps->v);
+		ps->decided = true;
+	}
 }
 
+/* The child's verdict, and its end. A child that said nothing (it
+ * died) refuses: the passphrase is not at hand to check it here. */
+static void
+child_verdict(struct pass_strength *ps)
+{
+	bool ok = read_all(ps->fd, &ps->v, sizeof ps->v) == 0;
+
+	close(ps->fd);
+	while (waitpid(ps->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (!ok)
+		ps->reason = xstrdup("not checked: the strength check "
+		                     "stopped; try again");
+	ps->v.msg[sizeof ps->v.msg - 1] = '\0';
+}
 /* pwquality's words, about "it" rather than "The password". */
 static char *
 weak_reason(const struct verdict *v)
@@ -134,23 +162,39 @@ weak_reason(const struct verdict *v)
 	return xasprintf("too weak: %s", v->msg);
 }
 
+struct pass_strength *
+pass_strength_start(struct secret *pass)
+{
+	struct pass_strength *ps = xcalloc(1, sizeof *ps);
+	const char *p = (const char *)secret_open_read(pass);
+
+	if (chars_of((const unsigned char *)p) < PASS_STRENGTH_MIN_CHARS) {
+		ps->reason = xasprintf("too short: at least %d characters",
+		                       PASS_STRENGTH_MIN_CHARS);
+		ps->decided = true;
+	} else
+		ask_child(ps, p);
+	secret_close(pass);
+	return ps;
+}
+
+int
+pass_strength_finish(struct pass_strength *ps, char **reason)
+{
+	int rc;
+
+	if (!ps->decided)
+		child_verdict(ps);
+	*reason = ps->reason;
+	rc = ps->reason != NULL || ps->v.rv < 0 ? -1 : 0;
+	if (ps->reason == NULL && rc != 0)
+		*reason = weak_reason(&ps->v);
+	free(ps);
+	return rc;
+}
+
 int
 pass_strength_check(struct secret *pass, char **reason)
 {
-	const char *p = (const char *)secret_open_read(pass);
-	struct verdict v;
-
-	*reason = NULL;
-	if (chars_of((const unsigned char *)p) < PASS_STRENGTH_MIN_CHARS) {
-		secret_close(pass);
-		*reason = xasprintf("too short: at least %d characters",
-		                    PASS_STRENGTH_MIN_CHARS);
-		return -1;
-	}
-	verdict_isolated(p, &v);
-	secret_close(pass);
-	if (v.rv >= 0)
-		return 0;
-	*reason = weak_reason(&v);
-	return -1;
+	return pass_strength_finish(pass_strength_start(pass), reason);
 }

@@ -23,4 +23,15 @@ struct secret;
  */
 int pass_strength_check(struct secret *pass, char **reason);
 
+/*
+ * The same check in two halves, for the interface: start, on the loop
+ * thread, checks the length and forks the child (a fork does not wait
+ * for anything; the passphrase is read here and nowhere later); finish,
+ * on a worker thread, waits for the child's verdict and returns as
+ * pass_strength_check does, freeing ps.
+ */
+struct pass_strength;
+struct pass_strength *pass_strength_start(struct secret *pass);
+int pass_strength_finish(struct pass_strength *ps, char **reason);
+
 #endif

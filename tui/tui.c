@@ -1318,6 +1318,18 @@ tui_load_bindings(struct tui *t)
 	bindings_errors_free(&errs);
 }
 
+/* What the notifier learnt after a send: a notice to show, or just a
+ * route that changed (:checkhealth shows it). */
+static void
+on_notify_news(void *ud, const char *notice)
+{
+	struct tui *t = ud;
+
+	if (notice != NULL)
+		app_notice(&t->app, false, "%s", notice);
+	app_redraw(&t->app);
+}
+
 /* Sets up everything that does not need the terminal yet. */
 static int
 tui_setup(struct tui *t, struct cmd_ctx *ctx)
@@ -1333,9 +1345,11 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 		return -1;
 	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
 	t->app.cfg = &ctx->cfg;
-	t->app.notify = notify_new((enum notify_mode)ctx->cfg.notifications,
-	                           ctx->cfg.notification_text);
 	t->app.loop = loop_new();
+	t->app.notify =
+	    notify_new(t->app.loop, (enum notify_mode)ctx->cfg.notifications,
+	               ctx->cfg.notification_text);
+	notify_on_news(t->app.notify, on_notify_news, t);
 	/* Revealed credentials and the staff key live in this process: no
 	 * core dumps, no ptrace by the same user. */
 	if (secret_harden_process(&err) != 0)

@@ -14,18 +14,24 @@
 /*
  * The thread says "finished" by writing one byte to pipe[1]; the loop
  * watches pipe[0]. joined is set once pthread_join has run, so freeing
- * never joins twice. threaded is false when the work ran inline.
+ * never joins twice. threaded is false when the work ran inline. mu
+ * guards returned and let_go: once let go (worker_let_go), the thread
+ * owns w and frees it when the work returns.
  */
 struct worker {
 	struct loop *loop;
 	worker_fn work, done;
 	void *ud;
 	pthread_t thread;
+	pthread_mutex_t mu;
 	int pipe[2];
 	bool threaded, joined, running;
+	bool returned, let_go;
 	unsigned inline_timer;
 };
 
+/* The thread: the work, then "finished" to the loop, or, when the loop
+ * has let go of w, w freed here. */
 static void *
 run(void *arg)
 {
@@ -33,9 +39,19 @@ run(void *arg)
 	ssize_t n;
 
 	w->work(w->ud);
+	pthread_mutex_lock(&w->mu);
+	w->returned = true;
+	if (w->let_go) {
+		pthread_mutex_unlock(&w->mu);
+		close(w->pipe[1]);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return NULL;
+	}
 	do
 		n = write(w->pipe[1], "", 1);
 	while (n < 0 && errno == EINTR);
+	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
@@ -138,6 +154,7 @@ worker_start(struct loop *l, worker_fn work, worker_fn done, void *ud)
 	w->done = done;
 	w->ud = ud;
 	w->running = true;
+	pthread_mutex_init(&w->mu, NULL);
 	w->threaded = start_thread(w) == 0;
 	if (!w->threaded) {
 		work(ud);
@@ -162,5 +179,42 @@ worker_free(struct worker *w)
 	close_pipe(w);
 	if (w->inline_timer != 0)
 		loop_timer_cancel(w->loop, w->inline_timer);
+	pthread_mutex_destroy(&w->mu);
 	free(w);
+}
+
+/* Waits at most ms for the thread's "finished" byte; true when it came. */
+static bool
+wait_finished(struct worker *w, int ms)
+{
+	struct pollfd p = { .fd = w->pipe[0], .events = POLLIN };
+	long long end = loop_now_ms() + ms, left;
+
+	for (left = ms; left >= 0; left = end - loop_now_ms()) {
+		if (poll(&p, 1, (int)left) > 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+worker_let_go(struct worker *w, int wait_ms)
+{
+	if (w == NULL || !w->threaded || w->joined ||
+	    wait_finished(w, wait_ms)) {
+		worker_free(w);
+		return true;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (w->returned) {
+		pthread_mutex_unlock(&w->mu);
+		worker_free(w);
+		return true;
+	}
+	w->let_go = true;
+	loop_remove_fd(w->loop, w->pipe[0]);
+	close(w->pipe[0]);
+	pthread_detach(w->thread);
+	pthread_mutex_unlock(&w->mu);
+	return false;
 }

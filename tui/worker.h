@@ -34,4 +34,13 @@ bool worker_running(const struct worker *w);
  */
 void worker_free(struct worker *w);
 
+/*
+ * For work that can block on something outside (a D-Bus call): waits at
+ * most wait_ms for work to return. Then, like worker_free, frees w and
+ * returns true. Otherwise returns false and lets the thread go: it frees
+ * w itself when work returns, and ud stays the thread's (the caller
+ * must leave it allocated). done is not called either way. NULL: true.
+ */
+bool worker_let_go(struct worker *w, int wait_ms);
+
 #endif

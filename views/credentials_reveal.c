@@ -65,18 +65,28 @@ struct credentials_reveal {
 	char *refusal_text;
 };
 
+/* What a job on the worker thread does with its passphrase. */
+enum kdf_kind {
+	KDF_UNLOCK, /* open the staff key (Argon2id) */
+	KDF_MAKE,   /* make it (Argon2id) */
+	KDF_CHECK,  /* judge a new passphrase (pwquality, in a child) */
+};
+
 /*
- * Unlocking or making the staff key, on the worker thread (tui/worker.h):
- * the thread touches only this, and the loop thread leaves it alone
- * until kdf_done. The job owns pass and, until adopted, key.sk.
+ * Unlocking or making the staff key, or checking a new passphrase's
+ * strength, on the worker thread (tui/worker.h): the thread touches only
+ * this, and the loop thread leaves it alone until kdf_done. The job owns
+ * pass (until a checked one is taken) and, until adopted, key.sk.
  */
 struct kdf_job {
 	struct credentials_reveal *r;
-	bool generate;
+	enum kdf_kind kind;
 	char *path;
 	struct secret *pass;
 	struct staffkey key;
 	struct sc_error err;
+	struct pass_strength *check; /* KDF_CHECK: the child asked */
+	char *why; /* KDF_CHECK: why the passphrase will not do */
 	int rc;
 };
 
@@ -345,10 +355,15 @@ kdf_work(void *ud)
 {
 	struct kdf_job *j = ud;
 
+	if (j->kind == KDF_CHECK) {
+		/* The wait for pwquality's child, off the loop. */
+		j->rc = pass_strength_finish(j->check, &j->why);
+		return;
+	}
 	if (j->path == NULL)
 		return; /* rc and err already say why */
 	j->rc =
-	    j->generate
+	    j->kind == KDF_MAKE
 	        ? staffkey_generate(j->path, j->pass, false, &j->key, &j->err)
 	        : staffkey_unlock(j->path, j->pass, &j->key, &j->err);
 }
@@ -362,23 +377,27 @@ kdf_job_free(struct kdf_job *j)
 	staffkey_lock(&j->key);
 	secret_free(j->pass);
 	sc_error_clear(&j->err);
+	free(j->why);
 	free(j->path);
 	free(j);
 }
 
 static void kdf_done(void *ud);
 
-/* Starts unlocking (or, with generate, making) the key with pass. */
+/* Starts unlocking or making the key with pass, or checking pass. */
 static void
-kdf_start(struct credentials_reveal *r, struct secret *pass, bool generate)
+kdf_start(struct credentials_reveal *r, struct secret *pass, enum kdf_kind kind)
 {
 	struct kdf_job *j = xcalloc(1, sizeof *j);
 
 	j->r = r;
-	j->generate = generate;
+	j->kind = kind;
 	j->pass = pass;
-	j->path = staffkey_path(&j->err);
-	if (j->path == NULL)
+	if (kind == KDF_CHECK)
+		j->check = pass_strength_start(pass); /* forks, waits not */
+	else
+		j->path = staffkey_path(&j->err);
+	if (kind != KDF_CHECK && j->path == NULL)
 		j->rc = -1; /* kdf_work does nothing; kdf_done reports it */
 	r->job = j;
 	r->kdf = worker_start(r->app->loop, kdf_work, kdf_done, j);
@@ -395,6 +414,7 @@ adopt_key(struct credentials_reveal *r, struct kdf_job *j)
 }
 
 static void keygen_done(struct credentials_reveal *r, struct kdf_job *j);
+static void checked(struct credentials_reveal *r, struct kdf_job *j);
 
 /* The passphrase for unlocking: right, or asked again. */
 static void
@@ -430,8 +450,10 @@ kdf_done(void *ud)
 	worker_free(r->kdf);
 	r->kdf = NULL;
 	r->job = NULL;
-	if (j->generate)
+	if (j->kind == KDF_MAKE)
 		keygen_done(r, j);
+	else if (j->kind == KDF_CHECK)
+		checked(r, j);
 	else
 		unlock_done(r, j);
 	kdf_job_free(j);
@@ -443,7 +465,7 @@ static void
 unlock_with(struct credentials_reveal *r, struct secret *pass)
 {
 	passphrase_busy(r->pp, "checking the passphrase...");
-	kdf_start(r, pass, false);
+	kdf_start(r, pass, KDF_UNLOCK);
 }
 
 /* ---- keygen inside the interface ----------------------------------------- */
@@ -534,7 +556,7 @@ keygen_with(struct credentials_reveal *r, struct secret *again)
 		return;
 	}
 	app_notice(r->app, false, "making the staff key...");
-	kdf_start(r, again, true);
+	kdf_start(r, again, KDF_MAKE);
 }
 
 /* The key made (or not): register its public half. */
@@ -555,21 +577,29 @@ keygen_done(struct credentials_reveal *r, struct kdf_job *j)
 	app_notice(r->app, false, "staff key made: your password registers it");
 }
 
-/* The first new passphrase: strong enough? then ask again. */
+/* The first new passphrase: checked for strength off the loop (a child
+ * process and the wait for it), the box saying so meanwhile. */
 static void
 keygen_first(struct credentials_reveal *r, struct secret *pass)
 {
-	char *why;
+	passphrase_busy(r->pp, "checking the passphrase...");
+	kdf_start(r, pass, KDF_CHECK);
+}
 
-	if (pass_strength_check(pass, &why) != 0) {
-		secret_free(pass);
-		passphrase_retry(r->pp, why);
-		free(why);
-		app_redraw(r->app);
+/* The check's verdict: too weak (asked again), or strong enough (asked
+ * once more, to compare). The box gone meanwhile: nothing is made. */
+static void
+checked(struct credentials_reveal *r, struct kdf_job *j)
+{
+	if (open_passphrase_box(r) == NULL)
+		return;
+	if (j->rc != 0) {
+		passphrase_retry(r->pp, j->why);
 		return;
 	}
 	secret_free(r->first);
-	r->first = pass;
+	r->first = j->pass;
+	j->pass = NULL;
 	close_passphrase(r);
 	ask_passphrase(r, PP_AGAIN);
 }

@@ -14,6 +14,10 @@ by a mock that records every call. Point a program at it with
 capabilities (GetCapabilities; the template's default list has
 "body-markup").
 
+`bus.stall()` stops the mock daemon (SIGSTOP: every call to it waits,
+as with a hung desktop) and `bus.resume()` lets it go on (SIGCONT); the
+calls that waited are then answered, in order.
+
 `run(argv)` does the whole round trip for a one-shot command, and the
 `notify_bus` fixture gives a test a started bus (import it into the test
 module: `from e2e.notify_bus import notify_bus  # noqa: F401`).
@@ -97,7 +101,9 @@ class NotifyBus:
             if shutil.which(tool) is None:
                 raise BusError(f"{tool} is missing: run `make deps`")
         addr_file, log = self.dir / "address", self.dir / "daemon.log"
-        inner = "echo \"$DBUS_SESSION_BUS_ADDRESS\" >" + \
+        # The shell's pid is the daemon's: it execs the mock.
+        inner = "echo $$ >" + shlex.quote(str(self.dir / "daemon.pid")) + \
+            " && echo \"$DBUS_SESSION_BUS_ADDRESS\" >" + \
             shlex.quote(str(addr_file) + ".tmp") + " && mv " + \
             shlex.quote(str(addr_file) + ".tmp") + " " + \
             shlex.quote(str(addr_file)) + " && "
@@ -149,6 +155,18 @@ class NotifyBus:
         raise BusError(f"the mock notification daemon did not start:\n"
                        f"{self.output()}")
 
+    def daemon_pid(self):
+        """The mock notification daemon's process id."""
+        return int((self.dir / "daemon.pid").read_text())
+
+    def stall(self):
+        """Stops the daemon: calls to it wait until resume()."""
+        os.kill(self.daemon_pid(), signal.SIGSTOP)
+
+    def resume(self):
+        """Lets a stalled daemon answer again."""
+        os.kill(self.daemon_pid(), signal.SIGCONT)
+
     def env(self, base=None):
         """base (or nothing) plus this bus's address."""
         return {**(base or {}), "DBUS_SESSION_BUS_ADDRESS": self.address}
@@ -197,6 +215,9 @@ class NotifyBus:
                        f"received: {seen!r}")
 
     def stop(self):
+        if self.proc is not None and self.proc.poll() is None \
+                and self.start_daemon:
+            self.resume()  # a stopped daemon would not see SIGTERM
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:

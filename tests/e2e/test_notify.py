@@ -12,6 +12,11 @@ the reference service; through the hostile server also the client's name,
 raw bytes and a 200 KB line) and check what the daemon received: plain,
 valid UTF-8, bounded text with no control that could drive anything, and
 markup escaped exactly when the daemon reads markup.
+
+The stalled test stops the mock daemon (SIGSTOP) while notifications are
+due: the interface must keep taking keys (libnotify's calls run off the
+loop), drop the oldest waiting past the queue's bound and say so, and
+deliver the rest when the daemon answers again.
 """
 
 import html
@@ -24,6 +29,7 @@ from e2e.notify_bus import NotifyBus, notify_bus  # noqa: F401
 from e2e.conftest import client_says
 from e2e.test_hostile import (EVERY_POISON, assert_inert, assert_untouched,
                               hostile, quits_cleanly, tls)  # noqa: F401
+from e2e.test_task_queue import rows, selected_id
 
 ROW = re.compile(r"^ ?([*+])?\s+(urgent|high|normal|low)\s+(\d+)\s")
 NOTE = "sitecare checkhealth test notification"
@@ -324,6 +330,54 @@ def test_notify__desktop__hostile_urgent_task_arrives_inert(
     assert n.urgency == 2
     assert assert_notification_inert(n, markup=True) == \
         f"{CARLA}: urgent {tag} {CONTROLS_SHOWN}"
+
+
+# -- a stalled daemon ---------------------------------------------------------
+
+# How many notifications wait behind the one being shown
+# (tui/notify_queue.h's NOTIFY_QUEUE_MAX).
+QUEUE_MAX = 8
+TAB_UNREAD = re.compile(r"2 Chat \((\d+)\)")
+
+
+def unread(screen):
+    """The Chat tab's unread count (0 when it shows none)."""
+    m = TAB_UNREAD.search(screen)
+    return int(m.group(1)) if m else 0
+
+
+def test_notify__desktop__stalled_daemon_never_stalls_keys(
+        tui, accounts, notify_bus):  # noqa: F811
+    t = desktop_tui(tui, notify_bus, role="admin")
+    t.wait_for(lambda s: len(rows(s)) > 5, timeout=20, what="task rows")
+    notify_bus.stall()  # every D-Bus call to the daemon now waits
+    before, tag = unread(t.screen()), uuid.uuid4().hex[:6]
+    client_says(accounts, f"stalled 0 {tag}")
+    # The message is counted, though its notification waits on the
+    # daemon (the count comes after the notification is sent).
+    t.wait_for(lambda s: unread(s) > before, timeout=10,
+               what="the new message counted while the daemon is stalled")
+    first = selected_id(t)
+    assert first is not None
+    t.send("j")
+    deadline = time.monotonic() + 2.0
+    while selected_id(t) in (first, None):
+        assert time.monotonic() < deadline, \
+            "j did not move the cursor while the daemon was stalled"
+        time.sleep(0.02)
+    # More than wait behind the stalled one: the oldest waiting two go,
+    # and the status line says so.
+    for i in range(1, QUEUE_MAX + 3):
+        client_says(accounts, f"stalled {i} {tag}")
+    t.wait_text("the desktop is not answering: 2 notifications dropped")
+    notify_bus.resume()
+    kept = [0] + list(range(3, QUEUE_MAX + 3))
+    ns = notify_bus.wait_for(lambda ns: len(ns) >= len(kept), timeout=30)
+    time.sleep(0.3)  # nothing more arrives
+    assert [n.body for n in notify_bus.notifications()] == \
+        [f"stalled {i} {tag}" for i in kept], ns
+    t.send("q")
+    assert t.wait_exit() == 0
 
 
 def hostile_desktop(hostile, bus, poison):  # noqa: F811

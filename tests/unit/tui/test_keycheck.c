@@ -151,7 +151,7 @@ keycheck__app__warns_once_then_clears(void **state)
 	const struct notify_ops ops = { .desktop = fake_desktop, .ud = &sent };
 
 	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", 1);
-	app.notify = notify_new(NOTIFY_DESKTOP, true);
+	app.notify = notify_new(NULL, NOTIFY_DESKTOP, true);
 	notify_set_ops(app.notify, &ops);
 
 	keycheck_registered(&app, fx.b64, true, 1796553900);

@@ -75,7 +75,7 @@ new_captured(enum notify_mode mode, bool show_text, const char *bus,
 		setenv("DBUS_SESSION_BUS_ADDRESS", bus, 1);
 	else
 		unsetenv("DBUS_SESSION_BUS_ADDRESS");
-	n = notify_new(mode, show_text);
+	n = notify_new(NULL, mode, show_text);
 	notify_set_ops(n, &ops);
 	return n;
 }
@@ -406,7 +406,7 @@ notify__send__linux_console_gets_the_bell(void **state)
 	memset(&c, 0, sizeof c);
 	setenv("TERM", "linux", 1);
 	unsetenv("DBUS_SESSION_BUS_ADDRESS");
-	n = notify_new(NOTIFY_TERMINAL, true);
+	n = notify_new(NULL, NOTIFY_TERMINAL, true);
 	notify_set_ops(
 	    n, &(struct notify_ops){ capture_desktop, capture_write, &c });
 	assert_int_equal(notify_send(n, "Acme", "x", NOTIFY_NORMAL),

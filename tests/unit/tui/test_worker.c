@@ -158,6 +158,35 @@ worker__free_while_running_waits_and_skips_done(void **state)
 	loop_free(l);
 }
 
+static void
+worker__let_go_waits_a_little_then_leaves_the_thread(void **state)
+{
+	struct loop *l = loop_new();
+	static struct job j; /* the thread's after let go: kept */
+	struct worker *w;
+	long long t0;
+	int i;
+
+	(void)state;
+	j = (struct job){ .loop_thread = pthread_self() };
+	w = worker_start(l, work_waiting, on_done, &j);
+	t0 = loop_now_ms();
+	assert_false(worker_let_go(w, 50)); /* the work still waits */
+	assert_true(loop_now_ms() - t0 < 1000);
+	atomic_store(&j.release, true);
+	for (i = 0; i < 1000 && j.worked == 0; i++)
+		usleep(1000);
+	usleep(20000); /* the thread frees w (the sanitiser checks) */
+	assert_int_equal(j.worked, 1);
+	assert_int_equal(loop_run_once(l, 20), 0);
+	assert_int_equal(j.done, 0);
+	/* Work already returned: let go frees at once, like worker_free. */
+	w = worker_start(l, work_quick, on_done, &j);
+	assert_true(worker_let_go(w, 1000));
+	assert_int_equal(j.done, 0);
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -168,6 +197,8 @@ main(void)
 		cmocka_unit_test(worker__done_may_free_the_worker),
 		cmocka_unit_test(
 		    worker__free_while_running_waits_and_skips_done),
+		cmocka_unit_test(
+		    worker__let_go_waits_a_little_then_leaves_the_thread),
 	};
 
 	return cmocka_run_group_tests_name("tui/worker", tests, NULL, NULL);
