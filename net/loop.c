@@ -385,6 +385,32 @@ loop_run_once(struct loop *l, int max_wait_ms)
 	return ran;
 }
 
+/* loop_wait_fd's callback: keeps what poll saw. */
+static void
+on_waited_fd(int fd, short revents, void *ud)
+{
+	*(short *)ud = revents;
+}
+
+static bool
+fd_was_ready(void *ud)
+{
+	return *(const short *)ud != 0;
+}
+
+int
+loop_wait_fd(int fd, short events, int ms)
+{
+	struct loop *l = loop_new();
+	short revents = 0;
+	int rc;
+
+	loop_add_fd(l, fd, events, on_waited_fd, &revents);
+	rc = loop_run_until(l, fd_was_ready, &revents, loop_clock(l) + ms);
+	loop_free(l);
+	return rc < 0 ? -1 : revents;
+}
+
 int
 loop_run_until(struct loop *l, bool (*done)(void *ud), void *ud,
                long long deadline_ms)

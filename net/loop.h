@@ -78,6 +78,14 @@ int loop_run_once(struct loop *l, int max_wait_ms);
 int loop_run_until(struct loop *l, bool (*done)(void *ud), void *ud,
                    long long deadline_ms);
 
+/*
+ * Waits up to ms for fd to be ready for events, on a loop of its own:
+ * for the few places that must wait in place (a full terminal, a local
+ * socket's connect, the clipboard read back at exit). Returns the
+ * revents seen, 0 when the time ran out, -1 when the wait failed.
+ */
+int loop_wait_fd(int fd, short events, int ms);
+
 /* Monotonic milliseconds, the loop's clock. */
 long long loop_now_ms(void);
 

@@ -512,6 +512,24 @@ loop__run_until__fails_when_nothing_can_wake_it(void **state)
 	loop_free(l);
 }
 
+/* Waiting in place: the time runs out, or the descriptor is ready. */
+static void
+loop__wait_fd__times_out_or_reports_ready(void **state)
+{
+	long long start = loop_now_ms();
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(loop_wait_fd(p[0], POLLIN, 30), 0);
+	assert_true(loop_now_ms() - start >= 30);
+	assert_int_equal(write(p[1], "w", 1), 1);
+	start = loop_now_ms();
+	assert_int_equal(loop_wait_fd(p[0], POLLIN, 5000), POLLIN);
+	assert_true(loop_now_ms() - start < 1000);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void
 on_usr2(int signo)
 {
@@ -552,6 +570,7 @@ main(void)
 		cmocka_unit_test(loop__run_until__returns_at_the_deadline),
 		cmocka_unit_test(
 		    loop__run_until__fails_when_nothing_can_wake_it),
+		cmocka_unit_test(loop__wait_fd__times_out_or_reports_ready),
 		cmocka_unit_test(loop__signal__free_puts_back_the_old_handler),
 		cmocka_unit_test(
 		    loop__timers__long_timer_never_fires_before_due),
