@@ -314,6 +314,10 @@ on_detail(struct task_detail *det, const struct sc_error *err, void *ud)
 		cmd_print_error(err);
 		return;
 	}
+	if (run->stopped) { /* Ctrl-C came in the same loop pass */
+		task_detail_free(det);
+		return;
+	}
 	for (i = 0; i < det->nattachments && at == NULL; i++)
 		if (det->attachments[i].id == run->args->attachment_id)
 			at = &det->attachments[i];
