@@ -72,8 +72,9 @@ int loop_run_once(struct loop *l, int max_wait_ms);
 /*
  * Runs passes until done(ud) is true or the loop's clock reaches
  * deadline_ms (an absolute time by the loop's clock; -1: none). done is
- * asked before each pass. Returns 0 when done, 1 when the deadline came
- * first, -1 when a pass fails (see loop_run_once).
+ * asked before each pass, so it is also the place for work due once a
+ * pass (the interface draws the screen there). Returns 0 when done, 1 when the
+ * deadline came first, -1 when a pass fails (see loop_run_once).
  */
 int loop_run_until(struct loop *l, bool (*done)(void *ud), void *ud,
                    long long deadline_ms);

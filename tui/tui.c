@@ -1364,6 +1364,24 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	free(t->paste_wait);
 }
 
+/*
+ * The loop's done test, asked before every pass: also where the screen
+ * catches up with the last pass (overlays closed, a pane to go to, the
+ * redraw), so that the loop sleeps with it drawn.
+ */
+static bool
+tui_pass_done(void *ud)
+{
+	struct tui *t = ud;
+
+	if (t->app.quit)
+		return true;
+	app_overlay_reap(&t->app);
+	tui_goto(t);
+	tui_draw(t);
+	return false;
+}
+
 int
 tui_run(struct cmd_ctx *ctx)
 {
@@ -1396,13 +1414,7 @@ tui_run(struct cmd_ctx *ctx)
 		t.pending_me = api_me(t.app.api, on_me, &t);
 	else
 		tui_show_login(&t, ctx->cfg.email, NULL);
-	while (!t.app.quit) {
-		app_overlay_reap(&t.app);
-		tui_goto(&t);
-		tui_draw(&t);
-		if (loop_run_once(t.app.loop, -1) < 0)
-			break;
-	}
+	loop_run_until(t.app.loop, tui_pass_done, &t, -1);
 	tui_teardown(&t, ctx);
 	trace_close();
 	return CMD_OK;
