@@ -186,6 +186,37 @@ api_dispatch(struct api *a, const struct pollfd *fds, int n)
 	http_dispatch(a->h, fds, n);
 }
 
+static int
+source_pollfds(void *a, struct pollfd *fds, int max)
+{
+	return api_pollfds(a, fds, max);
+}
+
+static int
+source_timeout(void *a)
+{
+	return api_timeout_ms(a);
+}
+
+static void
+source_dispatch(void *a, const struct pollfd *fds, int n)
+{
+	api_dispatch(a, fds, n);
+}
+
+struct loop_source
+api_source(struct api *a)
+{
+	return (struct loop_source){ source_pollfds, source_timeout,
+		                     source_dispatch, a };
+}
+
+bool
+api_idle(void *a)
+{
+	return api_pending(a) == 0;
+}
+
 size_t
 api_pending(const struct api *a)
 {

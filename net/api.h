@@ -10,6 +10,7 @@
 #include "net/body.h"
 #include "net/error.h"
 #include "net/http.h"
+#include "net/loop.h"
 #include "net/model.h"
 
 /*
@@ -63,8 +64,12 @@ void api_on_session_expired(struct api *a, void (*cb)(void *ud), void *ud);
 int api_pollfds(struct api *a, struct pollfd *fds, int max);
 int api_timeout_ms(struct api *a);
 void api_dispatch(struct api *a, const struct pollfd *fds, int n);
+/* The trio as a loop source, for the caller to loop_add_source. */
+struct loop_source api_source(struct api *a);
 /* Calls not yet finished. */
 size_t api_pending(const struct api *a);
+/* True when no call is pending: a loop_run_until done for an api. */
+bool api_idle(void *a);
 
 /* Stops a call; its callback will not run. r may be NULL. */
 void api_cancel(struct api *a, struct api_req *r);

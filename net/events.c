@@ -272,6 +272,25 @@ events_tick(struct events *ev)
 	}
 }
 
+static int
+source_timeout(void *ev)
+{
+	return events_timeout_ms(ev);
+}
+
+static void
+source_dispatch(void *ev, const struct pollfd *fds, int n)
+{
+	events_tick(ev);
+}
+
+struct loop_source
+events_source(struct events *ev)
+{
+	return (struct loop_source){ loop_no_fds, source_timeout,
+		                     source_dispatch, ev };
+}
+
 void
 events_stream_open(struct events *ev, int status)
 {
@@ -436,7 +455,6 @@ api_close(void *ud, void *handle)
 {
 	struct api_stream *s = handle;
 
-	(void)ud;
 	api_cancel(s->a, s->req);
 	free(s);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "net/error.h"
+#include "net/loop.h"
 #include "net/model.h"
 
 /*
@@ -132,6 +133,9 @@ unsigned long long events_malformed(const struct events *ev);
 int events_timeout_ms(const struct events *ev);
 /* Acts on due timers: reopens after a wait, drops a dead connection. */
 void events_tick(struct events *ev);
+/* The two above as a loop source (timers only; its sockets are the
+ * transport's), for the caller to loop_add_source. */
+struct loop_source events_source(struct events *ev);
 
 /* ---- the transport reports back -------------------------------------- */
 

@@ -789,6 +789,25 @@ sender_tick(struct sender *s)
 	pump(s);
 }
 
+static int
+source_timeout(void *s)
+{
+	return sender_timeout_ms(s);
+}
+
+static void
+source_dispatch(void *s, const struct pollfd *fds, int n)
+{
+	sender_tick(s);
+}
+
+struct loop_source
+sender_source(struct sender *s)
+{
+	return (struct loop_source){ loop_no_fds, source_timeout,
+		                     source_dispatch, s };
+}
+
 /* ---- the transport over net/api.h ---------------------------------------
  */
 
@@ -834,7 +853,6 @@ api_post_cancel(void *ud, void *handle)
 {
 	struct api_post *p = handle;
 
-	(void)ud;
 	api_cancel(p->a, p->req);
 	free(p);
 }

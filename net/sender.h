@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "net/error.h"
+#include "net/loop.h"
 #include "net/model.h"
 #include "net/outbox.h"
 
@@ -217,6 +218,9 @@ size_t sender_in_flight(const struct sender *s);
 int sender_timeout_ms(const struct sender *s);
 /* Sends every item whose turn has come. */
 void sender_tick(struct sender *s);
+/* The two above as a loop source (timers only; its requests are the
+ * api's), for the caller to loop_add_source. */
+struct loop_source sender_source(struct sender *s);
 
 /* The path an item is posted to ("/conversations/7/messages"); malloc'd. */
 char *sender_path(const struct outbox_item *item);

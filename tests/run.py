@@ -83,6 +83,25 @@ def check_layering(t):
               why + "\n" + "\n".join(bad))
 
 
+C_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+POLL_CALL = re.compile(r"\bpoll\s*\(")
+THE_POLL = "net/loop.c"
+
+
+def check_one_poll(t):
+    """The product waits in one place, the one loop's poll() (issue #15)."""
+    bad = []
+    for f in c_sources(with_tests=False):
+        rel = str(f.relative_to(ROOT))
+        code = C_COMMENT.sub(lambda m: "\n" * m.group().count("\n"),
+                             f.read_text())
+        bad += [f"{rel}:{n}" for n, line in enumerate(code.splitlines(), 1)
+                if rel != THE_POLL and POLL_CALL.search(line)]
+    t.add("source", "one poll() call site", "fail" if bad else "pass",
+          f"only {THE_POLL} calls poll(): lend the loop a source, or "
+          "wait in place with loop_wait_fd\n" + "\n".join(bad))
+
+
 TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (\S+)(.*)$")
 
 
@@ -210,6 +229,7 @@ def main():
     else:
         check_format(t)
         check_layering(t)
+        check_one_poll(t)
         run_unit(t, a.build)
         if a.fuzz_seconds > 0:
             run_fuzz(t, a.fuzz_seconds)

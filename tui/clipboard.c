@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
+#include "net/loop.h"
 #include "net/xmalloc.h"
-#include "tui/loop.h"
 
 /* The longest secret copied: a pipe takes this much in one write. */
 #define CLIPBOARD_MAX_BYTES 4096
@@ -509,7 +509,6 @@ clipboard_forms(const struct clipboard *c)
 static void
 clipboard_write_stdout(const char *buf, size_t len, void *ud)
 {
-	struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
 	int waits = 0;
 	ssize_t r;
 
@@ -521,7 +520,7 @@ clipboard_write_stdout(const char *buf, size_t len, void *ud)
 		} else if (r < 0 && errno == EINTR) {
 			continue;
 		} else if (r < 0 && errno == EAGAIN && waits++ < 5) {
-			poll(&pfd, 1, 20);
+			loop_wait_fd(STDOUT_FILENO, POLLOUT, 20);
 		} else {
 			return;
 		}
@@ -1043,14 +1042,13 @@ clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 
 /*
  * clipboard_free only, for a live local copy: the same end as from the
- * loop, done here with poll() and short naps until deadline. A clear
+ * loop, done here with waits on the pipe until deadline. A clear
  * command started is waited for by clipboard_reap_all.
  */
 static void
 clipboard_free_local(struct clipboard *c, long long deadline)
 {
 	const char *const *argv = clipboard_tools[c->tool].paste;
-	struct pollfd pfd;
 	bool done = false;
 	long long left;
 	pid_t pid;
@@ -1064,8 +1062,7 @@ clipboard_free_local(struct clipboard *c, long long deadline)
 	}
 	clipboard_kid_add(c, pid, KID_BACK, c->gen);
 	while (!done && (left = deadline - loop_now_ms()) > 0) {
-		pfd = (struct pollfd){ c->back_fd, POLLIN, 0 };
-		if (poll(&pfd, 1, (int)left) > 0)
+		if (loop_wait_fd(c->back_fd, POLLIN, (int)left) > 0)
 			done = clipboard_back_read(c);
 	}
 	c->back_status = done ? clipboard_wait(c, pid, deadline) : -2;

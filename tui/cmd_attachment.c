@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +16,11 @@
 #include "net/download.h"
 #include "net/filename.h"
 #include "net/http.h"
+#include "net/loop.h"
 #include "net/xmalloc.h"
-#include "tui/cmd_signal.h"
 #include "tui/runloop.h"
 #include "tui/sanitize.h"
 
-/* More sockets than one command ever opens. */
-#define ATT_MAX_FDS 64
 /* How often the loop wakes to look for a stalled download. */
 #define ATT_TICK_MS 1000
 /* The least time between two redraws of the progress line. */
@@ -50,8 +47,10 @@ struct att_run {
 	struct api *a;
 	const struct att_args *args;
 	struct download *d;
-	bool tty;   /* stderr is a terminal: draw progress */
-	bool drawn; /* a progress line is on screen */
+	struct loop *loop; /* while saving */
+	bool stopped;      /* interrupted, or the download stalled */
+	bool tty;          /* stderr is a terminal: draw progress */
+	bool drawn;        /* a progress line is on screen */
 	long long last_draw;
 	int rc;
 };
@@ -315,6 +314,10 @@ on_detail(struct task_detail *det, const struct sc_error *err, void *ud)
 		cmd_print_error(err);
 		return;
 	}
+	if (run->stopped) { /* Ctrl-C came in the same loop pass */
+		task_detail_free(det);
+		return;
+	}
 	for (i = 0; i < det->nattachments && at == NULL; i++)
 		if (det->attachments[i].id == run->args->attachment_id)
 			at = &det->attachments[i];
@@ -334,55 +337,56 @@ on_detail(struct task_detail *det, const struct sc_error *err, void *ud)
 
 /* Ctrl-C or SIGTERM: stop, leaving no partial file behind. */
 static void
-interrupted(struct att_run *run)
+on_interrupt(int signo, void *ud)
 {
+	struct att_run *run = ud;
+
 	if (run->d != NULL)
 		download_cancel(run->d);
 	progress_end(run);
 	fprintf(stderr, "sitecare: interrupted; nothing was saved\n");
 	run->rc = CMD_FAILED;
+	run->stopped = true;
 }
 
-/* The smaller of two poll timeouts, where -1 means none. */
-static int
-shorter(int a, int b)
+/* Every ATT_TICK_MS: a stalled download ends the run. */
+static void
+on_tick(void *ud)
 {
-	if (a < 0)
-		return b;
-	return a < b ? a : b;
+	struct att_run *run = ud;
+
+	/* on_saved reports a stall; d stays ours (it frees nothing). */
+	if (run->d != NULL && download_check_stall(run->d, clock_mono_ms(NULL)))
+		run->stopped = true;
+	else
+		loop_timer_add(run->loop, ATT_TICK_MS, on_tick, run);
+}
+
+static bool
+save_done(void *ud)
+{
+	const struct att_run *run = ud;
+
+	return run->stopped || api_pending(run->a) == 0;
 }
 
 /* Runs the calls to the end, watching signals and stalls. */
 static int
 save_loop(struct att_run *run)
 {
-	struct pollfd fds[ATT_MAX_FDS + 1];
-	struct cmd_signal sig;
-	int n, rc = 0;
+	struct loop_source api = api_source(run->a);
+	int rc;
 
-	if (cmd_signal_open(&sig) != 0)
-		return runloop_run(run->a);
-	while (api_pending(run->a) > 0) {
-		fds[0] = (struct pollfd){ .fd = sig.fds[0], .events = POLLIN };
-		n = api_pollfds(run->a, fds + 1, ATT_MAX_FDS);
-		if (poll(fds, (nfds_t)n + 1,
-		         shorter(api_timeout_ms(run->a), ATT_TICK_MS)) < 0 &&
-		    errno != EINTR) {
-			rc = -1;
-			break;
-		}
-		if (fds[0].revents & POLLIN) {
-			interrupted(run);
-			break;
-		}
-		api_dispatch(run->a, fds + 1, n);
-		/* on_saved reports a stall; d stays ours (it frees nothing). */
-		if (run->d != NULL &&
-		    download_check_stall(run->d, clock_mono_ms(NULL)))
-			break;
-	}
-	cmd_signal_close(&sig);
-	return rc;
+	run->loop = loop_new();
+	loop_add_source(run->loop, &api);
+	/* Without the self-pipe Ctrl-C still ends the command, untidily. */
+	loop_signal(run->loop, SIGINT, on_interrupt, run);
+	loop_signal(run->loop, SIGTERM, on_interrupt, run);
+	loop_timer_add(run->loop, ATT_TICK_MS, on_tick, run);
+	rc = loop_run_until(run->loop, save_done, run, -1);
+	loop_free(run->loop);
+	run->loop = NULL;
+	return rc == 0 ? 0 : -1;
 }
 
 int

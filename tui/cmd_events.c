@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +13,10 @@
 
 #include "net/api.h"
 #include "net/events.h"
+#include "net/loop.h"
 #include "net/xmalloc.h"
-#include "tui/cmd_signal.h"
 #include "tui/cmd_stream.h"
 #include "tui/sanitize.h"
-
-/* More sockets than one stream ever opens, plus the signal pipe. */
-#define EVENTS_MAX_FDS 64
 
 /* The command line. */
 struct events_args {
@@ -130,38 +126,41 @@ on_state(const struct events_status *st, void *ud)
 	free(why);
 }
 
-/* The smaller of two poll timeouts, where -1 means "none". */
-static int
-min_timeout(int a, int b)
+/* Ctrl-C or SIGTERM: the run ends cleanly. */
+static void
+on_stop_signal(int signo, void *ud)
 {
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
+	struct events_run *run = ud;
+
+	run->done = true;
 }
 
-/* Polls the api's sockets, the signal pipe and the stream's timers. */
-static int
-run_loop(struct api *a, struct events_run *run, int sigread)
+static bool
+run_done(void *ud)
 {
-	struct pollfd fds[EVENTS_MAX_FDS + 1];
-	int n, timeout;
+	const struct events_run *run = ud;
 
-	while (!run->done) {
-		fds[0] = (struct pollfd){ .fd = sigread, .events = POLLIN };
-		n = api_pollfds(a, fds + 1, EVENTS_MAX_FDS);
-		timeout =
-		    min_timeout(api_timeout_ms(a), events_timeout_ms(run->ev));
-		if (poll(fds, (nfds_t)n + 1, timeout) < 0 && errno != EINTR)
-			return -1;
-		if (fds[0].revents & POLLIN)
-			break; /* SIGINT or SIGTERM */
-		api_dispatch(a, fds + 1, n);
-		if (!run->done)
-			events_tick(run->ev);
-	}
-	return 0;
+	return run->done;
+}
+
+/* Runs the api and the stream on one loop until the run is done. */
+static int
+run_loop(struct api *a, struct events_run *run)
+{
+	struct loop *l = loop_new();
+	struct loop_source api = api_source(a), ev = events_source(run->ev);
+	int rc = 0;
+
+	loop_add_source(l, &api);
+	loop_add_source(l, &ev);
+	if (loop_signal(l, SIGINT, on_stop_signal, run) != 0 ||
+	    loop_signal(l, SIGTERM, on_stop_signal, run) != 0) {
+		perror("sitecare: events: signals");
+		rc = -1;
+	} else if (loop_run_until(l, run_done, run, -1) != 0)
+		rc = -1;
+	loop_free(l);
+	return rc;
 }
 
 int
@@ -171,7 +170,6 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	struct events_run run = { 0 };
 	struct events_config cfg = { 0 };
 	struct api *a;
-	struct cmd_signal sig;
 
 	if (parse_args(&args, argc, argv) != 0)
 		return CMD_USAGE;
@@ -179,11 +177,6 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	if (a == NULL)
 		return CMD_USAGE;
 	signal(SIGPIPE, SIG_IGN);
-	if (cmd_signal_open(&sig) != 0) {
-		perror("sitecare: events: pipe");
-		api_free(a);
-		return CMD_FAILED;
-	}
 	cfg.transport = events_api_transport();
 	cfg.transport_ud = a;
 	cfg.on_event = on_event;
@@ -194,12 +187,11 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	run.rc = CMD_OK;
 	run.ev = events_new(&cfg);
 	events_start(run.ev);
-	if (run_loop(a, &run, sig.fds[0]) != 0) {
+	if (run_loop(a, &run) != 0) {
 		fputs("sitecare: the event loop failed\n", stderr);
 		run.rc = CMD_FAILED;
 	}
 	events_free(run.ev);
 	api_free(a);
-	cmd_signal_close(&sig);
 	return run.rc;
 }

@@ -11,6 +11,7 @@
 
 #include "net/api.h"
 #include "net/http.h"
+#include "net/loop.h"
 #include "net/outbox.h"
 #include "net/sender.h"
 #include "net/xmalloc.h"
@@ -18,8 +19,6 @@
 #include "tui/cmd_owner.h"
 #include "tui/cmd_stream.h"
 
-/* More sockets than one command ever opens. */
-#define OUTBOX_MAX_FDS 64
 /* How long reply and comment keep trying before leaving it queued. */
 #define SUBMIT_TIMEOUT_MS 60000LL
 /* flush's default bound. */
@@ -35,6 +34,7 @@ struct run {
 	struct api *a;
 	struct outbox *ob;
 	struct sender *s;
+	struct loop *loop; /* lent the api's and the sender's sources */
 	struct outbox_owner me;
 	char mine[UUID_STRLEN + 1];
 	enum outbox_kind mine_kind;
@@ -134,6 +134,7 @@ run_open(struct run *run, struct cmd_ctx *ctx)
 {
 	struct sc_error err = { 0 };
 	struct sender_config cfg = { 0 };
+	struct loop_source src;
 
 	memset(run, 0, sizeof *run);
 	run->a = cmd_api_new(ctx);
@@ -150,6 +151,11 @@ run_open(struct run *run, struct cmd_ctx *ctx)
 	cfg.report = on_report;
 	cfg.report_ud = run;
 	run->s = sender_new(run->ob, &cfg);
+	run->loop = loop_new();
+	src = api_source(run->a);
+	loop_add_source(run->loop, &src);
+	src = sender_source(run->s);
+	loop_add_source(run->loop, &src);
 	return 0;
 }
 
@@ -172,6 +178,7 @@ print_refused(const struct run *run)
 static void
 run_close(struct run *run)
 {
+	loop_free(run->loop);
 	sender_free(run->s);
 	api_free(run->a);
 	outbox_free(run->ob);
@@ -187,8 +194,8 @@ static int
 run_whoami(struct run *run, bool retry, long long deadline,
            struct sc_error *err)
 {
-	if (cmd_owner_fetch(run->a, run->ob, retry, deadline, &run->me, err) ==
-	    0)
+	if (cmd_owner_fetch(run->loop, run->a, run->ob, retry, deadline,
+	                    &run->me, err) == 0)
 		return 0;
 	cmd_print_error(err);
 	return -1;
@@ -218,34 +225,6 @@ say_held_back(const struct run *run)
 
 	for (i = 0; (it = sender_held_back_item(run->s, i, &why)) != NULL; i++)
 		cmd_outbox_list_say_held(it, why);
-}
-
-/*
- * Drives the api and the sender until done(run) or the deadline (on the
- * monotonic clock). Returns 0, or -1 when poll fails.
- */
-static int
-run_until(struct run *run, bool (*done)(const struct run *run),
-          long long deadline)
-{
-	struct pollfd fds[OUTBOX_MAX_FDS];
-	int n, timeout, st;
-	long long left;
-
-	while (!done(run) && (left = deadline - cmd_owner_mono_ms()) > 0) {
-		n = api_pollfds(run->a, fds, OUTBOX_MAX_FDS);
-		timeout = api_timeout_ms(run->a);
-		st = sender_timeout_ms(run->s);
-		if (st >= 0 && (timeout < 0 || st < timeout))
-			timeout = st;
-		if (timeout < 0 || timeout > left)
-			timeout = (int)left;
-		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
-			return -1;
-		api_dispatch(run->a, fds, n);
-		sender_tick(run->s);
-	}
-	return 0;
 }
 
 /* True (with a message) when read-only mode forbids sending. */
@@ -301,8 +280,10 @@ parse_id(const char *s)
 
 /* True once reply/comment's item is settled and nothing is in flight. */
 static bool
-submit_done(const struct run *run)
+submit_done(void *ud)
 {
+	const struct run *run = ud;
+
 	return run->resolved && sender_in_flight(run->s) == 0;
 }
 
@@ -403,8 +384,8 @@ submit_send(struct run *run)
 	if (mine_held(run))
 		return;
 	sender_flush(run->s, false); /* we are online: earlier ones now */
-	if (run_until(run, submit_done,
-	              cmd_owner_mono_ms() + SUBMIT_TIMEOUT_MS) != 0)
+	if (loop_run_until(run->loop, submit_done, run,
+	                   loop_now_ms() + SUBMIT_TIMEOUT_MS) < 0)
 		fputs("sitecare: the event loop failed\n", stderr);
 }
 
@@ -524,8 +505,10 @@ cmd_comment(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* True when flush has nothing more to do now. */
 static bool
-flush_done(const struct run *run)
+flush_done(void *ud)
 {
+	const struct run *run = ud;
+
 	return (sender_pending(run->s) == 0 || sender_paused(run->s)) &&
 	       sender_in_flight(run->s) == 0;
 }
@@ -574,7 +557,7 @@ flush_summary(struct run *run)
 static int
 do_flush(struct run *run, long timeout_s)
 {
-	long long deadline = cmd_owner_mono_ms() + timeout_s * 1000LL;
+	long long deadline = loop_now_ms() + timeout_s * 1000LL;
 	struct sc_error err = { 0 };
 	int rc = 0;
 
@@ -588,7 +571,7 @@ do_flush(struct run *run, long timeout_s)
 		return CMD_FAILED;
 	}
 	sender_flush(run->s, true);
-	if (run_until(run, flush_done, deadline) != 0)
+	if (loop_run_until(run->loop, flush_done, run, deadline) < 0)
 		fputs("sitecare: the event loop failed\n", stderr);
 	return flush_summary(run);
 }

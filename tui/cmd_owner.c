@@ -1,15 +1,12 @@
 /* Who the subcommands queue and send outbox items as: see cmd_owner.h. */
 #include "tui/cmd_owner.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
 #include "net/sender.h"
-#include "tui/runloop.h"
 
 /* The answer of one GET /me. */
 struct me_answer {
@@ -17,15 +14,6 @@ struct me_answer {
 	struct me me;
 	bool transient; /* worth asking again */
 };
-
-long long
-cmd_owner_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 on_me(struct me *me, const struct sc_error *err, void *ud)
@@ -41,19 +29,26 @@ on_me(struct me *me, const struct sc_error *err, void *ud)
 	ans->err.retry_after = err->retry_after;
 }
 
-/* One GET /me into ans; 0 on success. */
+/* One GET /me into ans, run on l; 0 on success. */
 static int
-ask_once(struct api *a, struct me_answer *ans)
+ask_once(struct loop *l, struct api *a, struct me_answer *ans)
 {
 	memset(ans, 0, sizeof *ans);
 	api_me(a, on_me, ans);
-	if (runloop_run(a) != 0 && ans->err.kind == SC_OK)
+	if (loop_run_until(l, api_idle, a, -1) != 0 && ans->err.kind == SC_OK)
 		sc_error_set(&ans->err, SC_ERR_LOCAL, "the event loop failed");
 	return ans->err.kind == SC_OK ? 0 : -1;
 }
 
+/* A pause is a run of the loop with nothing to finish but the time. */
+static bool
+never(void *ud)
+{
+	return false;
+}
+
 int
-cmd_owner_fetch(struct api *a, struct outbox *ob, bool retry,
+cmd_owner_fetch(struct loop *l, struct api *a, struct outbox *ob, bool retry,
                 long long deadline_ms, struct outbox_owner *out,
                 struct sc_error *err)
 {
@@ -63,17 +58,18 @@ cmd_owner_fetch(struct api *a, struct outbox *ob, bool retry,
 	int tries = 0;
 
 	memset(out, 0, sizeof *out);
-	while (ask_once(a, &ans) != 0) {
+	while (ask_once(l, a, &ans) != 0) {
 		wait = outbox_backoff_ms(++tries, randombytes_random());
 		if (!retry || !ans.transient ||
-		    cmd_owner_mono_ms() + wait >= deadline_ms) {
+		    loop_now_ms() + wait >= deadline_ms) {
 			sc_error_move(err, &ans.err);
 			me_free(&ans.me);
 			return -1;
 		}
 		sc_error_clear(&ans.err);
 		me_free(&ans.me);
-		poll(NULL, 0, (int)wait); /* nothing else is in flight */
+		if (loop_run_until(l, never, NULL, loop_now_ms() + wait) < 0)
+			break; /* nothing else is in flight: ask again now */
 	}
 	outbox_owner_init(out, api_url(a), ans.me.id, ans.me.email);
 	if (outbox_remember_owner(ob, out, &werr) != 0)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "net/api.h"
+#include "net/loop.h"
 #include "net/model.h"
 #include "net/outbox.h"
 
@@ -18,15 +19,12 @@ void cmd_owner_remember(struct api *a, const struct me *me);
 /*
  * Asks the service who is signed in (GET /me), again after a pause
  * while the answer is a transient failure and retry allows, until
- * deadline_ms (CLOCK_MONOTONIC). On success out is the service's base
- * URL and the member, remembered in ob too, and 0 is returned; else -1
- * with err set (out empty).
+ * deadline_ms (loop_now_ms). l is the caller's loop, lent a's source. On
+ * success out is the service's base URL and the member, remembered in ob too,
+ * and 0 is returned; else -1 with err set (out empty).
  */
-int cmd_owner_fetch(struct api *a, struct outbox *ob, bool retry,
-                    long long deadline_ms, struct outbox_owner *out,
+int cmd_owner_fetch(struct loop *l, struct api *a, struct outbox *ob,
+                    bool retry, long long deadline_ms, struct outbox_owner *out,
                     struct sc_error *err);
-
-/* CLOCK_MONOTONIC in milliseconds: the commands' deadlines. */
-long long cmd_owner_mono_ms(void);
 
 #endif

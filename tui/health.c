@@ -19,13 +19,13 @@
 #include <unistd.h>
 
 #include "net/api.h"
+#include "net/loop.h"
 #include "net/paths.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/clipboard.h"
 #include "tui/cmd.h"
 #include "tui/frame.h"
-#include "tui/loop.h"
 #include "tui/notify.h"
 #include "tui/overlay.h"
 #include "tui/term.h"
@@ -432,7 +432,6 @@ health_connect(const char *name, bool abstract)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t len = strlen(name), off = abstract ? 1 : 0;
-	struct pollfd pfd;
 	socklen_t elen = sizeof(int);
 	int fd, e = 0;
 
@@ -447,8 +446,9 @@ health_connect(const char *name, bool abstract)
 	                        len + (abstract ? 0 : 1))) != 0) {
 		e = errno;
 		if (e == EINPROGRESS || e == EAGAIN) {
-			pfd = (struct pollfd){ fd, POLLOUT, 0 };
-			e = poll(&pfd, 1, HEALTH_DBUS_MS) == 1 ? 0 : ETIMEDOUT;
+			e = loop_wait_fd(fd, POLLOUT, HEALTH_DBUS_MS) > 0
+			        ? 0
+			        : ETIMEDOUT;
 			if (e == 0)
 				getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen);
 		}

@@ -1,71 +1,8 @@
-/* The one event loop: poll() over descriptors, timers and signals. */
+/* The event loop moved to net/loop.h, so that net/ can hand out sources. */
 #ifndef SITECARE_TUI_LOOP_H
 #define SITECARE_TUI_LOOP_H
 
-#include <poll.h>
-#include <stdbool.h>
-
-/*
- * A single-threaded loop in the style of tmux's proc.c. Everything that
- * can wake the program is one of:
- *   - a descriptor with a callback (the terminal);
- *   - a source that lends the loop its descriptors and timeout each pass
- *     (the network layer: libcurl's sockets and retry timers);
- *   - a one-shot timer;
- *   - a signal, delivered through a self-pipe so the handler only writes
- *     one byte and all the work happens here, outside signal context.
- * Nothing polls on a fixed tick: with no timer due, poll() sleeps until a
- * descriptor is ready, so an idle client uses no CPU.
- */
-struct loop;
-
-typedef void (*loop_fd_cb)(int fd, short revents, void *ud);
-typedef void (*loop_timer_cb)(void *ud);
-typedef void (*loop_signal_cb)(int signo, void *ud);
-
-/* A pollable subsystem: fills fds, says how long it may wait, runs. */
-struct loop_source {
-	int (*pollfds)(void *ud, struct pollfd *fds, int max);
-	int (*timeout_ms)(void *ud); /* -1: no deadline */
-	void (*dispatch)(void *ud, const struct pollfd *fds, int n);
-	void *ud;
-};
-
-struct loop *loop_new(void);
-void loop_free(struct loop *l);
-
-/* Watches fd for events; a second call for the same fd replaces it. */
-void loop_add_fd(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
-void loop_remove_fd(struct loop *l, int fd);
-
-/* Adds a source; the pointer must stay valid while the loop runs. */
-void loop_add_source(struct loop *l, const struct loop_source *src);
-
-/* Calls cb once after ms milliseconds; returns an id for cancelling. */
-unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud);
-void loop_timer_cancel(struct loop *l, unsigned id);
-
-/*
- * Routes signo through the self-pipe to cb (SIGWINCH, SIGTSTP, SIGCONT,
- * SIGTERM, SIGHUP, SIGINT). Returns -1 if the pipe cannot be made.
- */
-int loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud);
-
-/*
- * One pass: waits at most max_wait_ms (-1: until something happens) and
- * runs every ready callback and due timer. Returns the number of
- * callbacks run, or -1 on a poll error other than EINTR.
- */
-int loop_run_once(struct loop *l, int max_wait_ms);
-
-/* Monotonic milliseconds, the loop's clock. */
-long long loop_now_ms(void);
-
-/*
- * Replaces the clock the loop's timers are measured with (loop_now_ms by
- * default; NULL restores it), so tests can step over minutes. The
- * signature is net/clock.h's.
- */
-void loop_set_clock(struct loop *l, long long (*now_ms)(void *ud), void *ud);
+/* Kept until views/ and tui/worker.c include net/loop.h themselves. */
+#include "net/loop.h"
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "net/api.h"
 #include "net/events.h"
+#include "net/loop.h"
 #include "net/outbox.h"
 #include "net/paths.h"
 #include "net/secret.h"
@@ -30,7 +31,6 @@
 #include "tui/help.h"
 #include "tui/keycheck.h"
 #include "tui/login.h"
-#include "tui/loop.h"
 #include "tui/notify.h"
 #include "tui/panes.h"
 #include "tui/term.h"
@@ -48,13 +48,10 @@
 struct tui {
 	struct app app;
 	struct login_form *login; /* non-NULL while signing in */
-	struct loop_source api_source;
-	struct events *events; /* the live stream, from sign-in on */
-	bool stream_lost;      /* reconnecting since it was last online */
-	unsigned tick;         /* the pending tick timer */
-	struct loop_source events_source;
+	struct events *events;    /* the live stream, from sign-in on */
+	bool stream_lost;         /* reconnecting since it was last online */
+	unsigned tick;            /* the pending tick timer */
 	struct outbox *outbox;
-	struct loop_source sender_source;
 	struct api_req *pending_me;
 	char *history_path;
 	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
@@ -74,63 +71,6 @@ struct tui {
 static void tui_signed_in(struct tui *t, struct me *me);
 static void tui_schedule_tick(struct tui *t);
 static void tui_editor_reap(struct tui *t);
-
-/* The api as a loop source: its sockets and timers join the poll. */
-static int
-api_src_pollfds(void *ud, struct pollfd *fds, int max)
-{
-	return api_pollfds(ud, fds, max);
-}
-
-static int
-api_src_timeout(void *ud)
-{
-	return api_timeout_ms(ud);
-}
-
-static void
-api_src_dispatch(void *ud, const struct pollfd *fds, int n)
-{
-	api_dispatch(ud, fds, n);
-}
-
-/* The event stream as a loop source: it has timers, no descriptors. */
-static int
-events_src_pollfds(void *ud, struct pollfd *fds, int max)
-{
-	return 0;
-}
-
-static int
-events_src_timeout(void *ud)
-{
-	return events_timeout_ms(ud);
-}
-
-static void
-events_src_dispatch(void *ud, const struct pollfd *fds, int n)
-{
-	events_tick(ud);
-}
-
-/* The sender as a loop source: retry timers; its requests are the api's. */
-static int
-sender_src_pollfds(void *ud, struct pollfd *fds, int max)
-{
-	return 0;
-}
-
-static int
-sender_src_timeout(void *ud)
-{
-	return sender_timeout_ms(ud);
-}
-
-static void
-sender_src_dispatch(void *ud, const struct pollfd *fds, int n)
-{
-	sender_tick(ud);
-}
 
 static void tui_broadcast(struct tui *t, const struct app_event *ev);
 
@@ -221,6 +161,7 @@ tui_start_sender(struct tui *t)
 		.report_ud = t,
 	};
 	struct sc_error err = { 0 };
+	struct loop_source src;
 
 	if (t->app.sender != NULL) {
 		tui_set_outbox_owner(t); /* perhaps another member now */
@@ -235,10 +176,8 @@ tui_start_sender(struct tui *t)
 		return;
 	}
 	t->app.sender = sender_new(t->outbox, &cfg);
-	t->sender_source =
-	    (struct loop_source){ sender_src_pollfds, sender_src_timeout,
-		                  sender_src_dispatch, t->app.sender };
-	loop_add_source(t->app.loop, &t->sender_source);
+	src = sender_source(t->app.sender);
+	loop_add_source(t->app.loop, &src);
 	tui_set_outbox_owner(t);
 	if (sender_start(t->app.sender, &err) != 0) {
 		app_notice(&t->app, true, "outbox: %s", err.message);
@@ -375,14 +314,12 @@ tui_start_events(struct tui *t)
 		.on_malformed = on_bad_event,
 		.ud = t,
 	};
+	struct loop_source src;
 
 	if (t->events == NULL) {
 		t->events = events_new(&cfg);
-		t->events_source =
-		    (struct loop_source){ events_src_pollfds,
-			                  events_src_timeout,
-			                  events_src_dispatch, t->events };
-		loop_add_source(t->app.loop, &t->events_source);
+		src = events_source(t->events);
+		loop_add_source(t->app.loop, &src);
 	}
 	events_start(t->events);
 }
@@ -1370,8 +1307,6 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	for (i = 0; i < PANE_COUNT; i++)
 		t->app.panes[i].ops = panes_ops[i];
 	api_on_session_expired(t->app.api, on_session_expired, t);
-	t->api_source = (struct loop_source){ api_src_pollfds, api_src_timeout,
-		                              api_src_dispatch, t->app.api };
 	return 0;
 }
 
@@ -1381,10 +1316,11 @@ tui_wire(struct tui *t)
 {
 	static const int sigs[] = { SIGWINCH, SIGTSTP, SIGCONT, SIGTERM,
 		                    SIGHUP,   SIGINT,  SIGCHLD };
+	struct loop_source api = api_source(t->app.api);
 	size_t i;
 
 	loop_add_fd(t->app.loop, STDIN_FILENO, POLLIN, on_terminal, t);
-	loop_add_source(t->app.loop, &t->api_source);
+	loop_add_source(t->app.loop, &api);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		loop_signal(t->app.loop, sigs[i], on_signal, t);
 	tui_schedule_tick(t);
@@ -1442,6 +1378,24 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	free(t->paste_wait);
 }
 
+/*
+ * The loop's done test, asked before every pass: also where the screen
+ * catches up with the last pass (overlays closed, a pane to go to, the
+ * redraw), so that the loop sleeps with it drawn.
+ */
+static bool
+tui_pass_done(void *ud)
+{
+	struct tui *t = ud;
+
+	if (t->app.quit)
+		return true;
+	app_overlay_reap(&t->app);
+	tui_goto(t);
+	tui_draw(t);
+	return false;
+}
+
 int
 tui_run(struct cmd_ctx *ctx)
 {
@@ -1474,13 +1428,7 @@ tui_run(struct cmd_ctx *ctx)
 		t.pending_me = api_me(t.app.api, on_me, &t);
 	else
 		tui_show_login(&t, ctx->cfg.email, NULL);
-	while (!t.app.quit) {
-		app_overlay_reap(&t.app);
-		tui_goto(&t);
-		tui_draw(&t);
-		if (loop_run_once(t.app.loop, -1) < 0)
-			break;
-	}
+	loop_run_until(t.app.loop, tui_pass_done, &t, -1);
 	tui_teardown(&t, ctx);
 	trace_close();
 	return CMD_OK;

@@ -278,6 +278,28 @@ events__end__reconnects_after_backoff_with_last_event_id(void **state)
 	events_free(ev);
 }
 
+/* As a loop source the stream lends its timers and no descriptor. */
+static void
+events__source__lends_its_timer_to_the_loop(void **state)
+{
+	struct fake f = { 0 };
+	struct events *ev = make(&f, NULL);
+	struct loop_source src = events_source(ev);
+	struct sc_error ok = { 0 };
+	struct pollfd fds[4];
+
+	(void)state;
+	online_with_event_5(&f);
+	f.rnd = 0;
+	events_stream_end(ev, &ok);
+	assert_int_equal(src.pollfds(src.ud, fds, 4), 0);
+	assert_int_equal(src.timeout_ms(src.ud), 500);
+	f.now += 500;
+	src.dispatch(src.ud, fds, 0);
+	assert_int_equal(f.opens, 2);
+	events_free(ev);
+}
+
 static void
 events__failures__wait_longer_each_time_until_online(void **state)
 {
@@ -572,6 +594,7 @@ main(void)
 		cmocka_unit_test(events__resync__delivered_as_its_own_kind),
 		cmocka_unit_test(
 		    events__end__reconnects_after_backoff_with_last_event_id),
+		cmocka_unit_test(events__source__lends_its_timer_to_the_loop),
 		cmocka_unit_test(
 		    events__failures__wait_longer_each_time_until_online),
 		cmocka_unit_test(events__retry_field__is_the_backoff_base),

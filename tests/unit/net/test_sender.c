@@ -344,6 +344,25 @@ sender__network_error__keeps_the_file_and_backs_off(void **state)
 	assert_int_equal(count_files(f->dir), 1);
 }
 
+/* As a loop source the sender lends its retry timer and no descriptor. */
+static void
+sender__source__lends_the_retry_timer(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct loop_source src = sender_source(f->s);
+	struct pollfd fds[4];
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "hi", NULL, &err);
+	answer(f, 0, 0, SC_ERR_NETWORK, NULL);
+	assert_int_equal(src.pollfds(src.ud, fds, 4), 0);
+	assert_int_equal(src.timeout_ms(src.ud), sender_timeout_ms(f->s));
+	assert_in_range(src.timeout_ms(src.ud), 800, 1200);
+	f->now += 1300;
+	src.dispatch(src.ud, fds, 0);
+	assert_int_equal(f->nsent, 2);
+}
+
 static void
 sender__rate_limited__waits_for_retry_after(void **state)
 {
@@ -803,6 +822,7 @@ main(void)
 		T(sender__success__removes_the_file_and_reports_the_message),
 		T(sender__comment__posts_to_the_task_with_internal),
 		T(sender__network_error__keeps_the_file_and_backs_off),
+		T(sender__source__lends_the_retry_timer),
 		T(sender__rate_limited__waits_for_retry_after),
 		T(sender__401__pauses_without_losing_anything),
 		T(sender__422__holds_the_item_as_failed),

@@ -1,8 +1,9 @@
 /* The event loop; see loop.h for how it works. */
-#include "tui/loop.h"
+#include "net/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,13 @@ struct sigwatch {
 	int signo;
 	loop_signal_cb cb;
 	void *ud;
+	struct sigaction old; /* put back by loop_free */
 };
 
 struct loop {
 	struct watch *watches;
 	size_t nwatches;
-	const struct loop_source **sources;
+	struct loop_source *sources;
 	size_t nsources;
 	struct timer *timers;
 	size_t ntimers;
@@ -98,8 +100,9 @@ loop_free(struct loop *l)
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->nsigs; i++)
-		signal(l->sigs[i].signo, SIG_DFL);
+	/* Newest first, so a signal watched twice ends as it began. */
+	for (i = l->nsigs; i-- > 0;)
+		sigaction(l->sigs[i].signo, &l->sigs[i].old, NULL);
 	if (l->sigpipe[0] >= 0) {
 		signal_fd = -1;
 		close(l->sigpipe[0]);
@@ -139,6 +142,12 @@ loop_remove_fd(struct loop *l, int fd)
 	}
 }
 
+int
+loop_no_fds(void *ud, struct pollfd *fds, int max)
+{
+	return 0;
+}
+
 void
 loop_add_source(struct loop *l, const struct loop_source *src)
 {
@@ -146,7 +155,7 @@ loop_add_source(struct loop *l, const struct loop_source *src)
 		abort(); /* a programming error: there are only a few */
 	l->sources =
 	    xreallocarray(l->sources, l->nsources + 1, sizeof *l->sources);
-	l->sources[l->nsources++] = src;
+	l->sources[l->nsources++] = *src;
 }
 
 unsigned
@@ -211,12 +220,16 @@ loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud)
 	if (ensure_sigpipe(l) != 0)
 		return -1;
 	l->sigs = xreallocarray(l->sigs, l->nsigs + 1, sizeof *l->sigs);
-	l->sigs[l->nsigs++] = (struct sigwatch){ signo, cb, ud };
+	l->sigs[l->nsigs] =
+	    (struct sigwatch){ .signo = signo, .cb = cb, .ud = ud };
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	return sigaction(signo, &sa, NULL);
+	if (sigaction(signo, &sa, &l->sigs[l->nsigs].old) != 0)
+		return -1;
+	l->nsigs++;
+	return 0;
 }
 
 /* Milliseconds until a timer must run, or -1. A timer already due runs
@@ -311,7 +324,7 @@ gather(struct loop *l, struct pollfd *fds, int *src_start, int *src_n,
 		fds[n++] = (struct pollfd){ l->watches[i].fd,
 			                    l->watches[i].events, 0 };
 	for (i = 0; i < l->nsources; i++) {
-		const struct loop_source *s = l->sources[i];
+		const struct loop_source *s = &l->sources[i];
 
 		src_start[i] = n;
 		src_n[i] = s->pollfds(s->ud, fds + n, LOOP_MAX_FDS - n);
@@ -354,6 +367,8 @@ loop_run_once(struct loop *l, int max_wait_ms)
 	size_t i;
 
 	n = gather(l, fds, src_start, src_n, &timeout);
+	if (n == 0 && timeout < 0)
+		return -1; /* nothing could ever wake the poll */
 	rc = poll(fds, (nfds_t)n, timeout);
 	if (rc < 0 && errno != EINTR)
 		return -1;
@@ -364,8 +379,54 @@ loop_run_once(struct loop *l, int max_wait_ms)
 		ran += run_watches(l, fds, nwatch);
 	/* Sources run every pass: their own timers may be due, not fds. */
 	for (i = 0; i < l->nsources; i++)
-		l->sources[i]->dispatch(l->sources[i]->ud, fds + src_start[i],
-		                        src_n[i]);
+		l->sources[i].dispatch(l->sources[i].ud, fds + src_start[i],
+		                       src_n[i]);
 	ran += run_timers(l);
 	return ran;
+}
+
+/* loop_wait_fd's callback: keeps what poll saw. */
+static void
+on_waited_fd(int fd, short revents, void *ud)
+{
+	*(short *)ud = revents;
+}
+
+static bool
+fd_was_ready(void *ud)
+{
+	return *(const short *)ud != 0;
+}
+
+int
+loop_wait_fd(int fd, short events, int ms)
+{
+	struct loop *l = loop_new();
+	short revents = 0;
+	int rc;
+
+	loop_add_fd(l, fd, events, on_waited_fd, &revents);
+	rc = loop_run_until(l, fd_was_ready, &revents, loop_clock(l) + ms);
+	loop_free(l);
+	return rc < 0 ? -1 : revents;
+}
+
+int
+loop_run_until(struct loop *l, bool (*done)(void *ud), void *ud,
+               long long deadline_ms)
+{
+	long long left;
+	int wait = -1;
+
+	while (!done(ud)) {
+		if (deadline_ms >= 0) {
+			left = deadline_ms - loop_clock(l);
+			if (left <= 0)
+				return 1;
+			wait = left > INT_MAX ? INT_MAX : (int)left;
+		}
+		if (loop_run_once(l, wait) < 0)
+			return -1;
+	}
+	return 0;
 }

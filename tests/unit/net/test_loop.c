@@ -1,5 +1,6 @@
-/* Unit tests for tui/loop.c: timers, descriptors, sources, signals. */
+/* Unit tests for net/loop.c: timers, descriptors, sources, signals. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tui/loop.h"
+#include "net/loop.h"
 
 struct record {
 	int order[8];
@@ -347,6 +348,12 @@ ping_dispatch(void *ud, const struct pollfd *fds, int n)
 	p->dispatched++;
 }
 
+static int
+zero_timeout(void *ud)
+{
+	return 0;
+}
+
 static void
 loop__timers__long_timer_rides_on_a_nearby_wakeup(void **state)
 {
@@ -428,6 +435,125 @@ loop__timers__cancelled_long_timer_neither_fires_nor_wakes(void **state)
 	loop_free(l);
 }
 
+/* The loop keeps its own copy: the caller's struct may go away. */
+static void
+loop__source__added_by_copy(void **state)
+{
+	struct loop *l = loop_new();
+	struct ping p = { 0 }, other = { 0 };
+	struct loop_source src = { ping_pollfds, zero_timeout, ping_dispatch,
+		                   &p };
+
+	loop_add_source(l, &src);
+	src.ud = &other; /* what a reused stack slot would look like */
+	loop_run_once(l, 0);
+	assert_int_equal(p.dispatched, 1);
+	assert_int_equal(other.dispatched, 0);
+	loop_free(l);
+}
+
+/* ---- running until done -------------------------------------------------- */
+
+static bool
+flag_set(void *ud)
+{
+	return *(bool *)ud;
+}
+
+static void
+set_flag(void *ud)
+{
+	*(bool *)ud = true;
+}
+
+static void
+loop__run_until__stops_when_done(void **state)
+{
+	struct loop *l = loop_new();
+	bool done = false;
+	long long start = loop_now_ms();
+
+	loop_timer_add(l, 20, set_flag, &done);
+	assert_int_equal(loop_run_until(l, flag_set, &done, -1), 0);
+	assert_true(done);
+	assert_true(loop_now_ms() - start >= 20);
+	/* Already done: no pass at all, even past the deadline. */
+	assert_int_equal(loop_run_until(l, flag_set, &done, 0), 0);
+	loop_free(l);
+}
+
+static void
+loop__run_until__returns_at_the_deadline(void **state)
+{
+	struct loop *l = loop_new();
+	bool done = false;
+	long long start = loop_now_ms();
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	loop_add_fd(l, p[0], POLLIN, on_readable, NULL); /* never ready */
+	assert_int_equal(loop_run_until(l, flag_set, &done, start + 30), 1);
+	assert_true(loop_now_ms() - start >= 30);
+	assert_true(loop_now_ms() - start < 1000);
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
+/* No descriptor, no timer, no deadline: an error, not a hang. */
+static void
+loop__run_until__fails_when_nothing_can_wake_it(void **state)
+{
+	struct loop *l = loop_new();
+	bool done = false;
+
+	assert_int_equal(loop_run_once(l, -1), -1);
+	assert_int_equal(loop_run_until(l, flag_set, &done, -1), -1);
+	loop_free(l);
+}
+
+/* Waiting in place: the time runs out, or the descriptor is ready. */
+static void
+loop__wait_fd__times_out_or_reports_ready(void **state)
+{
+	long long start = loop_now_ms();
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(loop_wait_fd(p[0], POLLIN, 30), 0);
+	assert_true(loop_now_ms() - start >= 30);
+	assert_int_equal(write(p[1], "w", 1), 1);
+	start = loop_now_ms();
+	assert_int_equal(loop_wait_fd(p[0], POLLIN, 5000), POLLIN);
+	assert_true(loop_now_ms() - start < 1000);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void
+on_usr2(int signo)
+{
+	(void)signo;
+}
+
+/* A signal watched by the loop gets its old handler back at the end. */
+static void
+loop__signal__free_puts_back_the_old_handler(void **state)
+{
+	struct loop *l = loop_new();
+	struct record r = { { 0 }, 0 };
+	struct sigaction sa = { 0 }, now;
+
+	sa.sa_handler = on_usr2;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR2, &sa, NULL), 0);
+	assert_int_equal(loop_signal(l, SIGUSR2, on_sig, &r), 0);
+	loop_free(l);
+	assert_int_equal(sigaction(SIGUSR2, NULL, &now), 0);
+	assert_ptr_equal(now.sa_handler, on_usr2);
+	signal(SIGUSR2, SIG_DFL);
+}
+
 int
 main(void)
 {
@@ -439,6 +565,13 @@ main(void)
 		cmocka_unit_test(loop__fd__callback_runs_when_ready),
 		cmocka_unit_test(loop__signal__delivered_through_self_pipe),
 		cmocka_unit_test(loop__source__timeout_wakes_and_fds_reported),
+		cmocka_unit_test(loop__source__added_by_copy),
+		cmocka_unit_test(loop__run_until__stops_when_done),
+		cmocka_unit_test(loop__run_until__returns_at_the_deadline),
+		cmocka_unit_test(
+		    loop__run_until__fails_when_nothing_can_wake_it),
+		cmocka_unit_test(loop__wait_fd__times_out_or_reports_ready),
+		cmocka_unit_test(loop__signal__free_puts_back_the_old_handler),
 		cmocka_unit_test(
 		    loop__timers__long_timer_never_fires_before_due),
 		cmocka_unit_test(
@@ -450,5 +583,5 @@ main(void)
 		    loop__timers__cancelled_long_timer_neither_fires_nor_wakes),
 	};
 
-	return cmocka_run_group_tests_name("tui/loop", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("net/loop", tests, NULL, NULL);
 }
