@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "net/xmalloc.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 #include "tui/sanitize.h"
 
 void

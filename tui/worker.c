@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "net/xmalloc.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 
 /*
  * The thread says "finished" by writing one byte to pipe[1]; the loop
@@ -187,14 +187,7 @@ worker_free(struct worker *w)
 static bool
 wait_finished(struct worker *w, int ms)
 {
-	struct pollfd p = { .fd = w->pipe[0], .events = POLLIN };
-	long long end = loop_now_ms() + ms, left;
-
-	for (left = ms; left >= 0; left = end - loop_now_ms()) {
-		if (poll(&p, 1, (int)left) > 0)
-			return true;
-	}
-	return false;
+	return loop_wait_fd(w->pipe[0], POLLIN, ms) > 0;
 }
 
 bool

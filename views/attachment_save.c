@@ -11,7 +11,7 @@
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 #include "tui/picker.h"
 #include "views/task_format.h"
 

@@ -17,7 +17,7 @@
 #include "tui/clipboard.h"
 #include "tui/config.h"
 #include "tui/keycheck.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 #include "tui/pass_strength.h"
 #include "tui/passphrase.h"
 #include "tui/sanitize.h"

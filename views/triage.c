@@ -9,7 +9,7 @@
 #include "net/api.h"
 #include "net/xmalloc.h"
 #include "tui/app.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 #include "views/triage_ask.h"
 
 /* What became of one task of a change. */

@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "tui/clipboard.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 
 /* "hunter2" and " " (the placeholder) in OSC 52. */
 #define OSC_HUNTER2 "\033]52;c;aHVudGVyMg==\a"

@@ -13,7 +13,7 @@
 #include <pthread.h>
 
 #include "net/xmalloc.h"
-#include "tui/loop.h"
+#include "net/loop.h"
 #include "tui/notify_queue.h"
 
 /*
