@@ -62,7 +62,7 @@ LDFLAGS += $(SANFLAGS) -pthread
 LDLIBS  += $(PKG_LIBS) -lm
 
 MAIN_SRC := tui/main.c
-SRC      := $(wildcard net/*.c tui/*.c views/*.c keymaps/*.c)
+SRC      := $(shell find net tui views keymaps -name '*.c' | sort)
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
 GEN_SRC  := $(BUILD)/gen/default_keys.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)

@@ -69,6 +69,9 @@ LAYER_RULES = (
      "views/ must not call libcurl"),
     ("keymaps", re.compile(r'#\s*include\s*[<"]views/'),
      "keymaps/ must not know the views' internals"),
+    ("net/store", re.compile(r'#\s*include\s*[<"](n?curses|ncursesw/|'
+                             r'curl/|tui/|views/)'),
+     "the store knows neither curses, the TUI, the panes nor libcurl"),
 )
 
 
@@ -76,11 +79,29 @@ def check_layering(t):
     """Each layer includes only what the house style lets it."""
     for layer, pattern, why in LAYER_RULES:
         bad = [f"{f.relative_to(ROOT)}:{n}"
-               for f in sorted((ROOT / layer).glob("*.[ch]"))
+               for f in sorted((ROOT / layer).rglob("*.[ch]"))
                for n, line in enumerate(f.read_text().splitlines(), 1)
                if pattern.search(line)]
         t.add("source", f"layering {layer}", "fail" if bad else "pass",
               why + "\n" + "\n".join(bad))
+
+
+VIEW_INCLUDE = re.compile(r'#\s*include\s*"views/([a-z_]+)/')
+SHARED_VIEWS = "shared"
+
+
+def check_views_apart(t):
+    """A pane's files include no other pane's headers, only views/shared/."""
+    bad = []
+    for f in sorted((ROOT / "views").rglob("*.[ch]")):
+        pane = f.relative_to(ROOT / "views").parts[0]
+        bad += [f"{f.relative_to(ROOT)}:{n}"
+                for n, line in enumerate(f.read_text().splitlines(), 1)
+                if (m := VIEW_INCLUDE.search(line))
+                and m.group(1) not in (pane, SHARED_VIEWS)]
+    t.add("source", "layering views apart", "fail" if bad else "pass",
+          "a pane (views/<pane>/) includes only its own headers and "
+          "views/shared/\n" + "\n".join(bad))
 
 
 C_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
@@ -230,6 +251,7 @@ def main():
         check_format(t)
         check_layering(t)
         check_one_poll(t)
+        check_views_apart(t)
         run_unit(t, a.build)
         if a.fuzz_seconds > 0:
             run_fuzz(t, a.fuzz_seconds)

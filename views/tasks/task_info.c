@@ -1,5 +1,5 @@
 /* The task detail view: fields, description, comments, attachments. */
-#include "views/task_info.h"
+#include "views/tasks/task_info.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "tui/app.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
-#include "views/task_format.h"
+#include "views/shared/task_format.h"
 
 /* Width of the "Priority  " labels of the field lines. */
 #define LABEL_W 10

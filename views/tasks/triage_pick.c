@@ -1,5 +1,5 @@
 /* The task queue's pickers: see triage_pick.h. */
-#include "views/triage_pick.h"
+#include "views/tasks/triage_pick.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/picker.h"
-#include "views/triage.h"
+#include "views/tasks/triage.h"
 
 /* Staff per GET /staff page: the contract's most. */
 #define STAFF_LIMIT 500

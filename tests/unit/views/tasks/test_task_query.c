@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "views/task_query.h"
+#include "views/tasks/task_query.h"
 
 /* The query string of q for the first page, freed after the check. */
 static void

@@ -1,5 +1,5 @@
 /* Times, previews and order for the chat pane. */
-#include "views/chat_format.h"
+#include "views/chat/chat_format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include "net/xmalloc.h"
 #include "tui/sanitize.h"
-#include "views/task_format.h"
+#include "views/shared/task_format.h"
 
 /* Days since the epoch of t's local calendar day (for day distances). */
 static long

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "tui/sanitize.h"
-#include "views/task_format.h"
+#include "views/shared/task_format.h"
 
 /* Checks that the shown columns tile width exactly, left to right. */
 static void

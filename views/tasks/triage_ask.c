@@ -1,5 +1,5 @@
 /* The questions a change can end in: see triage_ask.h. */
-#include "views/triage_ask.h"
+#include "views/tasks/triage_ask.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
-#include "views/triage.h"
+#include "views/tasks/triage.h"
 
 /* A growing list of body lines. */
 struct lines {

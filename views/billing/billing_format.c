@@ -1,5 +1,5 @@
 /* Money, chart scaling and CSV cells: see billing_format.h. */
-#include "views/billing_format.h"
+#include "views/billing/billing_format.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The chat pane: see chat.h. */
-#include "views/chat.h"
+#include "views/chat/chat.h"
 
 #include <curses.h>
 #include <inttypes.h>
@@ -19,10 +19,10 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
-#include "views/chat_format.h"
-#include "views/chat_list.h"
-#include "views/chat_reply.h"
-#include "views/chat_thread.h"
+#include "views/chat/chat_format.h"
+#include "views/chat/chat_list.h"
+#include "views/chat/chat_reply.h"
+#include "views/chat/chat_thread.h"
 
 /* Conversations per page. */
 #define PAGE_LIMIT  100

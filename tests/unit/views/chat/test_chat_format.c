@@ -12,8 +12,8 @@
 
 #include "net/xmalloc.h"
 #include "tui/sanitize.h"
-#include "views/chat_format.h"
-#include "views/chat_list.h"
+#include "views/chat/chat_format.h"
+#include "views/chat/chat_list.h"
 
 /* Local noon of 2026-11-25 (a Wednesday), in the TZ set by setup. */
 static time_t

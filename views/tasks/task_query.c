@@ -1,5 +1,5 @@
 /* The task queue's filter, sort and search state: see task_query.h. */
-#include "views/task_query.h"
+#include "views/tasks/task_query.h"
 
 #include <errno.h>
 #include <stdio.h>

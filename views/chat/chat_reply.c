@@ -1,5 +1,5 @@
 /* Writing a chat reply: see chat_reply.h. */
-#include "views/chat_reply.h"
+#include "views/chat/chat_reply.h"
 
 #include <stdlib.h>
 #include <string.h>

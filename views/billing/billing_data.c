@@ -1,5 +1,5 @@
 /* The billing pane's lists: see billing_data.h. */
-#include "views/billing_data.h"
+#include "views/billing/billing_data.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "net/xmalloc.h"
-#include "views/billing_format.h"
-#include "views/task_format.h"
+#include "views/billing/billing_format.h"
+#include "views/shared/task_format.h"
 
 /* The orders each list offers. */
 enum sub_sort { SORT_STATUS, SORT_CLIENT, SORT_PLAN, SORT_AMOUNT, SORT_END };

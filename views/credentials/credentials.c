@@ -1,5 +1,5 @@
 /* The credentials pane: see credentials.h. */
-#include "views/credentials.h"
+#include "views/credentials/credentials.h"
 
 #include <curses.h>
 #include <inttypes.h>
@@ -16,8 +16,8 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
-#include "views/credentials_reveal.h"
-#include "views/task_format.h"
+#include "views/credentials/credentials_reveal.h"
+#include "views/shared/task_format.h"
 
 #define PAGE_LIMIT  100
 #define HEADER_ROWS 2

@@ -1,5 +1,5 @@
 /* The billing pane: see billing.h. */
-#include "views/billing.h"
+#include "views/billing/billing.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -17,8 +17,8 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
-#include "views/billing_data.h"
-#include "views/billing_format.h"
+#include "views/billing/billing_data.h"
+#include "views/billing/billing_format.h"
 
 #define PAGE_LIMIT 100
 /* The chart's height: a third of the pane, within these bounds. */

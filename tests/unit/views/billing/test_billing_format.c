@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "views/billing_format.h"
+#include "views/billing/billing_format.h"
 
 static void
 billing_format__money__plain_with_separators(void **state)

@@ -1,5 +1,5 @@
 /* Changing tasks: see triage.h. */
-#include "views/triage.h"
+#include "views/tasks/triage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "net/xmalloc.h"
 #include "tui/app.h"
 #include "net/loop.h"
-#include "views/triage_ask.h"
+#include "views/tasks/triage_ask.h"
 
 /* What became of one task of a change. */
 enum item_state {

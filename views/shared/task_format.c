@@ -1,5 +1,5 @@
 /* Tasks as text: see task_format.h. */
-#include "views/task_format.h"
+#include "views/shared/task_format.h"
 
 #include <stdio.h>
 #include <stdlib.h>

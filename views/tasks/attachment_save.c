@@ -1,5 +1,5 @@
 /* Saving a task's attachment: see attachment_save.h. */
-#include "views/attachment_save.h"
+#include "views/tasks/attachment_save.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "tui/ask.h"
 #include "net/loop.h"
 #include "tui/picker.h"
-#include "views/task_format.h"
+#include "views/shared/task_format.h"
 
 /* Cells of the progress bar in the status line. */
 #define BAR_CELLS 20

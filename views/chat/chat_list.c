@@ -1,11 +1,11 @@
 /* The chat pane's conversations: see chat_list.h. */
-#include "views/chat_list.h"
+#include "views/chat/chat_list.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "net/xmalloc.h"
-#include "views/chat_format.h"
+#include "views/chat/chat_format.h"
 
 struct chat_list {
 	struct conversation *rows; /* every loaded one, in list order */

@@ -1,5 +1,5 @@
 /* One open conversation: see chat_thread.h. */
-#include "views/chat_thread.h"
+#include "views/chat/chat_thread.h"
 
 #include <curses.h>
 #include <inttypes.h>
@@ -13,8 +13,8 @@
 #include "tui/app.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
-#include "views/chat_format.h"
-#include "views/task_format.h"
+#include "views/chat/chat_format.h"
+#include "views/shared/task_format.h"
 
 /* Messages per history page: a few screens. */
 #define PAGE_LIMIT 50

@@ -1,5 +1,5 @@
 /* The task queue pane: see task_queue.h. */
-#include "views/task_queue.h"
+#include "views/tasks/task_queue.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -18,12 +18,12 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
-#include "views/attachment_save.h"
-#include "views/task_format.h"
-#include "views/task_info.h"
-#include "views/task_query.h"
-#include "views/triage.h"
-#include "views/triage_pick.h"
+#include "views/tasks/attachment_save.h"
+#include "views/shared/task_format.h"
+#include "views/tasks/task_info.h"
+#include "views/tasks/task_query.h"
+#include "views/tasks/triage.h"
+#include "views/tasks/triage_pick.h"
 
 /* Tasks per page: a few screens, so scrolling rarely waits. */
 #define PAGE_LIMIT 100

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "net/model.h"
-#include "views/billing_data.h"
+#include "views/billing/billing_data.h"
 
 /* One subscription as the API sends it (with amounts and a card). */
 #define SUB(id, name, company, plan, status, end, cents)                       \

@@ -1,5 +1,5 @@
 /* Revealing one credential: see credentials_reveal.h. */
-#include "views/credentials_reveal.h"
+#include "views/credentials/credentials_reveal.h"
 
 #include <curses.h>
 #include <stdlib.h>
