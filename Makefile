@@ -140,11 +140,11 @@ FUZZ_EXTRA_keys     := keymaps/action.c keymaps/bindings.c keymaps/key.c \
 
 # The extras (and their headers) come in by secondary expansion on the stem.
 .SECONDEXPANSION:
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard net/*.c net/*.h) \
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(shell find net -name '*.[ch]') \
 		$(FUZZ_COMMON) $(FUZZ_COMMON:.c=.h) $$(FUZZ_EXTRA_$$*) \
 		$$(wildcard $$(addsuffix .h,$$(basename $$(FUZZ_EXTRA_$$*))))
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(wildcard net/*.c) $(FUZZ_COMMON) \
+	clang $(FUZZ_CFLAGS) -o $@ $< $(shell find net -name '*.c') $(FUZZ_COMMON) \
 		$(FUZZ_EXTRA_$*) $(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
 
 fuzz-build: $(FUZZ_BIN)

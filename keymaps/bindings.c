@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 
 /* keymaps/default.keys, turned into a C string by the Makefile. */
 extern const char keymaps_default_text[];

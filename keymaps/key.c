@@ -1,7 +1,7 @@
 /* Key names to codes and back, in tmux's key syntax. */
 #include "keymaps/key.h"
 
-#include "net/utf8.h"
+#include "net/base/utf8.h"
 
 #include <stdio.h>
 #include <string.h>

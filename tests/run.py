@@ -106,7 +106,7 @@ def check_views_apart(t):
 
 C_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 POLL_CALL = re.compile(r"\bpoll\s*\(")
-THE_POLL = "net/loop.c"
+THE_POLL = "net/base/loop.c"
 
 
 def check_one_poll(t):

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/xmalloc.h"
-#include "net/loop.h"
+#include "net/base/xmalloc.h"
+#include "net/base/loop.h"
 #include "tui/sanitize.h"
 
 void

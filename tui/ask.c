@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"

@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
-#include "net/loop.h"
-#include "net/xmalloc.h"
+#include "net/base/loop.h"
+#include "net/base/xmalloc.h"
 
 /* The longest secret copied: a pipe takes this much in one write. */
 #define CLIPBOARD_MAX_BYTES 4096

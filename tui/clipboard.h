@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/error.h"
+#include "net/base/error.h"
 
 struct loop;
 

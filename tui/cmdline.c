@@ -11,9 +11,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "net/paths.h"
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/paths.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "keymaps/key.h"
-#include "net/error.h"
+#include "net/base/error.h"
 
 /*
  * What a line is for. Each kind has its own history; only COMMAND and

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 
 /* The tier of t for a terminal width columns wide. */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/http.h"
-#include "net/paths.h"
-#include "net/xmalloc.h"
+#include "net/client/http.h"
+#include "net/base/paths.h"
+#include "net/base/xmalloc.h"
 
 /* The longest config file read; the rest is reported and ignored. */
 #define CONFIG_MAX_SIZE (1024 * 1024)

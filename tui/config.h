@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/error.h"
+#include "net/base/error.h"
 
 enum config_notifications {
 	CONFIG_NOTIFY_OFF,

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/paths.h"
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/paths.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 
 /* The draft's name, shown in the editor's title or status line. */
 #define DRAFT_NAME "sitecare-draft.txt"

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "net/error.h"
+#include "net/base/error.h"
 
 /*
  * One editing session. editor_start() writes a draft file in a private

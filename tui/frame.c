@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/trace.h"
-#include "net/xmalloc.h"
+#include "net/base/trace.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"

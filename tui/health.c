@@ -18,13 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/api.h"
-#include "net/loop.h"
-#include "net/paths.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/base/loop.h"
+#include "net/base/paths.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/clipboard.h"
-#include "tui/cmd.h"
+#include "tui/cmd/cmd.h"
 #include "tui/frame.h"
 #include "tui/notify.h"
 #include "tui/overlay.h"

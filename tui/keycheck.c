@@ -7,8 +7,8 @@
 
 #include <sodium.h>
 
-#include "net/staffkey.h"
-#include "net/xmalloc.h"
+#include "net/client/staffkey.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/notify.h"
 

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 
 /* Rows from the end at which the pane should fetch the next page. */
 #define LIST_PREFETCH 20

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 

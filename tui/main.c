@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/cmd.h"
+#include "tui/cmd/cmd.h"
 #include "tui/options.h"
 #include "tui/tui.h"
 

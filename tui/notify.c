@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/notify_libnotify.h"
 #include "tui/notify_queue.h"
 #include "tui/sanitize.h"

@@ -7,7 +7,7 @@
 
 #include <libnotify/notify.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 
 /* How long a desktop notification stays up (urgent ones may stay). */
 #define NOTIFY_TIMEOUT_MS 5000

@@ -12,8 +12,8 @@
 
 #include <pwquality.h>
 
-#include "net/secret.h"
-#include "net/xmalloc.h"
+#include "net/base/secret.h"
+#include "net/base/xmalloc.h"
 
 /* The passphrase's length in characters (UTF-8 lead bytes). */
 static size_t

@@ -8,9 +8,9 @@
 #include <sodium.h>
 
 #include "keymaps/key.h"
-#include "net/secret.h"
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/secret.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 

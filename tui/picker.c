@@ -8,8 +8,8 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 #include "tui/list.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 
 #define REPLACEMENT 0xFFFDu
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "net/xmalloc.h"
-#include "net/loop.h"
+#include "net/base/xmalloc.h"
+#include "net/base/loop.h"
 
 /*
  * The thread says "finished" by writing one byte to pipe[1]; the loop

@@ -2,7 +2,7 @@
 
 Seeds the reference service at scale (100,000 tasks, 2,000 conversations,
 200,000 messages by default), runs ./sitecare in a pty at 120x40 with
-SITECARE_TRACE pointing at a file (net/trace.h: monotonic timestamps of
+SITECARE_TRACE pointing at a file (net/base/trace.h: monotonic timestamps of
 frames, task pages, finished requests and event-stream reads, nothing
 secret), and prints one table: each measure with its value, its target
 and whether the target was met. Every figure is measured in this run;

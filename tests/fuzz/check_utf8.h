@@ -1,6 +1,6 @@
 /*
  * A strict UTF-8 check of the harnesses' own, so that what they check
- * does not lean on the decoder under test (net/utf8.c).
+ * does not lean on the decoder under test (net/base/utf8.c).
  */
 #ifndef SITECARE_FUZZ_CHECK_UTF8_H
 #define SITECARE_FUZZ_CHECK_UTF8_H

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for net/filename.c: whatever name the server sends,
+ * libFuzzer harness for net/base/filename.c: whatever name the server sends,
  * filename_safe gives a non-empty single path component of at most
  * FILENAME_MAX_BYTES, with no control characters, no leading dot or
  * blank, and no trailing dot or blank; and it is idempotent (what it
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/filename.h"
+#include "net/base/filename.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/json.h"
-#include "net/model.h"
+#include "net/client/json.h"
+#include "net/client/model.h"
 
 /* Wraps X_parse/X_free with untyped pointers for the table below. */
 #define FUZZ_ADAPT(name, type)                                                 \

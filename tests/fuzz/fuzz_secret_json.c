@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for secret_json_string (net/secret.c), the reader of
+ * libFuzzer harness for secret_json_string (net/base/secret.c), the reader of
  * a revealed credential's plaintext. Whatever the bytes, it never reads
  * outside the secret (sodium's guard pages turn that into a crash) and,
  * when it returns a value, that value is NUL-terminated with no NUL
@@ -12,7 +12,7 @@
 
 #include <cJSON.h>
 
-#include "net/secret.h"
+#include "net/base/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

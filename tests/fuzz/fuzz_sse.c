@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for net/sse.c. The first two bytes choose how to cut
+ * libFuzzer harness for net/client/sse.c. The first two bytes choose how to cut
  * the rest into pieces and which size bound to use; the rest is the
  * stream. Whatever the cut, the events, the last event ID, the retry
  * time, the comment count and the outcome must be those of feeding the
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/sse.h"
+#include "net/client/sse.h"
 #include "tests/fuzz/check_utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

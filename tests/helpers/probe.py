@@ -1,6 +1,6 @@
 """Compiling a C probe against the library under test.
 
-A probe calls the client's own code directly (net/api.h, net/secret.h,
+A probe calls the client's own code directly (net/client/api.h, net/base/secret.h,
 ...). It is linked with the libsitecare.a next to the binary under test,
 so that under build/san it carries the sanitizers too.
 """

@@ -1,5 +1,5 @@
 /*
- * Drives the typed calls of net/api.h against a running service and
+ * Drives the typed calls of net/client/api.h against a running service and
  * prints one line per call, for test_cli_typed.py to check:
  *
  *   api_probe URL CA STATE_DIR login EMAIL   (password on stdin)
@@ -14,8 +14,8 @@
 
 #include <sodium.h>
 
-#include "net/api.h"
-#include "tui/runloop.h"
+#include "net/client/api.h"
+#include "tui/cmd/runloop.h"
 
 static struct api *a;
 static int expired_events;

@@ -1,4 +1,4 @@
-"""The typed calls of net/api.h end to end, through api_probe.c.
+"""The typed calls of net/client/api.h end to end, through api_probe.c.
 
 The probe is compiled against the library next to the binary under test
 (build/release or build/san, with the sanitizers then) and run against a

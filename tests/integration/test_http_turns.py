@@ -1,4 +1,4 @@
-"""HTTP/1.1 requests take turns on one kept-alive connection (net/http.c).
+"""HTTP/1.1 requests take turns on one kept-alive connection (net/client/http.c).
 
 turns_probe.c sends GET requests through the client's own layers against
 a FaultServer (fault_server.py) that numbers the connections it accepts
@@ -24,8 +24,8 @@ from integration.cli import MEMCHECK, scaled
 from integration.fault_server import FaultServer
 
 PROBE_SRC = Path(__file__).with_name("turns_probe.c")
-TURN = 0.5  # net/http.c HTTP_TURN_MS
-MAX_PARALLEL = 6  # net/http.c HTTP_MAX_PARALLEL
+TURN = 0.5  # net/client/http.c HTTP_TURN_MS
+MAX_PARALLEL = 6  # net/client/http.c HTTP_MAX_PARALLEL
 
 
 class TurnServer(FaultServer):

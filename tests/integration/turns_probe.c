@@ -1,6 +1,6 @@
 /*
- * Sends GET requests through the client's own layers (net/api.h over
- * net/http.h, driven by tui/runloop.h) as the steps say, for
+ * Sends GET requests through the client's own layers (net/client/api.h over
+ * net/client/http.h, driven by tui/cmd/runloop.h) as the steps say, for
  * test_http_turns.py to see on how many connections they arrive:
  *
  *   turns_probe URL CA STATE_DIR STEP...
@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/api.h"
-#include "tui/runloop.h"
+#include "net/client/api.h"
+#include "tui/cmd/runloop.h"
 
 #define PROBE_MAX_STEPS 64
 

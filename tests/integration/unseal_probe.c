@@ -1,6 +1,6 @@
 /*
  * A probe for tests/integration/test_cli_keygen.py: opens a sealed
- * credential with the client's own code (net/secret.c, net/staffkey.c)
+ * credential with the client's own code (net/base/secret.c, net/client/staffkey.c)
  * and prints what the test can compare without the secret itself:
  *
  *   unseal_probe raw SK_FILE PK_FILE SEALED_FILE KEY
@@ -20,8 +20,8 @@
 
 #include <sodium.h>
 
-#include "net/secret.h"
-#include "net/staffkey.h"
+#include "net/base/secret.h"
+#include "net/client/staffkey.h"
 
 /* Reads exactly len bytes of path into out; 0 or -1. */
 static int

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/api.h"
-#include "net/paths.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/base/paths.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
 #include "tui/list.h"

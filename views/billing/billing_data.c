@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "views/billing/billing_format.h"
 #include "views/shared/task_format.h"
 

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 
 /*
  * Every subscription and invoice loaded (the pane walks the pages to the

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 
 /* A currency's symbol and whether it has cents. */
 struct currency {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 #include "tui/columns.h"
 
 /* The conversation list's columns, left to right. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "views/chat/chat_format.h"
 
 struct chat_list {

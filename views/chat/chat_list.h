@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 
 /*
  * The conversations loaded so far, kept in the list's order (unread

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/api.h"
-#include "net/draft.h"
-#include "net/sender.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/store/draft.h"
+#include "net/store/sender.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/sanitize.h"
 

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 
 struct app;
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "keymaps/action.h"
-#include "net/model.h"
+#include "net/client/model.h"
 #include "tui/view.h"
 
 struct app;

@@ -7,17 +7,17 @@
 
 #include <sodium.h>
 
-#include "net/api.h"
-#include "net/secret.h"
-#include "net/staffkey.h"
-#include "net/utf8.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/base/secret.h"
+#include "net/client/staffkey.h"
+#include "net/base/utf8.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
 #include "tui/clipboard.h"
 #include "tui/config.h"
 #include "tui/keycheck.h"
-#include "net/loop.h"
+#include "net/base/loop.h"
 #include "tui/pass_strength.h"
 #include "tui/passphrase.h"
 #include "tui/sanitize.h"

@@ -13,7 +13,7 @@ struct app;
  * with the task in hand); the staff key is unlocked with its passphrase
  * (tui/passphrase.c) unless it still is; POST /credentials/{id}/reveal
  * answers with a box sealed to the staff key, opened into sodium memory
- * (net/secret.c) and parsed there; username and password show for
+ * (net/base/secret.c) and parsed there; username and password show for
  * reveal-seconds (15) with a countdown, then are wiped. They are wiped
  * early on APP_EV_HIDE (suspend, resize, $EDITOR), on leaving the pane,
  * on Escape, on a new reveal and on every error path. The unlocked key

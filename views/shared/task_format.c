@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/columns.h"
 #include "tui/sanitize.h"
 

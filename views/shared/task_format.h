@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 #include "tui/columns.h"
 #include "tui/theme.h"
 

@@ -6,18 +6,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "net/download.h"
-#include "net/filename.h"
-#include "net/xmalloc.h"
+#include "net/client/download.h"
+#include "net/base/filename.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
-#include "net/loop.h"
+#include "net/base/loop.h"
 #include "tui/picker.h"
 #include "views/shared/task_format.h"
 
 /* Cells of the progress bar in the status line. */
 #define BAR_CELLS 20
-/* How often a running download is checked for a stall (net/download.h). */
+/* How often a running download is checked for a stall (net/client/download.h).
+ */
 #define STALL_CHECK_MS 5000
 
 struct attachment_save {

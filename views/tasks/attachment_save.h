@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 
 struct app;
 struct attachment_save;
@@ -14,7 +14,7 @@ struct attachment_save;
  * One save at a time: which attachment (a number, or a picker when the
  * task has several), where (the line, prefilled with the default
  * download directory and the server's name made safe: never a path),
- * then the download itself (net/download.h) with its progress in the
+ * then the download itself (net/client/download.h) with its progress in the
  * status line. An existing file is never replaced silently: the staff
  * member chooses to overwrite, keep both (a new name) or cancel.
  */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/api.h"
-#include "net/sender.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/store/sender.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "keymaps/action.h"
-#include "net/model.h"
+#include "net/client/model.h"
 #include "tui/view.h"
 
 struct app;
@@ -16,7 +16,7 @@ struct task_info;
  * Opens the detail of task t (copied: the list row stays the list's) and
  * fetches its comments and attachments; until they arrive the task's own
  * fields show. flags are the sanitiser's (SANITIZE_ASCII without UTF-8).
- * (Named task_info, not task_detail: net/model.h owns that prefix.)
+ * (Named task_info, not task_detail: net/client/model.h owns that prefix.)
  */
 struct task_info *task_info_new(struct app *app, const struct task *t,
                                 unsigned flags);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 
 #define BLANKS " \t"
 
@@ -109,7 +109,7 @@ parse_id(const char *s, int64_t *out)
 
 /*
  * Parses a comma list of enum names into a bit set with from_name (a
- * *_from_name of net/model.h); "any" gives the empty set.
+ * *_from_name of net/client/model.h); "any" gives the empty set.
  */
 static int
 parse_set(const char *key, const char *value,

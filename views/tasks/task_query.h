@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 
 /* Who a task is assigned to, as the queue filters it. */
 enum task_query_assignee {

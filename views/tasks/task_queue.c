@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/api.h"
-#include "net/sender.h"
-#include "net/trace.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/store/sender.h"
+#include "net/base/trace.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
 #include "tui/list.h"

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/api.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
-#include "net/loop.h"
+#include "net/base/loop.h"
 #include "views/tasks/triage_ask.h"
 
 /* What became of one task of a change. */

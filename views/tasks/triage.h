@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/body.h"
-#include "net/model.h"
+#include "net/client/body.h"
+#include "net/client/model.h"
 
 struct app;
 struct triage;
@@ -43,7 +43,7 @@ struct triage *triage_new(struct app *app, const struct triage_host *host);
 /* Cancels what is in flight (rows stay as they are) and frees. */
 void triage_free(struct triage *tr);
 
-/* What to set: the fields of net/body.h's task_patch. */
+/* What to set: the fields of net/client/body.h's task_patch. */
 struct triage_change {
 	struct task_patch patch;
 	const char *assignee_name; /* for set_assignee to someone; copied */

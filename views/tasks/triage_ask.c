@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/ask.h"
 #include "views/tasks/triage.h"

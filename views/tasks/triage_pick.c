@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/api.h"
-#include "net/xmalloc.h"
+#include "net/client/api.h"
+#include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/picker.h"
 #include "views/tasks/triage.h"

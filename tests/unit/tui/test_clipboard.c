@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "tui/clipboard.h"
-#include "net/loop.h"
+#include "net/base/loop.h"
 
 /* "hunter2" and " " (the placeholder) in OSC 52. */
 #define OSC_HUNTER2 "\033]52;c;aHVudGVyMg==\a"

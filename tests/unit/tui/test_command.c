@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/command.h"
 
 /* Number of candidates in v. */

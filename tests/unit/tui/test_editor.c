@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/editor.h"
 
 #define SCISSORS "# ------------------------ >8 ------------------------"

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "net/secret.h"
-#include "net/staffkey.h"
+#include "net/base/secret.h"
+#include "net/client/staffkey.h"
 #include "tui/app.h"
 #include "tui/keycheck.h"
 #include "tui/notify.h"

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/notify.h"
 
 /* What the fake ways out saw. */

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 #include <pthread.h>
 
-#include "net/xmalloc.h"
-#include "net/loop.h"
+#include "net/base/xmalloc.h"
+#include "net/base/loop.h"
 #include "tui/notify_queue.h"
 
 /*

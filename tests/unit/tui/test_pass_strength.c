@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "net/secret.h"
+#include "net/base/secret.h"
 #include "tui/pass_strength.h"
 
 /* The reason text is refused for, or NULL when it is accepted; text

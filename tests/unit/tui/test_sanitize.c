@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "net/utf8.h"
+#include "net/base/utf8.h"
 #include "tui/sanitize.h"
 
 /* Sanitises n bytes and checks the result equals want. */

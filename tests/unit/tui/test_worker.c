@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 
-#include "net/loop.h"
+#include "net/base/loop.h"
 #include "tui/worker.h"
 
 /* What a job saw, written by the worker thread, read after done. */

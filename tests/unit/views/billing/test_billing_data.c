@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "net/model.h"
+#include "net/client/model.h"
 #include "views/billing/billing_data.h"
 
 /* One subscription as the API sends it (with amounts and a card). */

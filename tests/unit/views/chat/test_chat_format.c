@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "net/xmalloc.h"
+#include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "views/chat/chat_format.h"
 #include "views/chat/chat_list.h"

@@ -1,0 +1,165 @@
+/* Unit tests for net/client/session.c: which cookie jars are trusted on load.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "net/client/session.h"
+#include "tests/unit/net/files_test.h"
+
+#define URL "https://127.0.0.1:1"
+#define JAR                                                                    \
+	"# Netscape HTTP Cookie File\n"                                        \
+	"#HttpOnly_127.0.0.1\tFALSE\t/\tTRUE\t4102444800\tsessionid\ts42\n"
+
+/* A fresh state directory and a transport for URL. */
+struct fixture {
+	char dir[64];
+	struct http *h;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct http_config cfg = { .base_url = URL };
+	struct sc_error err = { 0 };
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/sc_session_XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	f->h = http_new(&cfg, &err);
+	*state = f;
+	return f->h != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	http_free(f->h);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Where the jar of URL lives under f's directory. */
+static char *
+jar_path(struct fixture *f)
+{
+	struct sc_error err = { 0 };
+	struct session *s = session_new(f->h, f->dir, &err);
+	char *path;
+
+	assert_non_null(s);
+	path = strdup(session_jar_path(s));
+	session_free(s);
+	return path;
+}
+
+/* Whether a session opened now holds the jar's session cookie. */
+static bool
+loads_cookie(struct fixture *f)
+{
+	struct sc_error err = { 0 };
+	struct session *s;
+	bool has;
+
+	http_cookies_clear(f->h);
+	s = session_new(f->h, f->dir, &err);
+	assert_non_null(s);
+	has = session_has_cookie(s);
+	session_free(s);
+	return has;
+}
+
+/* Writes the jar at path with mode. */
+static void
+write_jar(const char *path, unsigned mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(JAR, fp) >= 0, 1);
+	assert_int_equal(fchmod(fileno(fp), mode), 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+session__new__loads_a_private_jar(void **state)
+{
+	struct fixture *f = *state;
+	char *path = jar_path(f);
+
+	write_jar(path, 0600);
+	assert_true(loads_cookie(f));
+	free(path);
+}
+
+static void
+session__new__ignores_a_jar_others_may_read(void **state)
+{
+	struct fixture *f = *state;
+	char *path = jar_path(f);
+
+	/* Planted or copied in: not a session of ours. */
+	write_jar(path, 0644);
+	assert_false(loads_cookie(f));
+	free(path);
+}
+
+static void
+session__new__ignores_a_linked_jar(void **state)
+{
+	struct fixture *f = *state;
+	char *path = jar_path(f), other[128];
+
+	snprintf(other, sizeof other, "%s/elsewhere", f->dir);
+	write_jar(other, 0600);
+	assert_int_equal(symlink(other, path), 0);
+	assert_false(loads_cookie(f));
+	free(path);
+}
+
+static void
+session__new__a_fifo_jar_does_not_block(void **state)
+{
+	struct fixture *f = *state;
+	char *path = jar_path(f);
+
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(5); /* the old open() waited for a writer for ever */
+	assert_false(loads_cookie(f));
+	alarm(0);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(session__new__loads_a_private_jar),
+		T(session__new__ignores_a_jar_others_may_read),
+		T(session__new__ignores_a_linked_jar),
+		T(session__new__a_fifo_jar_does_not_block),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,61 @@
+/* The scriptable subcommands: login, logout, whoami, api. */
+#ifndef SITECARE_TUI_CMD_H
+#define SITECARE_TUI_CMD_H
+
+#include "net/client/api.h"
+#include "net/base/error.h"
+#include "tui/config.h"
+#include "tui/options.h"
+
+/* Exit statuses shared by every subcommand (documented in --help). */
+enum {
+	CMD_OK = 0,
+	CMD_FAILED = 1, /* the request or the API said no */
+	CMD_USAGE = 2,  /* the command line or settings are wrong */
+};
+
+/*
+ * What a subcommand runs with: the options, the config file read, and
+ * the settings that won (flag > SITECARE_URL > config file). The strings
+ * point into o or cfg.
+ */
+struct cmd_ctx {
+	const struct options *o;
+	char *config_path;
+	struct config cfg;
+	const char *url;
+	const char *ca_file;
+	const char *pin;
+};
+
+/*
+ * Reads the config (its errors go to stderr as warnings) and settles the
+ * URL, CA file and pin. Returns CMD_OK or CMD_USAGE (message printed).
+ */
+int cmd_ctx_init(struct cmd_ctx *ctx, const struct options *o);
+void cmd_ctx_free(struct cmd_ctx *ctx);
+
+/* A client for ctx's service, or NULL (message printed). */
+struct api *cmd_api_new(const struct cmd_ctx *ctx);
+
+/* Prints "sitecare: KIND: message" (sanitised) and field errors. */
+void cmd_print_error(const struct sc_error *err);
+
+/*
+ * The account password into sodium memory (the caller sodium_free's
+ * it): one line of stdin when from_stdin, else asked on the terminal
+ * after prompt, without echo. NULL, with a message printed, when none
+ * could be read.
+ */
+char *cmd_read_password(const char *prompt, bool from_stdin);
+
+/* The subcommands; argv[0] is the command's name. */
+int cmd_login(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_logout(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_whoami(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_api(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Runs the subcommand named by argv[0]; CMD_USAGE when unknown. */
+int cmd_run(const struct options *o, int argc, char **argv);
+
+#endif
