@@ -16,6 +16,7 @@ struct cmdline;
 struct sender;
 struct notify;
 struct config;
+struct store;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -95,6 +96,9 @@ struct pane {
 struct app {
 	struct loop *loop;
 	struct api *api;
+	/* What the client knows of the service's data (net/store/store.h):
+	 * panes read it and are told what changed; they keep no copies. */
+	struct store *store;
 	struct bindings *bindings;
 	struct cmdline *cmdline;
 	bool readonly;

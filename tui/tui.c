@@ -14,6 +14,7 @@
 #include "net/client/api.h"
 #include "net/client/events.h"
 #include "net/base/loop.h"
+#include "net/store/store.h"
 #include "net/store/outbox.h"
 #include "net/base/paths.h"
 #include "net/base/secret.h"
@@ -1283,6 +1284,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
 	t->app.cfg = &ctx->cfg;
 	t->app.loop = loop_new();
+	t->app.store = store_new();
 	t->app.notify =
 	    notify_new(t->app.loop, (enum notify_mode)ctx->cfg.notifications,
 	               ctx->cfg.notification_text);
@@ -1363,6 +1365,7 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	cmdline_free(t->app.cmdline);
 	bindings_free(t->app.bindings);
 	api_free(t->app.api);
+	store_free(t->app.store);
 	loop_free(t->app.loop);
 	for (i = 0; i < (int)t->app.nattention; i++)
 		free(t->app.attention[i].label);

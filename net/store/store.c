@@ -1,0 +1,22 @@
+/* The store's parts, made and freed together: see store.h. */
+#include "net/store/store.h"
+
+#include <stdlib.h>
+
+#include "net/base/xmalloc.h"
+
+struct store *
+store_new(void)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+
+	return s;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	free(s);
+}

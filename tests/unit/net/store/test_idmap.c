@@ -1,0 +1,101 @@
+/* Unit tests for net/store/idmap.c: the store's id lookup. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "net/store/idmap.h"
+
+#define N 5000
+
+static void
+test_idmap__put_get_replace_remove(void **state)
+{
+	struct idmap *m = idmap_new();
+	int a = 1, b = 2;
+
+	(void)state;
+	assert_null(idmap_get(m, 7));
+	assert_null(idmap_put(m, 7, &a));
+	assert_ptr_equal(idmap_get(m, 7), &a);
+	assert_ptr_equal(idmap_put(m, 7, &b), &a);
+	assert_int_equal(idmap_count(m), 1);
+	assert_ptr_equal(idmap_remove(m, 7), &b);
+	assert_null(idmap_remove(m, 7));
+	assert_null(idmap_get(m, 7));
+	assert_int_equal(idmap_count(m), 0);
+	idmap_free(m);
+}
+
+/* Random puts and removals, checked against a plain array after each. */
+static void
+test_idmap__agrees_with_an_array_through_growth_and_removals(void **state)
+{
+	static char *truth[N];
+	static char marks[N];
+	struct idmap *m = idmap_new();
+	size_t i, step, held = 0;
+	int64_t id;
+
+	(void)state;
+	srand(15);
+	for (step = 0; step < 60000; step++) {
+		id = rand() % N;
+		if (rand() % 3 == 0) {
+			assert_ptr_equal(idmap_remove(m, id), truth[id]);
+			held -= truth[id] != NULL;
+			truth[id] = NULL;
+		} else {
+			held += truth[id] == NULL;
+			assert_ptr_equal(idmap_put(m, id, &marks[id]),
+			                 truth[id]);
+			truth[id] = &marks[id];
+		}
+		assert_int_equal(idmap_count(m), held);
+	}
+	for (i = 0; i < N; i++)
+		assert_ptr_equal(idmap_get(m, (int64_t)i), truth[i]);
+	idmap_free(m);
+}
+
+static void
+test_idmap__walk_visits_each_entry_once(void **state)
+{
+	struct idmap *m = idmap_new();
+	static char seen[100];
+	size_t pos = 0, n = 0;
+	int64_t id;
+	void *v;
+
+	(void)state;
+	for (id = 0; id < 100; id++)
+		idmap_put(m, id * 1000003, &seen[id]);
+	while ((v = idmap_next(m, &pos, &id)) != NULL) {
+		assert_ptr_equal(v, &seen[id / 1000003]);
+		seen[id / 1000003]++;
+		n++;
+	}
+	assert_int_equal(n, 100);
+	for (id = 0; id < 100; id++)
+		assert_int_equal(seen[id], 1);
+	idmap_clear(m);
+	assert_int_equal(idmap_count(m), 0);
+	assert_null(idmap_get(m, 0));
+	idmap_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_idmap__put_get_replace_remove),
+		cmocka_unit_test(
+		    test_idmap__agrees_with_an_array_through_growth_and_removals),
+		cmocka_unit_test(test_idmap__walk_visits_each_entry_once),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
