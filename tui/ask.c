@@ -248,28 +248,6 @@ ask_scroll(struct ask *a, enum action act)
 	return a->top != old ? ASK_REDRAW : ASK_NONE;
 }
 
-/* The scroll a special key means, or ACTION_NONE. */
-static enum action
-ask_key_action(key_code key)
-{
-	switch (key) {
-	case KEYC_DOWN:
-		return ACTION_DOWN;
-	case KEYC_UP:
-		return ACTION_UP;
-	case KEYC_PGDN:
-		return ACTION_PAGE_DOWN;
-	case KEYC_PGUP:
-		return ACTION_PAGE_UP;
-	case KEYC_HOME:
-		return ACTION_TOP;
-	case KEYC_END:
-		return ACTION_BOTTOM;
-	default:
-		return ACTION_NONE;
-	}
-}
-
 enum ask_result
 ask_key(struct ask *a, key_code key)
 {
@@ -284,7 +262,7 @@ ask_key(struct ask *a, key_code key)
 	choice = ask_choice_for(a, key);
 	if (choice != KEYC_NONE)
 		return ask_finish(a, choice);
-	return ask_scroll(a, ask_key_action(key));
+	return ask_scroll(a, action_of_motion_key(key));
 }
 
 key_code
@@ -638,7 +616,7 @@ ask_ops_key(void *state, key_code key)
 		return VIEW_REDRAW;
 	if ((key >= 0x20 && key != KEYC_BACKSPACE && key < KEYC_SPECIAL) ||
 	    key == KEYC_TAB || key == KEYC_BTAB || (key & KEYC_META) ||
-	    ask_key_action(key) != ACTION_NONE)
+	    action_of_motion_key(key) != ACTION_NONE)
 		return VIEW_HANDLED;
 	return VIEW_UNHANDLED;
 }
