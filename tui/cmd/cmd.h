@@ -42,6 +42,16 @@ struct api *cmd_api_new(const struct cmd_ctx *ctx);
 void cmd_print_error(const struct sc_error *err);
 
 /*
+ * Prints o as one JSON line on stdout, flushed, and frees it. Returns 0,
+ * or -1 when stdout fails (nobody reads any more).
+ */
+struct cJSON;
+int cmd_print_json_line(struct cJSON *o);
+
+/* A positive id from the command line, or -1 when s is not one. */
+long long cmd_parse_id(const char *s);
+
+/*
  * The account password into sodium memory (the caller sodium_free's
  * it): one line of stdin when from_stdin, else asked on the terminal
  * after prompt, without echo. NULL, with a message printed, when none
