@@ -140,6 +140,17 @@ cmd_print_json_line(cJSON *o)
 	return rc;
 }
 
+void
+cmd_on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct cmd_me_answer *ans = ud;
+
+	ans->me = *me; /* takes the contents */
+	if (err->kind != SC_OK)
+		sc_error_set(&ans->err, err->kind, "%s", err->message);
+	ans->err.retry_after = err->retry_after;
+}
+
 long long
 cmd_parse_id(const char *s)
 {

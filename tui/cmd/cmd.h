@@ -48,6 +48,17 @@ void cmd_print_error(const struct sc_error *err);
 struct cJSON;
 int cmd_print_json_line(struct cJSON *o);
 
+/* The answer of a call that returns the signed-in member (GET /me, the
+ * login, the key's registration), filled by cmd_on_me. */
+struct cmd_me_answer {
+	struct sc_error err;
+	struct me me;
+};
+
+/* The callback for those calls: takes the member's contents and a copy
+ * of the error (with its retry_after) into ud, a cmd_me_answer. */
+void cmd_on_me(struct me *me, const struct sc_error *err, void *ud);
+
 /* A positive id from the command line, or -1 when s is not one. */
 long long cmd_parse_id(const char *s);
 
