@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -213,38 +214,10 @@ ask_max_top(const struct ask *a)
 static enum ask_result
 ask_scroll(struct ask *a, enum action act)
 {
-	size_t page = a->body_h > 1 ? (size_t)a->body_h - 1 : 1;
-	size_t old = a->top, max = ask_max_top(a);
+	size_t old = a->top;
 
-	switch (act) {
-	case ACTION_DOWN:
-		a->top++;
-		break;
-	case ACTION_UP:
-		a->top = a->top > 0 ? a->top - 1 : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-	case ACTION_HALF_DOWN:
-		a->top += act == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
-		break;
-	case ACTION_PAGE_UP:
-	case ACTION_HALF_UP: {
-		size_t by = act == ACTION_PAGE_UP ? page : (page + 1) / 2;
-
-		a->top = a->top > by ? a->top - by : 0;
-		break;
-	}
-	case ACTION_TOP:
-		a->top = 0;
-		break;
-	case ACTION_BOTTOM:
-		a->top = max;
-		break;
-	default:
+	if (!overlay_scroll_top(&a->top, a->body_h, ask_max_top(a), act))
 		return ASK_NONE;
-	}
-	if (a->top > max)
-		a->top = max;
 	return a->top != old ? ASK_REDRAW : ASK_NONE;
 }
 
