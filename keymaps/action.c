@@ -45,3 +45,24 @@ action_from_name(const char *name)
 			return i;
 	return -1;
 }
+
+enum action
+action_of_motion_key(key_code key)
+{
+	switch (key) {
+	case KEYC_DOWN:
+		return ACTION_DOWN;
+	case KEYC_UP:
+		return ACTION_UP;
+	case KEYC_PGDN:
+		return ACTION_PAGE_DOWN;
+	case KEYC_PGUP:
+		return ACTION_PAGE_UP;
+	case KEYC_HOME:
+		return ACTION_TOP;
+	case KEYC_END:
+		return ACTION_BOTTOM;
+	default:
+		return ACTION_NONE;
+	}
+}

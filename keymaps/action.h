@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "keymaps/key.h"
+
 /*
  * The one list of actions (vis' KEY_ACTION_LIST): it generates the enum,
  * the name table, the help text and whether the action changes anything
@@ -117,5 +119,9 @@ bool action_changes(enum action a);
 
 /* The action called name, or -1. */
 int action_from_name(const char *name);
+
+/* The movement a fixed key means in any scrolling widget (arrows,
+ * PgUp/PgDn, Home, End), or ACTION_NONE. */
+enum action action_of_motion_key(key_code key);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -213,61 +214,11 @@ ask_max_top(const struct ask *a)
 static enum ask_result
 ask_scroll(struct ask *a, enum action act)
 {
-	size_t page = a->body_h > 1 ? (size_t)a->body_h - 1 : 1;
-	size_t old = a->top, max = ask_max_top(a);
+	size_t old = a->top;
 
-	switch (act) {
-	case ACTION_DOWN:
-		a->top++;
-		break;
-	case ACTION_UP:
-		a->top = a->top > 0 ? a->top - 1 : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-	case ACTION_HALF_DOWN:
-		a->top += act == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
-		break;
-	case ACTION_PAGE_UP:
-	case ACTION_HALF_UP: {
-		size_t by = act == ACTION_PAGE_UP ? page : (page + 1) / 2;
-
-		a->top = a->top > by ? a->top - by : 0;
-		break;
-	}
-	case ACTION_TOP:
-		a->top = 0;
-		break;
-	case ACTION_BOTTOM:
-		a->top = max;
-		break;
-	default:
+	if (!overlay_scroll_top(&a->top, a->body_h, ask_max_top(a), act))
 		return ASK_NONE;
-	}
-	if (a->top > max)
-		a->top = max;
 	return a->top != old ? ASK_REDRAW : ASK_NONE;
-}
-
-/* The scroll a special key means, or ACTION_NONE. */
-static enum action
-ask_key_action(key_code key)
-{
-	switch (key) {
-	case KEYC_DOWN:
-		return ACTION_DOWN;
-	case KEYC_UP:
-		return ACTION_UP;
-	case KEYC_PGDN:
-		return ACTION_PAGE_DOWN;
-	case KEYC_PGUP:
-		return ACTION_PAGE_UP;
-	case KEYC_HOME:
-		return ACTION_TOP;
-	case KEYC_END:
-		return ACTION_BOTTOM;
-	default:
-		return ACTION_NONE;
-	}
 }
 
 enum ask_result
@@ -284,7 +235,7 @@ ask_key(struct ask *a, key_code key)
 	choice = ask_choice_for(a, key);
 	if (choice != KEYC_NONE)
 		return ask_finish(a, choice);
-	return ask_scroll(a, ask_key_action(key));
+	return ask_scroll(a, action_of_motion_key(key));
 }
 
 key_code
@@ -638,7 +589,7 @@ ask_ops_key(void *state, key_code key)
 		return VIEW_REDRAW;
 	if ((key >= 0x20 && key != KEYC_BACKSPACE && key < KEYC_SPECIAL) ||
 	    key == KEYC_TAB || key == KEYC_BTAB || (key & KEYC_META) ||
-	    ask_key_action(key) != ACTION_NONE)
+	    action_of_motion_key(key) != ACTION_NONE)
 		return VIEW_HANDLED;
 	return VIEW_UNHANDLED;
 }

@@ -2,22 +2,20 @@
 #include "tui/clipboard.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "net/base/loop.h"
 #include "net/base/xmalloc.h"
+#include "tui/job.h"
+#include "tui/tmux_option.h"
 
 /* The longest secret copied: a pipe takes this much in one write. */
 #define CLIPBOARD_MAX_BYTES 4096
@@ -25,16 +23,12 @@
 #define CLIPBOARD_TMUX_MS 1500
 /* How long reading the clipboard back and clearing it may take. */
 #define CLIPBOARD_TOOL_MS 3000
-/* How often finished children are looked for. */
-#define CLIPBOARD_REAP_MS 100
 /* What clipboard_free may spend ending a local copy and reaping. */
 #define CLIPBOARD_FREE_MS 500
 
 /* The two forms of an OSC 52 sequence. */
 #define CLIPBOARD_PLAIN 1 /* ESC ] 52 ; c ; <base64> BEL */
 #define CLIPBOARD_DCS   2 /* the same inside tmux's passthrough */
-
-extern char **environ;
 
 enum clipboard_tool { TOOL_NONE, TOOL_WL, TOOL_XCLIP, TOOL_XSEL };
 
@@ -63,17 +57,19 @@ enum clipboard_kid_kind { KID_PROBE, KID_COPY, KID_BACK, KID_CLEAR };
 
 /* A child not yet reaped; gen is the copy it belongs to (0: none). */
 struct clipboard_kid {
-	pid_t pid;
+	struct clipboard *c;
+	struct job *job;
 	enum clipboard_kid_kind kind;
 	unsigned gen;
+	bool ended; /* while freeing: reaped, its result still to read */
+	struct clipboard_kid *next;
 };
 
-/* One `tmux show -gv OPTION`, read through the loop. */
+/* One `tmux show -gv OPTION`, asked through the loop. */
 struct clipboard_probe {
 	struct clipboard *c;
-	int fd; /* -1 once settled */
+	struct tmux_option *q; /* NULL once settled */
 	char out[32];
-	size_t len;
 	bool settled; /* out is the answer ("" when tmux gave none) */
 };
 
@@ -90,8 +86,8 @@ enum clipboard_state { STATE_IDLE, STATE_LIVE, STATE_READING, STATE_CLEARING };
  * The clipboard. The live copy keeps, for a local tool, only a keyed
  * BLAKE2b hash of the secret (key and hash in one sodium allocation).
  * gen numbers copy attempts, so that a child of an earlier copy, reaped
- * late, cannot end a later one. Children go into kids and are reaped by
- * a timer that runs while there are any.
+ * late, cannot end a later one. Children are jobs (tui/job.h) on the
+ * loop, listed in kids until they are reaped.
  */
 struct clipboard {
 	struct loop *loop;
@@ -99,10 +95,7 @@ struct clipboard {
 	bool over_ssh;
 	enum clipboard_tool tool;         /* TOOL_NONE: OSC 52 */
 	struct clipboard_probe probes[2]; /* set-clipboard, passthrough */
-	unsigned probe_timer;
 	struct clipboard_kid *kids;
-	size_t nkids;
-	unsigned reap_timer;
 	bool freeing;   /* no timers, no callbacks */
 	bool sodium_ok; /* sodium_init worked */
 	void (*write)(const char *buf, size_t len, void *ud);
@@ -116,16 +109,12 @@ struct clipboard {
 	void *ud;
 	size_t n;
 	unsigned char *hash; /* key, then hash */
-	unsigned char *back;
-	size_t back_len;
-	int back_fd;
-	int back_errno;
-	int back_status;
-	bool back_eof, back_exited, back_over;
+	unsigned char *back; /* the paste tool's output, n + 1 bytes */
 };
 
 static void clipboard_kid_done(struct clipboard *c,
-                               const struct clipboard_kid *k, int status);
+                               const struct clipboard_kid *k,
+                               const struct job_result *r);
 
 /* An environment variable, or NULL when unset or empty. */
 static const char *
@@ -174,269 +163,117 @@ clipboard_pick_tool(bool over_ssh)
 	return TOOL_NONE;
 }
 
-/* A pipe whose two ends do not leak into other children; 0 or errno. */
-static int
-clipboard_pipe(int fds[2])
+/* ---- children ------------------------------------------------------------ */
+
+/* Takes k out of the list of children. */
+static void
+clipboard_kid_unlink(struct clipboard *c, struct clipboard_kid *k)
 {
-	if (pipe(fds) != 0)
-		return errno;
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	return 0;
+	struct clipboard_kid **pp = &c->kids;
+
+	while (*pp != k)
+		pp = &(*pp)->next;
+	*pp = k->next;
 }
 
-/* Closes fd if open. */
+/* A child has been reaped: what it means for the copy, then it goes.
+ * While freeing, only marked: clipboard_free reads and frees it. */
 static void
-clipboard_close(int fd)
+clipboard_on_kid(const struct job_result *r, void *ud)
 {
-	if (fd >= 0)
-		close(fd);
-}
+	struct clipboard_kid *k = ud;
+	struct clipboard *c = k->c;
 
-/* The spawn attributes: every signal at its default and unblocked (the
- * client ignores SIGPIPE), its own process group (out of the terminal's
- * job control, so a suspended client does not stop a clipboard owner). */
-static void
-clipboard_spawn_attr(posix_spawnattr_t *attr)
-{
-	sigset_t all, none;
-
-	sigfillset(&all);
-	sigdelset(&all, SIGKILL);
-	sigdelset(&all, SIGSTOP);
-	sigemptyset(&none);
-	posix_spawnattr_init(attr);
-	posix_spawnattr_setsigdefault(attr, &all);
-	posix_spawnattr_setsigmask(attr, &none);
-	posix_spawnattr_setpgroup(attr, 0);
-	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF |
-	                                   POSIX_SPAWN_SETSIGMASK |
-	                                   POSIX_SPAWN_SETPGROUP);
+	if (c->freeing) {
+		k->ended = true;
+		return;
+	}
+	clipboard_kid_unlink(c, k);
+	clipboard_kid_done(c, k, r);
+	job_free(k->job);
+	free(k);
 }
 
 /*
- * Starts argv (found on PATH) with stderr on /dev/null, stdin from a pipe
- * (whose non-blocking write end comes back in *to_child) or /dev/null
- * when to_child is NULL, stdout into a pipe (*from_child, non-blocking)
- * or /dev/null. Returns 0 or an errno.
+ * Starts argv as a child of a kind for copy gen, on the loop (without
+ * one while freeing): stdin the n bytes (none: /dev/null), stdout into
+ * back (n bytes at most, the tool killed at more) when back is given,
+ * else /dev/null. The child, or NULL with err.
  */
-static int
-clipboard_spawn(const char *const argv[], int *to_child, int *from_child,
-                pid_t *pid)
+static struct clipboard_kid *
+clipboard_kid_start(struct clipboard *c, const char *const *argv,
+                    enum clipboard_kid_kind kind, const unsigned char *in,
+                    size_t n, unsigned char *back, struct sc_error *err)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, rc = 0;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
+	struct clipboard_kid *k = xcalloc(1, sizeof *k);
+	struct job_spec spec = { .argv = argv,
+		                 .in = in,
+		                 .in_len = in != NULL ? n : 0,
+		                 .out_buf = back,
+		                 .out_max = back != NULL ? n : 0,
+		                 .kill_on_over = true,
+		                 .done = clipboard_on_kid,
+		                 .ud = k };
 
-	if ((to_child != NULL && (rc = clipboard_pipe(in)) != 0) ||
-	    (from_child != NULL && (rc = clipboard_pipe(out)) != 0)) {
-		clipboard_close(in[0]);
-		clipboard_close(in[1]);
-		return rc;
+	*k = (struct clipboard_kid){ .c = c, .kind = kind, .gen = c->gen };
+	k->job = job_start(c->freeing ? NULL : c->loop, &spec, err);
+	if (k->job == NULL) {
+		free(k);
+		return NULL;
 	}
-	posix_spawn_file_actions_init(&fa);
-	if (to_child != NULL)
-		posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	else
-		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-		                                 O_RDONLY, 0);
-	if (from_child != NULL)
-		posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-	else
-		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
-		                                 "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
-	                                 O_WRONLY, 0);
-	clipboard_spawn_attr(&attr);
-	rc = posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv,
-	                  environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	clipboard_close(in[0]);
-	clipboard_close(out[1]);
-	if (rc != 0) {
-		clipboard_close(in[1]);
-		clipboard_close(out[0]);
-		return rc;
-	}
-	if (to_child != NULL)
-		fcntl(*to_child = in[1], F_SETFL, O_NONBLOCK);
-	if (from_child != NULL)
-		fcntl(*from_child = out[0], F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-/* How a child ended, in words ("exited with status 1"). */
-static void
-clipboard_status_words(char *buf, size_t size, int status)
-{
-	if (status >= 0 && WIFEXITED(status))
-		snprintf(buf, size, "exited with status %d",
-		         WEXITSTATUS(status));
-	else if (status >= 0 && WIFSIGNALED(status))
-		snprintf(buf, size, "was killed by signal %d",
-		         WTERMSIG(status));
-	else
-		snprintf(buf, size, "ended (its status was lost)");
-}
-
-/* ---- children ------------------------------------------------------------ */
-
-/* Every 100 ms while there are children: reaps those that have exited
- * (status -1 when someone else's waitpid took it) and says so. */
-static void
-clipboard_on_reap(void *ud)
-{
-	struct clipboard *c = ud;
-	struct clipboard_kid k;
-	size_t i = 0;
-	int status = 0;
-	pid_t r;
-
-	c->reap_timer = 0;
-	while (i < c->nkids) {
-		k = c->kids[i];
-		r = waitpid(k.pid, &status, WNOHANG);
-		if (r == 0 || (r < 0 && errno == EINTR)) {
-			i++;
-			continue;
-		}
-		c->kids[i] = c->kids[--c->nkids];
-		clipboard_kid_done(c, &k, r == k.pid ? status : -1);
-	}
-	if (c->nkids > 0 && c->reap_timer == 0)
-		c->reap_timer = loop_timer_add(c->loop, CLIPBOARD_REAP_MS,
-		                               clipboard_on_reap, c);
-}
-
-/* Keeps pid to be reaped, and the reaping timer running. */
-static void
-clipboard_kid_add(struct clipboard *c, pid_t pid, enum clipboard_kid_kind kind,
-                  unsigned gen)
-{
-	c->kids = xreallocarray(c->kids, c->nkids + 1, sizeof *c->kids);
-	c->kids[c->nkids++] = (struct clipboard_kid){ pid, kind, gen };
-	if (c->reap_timer == 0 && !c->freeing)
-		c->reap_timer = loop_timer_add(c->loop, CLIPBOARD_REAP_MS,
-		                               clipboard_on_reap, c);
+	k->next = c->kids;
+	c->kids = k;
+	return k;
 }
 
 /* SIGKILLs the unreaped children of a kind (of copy gen; 0: any). */
 static void
 clipboard_kill(struct clipboard *c, enum clipboard_kid_kind kind, unsigned gen)
 {
-	size_t i;
+	struct clipboard_kid *k;
 
-	for (i = 0; i < c->nkids; i++)
-		if (c->kids[i].kind == kind &&
-		    (gen == 0 || c->kids[i].gen == gen))
-			kill(c->kids[i].pid, SIGKILL);
+	for (k = c->kids; k != NULL; k = k->next)
+		if (k->kind == kind && (gen == 0 || k->gen == gen))
+			job_signal(k->job, SIGKILL);
 }
 
-/* Sleeps a few milliseconds (only clipboard_free waits like this). */
-static void
-clipboard_nap(void)
-{
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* clipboard_free only: waits for pid until deadline; its status, -1 if
- * lost, or -2 when it is still running at the deadline. */
-static int
-clipboard_wait(struct clipboard *c, pid_t pid, long long deadline)
-{
-	int status = 0;
-	size_t i;
-	pid_t r;
-
-	for (;;) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r != 0 && !(r < 0 && errno == EINTR))
-			break;
-		if (loop_now_ms() >= deadline)
-			return -2;
-		clipboard_nap();
-	}
-	for (i = 0; i < c->nkids; i++)
-		if (c->kids[i].pid == pid)
-			c->kids[i] = c->kids[--c->nkids];
-	return r == pid ? status : -1;
-}
-
-/* clipboard_free only: lets the children finish until deadline, then
- * kills what is left; none is left unreaped. */
+/* clipboard_free only: lets the children finish until deadline; what
+ * is left is killed and reaped by job_free. */
 static void
 clipboard_reap_all(struct clipboard *c, long long deadline)
 {
+	struct clipboard_kid *k;
+
 	clipboard_kill(c, KID_PROBE, 0);
 	clipboard_kill(c, KID_BACK, 0);
-	while (c->nkids > 0) {
-		struct clipboard_kid k = c->kids[0];
-
-		if (clipboard_wait(c, k.pid, deadline) == -2) {
-			kill(k.pid, SIGKILL);
-			while (waitpid(k.pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			c->kids[0] = c->kids[--c->nkids];
-		}
+	while ((k = c->kids) != NULL) {
+		c->kids = k->next;
+		if (!k->ended)
+			job_wait(k->job, deadline);
+		job_free(k->job);
+		free(k);
 	}
 }
 
 /* ---- asking tmux --------------------------------------------------------- */
 
-/* Stops reading a probe; what it printed (first line) is its answer. */
+/* Settles a probe with tmux's answer (NULL: none). */
 static void
-clipboard_probe_settle(struct clipboard_probe *p)
+clipboard_probe_settle(struct clipboard_probe *p, const char *value)
 {
-	if (p->fd >= 0) {
-		loop_remove_fd(p->c->loop, p->fd);
-		close(p->fd);
-		p->fd = -1;
-	}
-	p->out[p->len] = '\0';
-	p->out[strcspn(p->out, "\r\n")] = '\0';
+	snprintf(p->out, sizeof p->out, "%s", value != NULL ? value : "");
 	p->settled = true;
 }
 
-/* A probe's pipe is readable: take the output; at the end, settle. */
+/* tmux has answered a probe (or not, in time). */
 static void
-clipboard_on_probe(int fd, short revents, void *ud)
+clipboard_on_probe(const char *value, void *ud)
 {
 	struct clipboard_probe *p = ud;
-	struct clipboard *c = p->c;
-	ssize_t r;
 
-	if (p->fd != fd)
-		return;
-	r = read(fd, p->out + p->len, sizeof p->out - 1 - p->len);
-	if (r > 0)
-		p->len += (size_t)r;
-	if (r > 0 && p->len < sizeof p->out - 1)
-		return;
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	clipboard_probe_settle(p);
-	if (c->probes[0].settled && c->probes[1].settled &&
-	    c->probe_timer != 0) {
-		loop_timer_cancel(c->loop, c->probe_timer);
-		c->probe_timer = 0;
-	}
-}
-
-/* tmux did not answer in time: what is missing stays unknown. */
-static void
-clipboard_on_probe_deadline(void *ud)
-{
-	struct clipboard *c = ud;
-	int i;
-
-	c->probe_timer = 0;
-	clipboard_kill(c, KID_PROBE, 0);
-	for (i = 0; i < 2; i++)
-		if (!c->probes[i].settled)
-			clipboard_probe_settle(&c->probes[i]);
+	clipboard_probe_settle(p, value);
+	tmux_option_free(p->q);
+	p->q = NULL;
 }
 
 /* Asks tmux for set-clipboard and allow-passthrough, without waiting. */
@@ -446,24 +283,15 @@ clipboard_probe_start(struct clipboard *c)
 	static const char *const options[] = { "set-clipboard",
 		                               "allow-passthrough" };
 	int i;
-	pid_t pid;
 
 	for (i = 0; i < 2; i++) {
 		struct clipboard_probe *p = &c->probes[i];
-		const char *argv[] = { "tmux", "show", "-gv", options[i],
-			               NULL };
 
-		if (clipboard_spawn(argv, NULL, &p->fd, &pid) != 0) {
-			p->fd = -1;
-			p->settled = true;
-			continue;
-		}
-		clipboard_kid_add(c, pid, KID_PROBE, 0);
-		loop_add_fd(c->loop, p->fd, POLLIN, clipboard_on_probe, p);
+		p->q = tmux_option_ask(c->loop, options[i], CLIPBOARD_TMUX_MS,
+		                       clipboard_on_probe, p);
+		if (p->q == NULL)
+			clipboard_probe_settle(p, NULL);
 	}
-	if (!c->probes[0].settled || !c->probes[1].settled)
-		c->probe_timer = loop_timer_add(c->loop, CLIPBOARD_TMUX_MS,
-		                                clipboard_on_probe_deadline, c);
 }
 
 /* tmux's set-clipboard: "on", "external", "off", or NULL when not known
@@ -581,62 +409,19 @@ clipboard_osc52(struct clipboard *c, const unsigned char *bytes, size_t n,
 
 /* ---- the local tool ------------------------------------------------------ */
 
-/*
- * Writes bytes into the tool's stdin pipe in one non-blocking write (at
- * most PIPE_BUF, so all or nothing). A tool that has gone gives EPIPE:
- * SIGPIPE is blocked meanwhile and, if it came, taken back. 0 or errno.
- */
-static int
-clipboard_pipe_write(int fd, const unsigned char *bytes, size_t n)
-{
-	struct timespec zero = { 0, 0 };
-	sigset_t pipe_set, old, pending;
-	bool was_pending;
-	ssize_t r;
-	int e = 0;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE) == 1;
-	do
-		r = write(fd, bytes, n);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		e = errno;
-	else if ((size_t)r < n)
-		e = EAGAIN;
-	if (e == EPIPE && !was_pending)
-		sigtimedwait(&pipe_set, NULL, &zero);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return e;
-}
-
 /* Starts the copy tool and gives it the bytes; 0, or -1 with err. */
 static int
 clipboard_local_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
                      unsigned gen, struct sc_error *err)
 {
-	const char *const *argv = clipboard_tools[c->tool].copy;
-	int fd = -1, rc;
-	pid_t pid;
+	struct clipboard_kid *k;
 
-	rc = clipboard_spawn(argv, &fd, NULL, &pid);
-	if (rc != 0) {
-		sc_error_set(err, SC_ERR_LOCAL, "cannot run %s: %s", argv[0],
-		             strerror(rc));
+	k = clipboard_kid_start(c, clipboard_tools[c->tool].copy, KID_COPY,
+	                        bytes, n, NULL, err);
+	if (k == NULL)
 		return -1;
-	}
-	rc = clipboard_pipe_write(fd, bytes, n);
-	close(fd);
-	clipboard_kid_add(c, pid, KID_COPY, gen);
-	if (rc == 0)
-		return 0;
-	kill(pid, SIGKILL);
-	sc_error_set(err, SC_ERR_LOCAL, "%s did not take the copy: %s", argv[0],
-	             strerror(rc));
-	return -1;
+	k->gen = gen; /* the copy it starts, not the live one */
+	return 0;
 }
 
 /* A random key and the keyed BLAKE2b hash of bytes under it, in sodium
@@ -660,14 +445,14 @@ clipboard_hash_new(const unsigned char *bytes, size_t n, struct sc_error *err)
 	return h;
 }
 
-/* True when what was read back is the secret (by its keyed hash). */
+/* True when the len bytes read back are the secret (by its keyed hash). */
 static bool
-clipboard_back_matches(const struct clipboard *c)
+clipboard_back_matches(const struct clipboard *c, size_t len)
 {
 	unsigned char mine[crypto_generichash_BYTES];
 	bool same;
 
-	crypto_generichash(mine, sizeof mine, c->back, c->back_len, c->hash,
+	crypto_generichash(mine, sizeof mine, c->back, len, c->hash,
 	                   crypto_generichash_KEYBYTES);
 	same = sodium_memcmp(mine, c->hash + crypto_generichash_KEYBYTES,
 	                     sizeof mine) == 0;
@@ -675,56 +460,16 @@ clipboard_back_matches(const struct clipboard *c)
 	return same;
 }
 
-/* Stops reading back: the pipe, the paste tool if it runs on, and the
- * bytes read (wiped). */
+/* Stops reading back: the paste tool if it runs on, and the bytes read
+ * (wiped). */
 static void
 clipboard_back_close(struct clipboard *c)
 {
-	if (c->back_fd >= 0) {
-		if (!c->freeing)
-			loop_remove_fd(c->loop, c->back_fd);
-		close(c->back_fd);
-		c->back_fd = -1;
-	}
-	if (!c->back_exited)
-		clipboard_kill(c, KID_BACK, c->gen);
+	clipboard_kill(c, KID_BACK, c->gen);
 	if (c->back != NULL) {
 		sodium_memzero(c->back, c->n + 1);
 		sodium_free(c->back);
 		c->back = NULL;
-	}
-	c->back_len = 0;
-	c->back_errno = c->back_status = 0;
-	c->back_eof = c->back_exited = c->back_over = false;
-}
-
-/*
- * Reads what the paste tool prints; true at the end: end of file, an
- * error (back_errno), or more bytes than the secret has (back_over: it
- * differs, the rest does not matter and the tool is killed).
- */
-static bool
-clipboard_back_read(struct clipboard *c)
-{
-	ssize_t r;
-
-	for (;;) {
-		r = read(c->back_fd, c->back + c->back_len,
-		         c->n + 1 - c->back_len);
-		if (r > 0) {
-			c->back_len += (size_t)r;
-			if (c->back_len <= c->n)
-				continue;
-			c->back_over = true;
-			clipboard_kill(c, KID_BACK, c->gen);
-			return true;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			return false;
-		c->back_errno = r < 0 ? errno : 0;
-		return true;
 	}
 }
 
@@ -798,64 +543,40 @@ static void
 clipboard_clear_start(struct clipboard *c)
 {
 	const char *const *argv = clipboard_tools[c->tool].clear;
-	pid_t pid;
-	int rc;
+	struct sc_error err = { 0 };
 
-	rc = clipboard_spawn(argv, NULL, NULL, &pid);
-	if (rc != 0) {
+	if (clipboard_kid_start(c, argv, KID_CLEAR, NULL, 0, NULL, &err) ==
+	    NULL)
 		clipboard_finish(c, CLIPBOARD_FAILED,
-		                 "cannot run %s to clear the clipboard: %s",
-		                 argv[0], strerror(rc));
-		return;
-	}
-	clipboard_kid_add(c, pid, KID_CLEAR, c->gen);
-	c->state = STATE_CLEARING;
+		                 "cannot clear the clipboard: %s", err.message);
+	else
+		c->state = STATE_CLEARING;
+	sc_error_clear(&err);
 }
 
-/* Reading back is over (output ended, tool exited): decides. */
+/* The paste tool has ended (r): decides. */
 static void
-clipboard_back_settle(struct clipboard *c)
+clipboard_back_settle(struct clipboard *c, const struct job_result *r)
 {
 	const char *tool = clipboard_tools[c->tool].paste[0];
 	char words[64];
 
-	if (!c->back_eof || !c->back_exited)
-		return;
-	clipboard_status_words(words, sizeof words, c->back_status);
-	if (c->back_over)
+	job_status_words(words, sizeof words, r->status);
+	if (r->out_over)
 		clipboard_finish(c, CLIPBOARD_LEFT,
 		                 "the clipboard holds something else");
-	else if (c->back_errno != 0)
-		clipboard_finish(c, CLIPBOARD_FAILED,
-		                 "cannot read the clipboard back: %s",
-		                 strerror(c->back_errno));
-	else if (c->back_status > 0)
+	else if (r->status > 0)
 		clipboard_finish(c, CLIPBOARD_FAILED,
 		                 "%s %s (an empty clipboard does that): "
 		                 "check the clipboard yourself",
 		                 tool, words);
-	else if (!clipboard_back_matches(c))
+	else if (!clipboard_back_matches(c, r->out_len))
 		clipboard_finish(c, CLIPBOARD_LEFT,
 		                 "the clipboard holds something else");
 	else {
 		clipboard_back_close(c);
 		clipboard_clear_start(c);
 	}
-}
-
-/* The paste tool's output is readable. */
-static void
-clipboard_on_back(int fd, short revents, void *ud)
-{
-	struct clipboard *c = ud;
-
-	if (c->back_fd != fd || !clipboard_back_read(c))
-		return;
-	loop_remove_fd(c->loop, fd);
-	close(fd);
-	c->back_fd = -1;
-	c->back_eof = true;
-	clipboard_back_settle(c);
 }
 
 /* Reading back or clearing took too long. */
@@ -877,8 +598,7 @@ static void
 clipboard_read_start(struct clipboard *c)
 {
 	const char *const *argv = clipboard_tools[c->tool].paste;
-	pid_t pid;
-	int rc;
+	struct sc_error err = { 0 };
 
 	c->back = sodium_malloc(c->n + 1);
 	if (c->back == NULL) {
@@ -886,40 +606,35 @@ clipboard_read_start(struct clipboard *c)
 		                 "no secure memory to read the clipboard back");
 		return;
 	}
-	rc = clipboard_spawn(argv, NULL, &c->back_fd, &pid);
-	if (rc != 0) {
-		c->back_fd = -1;
-		clipboard_finish(c, CLIPBOARD_FAILED, "cannot run %s: %s",
-		                 argv[0], strerror(rc));
+	if (clipboard_kid_start(c, argv, KID_BACK, NULL, c->n, c->back, &err) ==
+	    NULL) {
+		clipboard_finish(c, CLIPBOARD_FAILED, "%s", err.message);
+		sc_error_clear(&err);
 		return;
 	}
-	clipboard_kid_add(c, pid, KID_BACK, c->gen);
-	loop_add_fd(c->loop, c->back_fd, POLLIN, clipboard_on_back, c);
 	c->state = STATE_READING;
 	c->timer = loop_timer_add(c->loop, CLIPBOARD_TOOL_MS,
 	                          clipboard_on_deadline, c);
 }
 
-/* A child has exited (status -1: lost): what it means for the copy. */
+/* A child has ended (r): what it means for the copy. */
 static void
 clipboard_kid_done(struct clipboard *c, const struct clipboard_kid *k,
-                   int status)
+                   const struct job_result *r)
 {
 	const struct clipboard_cmds *t = &clipboard_tools[c->tool];
 	char words[64];
 
 	if (k->kind == KID_PROBE || k->gen != c->gen)
 		return;
-	clipboard_status_words(words, sizeof words, status);
-	if (k->kind == KID_COPY && c->state == STATE_LIVE && status > 0) {
+	job_status_words(words, sizeof words, r->status);
+	if (k->kind == KID_COPY && c->state == STATE_LIVE && r->status > 0) {
 		clipboard_finish(c, CLIPBOARD_FAILED, "%s %s: nothing copied",
 		                 t->copy[0], words);
 	} else if (k->kind == KID_BACK && c->state == STATE_READING) {
-		c->back_exited = true;
-		c->back_status = status;
-		clipboard_back_settle(c);
+		clipboard_back_settle(c, r);
 	} else if (k->kind == KID_CLEAR && c->state == STATE_CLEARING) {
-		if (status > 0)
+		if (r->status > 0)
 			clipboard_finish(c, CLIPBOARD_FAILED,
 			                 "clearing with %s failed: it %s",
 			                 t->clear[0], words);
@@ -963,15 +678,12 @@ clipboard_new(struct loop *loop)
 	c->sodium_ok = sodium_init() >= 0;
 	c->loop = loop;
 	c->write = clipboard_write_stdout;
-	c->back_fd = -1;
 	c->in_tmux = clipboard_env("TMUX") != NULL;
 	c->over_ssh = clipboard_env("SSH_TTY") != NULL ||
 	              clipboard_env("SSH_CONNECTION") != NULL;
 	c->tool = clipboard_pick_tool(c->over_ssh);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		c->probes[i].c = c;
-		c->probes[i].fd = -1;
-	}
 	if (c->in_tmux)
 		clipboard_probe_start(c);
 	return c;
@@ -1042,33 +754,28 @@ clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 
 /*
  * clipboard_free only, for a live local copy: the same end as from the
- * loop, done here with waits on the pipe until deadline. A clear
+ * loop, done here by waiting for the paste tool until deadline. A clear
  * command started is waited for by clipboard_reap_all.
  */
 static void
 clipboard_free_local(struct clipboard *c, long long deadline)
 {
 	const char *const *argv = clipboard_tools[c->tool].paste;
-	bool done = false;
-	long long left;
-	pid_t pid;
+	struct sc_error err = { 0 };
+	const struct job_result *r;
+	struct clipboard_kid *k;
 
 	clipboard_back_close(c);
 	c->back = sodium_malloc(c->n + 1);
-	if (c->back == NULL ||
-	    clipboard_spawn(argv, NULL, &c->back_fd, &pid) != 0) {
-		c->back_fd = -1;
+	k = c->back == NULL ? NULL
+	                    : clipboard_kid_start(c, argv, KID_BACK, NULL, c->n,
+	                                          c->back, &err);
+	sc_error_clear(&err);
+	if (k == NULL || !job_wait(k->job, deadline))
 		return;
-	}
-	clipboard_kid_add(c, pid, KID_BACK, c->gen);
-	while (!done && (left = deadline - loop_now_ms()) > 0) {
-		if (loop_wait_fd(c->back_fd, POLLIN, (int)left) > 0)
-			done = clipboard_back_read(c);
-	}
-	c->back_status = done ? clipboard_wait(c, pid, deadline) : -2;
-	c->back_exited = c->back_status != -2;
-	if (done && c->back_exited && !c->back_over && c->back_errno == 0 &&
-	    c->back_status <= 0 && clipboard_back_matches(c))
+	r = job_result(k->job);
+	if (!r->out_over && r->status <= 0 &&
+	    clipboard_back_matches(c, r->out_len))
 		clipboard_clear_start(c);
 }
 
@@ -1080,18 +787,11 @@ clipboard_free(struct clipboard *c)
 
 	if (c == NULL)
 		return;
-	if (c->probe_timer != 0)
-		loop_timer_cancel(c->loop, c->probe_timer);
-	if (c->reap_timer != 0)
-		loop_timer_cancel(c->loop, c->reap_timer);
 	if (c->timer != 0)
 		loop_timer_cancel(c->loop, c->timer);
-	c->probe_timer = c->reap_timer = c->timer = 0;
+	c->timer = 0;
 	for (i = 0; i < 2; i++)
-		if (c->probes[i].fd >= 0)
-			clipboard_probe_settle(&c->probes[i]);
-	if (c->back_fd >= 0)
-		loop_remove_fd(c->loop, c->back_fd);
+		tmux_option_free(c->probes[i].q);
 	c->freeing = true;
 	if (c->state == STATE_LIVE && c->route == CLIPBOARD_OSC52)
 		clipboard_end_osc52(c);
@@ -1099,7 +799,6 @@ clipboard_free(struct clipboard *c)
 		clipboard_free_local(c, deadline);
 	clipboard_release(c);
 	clipboard_reap_all(c, deadline);
-	free(c->kids);
 	free(c);
 }
 

@@ -5,18 +5,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net/base/paths.h"
 #include "net/base/utf8.h"
+#include "net/base/loop.h"
 #include "net/base/xmalloc.h"
+#include "tui/job.h"
 
 /* The draft's name, shown in the editor's title or status line. */
 #define DRAFT_NAME "sitecare-draft.txt"
@@ -27,8 +27,6 @@
 /* How long editor_free() lets a SIGTERM'd editor tidy up before SIGKILL. */
 #define EDITOR_GRACE_MS 1000
 
-extern char **environ;
-
 /*
  * A running or finished editor. dir is a directory of its own, made by
  * mkdtemp() (0700), holding the draft at path; editor_free() empties and
@@ -36,10 +34,7 @@ extern char **environ;
  * from an edit; it is wiped before it is freed.
  */
 struct editor {
-	pid_t pid;
-	bool done;
-	bool status_lost; /* someone else reaped the child */
-	int status;       /* from waitpid(), valid once done */
+	struct job *job; /* the editor, in the foreground; NULL: none */
 	char *cmd;
 	char *dir;
 	char *path;
@@ -245,32 +240,23 @@ fail:
 	return -1;
 }
 
-/* Starts sh -c '<cmd> "$@"' <cmd> <path>, signals at their defaults. */
+/* Starts sh -c '<cmd> "$@"' <cmd> <path> on the terminal, signals at
+ * their defaults. */
 static int
 spawn(struct editor *e, struct sc_error *err)
 {
 	char *script = xasprintf("%s \"$@\"", e->cmd);
-	char *argv[] = { "sh", "-c", script, e->cmd, e->path, NULL };
-	posix_spawnattr_t attr;
-	sigset_t all, none;
-	int rc;
+	const char *argv[] = { "/bin/sh", "-c", script, e->cmd, e->path, NULL };
+	struct job_spec spec = { .argv = argv, .mode = JOB_FOREGROUND };
+	struct sc_error why = { 0 };
 
-	sigfillset(&all);
-	sigdelset(&all, SIGKILL);
-	sigdelset(&all, SIGSTOP);
-	sigemptyset(&none);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF |
-	                                    POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawn(&e->pid, "/bin/sh", NULL, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
+	e->job = job_start(NULL, &spec, &why);
 	free(script);
-	if (rc != 0)
-		sc_error_set(err, SC_ERR_LOCAL, "cannot start the editor: %s",
-		             strerror(rc));
-	return rc == 0 ? 0 : -1;
+	if (e->job == NULL)
+		sc_error_set(err, SC_ERR_LOCAL, "cannot start the editor (%s)",
+		             why.message);
+	sc_error_clear(&why);
+	return e->job != NULL ? 0 : -1;
 }
 
 struct editor *
@@ -285,7 +271,6 @@ editor_start(const char *initial, const char *help, struct sc_error *err)
 		return NULL;
 	}
 	e = xcalloc(1, sizeof *e);
-	e->pid = -1;
 	e->cmd = cmd;
 	e->dir = draft_dir(err);
 	if (e->dir == NULL)
@@ -297,7 +282,6 @@ editor_start(const char *initial, const char *help, struct sc_error *err)
 		goto fail;
 	return e;
 fail:
-	e->done = true;
 	editor_free(e);
 	return NULL;
 }
@@ -305,24 +289,13 @@ fail:
 pid_t
 editor_pid(const struct editor *e)
 {
-	return e->pid;
+	return job_pid(e->job);
 }
 
 bool
 editor_done(struct editor *e)
 {
-	pid_t r;
-
-	if (e->done)
-		return true;
-	do
-		r = waitpid(e->pid, &e->status, WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return false;
-	e->done = true;
-	e->status_lost = r < 0;
-	return true;
+	return e->job == NULL || job_poll(e->job);
 }
 
 /* Reads the whole draft into a malloc'd buffer, or NULL with err. */
@@ -467,19 +440,19 @@ line_of(const char *s, size_t off)
 static enum editor_outcome
 judge_exit(const struct editor *e, struct sc_error *err)
 {
-	int code;
+	int status = job_result(e->job)->status, code;
 
-	if (e->status_lost) {
+	if (status < 0) {
 		sc_error_set(err, SC_ERR_LOCAL,
 		             "the editor's exit status was lost");
 		return EDITOR_FAILED;
 	}
-	if (WIFSIGNALED(e->status)) {
+	if (WIFSIGNALED(status)) {
 		sc_error_set(err, SC_ERR_LOCAL, "the editor was killed by %s",
-		             strsignal(WTERMSIG(e->status)));
+		             strsignal(WTERMSIG(status)));
 		return EDITOR_FAILED;
 	}
-	code = WIFEXITED(e->status) ? WEXITSTATUS(e->status) : -1;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	if (code == 126 || code == 127) {
 		sc_error_set(err, SC_ERR_LOCAL,
 		             "could not run the editor \"%s\" (exit status %d)",
@@ -623,33 +596,14 @@ remove_draft_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Sleeps ms milliseconds (only editor_free's bounded grace period). */
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* Ends a still running editor: SIGTERM, a grace period, then SIGKILL. */
+/* Ends a still running editor: SIGTERM, a grace period, then SIGKILL
+ * (by job_free). */
 static void
 stop_editor(struct editor *e)
 {
-	int waited;
-
-	kill(e->pid, SIGTERM);
-	kill(e->pid, SIGCONT); /* a suspended editor must wake to die */
-	for (waited = 0; waited < EDITOR_GRACE_MS; waited += 10) {
-		if (editor_done(e))
-			return;
-		nap_ms(10);
-	}
-	kill(e->pid, SIGKILL);
-	while (waitpid(e->pid, &e->status, 0) < 0 && errno == EINTR)
-		;
-	e->done = true;
+	job_signal(e->job, SIGTERM);
+	job_signal(e->job, SIGCONT); /* a suspended editor must wake to die */
+	job_wait(e->job, loop_now_ms() + EDITOR_GRACE_MS);
 }
 
 void
@@ -657,8 +611,9 @@ editor_free(struct editor *e)
 {
 	if (e == NULL)
 		return;
-	if (!e->done && e->pid > 0)
+	if (!editor_done(e))
 		stop_editor(e);
+	job_free(e->job);
 	if (e->dir != NULL)
 		remove_draft_dir(e->dir);
 	if (e->original != NULL)

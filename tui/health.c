@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/client/api.h"
@@ -29,6 +27,7 @@
 #include "tui/notify.h"
 #include "tui/overlay.h"
 #include "tui/term.h"
+#include "tui/tmux_option.h"
 
 /* How long tmux has to answer (the loop runs on meanwhile). */
 #define HEALTH_TMUX_MS 5000
@@ -59,7 +58,6 @@ struct health {
 	char *service_advice; /* or NULL */
 	bool in_tmux;
 	struct health_probe *probes; /* tmux: PROBE_* below */
-	unsigned probe_timer;        /* the probes' deadline, or 0 */
 	char *tested;                /* the last test sent, or NULL */
 	bool notify_tested;          /* ...which was a notification */
 	char *route;                 /* the notification route shown */
@@ -169,91 +167,16 @@ health_terminal(struct health *h)
 		health_report(h, HEALTH_OK, NULL, "size %dx%d", cols, rows);
 }
 
-/*
- * One `tmux show -gv OPTION` child. Its output comes down a pipe the loop
- * watches, so asking tmux never holds the loop; a deadline timer kills
- * what has not answered by then.
- */
+/* One of tmux's settings, asked through a job so the loop runs on. */
 enum { PROBE_CLIPBOARD, PROBE_PASSTHROUGH, PROBE_FOCUS, PROBES };
 
 struct health_probe {
-	pid_t pid; /* -1 when not running (or reaped) */
-	int fd;    /* -1 once read to the end */
-	char out[64];
-	size_t len;
-	char *value; /* the answer, "unknown", or NULL while asking */
+	struct health *h;
+	struct tmux_option *q; /* while asking */
+	char *value;           /* the answer, "unknown", or NULL while asking */
 };
 
 static void health_rebuild(struct health *h);
-
-/* Forks `tmux show -gv option` with its stdout on a pipe; -1 or the fd. */
-static int
-health_probe_spawn(struct health_probe *p, const char *option)
-{
-	int fds[2], null;
-
-	if (pipe(fds) != 0)
-		return -1;
-	p->pid = fork();
-	if (p->pid == 0) {
-		null = open("/dev/null", O_RDWR);
-		dup2(null, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		execlp("tmux", "tmux", "show", "-gv", option, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (p->pid < 0) {
-		close(fds[0]);
-		return -1;
-	}
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	return fds[0];
-}
-
-/*
- * Stops listening to a probe and settles its value. A probe that timed
- * out is killed; one that ended its output is reaped if it has exited
- * (else later, by health_probe_reap).
- */
-static void
-health_probe_end(struct health *h, struct health_probe *p, bool timed_out)
-{
-	int status = 0;
-	pid_t r = 0;
-
-	if (p->fd >= 0) {
-		loop_remove_fd(h->app->loop, p->fd);
-		close(p->fd);
-		p->fd = -1;
-	}
-	if (p->pid > 0) {
-		if (timed_out)
-			kill(p->pid, SIGKILL);
-		r = waitpid(p->pid, &status, timed_out ? 0 : WNOHANG);
-		if (r == p->pid || r < 0)
-			p->pid = -1;
-	}
-	if (p->value != NULL)
-		return;
-	p->out[p->len] = '\0';
-	p->out[strcspn(p->out, "\r\n")] = '\0';
-	if (timed_out || p->out[0] == '\0' ||
-	    (r > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)))
-		p->value = xstrdup("unknown");
-	else
-		p->value = xstrdup(p->out);
-}
-
-/* Kills and reaps whatever of a probe still runs, keeping its value. */
-static void
-health_probe_reap(struct health *h, struct health_probe *p)
-{
-	if (p->fd >= 0 || p->pid > 0)
-		health_probe_end(h, p, true);
-}
 
 /* True when every probe has its value. */
 static bool
@@ -267,59 +190,23 @@ health_probes_done(const struct health *h)
 	return true;
 }
 
-/* The probe reading fd, or NULL. */
-static struct health_probe *
-health_probe_of(struct health *h, int fd)
-{
-	int i;
-
-	for (i = 0; i < PROBES; i++)
-		if (h->probes[i].fd == fd)
-			return &h->probes[i];
-	return NULL;
-}
-
-/* A probe's pipe is readable: take its output; at the end, settle it. */
+/* tmux has answered a probe (NULL: no answer in time, or a failure). */
 static void
-health_on_probe(int fd, short revents, void *ud)
+health_on_probe(const char *value, void *ud)
 {
-	struct health *h = ud;
-	struct health_probe *p = health_probe_of(h, fd);
-	ssize_t r;
+	struct health_probe *p = ud;
+	struct health *h = p->h;
 
-	if (p == NULL)
-		return;
-	r = read(fd, p->out + p->len, sizeof p->out - 1 - p->len);
-	if (r > 0)
-		p->len += (size_t)r;
-	if (r > 0 && p->len < sizeof p->out - 1)
-		return;
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	health_probe_end(h, p, false);
+	tmux_option_free(p->q);
+	p->q = NULL;
+	p->value = xstrdup(value != NULL ? value : "unknown");
 	if (!health_probes_done(h))
 		return;
-	loop_timer_cancel(h->app->loop, h->probe_timer);
-	h->probe_timer = 0;
 	health_rebuild(h);
 	app_redraw(h->app);
 }
 
-/* tmux did not answer in time: "unknown" for what is missing. */
-static void
-health_on_probe_deadline(void *ud)
-{
-	struct health *h = ud;
-	int i;
-
-	h->probe_timer = 0;
-	for (i = 0; i < PROBES; i++)
-		health_probe_reap(h, &h->probes[i]);
-	health_rebuild(h);
-	app_redraw(h->app);
-}
-
-/* Asks tmux for its two settings at once, without waiting here. */
+/* Asks tmux for its settings at once, without waiting here. */
 static void
 health_tmux_probe(struct health *h)
 {
@@ -330,25 +217,18 @@ health_tmux_probe(struct health *h)
 	};
 	int i;
 
-	if (h->probe_timer != 0)
+	if (!health_probes_done(h))
 		return; /* still asking */
 	for (i = 0; i < PROBES; i++) {
 		struct health_probe *p = &h->probes[i];
 
-		health_probe_reap(h, p);
 		free(p->value);
-		memset(p, 0, sizeof *p);
-		p->pid = -1;
-		p->fd = health_probe_spawn(p, options[i]);
-		if (p->fd < 0)
+		p->value = NULL;
+		p->q = tmux_option_ask(h->app->loop, options[i], HEALTH_TMUX_MS,
+		                       health_on_probe, p);
+		if (p->q == NULL)
 			p->value = xstrdup("unknown");
-		else
-			loop_add_fd(h->app->loop, p->fd, POLLIN,
-			            health_on_probe, h);
 	}
-	if (!health_probes_done(h))
-		h->probe_timer = loop_timer_add(h->app->loop, HEALTH_TMUX_MS,
-		                                health_on_probe_deadline, h);
 }
 
 /* What tmux's set-clipboard value means for sitecare's copies. */
@@ -797,8 +677,8 @@ health_new(struct app *app, const struct cmd_ctx *ctx)
 	h->ctx = ctx;
 	h->probes = xcalloc(PROBES, sizeof *h->probes);
 	for (i = 0; i < PROBES; i++) {
-		h->probes[i].pid = -1;
-		h->probes[i].fd = -1;
+		h->probes[i].h = h;
+		h->probes[i].value = xstrdup("unknown"); /* until asked */
 	}
 	health_recheck(h);
 	return h;
@@ -887,10 +767,8 @@ health_free(void *state)
 	overlay_text_free(&h->text);
 	free(h->service);
 	free(h->service_advice);
-	if (h->probe_timer != 0)
-		loop_timer_cancel(h->app->loop, h->probe_timer);
 	for (i = 0; i < PROBES; i++) {
-		health_probe_reap(h, &h->probes[i]);
+		tmux_option_free(h->probes[i].q);
 		free(h->probes[i].value);
 	}
 	free(h->probes);

@@ -84,41 +84,50 @@ overlay_max_top(const struct overlay_text *o)
 	return o->n > page ? o->n - page : 0;
 }
 
-enum view_result
-overlay_text_scroll(struct overlay_text *o, enum action a)
+bool
+overlay_scroll_top(size_t *top, int rows, size_t max, enum action a)
 {
-	size_t page = o->rows > 1 ? (size_t)o->rows - 1 : 1;
-	size_t max = overlay_max_top(o), old = o->top;
+	size_t page = rows > 1 ? (size_t)rows - 1 : 1;
+	size_t half = (page + 1) / 2, t = *top;
 
 	switch (a) {
 	case ACTION_DOWN:
-		o->top++;
+		t++;
 		break;
 	case ACTION_UP:
-		o->top = o->top > 0 ? o->top - 1 : 0;
+		t = t > 0 ? t - 1 : 0;
 		break;
 	case ACTION_PAGE_DOWN:
 	case ACTION_HALF_DOWN:
-		o->top += a == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
+		t += a == ACTION_PAGE_DOWN ? page : half;
 		break;
 	case ACTION_PAGE_UP:
 	case ACTION_HALF_UP: {
-		size_t by = a == ACTION_PAGE_UP ? page : (page + 1) / 2;
+		size_t by = a == ACTION_PAGE_UP ? page : half;
 
-		o->top = o->top > by ? o->top - by : 0;
+		t = t > by ? t - by : 0;
 		break;
 	}
 	case ACTION_TOP:
-		o->top = 0;
+		t = 0;
 		break;
 	case ACTION_BOTTOM:
-		o->top = max;
+		t = max;
 		break;
 	default:
-		return VIEW_UNHANDLED;
+		return false;
 	}
-	if (o->top > max)
-		o->top = max;
+	*top = t > max ? max : t;
+	return true;
+}
+
+enum view_result
+overlay_text_scroll(struct overlay_text *o, enum action a)
+{
+	size_t old = o->top;
+
+	if (!overlay_scroll_top(&o->top, o->rows, overlay_max_top(o), a))
+		return VIEW_UNHANDLED;
 	return o->top != old ? VIEW_REDRAW : VIEW_HANDLED;
 }
 

@@ -46,6 +46,13 @@ void overlay_text_free(struct overlay_text *o);
 /* Scrolls for a movement action; VIEW_UNHANDLED for any other. */
 enum view_result overlay_text_scroll(struct overlay_text *o, enum action a);
 
+/*
+ * Moves *top, the first line shown of a text rows high whose top may go
+ * to max, for a movement action (down, up, pages, half pages, top,
+ * bottom). False, with *top unchanged, for any other action.
+ */
+bool overlay_scroll_top(size_t *top, int rows, size_t max, enum action a);
+
 /* Draws the title and the visible lines into win (a curses WINDOW). */
 void overlay_text_draw(struct overlay_text *o, void *win, int rows, int cols);
 

@@ -1,19 +1,17 @@
 /* Refusing weak staff-key passphrases: see pass_strength.h. */
 #include "tui/pass_strength.h"
 
-#include <errno.h>
 #include <stdbool.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <pwquality.h>
 
 #include "net/base/secret.h"
 #include "net/base/xmalloc.h"
+#include "tui/job.h"
 
 /* The passphrase's length in characters (UTF-8 lead bytes). */
 static size_t
@@ -67,36 +65,28 @@ verdict_of(const char *p, struct verdict *v)
 	pwquality_free_settings(s);
 }
 
-/* Reads exactly len bytes of fd; 0, or -1. */
-static int
-read_all(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 /*
- * A check under way: the child that asks pwquality (pid, -1 when none
- * could be made) and the pipe its verdict comes through; or the verdict
- * already, when the length decided or no child could be made.
+ * A check under way: the child that asks pwquality (a job, NULL when
+ * none could be made); or the verdict already, when the length decided
+ * or no child could be made.
  */
 struct pass_strength {
-	pid_t pid;
-	int fd;
+	struct job *job;
 	bool decided;
 	struct verdict v;
 	char *reason; /* a refusal before pwquality (length, or no verdict) */
 };
+
+/* In the child: asks pwquality about the passphrase ud, writes the
+ * verdict to stdout (the job's pipe). */
+static void
+child_main(void *ud)
+{
+	struct verdict v;
+
+	verdict_of(ud, &v);
+	(void)!write(STDOUT_FILENO, &v, sizeof v);
+}
 
 /*
  * Asks pwquality in a child process. pwquality and cracklib copy the
@@ -108,47 +98,37 @@ struct pass_strength {
 static void
 ask_child(struct pass_strength *ps, const char *p)
 {
-	int fds[2];
+	struct job_spec spec = { .fn = child_main,
+		                 .fn_ud = (void *)p,
+		                 .out_max = sizeof ps->v };
+	struct sc_error err = { 0 };
 
-	ps->pid = -1;
-	if (pipe(fds) != 0) {
-		verdict_of(p, &ps->v);
-		ps->decided = true;
+	ps->job = job_start(NULL, &spec, &err);
+	sc_error_clear(&err);
+	if (ps->job != NULL)
 		return;
-	}
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	ps->pid = fork();
-	if (ps->pid == 0) {
-		close(fds[0]);
-		verdict_of(p, &ps->v);
-		(void)!write(fds[1], &ps->v, sizeof ps->v);
-		_exit(0); /* no atexit handlers, no stdio flush */
-	}
-	close(fds[1]);
-	ps->fd = fds[0];
-	if (ps->pid < 0) {
-		close(ps->fd);
-		verdict_of(p, &ps->v);
-		ps->decided = true;
-	}
+	verdict_of(p, &ps->v);
+	ps->decided = true;
 }
 
 /* The child's verdict, and its end. A child that said nothing (it
- * died) refuses: the passphrase is not at hand to check it here. */
+ * crashed, or was killed) leaves a reason instead. */
 static void
 child_verdict(struct pass_strength *ps)
 {
-	bool ok = read_all(ps->fd, &ps->v, sizeof ps->v) == 0;
+	const struct job_result *r;
 
-	close(ps->fd);
-	while (waitpid(ps->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (!ok)
+	job_wait(ps->job, -1);
+	r = job_result(ps->job);
+	if (r->out_len == sizeof ps->v)
+		memcpy(&ps->v, r->out, sizeof ps->v);
+	else
 		ps->reason = xstrdup("not checked: the strength check "
 		                     "stopped; try again");
+	job_free(ps->job);
 	ps->v.msg[sizeof ps->v.msg - 1] = '\0';
 }
+
 /* pwquality's words, about "it" rather than "The password". */
 static char *
 weak_reason(const struct verdict *v)

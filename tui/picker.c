@@ -388,24 +388,11 @@ picker_clear(struct picker *p)
 static enum action
 picker_key_action(key_code key)
 {
-	switch (key) {
-	case KEYC_DOWN:
-	case KEY_CTRL('n'):
+	if (key == KEY_CTRL('n'))
 		return ACTION_DOWN;
-	case KEYC_UP:
-	case KEY_CTRL('p'):
+	if (key == KEY_CTRL('p'))
 		return ACTION_UP;
-	case KEYC_PGDN:
-		return ACTION_PAGE_DOWN;
-	case KEYC_PGUP:
-		return ACTION_PAGE_UP;
-	case KEYC_HOME:
-		return ACTION_TOP;
-	case KEYC_END:
-		return ACTION_BOTTOM;
-	default:
-		return ACTION_NONE;
-	}
+	return action_of_motion_key(key);
 }
 
 enum picker_result

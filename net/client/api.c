@@ -688,6 +688,38 @@ get_new(struct api *a, const char *path, const char *query)
 	return q;
 }
 
+/* The path /coll/ID/rest, malloc'd ("tasks", 7, "/comments"). */
+static char *
+id_path(const char *coll, int64_t id, const char *rest)
+{
+	return xasprintf("/%s/%" PRId64 "%s", coll, id, rest);
+}
+
+/* A GET of /coll/ID/rest?query. */
+static struct api_req *
+get_of(struct api *a, const char *coll, int64_t id, const char *rest,
+       const char *query)
+{
+	char *path = id_path(coll, id, rest);
+	struct api_req *q = get_new(a, path, query);
+
+	free(path);
+	return q;
+}
+
+/* A call of method to /coll/ID/rest with a JSON body (taken). */
+static struct api_req *
+send_of(struct api *a, const char *method, const char *coll, int64_t id,
+        const char *rest, char *body_taken)
+{
+	char *path = id_path(coll, id, rest);
+	struct api_req *q = req_new(a, method, path, body_taken);
+
+	free(path);
+	free(body_taken);
+	return q;
+}
+
 struct api_req *
 api_me(struct api *a, api_me_cb cb, void *ud)
 {
@@ -727,11 +759,8 @@ api_tasks(struct api *a, const char *query, api_task_page_cb cb, void *ud)
 struct api_req *
 api_task(struct api *a, int64_t id, api_task_detail_cb cb, void *ud)
 {
-	char *path = xasprintf("/tasks/%" PRId64, id);
-	struct api_req *q = get_new(a, path, NULL);
-
-	free(path);
-	return TYPED_SEND(q, task_detail, cb, ud);
+	return TYPED_SEND(get_of(a, "tasks", id, "", NULL), task_detail, cb,
+	                  ud);
 }
 
 /* Adds one header line to a call not yet started. */
@@ -747,12 +776,9 @@ struct api_req *
 api_task_patch(struct api *a, int64_t id, int64_t version,
                const struct task_patch *patch, api_task_cb cb, void *ud)
 {
-	char *path = xasprintf("/tasks/%" PRId64, id);
-	char *body = body_task_patch(patch);
-	struct api_req *q = req_new(a, "PATCH", path, body);
+	struct api_req *q =
+	    send_of(a, "PATCH", "tasks", id, "", body_task_patch(patch));
 
-	free(path);
-	free(body);
 	req_header(q, xasprintf("If-Match: \"%" PRId64 "\"", version));
 	q->flags = HTTP_RETRY_SAFE;
 	q->conflict_task = true;
@@ -764,12 +790,10 @@ api_comment_post(struct api *a, int64_t task_id, const char *text,
                  bool internal, const char *client_msg_id, api_comment_cb cb,
                  void *ud)
 {
-	char *path = xasprintf("/tasks/%" PRId64 "/comments", task_id);
-	char *body = body_comment(text, internal, client_msg_id);
-	struct api_req *q = req_new(a, "POST", path, body);
+	struct api_req *q =
+	    send_of(a, "POST", "tasks", task_id, "/comments",
+	            body_comment(text, internal, client_msg_id));
 
-	free(path);
-	free(body);
 	if (client_msg_id != NULL)
 		q->flags = HTTP_RETRY_SAFE;
 	return TYPED_SEND(q, comment, cb, ud);
@@ -787,25 +811,19 @@ struct api_req *
 api_messages(struct api *a, int64_t conversation_id, const char *query,
              api_message_page_cb cb, void *ud)
 {
-	char *path =
-	    xasprintf("/conversations/%" PRId64 "/messages", conversation_id);
-	struct api_req *q = get_new(a, path, query);
-
-	free(path);
-	return TYPED_SEND(q, message_page, cb, ud);
+	return TYPED_SEND(
+	    get_of(a, "conversations", conversation_id, "/messages", query),
+	    message_page, cb, ud);
 }
 
 struct api_req *
 api_message_post(struct api *a, int64_t conversation_id, const char *text,
                  const char *client_msg_id, api_message_cb cb, void *ud)
 {
-	char *path =
-	    xasprintf("/conversations/%" PRId64 "/messages", conversation_id);
-	char *body = body_message(text, client_msg_id);
-	struct api_req *q = req_new(a, "POST", path, body);
+	struct api_req *q =
+	    send_of(a, "POST", "conversations", conversation_id, "/messages",
+	            body_message(text, client_msg_id));
 
-	free(path);
-	free(body);
 	if (client_msg_id != NULL)
 		q->flags = HTTP_RETRY_SAFE;
 	return TYPED_SEND(q, message, cb, ud);
@@ -815,13 +833,9 @@ struct api_req *
 api_mark_read(struct api *a, int64_t conversation_id,
               int64_t last_read_message_id, api_done_cb cb, void *ud)
 {
-	char *path =
-	    xasprintf("/conversations/%" PRId64 "/read", conversation_id);
-	char *body = body_read(last_read_message_id);
-	struct api_req *q = req_new(a, "POST", path, body);
+	struct api_req *q = send_of(a, "POST", "conversations", conversation_id,
+	                            "/read", body_read(last_read_message_id));
 
-	free(path);
-	free(body);
 	q->flags = HTTP_RETRY_SAFE; /* marking read twice changes nothing */
 	q->done = cb;
 	q->ud = ud;
@@ -833,36 +847,27 @@ struct api_req *
 api_credentials(struct api *a, int64_t client_id, const char *query,
                 api_credential_page_cb cb, void *ud)
 {
-	char *path = xasprintf("/clients/%" PRId64 "/credentials", client_id);
-	struct api_req *q = get_new(a, path, query);
-
-	free(path);
-	return TYPED_SEND(q, credential_page, cb, ud);
+	return TYPED_SEND(
+	    get_of(a, "clients", client_id, "/credentials", query),
+	    credential_page, cb, ud);
 }
 
 struct api_req *
 api_reveal(struct api *a, int64_t credential_id, const char *purpose,
            api_reveal_cb cb, void *ud)
 {
-	char *path =
-	    xasprintf("/credentials/%" PRId64 "/reveal", credential_id);
-	char *body = body_reveal(purpose);
-	struct api_req *q = req_new(a, "POST", path, body);
-
-	free(path);
-	free(body);
-	return TYPED_SEND(q, reveal, cb, ud);
+	return TYPED_SEND(send_of(a, "POST", "credentials", credential_id,
+	                          "/reveal", body_reveal(purpose)),
+	                  reveal, cb, ud);
 }
 
 struct api_req *
 api_audit(struct api *a, int64_t credential_id, const char *query,
           api_audit_page_cb cb, void *ud)
 {
-	char *path = xasprintf("/credentials/%" PRId64 "/audit", credential_id);
-	struct api_req *q = get_new(a, path, query);
-
-	free(path);
-	return TYPED_SEND(q, audit_page, cb, ud);
+	return TYPED_SEND(
+	    get_of(a, "credentials", credential_id, "/audit", query),
+	    audit_page, cb, ud);
 }
 
 struct api_req *

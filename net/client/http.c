@@ -273,25 +273,30 @@ curl_never_sent(int code)
 	       code == CURLE_COULDNT_CONNECT;
 }
 
-/* libcurl results that a later attempt may not repeat. */
+/* libcurl results that mean the connection went away midway. */
 static bool
-curl_transient(int code)
+curl_lost(int code)
 {
 	switch (code) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_GOT_NOTHING:
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
-	case CURLE_SSL_CONNECT_ERROR:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* libcurl results that a later attempt may not repeat. */
+static bool
+curl_transient(int code)
+{
+	return curl_never_sent(code) || curl_lost(code) ||
+	       code == CURLE_OPERATION_TIMEDOUT ||
+	       code == CURLE_SSL_CONNECT_ERROR;
 }
 
 bool
@@ -367,6 +372,11 @@ tls_error(struct sc_error *e, int code, const char *detail)
 static bool
 network_error(struct sc_error *e, int code, const char *detail)
 {
+	if (curl_lost(code)) {
+		sc_error_set(e, SC_ERR_NETWORK, "the connection was lost: %s",
+		             detail);
+		return true;
+	}
 	switch (code) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		sc_error_set(e, SC_ERR_NETWORK, "cannot find the server: %s",
@@ -387,15 +397,6 @@ network_error(struct sc_error *e, int code, const char *detail)
 		          "time"
 		        : "the server stopped answering (nothing came "
 		          "for too long)");
-		return true;
-	case CURLE_GOT_NOTHING:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		sc_error_set(e, SC_ERR_NETWORK, "the connection was lost: %s",
-		             detail);
 		return true;
 	default:
 		return false;

@@ -1,9 +1,12 @@
 /* What the subcommands share: settings, the client, error output. */
 #include "tui/cmd/cmd.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cJSON.h>
 
 #include "net/client/http.h"
 #include "net/base/xmalloc.h"
@@ -121,6 +124,44 @@ cmd_api_new(const struct cmd_ctx *ctx)
 		sc_error_clear(&err);
 	}
 	return a;
+}
+
+int
+cmd_print_json_line(cJSON *o)
+{
+	char *text = cJSON_PrintUnformatted(o);
+	int rc;
+
+	cJSON_Delete(o);
+	if (text == NULL)
+		abort(); /* out of memory */
+	rc = puts(text) < 0 || fflush(stdout) != 0 ? -1 : 0;
+	free(text);
+	return rc;
+}
+
+void
+cmd_on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	struct cmd_me_answer *ans = ud;
+
+	ans->me = *me; /* takes the contents */
+	if (err->kind != SC_OK)
+		sc_error_set(&ans->err, err->kind, "%s", err->message);
+	ans->err.retry_after = err->retry_after;
+}
+
+long long
+cmd_parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1)
+		return -1;
+	return v;
 }
 
 /* The kind's name in words: "invalid_credentials" -> "invalid credentials". */

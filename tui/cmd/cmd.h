@@ -42,6 +42,27 @@ struct api *cmd_api_new(const struct cmd_ctx *ctx);
 void cmd_print_error(const struct sc_error *err);
 
 /*
+ * Prints o as one JSON line on stdout, flushed, and frees it. Returns 0,
+ * or -1 when stdout fails (nobody reads any more).
+ */
+struct cJSON;
+int cmd_print_json_line(struct cJSON *o);
+
+/* The answer of a call that returns the signed-in member (GET /me, the
+ * login, the key's registration), filled by cmd_on_me. */
+struct cmd_me_answer {
+	struct sc_error err;
+	struct me me;
+};
+
+/* The callback for those calls: takes the member's contents and a copy
+ * of the error (with its retry_after) into ud, a cmd_me_answer. */
+void cmd_on_me(struct me *me, const struct sc_error *err, void *ud);
+
+/* A positive id from the command line, or -1 when s is not one. */
+long long cmd_parse_id(const char *s);
+
+/*
  * The account password into sodium memory (the caller sodium_free's
  * it): one line of stdin when from_stdin, else asked on the terminal
  * after prompt, without echo. NULL, with a message printed, when none

@@ -18,6 +18,7 @@
 #include "net/client/http.h"
 #include "net/base/loop.h"
 #include "net/base/xmalloc.h"
+#include "tui/cmd/cmd.h"
 #include "tui/cmd/runloop.h"
 #include "tui/sanitize.h"
 
@@ -59,12 +60,9 @@ struct att_run {
 static int
 parse_id(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
+	long long v = cmd_parse_id(s);
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1)
+	if (v < 0)
 		return -1;
 	*out = (int64_t)v;
 	return 0;

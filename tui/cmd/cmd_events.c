@@ -69,21 +69,15 @@ on_event(const struct events_event *e, void *ud)
 	struct events_run *run = ud;
 	cJSON *line = cJSON_CreateObject();
 	cJSON *data = cJSON_ParseWithLength(e->data, e->data_len);
-	char *text;
 
 	cJSON_AddStringToObject(line, "id", e->id);
 	cJSON_AddStringToObject(line, "event", e->type);
 	cJSON_AddItemToObject(line, "data",
 	                      data != NULL ? data : cJSON_CreateObject());
-	text = cJSON_PrintUnformatted(line);
-	cJSON_Delete(line);
-	if (text == NULL)
-		abort(); /* out of memory */
-	if (puts(text) < 0 || fflush(stdout) != 0) {
+	if (cmd_print_json_line(line) != 0) {
 		run->done = true; /* nobody reads any more */
 		events_stop(run->ev);
 	}
-	free(text);
 	if (e->payload->type == EVENT_RESYNC)
 		fputs("sitecare: events: resync: events were missed; refetch "
 		      "everything\n",

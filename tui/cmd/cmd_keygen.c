@@ -207,22 +207,6 @@ make_key(const char *path, const struct keygen_args *args, bool signed_in,
 	return CMD_OK;
 }
 
-/* The registration's outcome. */
-struct put_result {
-	struct sc_error err;
-	struct me me;
-};
-
-static void
-on_put(struct me *me, const struct sc_error *err, void *ud)
-{
-	struct put_result *res = ud;
-
-	res->me = *me; /* takes the contents */
-	if (err->kind != SC_OK)
-		sc_error_set(&res->err, err->kind, "%s", err->message);
-}
-
 /* Prints why the key is not registered and how to do it later. */
 static void
 print_not_registered(const struct sc_error *err)
@@ -243,7 +227,7 @@ print_not_registered(const struct sc_error *err)
 static int
 register_key(struct api *a, const char *b64, char *pw)
 {
-	struct put_result res = { 0 };
+	struct cmd_me_answer res = { 0 };
 	int rc = CMD_FAILED;
 	char *name, *email;
 
@@ -252,7 +236,7 @@ register_key(struct api *a, const char *b64, char *pw)
 	if (!api_has_session(a) || pw == NULL)
 		sc_error_set(&res.err, SC_ERR_NOT_SIGNED_IN, "not signed in");
 	else {
-		api_put_public_key(a, b64, pw, on_put, &res);
+		api_put_public_key(a, b64, pw, cmd_on_me, &res);
 		if (runloop_run(a) != 0)
 			sc_error_set(&res.err, SC_ERR_LOCAL,
 			             "the event loop failed");

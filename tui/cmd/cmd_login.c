@@ -100,23 +100,6 @@ cmd_read_password(const char *prompt, bool from_stdin)
 	return buf;
 }
 
-/* The login's outcome, filled by its callback. */
-struct login_result {
-	struct sc_error err;
-	struct me me;
-};
-
-static void
-on_login(struct me *me, const struct sc_error *err, void *ud)
-{
-	struct login_result *res = ud;
-
-	res->me = *me; /* takes the contents */
-	if (err->kind != SC_OK)
-		sc_error_set(&res->err, err->kind, "%s", err->message);
-	res->err.retry_after = err->retry_after;
-}
-
 /* Remembers url, ca-file (absolute) and email in the config file. */
 static void
 remember(const struct cmd_ctx *ctx, const char *url, const char *email)
@@ -178,10 +161,10 @@ login_args(int argc, char **argv, const char **email, bool *from_stdin)
 static int
 do_login(struct cmd_ctx *ctx, struct api *a, const char *email, char *pw)
 {
-	struct login_result res = { 0 };
+	struct cmd_me_answer res = { 0 };
 	int rc = CMD_OK;
 
-	api_login(a, email, pw, on_login, &res);
+	api_login(a, email, pw, cmd_on_me, &res);
 	sodium_free(pw);
 	if (runloop_run(a) != 0)
 		sc_error_set(&res.err, SC_ERR_LOCAL, "the event loop failed");

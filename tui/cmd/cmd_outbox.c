@@ -51,7 +51,6 @@ static void
 print_sent(const struct sender_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *text;
 
 	if (r->message != NULL) {
 		cJSON_AddNumberToObject(o, "id", (double)r->message->id);
@@ -63,13 +62,7 @@ print_sent(const struct sender_report *r)
 		                        (double)r->item->target_id);
 	}
 	cJSON_AddStringToObject(o, "client_msg_id", r->item->id);
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (text == NULL)
-		abort();
-	puts(text);
-	fflush(stdout);
-	free(text);
+	cmd_print_json_line(o);
 }
 
 /* What an item is, in words: "message 3f2a... to conversation 7". */
@@ -264,20 +257,6 @@ read_stdin_text(void)
 	return buf;
 }
 
-/* A positive id from the command line, or -1. */
-static long long
-parse_id(const char *s)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1)
-		return -1;
-	return v;
-}
-
 /* True once reply/comment's item is settled and nothing is in flight. */
 static bool
 submit_done(void *ud)
@@ -447,7 +426,7 @@ submit_args(struct cmd_ctx *ctx, enum outbox_kind kind, const char *id_arg,
             bool internal, int argc, char **argv, int text_at,
             const char *usage)
 {
-	long long target = id_arg != NULL ? parse_id(id_arg) : -1;
+	long long target = id_arg != NULL ? cmd_parse_id(id_arg) : -1;
 	char *text;
 	int rc;
 

@@ -107,7 +107,6 @@ static void
 print_item_json(const struct outbox_item *it, const char *held)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *text;
 
 	cJSON_AddStringToObject(o, "id", it->id);
 	cJSON_AddStringToObject(
@@ -121,12 +120,7 @@ print_item_json(const struct outbox_item *it, const char *held)
 	outbox_owner_to_json(o, &it->owner);
 	cJSON_AddItemToObject(o, "held", str_or_null(held));
 	cJSON_AddNumberToObject(o, "created_at", (double)it->created_at);
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (text == NULL)
-		abort();
-	puts(text);
-	free(text);
+	cmd_print_json_line(o);
 }
 
 /* s sanitised for one tab-separated field, "-" for NULL. */

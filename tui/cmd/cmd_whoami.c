@@ -8,22 +8,6 @@
 #include "tui/cmd/runloop.h"
 #include "tui/sanitize.h"
 
-/* The answer of GET /me, filled by its callback. */
-struct whoami_result {
-	struct sc_error err;
-	struct me me;
-};
-
-static void
-on_me(struct me *me, const struct sc_error *err, void *ud)
-{
-	struct whoami_result *res = ud;
-
-	res->me = *me; /* takes the contents */
-	if (err->kind != SC_OK)
-		sc_error_set(&res->err, err->kind, "%s", err->message);
-}
-
 /* Prints name, email, role and permissions, one per line. */
 static void
 print_me(const struct me *me, const char *url)
@@ -49,7 +33,7 @@ print_me(const struct me *me, const char *url)
 int
 cmd_whoami(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct whoami_result res = { 0 };
+	struct cmd_me_answer res = { 0 };
 	struct api *a;
 	int rc = CMD_OK;
 
@@ -60,7 +44,7 @@ cmd_whoami(struct cmd_ctx *ctx, int argc, char **argv)
 	a = cmd_api_new(ctx);
 	if (a == NULL)
 		return CMD_USAGE;
-	api_me(a, on_me, &res);
+	api_me(a, cmd_on_me, &res);
 	if (runloop_run(a) != 0)
 		sc_error_set(&res.err, SC_ERR_LOCAL, "the event loop failed");
 	if (res.err.kind != SC_OK) {
