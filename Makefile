@@ -46,6 +46,8 @@ SANFLAGS :=
 OPT      := -O2 -g
 endif
 
+comma := ,
+
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -115,9 +117,26 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB)
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
 
+# The pane tests (tests/unit/views/) are also linked with the pane harness
+# (tests/unit/views/harness.h), which stands in for the transport and the
+# clock through the linker's --wrap: no request leaves the process.
+HARNESS_OBJ  := $(BUILD)/tests/unit/views/harness.o
+HARNESS_WRAP := http_request_new http_request_body http_request_body_take \
+	http_request_send http_cancel loop_now_ms
+HARNESS_LDFLAGS := $(addprefix -Wl$(comma)--wrap=,$(HARNESS_WRAP))
+
+# Named as a target, so that the rule below is the one make picks.
+$(HARNESS_OBJ): tests/unit/views/harness.c
+
+$(BUILD)/tests/unit/views/%: tests/unit/views/%.c $(HARNESS_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HARNESS_OBJ) $(LIB) $(LDFLAGS) \
+		$(HARNESS_LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
 unit: $(UNIT_BIN)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(HARNESS_OBJ:.o=.d)
 
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c against net/ (which needs no
 # curses) plus the sources in FUZZ_EXTRA_NAME, each run for FUZZ_SECONDS
