@@ -737,12 +737,51 @@ harness_type(struct harness *h, const char *text)
 	}
 }
 
+/* Actions that need text first open the command line for it, as
+ * tui_prompt_for_args does. */
+static bool
+prompt_for_args(struct harness *h, enum action a)
+{
+	struct cmdline *cl = h->app.cmdline;
+
+	if (a == ACTION_SEARCH)
+		cmdline_open(cl, CMDLINE_SEARCH, "/", NULL);
+	else if (a == ACTION_FILTER)
+		cmdline_open(cl, CMDLINE_COMMAND, ":", "filter ");
+	else if (a == ACTION_SORT)
+		cmdline_open(cl, CMDLINE_COMMAND, ":", "sort ");
+	else
+		return false;
+	return true;
+}
+
+/* The frame's own actions: the `:` line and the tabs. */
+static bool
+frame_action(struct harness *h, enum action a, const char *args)
+{
+	struct app *app = &h->app;
+	enum pane_id p;
+
+	if (a == ACTION_COMMAND_LINE) {
+		cmdline_open(app->cmdline, CMDLINE_COMMAND, ":", args);
+		return true;
+	}
+	if (a < ACTION_TAB_TASKS || a > ACTION_TAB_BILLING)
+		return false;
+	p = (enum pane_id)(a - ACTION_TAB_TASKS);
+	if (!app->panes[p].visible)
+		app_notice(app, true, "that pane is not available to %s",
+		           app->me_role != NULL ? app->me_role : "you");
+	else
+		harness_open(h, p);
+	return true;
+}
+
 enum view_result
 harness_action(struct harness *h, enum action a, const char *args)
 {
 	struct app *app = &h->app;
 	struct pane *o = &app->overlay;
-	struct pane *p = &app->panes[app->current];
 	enum view_result r = VIEW_UNHANDLED;
 
 	if (app->readonly && action_changes(a)) {
@@ -757,8 +796,12 @@ harness_action(struct harness *h, enum action a, const char *args)
 			app_overlay_close(app, NULL);
 			r = VIEW_REDRAW;
 		}
-	} else if (p->state != NULL)
-		r = p->ops->action(p->state, a, args);
+	} else if (frame_action(h, a, args) ||
+	           (args == NULL && prompt_for_args(h, a)))
+		r = VIEW_HANDLED;
+	else if (app->panes[app->current].state != NULL)
+		r = app->panes[app->current].ops->action(
+		    app->panes[app->current].state, a, args);
 	if (r == VIEW_UNHANDLED)
 		app_notice(app, true, "%s does nothing here", action_name(a));
 	app_overlay_reap(app);

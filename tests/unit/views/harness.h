@@ -120,8 +120,13 @@ const char *harness_notice(struct harness *h);
 void harness_key(struct harness *h, key_code key);
 /* Each character of text (UTF-8) as a key. */
 void harness_type(struct harness *h, const char *text);
-/* An action with args (may be NULL), as a binding or `:` command runs
- * it: the read-only gate, then the overlay, then the current pane. */
+/*
+ * An action with args (may be NULL), as a binding or `:` command runs
+ * it: the read-only gate, then the overlay, the frame's own (`:` opens
+ * the command line, tab-* switch panes), search, filter and sort without
+ * args open the line for them, then the current pane. A pane that says
+ * VIEW_UNHANDLED gets the frame's "does nothing here" notice.
+ */
 enum view_result harness_action(struct harness *h, enum action a,
                                 const char *args);
 /* An event for every open pane, as tui/tui.c broadcasts them. */
