@@ -16,6 +16,7 @@
 #include "net/base/xmalloc.h"
 #include "net/client/api.h"
 #include "net/client/http.h"
+#include "net/store/me_store.h"
 #include "net/store/store.h"
 #include "tui/cmdline.h"
 #include "tui/command.h"
@@ -406,17 +407,24 @@ harness_sign_in(struct harness *h, long long me_id, const char *role,
                 unsigned long permissions)
 {
 	struct app *app = &h->app;
+	/* A key registered (any 32 bytes: no key file here to differ). */
+	struct me me = { .id = me_id,
+		         .public_key =
+		             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" };
 	int i;
 
+	me.name = xasprintf("Member %lld", me_id);
+	me.email = xasprintf("member%lld@example.com", me_id);
+	if (staff_role_from_name(role, &me.role) != 0)
+		me.role = ROLE_SUPPORT;
+	me_store_set(app->store->me, &me);
 	free(app->me_name);
-	free(app->me_email);
 	free(app->me_role);
-	app->me_name = xasprintf("Member %lld", me_id);
-	app->me_email = xasprintf("member%lld@example.com", me_id);
+	app->me_name = me.name;
 	app->me_role = xstrdup(role);
+	free(me.email);
 	app->me_id = me_id;
 	app->permissions = permissions;
-	app->me_has_public_key = true;
 	app->signed_in = true;
 	app->conn = CONN_ONLINE;
 	for (i = 0; i < PANE_COUNT; i++) {
@@ -479,8 +487,6 @@ app_clear(struct app *app)
 	free(app->attention);
 	free(app->message);
 	free(app->me_name);
-	free(app->me_email);
-	free(app->me_public_key);
 	free(app->key_warning);
 	free(app->me_role);
 }
