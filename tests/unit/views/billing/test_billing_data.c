@@ -276,6 +276,91 @@ billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
 	done(bd);
 }
 
+/* A page of n subscriptions with random ids below 400, statuses, amounts
+ * and names (ids may repeat across pages: a newer copy). */
+static struct subscription_page
+random_page(size_t n)
+{
+	static const char *const names[] = { "Ann", "Bob", "Cid", "Dee" };
+	struct subscription_page p = { 0 };
+	size_t i;
+
+	p.items = calloc(n + 1, sizeof *p.items);
+	p.n = n;
+	for (i = 0; i < n; i++) {
+		struct subscription *s = &p.items[i];
+
+		s->id = 1 + rand() % 400;
+		s->status = (enum subscription_status)(rand() % 4);
+		s->plan = (enum plan)(rand() % 3);
+		s->amount_cents = rand() % 50 * 100;
+		s->current_period_end = rand() % 5;
+		s->client.name = strdup(names[rand() % 4]);
+	}
+	/* Ids unique within a page, as the service sends them. */
+	for (i = 1; i < n; i++)
+		if (p.items[i].id <= p.items[i - 1].id)
+			p.items[i].id = p.items[i - 1].id + 1;
+	return p;
+}
+
+/* The rows of list in bd, as ids. */
+static size_t
+ids_of(const struct billing_data *bd, int64_t *ids, size_t max)
+{
+	size_t i, n = billing_data_count(bd, BILLING_SUBS);
+
+	for (i = 0; i < n && i < max; i++)
+		ids[i] = billing_data_id(bd, BILLING_SUBS, i);
+	return n;
+}
+
+static void
+billing_data__merge__pages_and_updates_keep_the_full_sort_order(void **state)
+{
+	static const char *const orders[] = { "status", "-amount", "client",
+		                              "period-end", "plan" };
+	static int64_t got[1024], want[1024];
+	struct billing_data *merged, *sorted;
+	char err[128];
+	size_t o, step, n, i;
+
+	srand(15);
+	for (o = 0; o < sizeof orders / sizeof *orders; o++) {
+		bs = billing_store_new();
+		merged = billing_data_new(bs);
+		sorted = billing_data_new(bs);
+		assert_int_equal(billing_data_sort(merged, BILLING_SUBS,
+		                                   orders[o], err, sizeof err),
+		                 0);
+		if (o == 1) /* rows leave and enter the filter as they change */
+			assert_int_equal(
+			    billing_data_filter(merged, BILLING_SUBS,
+			                        "status=past_due,active", err,
+			                        sizeof err),
+			    0);
+		for (step = 0; step < 40; step++) {
+			struct subscription_page p = random_page(1 + step % 13);
+
+			billing_store_put_subs(bs, &p, billing_store_stamp(bs));
+			/* sorted re-sorts everything; merged never does. */
+			if (o == 1)
+				billing_data_filter(sorted, BILLING_SUBS,
+				                    "status=past_due,active",
+				                    err, sizeof err);
+			billing_data_sort(sorted, BILLING_SUBS, orders[o], err,
+			                  sizeof err);
+			n = ids_of(merged, got, 1024);
+			assert_int_equal(n, ids_of(sorted, want, 1024));
+			for (i = 0; i < n; i++)
+				assert_int_equal(got[i], want[i]);
+		}
+		assert_true(billing_data_count(merged, BILLING_SUBS) > 50);
+		billing_data_free(sorted);
+		done(merged);
+	}
+}
+
 int
 main(void)
 {
@@ -289,6 +374,8 @@ main(void)
 		cmocka_unit_test(billing_data__put_invoice__replaces_or_adds),
 		cmocka_unit_test(
 		    billing_data__csv__quoted_formula_safe_and_by_permission),
+		cmocka_unit_test(
+		    billing_data__merge__pages_and_updates_keep_the_full_sort_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
