@@ -655,12 +655,20 @@ class Bench:
             self.svc = main
             svc.stop()
         bills = [ev for ev in reqs if " /billing/" in ev]
+        paths = {}
+        for ev in reqs:
+            words = ev.split()
+            key = words[0] if words[0] == "stream.open" else words[2]
+            paths[key] = paths.get(key, 0) + 1
         self.log(f"billing start: {len(reqs)} requests in 5 s, "
-                 f"{len(bills)} of them billing's")
+                 f"{len(bills)} of them billing's: {paths}")
         self.row(f"start with {a.billing_clients:,} clients' billing, "
                  "Billing pane not opened: requests in the first 5 s",
                  f"{len(reqs)} ({len(bills)} billing)", "<= 10",
                  len(reqs) <= 10)
+        self.row("  of which, by path", ", ".join(
+            f"{k.replace('/api/v1', '')} {n}" for k, n in
+            sorted(paths.items(), key=lambda kv: -kv[1])), "-", None)
 
     def run(self):
         a = self.args
