@@ -110,6 +110,7 @@ on_subs(struct subscription_page *p, const struct sc_error *err, void *ud)
 	else
 		b->subs_loaded = true;
 	subscription_page_free(p);
+	app_redraw(b->app); /* "loading..." ends even with no rows */
 }
 
 static void
@@ -129,6 +130,7 @@ on_invs(struct invoice_page *p, const struct sc_error *err, void *ud)
 	else
 		b->invs_loaded = true;
 	invoice_page_free(p);
+	app_redraw(b->app); /* "loading..." ends even with no rows */
 }
 
 /* The query of a page: limit, and the cursor when given. */

@@ -184,6 +184,26 @@ billing__failed_payment__told_once_and_not_undone_by_older_pages(void **state)
 }
 
 static void
+billing__empty_list__redraws_to_say_nothing_is_there(void **state)
+{
+	struct harness *h = manager_elsewhere();
+	struct app *app = harness_app(h);
+
+	(void)state;
+	harness_open(h, PANE_BILLING);
+	harness_key(h, 'v');
+	harness_draw(h);
+	assert_true(harness_find(h, "loading...", NULL, NULL));
+	app->dirty = false;
+	/* No invoices at all: no row changes, yet the screen must say so. */
+	answer(h, "/billing/invoices", "{\"next\": null, \"results\": []}");
+	assert_true(app->dirty);
+	harness_draw(h);
+	assert_true(harness_find(h, "nothing matches", NULL, NULL));
+	harness_free(h);
+}
+
+static void
 billing__support__plans_only_and_no_invoices(void **state)
 {
 	struct harness *h = harness_new(30, 120);
@@ -214,6 +234,8 @@ main(void)
 		    billing__failed_payment__loads_what_a_manager_is_told_of),
 		cmocka_unit_test(
 		    billing__failed_payment__told_once_and_not_undone_by_older_pages),
+		cmocka_unit_test(
+		    billing__empty_list__redraws_to_say_nothing_is_there),
 		cmocka_unit_test(billing__support__plans_only_and_no_invoices),
 	};
 
