@@ -105,7 +105,9 @@ struct app {
 	bool quit;
 	bool dirty; /* something must be redrawn this pass */
 
-	/* Who is signed in. */
+	/* Who is signed in: store->me (net/store/me_store.h). me_id,
+	 * me_name and me_role are copies kept for the panes that read them
+	 * still (tasks, chat); set only by tui.c when someone signs in. */
 	bool signed_in;
 	long long me_id;
 	long long last_input_ms; /* loop_now_ms() of the last key or click */
@@ -114,16 +116,11 @@ struct app {
 	 * reports nothing, so then the pane in front counts as seen. */
 	bool term_away;
 	bool term_focus_seen; /* the terminal has sent a focus report */
-	char *me_name, *me_email, *me_role;
+	char *me_name, *me_role;
 	unsigned long permissions;
-	bool me_has_public_key; /* from GET /me, then kept by :keygen */
-	/* The key the service holds for us and when it was registered
-	 * (GET /me, staff.key_changed, a registration's answer), and, while
-	 * it is not this machine's, the warning saying so: the status line
-	 * shows it whenever no other notice does (tui/keycheck.h). */
-	char *me_public_key;
-	bool me_key_has_at;
-	time_t me_key_registered_at;
+	/* While the key the service holds for us (store->me) is not this
+	 * machine's, the warning saying so: the status line shows it
+	 * whenever no other notice does (tui/keycheck.h). */
 	char *key_warning;
 
 	struct pane panes[PANE_COUNT];

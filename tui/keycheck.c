@@ -9,6 +9,8 @@
 
 #include "net/client/staffkey.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/notify.h"
 
@@ -57,13 +59,9 @@ void
 keycheck_registered(struct app *app, const char *registered_b64, bool has_at,
                     time_t at)
 {
-	free(app->me_public_key);
-	app->me_public_key =
-	    registered_b64 != NULL ? xstrdup(registered_b64) : NULL;
-	app->me_has_public_key = registered_b64 != NULL;
-	app->me_key_has_at = has_at;
-	app->me_key_registered_at = at;
-	keycheck_app(app);
+	/* An older registration than the one held changes nothing. */
+	if (me_store_key(app->store->me, registered_b64, has_at, at))
+		keycheck_app(app);
 }
 
 /* Says a new warning where it cannot be missed: status line, notice. */
@@ -82,15 +80,18 @@ keycheck_app(struct app *app)
 {
 	struct sc_error err = { 0 };
 	char *path = staffkey_path(&err);
-	enum keycheck_result res = keycheck_compare(app->me_public_key, path);
+	const struct me_store *me = app->store->me;
+	enum keycheck_result res =
+	    keycheck_compare(me_store_public_key(me), path);
 	char *was = app->key_warning;
+	time_t at;
+	bool has_at = me_store_key_registered_at(me, &at);
 
 	sc_error_clear(&err);
 	free(path);
 	app->key_warning = NULL;
 	if (res == KEYCHECK_REPLACED)
-		app->key_warning = keycheck_warning(app->me_key_has_at,
-		                                    app->me_key_registered_at);
+		app->key_warning = keycheck_warning(has_at, at);
 	if (app->key_warning != NULL &&
 	    (was == NULL || strcmp(was, app->key_warning) != 0))
 		announce(app);

@@ -14,6 +14,7 @@
 #include "net/client/api.h"
 #include "net/client/events.h"
 #include "net/base/loop.h"
+#include "net/store/me_store.h"
 #include "net/store/store.h"
 #include "net/store/outbox.h"
 #include "net/base/paths.h"
@@ -144,7 +145,7 @@ tui_set_outbox_owner(struct tui *t)
 	struct sc_error err = { 0 };
 
 	outbox_owner_init(&owner, api_url(t->app.api), t->app.me_id,
-	                  t->app.me_email);
+	                  me_store_email(t->app.store->me));
 	if (outbox_remember_owner(t->outbox, &owner, &err) != 0)
 		sc_error_clear(&err); /* only offline queueing needs it */
 	sender_set_owner(t->app.sender, &owner);
@@ -361,7 +362,7 @@ on_session_expired(void *ud)
 	struct tui *t = ud;
 
 	tui_line_keep(t);
-	tui_show_login(t, t->app.me_email,
+	tui_show_login(t, me_store_email(t->app.store->me),
 	               "your session expired: sign in again");
 }
 
@@ -457,19 +458,16 @@ tui_signed_in(struct tui *t, struct me *me)
 {
 	struct app *app = &t->app;
 
+	me_store_set(app->store->me, me);
 	free(app->me_name);
-	free(app->me_email);
 	free(app->me_role);
 	app->me_name = xstrdup(me->name);
-	app->me_email = xstrdup(me->email);
 	app->me_role = xstrdup(staff_role_name(me->role));
 	app->permissions = me->permissions;
 	app->me_id = me->id;
 	app->signed_in = true;
-	keycheck_registered(app, me->public_key,
-	                    me->has_public_key_registered_at,
-	                    me->public_key_registered_at);
 	me_free(me);
+	keycheck_app(app);
 	login_free(t->login);
 	t->login = NULL;
 	tui_set_visibility(t);
@@ -1372,8 +1370,6 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 	free(t->app.attention);
 	free(t->app.message);
 	free(t->app.me_name);
-	free(t->app.me_email);
-	free(t->app.me_public_key);
 	free(t->app.key_warning);
 	free(t->app.me_role);
 	free(t->history_path);

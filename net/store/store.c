@@ -4,12 +4,16 @@
 #include <stdlib.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/billing_store.h"
+#include "net/store/me_store.h"
 
 struct store *
 store_new(void)
 {
 	struct store *s = xcalloc(1, sizeof *s);
 
+	s->billing = billing_store_new();
+	s->me = me_store_new();
 	return s;
 }
 
@@ -18,5 +22,7 @@ store_free(struct store *s)
 {
 	if (s == NULL)
 		return;
+	billing_store_free(s->billing);
+	me_store_free(s->me);
 	free(s);
 }

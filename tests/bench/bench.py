@@ -28,7 +28,12 @@ nothing is estimated or carried over.
   session goes through a TCP relay here that reads each connection's
   plaintext ServerHello, so it counts connections, full handshakes and
   resumed ones (a TLS 1.3 ServerHello with a pre_shared_key) from
-  outside the client.
+  outside the client;
+- billing loaded when looked at (phase billing): a service of its own with
+  --billing-clients clients (each a subscription and a year of invoices);
+  the requests a signed-in start makes in its first 5 seconds without
+  opening the Billing pane (the trace's finished requests and the event
+  stream's opening), and how many of them were billing's.
 
 Usage: /usr/bin/python3 tests/bench/bench.py [--tasks N] [--runs N] ...
 """
@@ -623,6 +628,48 @@ class Bench:
         finally:
             p.close()
 
+    def billing(self):
+        """Requests in the first 5 s of a start, the Billing pane shut,
+        with --billing-clients clients' billing in a service of its own."""
+        a = self.args
+        svc = Service(self.tmp / "billing-service", ready_timeout=1800,
+                      ping_seconds=str(a.ping_seconds), extra_args=(
+                          "--tasks", "300", "--conversations",
+                          str(a.billing_clients), "--messages",
+                          str(a.billing_clients)))
+        self.log(f"seeding {a.billing_clients} clients' billing...")
+        svc.start()
+        main, self.svc = self.svc, svc  # flags() use this service's CA
+        try:
+            home = self.home()
+            t0 = time.monotonic()
+            p, tr = self.start(home)
+            try:
+                time.sleep(5)
+                reqs = [ev for t, ev in tr.events() if t - t0 <= 5 and
+                        (ev.startswith("http ") or
+                         ev.startswith("stream.open"))]
+            finally:
+                p.close()
+        finally:
+            self.svc = main
+            svc.stop()
+        bills = [ev for ev in reqs if " /billing/" in ev]
+        paths = {}
+        for ev in reqs:
+            words = ev.split()
+            key = words[0] if words[0] == "stream.open" else words[2]
+            paths[key] = paths.get(key, 0) + 1
+        self.log(f"billing start: {len(reqs)} requests in 5 s, "
+                 f"{len(bills)} of them billing's: {paths}")
+        self.row(f"start with {a.billing_clients:,} clients' billing, "
+                 "Billing pane not opened: requests in the first 5 s",
+                 f"{len(reqs)} ({len(bills)} billing)", "<= 10",
+                 len(reqs) <= 10)
+        self.row("  of which, by path", ", ".join(
+            f"{k.replace('/api/v1', '')} {n}" for k, n in
+            sorted(paths.items(), key=lambda kv: -kv[1])), "-", None)
+
     def run(self):
         a = self.args
         self.t0 = time.monotonic()
@@ -691,7 +738,9 @@ def main():
     ap.add_argument("--idle-seconds", type=int, default=60)
     ap.add_argument("--ping-seconds", type=int, default=10,
                     help="the service's keep-alive ping (its default: 10)")
-    ap.add_argument("--phases", default="startup,browse,session",
+    ap.add_argument("--billing-clients", type=int, default=10000,
+                    help="phase billing: clients in its own service")
+    ap.add_argument("--phases", default="startup,browse,session,billing",
                     help="which measurements, in order (for development)")
     ap.add_argument("--url", help="a service already running and seeded "
                     "(for development; --tasks must match it)")

@@ -10,6 +10,8 @@
 #include "net/client/api.h"
 #include "net/base/paths.h"
 #include "net/base/xmalloc.h"
+#include "net/store/billing_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
 #include "tui/list.h"
@@ -27,17 +29,29 @@
 /* The y axis labels' width. */
 #define AXIS_W 8
 
+/*
+ * The pane's view state: which list, its rows (billing_data: an index of
+ * ids into the store), the cursor, and what is being fetched. The
+ * subscriptions, invoices and summary themselves are the store's. Nothing
+ * is fetched until the pane is first shown (or a payment fails): a start
+ * costs no billing requests.
+ */
 struct billing {
 	struct app *app;
+	struct billing_store *bs;
 	unsigned flags;
 	struct billing_data *data;
 	enum billing_list view;
 	struct list list;
+	/* The cursor by id: the row to find again once the store's
+	 * changes have moved the rows (follow). */
+	int64_t cursor_id;
+	bool follow;
 
-	struct billing_summary summary;
-	bool has_summary;
 	struct api_req *sum_req, *sub_req, *inv_req;
+	uint64_t sub_stamp, inv_stamp; /* the stamps of the loads running */
 	bool subs_loaded, invs_loaded;
+	bool shown; /* the pane has been shown: keep its data loaded */
 	char *error;
 
 	int rows, cols;
@@ -76,19 +90,13 @@ on_summary(struct billing_summary *s, const struct sc_error *err, void *ud)
 		failed(b, "summary", err);
 		return;
 	}
-	if (b->has_summary)
-		billing_summary_free(&b->summary);
-	b->summary = *s;
-	memset(s, 0, sizeof *s);
-	b->has_summary = true;
-	app_redraw(b->app);
+	billing_store_put_summary(b->bs, s, b->sub_stamp);
 }
 
 static void
 on_subs(struct subscription_page *p, const struct sc_error *err, void *ud)
 {
 	struct billing *b = ud;
-	long long keep = list_selected_id(&b->list);
 
 	b->sub_req = NULL;
 	if (err->kind != SC_OK) {
@@ -96,16 +104,13 @@ on_subs(struct subscription_page *p, const struct sc_error *err, void *ud)
 		failed(b, "subscriptions", err);
 		return;
 	}
-	billing_data_add_subs(b->data, p);
+	billing_store_put_subs(b->bs, p, b->sub_stamp);
 	if (p->next != NULL)
 		fetch_subs(b, p->next);
 	else
 		b->subs_loaded = true;
 	subscription_page_free(p);
-	if (b->view == BILLING_SUBS && keep >= 0)
-		list_select_id(&b->list, keep);
-	list_changed(&b->list);
-	app_redraw(b->app);
+	app_redraw(b->app); /* "loading..." ends even with no rows */
 }
 
 static void
@@ -119,14 +124,13 @@ on_invs(struct invoice_page *p, const struct sc_error *err, void *ud)
 		failed(b, "invoices", err);
 		return;
 	}
-	billing_data_add_invoices(b->data, p);
+	billing_store_put_invoices(b->bs, p, b->inv_stamp);
 	if (p->next != NULL)
 		fetch_invs(b, p->next);
 	else
 		b->invs_loaded = true;
 	invoice_page_free(p);
-	list_changed(&b->list);
-	app_redraw(b->app);
+	app_redraw(b->app); /* "loading..." ends even with no rows */
 }
 
 /* The query of a page: limit, and the cursor when given. */
@@ -159,28 +163,107 @@ fetch_invs(struct billing *b, const char *cursor)
 	free(q);
 }
 
-/* Everything again (sign-in, refresh, resync, a failed payment). */
+/*
+ * The summary and the subscriptions again, from their first page: what
+ * is held stays until newer copies replace it (each page's stamp is the
+ * one taken here, so an invoice.failed arriving meanwhile wins).
+ */
 static void
-fetch_all(struct billing *b)
+fetch_subs_again(struct billing *b)
+{
+	struct api *a = b->app->api;
+
+	api_cancel(a, b->sum_req);
+	api_cancel(a, b->sub_req);
+	b->sum_req = NULL;
+	b->subs_loaded = false;
+	b->sub_stamp = billing_store_stamp(b->bs);
+	fetch_subs(b, NULL);
+	if (full(b))
+		b->sum_req = api_billing_summary(a, on_summary, b);
+}
+
+/*
+ * Loads everything into the store (first shown, or a payment failed
+ * before): what is held already stays unless a page brings it newer.
+ */
+static void
+load(struct billing *b)
 {
 	struct api *a = b->app->api;
 
 	if (a == NULL || !b->app->signed_in)
 		return;
-	api_cancel(a, b->sum_req);
-	api_cancel(a, b->sub_req);
 	api_cancel(a, b->inv_req);
-	b->sum_req = b->sub_req = b->inv_req = NULL;
+	b->inv_req = NULL;
 	free(b->error);
 	b->error = NULL;
-	billing_data_clear(b->data, BILLING_SUBS);
-	billing_data_clear(b->data, BILLING_INVOICES);
-	b->subs_loaded = b->invs_loaded = false;
-	fetch_subs(b, NULL);
+	b->invs_loaded = false;
+	fetch_subs_again(b);
 	if (full(b)) {
-		b->sum_req = api_billing_summary(a, on_summary, b);
+		b->inv_stamp = billing_store_stamp(b->bs);
 		fetch_invs(b, NULL);
 	}
+}
+
+/* True once a load was asked for (done, running or failed). */
+static bool
+load_started(const struct billing *b)
+{
+	return b->subs_loaded || b->sub_req != NULL || b->error != NULL;
+}
+
+/* Everything again, from nothing (refresh, resync, signed in again). */
+static void
+fetch_all(struct billing *b)
+{
+	if (b->app->api == NULL || !b->app->signed_in)
+		return;
+	billing_store_clear_all(b->bs);
+	load(b);
+}
+
+/* Forgets what was loaded: the next time the pane is shown loads it. */
+static void
+forget_all(struct billing *b)
+{
+	struct api *a = b->app->api;
+
+	if (a != NULL) {
+		api_cancel(a, b->sum_req);
+		api_cancel(a, b->sub_req);
+		api_cancel(a, b->inv_req);
+	}
+	b->sum_req = b->sub_req = b->inv_req = NULL;
+	billing_store_clear_all(b->bs);
+	b->subs_loaded = b->invs_loaded = false;
+}
+
+/* The store's listener: the rows moved, so find the cursor's row again
+ * (by id) before the next draw or key. */
+static void
+on_store_change(void *ud, const struct billing_change *c)
+{
+	struct billing *b = ud;
+
+	if (!b->follow && c->kind != BILLING_SUMMARY) {
+		b->cursor_id =
+		    billing_data_id(b->data, b->view, b->list.cursor);
+		b->follow = b->cursor_id != 0;
+	}
+	app_redraw(b->app);
+}
+
+/* Puts the cursor back on its row after the store changed. */
+static void
+settle(struct billing *b)
+{
+	size_t at;
+
+	if (b->follow && billing_data_find(b->data, b->view, b->cursor_id, &at))
+		b->list.cursor = at;
+	b->follow = false;
+	list_changed(&b->list);
 }
 
 /* ---- live ---------------------------------------------------------------- */
@@ -191,8 +274,8 @@ on_failed_invoice(struct billing *b, const struct invoice *v)
 {
 	char amount[48], *title, *body;
 
-	billing_data_put_invoice(b->data, v);
-	list_changed(&b->list);
+	if (!billing_store_put_invoice(b->bs, v))
+		return; /* a replay of what was already said */
 	billing_format_money(v->amount_cents, v->currency,
 	                     b->flags & SANITIZE_ASCII, amount, sizeof amount);
 	title = xasprintf("Payment failed: %s",
@@ -204,15 +287,12 @@ on_failed_invoice(struct billing *b, const struct invoice *v)
 		notify_send(b->app->notify, title, body, NOTIFY_URGENT);
 	free(title);
 	free(body);
-	/* The summary and the subscription's status have changed too. */
-	if (b->app->api != NULL) {
-		api_cancel(b->app->api, b->sum_req);
-		api_cancel(b->app->api, b->sub_req);
-		b->sum_req = api_billing_summary(b->app->api, on_summary, b);
-		billing_data_clear(b->data, BILLING_SUBS);
-		b->subs_loaded = false;
-		fetch_subs(b, NULL);
-	}
+	/* What a manager is told of, they will look at: load it. Loaded
+	 * already, the summary and the subscription's status have changed. */
+	if (!load_started(b))
+		load(b);
+	else if (b->app->api != NULL && b->app->signed_in)
+		fetch_subs_again(b);
 }
 
 /* ---- drawing ------------------------------------------------------------- */
@@ -227,7 +307,7 @@ money(struct billing *b, int64_t cents, const char *cur, char *buf, size_t len)
 static void
 draw_band(struct billing *b, WINDOW *w, int cols)
 {
-	const struct billing_summary *s = &b->summary;
+	const struct billing_summary *s = billing_store_summary(b->bs);
 	char mrr[48], refunds[48], *line;
 
 	if (!full(b)) {
@@ -238,7 +318,7 @@ draw_band(struct billing *b, WINDOW *w, int cols)
 		    (attr_t)theme_attr(THEME_DIM), b->flags);
 		return;
 	}
-	if (!b->has_summary) {
+	if (s == NULL) {
 		columns_draw_text(w, 0, 1, cols - 2, "loading the summary...",
 		                  (attr_t)theme_attr(THEME_DIM), b->flags);
 		return;
@@ -268,7 +348,7 @@ draw_band(struct billing *b, WINDOW *w, int cols)
 static void
 draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 {
-	const struct billing_summary *s = &b->summary;
+	const struct billing_summary *s = billing_store_summary(b->bs);
 	size_t n = s->nrevenue_by_month, i;
 	int64_t vals[24], max = 0;
 	int e[24], rows = h - 2, bw, gap, r, x;
@@ -489,7 +569,7 @@ chart_height(const struct billing *b, int rows)
 {
 	int h = rows / 3;
 
-	if (!full(b) || !b->has_summary || rows < 16)
+	if (!full(b) || billing_store_summary(b->bs) == NULL || rows < 16)
 		return 0;
 	return h < CHART_MIN ? CHART_MIN : h > CHART_MAX ? CHART_MAX : h;
 }
@@ -513,6 +593,7 @@ bl_draw(void *state, void *win, int rows, int cols)
 	WINDOW *w = win;
 	int ch;
 
+	settle(b);
 	bl_resize(b, rows, cols);
 	ch = chart_height(b, rows);
 	werase(w);
@@ -642,6 +723,7 @@ bl_action(void *state, enum action a, const char *args)
 	const struct client_ref *c;
 	enum list_result r;
 
+	settle(b);
 	switch (a) {
 	case ACTION_TOGGLE_VIEW:
 		if (!full(b)) {
@@ -697,7 +779,11 @@ bl_event(void *state, const struct app_event *ev)
 	switch (ev->kind) {
 	case APP_EV_SIGNED_IN:
 	case APP_EV_RESYNC:
-		fetch_all(b);
+		/* Not looked at yet: nothing to fetch until it is. */
+		if (b->shown)
+			fetch_all(b);
+		else
+			forget_all(b);
 		return VIEW_REDRAW;
 	case APP_EV_SERVER:
 		if (e == NULL || e->type != EVENT_INVOICE_FAILED)
@@ -717,8 +803,11 @@ bl_focus(void *state, bool focused)
 {
 	struct billing *b = state;
 
-	if (focused && !b->subs_loaded && b->sub_req == NULL)
-		fetch_all(b);
+	if (!focused)
+		return;
+	b->shown = true;
+	if (!b->subs_loaded && b->sub_req == NULL)
+		load(b);
 }
 
 static enum key_context
@@ -735,7 +824,11 @@ bl_open(struct app *app)
 
 	b->app = app;
 	b->flags = term_utf8() ? 0 : SANITIZE_ASCII;
-	b->data = billing_data_new();
+	b->bs = app->store->billing;
+	/* Before the rows' index: the cursor's id is taken while the rows
+	 * are still as they were. */
+	billing_store_listen(b->bs, on_store_change, b);
+	b->data = billing_data_new(b->bs);
 	list_init(&b->list, &row_ops, b);
 	return b;
 }
@@ -752,8 +845,7 @@ bl_free(void *state)
 		api_cancel(b->app->api, b->sub_req);
 		api_cancel(b->app->api, b->inv_req);
 	}
-	if (b->has_summary)
-		billing_summary_free(&b->summary);
+	billing_store_unlisten(b->bs, on_store_change, b);
 	billing_data_free(b->data);
 	list_free(&b->list);
 	free(b->error);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/billing_store.h"
 #include "views/billing/billing_format.h"
 #include "views/shared/task_format.h"
 
@@ -19,13 +20,17 @@ static const char *const sub_sorts[] = { "status", "client",     "plan",
 static const char *const inv_sorts[] = { "failed", "created", "amount",
 	                                 "client", NULL };
 
+/*
+ * The rows shown are an index of ids into the store, kept in order:
+ * a page's new rows are sorted among themselves and merged in (each
+ * placed by binary search), a changed row is taken out before it changes
+ * and put back after, so nothing re-sorts everything but a change of
+ * filter, search or order.
+ */
 struct billing_data {
-	struct subscription *subs;
-	size_t nsubs;
-	struct invoice *invs;
-	size_t ninvs;
-	size_t *shown[2];
-	size_t nshown[2];
+	struct billing_store *bs;
+	int64_t *shown[2];
+	size_t nshown[2], cap[2];
 
 	unsigned sub_status; /* bits of enum subscription_status; 0: any */
 	unsigned sub_plan;   /* bits of enum plan; 0: any */
@@ -35,31 +40,16 @@ struct billing_data {
 	bool reverse[2];
 };
 
+static void on_change(void *ud, const struct billing_change *c);
+
 struct billing_data *
-billing_data_new(void)
+billing_data_new(struct billing_store *bs)
 {
-	return xcalloc(1, sizeof(struct billing_data));
-}
+	struct billing_data *bd = xcalloc(1, sizeof(struct billing_data));
 
-void
-billing_data_clear(struct billing_data *bd, enum billing_list list)
-{
-	size_t i;
-
-	if (list == BILLING_SUBS) {
-		for (i = 0; i < bd->nsubs; i++)
-			subscription_free(&bd->subs[i]);
-		free(bd->subs);
-		bd->subs = NULL;
-		bd->nsubs = 0;
-	} else {
-		for (i = 0; i < bd->ninvs; i++)
-			invoice_free(&bd->invs[i]);
-		free(bd->invs);
-		bd->invs = NULL;
-		bd->ninvs = 0;
-	}
-	bd->nshown[list] = 0;
+	bd->bs = bs;
+	billing_store_listen(bs, on_change, bd);
+	return bd;
 }
 
 void
@@ -67,8 +57,7 @@ billing_data_free(struct billing_data *bd)
 {
 	if (bd == NULL)
 		return;
-	billing_data_clear(bd, BILLING_SUBS);
-	billing_data_clear(bd, BILLING_INVOICES);
+	billing_store_unlisten(bd->bs, on_change, bd);
 	free(bd->shown[0]);
 	free(bd->shown[1]);
 	free(bd->search);
@@ -106,6 +95,20 @@ inv_shown(const struct billing_data *bd, const struct invoice *v)
 	       client_matches(bd, &v->client);
 }
 
+/* True when the store holds id in list and the filter lets it show. */
+static bool
+id_shown(const struct billing_data *bd, enum billing_list list, int64_t id)
+{
+	const struct subscription *s;
+	const struct invoice *v;
+
+	if (list == BILLING_SUBS)
+		return (s = billing_store_sub(bd->bs, id)) != NULL &&
+		       sub_shown(bd, s);
+	return (v = billing_store_invoice(bd->bs, id)) != NULL &&
+	       inv_shown(bd, v);
+}
+
 /* How urgently a subscription status needs a call: past due first. */
 static int
 urgency(enum subscription_status s)
@@ -128,10 +131,9 @@ by_name(const struct client_ref *a, const struct client_ref *b)
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
 
 static int
-compare_subs(const struct billing_data *bd, size_t ia, size_t ib)
+compare_subs(const struct billing_data *bd, const struct subscription *a,
+             const struct subscription *b)
 {
-	const struct subscription *a = &bd->subs[ia];
-	const struct subscription *b = &bd->subs[ib];
 	int c = 0;
 
 	switch (bd->sort[BILLING_SUBS]) {
@@ -158,10 +160,9 @@ compare_subs(const struct billing_data *bd, size_t ia, size_t ib)
 }
 
 static int
-compare_invs(const struct billing_data *bd, size_t ia, size_t ib)
+compare_invs(const struct billing_data *bd, const struct invoice *a,
+             const struct invoice *b)
 {
-	const struct invoice *a = &bd->invs[ia];
-	const struct invoice *b = &bd->invs[ib];
 	int c = 0;
 
 	switch (bd->sort[BILLING_INVOICES]) {
@@ -185,15 +186,25 @@ compare_invs(const struct billing_data *bd, size_t ia, size_t ib)
 	return bd->reverse[BILLING_INVOICES] ? -c : c;
 }
 
-/*
- * Sorts rows[0..n) by cmp: a bottom-up merge sort, because qsort takes no
- * context pointer and the comparison needs bd (the order chosen).
- */
-static void
-sort_rows(const struct billing_data *bd, size_t *rows, size_t n,
-          int (*cmp)(const struct billing_data *, size_t, size_t))
+/* The order of two ids held in list (the id breaks every tie). */
+static int
+compare_ids(const struct billing_data *bd, enum billing_list list, int64_t a,
+            int64_t b)
 {
-	size_t *tmp = xreallocarray(NULL, n + 1, sizeof *tmp);
+	if (list == BILLING_SUBS)
+		return compare_subs(bd, billing_store_sub(bd->bs, a),
+		                    billing_store_sub(bd->bs, b));
+	return compare_invs(bd, billing_store_invoice(bd->bs, a),
+	                    billing_store_invoice(bd->bs, b));
+}
+
+/* Sorts ids[0..n) in list's order: a bottom-up merge sort, because
+ * qsort takes no context pointer and the order needs bd. */
+static void
+sort_ids(const struct billing_data *bd, enum billing_list list, int64_t *ids,
+         size_t n)
+{
+	int64_t *tmp = xreallocarray(NULL, n + 1, sizeof *tmp);
 	size_t width, lo, i, j, k, mid, hi;
 
 	for (width = 1; width < n; width *= 2) {
@@ -203,75 +214,126 @@ sort_rows(const struct billing_data *bd, size_t *rows, size_t n,
 			for (i = lo, j = mid, k = lo; k < hi; k++)
 				tmp[k] =
 				    j >= hi || (i < mid &&
-				                cmp(bd, rows[i], rows[j]) <= 0)
-				        ? rows[i++]
-				        : rows[j++];
+				                compare_ids(bd, list, ids[i],
+				                            ids[j]) <= 0)
+				        ? ids[i++]
+				        : ids[j++];
 		}
-		memcpy(rows, tmp, n * sizeof *rows);
+		memcpy(ids, tmp, n * sizeof *ids);
 	}
 	free(tmp);
 }
 
-/* Recomputes which rows list shows, in order. */
+/* The first position of shown[0..end) not before id (binary search). */
+static size_t
+lower_bound(const struct billing_data *bd, enum billing_list list, size_t end,
+            int64_t id)
+{
+	size_t lo = 0, hi = end, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (compare_ids(bd, list, bd->shown[list][mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Makes room for n rows in list's index. */
+static void
+reserve(struct billing_data *bd, enum billing_list list, size_t n)
+{
+	if (n <= bd->cap[list])
+		return;
+	bd->cap[list] = n < 2 * bd->cap[list] ? 2 * bd->cap[list] : n;
+	bd->shown[list] = xreallocarray(bd->shown[list], bd->cap[list],
+	                                sizeof *bd->shown[list]);
+}
+
+/* Recomputes which rows list shows, in order (a new filter or order). */
 static void
 reorder(struct billing_data *bd, enum billing_list list)
 {
-	size_t n = list == BILLING_SUBS ? bd->nsubs : bd->ninvs, i;
+	size_t pos = 0;
+	int64_t id;
 
-	bd->shown[list] =
-	    xreallocarray(bd->shown[list], n + 1, sizeof *bd->shown[list]);
+	reserve(bd, list, billing_store_count(bd->bs, list) + 1);
 	bd->nshown[list] = 0;
+	while (billing_store_next(bd->bs, list, &pos, &id))
+		if (id_shown(bd, list, id))
+			bd->shown[list][bd->nshown[list]++] = id;
+	sort_ids(bd, list, bd->shown[list], bd->nshown[list]);
+}
+
+/* Takes the rows of ids out of list's index, while they are still held
+ * as they were placed. */
+static void
+take_out(struct billing_data *bd, enum billing_list list, const int64_t *ids,
+         size_t n)
+{
+	int64_t *rows = bd->shown[list];
+	size_t i, at;
+
+	for (i = 0; i < n; i++) {
+		if (!id_shown(bd, list, ids[i]))
+			continue;
+		at = lower_bound(bd, list, bd->nshown[list], ids[i]);
+		if (at == bd->nshown[list] || rows[at] != ids[i])
+			continue;
+		memmove(&rows[at], &rows[at + 1],
+		        (bd->nshown[list] - at - 1) * sizeof *rows);
+		bd->nshown[list]--;
+	}
+}
+
+/* Merges the rows of ids that the filter shows into list's index: the
+ * new ones are sorted, then placed from the end, each by binary search. */
+static void
+merge_in(struct billing_data *bd, enum billing_list list, const int64_t *ids,
+         size_t n)
+{
+	int64_t *add = xreallocarray(NULL, n + 1, sizeof *add), *rows;
+	size_t nadd = 0, i, end, at;
+
 	for (i = 0; i < n; i++)
-		if (list == BILLING_SUBS ? sub_shown(bd, &bd->subs[i])
-		                         : inv_shown(bd, &bd->invs[i]))
-			bd->shown[list][bd->nshown[list]++] = i;
-	sort_rows(bd, bd->shown[list], bd->nshown[list],
-	          list == BILLING_SUBS ? compare_subs : compare_invs);
+		if (id_shown(bd, list, ids[i]))
+			add[nadd++] = ids[i];
+	sort_ids(bd, list, add, nadd);
+	reserve(bd, list, bd->nshown[list] + nadd + 1);
+	rows = bd->shown[list];
+	end = bd->nshown[list];
+	for (i = nadd; i > 0; i--) {
+		at = lower_bound(bd, list, end, add[i - 1]);
+		memmove(&rows[at + i], &rows[at], (end - at) * sizeof *rows);
+		rows[at + i - 1] = add[i - 1];
+		end = at;
+	}
+	bd->nshown[list] += nadd;
+	free(add);
 }
 
-/* ---- loading ------------------------------------------------------------- */
-
-void
-billing_data_add_subs(struct billing_data *bd, struct subscription_page *p)
+/* The store's listener: keeps the index in step with what is held. */
+static void
+on_change(void *ud, const struct billing_change *c)
 {
-	bd->subs =
-	    xreallocarray(bd->subs, bd->nsubs + p->n + 1, sizeof *bd->subs);
-	memcpy(bd->subs + bd->nsubs, p->items, p->n * sizeof *p->items);
-	bd->nsubs += p->n;
-	free(p->items);
-	p->items = NULL;
-	p->n = 0;
-	reorder(bd, BILLING_SUBS);
-}
+	struct billing_data *bd = ud;
 
-void
-billing_data_add_invoices(struct billing_data *bd, struct invoice_page *p)
-{
-	bd->invs =
-	    xreallocarray(bd->invs, bd->ninvs + p->n + 1, sizeof *bd->invs);
-	memcpy(bd->invs + bd->ninvs, p->items, p->n * sizeof *p->items);
-	bd->ninvs += p->n;
-	free(p->items);
-	p->items = NULL;
-	p->n = 0;
-	reorder(bd, BILLING_INVOICES);
-}
-
-void
-billing_data_put_invoice(struct billing_data *bd, const struct invoice *inv)
-{
-	size_t i;
-
-	for (i = 0; i < bd->ninvs; i++)
-		if (bd->invs[i].id == inv->id) {
-			invoice_free(&bd->invs[i]);
-			invoice_copy(&bd->invs[i], inv);
-			reorder(bd, BILLING_INVOICES);
-			return;
-		}
-	bd->invs = xreallocarray(bd->invs, bd->ninvs + 1, sizeof *bd->invs);
-	invoice_copy(&bd->invs[bd->ninvs++], inv);
-	reorder(bd, BILLING_INVOICES);
+	switch (c->kind) {
+	case BILLING_CHANGING:
+		take_out(bd, c->list, c->ids, c->n);
+		break;
+	case BILLING_INSERTED:
+	case BILLING_UPDATED:
+		merge_in(bd, c->list, c->ids, c->n);
+		break;
+	case BILLING_CLEARED:
+		bd->nshown[c->list] = 0;
+		break;
+	default:
+		break;
+	}
 }
 
 size_t
@@ -283,14 +345,14 @@ billing_data_count(const struct billing_data *bd, enum billing_list list)
 size_t
 billing_data_total(const struct billing_data *bd, enum billing_list list)
 {
-	return list == BILLING_SUBS ? bd->nsubs : bd->ninvs;
+	return billing_store_count(bd->bs, list);
 }
 
 const struct subscription *
 billing_data_sub(const struct billing_data *bd, size_t i)
 {
 	return i < bd->nshown[BILLING_SUBS]
-	           ? &bd->subs[bd->shown[BILLING_SUBS][i]]
+	           ? billing_store_sub(bd->bs, bd->shown[BILLING_SUBS][i])
 	           : NULL;
 }
 
@@ -298,8 +360,25 @@ const struct invoice *
 billing_data_invoice(const struct billing_data *bd, size_t i)
 {
 	return i < bd->nshown[BILLING_INVOICES]
-	           ? &bd->invs[bd->shown[BILLING_INVOICES][i]]
+	           ? billing_store_invoice(bd->bs,
+	                                   bd->shown[BILLING_INVOICES][i])
 	           : NULL;
+}
+
+int64_t
+billing_data_id(const struct billing_data *bd, enum billing_list list, size_t i)
+{
+	return i < bd->nshown[list] ? bd->shown[list][i] : 0;
+}
+
+bool
+billing_data_find(const struct billing_data *bd, enum billing_list list,
+                  int64_t id, size_t *at)
+{
+	if (!id_shown(bd, list, id))
+		return false;
+	*at = lower_bound(bd, list, bd->nshown[list], id);
+	return *at < bd->nshown[list] && bd->shown[list][*at] == id;
 }
 
 /* ---- filters, search, order --------------------------------------------- */

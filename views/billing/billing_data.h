@@ -6,33 +6,22 @@
 #include <stddef.h>
 
 #include "net/client/model.h"
+#include "net/store/billing_store.h"
 
 /*
- * Every subscription and invoice loaded (the pane walks the pages to the
- * end: a business has hundreds, not millions), and the rows shown: those
- * matching the filter (status, plan) and the client search, in the
- * chosen order. Subscriptions default to the ones needing a call first
- * (past due, trialing, active, canceled; then by client); invoices to
- * failed first, then newest. No curses here: the CSV export and the
- * filters are unit-tested.
+ * The rows the pane shows of what the store holds (net/store/
+ * billing_store.h): those matching the filter (status, plan) and the
+ * client search, in the chosen order, as an index of ids the store's
+ * changes keep in order. Subscriptions default to the ones needing a call
+ * first (past due, trialing, active, canceled; then by client); invoices
+ * to failed first, then newest. No curses here: the index, the CSV
+ * export and the filters are unit-tested.
  */
 struct billing_data;
 
-enum billing_list { BILLING_SUBS, BILLING_INVOICES };
-
-struct billing_data *billing_data_new(void);
+/* Shows what bs holds, and follows its changes (bs outlives it). */
+struct billing_data *billing_data_new(struct billing_store *bs);
 void billing_data_free(struct billing_data *bd);
-
-/* Forgets list's rows (before loading it again). */
-void billing_data_clear(struct billing_data *bd, enum billing_list list);
-/* Takes the page's items (the page keeps its cursor); then re-sorts. */
-void billing_data_add_subs(struct billing_data *bd,
-                           struct subscription_page *p);
-void billing_data_add_invoices(struct billing_data *bd, struct invoice_page *p);
-/* A live invoice (invoice.failed): replaces the one with its id or is
- * added. The invoice is copied. */
-void billing_data_put_invoice(struct billing_data *bd,
-                              const struct invoice *inv);
 
 /* The rows shown in list, and row i of them. */
 size_t billing_data_count(const struct billing_data *bd,
@@ -43,6 +32,12 @@ const struct subscription *billing_data_sub(const struct billing_data *bd,
                                             size_t i);
 const struct invoice *billing_data_invoice(const struct billing_data *bd,
                                            size_t i);
+/* The id of row i of list (0 past the end). */
+int64_t billing_data_id(const struct billing_data *bd, enum billing_list list,
+                        size_t i);
+/* Where list shows id (binary search); false when it does not. */
+bool billing_data_find(const struct billing_data *bd, enum billing_list list,
+                       int64_t id, size_t *at);
 
 /*
  * :filter for list: "status=past_due,trialing plan=pro" (plan only for

@@ -10,6 +10,8 @@
 
 #include "net/client/api.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
 #include "tui/list.h"
@@ -81,7 +83,7 @@ is_mine(const struct creds *k, const struct client *c)
 	size_t i;
 
 	for (i = 0; i < c->nassigned_staff; i++)
-		if (c->assigned_staff[i].id == k->app->me_id)
+		if (c->assigned_staff[i].id == me_store_id(k->app->store->me))
 			return true;
 	return false;
 }
@@ -492,7 +494,7 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 		columns_draw_text(w, 1, 1, cols - 2,
 		                  credentials_reveal_refusal_text(k->reveal),
 		                  (attr_t)theme_attr(THEME_ERROR), k->flags);
-	else if (!k->app->me_has_public_key)
+	else if (!me_store_has_public_key(k->app->store->me))
 		columns_draw_text(
 		    w, 1, 1, cols - 2,
 		    "No public key registered: :keygen makes your staff key "

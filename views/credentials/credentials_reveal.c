@@ -12,6 +12,8 @@
 #include "net/client/staffkey.h"
 #include "net/base/utf8.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/ask.h"
 #include "tui/clipboard.h"
@@ -699,7 +701,7 @@ refused(struct credentials_reveal *r, const struct sc_error *err)
 		refuse(r, REVEAL_NOT_ASSIGNED, text);
 		break;
 	case SC_ERR_NO_PUBLIC_KEY:
-		r->app->me_has_public_key = false;
+		me_store_key_gone(r->app->store->me);
 		text = xstrdup("No public key is registered for you: :keygen "
 		               "makes your staff key and registers it");
 		refuse(r, REVEAL_NO_PUBLIC_KEY, text);

@@ -16,6 +16,8 @@
 
 #include "net/base/secret.h"
 #include "net/client/staffkey.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/keycheck.h"
 #include "tui/notify.h"
@@ -150,13 +152,14 @@ keycheck__app__warns_once_then_clears(void **state)
 	struct sent sent = { 0 };
 	const struct notify_ops ops = { .desktop = fake_desktop, .ud = &sent };
 
+	app.store = store_new();
 	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", 1);
 	app.notify = notify_new(NULL, NOTIFY_DESKTOP, true);
 	notify_set_ops(app.notify, &ops);
 
 	keycheck_registered(&app, fx.b64, true, 1796553900);
 	assert_null(app.key_warning);
-	assert_true(app.me_has_public_key);
+	assert_true(me_store_has_public_key(app.store->me));
 	assert_null(app.message);
 
 	keycheck_registered(&app, OTHER_B64, true, 1796553900);
@@ -178,16 +181,16 @@ keycheck__app__warns_once_then_clears(void **state)
 	keycheck_registered(&app, fx.b64, true, 1796553960);
 	assert_false(keycheck_app(&app));
 	assert_null(app.key_warning);
-	assert_string_equal(app.me_public_key, fx.b64);
+	assert_string_equal(me_store_public_key(app.store->me), fx.b64);
 
 	/* No key registered: nothing to warn of (:keygen is offered). */
 	keycheck_registered(&app, NULL, false, 0);
 	assert_null(app.key_warning);
-	assert_false(app.me_has_public_key);
+	assert_false(me_store_has_public_key(app.store->me));
 	assert_int_equal(sent.n, 1);
 	notify_free(app.notify);
 	free(app.message);
-	free(app.me_public_key);
+	store_free(app.store);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "net/client/model.h"
+#include "net/store/billing_store.h"
 #include "views/billing/billing_data.h"
 
 /* One subscription as the API sends it (with amounts and a card). */
@@ -48,23 +49,37 @@ static const char invs_doc[] = "{\"next\": null, \"results\": [" INV(
                                                  "2026-11-01", 1250,
                                                  "null") "]}";
 
+/* The store the rows are read from: one per test (loaded() makes it,
+ * done() frees it with the rows). */
+static struct billing_store *bs;
+
 static struct billing_data *
 loaded(void)
 {
-	struct billing_data *bd = billing_data_new();
+	struct billing_data *bd;
 	struct subscription_page sp;
 	struct invoice_page ip;
 	struct sc_error err = { 0 };
 
+	bs = billing_store_new();
+	bd = billing_data_new(bs);
 	assert_int_equal(
 	    subscription_page_parse(subs_doc, strlen(subs_doc), &sp, &err), 0);
-	billing_data_add_subs(bd, &sp);
+	billing_store_put_subs(bs, &sp, billing_store_stamp(bs));
 	subscription_page_free(&sp);
 	if (invoice_page_parse(invs_doc, strlen(invs_doc), &ip, &err) != 0)
 		fail_msg("%s", err.message);
-	billing_data_add_invoices(bd, &ip);
+	billing_store_put_invoices(bs, &ip, billing_store_stamp(bs));
 	invoice_page_free(&ip);
 	return bd;
+}
+
+static void
+done(struct billing_data *bd)
+{
+	billing_data_free(bd);
+	billing_store_free(bs);
+	bs = NULL;
 }
 
 /* The client names of the rows of the subscriptions list, joined by ','. */
@@ -102,7 +117,7 @@ billing_data__order__defaults_put_trouble_first(void **state)
 	assert_string_equal(b, "INV-11,INV-12,INV-10");
 	assert_string_equal(billing_data_sort_name(bd, BILLING_SUBS), "status");
 	assert_int_equal(billing_data_total(bd, BILLING_SUBS), 4);
-	billing_data_free(bd);
+	done(bd);
 }
 
 static void
@@ -130,7 +145,7 @@ billing_data__sort__keys_and_reverse(void **state)
 	assert_non_null(strstr(err, "status, client, plan"));
 	assert_string_equal(billing_data_sort_name(bd, BILLING_SUBS),
 	                    "period-end");
-	billing_data_free(bd);
+	done(bd);
 }
 
 static void
@@ -162,7 +177,7 @@ billing_data__filter__status_plan_search_and_clear(void **state)
 	assert_string_equal(d, "all");
 	free(d);
 	assert_int_equal(billing_data_count(bd, BILLING_SUBS), 4);
-	billing_data_free(bd);
+	done(bd);
 }
 
 static void
@@ -192,7 +207,7 @@ billing_data__filter__a_typo_changes_nothing(void **state)
 	assert_string_equal(d, "status=failed");
 	free(d);
 	assert_int_equal(billing_data_count(bd, BILLING_INVOICES), 1);
-	billing_data_free(bd);
+	done(bd);
 }
 
 static void
@@ -209,18 +224,18 @@ billing_data__put_invoice__replaces_or_adds(void **state)
 
 		invoice_copy(&copy, &v);
 		copy.status = INVOICE_FAILED;
-		billing_data_put_invoice(bd, &copy);
+		billing_store_put_invoice(bs, &copy);
 		copy.id = 99;
 		free(copy.number);
 		copy.number = strdup("INV-99");
 		copy.created_at += 86400;
-		billing_data_put_invoice(bd, &copy);
+		billing_store_put_invoice(bs, &copy);
 		invoice_free(&copy);
 	}
 	inv_numbers(bd, b, sizeof b);
 	assert_string_equal(b, "INV-99,INV-10,INV-11,INV-12");
 	assert_int_equal(billing_data_total(bd, BILLING_INVOICES), 4);
-	billing_data_free(bd);
+	done(bd);
 }
 
 static void
@@ -258,7 +273,92 @@ billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
 	    "INV-10,Alma Able,,49.00,usd,paid,2026-10-01,,\r\n"
 	    "INV-12,'=cmd|' /C calc'!A0,,12.50,usd,open,2026-11-01,,\r\n");
 	free(csv);
-	billing_data_free(bd);
+	done(bd);
+}
+
+/* A page of n subscriptions with random ids below 400, statuses, amounts
+ * and names (ids may repeat across pages: a newer copy). */
+static struct subscription_page
+random_page(size_t n)
+{
+	static const char *const names[] = { "Ann", "Bob", "Cid", "Dee" };
+	struct subscription_page p = { 0 };
+	size_t i;
+
+	p.items = calloc(n + 1, sizeof *p.items);
+	p.n = n;
+	for (i = 0; i < n; i++) {
+		struct subscription *s = &p.items[i];
+
+		s->id = 1 + rand() % 400;
+		s->status = (enum subscription_status)(rand() % 4);
+		s->plan = (enum plan)(rand() % 3);
+		s->amount_cents = rand() % 50 * 100;
+		s->current_period_end = rand() % 5;
+		s->client.name = strdup(names[rand() % 4]);
+	}
+	/* Ids unique within a page, as the service sends them. */
+	for (i = 1; i < n; i++)
+		if (p.items[i].id <= p.items[i - 1].id)
+			p.items[i].id = p.items[i - 1].id + 1;
+	return p;
+}
+
+/* The rows of list in bd, as ids. */
+static size_t
+ids_of(const struct billing_data *bd, int64_t *ids, size_t max)
+{
+	size_t i, n = billing_data_count(bd, BILLING_SUBS);
+
+	for (i = 0; i < n && i < max; i++)
+		ids[i] = billing_data_id(bd, BILLING_SUBS, i);
+	return n;
+}
+
+static void
+billing_data__merge__pages_and_updates_keep_the_full_sort_order(void **state)
+{
+	static const char *const orders[] = { "status", "-amount", "client",
+		                              "period-end", "plan" };
+	static int64_t got[1024], want[1024];
+	struct billing_data *merged, *sorted;
+	char err[128];
+	size_t o, step, n, i;
+
+	srand(15);
+	for (o = 0; o < sizeof orders / sizeof *orders; o++) {
+		bs = billing_store_new();
+		merged = billing_data_new(bs);
+		sorted = billing_data_new(bs);
+		assert_int_equal(billing_data_sort(merged, BILLING_SUBS,
+		                                   orders[o], err, sizeof err),
+		                 0);
+		if (o == 1) /* rows leave and enter the filter as they change */
+			assert_int_equal(
+			    billing_data_filter(merged, BILLING_SUBS,
+			                        "status=past_due,active", err,
+			                        sizeof err),
+			    0);
+		for (step = 0; step < 40; step++) {
+			struct subscription_page p = random_page(1 + step % 13);
+
+			billing_store_put_subs(bs, &p, billing_store_stamp(bs));
+			/* sorted re-sorts everything; merged never does. */
+			if (o == 1)
+				billing_data_filter(sorted, BILLING_SUBS,
+				                    "status=past_due,active",
+				                    err, sizeof err);
+			billing_data_sort(sorted, BILLING_SUBS, orders[o], err,
+			                  sizeof err);
+			n = ids_of(merged, got, 1024);
+			assert_int_equal(n, ids_of(sorted, want, 1024));
+			for (i = 0; i < n; i++)
+				assert_int_equal(got[i], want[i]);
+		}
+		assert_true(billing_data_count(merged, BILLING_SUBS) > 50);
+		billing_data_free(sorted);
+		done(merged);
+	}
 }
 
 int
@@ -274,6 +374,8 @@ main(void)
 		cmocka_unit_test(billing_data__put_invoice__replaces_or_adds),
 		cmocka_unit_test(
 		    billing_data__csv__quoted_formula_safe_and_by_permission),
+		cmocka_unit_test(
+		    billing_data__merge__pages_and_updates_keep_the_full_sort_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
