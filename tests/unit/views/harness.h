@@ -59,8 +59,8 @@
  * harness_wait.
  *
  * One harness at a time per process (the wrapped functions reach it
- * through one pointer). Everything is freed by harness_free, under ASan
- * and LSan too.
+ * through one pointer): harness_new frees one a failed test left behind.
+ * Everything is freed by harness_free, under ASan and LSan too.
  */
 struct harness;
 
