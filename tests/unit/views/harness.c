@@ -554,8 +554,6 @@ void
 harness_draw(struct harness *h)
 {
 	struct app *app = &h->app;
-	size_t len = 0;
-	int y;
 
 	app_overlay_reap(app);
 	app->dirty = true;
@@ -564,6 +562,16 @@ harness_draw(struct harness *h)
 		werase(app->statuswin);
 		cmdline_draw(app->cmdline, app->statuswin, app->cols);
 	}
+	harness_read(h);
+}
+
+void
+harness_read(struct harness *h)
+{
+	struct app *app = &h->app;
+	size_t len = 0;
+	int y;
+
 	for (y = 0; y < h->nrows; y++) {
 		free(h->rows[y]);
 		h->rows[y] = y == 0 ? read_row(app->tabwin, 0)
@@ -685,10 +693,11 @@ line_key(struct harness *h, key_code key)
 		line_done(h, kind, cmdline_take(cl));
 		break;
 	case CMDLINE_CANCELLED:
-		if (text) {
-			app_text_done(&h->app, typed[0] ? typed : NULL, false);
+		if (text && typed[0] != '\0') {
+			app_text_done(&h->app, typed, false); /* takes it */
 			typed = NULL;
-		}
+		} else if (text)
+			app_text_done(&h->app, NULL, false);
 		break;
 	default:
 		break;

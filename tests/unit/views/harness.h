@@ -98,6 +98,9 @@ void *harness_pane(struct harness *h, enum pane_id pane);
 
 /* Draws the whole frame as the loop does and reads it back. */
 void harness_draw(struct harness *h);
+/* Reads the windows back as they are: for a test that drew into the
+ * pane's window (harness_app(h)->panewin, rows-2 x cols) itself. */
+void harness_read(struct harness *h);
 /* Row y of the last draw in UTF-8, trailing blanks cut ("" off-screen). */
 const char *harness_row(struct harness *h, int y);
 /* The last draw, rows joined by newlines (for failure messages). */
