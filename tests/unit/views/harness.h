@@ -101,7 +101,8 @@ void harness_draw(struct harness *h);
 /* Reads the windows back as they are: for a test that drew into the
  * pane's window (harness_app(h)->panewin, rows-2 x cols) itself. */
 void harness_read(struct harness *h);
-/* Row y of the last draw in UTF-8, trailing blanks cut ("" off-screen). */
+/* Row y of the last draw in UTF-8, trailing blanks cut ("" off-screen):
+ * a wide character once, line drawing as box characters (U+2500...). */
 const char *harness_row(struct harness *h, int y);
 /* The last draw, rows joined by newlines (for failure messages). */
 const char *harness_screen(struct harness *h);

@@ -211,6 +211,22 @@ give_secret(struct harness *h, struct harness_request *r, const char *user,
 	free(plain);
 }
 
+/* The unlock box says the passphrase was wrong. */
+static bool
+asked_password_retry(void *ud)
+{
+	harness_draw(ud);
+	return !harness_find(ud, "checking the passphrase", NULL, NULL);
+}
+
+/* :keygen asks the passphrase a second time. */
+static bool
+asked_again(void *ud)
+{
+	harness_draw(ud);
+	return harness_find(ud, "the same passphrase again", NULL, NULL);
+}
+
 /* A reveal (the key unlocked) that the service refuses with code. */
 static void
 refused_with(struct harness *h, int status, const char *code,
@@ -681,6 +697,132 @@ credentials__keygen__asks_or_refuses(void **state)
 	harness_free(h);
 }
 
+/* The service's answer to PUT /me/public-key: what it holds now. */
+static void
+give_me(struct harness *h, struct harness_request *r, const char *pk_b64)
+{
+	char *body = xasprintf(
+	    "{\"id\": 7, \"name\": \"Ann\", \"email\": \"ann@example.com\","
+	    " \"role\": \"technician\", \"public_key\": \"%s\","
+	    " \"public_key_registered_at\": \"2026-12-06T10:00:00Z\","
+	    " \"permissions\": [\"credentials.reveal\"]}",
+	    pk_b64);
+
+	harness_reply(h, r, 200, body);
+	free(body);
+}
+
+static bool
+asked_password(void *ud)
+{
+	harness_draw(ud);
+	return harness_find(ud, "your account password", NULL, NULL);
+}
+
+/* :register-key asks the account password; PUT /me/public-key carries
+ * it from sodium memory; a refused password is said in the box, which
+ * stays; then the key registered clears the warning. */
+static void
+credentials__register_key__password_then_cleared(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	(void)state;
+	install_key();
+	keycheck_registered(
+	    harness_app(h),
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
+	see(h, "Nothing is revealed until :register-key");
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	see(h, "Register your staff key: your account password");
+	harness_type(h, "account-pw");
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "PUT", "/me/public-key");
+	assert_non_null(r);
+	assert_string_equal(r->body, "(secret)");
+	see(h, "checking the password...");
+	harness_reply(h, r, 403,
+	              "{\"error\": {\"code\": \"reauth_required\", "
+	              "\"message\": \"wrong password\"}}");
+	see(h, "the account password was wrong or missing");
+	see(h, "\u250c\u2500Register your staff key");
+	harness_type(h, "account-pw2");
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "PUT", "/me/public-key");
+	assert_non_null(r);
+	sodium_bin2base64(b64, sizeof b64, the_key.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	give_me(h, r, b64);
+	not_see(h, "Register your staff key");
+	not_see(h, "Nothing is revealed until");
+	assert_null(harness_app(h)->key_warning);
+	assert_string_equal(harness_notice(h),
+	                    "staff key registered again: reveal with Enter");
+	harness_free(h);
+}
+
+/* A wrong passphrase is said in the box, which stays for another try;
+ * nothing is asked of the service. */
+static void
+credentials__unlock__wrong_passphrase_asks_again(void **state)
+{
+	struct harness *h = at_acme();
+
+	(void)state;
+	install_key();
+	register_key(h);
+	assert_null(ask_reveal(h, "task #5", false));
+	see(h, "Unlock your staff key");
+	harness_type(h, "not the passphrase");
+	harness_key(h, KEYC_ENTER);
+	assert_true(harness_wait(h, asked_password_retry, h, UNLOCK_MS));
+	see(h, "Unlock your staff key");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_key(h, KEYC_ESCAPE);
+	not_see(h, "Unlock your staff key");
+	assert_string_equal(harness_notice(h), "cancelled");
+	harness_free(h);
+}
+
+/* :keygen: two different passphrases make nothing; the same strong one
+ * twice makes the key, then the account password registers it. */
+static void
+credentials__keygen__makes_and_registers(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_KEYGEN, NULL);
+	harness_type(h, PASSPHRASE);
+	harness_key(h, KEYC_ENTER);
+	assert_true(harness_wait(h, asked_again, h, UNLOCK_MS));
+	harness_type(h, PASSPHRASE " but other");
+	harness_key(h, KEYC_ENTER);
+	assert_string_equal(harness_notice(h),
+	                    "the passphrases differ: no key made");
+	not_see(h, "New staff key");
+
+	harness_action(h, ACTION_KEYGEN, NULL);
+	harness_type(h, PASSPHRASE);
+	harness_key(h, KEYC_ENTER);
+	assert_true(harness_wait(h, asked_again, h, UNLOCK_MS));
+	harness_type(h, PASSPHRASE);
+	harness_key(h, KEYC_ENTER);
+	assert_true(harness_wait(h, asked_password, h, UNLOCK_MS));
+	harness_type(h, "account-pw");
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "PUT", "/me/public-key");
+	assert_non_null(r);
+	give_me(h, r, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	assert_string_equal(harness_notice(h),
+	                    "staff key made and registered: reveal with Enter");
+	see(h, "[key unlocked]");
+	harness_free(h);
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 /* Makes the file's staff key once, in a folder of its own. */
@@ -757,6 +899,11 @@ main(void)
 		cmocka_unit_test(credentials__reveal__copy_and_lock),
 		cmocka_unit_test(credentials__key__locks_when_idle),
 		cmocka_unit_test(credentials__keygen__asks_or_refuses),
+		cmocka_unit_test(
+		    credentials__register_key__password_then_cleared),
+		cmocka_unit_test(
+		    credentials__unlock__wrong_passphrase_asks_again),
+		cmocka_unit_test(credentials__keygen__makes_and_registers),
 	};
 
 	return cmocka_run_group_tests(tests, make_key, free_key);
