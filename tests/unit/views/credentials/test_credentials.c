@@ -88,6 +88,20 @@ not_see(struct harness *h, const char *text)
 	}
 }
 
+/* Answers r with the contract's error body. */
+static void
+reply_error(struct harness *h, struct harness_request *r, int status,
+            const char *code, const char *message)
+{
+	char *body = xasprintf("{\"error\": {\"code\": \"%s\", "
+	                       "\"message\": \"%s\"}}",
+	                       code, message);
+
+	assert_non_null(r);
+	harness_reply(h, r, status, body);
+	free(body);
+}
+
 /* A signed-in technician (who may reveal) with the pane open and its
  * clients asked for. */
 static struct harness *
@@ -232,14 +246,7 @@ static void
 refused_with(struct harness *h, int status, const char *code,
              const char *message)
 {
-	struct harness_request *r = ask_reveal(h, "task #6", false);
-	char *body = xasprintf("{\"error\": {\"code\": \"%s\", "
-	                       "\"message\": \"%s\"}}",
-	                       code, message);
-
-	assert_non_null(r);
-	harness_reply(h, r, status, body);
-	free(body);
+	reply_error(h, ask_reveal(h, "task #6", false), status, code, message);
 }
 
 /* Acme's first credential revealed (admin / hunter2), the key unlocked. */
@@ -339,9 +346,8 @@ credentials__clients__error_is_shown(void **state)
 	struct harness *h = technician();
 
 	(void)state;
-	harness_reply(h, harness_request(h, "GET", "/clients?"), 500,
-	              "{\"error\": {\"code\": \"server_error\", "
-	              "\"message\": \"the database is down\"}}");
+	reply_error(h, harness_request(h, "GET", "/clients?"), 500,
+	            "server_error", "the database is down");
 	see(h, "the database is down");
 	not_see(h, "loading...");
 	harness_free(h);
@@ -428,9 +434,7 @@ credentials__client__empty_and_error(void **state)
 	harness_key(h, KEYC_F1 + 4); /* F5 refreshes: asks again */
 	r = harness_request(h, "GET", "/clients/2/credentials");
 	assert_non_null(r);
-	harness_reply(h, r, 403,
-	              "{\"error\": {\"code\": \"forbidden\", "
-	              "\"message\": \"not for your role\"}}");
+	reply_error(h, r, 403, "forbidden", "not for your role");
 	see(h, "not for your role");
 	assert_non_null(strstr(harness_notice(h), "credentials:"));
 	harness_free(h);
@@ -525,9 +529,7 @@ credentials__reveal__server_refusals_explained(void **state)
 	assert_string_equal(r->path, "/credentials/11/reveal");
 	assert_string_equal(r->body, "{\"purpose\":\"task #5\"}");
 	see(h, "revealing...");
-	harness_reply(h, r, 403,
-	              "{\"error\": {\"code\": \"not_assigned\", "
-	              "\"message\": \"not assigned\"}}");
+	reply_error(h, r, 403, "not_assigned", "not assigned");
 	see(h, "You are not assigned to Acme Shop");
 	not_see(h, "revealing...");
 	/* The key stays unlocked: the next reveal asks no passphrase. */
@@ -743,9 +745,7 @@ credentials__register_key__password_then_cleared(void **state)
 	assert_non_null(r);
 	assert_string_equal(r->body, "(secret)");
 	see(h, "checking the password...");
-	harness_reply(h, r, 403,
-	              "{\"error\": {\"code\": \"reauth_required\", "
-	              "\"message\": \"wrong password\"}}");
+	reply_error(h, r, 403, "reauth_required", "wrong password");
 	see(h, "the account password was wrong or missing");
 	see(h, "\u250c\u2500Register your staff key");
 	harness_type(h, "account-pw2");
