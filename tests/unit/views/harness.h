@@ -52,11 +52,16 @@
  * pane's callback. The api's loop source is never added, so libcurl is
  * never driven; the closed port is a second fence.
  *
- * Time: loop_now_ms is wrapped too, and the loop's clock set with
- * loop_set_clock, both reading the harness's fake clock; it moves only
- * with harness_advance, which runs the timers that come due on the way.
- * Work on a real thread (tui/worker.h: Argon2id) finishes with
- * harness_wait.
+ * Not set up: app->sender (the outbox), app->notify, app->cfg (NULL: the
+ * panes' defaults, e.g. 15 s reveals) and the live event stream; a test
+ * sends server events itself (harness_event with APP_EV_SERVER).
+ *
+ * Time: loop_now_ms is wrapped too, for every caller in the binary (the
+ * panes', the store's), and the loop's clock set with loop_set_clock,
+ * both reading the harness's fake clock; it moves only with
+ * harness_advance, which runs the timers that come due on the way.
+ * time(NULL) is not faked (relative ages drawn use it). Work on a real
+ * thread (tui/worker.h: Argon2id, pwquality) finishes with harness_wait.
  *
  * One harness at a time per process (the wrapped functions reach it
  * through one pointer): harness_new frees one a failed test left behind.
