@@ -52,15 +52,20 @@
  * pane's callback. The api's loop source is never added, so libcurl is
  * never driven; the closed port is a second fence.
  *
- * Time: loop_now_ms is wrapped too, and the loop's clock set with
- * loop_set_clock, both reading the harness's fake clock; it moves only
- * with harness_advance, which runs the timers that come due on the way.
- * Work on a real thread (tui/worker.h: Argon2id) finishes with
- * harness_wait.
+ * Not set up: app->sender (the outbox), app->notify, app->cfg (NULL: the
+ * panes' defaults, e.g. 15 s reveals) and the live event stream; a test
+ * sends server events itself (harness_event with APP_EV_SERVER).
+ *
+ * Time: loop_now_ms is wrapped too, for every caller in the binary (the
+ * panes', the store's), and the loop's clock set with loop_set_clock,
+ * both reading the harness's fake clock; it moves only with
+ * harness_advance, which runs the timers that come due on the way.
+ * time(NULL) is not faked (relative ages drawn use it). Work on a real
+ * thread (tui/worker.h: Argon2id, pwquality) finishes with harness_wait.
  *
  * One harness at a time per process (the wrapped functions reach it
- * through one pointer). Everything is freed by harness_free, under ASan
- * and LSan too.
+ * through one pointer): harness_new frees one a failed test left behind.
+ * Everything is freed by harness_free, under ASan and LSan too.
  */
 struct harness;
 
@@ -98,7 +103,11 @@ void *harness_pane(struct harness *h, enum pane_id pane);
 
 /* Draws the whole frame as the loop does and reads it back. */
 void harness_draw(struct harness *h);
-/* Row y of the last draw in UTF-8, trailing blanks cut ("" off-screen). */
+/* Reads the windows back as they are: for a test that drew into the
+ * pane's window (harness_app(h)->panewin, rows-2 x cols) itself. */
+void harness_read(struct harness *h);
+/* Row y of the last draw in UTF-8, trailing blanks cut ("" off-screen):
+ * a wide character once, line drawing as box characters (U+2500...). */
 const char *harness_row(struct harness *h, int y);
 /* The last draw, rows joined by newlines (for failure messages). */
 const char *harness_screen(struct harness *h);

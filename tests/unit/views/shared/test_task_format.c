@@ -1,4 +1,5 @@
-/* Unit tests for views/task_format.c: layout, ages, dues, wrapping. */
+/* Unit tests for views/task_format.c: layout, ages, dues, wrapping, and
+ * a queue row drawn with them as a person sees it (the pane harness). */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +9,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <curses.h>
 
+#include "tests/unit/views/harness.h"
+#include "tui/columns_draw.h"
 #include "tui/sanitize.h"
 #include "views/shared/task_format.h"
 
@@ -235,6 +239,127 @@ task_format__wrap__breaks_at_blanks_and_newlines(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Values outside the enums (a newer server's) show as "?" in the normal
+ * colour, never as whatever lies past the tables. */
+static void
+task_format__names__unknown_values_are_question_marks(void **state)
+{
+	assert_string_equal(task_format_priority(TASK_PRIORITY_COUNT, 10), "?");
+	assert_string_equal(task_format_status(TASK_STATUS_COUNT, 20), "?");
+	assert_int_equal(task_format_priority_theme(TASK_PRIORITY_COUNT),
+	                 THEME_NORMAL);
+	assert_int_equal(task_format_status_theme(TASK_STATUS_COUNT),
+	                 THEME_NORMAL);
+}
+
+/* Each priority and status has the colour of its meaning; cancelled is
+ * as finished as done. */
+static void
+task_format__themes__colour_by_meaning(void **state)
+{
+	assert_int_equal(task_format_priority_theme(PRIORITY_LOW),
+	                 THEME_PRIO_LOW);
+	assert_int_equal(task_format_priority_theme(PRIORITY_NORMAL),
+	                 THEME_PRIO_NORMAL);
+	assert_int_equal(task_format_priority_theme(PRIORITY_HIGH),
+	                 THEME_PRIO_HIGH);
+	assert_int_equal(task_format_priority_theme(PRIORITY_URGENT),
+	                 THEME_PRIO_URGENT);
+	assert_int_equal(task_format_status_theme(TASK_NEW), THEME_STATE_NEW);
+	assert_int_equal(task_format_status_theme(TASK_IN_PROGRESS),
+	                 THEME_STATE_ACTIVE);
+	assert_int_equal(task_format_status_theme(TASK_WAITING_ON_CLIENT),
+	                 THEME_STATE_WAITING);
+	assert_int_equal(task_format_status_theme(TASK_DONE), THEME_STATE_DONE);
+	assert_int_equal(task_format_status_theme(TASK_CANCELLED),
+	                 THEME_STATE_DONE);
+}
+
+/* A width below one wraps as one: a character a line. */
+static void
+task_format__wrap__width_below_one_is_one(void **state)
+{
+	static const char *const a[] = { "a", "b", NULL };
+
+	assert_wrap("ab", 0, a);
+	assert_wrap("ab", -3, a);
+}
+
+/* One queue row at width: the header, then a task, drawn with the
+ * layout and these names into the harness's screen and read back. */
+static struct harness *
+draw_row(int width, const char *title)
+{
+	struct harness *h = harness_new(12, width);
+	WINDOW *w = harness_app(h)->panewin;
+	struct column_layout l;
+	char due[16];
+
+	task_format_layout(width, 4, &l);
+	task_format_due(1000000000, 1000000000 - 2 * 86400, l.w[TASK_COL_DUE],
+	                due, sizeof due);
+	werase(w);
+	columns_draw_header(w, 0, &l, A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_MARK, "*", A_NORMAL, 0);
+	columns_draw_cell(
+	    w, 1, &l, TASK_COL_PRIORITY,
+	    task_format_priority(PRIORITY_URGENT, l.w[TASK_COL_PRIORITY]),
+	    A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_ID, "1234", A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_CLIENT, "Acme Shop", A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_TITLE, title, A_NORMAL, 0);
+	columns_draw_cell(
+	    w, 1, &l, TASK_COL_STATUS,
+	    task_format_status(TASK_IN_PROGRESS, l.w[TASK_COL_STATUS]),
+	    A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_ASSIGNEE, "Ann", A_NORMAL, 0);
+	columns_draw_cell(w, 1, &l, TASK_COL_DUE, due, A_NORMAL, 0);
+	harness_read(h);
+	return h;
+}
+
+/* Every text of want (NULL-terminated) is in row. */
+static void
+assert_has_all(const char *row, const char *const *want)
+{
+	for (; *want != NULL; want++)
+		if (strstr(row, *want) == NULL)
+			fail_msg("\"%s\" not in \"%s\"", *want, row);
+}
+
+/* Wide: every column at full length. */
+static void
+task_format__row__wide_shows_every_column(void **state)
+{
+	static const char *const head[] = { "PRIO", "WHO", "DUE", NULL };
+	static const char *const row[] = {
+		"urgent",      "1234", "Acme Shop",  "Backups fail every night",
+		"in_progress", "Ann",  "overdue 2d", NULL,
+	};
+	struct harness *h = draw_row(120, "Backups fail every night");
+
+	assert_has_all(harness_row(h, 1), head);
+	assert_has_all(harness_row(h, 2), row);
+	harness_free(h);
+}
+
+/* Narrow: shortened names, the assignee gone, a wide-character title
+ * cut whole characters at a time. */
+static void
+task_format__row__narrow_shortens_and_drops(void **state)
+{
+	static const char *const row[] = { "URG!", "in prog", "-2d",
+		                           "日本語のタイトル", NULL };
+	struct harness *h =
+	    draw_row(60, "日本語のタイトルはとても長いですから切られます");
+
+	assert_has_all(harness_row(h, 2), row);
+	assert_null(strstr(harness_row(h, 2), "切られます"));
+	assert_null(strstr(harness_row(h, 2), "Ann"));
+	assert_null(strstr(harness_row(h, 1), "WHO"));
+	harness_free(h);
+}
+
 static int
 setup(void **state)
 {
@@ -263,6 +388,12 @@ main(void)
 		cmocka_unit_test(task_format__find__ignores_ascii_case),
 		cmocka_unit_test(
 		    task_format__wrap__breaks_at_blanks_and_newlines),
+		cmocka_unit_test(
+		    task_format__names__unknown_values_are_question_marks),
+		cmocka_unit_test(task_format__themes__colour_by_meaning),
+		cmocka_unit_test(task_format__wrap__width_below_one_is_one),
+		cmocka_unit_test(task_format__row__wide_shows_every_column),
+		cmocka_unit_test(task_format__row__narrow_shortens_and_drops),
 	};
 
 	return cmocka_run_group_tests_name("views/task_format", tests, setup,
