@@ -13,10 +13,11 @@ tests (no client code runs in them), for the sanitiser pass: the plain
 pass has run them already. A line before the summary says what ran.
 
 With --valgrind only the integration suite runs, with the client and the C
-probes under valgrind memcheck (tests/integration/cli.py), dealt out to
-one pytest process per core (memcheck keeps one core busy per run; each
-process has its own reports folder, so a test is failed only for the
-reports of its own runs); every report
+probes under valgrind memcheck (tests/integration/cli.py); --jobs N deals
+the tests out to N pytest processes side by side (each with its own
+reports folder, so a test is failed only for the reports of its own runs;
+not the default: a client under memcheck then gets less than a core, and
+the tests with real-time limits need one); every report
 valgrind wrote is then checked once more here, so an error in a run that
 no test looked at still fails.
 """
@@ -314,6 +315,8 @@ def main():
     ap.add_argument("--timeout-scale", type=float, default=0,
                     help="multiply the tests' time limits (default 1, "
                          "10 with --valgrind)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="with --valgrind: pytest processes side by side")
     ap.add_argument("--client-only", action="store_true",
                     help="pytest runs only the suites that run the client "
                          f"({' '.join(CLIENT_SUITES)}), not {SERVICE_SUITE}")
@@ -331,12 +334,12 @@ def main():
     ran = []
     if a.valgrind:
         paths = a.pytest_args or ["tests/integration"]
-        shards = os.cpu_count() or 2
-        run_pytest(t, a.binary, a.build, paths, shards, lambda i: {
+        run_pytest(t, a.binary, a.build, paths, a.jobs, lambda i: {
             "SITECARE_VALGRIND_LOGS": str(Path(a.valgrind).resolve() / str(i))})
         check_valgrind_logs(t, a.valgrind)
-        ran.append(f"pytest {' '.join(paths)} under valgrind memcheck, in "
-                   f"{shards} processes side by side")
+        ran.append(f"pytest {' '.join(paths)} under valgrind memcheck" +
+                   (f", in {a.jobs} processes side by side"
+                    if a.jobs > 1 else ""))
     else:
         check_format(t)
         check_layering(t)
