@@ -16,8 +16,8 @@ With --valgrind only the integration suite runs, with the client and the C
 probes under valgrind memcheck (tests/integration/cli.py); --jobs N deals
 the tests out to N pytest processes side by side (each with its own
 reports folder, so a test is failed only for the reports of its own runs;
-not the default: a client under memcheck then gets less than a core, and
-the tests with real-time limits need one); every report
+not the default: a client under memcheck then shares its core, and some
+tests have real-time limits); every report
 valgrind wrote is then checked once more here, so an error in a run that
 no test looked at still fails.
 """
