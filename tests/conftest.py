@@ -24,7 +24,11 @@ import pytest
 
 from helpers import ROOT
 from helpers.accounts import CLIENT_EMAIL, PASSWORD, ROLES, STAFF_EMAIL
-from helpers.service import Service, ServiceError
+from helpers.service import SEEDED, Service, ServiceError
+
+
+def pytest_sessionfinish(session, exitstatus):
+    SEEDED.cleanup()  # the seeded databases helpers/service.py kept
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,16 @@ a unit binary that crashes before reporting all its tests counts the
 missing ones as failed. Exit status 0 only when nothing failed and at least
 one test ran.
 
+With --client-only pytest leaves out the reference service's own contract
+tests (no client code runs in them), for the sanitiser pass: the plain
+pass has run them already. A line before the summary says what ran.
+
 With --valgrind only the integration suite runs, with the client and the C
-probes under valgrind memcheck (tests/integration/cli.py); every report
+probes under valgrind memcheck (tests/integration/cli.py); --jobs N deals
+the tests out to N pytest processes side by side (each with its own
+reports folder, so a test is failed only for the reports of its own runs;
+not the default: a client under memcheck then shares its core, and some
+tests have real-time limits); every report
 valgrind wrote is then checked once more here, so an error in a run that
 no test looked at still fails.
 """
@@ -21,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,26 +135,41 @@ def check_one_poll(t):
 TAP_LINE = re.compile(r"^(not ok|ok) \d+ - (\S+)(.*)$")
 
 
+def parallel(jobs, run):
+    """run(job) for every job, as many at once as there are cores (the
+    suites' programs are independent: each makes its own temporary
+    folders and ports); the results in the jobs' order, so the log reads
+    the same whatever finished first."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(run, jobs))
+
+
+def run_unit_binary(b):
+    """One cmocka binary's (stdout, stderr, exit status), bounded."""
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+    try:
+        r = subprocess.run([str(b)], cwd=ROOT, env=env, timeout=300,
+                           capture_output=True, text=True)
+        return r.stdout, r.stderr, r.returncode
+    except subprocess.TimeoutExpired as e:
+        return (e.stdout or b"").decode(), "timed out", -1
+
+
 def run_unit(t, build):
     """Runs each cmocka binary with TAP output and counts its lines.
 
     The binaries are those of the sources in tests/unit, so a test whose
     source moved or went is not run from an old build; one that was not
     built fails."""
-    bins = [Path(build) / src.relative_to(ROOT).with_suffix("")
+    want = [Path(build) / src.relative_to(ROOT).with_suffix("")
             for src in sorted((ROOT / "tests" / "unit").rglob("test_*.c"))]
-    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
-    for b in bins:
-        suite = str(b.relative_to(Path(build) / "tests" / "unit"))
+    for b in want:
         if not os.access(b, os.X_OK):
-            t.add(suite, "built", "fail", f"{b} was not built (make unit)")
-            continue
-        try:
-            r = subprocess.run([str(b)], cwd=ROOT, env=env, timeout=300,
-                               capture_output=True, text=True)
-            out, err, rc = r.stdout, r.stderr, r.returncode
-        except subprocess.TimeoutExpired as e:
-            out, err, rc = (e.stdout or b"").decode(), "timed out", -1
+            t.add(str(b.relative_to(Path(build) / "tests" / "unit")),
+                  "built", "fail", f"{b} was not built (make unit)")
+    bins = [b for b in want if os.access(b, os.X_OK)]
+    for b, (out, err, rc) in zip(bins, parallel(bins, run_unit_binary)):
+        suite = str(b.relative_to(Path(build) / "tests" / "unit"))
         planned = re.search(r"^1\.\.(\d+)", out, re.M)
         seen = 0
         for line in out.splitlines():
@@ -164,14 +188,8 @@ def run_unit(t, build):
             t.failed += max(missing, 1) - 1
 
 
-def run_pytest(t, binary, build, extra):
-    """Runs pytest over tests/ and counts its JUnit XML report."""
-    report = Path(build) / "pytest.xml"
-    report.unlink(missing_ok=True)
-    env = dict(os.environ, SITECARE_BIN=str(Path(binary).resolve()))
-    cmd = [sys.executable, "-m", "pytest", "-c", "tests/pytest.ini",
-           f"--junitxml={report}", *extra]
-    rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode
+def count_junit(t, report, rc):
+    """Counts one pytest run's JUnit XML report into the tally."""
     if not report.exists():
         t.add("pytest", f"no report (exit {rc})", "fail")
         return
@@ -188,10 +206,62 @@ def run_pytest(t, binary, build, extra):
         t.add("pytest", f"pytest itself failed (exit {rc})", "fail")
 
 
+PYTEST = [sys.executable, "-m", "pytest", "-c", "tests/pytest.ini"]
+
+
+def collect(env, extra):
+    """The node ids pytest would run for these arguments, from the
+    repository root (pytest names them from tests/, its rootdir); [] when
+    collecting failed, so that the unsplit run reports the error."""
+    r = subprocess.run([*PYTEST, "--collect-only", "-q", "-p",
+                        "no:cacheprovider", *extra], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        return []
+    return ["tests/" + line for line in r.stdout.splitlines() if "::" in line]
+
+
+def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
+    """Runs pytest over tests/ and counts its JUnit XML report.
+
+    With shards > 1 the tests are dealt out, in turn, to that many pytest
+    processes running side by side, each with its own session fixtures
+    (reference service ...) and report, and the environment shard_env(i)
+    adds; each one's output follows once all have finished."""
+    env = dict(os.environ, SITECARE_BIN=str(Path(binary).resolve()))
+    ids = collect(env, extra) if shards > 1 else []
+    if len(ids) < 2:
+        report = Path(build) / "pytest.xml"
+        report.unlink(missing_ok=True)
+        rc = subprocess.run([*PYTEST, f"--junitxml={report}", *extra],
+                            cwd=ROOT, env=env).returncode
+        count_junit(t, report, rc)
+        return
+    runs = []
+    for i in range(min(shards, len(ids))):
+        report = Path(build) / f"pytest.{i}.xml"
+        log = Path(build) / f"pytest.{i}.log"
+        report.unlink(missing_ok=True)
+        with open(log, "w") as out:
+            p = subprocess.Popen(
+                [*PYTEST, f"--junitxml={report}", "-p", "no:cacheprovider",
+                 *ids[i::shards]], cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**env, **(shard_env(i) if shard_env else {})})
+        runs.append((p, report, log))
+    print(f"pytest: {len(ids)} tests in {len(runs)} processes side by side",
+          flush=True)
+    for i, (p, report, log) in enumerate(runs):
+        rc = p.wait()
+        print(f"--- pytest process {i} ({log}) ---\n{log.read_text()}",
+              flush=True)
+        count_junit(t, report, rc)
+
+
 def check_valgrind_logs(t, log_dir):
     """Every memcheck report of the run: finished, and without errors."""
     runs, bad, unfinished = 0, [], []
-    for f in sorted(Path(log_dir).glob("*.xml")):
+    for f in sorted(Path(log_dir).rglob("*.xml")):
         runs += 1
         try:
             root = ET.parse(f).getroot()
@@ -212,19 +282,33 @@ def check_valgrind_logs(t, log_dir):
 
 def run_fuzz(t, seconds):
     """Runs each libFuzzer harness for a bounded time; a crash fails it."""
-    for f in sorted((ROOT / "build" / "fuzz").glob("fuzz_*")):
-        if not f.is_file() or not os.access(f, os.X_OK):
-            continue
+    harnesses = [f for f in sorted((ROOT / "build" / "fuzz").glob("fuzz_*"))
+                 if f.is_file() and os.access(f, os.X_OK)]
+
+    def fuzz(f):
         name = f.name[len("fuzz_"):]
         corpus = ROOT / "build" / "fuzz" / "corpus" / name
         corpus.mkdir(parents=True, exist_ok=True)
         cmd = [str(f), f"-max_total_time={seconds}", "-timeout=5",
                "-rss_limit_mb=2048", f"-artifact_prefix={f.parent}/",
                str(corpus), str(ROOT / "tests" / "fuzz" / name)]
-        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                           timeout=seconds + 120)
+        try:
+            r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                               timeout=seconds + 120)
+            return name, r.returncode, r.stderr
+        except subprocess.TimeoutExpired:
+            return name, -1, "timed out"
+
+    for name, rc, err in parallel(harnesses, fuzz):
         t.add("fuzz", f"{name} for {seconds}s",
-              "pass" if r.returncode == 0 else "fail", r.stderr[-3000:])
+              "pass" if rc == 0 else "fail", err[-3000:])
+
+
+# The reference service's own contract tests: Python against the Python
+# service, no client code in them; a sanitised client build adds nothing to
+# them, so that pass (`make check SANITIZE=1`) leaves them to the plain one.
+SERVICE_SUITE = "tests/service/tests"
+CLIENT_SUITES = ("tests/integration", "tests/e2e")
 
 
 def main():
@@ -240,6 +324,11 @@ def main():
     ap.add_argument("--timeout-scale", type=float, default=0,
                     help="multiply the tests' time limits (default 1, "
                          "10 with --valgrind)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="with --valgrind: pytest processes side by side")
+    ap.add_argument("--client-only", action="store_true",
+                    help="pytest runs only the suites that run the client "
+                         f"({' '.join(CLIENT_SUITES)}), not {SERVICE_SUITE}")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args()
 
@@ -251,21 +340,38 @@ def main():
         a.timeout_scale = a.timeout_scale or 10
     if a.timeout_scale:
         os.environ["SITECARE_TIMEOUT_SCALE"] = str(a.timeout_scale)
+    ran = []
     if a.valgrind:
-        run_pytest(t, a.binary, a.build, a.pytest_args or ["tests/integration"])
+        paths = a.pytest_args or ["tests/integration"]
+        run_pytest(t, a.binary, a.build, paths, a.jobs, lambda i: {
+            "SITECARE_VALGRIND_LOGS": str(Path(a.valgrind).resolve() / str(i))})
         check_valgrind_logs(t, a.valgrind)
+        ran.append(f"pytest {' '.join(paths)} under valgrind memcheck" +
+                   (f", in {a.jobs} processes side by side"
+                    if a.jobs > 1 else ""))
     else:
         check_format(t)
         check_layering(t)
         check_one_poll(t)
         check_views_apart(t)
+        ran.append("source checks")
         run_unit(t, a.build)
+        ran.append(f"unit tests of {a.build}")
         if a.fuzz_seconds > 0:
             run_fuzz(t, a.fuzz_seconds)
+            ran.append(f"each fuzz harness for {a.fuzz_seconds}s")
         if not a.no_pytest:
-            run_pytest(t, a.binary, a.build, a.pytest_args)
+            client_only = a.client_only and not a.pytest_args
+            paths = a.pytest_args or (list(CLIENT_SUITES) if client_only
+                                      else [])
+            run_pytest(t, a.binary, a.build, paths)
+            ran.append("pytest " + (" ".join(paths) or "tests/ (every suite)")
+                       + (f" (not {SERVICE_SUITE}: no client code runs in "
+                          "them, the plain pass runs them)"
+                          if client_only else ""))
     for f in t.failures:
         print(f"failed: {f}")
+    print(f"ran: {'; '.join(ran)}; binary {a.binary}", flush=True)
     print(f"check: {t.passed} passed, {t.failed} failed, "
           f"{t.skipped} skipped", flush=True)
     return 0 if t.failed == 0 and t.passed > 0 else 1

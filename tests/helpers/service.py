@@ -7,6 +7,16 @@ the state directory. `kill()` SIGKILLs the lot, as a crash would; `start()`
 then comes back on the same port. `ctl(...)` runs `tests/service/ctl --state
 DIR ...` and returns its parsed JSON output. Only the processes started here
 are ever signalled, by their id.
+
+Seeding (migrations, then hundreds of rows) is about half of what serve
+does before gunicorn starts, and it is deterministic (a fixed random seed,
+times relative to now). So the first service of a session
+seeded with given arguments leaves a copy of its database as it was when
+it became ready (`SeededCopies`), and a later *new* service with the same
+arguments starts from that copy: serve then finds a database and skips
+seeding, everything else (CA, certificates, secret key) is its own. A copy
+older than `SeededCopies.MAX_AGE` is made again, so "now" in the data stays
+recent. SITECARE_FRESH_SEED=1 seeds every service from scratch.
 """
 
 import hashlib
@@ -14,8 +24,11 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
+import sqlite3
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,6 +46,66 @@ def service_key(url):
     drafts folder in the client's state directory: BLAKE2b-64 of its base
     URL (https://host:port, no trailing slash)."""
     return hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
+
+
+class SeededCopies:
+    """Databases as serve seeded them, one per seeding argument list."""
+
+    MAX_AGE = 600.0  # seconds
+    # What a seeded database needs besides itself: the vault key the demo
+    # credentials are sealed with.
+    FILES = ("vault.key",)
+
+    def __init__(self):
+        self.enabled = os.environ.get("SITECARE_FRESH_SEED") != "1"
+        self._dir = None
+        self._made = {}  # key -> (monotonic time, folder)
+
+    def _folder(self, key):
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="sitecare-seeded-"))
+        return self._dir / hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+    def usable(self, key):
+        made = self._made.get(key)
+        return made is not None and time.monotonic() - made[0] < self.MAX_AGE
+
+    def restore(self, key, state):
+        """Puts the copy for key into a new state directory; False if none."""
+        if not self.enabled or not self.usable(key):
+            return False
+        src = self._made[key][1]
+        for name in ("db.sqlite3", *self.FILES):
+            shutil.copy2(src / name, state / name)
+        return True
+
+    def save(self, key, state):
+        """Copies a just-seeded, running service's database (sqlite's backup
+        API: a consistent copy even while the service has it open)."""
+        if not self.enabled:
+            return
+        dst = self._folder(key)
+        shutil.rmtree(dst, ignore_errors=True)
+        dst.mkdir(parents=True)
+        src_db = sqlite3.connect(state / "db.sqlite3")
+        dst_db = sqlite3.connect(dst / "db.sqlite3")
+        try:
+            src_db.backup(dst_db)
+        finally:
+            src_db.close()
+            dst_db.close()
+        for name in self.FILES:
+            shutil.copy2(state / name, dst / name)
+        self._made[key] = (time.monotonic(), dst)
+
+    def cleanup(self):
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+        self._made.clear()
+
+
+SEEDED = SeededCopies()
 
 
 class ServiceError(RuntimeError):
@@ -86,6 +159,9 @@ class Service:
             raise ServiceError("already running")
         if not SERVE.exists():
             raise ServiceError(f"{SERVE} does not exist")
+        seed_key = (self.seed or "demo", tuple(self.extra_args))
+        new_db = not (self.state / "db.sqlite3").exists()
+        copied = new_db and SEEDED.restore(seed_key, self.state)
         cmd = [str(SERVE), "--port", str(self.port), "--state", str(self.state)]
         if self.seed:
             cmd += ["--seed", self.seed]
@@ -124,6 +200,8 @@ class Service:
             if time.monotonic() > deadline:
                 self.stop()
                 raise ServiceError(f"serve not ready within {self.ready_timeout}s\n" + self.logs())
+        if new_db and not copied:
+            SEEDED.save(seed_key, self.state)
         self.generation += 1
         return self
 
