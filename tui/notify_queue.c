@@ -26,6 +26,7 @@ struct notify_queue {
 	bool reported; /* failed was called */
 	bool closing;  /* freeing: show nothing more, then stop */
 	bool shown;    /* show was called: stop is due at the end */
+	bool stopped;  /* ...and stop was called */
 	struct worker *worker;
 };
 
@@ -77,7 +78,8 @@ drain(void *ud)
 		}
 		reason = NULL;
 	}
-	stop = q->closing && q->shown;
+	stop = q->closing && q->shown && !q->stopped;
+	q->stopped = q->stopped || stop;
 	pthread_mutex_unlock(&q->mu);
 	if (stop && q->ops.stop != NULL)
 		q->ops.stop(q->ops.thread_ud);
@@ -168,7 +170,7 @@ bool
 notify_queue_free(struct notify_queue *q)
 {
 	struct notify_note note;
-	bool shown;
+	bool last_stop;
 
 	if (q == NULL)
 		return true;
@@ -176,13 +178,21 @@ notify_queue_free(struct notify_queue *q)
 	q->closing = true;
 	while (take_oldest(q, &note))
 		note_clear(&note);
-	shown = q->shown;
 	pthread_mutex_unlock(&q->mu);
-	/* stop runs on a worker too: a last one when none runs. */
-	if (q->worker == NULL && shown)
-		start_worker(q);
-	if (!worker_let_go(q->worker, NOTIFY_QUEUE_QUIT_MS))
+	/* A worker may have drained everything before closing was set and
+	 * so not stopped: wait for it, then stop on a last one. */
+	if (q->worker != NULL &&
+	    !worker_let_go(q->worker, NOTIFY_QUEUE_QUIT_MS))
 		return false; /* the thread keeps q */
+	q->worker = NULL;
+	pthread_mutex_lock(&q->mu);
+	last_stop = q->shown && !q->stopped;
+	pthread_mutex_unlock(&q->mu);
+	if (last_stop) {
+		start_worker(q);
+		if (!worker_let_go(q->worker, NOTIFY_QUEUE_QUIT_MS))
+			return false;
+	}
 	note_clear(&q->current);
 	free(q->reason);
 	pthread_mutex_destroy(&q->mu);
