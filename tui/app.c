@@ -17,6 +17,15 @@ app_redraw(struct app *app)
 }
 
 void
+app_set_unread(struct app *app, long long n)
+{
+	if (app->unread != (int)n) {
+		app->unread = (int)n;
+		app_redraw(app);
+	}
+}
+
+void
 app_overlay_reap(struct app *app)
 {
 	struct pane *o = &app->overlay_old;

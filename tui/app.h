@@ -161,6 +161,10 @@ struct app {
 	void *tabwin, *panewin, *statuswin;
 };
 
+/* The chat's unread total changed (the tab and the status line show
+ * it): set by the chat pane, redrawn when it differs. */
+void app_set_unread(struct app *app, long long n);
+
 /* Shows a notice (or an error) in the status line; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -6,6 +6,7 @@
 #include "net/base/xmalloc.h"
 #include "net/store/billing_store.h"
 #include "net/store/me_store.h"
+#include "net/store/chat_store.h"
 
 struct store *
 store_new(void)
@@ -14,6 +15,7 @@ store_new(void)
 
 	s->billing = billing_store_new();
 	s->me = me_store_new();
+	s->chat = chat_store_new();
 	return s;
 }
 
@@ -24,5 +26,6 @@ store_free(struct store *s)
 		return;
 	billing_store_free(s->billing);
 	me_store_free(s->me);
+	chat_store_free(s->chat);
 	free(s);
 }

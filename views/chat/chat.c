@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "net/client/api.h"
+#include "net/store/chat_store.h"
 #include "net/store/sender.h"
+#include "net/store/store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
@@ -37,13 +39,15 @@ enum fetch_kind {
 };
 
 /*
- * The pane's state. The conversations live in convs; the list helper
- * knows only how many are shown. notified_max is the newest message id
+ * The pane's state: view state only. The conversations are the store's
+ * (app->store->chat); convs is which of them are shown, and the list
+ * helper knows only how many. notified_max is the newest message id
  * announced: ids rise, so a replayed event never announces again.
  */
 struct chat {
 	struct app *app;
 	unsigned flags;
+	struct chat_store *store;
 	struct chat_list *convs;
 	struct list list;
 	struct chat_thread *thread; /* the open conversation, or NULL */
@@ -75,12 +79,7 @@ static void fetch(struct chat *c, enum fetch_kind kind, const char *cursor);
 static void
 unread_update(struct chat *c)
 {
-	int64_t n = chat_list_unread_total(c->convs);
-
-	if (c->app->unread != (int)n) {
-		c->app->unread = (int)n;
-		app_redraw(c->app);
-	}
+	app_set_unread(c->app, chat_store_unread_total(c->store));
 }
 
 /* True when id is muted, in the config or for this session. */
@@ -159,7 +158,7 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 		app_redraw(c->app);
 		return;
 	}
-	chat_list_merge(c->convs, p);
+	chat_store_merge(c->store, p);
 	conversation_page_free(p);
 	if (keep < 0 || !list_select_id(&c->list, keep))
 		list_changed(&c->list);
@@ -258,7 +257,7 @@ open_wanted(struct chat *c)
 
 	if (c->want_client == 0)
 		return;
-	cv = chat_list_find_client(c->convs, c->want_client);
+	cv = chat_store_find_client(c->store, c->want_client);
 	if (cv != NULL) {
 		c->want_client = 0;
 		chat_list_filter(c->convs, NULL);
@@ -301,14 +300,14 @@ mark_read(struct chat *c)
 		return;
 	newest = chat_thread_newest_seen(c->thread);
 	id = chat_thread_id(c->thread);
-	cv = chat_list_find(c->convs, id);
+	cv = chat_store_conversation(c->store, id);
 	if (newest <= c->read_sent || (cv != NULL && cv->unread_count == 0))
 		return;
 	c->read_sent = newest;
 	if (c->read_req != NULL)
 		api_cancel(c->app->api, c->read_req);
 	c->read_req = api_mark_read(c->app->api, id, newest, on_read, c);
-	chat_list_set_unread(c->convs, id, 0);
+	chat_store_set_unread(c->store, id, 0);
 	unread_update(c);
 }
 
@@ -319,7 +318,7 @@ static void
 announce(struct chat *c, const struct message *m)
 {
 	const struct conversation *cv =
-	    chat_list_find(c->convs, m->conversation_id);
+	    chat_store_conversation(c->store, m->conversation_id);
 	const char *who = cv != NULL && cv->client.name != NULL
 	                      ? cv->client.name
 	                      : m->author.name;
@@ -345,10 +344,8 @@ on_message(struct chat *c, const struct message *m)
 {
 	long long keep = list_selected_id(&c->list);
 
-	if (c->thread != NULL)
-		chat_thread_add(c->thread, m);
-	if (!chat_list_message(c->convs, m, false) &&
-	    chat_list_find(c->convs, m->conversation_id) == NULL) {
+	if (!chat_store_message(c->store, m, false) &&
+	    chat_store_conversation(c->store, m->conversation_id) == NULL) {
 		/* A conversation not loaded: fetch it with the others. */
 		if (c->req != NULL)
 			c->refetch = true;
@@ -371,8 +368,8 @@ on_server(struct chat *c, const struct event_payload *e)
 		on_message(c, &e->message);
 		return VIEW_REDRAW;
 	case EVENT_CONVERSATION_READ:
-		chat_list_set_unread(c->convs, e->conversation_id,
-		                     e->unread_count);
+		chat_store_set_unread(c->store, e->conversation_id,
+		                      e->unread_count);
 		list_changed(&c->list);
 		unread_update(c);
 		return VIEW_REDRAW;
@@ -381,18 +378,34 @@ on_server(struct chat *c, const struct event_payload *e)
 	}
 }
 
-/* The outbox moved: a sent reply joins the conversation. */
+/* The replies in the outbox go into the store as pending. */
+static void
+pending_update(struct chat *c)
+{
+	struct sender *s = c->app->sender;
+	const struct outbox_item *it;
+	enum sender_item_state st;
+	size_t i;
+
+	for (i = 0; s != NULL && i < sender_count(s); i++) {
+		it = sender_item(s, i, &st);
+		if (it->kind == OUTBOX_MESSAGE)
+			chat_store_pending_add(c->store, it->target_id, it->id);
+	}
+}
+
+/* The outbox moved: a sent reply joins the conversation, settling its
+ * pending copy. */
 static void
 on_outbox(struct chat *c, const struct sender_report *r)
 {
 	if (r != NULL && r->message != NULL) {
-		chat_list_message(c->convs, r->message, true);
+		chat_store_message(c->store, r->message, true);
 		if (r->message->id > c->notified_max)
 			c->notified_max = r->message->id;
-		if (c->thread != NULL)
-			chat_thread_add(c->thread, r->message);
 		list_changed(&c->list);
 	}
+	pending_update(c);
 	if (c->thread != NULL)
 		chat_thread_outbox_changed(c->thread);
 }
@@ -485,7 +498,7 @@ draw_footer(struct chat *c, WINDOW *w, int y, int cols)
 	                 f != NULL ? "\" | " : "", chat_list_count(c->convs),
 	                 c->next != NULL ? "+" : "",
 	                 chat_list_count(c->convs) == 1 ? "" : "s",
-	                 chat_list_unread_total(c->convs),
+	                 chat_store_unread_total(c->store),
 	                 c->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, c->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, c->flags);
@@ -596,7 +609,7 @@ current(const struct chat *c)
 	long long id = c->thread != NULL ? chat_thread_id(c->thread)
 	                                 : list_selected_id(&c->list);
 
-	return id >= 0 ? chat_list_find(c->convs, id) : NULL;
+	return id >= 0 ? chat_store_conversation(c->store, id) : NULL;
 }
 
 /* / NAME or :filter NAME: only clients matching; "clear" or "" ends it. */
@@ -775,7 +788,7 @@ chat_event(void *state, const struct app_event *ev)
 		if (c->me_id != c->app->me_id) {
 			if (c->thread != NULL)
 				close_conv(c);
-			chat_list_clear(c->convs);
+			chat_store_clear(c->store);
 			list_changed(&c->list);
 			c->me_id = c->app->me_id;
 		}
@@ -835,7 +848,8 @@ chat_open(struct app *app)
 
 	c->app = app;
 	c->flags = term_utf8() ? 0 : SANITIZE_ASCII;
-	c->convs = chat_list_new();
+	c->store = app->store->chat;
+	c->convs = chat_list_new(c->store);
 	c->reply = chat_reply_new(app);
 	list_init(&c->list, &row_ops, c);
 	/* The first fetch waits for APP_EV_SIGNED_IN. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/chat_store.h"
 #include "tui/sanitize.h"
 #include "views/shared/task_format.h"
 
@@ -105,17 +106,7 @@ chat_format_preview(const char *body, unsigned flags)
 int
 chat_format_compare(const struct conversation *a, const struct conversation *b)
 {
-	bool ua = a->unread_count > 0, ub = b->unread_count > 0;
-
-	if (ua != ub)
-		return ua ? -1 : 1;
-	if (a->has_last_message_at != b->has_last_message_at)
-		return a->has_last_message_at ? -1 : 1;
-	if (a->has_last_message_at && a->last_message_at != b->last_message_at)
-		return a->last_message_at > b->last_message_at ? -1 : 1;
-	if (a->id != b->id)
-		return a->id > b->id ? -1 : 1;
-	return 0;
+	return chat_store_compare(a, b);
 }
 
 /* True when hay contains needle, in any case (as the search does). */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "net/client/api.h"
+#include "net/store/chat_store.h"
 #include "net/store/sender.h"
+#include "net/store/store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/sanitize.h"
@@ -34,9 +36,12 @@ struct tline {
 };
 
 /*
- * The state. msgs are ascending by id (the server's order). scroll
- * counts lines from the bottom (0: the newest line is on screen), so
- * history prepended above does not move what is shown.
+ * The state: view state only, the messages are the store's. floor is the
+ * oldest message id shown: the store may hold older ones, but between
+ * them and the oldest page fetched here there may be a gap (events missed
+ * while the conversation was closed). scroll counts lines from the
+ * bottom (0: the newest line is on screen), so history prepended above
+ * does not move what is shown.
  */
 struct chat_thread {
 	struct app *app;
@@ -44,8 +49,9 @@ struct chat_thread {
 	int64_t id;
 	struct client_ref client;
 
-	struct message *msgs;
-	size_t n;
+	struct chat_store *store;
+	int64_t floor;       /* the oldest id shown (INT64_MAX: none yet) */
+	bool paging;         /* a page is going into the store */
 	bool has_more;       /* older messages exist on the server */
 	bool loaded;         /* the first page arrived */
 	struct api_req *req; /* a page in flight */
@@ -68,54 +74,62 @@ static void fetch(struct chat_thread *t, const char *query, bool older);
 
 /* ---- messages ---------------------------------------------------------- */
 
-/* The index where message id belongs, and whether it is already there. */
+/* The index in the store of the first message shown. */
 static size_t
-msg_slot(const struct chat_thread *t, int64_t id, bool *found)
+first_shown(const struct chat_thread *t)
 {
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->msgs[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < t->n && t->msgs[lo].id == id;
-	return lo;
+	return chat_store_message_from(t->store, t->id, t->floor);
 }
 
-/* Inserts a copy of m in id order; false when it was already there. */
-static bool
-msg_insert(struct chat_thread *t, const struct message *m)
+/* How many messages are shown. */
+static size_t
+nshown(const struct chat_thread *t)
 {
-	bool found;
-	size_t at = msg_slot(t, m->id, &found);
+	size_t n = chat_store_nmessages(t->store, t->id);
+	size_t first = first_shown(t);
 
-	if (found)
-		return false;
-	t->msgs = xreallocarray(t->msgs, t->n + 1, sizeof *t->msgs);
-	memmove(&t->msgs[at + 1], &t->msgs[at], (t->n - at) * sizeof *t->msgs);
-	message_copy(&t->msgs[at], m);
-	t->n++;
+	return n > first ? n - first : 0;
+}
+
+/* Shown message i (0: the oldest shown). */
+static const struct message *
+shown_at(const struct chat_thread *t, size_t i)
+{
+	return chat_store_message_at(t->store, t->id, first_shown(t) + i);
+}
+
+/* The newest message shown, or NULL. */
+static const struct message *
+newest(const struct chat_thread *t)
+{
+	size_t n = nshown(t);
+
+	return n > 0 ? shown_at(t, n - 1) : NULL;
+}
+
+/*
+ * The store changed. A live message that is now the newest one grows the
+ * conversation at the bottom, and counts as new below while scrolled up;
+ * pages say where they grew themselves.
+ */
+static void
+on_store(void *ud, enum chat_change change, int64_t conversation,
+         int64_t message)
+{
+	struct chat_thread *t = ud;
+	const struct message *last;
+
+	if (change != CHAT_REMOVED && conversation != t->id)
+		return;
 	t->stale = true;
-	return true;
-}
-
-bool
-chat_thread_add(struct chat_thread *t, const struct message *m)
-{
-	bool newest = t->n == 0 || m->id > t->msgs[t->n - 1].id;
-
-	if (m->conversation_id != t->id || !msg_insert(t, m))
-		return false;
-	if (newest) {
+	if (change != CHAT_INSERTED || message == 0 || t->paging)
+		return;
+	last = newest(t);
+	if (last != NULL && last->id == message) {
 		t->grew = GREW_BOTTOM;
 		if (t->scroll > 0)
 			t->new_below++;
 	}
-	return true;
 }
 
 /* ---- fetching ---------------------------------------------------------- */
@@ -126,7 +140,7 @@ on_page(struct message_page *p, const struct sc_error *err, void *ud)
 {
 	struct chat_thread *t = ud;
 	bool older = t->req_older;
-	size_t i;
+	int64_t oldest;
 
 	t->req = NULL;
 	free(t->error);
@@ -135,11 +149,15 @@ on_page(struct message_page *p, const struct sc_error *err, void *ud)
 		t->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
 		app_notice(t->app, true, "messages: %s", err->message);
 	} else {
-		for (i = 0; i < p->n; i++)
-			msg_insert(t, &p->items[i]);
+		oldest = p->n > 0 ? p->items[0].id : 0;
 		/* has_more speaks of older messages except after ?after=. */
-		if (older || !t->loaded)
+		if (older || !t->loaded) {
 			t->has_more = p->has_more;
+			t->floor = p->has_more ? oldest : 0;
+		}
+		t->paging = true;
+		chat_store_messages(t->store, t->id, p);
+		t->paging = false;
 		t->grew = older ? GREW_TOP : GREW_BOTTOM;
 		t->loaded = true;
 	}
@@ -163,9 +181,10 @@ fetch_older(struct chat_thread *t)
 {
 	char q[64];
 
-	if (!t->has_more || t->n == 0 || t->req != NULL || t->error != NULL)
+	if (!t->has_more || nshown(t) == 0 || t->req != NULL ||
+	    t->error != NULL)
 		return;
-	snprintf(q, sizeof q, "before=%" PRId64 "&limit=%d", t->msgs[0].id,
+	snprintf(q, sizeof q, "before=%" PRId64 "&limit=%d", shown_at(t, 0)->id,
 	         PAGE_LIMIT);
 	fetch(t, q, true);
 }
@@ -177,11 +196,11 @@ chat_thread_reload(struct chat_thread *t)
 
 	free(t->error);
 	t->error = NULL;
-	if (t->n == 0)
+	if (!t->loaded || newest(t) == NULL)
 		snprintf(q, sizeof q, "limit=%d", PAGE_LIMIT);
 	else
 		snprintf(q, sizeof q, "after=%" PRId64 "&limit=100",
-		         t->msgs[t->n - 1].id);
+		         newest(t)->id);
 	fetch(t, q, false);
 }
 
@@ -199,6 +218,9 @@ chat_thread_new(struct app *app, const struct conversation *c, unsigned flags)
 	t->client.name = xstrdup(c->client.name ? c->client.name : "");
 	t->client.company = xstrdup(c->client.company ? c->client.company : "");
 	t->stale = true;
+	t->store = app->store->chat;
+	t->floor = INT64_MAX;
+	chat_store_listen(t->store, on_store, t);
 	chat_thread_reload(t);
 	return t;
 }
@@ -219,15 +241,11 @@ lines_clear(struct chat_thread *t)
 void
 chat_thread_free(struct chat_thread *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
 	if (t->app->api != NULL)
 		api_cancel(t->app->api, t->req);
-	for (i = 0; i < t->n; i++)
-		message_free(&t->msgs[i]);
-	free(t->msgs);
+	chat_store_unlisten(t->store, on_store, t);
 	lines_clear(t);
 	free(t->client.name);
 	free(t->client.company);
@@ -368,7 +386,8 @@ add_outbox(struct chat_thread *t)
 
 	for (i = 0; s != NULL && i < sender_count(s); i++) {
 		it = sender_item(s, i, &st);
-		if (it->kind == OUTBOX_MESSAGE && it->target_id == t->id)
+		if (it->kind == OUTBOX_MESSAGE && it->target_id == t->id &&
+		    !chat_store_settled(t->store, it->id))
 			add_pending(t, it, st);
 	}
 }
@@ -377,7 +396,8 @@ add_outbox(struct chat_thread *t)
 static void
 layout(struct chat_thread *t, int width)
 {
-	size_t i, before = t->nlines;
+	size_t i, n = nshown(t), before = t->nlines;
+	const struct message *m, *prev = NULL;
 
 	if (!t->stale && width == t->width)
 		return;
@@ -385,15 +405,16 @@ layout(struct chat_thread *t, int width)
 	t->width = width > 4 ? width : 4;
 	if (t->has_more)
 		add(t, xstrdup("(older messages: scroll up)"), THEME_DIM, 0);
-	for (i = 0; i < t->n; i++) {
-		if (i == 0 || !chat_format_same_day(t->msgs[i - 1].created_at,
-		                                    t->msgs[i].created_at)) {
-			if (i > 0)
+	for (i = 0; i < n; i++, prev = m) {
+		m = shown_at(t, i);
+		if (prev == NULL ||
+		    !chat_format_same_day(prev->created_at, m->created_at)) {
+			if (prev != NULL)
 				add(t, xstrdup(""), THEME_NORMAL, 0);
-			add_day(t, t->msgs[i].created_at);
+			add_day(t, m->created_at);
 		} else
 			add(t, xstrdup(""), THEME_NORMAL, 0);
-		add_message(t, &t->msgs[i]);
+		add_message(t, m);
 	}
 	add_outbox(t);
 	/* Lines added below while scrolled up keep the view still. */
@@ -543,5 +564,5 @@ chat_thread_draw(struct chat_thread *t, void *win, int rows, int cols)
 int64_t
 chat_thread_newest_seen(const struct chat_thread *t)
 {
-	return t->bottom_seen && t->n > 0 ? t->msgs[t->n - 1].id : 0;
+	return t->bottom_seen && newest(t) != NULL ? newest(t)->id : 0;
 }

@@ -12,7 +12,8 @@
 struct app;
 
 /*
- * The messages of one conversation, oldest at the top, with day
+ * The messages of one conversation (read from the store, app->store,
+ * and redrawn when it says they changed), oldest at the top, with day
  * separators, authors and times; staff messages are indented and marked
  * so they stand apart from the client's. The newest page is fetched on
  * open; scrolling to the top fetches the page before the oldest message
@@ -29,10 +30,6 @@ void chat_thread_free(struct chat_thread *t);
 
 int64_t chat_thread_id(const struct chat_thread *t);
 const struct client_ref *chat_thread_client(const struct chat_thread *t);
-
-/* A message that arrived (event or our sent reply); duplicates are
- * ignored. Returns true when it was new. */
-bool chat_thread_add(struct chat_thread *t, const struct message *m);
 
 /* The outbox changed: the pending replies are laid out again. */
 void chat_thread_outbox_changed(struct chat_thread *t);

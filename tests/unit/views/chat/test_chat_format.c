@@ -13,6 +13,7 @@
 #include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "views/chat/chat_format.h"
+#include "net/store/chat_store.h"
 #include "views/chat/chat_list.h"
 
 /* Local noon of 2026-11-25 (a Wednesday), in the TZ set by setup. */
@@ -121,10 +122,12 @@ chat_format__compare__unread_then_activity(void **state)
 
 /* A list with three conversations: 1 (read, old), 2 (read, new), 3 (3
  * unread, oldest). */
+static struct chat_store *store; /* the one three() lists */
+
 static struct chat_list *
 three(void)
 {
-	struct chat_list *cl = chat_list_new();
+	struct chat_list *cl;
 	struct conversation_page p = { 0 };
 
 	p.items = xcalloc(3, sizeof *p.items);
@@ -132,7 +135,9 @@ three(void)
 	p.items[1] = conv(2, "Globex", 0, 2000);
 	p.items[2] = conv(3, "Initech", 3, 500);
 	p.n = 3;
-	chat_list_merge(cl, &p);
+	store = chat_store_new();
+	cl = chat_list_new(store);
+	chat_store_merge(store, &p);
 	conversation_page_free(&p);
 	return cl;
 }
@@ -147,17 +152,18 @@ chat_list__merge__orders_and_replaces(void **state)
 	assert_int_equal(chat_list_at(cl, 0)->id, 3);
 	assert_int_equal(chat_list_at(cl, 1)->id, 2);
 	assert_int_equal(chat_list_at(cl, 2)->id, 1);
-	assert_int_equal(chat_list_unread_total(cl), 3);
+	assert_int_equal(chat_store_unread_total(store), 3);
 	/* A newer copy of 1 with unread replaces it, no duplicate. */
 	p.items = xcalloc(1, sizeof *p.items);
 	p.items[0] = conv(1, "Acme", 1, 3000);
 	p.n = 1;
-	chat_list_merge(cl, &p);
+	chat_store_merge(store, &p);
 	conversation_page_free(&p);
 	assert_int_equal(chat_list_count(cl), 3);
 	assert_int_equal(chat_list_at(cl, 0)->id, 1);
-	assert_int_equal(chat_list_unread_total(cl), 4);
+	assert_int_equal(chat_store_unread_total(store), 4);
 	chat_list_free(cl);
+	chat_store_free(store);
 }
 
 static void
@@ -170,27 +176,29 @@ chat_list__message__moves_counts_ignores_old(void **state)
 		             .body = "hi",
 		             .created_at = 5000 };
 
-	assert_true(chat_list_message(cl, &m, false));
+	assert_true(chat_store_message(store, &m, false));
 	assert_int_equal(chat_list_at(cl, 0)->id, 1); /* newest unread */
-	assert_int_equal(chat_list_find(cl, 1)->unread_count, 1);
-	assert_string_equal(chat_list_find(cl, 1)->last_message.body, "hi");
+	assert_int_equal(chat_store_conversation(store, 1)->unread_count, 1);
+	assert_string_equal(
+	    chat_store_conversation(store, 1)->last_message.body, "hi");
 	/* The same event again (a replay) changes nothing. */
-	assert_false(chat_list_message(cl, &m, false));
-	assert_int_equal(chat_list_unread_total(cl), 4);
+	assert_false(chat_store_message(store, &m, false));
+	assert_int_equal(chat_store_unread_total(store), 4);
 	/* A staff message is not unread. */
 	m.id = 51;
 	m.author.kind = AUTHOR_STAFF;
-	assert_true(chat_list_message(cl, &m, false));
-	assert_int_equal(chat_list_unread_total(cl), 4);
+	assert_true(chat_store_message(store, &m, false));
+	assert_int_equal(chat_store_unread_total(store), 4);
 	/* Unknown conversation: false, for the pane to fetch it. */
 	m.id = 52;
 	m.conversation_id = 99;
-	assert_false(chat_list_message(cl, &m, false));
+	assert_false(chat_store_message(store, &m, false));
 	/* Read elsewhere: back to zero and down the list. */
-	chat_list_set_unread(cl, 1, 0);
+	chat_store_set_unread(store, 1, 0);
 	assert_int_equal(chat_list_at(cl, 0)->id, 3);
-	assert_int_equal(chat_list_unread_total(cl), 3);
+	assert_int_equal(chat_store_unread_total(store), 3);
 	chat_list_free(cl);
+	chat_store_free(store);
 }
 
 static void
@@ -204,14 +212,15 @@ chat_list__filter__name_or_company_any_case(void **state)
 	assert_int_equal(chat_list_index(cl, 2), 0);
 	assert_int_equal(chat_list_index(cl, 1), -1);
 	/* The total still counts every conversation. */
-	assert_int_equal(chat_list_unread_total(cl), 3);
+	assert_int_equal(chat_store_unread_total(store), 3);
 	chat_list_filter(cl, "co");
 	assert_int_equal(chat_list_count(cl), 3);
 	chat_list_filter(cl, "");
 	assert_null(chat_list_filter_text(cl));
-	assert_int_equal(chat_list_find_client(cl, 102)->id, 2);
-	assert_null(chat_list_find_client(cl, 5));
+	assert_int_equal(chat_store_find_client(store, 102)->id, 2);
+	assert_null(chat_store_find_client(store, 5));
 	chat_list_free(cl);
+	chat_store_free(store);
 }
 
 static void

@@ -1,0 +1,394 @@
+/* The chat pane as a person sees it, through the pane harness and the
+ * store: no terminal, no network. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "net/base/xmalloc.h"
+#include "net/client/model.h"
+#include "net/store/chat_store.h"
+#include "net/store/store.h"
+#include "tests/unit/views/harness.h"
+#include "tui/notify.h"
+
+/* Announcements written to the "terminal" (OSC 777 titles). */
+static int announced;
+
+static void
+count_write(void *ud, const char *buf, size_t len)
+{
+	char copy[1024];
+
+	(void)ud;
+	snprintf(copy, sizeof copy, "%.*s", (int)len, buf);
+	if (strstr(copy, "777;notify;New message from") != NULL)
+		announced++;
+}
+
+static const struct notify_ops counting = { NULL, count_write, NULL };
+
+/* A conversation as the server sends it. */
+static char *
+conv_json(int id, const char *name, const char *company, int unread,
+          int last_id)
+{
+	return xasprintf(
+	    "{\"id\": %d, \"client\": {\"id\": %d, \"name\": \"%s\", "
+	    "\"company\": \"%s\"}, \"last_message_at\": "
+	    "\"2026-12-06T10:%02d:00Z\", \"unread_count\": %d, "
+	    "\"last_message\": {\"id\": %d, \"conversation_id\": %d, "
+	    "\"author\": {\"kind\": \"client\", \"id\": %d, \"name\": \"%s\"}, "
+	    "\"body\": \"last words of %s\", \"created_at\": "
+	    "\"2026-12-06T10:%02d:00Z\", \"client_msg_id\": null}}",
+	    id, id + 100, name, company, last_id % 60, unread, last_id, id,
+	    id + 100, name, name, last_id % 60);
+}
+
+/* Messages 1..n of conversation 1, "line N", as a page. */
+static char *
+messages_json(int from, int to, bool more)
+{
+	char *out = xstrdup("{\"results\": [");
+	char *next;
+	int i;
+
+	for (i = from; i <= to; i++) {
+		next = xasprintf(
+		    "%s%s{\"id\": %d, \"conversation_id\": 1, \"author\": "
+		    "{\"kind\": \"client\", \"id\": 101, \"name\": \"Ann\"}, "
+		    "\"body\": \"line %d\", \"created_at\": "
+		    "\"2026-12-06T09:00:%02dZ\", \"client_msg_id\": null}",
+		    out, i > from ? ", " : "", i, i, i % 60);
+		free(out);
+		out = next;
+	}
+	next =
+	    xasprintf("%s], \"has_more\": %s}", out, more ? "true" : "false");
+	free(out);
+	return next;
+}
+
+/* A chat-reading technician with the Chat pane in front and a counting
+ * notifier. */
+static struct harness *
+staff(void)
+{
+	struct harness *h = harness_new(24, 100);
+	struct app *app = harness_app(h);
+
+	harness_sign_in(h, 7, "technician", PERM_CHAT_READ | PERM_CHAT_REPLY);
+	harness_open(h, PANE_CHAT);
+	app->notify = notify_new(app->loop, NOTIFY_TERMINAL, true);
+	notify_set_ops(app->notify, &counting);
+	announced = 0;
+	return h;
+}
+
+static void
+finish(struct harness *h)
+{
+	struct app *app = harness_app(h);
+
+	notify_free(app->notify);
+	app->notify = NULL;
+	harness_free(h);
+}
+
+/* How many times text shows on the last draw. */
+static int
+occurrences(struct harness *h, const char *text)
+{
+	const char *p = harness_screen(h);
+	int n = 0;
+
+	while ((p = strstr(p, text)) != NULL) {
+		n++;
+		p += strlen(text);
+	}
+	return n;
+}
+
+/* Answers the pending GET of path with body (taken). */
+static void
+answer(struct harness *h, const char *path, char *body)
+{
+	struct harness_request *r = harness_request(h, "GET", path);
+
+	assert_non_null(r);
+	harness_reply(h, r, 200, body);
+	free(body);
+}
+
+/* Signed in: Acme (2 unread) from the unread walk, Globex from the
+ * recent one. */
+static struct harness *
+loaded(void)
+{
+	struct harness *h = staff();
+	char *a = conv_json(1, "Acme", "Acme Ltd", 2, 40);
+	char *g = conv_json(2, "Globex", "Globex Corp", 0, 30);
+
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	answer(h, "/conversations?unread=1&limit=100",
+	       xasprintf("{\"results\": [%s], \"next\": null}", a));
+	answer(h, "/conversations?limit=100",
+	       xasprintf("{\"results\": [%s, %s], \"next\": null}", a, g));
+	free(a);
+	free(g);
+	return h;
+}
+
+/* A live message.created from a client (or staff when staff). */
+static void
+live(struct harness *h, int id, int conversation, bool staff_author)
+{
+	struct event_payload e = { 0 };
+	struct app_event ev = { 0 };
+
+	e.type = EVENT_MESSAGE_CREATED;
+	e.message.id = id;
+	e.message.conversation_id = conversation;
+	e.message.author.kind = staff_author ? AUTHOR_STAFF : AUTHOR_CLIENT;
+	e.message.author.id = staff_author ? 8 : 101;
+	e.message.author.name = (char *)(staff_author ? "Bo" : "Ann");
+	e.message.body = xasprintf("line %d", id);
+	e.message.created_at = 1796554800 + id; /* 11:00 */
+	ev.kind = APP_EV_SERVER;
+	ev.data = &e;
+	harness_event(h, &ev);
+	free(e.message.body);
+}
+
+static void
+chat__list__unread_first_counted_in_the_tab(void **state)
+{
+	struct harness *h = loaded();
+	int y1, y2;
+
+	(void)state;
+	harness_draw(h);
+	assert_true(harness_find(h, "2 Chat (2)", NULL, NULL));
+	assert_true(harness_find(h, "Acme", &y1, NULL));
+	assert_true(harness_find(h, "Globex", &y2, NULL));
+	assert_true(y1 < y2);
+	assert_true(harness_find(h, "last words of Acme", NULL, NULL));
+	assert_true(harness_find(h, "2 conversations | 2 unread", NULL, NULL));
+	assert_int_equal(chat_store_count(harness_app(h)->store->chat), 2);
+	/* A client writes to Globex: it moves up, counted. */
+	live(h, 50, 2, false);
+	harness_draw(h);
+	assert_true(harness_find(h, "2 Chat (3)", NULL, NULL));
+	assert_true(harness_find(h, "Globex", &y2, NULL));
+	assert_true(harness_find(h, "Acme", &y1, NULL));
+	assert_true(y2 < y1);
+	assert_true(harness_find(h, "line 50", NULL, NULL));
+	/* Another staff member read Acme. */
+	{
+		struct event_payload e = { 0 };
+		struct app_event ev = { .kind = APP_EV_SERVER, .data = &e };
+
+		e.type = EVENT_CONVERSATION_READ;
+		e.conversation_id = 1;
+		e.unread_count = 0;
+		harness_event(h, &ev);
+	}
+	harness_draw(h);
+	assert_true(harness_find(h, "2 Chat (1)", NULL, NULL));
+	assert_true(harness_find(h, "| 1 unread", NULL, NULL));
+	finish(h);
+}
+
+static void
+chat__announce__once_across_a_replay(void **state)
+{
+	struct harness *h = loaded();
+
+	(void)state;
+	live(h, 60, 1, false);
+	assert_int_equal(announced, 1);
+	/* The reconnect replays the stream: nothing twice. */
+	live(h, 60, 1, false);
+	assert_int_equal(announced, 1);
+	assert_int_equal(chat_store_unread_total(harness_app(h)->store->chat),
+	                 3);
+	/* A client whose conversation is not loaded yet: announced once,
+	 * and the list fetched again. */
+	live(h, 61, 9, false);
+	assert_int_equal(announced, 2);
+	live(h, 61, 9, false);
+	assert_int_equal(announced, 2);
+	assert_non_null(harness_request(h, "GET", "/conversations?unread=1"));
+	/* Staff messages are never announced. */
+	live(h, 62, 1, true);
+	assert_int_equal(announced, 2);
+	finish(h);
+}
+
+/* Acme open with messages 1..40 (the newest page) on screen. */
+static struct harness *
+opened(void)
+{
+	struct harness *h = loaded();
+
+	harness_action(h, ACTION_OPEN, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "Chat with Acme (Acme Ltd)", NULL, NULL));
+	assert_true(harness_find(h, "loading messages...", NULL, NULL));
+	answer(h, "/conversations/1/messages?limit=50",
+	       messages_json(1, 40, false));
+	harness_draw(h);
+	return h;
+}
+
+static void
+chat__thread__scrolling_and_new_below(void **state)
+{
+	struct harness *h = opened();
+	struct harness_request *r;
+
+	(void)state;
+	assert_true(harness_find(h, "line 40", NULL, NULL));
+	assert_false(harness_find(h, "line 1\n", NULL, NULL));
+	/* The newest was seen: marked read up to it. */
+	r = harness_request(h, "POST", "/conversations/1/read");
+	assert_non_null(r);
+	assert_non_null(strstr(r->body, "40"));
+	harness_reply(h, r, 204, NULL);
+	harness_draw(h);
+	assert_string_equal(harness_row(h, 0), " 2 Chat"); /* no count */
+	/* Up a page: the newest goes off screen. */
+	harness_action(h, ACTION_PAGE_UP, NULL);
+	harness_draw(h);
+	assert_false(harness_find(h, "line 40", NULL, NULL));
+	/* Two arrive (one replayed): two new below, the view stays. */
+	live(h, 41, 1, false);
+	live(h, 42, 1, false);
+	live(h, 42, 1, false);
+	harness_draw(h);
+	assert_true(harness_find(h, "2 new messages below (G jumps there)",
+	                         NULL, NULL));
+	assert_false(harness_find(h, "line 42", NULL, NULL));
+	assert_int_equal(announced, 0); /* open and in front */
+	/* To the bottom: all there once, the count gone. */
+	harness_action(h, ACTION_BOTTOM, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "line 42", NULL, NULL));
+	assert_false(harness_find(h, "new message", NULL, NULL));
+	assert_int_equal(occurrences(h, "line 42"), 1);
+	assert_int_equal(chat_store_nmessages(harness_app(h)->store->chat, 1),
+	                 42);
+	finish(h);
+}
+
+static void
+chat__thread__history_when_scrolled_to_the_top(void **state)
+{
+	struct harness *h = loaded();
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	answer(h, "/conversations/1/messages?limit=50",
+	       messages_json(51, 100, true));
+	harness_draw(h);
+	assert_true(harness_find(h, "line 100", NULL, NULL));
+	harness_action(h, ACTION_TOP, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "(older messages: scroll up)", NULL, NULL));
+	assert_true(harness_find(h, "loading older messages...", NULL, NULL));
+	answer(h, "/conversations/1/messages?before=51&limit=50",
+	       messages_json(1, 50, false));
+	harness_draw(h);
+	/* The view stayed where it was: line 51 still on screen. */
+	assert_true(harness_find(h, "line 51", NULL, NULL));
+	assert_false(harness_find(h, "(older messages", NULL, NULL));
+	harness_action(h, ACTION_TOP, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "line 1", NULL, NULL));
+	assert_int_equal(chat_store_nmessages(harness_app(h)->store->chat, 1),
+	                 100);
+	finish(h);
+}
+
+static void
+chat__esc_and_sign_in__back_and_wiped(void **state)
+{
+	struct harness *h = opened();
+	int y;
+
+	(void)state;
+	harness_action(h, ACTION_BACK, NULL);
+	harness_draw(h);
+	assert_false(harness_find(h, "Chat with", NULL, NULL));
+	assert_true(harness_find(h, "Acme", &y, NULL));
+	/* Esc came back to the row it left: Acme is selected. */
+	harness_action(h, ACTION_OPEN, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "Chat with Acme", NULL, NULL));
+	/* Someone else signs in: nothing of the last one stays. */
+	harness_sign_in(h, 9, "technician", PERM_CHAT_READ);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	harness_draw(h);
+	assert_false(harness_find(h, "Chat with", NULL, NULL));
+	assert_false(harness_find(h, "Acme", NULL, NULL));
+	assert_true(harness_find(h, "loading conversations...", NULL, NULL));
+	assert_int_equal(chat_store_count(harness_app(h)->store->chat), 0);
+	assert_int_equal(chat_store_nmessages(harness_app(h)->store->chat, 1),
+	                 0);
+	finish(h);
+}
+
+static void
+chat__filter__shows_matches_and_asks_the_server(void **state)
+{
+	struct harness *h = loaded();
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "glob");
+	assert_non_null(harness_request(h, "GET", "/conversations?q=glob"));
+	harness_draw(h);
+	assert_true(harness_find(h, "Globex", NULL, NULL));
+	assert_false(harness_find(h, "Acme", NULL, NULL));
+	assert_true(
+	    harness_find(h, "client ~ \"glob\" | 1 conversation", NULL, NULL));
+	/* Live news for a hidden one keeps it hidden; the total counts it. */
+	live(h, 70, 1, false);
+	harness_draw(h);
+	assert_false(harness_find(h, "Acme", NULL, NULL));
+	assert_true(harness_find(h, "| 3 unread", NULL, NULL));
+	harness_action(h, ACTION_FILTER, "clear");
+	harness_draw(h);
+	assert_true(harness_find(h, "Acme", NULL, NULL));
+	assert_true(harness_find(h, "2 conversations", NULL, NULL));
+	finish(h);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	unsetenv("TMUX");
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(chat__list__unread_first_counted_in_the_tab),
+		cmocka_unit_test(chat__announce__once_across_a_replay),
+		cmocka_unit_test(chat__thread__scrolling_and_new_below),
+		cmocka_unit_test(
+		    chat__thread__history_when_scrolled_to_the_top),
+		cmocka_unit_test(chat__esc_and_sign_in__back_and_wiped),
+		cmocka_unit_test(
+		    chat__filter__shows_matches_and_asks_the_server),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
