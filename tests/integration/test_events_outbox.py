@@ -404,7 +404,7 @@ def test_events__45_seconds_of_silence__reconnects_with_last_event_id(service, c
     try:
         c = cli_for(silent.url, service.ca)
         ev = events_proc(c, "--count", "2")
-        ev.wait_bodies(["before the silence"], timeout=10)
+        ev.wait_bodies(["before the silence"], timeout=scaled(10))
         t0 = time.monotonic()
         assert ev.wait_exit(timeout=75) == 0, ev.describe()
         waited = time.monotonic() - t0
