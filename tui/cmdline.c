@@ -41,11 +41,12 @@ struct cmdline {
 	enum cmdline_kind kind;
 	enum cmdline_result result; /* set by on_line() */
 	char *prompt;
-	char *taken; /* the submitted line until cmdline_take() */
-	char *hint;  /* sanitised completion list, or NULL */
-	int scroll;  /* display columns of text hidden on the left */
-	bool alert;  /* draw the prompt in the alert colour */
-	bool ctl_x;  /* the last key was C-x: C-e now goes to $EDITOR */
+	char *taken;  /* the submitted line until cmdline_take() */
+	char *hint;   /* sanitised completion list, or NULL */
+	int scroll;   /* display columns of text hidden on the left */
+	bool alert;   /* draw the prompt in the alert colour */
+	bool ctl_x;   /* the last key was C-x: C-e now goes to $EDITOR */
+	bool quoting; /* the last key was quoted-insert's: the next is text */
 	unsigned char queue[16];
 	size_t qhead, qlen;
 	struct cmdline_history hist[CMDLINE_KIND_COUNT];
@@ -425,6 +426,7 @@ cmdline_open(struct cmdline *cl, enum cmdline_kind kind, const char *prompt,
 	cl->qlen = 0;
 	cl->alert = false;
 	cl->ctl_x = false;
+	cl->quoting = false;
 	history_give(&cl->hist[kind]);
 	cl->active = true;
 	cl->result = CMDLINE_EDITING;
@@ -493,6 +495,27 @@ to_editor(struct cmdline *cl, key_code key)
 	return false;
 }
 
+/* True when key is bound to quoted-insert (C-v, unless ~/.inputrc says
+ * otherwise): readline then takes the next key as it is. */
+static bool
+quotes_next(key_code key)
+{
+	char seq[2] = { (char)key, '\0' };
+
+	return key > 0 && key < 0x20 &&
+	       rl_function_of_keyseq(seq, NULL, NULL) == rl_quoted_insert;
+}
+
+/* Lets readline read the queued bytes. */
+static enum cmdline_result
+pump(struct cmdline *cl)
+{
+	while (cl->active && cl->qlen > 0)
+		rl_callback_read_char();
+	cl->qlen = 0;
+	return cl->active ? CMDLINE_EDITING : cl->result;
+}
+
 enum cmdline_result
 cmdline_feed(struct cmdline *cl, key_code key)
 {
@@ -501,12 +524,20 @@ cmdline_feed(struct cmdline *cl, key_code key)
 	free(cl->hint);
 	cl->hint = NULL;
 	cl->dirty = true;
+	/* After C-v (quoted-insert) even Escape is text for readline. */
+	if (cl->quoting) {
+		cl->quoting = false;
+		if (queue_key(cl, key))
+			return pump(cl);
+		return CMDLINE_EDITING;
+	}
 	if (cancels(key)) {
 		cancel_line(cl);
 		return CMDLINE_CANCELLED;
 	}
 	if (to_editor(cl, key))
 		return CMDLINE_TO_EDITOR;
+	cl->quoting = quotes_next(key);
 	/* M-Enter: a newline inside a reply or a note, as in chat apps. */
 	if (key == (KEYC_META | KEYC_ENTER) &&
 	    (cl->kind == CMDLINE_REPLY || cl->kind == CMDLINE_COMMENT)) {
@@ -515,10 +546,7 @@ cmdline_feed(struct cmdline *cl, key_code key)
 	}
 	if (!queue_key(cl, key))
 		return CMDLINE_EDITING;
-	while (cl->active && cl->qlen > 0)
-		rl_callback_read_char();
-	cl->qlen = 0;
-	return cl->active ? CMDLINE_EDITING : cl->result;
+	return pump(cl);
 }
 
 char *

@@ -184,6 +184,31 @@ cmdline__feed__utf8(void **state)
 	free(line);
 }
 
+/* C-v then Escape puts a literal ESC in the line (readline's
+ * quoted-insert) instead of cancelling it, however the keys arrive. */
+static void
+cmdline__feed__quoted_escape_is_text(void **state)
+{
+	struct cmdline *cl = *state;
+	char *line;
+
+	cmdline_open(cl, CMDLINE_REPLY, "reply: ", NULL);
+	type(cl, "a");
+	assert_int_equal(cmdline_feed(cl, CTRL('v')), CMDLINE_EDITING);
+	assert_int_equal(cmdline_feed(cl, KEYC_ESCAPE), CMDLINE_EDITING);
+	assert_true(cmdline_active(cl));
+	type(cl, "b");
+	assert_int_equal(cmdline_feed(cl, KEYC_ENTER), CMDLINE_SUBMITTED);
+	line = cmdline_take(cl);
+	assert_string_equal(line, "a\x1b"
+	                          "b");
+	free(line);
+	/* The quoting is for one key only: Escape cancels again. */
+	cmdline_open(cl, CMDLINE_REPLY, "reply: ", NULL);
+	type(cl, "c");
+	assert_int_equal(cmdline_feed(cl, KEYC_ESCAPE), CMDLINE_CANCELLED);
+}
+
 static void
 cmdline__feed__escape_cancels(void **state)
 {
@@ -580,6 +605,8 @@ main(void)
 		    cmdline__feed__arrows_home_end_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(cmdline__feed__utf8, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__feed__quoted_escape_is_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(cmdline__feed__escape_cancels,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
