@@ -5,6 +5,8 @@
 # SANITIZE=1 builds everything with ASan + UBSan into build/san/;
 # `make check VALGRIND=1` runs the integration tests again with the client
 # and the C probes under valgrind memcheck (the release build).
+# `make coverage` builds with gcov into build/cov/ and prints line coverage
+# per folder, from the unit tests alone and then from all tests.
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -29,13 +31,23 @@ DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
 	python3-dbusmock dbus dbus-bin valgrind
 DEBS_FUZZ := clang libclang-rt-14-dev
-DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ)
+# Only `make coverage` needs it.
+DEBS_COVERAGE := gcovr
+DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE)
 
 ifeq ($(SANITIZE)$(VALGRIND),11)
 $(error SANITIZE=1 and VALGRIND=1 do not mix: valgrind cannot run ASan code)
 endif
 
-ifeq ($(SANITIZE),1)
+ifeq ($(SANITIZE)$(COVERAGE),11)
+$(error SANITIZE=1 and COVERAGE=1 do not mix)
+endif
+
+ifeq ($(COVERAGE),1)
+BUILD    := build/cov
+SANFLAGS := --coverage
+OPT      := -O0 -g
+else ifeq ($(SANITIZE),1)
 BUILD    := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -45,6 +57,8 @@ BUILD    := build/release
 SANFLAGS :=
 OPT      := -O2 -g
 endif
+
+comma := ,
 
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
@@ -73,7 +87,7 @@ UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps check unit service demo install uninstall clean format \
-	sitecare fuzz fuzz-build bench
+	sitecare fuzz fuzz-build bench coverage
 
 all: sitecare
 
@@ -115,9 +129,26 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB)
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
 
+# The pane tests (tests/unit/views/) are also linked with the pane harness
+# (tests/unit/views/harness.h), which stands in for the transport and the
+# clock through the linker's --wrap: no request leaves the process.
+HARNESS_OBJ  := $(BUILD)/tests/unit/views/harness.o
+HARNESS_WRAP := http_request_new http_request_body http_request_body_take \
+	http_request_send http_cancel loop_now_ms
+HARNESS_LDFLAGS := $(addprefix -Wl$(comma)--wrap=,$(HARNESS_WRAP))
+
+# Named as a target, so that the rule below is the one make picks.
+$(HARNESS_OBJ): tests/unit/views/harness.c
+
+$(BUILD)/tests/unit/views/%: tests/unit/views/%.c $(HARNESS_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HARNESS_OBJ) $(LIB) $(LDFLAGS) \
+		$(HARNESS_LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
 unit: $(UNIT_BIN)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(HARNESS_OBJ:.o=.d)
 
 # libFuzzer harnesses: tests/fuzz/fuzz_NAME.c against net/ (which needs no
 # curses) plus the sources in FUZZ_EXTRA_NAME, each run for FUZZ_SECONDS
@@ -194,6 +225,39 @@ check: deps
 		$(MAKE) --no-print-directory fuzz-build; fi
 	@$(PYTHON) tests/run.py --build $(BUILD) --binary $(BUILD)/sitecare \
 		$(CHECK_ARGS)
+
+# Line coverage (gcc's gcov, read by Debian's gcovr) per folder: first of
+# the unit tests alone, then of all tests as `make check` runs them (the
+# coverage build's binary under pytest too; COVERAGE_ARGS are passed to
+# tests/run.py, e.g. COVERAGE_ARGS=tests/e2e/test_credentials.py for a
+# part). A failing test is reported by run.py; the figures still print.
+COV_GCOVR = gcovr -r . --object-directory build/cov \
+	--filter '(net|tui|views|keymaps)/' build/cov --csv
+
+coverage: deps
+	@$(MAKE) --no-print-directory COVERAGE=1 build/cov/sitecare unit
+	@find build/cov -name '*.gcda' -delete
+	-@$(PYTHON) tests/run.py --build build/cov --binary build/cov/sitecare \
+		--no-pytest
+	@echo "line coverage from the unit tests alone:"
+	@$(COV_GCOVR) | awk -F, '$(COV_AWK)' | sort
+	-@$(PYTHON) tests/run.py --build build/cov --binary build/cov/sitecare \
+		$(COVERAGE_ARGS)
+	@echo "line coverage from all tests:"
+	@$(COV_GCOVR) | awk -F, '$(COV_AWK)' | sort
+
+# Sums gcovr's CSV (file, lines, lines covered, ...) per folder: net/base,
+# net/client, net/store, tui, tui/cmd, keymaps, each views/<pane>, and
+# views/ as a whole; one line each, sorted.
+COV_AWK := NR > 1 && $$2 > 0 { \
+	split($$1, p, "/"); k = p[1]; \
+	if (p[1] == "net" || p[1] == "views" || (p[1] == "tui" && p[2] == "cmd")) \
+		k = p[1] "/" p[2]; \
+	n[k] += $$2; c[k] += $$3; \
+	if (p[1] == "views") { n["views/"] += $$2; c["views/"] += $$3 } \
+	n["(all)"] += $$2; c["(all)"] += $$3 } \
+	END { for (k in n) printf "  %-18s %5.1f%%  %6d of %6d lines\n", \
+		k, 100 * c[k] / n[k], c[k], n[k] }
 
 format:
 	@clang-format -i $(shell find tui net views keymaps tests/unit tests/fuzz -name "*.[ch]" 2>/dev/null)

@@ -465,6 +465,7 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 	const struct client *c = current_client(k);
 	enum reveal_refusal why = credentials_reveal_refusal(k->reveal);
 	char *line;
+	int fx;
 
 	if (c != NULL)
 		line = xasprintf(
@@ -476,9 +477,11 @@ draw_header(struct creds *k, WINDOW *w, int cols)
 		                 k->filter != NULL ? "  filter: " : "");
 	columns_draw_text(w, 0, 0, cols, line, (attr_t)theme_attr(THEME_TITLE),
 	                  k->flags);
+	/* The filter follows its label (the line is ASCII then). */
+	fx = (int)strlen(line);
 	free(line);
-	if (k->filter != NULL && c == NULL)
-		columns_draw_text(w, 0, 30, cols - 30, k->filter,
+	if (k->filter != NULL && c == NULL && fx < cols)
+		columns_draw_text(w, 0, fx, cols - fx, k->filter,
 		                  (attr_t)theme_attr(THEME_TITLE), k->flags);
 	if (k->app->key_warning != NULL) {
 		columns_draw_text(w, 1, 1, cols - 2, k->app->key_warning,

@@ -1,0 +1,763 @@
+/* The credentials pane as a person sees it, through the pane harness:
+ * the clients, a client's credentials, and the reveal flow with its
+ * refusals, countdown and wipes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "net/base/secret.h"
+#include "net/base/xmalloc.h"
+#include "net/client/model.h"
+#include "net/client/staffkey.h"
+#include "tests/unit/views/harness.h"
+#include "tui/keycheck.h"
+
+#define PASSPHRASE "correct horse battery staple"
+/* Argon2id on the worker thread: generous for a sanitised build. */
+#define UNLOCK_MS 60000
+
+static const char clients_json[] =
+    "{\"results\": ["
+    "{\"id\": 1, \"name\": \"Zeta Bakery\", \"company\": \"Zeta Ltd\","
+    " \"email\": \"z@zeta.test\", \"phone\": null,"
+    " \"site_url\": \"https://zeta.test\","
+    " \"assigned_staff\": [{\"id\": 9, \"name\": \"Bob\"}]},"
+    "{\"id\": 2, \"name\": \"Acme Shop\", \"company\": \"Acme Inc\","
+    " \"email\": \"a@acme.test\", \"phone\": null,"
+    " \"site_url\": \"https://acme.test\","
+    " \"assigned_staff\": [{\"id\": 7, \"name\": \"Ann\"},"
+    " {\"id\": 9, \"name\": \"Bob\"}]},"
+    "{\"id\": 3, \"name\": \"Blue Cafe\", \"company\": \"Blue SA\","
+    " \"email\": \"b@blue.test\", \"phone\": \"555\","
+    " \"site_url\": \"https://blue.test\", \"assigned_staff\": []}"
+    "], \"next\": null}";
+
+static const char creds_json[] =
+    "{\"results\": ["
+    "{\"id\": 11, \"label\": \"WordPress admin\","
+    " \"site_url\": \"https://acme.test/wp-admin\","
+    " \"updated_at\": \"2026-12-01T10:00:00Z\", \"can_reveal\": true},"
+    "{\"id\": 12, \"label\": \"Hosting panel\","
+    " \"site_url\": \"https://host.test\","
+    " \"updated_at\": \"2026-11-01T10:00:00Z\", \"can_reveal\": false},"
+    "{\"id\": 13, \"label\": \"Mailbox\","
+    " \"site_url\": \"https://mail.acme.test\","
+    " \"updated_at\": \"2026-11-20T10:00:00Z\", \"can_reveal\": true}"
+    "], \"next\": null}";
+
+/* A staff key made once for the whole file (Argon2id is slow): its
+ * file's bytes, copied into each harness's data folder. */
+struct key_file {
+	char *bytes;
+	size_t len;
+	unsigned char pk[32];
+};
+
+static struct key_file the_key;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* Fails with the screen shown when text is not on it. */
+static void
+see(struct harness *h, const char *text)
+{
+	harness_draw(h);
+	if (!harness_find(h, text, NULL, NULL)) {
+		harness_dump(h);
+		fail_msg("not on screen: \"%s\"", text);
+	}
+}
+
+/* Fails with the screen shown when text is on it. */
+static void
+not_see(struct harness *h, const char *text)
+{
+	harness_draw(h);
+	if (harness_find(h, text, NULL, NULL)) {
+		harness_dump(h);
+		fail_msg("on screen but should not be: \"%s\"", text);
+	}
+}
+
+/* A signed-in technician (who may reveal) with the pane open and its
+ * clients asked for. */
+static struct harness *
+technician(void)
+{
+	struct harness *h = harness_new(24, 100);
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_CREDENTIALS_REVEAL);
+	harness_open(h, PANE_CREDENTIALS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	return h;
+}
+
+/* Answers the clients request with the three clients. */
+static void
+give_clients(struct harness *h)
+{
+	struct harness_request *r = harness_request(h, "GET", "/clients?");
+
+	assert_non_null(r);
+	harness_reply(h, r, 200, clients_json);
+}
+
+/* The technician looking at Acme Shop's credentials (Enter on the first
+ * client, which is theirs). */
+static struct harness *
+at_acme(void)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	give_clients(h);
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "GET", "/clients/2/credentials");
+	assert_non_null(r);
+	assert_string_equal(r->path, "/clients/2/credentials?limit=100");
+	harness_reply(h, r, 200, creds_json);
+	return h;
+}
+
+/* Puts the file's staff key on this harness's machine. */
+static void
+install_key(void)
+{
+	struct sc_error err = { 0 };
+	char *path = staffkey_path(&err), *dir;
+	FILE *f;
+
+	assert_non_null(path);
+	dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	mkdir(dir, 0700);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(the_key.bytes, 1, the_key.len, f), the_key.len);
+	fclose(f);
+	chmod(path, 0600);
+	free(dir);
+	free(path);
+}
+
+/* The service's key for the member: this machine's. */
+static void
+register_key(struct harness *h)
+{
+	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof b64, the_key.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	keycheck_registered(harness_app(h), b64, false, 0);
+}
+
+static bool
+asked_reveal(void *ud)
+{
+	return harness_request(ud, "POST", "/credentials/") != NULL;
+}
+
+/*
+ * Enter on the selected credential, the purpose typed, and (when the key
+ * is locked) the passphrase: returns the reveal request made.
+ */
+static struct harness_request *
+ask_reveal(struct harness *h, const char *purpose, bool unlock)
+{
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_line(h));
+	see(h, "purpose of revealing");
+	harness_line_submit(h, purpose);
+	if (unlock) {
+		see(h, "Unlock your staff key");
+		harness_type(h, PASSPHRASE);
+		harness_key(h, KEYC_ENTER);
+		assert_true(harness_wait(h, asked_reveal, h, UNLOCK_MS));
+	}
+	return harness_request(h, "POST", "/credentials/");
+}
+
+/* The service's answer to a reveal: user and pass sealed to the key. */
+static void
+give_secret(struct harness *h, struct harness_request *r, const char *user,
+            const char *pass)
+{
+	char *plain = xasprintf("{\"username\": \"%s\", \"password\": \"%s\", "
+	                        "\"notes\": \"\"}",
+	                        user, pass);
+	size_t n = strlen(plain) + crypto_box_SEALBYTES;
+	unsigned char *sealed = xmalloc(n);
+	size_t blen =
+	    sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(blen), *body;
+
+	crypto_box_seal(sealed, (const unsigned char *)plain, strlen(plain),
+	                the_key.pk);
+	sodium_bin2base64(b64, blen, sealed, n, sodium_base64_VARIANT_ORIGINAL);
+	body = xasprintf("{\"credential_id\": 11, \"sealed\": \"%s\"}", b64);
+	harness_reply(h, r, 200, body);
+	free(body);
+	free(b64);
+	free(sealed);
+	free(plain);
+}
+
+/* A reveal (the key unlocked) that the service refuses with code. */
+static void
+refused_with(struct harness *h, int status, const char *code,
+             const char *message)
+{
+	struct harness_request *r = ask_reveal(h, "task #6", false);
+	char *body = xasprintf("{\"error\": {\"code\": \"%s\", "
+	                       "\"message\": \"%s\"}}",
+	                       code, message);
+
+	assert_non_null(r);
+	harness_reply(h, r, status, body);
+	free(body);
+}
+
+/* Acme's first credential revealed (admin / hunter2), the key unlocked. */
+static struct harness *
+revealed(void)
+{
+	struct harness *h;
+	struct harness_request *r;
+
+	h = at_acme();
+	install_key();
+	register_key(h);
+	r = ask_reveal(h, "task #5", true);
+	assert_non_null(r);
+	give_secret(h, r, "admin", "hunter2");
+	see(h, "hunter2");
+	return h;
+}
+
+/* ---- the clients --------------------------------------------------------- */
+
+/* Signed in: the pane asks for the clients and says it is loading; an
+ * empty answer says there are none. */
+static void
+credentials__signed_in__asks_for_clients_then_shows_none(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	(void)state;
+	r = harness_request(h, "GET", "/clients?");
+	assert_non_null(r);
+	assert_string_equal(r->path, "/clients?limit=100");
+	harness_draw(h);
+	assert_true(harness_find(h, "3 Credentials", NULL, NULL));
+	assert_string_equal(harness_row(h, 1), " Clients (* assigned to you)");
+	assert_true(harness_find(h, "loading...", NULL, NULL));
+	harness_reply(h, r, 200, "{\"results\": [], \"next\": null}");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_draw(h);
+	assert_false(harness_find(h, "loading...", NULL, NULL));
+	assert_true(harness_find(h, "no clients match", NULL, NULL));
+	harness_free(h);
+}
+
+/* The clients show mine first (marked), then by name, with company, site
+ * and who works on them. */
+static void
+credentials__clients__mine_first_then_by_name(void **state)
+{
+	struct harness *h = technician();
+	int acme, blue, zeta;
+
+	(void)state;
+	give_clients(h);
+	harness_draw(h);
+	assert_true(harness_find(h, "Acme Shop", &acme, NULL));
+	assert_true(harness_find(h, "Blue Cafe", &blue, NULL));
+	assert_true(harness_find(h, "Zeta Bakery", &zeta, NULL));
+	assert_true(acme < blue && blue < zeta);
+	assert_int_equal(harness_row(h, acme)[0], '*');
+	assert_int_equal(harness_row(h, blue)[0], ' ');
+	assert_non_null(strstr(harness_row(h, acme), "Acme Inc"));
+	assert_non_null(strstr(harness_row(h, acme), "https://acme.test"));
+	assert_non_null(strstr(harness_row(h, acme), "Ann, Bob"));
+	see(h, "Enter shows a client's credentials");
+	harness_free(h);
+}
+
+/* A page with a next cursor: the pane asks for the rest, escaped. */
+static void
+credentials__clients__walks_every_page(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r = harness_request(h, "GET", "/clients?");
+
+	(void)state;
+	harness_reply(h, r, 200,
+	              "{\"results\": [{\"id\": 4, \"name\": \"Delta\", "
+	              "\"company\": \"D\", \"email\": \"d@d.test\", "
+	              "\"phone\": null, \"site_url\": \"https://d.test\", "
+	              "\"assigned_staff\": []}], \"next\": \"p 2\"}");
+	r = harness_request(h, "GET", "/clients?");
+	assert_non_null(r);
+	assert_string_equal(r->path, "/clients?limit=100&cursor=p%202");
+	see(h, "Delta");
+	harness_reply(h, r, 200, clients_json);
+	see(h, "Delta");
+	see(h, "Zeta Bakery");
+	harness_free(h);
+}
+
+/* The clients cannot be fetched: the error is what the pane shows. */
+static void
+credentials__clients__error_is_shown(void **state)
+{
+	struct harness *h = technician();
+
+	(void)state;
+	harness_reply(h, harness_request(h, "GET", "/clients?"), 500,
+	              "{\"error\": {\"code\": \"server_error\", "
+	              "\"message\": \"the database is down\"}}");
+	see(h, "the database is down");
+	not_see(h, "loading...");
+	harness_free(h);
+}
+
+/* / filters by name or company; a filter that matches nothing says so;
+ * "clear" shows every client again. */
+static void
+credentials__filter__narrows_the_clients(void **state)
+{
+	struct harness *h = technician();
+
+	(void)state;
+	give_clients(h);
+	harness_key(h, 'f');
+	assert_string_equal(harness_line(h), "filter ");
+	harness_line_submit(h, "filter blue sa");
+	see(h, "filter: blue sa");
+	see(h, "Blue Cafe");
+	not_see(h, "Acme Shop");
+	harness_action(h, ACTION_FILTER, "nobody");
+	see(h, "no clients match");
+	harness_action(h, ACTION_FILTER, "clear");
+	see(h, "Acme Shop");
+	see(h, "Zeta Bakery");
+	harness_free(h);
+}
+
+/* Without credentials.reveal there is no Credentials tab to go to. */
+static void
+credentials__no_permission__no_tab(void **state)
+{
+	struct harness *h = harness_new(24, 100);
+
+	(void)state;
+	harness_sign_in(h, 8, "support", PERM_TASKS_READ | PERM_CHAT_READ);
+	harness_key(h, '3');
+	assert_null(harness_pane(h, PANE_CREDENTIALS));
+	assert_string_equal(harness_notice(h),
+	                    "that pane is not available to support");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* ---- one client's credentials ------------------------------------------- */
+
+/* Enter shows a client's credentials: masked, or why they cannot be
+ * revealed; Esc goes back to the clients. */
+static void
+credentials__client__credentials_masked(void **state)
+{
+	struct harness *h = at_acme();
+	int y;
+
+	(void)state;
+	see(h, "Credentials of Acme Shop (Acme Inc)");
+	see(h, "Enter reveals (audited)  y copies the password  Esc back");
+	assert_true(harness_find(h, "WordPress admin", &y, NULL));
+	assert_non_null(strstr(harness_row(h, y), "user \u2022\u2022\u2022"));
+	assert_non_null(strstr(harness_row(h, y), "pass \u2022\u2022\u2022"));
+	assert_true(harness_find(h, "Hosting panel", &y, NULL));
+	assert_non_null(
+	    strstr(harness_row(h, y), "(not assigned: cannot reveal)"));
+	harness_key(h, KEYC_ESCAPE);
+	see(h, "Clients (* assigned to you)");
+	see(h, "Zeta Bakery");
+	harness_free(h);
+}
+
+/* A client with no credentials says so; a failed fetch shows why. */
+static void
+credentials__client__empty_and_error(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	(void)state;
+	give_clients(h);
+	harness_key(h, KEYC_ENTER);
+	see(h, "loading...");
+	r = harness_request(h, "GET", "/clients/2/credentials");
+	harness_reply(h, r, 200, "{\"results\": [], \"next\": null}");
+	see(h, "no credentials stored for this client");
+	harness_key(h, KEYC_F1 + 4); /* F5 refreshes: asks again */
+	r = harness_request(h, "GET", "/clients/2/credentials");
+	assert_non_null(r);
+	harness_reply(h, r, 403,
+	              "{\"error\": {\"code\": \"forbidden\", "
+	              "\"message\": \"not for your role\"}}");
+	see(h, "not for your role");
+	assert_non_null(strstr(harness_notice(h), "credentials:"));
+	harness_free(h);
+}
+
+/* K on a task: the client opens with the task as the purpose. */
+static void
+credentials__goto__task_is_the_purpose(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	(void)state;
+	give_clients(h);
+	harness_app(h)->go_task = 42;
+	harness_event_kind(h, APP_EV_CLIENT, 2);
+	assert_int_equal(harness_app(h)->go_task, 0);
+	r = harness_request(h, "GET", "/clients/2/credentials");
+	assert_non_null(r);
+	harness_reply(h, r, 200, creds_json);
+	harness_key(h, KEYC_ENTER);
+	assert_string_equal(harness_line(h), "task #42");
+	harness_free(h);
+}
+
+/* ---- the reveal's refusals ----------------------------------------------- */
+
+/* No staff key on this machine: refused before anything is asked. */
+static void
+credentials__reveal__no_local_key_asks_nothing(void **state)
+{
+	struct harness *h = at_acme();
+
+	(void)state;
+	assert_null(ask_reveal(h, "task #5", false));
+	assert_int_equal(harness_nrequests(h), 0);
+	see(h, "No staff key on this machine: :keygen makes one");
+	harness_free(h);
+}
+
+/* An empty purpose, or Esc on the line: nothing asked. */
+static void
+credentials__reveal__needs_a_purpose(void **state)
+{
+	struct harness *h = at_acme();
+
+	(void)state;
+	install_key();
+	assert_null(ask_reveal(h, "   ", false));
+	assert_string_equal(harness_notice(h),
+	                    "a purpose is needed: the audit log keeps it");
+	harness_key(h, KEYC_ENTER);
+	harness_key(h, KEYC_ESCAPE);
+	assert_null(harness_line(h));
+	assert_string_equal(harness_notice(h), "nothing revealed");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* The registered key is not this machine's: refused without asking,
+ * with the remedy in the header. */
+static void
+credentials__reveal__key_mismatch_asks_nothing(void **state)
+{
+	struct harness *h = at_acme();
+
+	(void)state;
+	install_key();
+	keycheck_registered(
+	    harness_app(h),
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
+	see(h, "Nothing is revealed until :register-key registers");
+	harness_key(h, KEYC_ENTER);
+	assert_null(harness_line(h));
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* The service refuses: not assigned, then no public key, then the
+ * role. Each is explained in the header; the masks stay. */
+static void
+credentials__reveal__server_refusals_explained(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+
+	(void)state;
+	install_key();
+	register_key(h);
+	r = ask_reveal(h, "task #5", true);
+	assert_non_null(r);
+	assert_string_equal(r->path, "/credentials/11/reveal");
+	assert_string_equal(r->body, "{\"purpose\":\"task #5\"}");
+	see(h, "revealing...");
+	harness_reply(h, r, 403,
+	              "{\"error\": {\"code\": \"not_assigned\", "
+	              "\"message\": \"not assigned\"}}");
+	see(h, "You are not assigned to Acme Shop");
+	not_see(h, "revealing...");
+	/* The key stays unlocked: the next reveal asks no passphrase. */
+	see(h, "[key unlocked]");
+	refused_with(h, 409, "no_public_key", "no key");
+	see(h, "No public key is registered for you: :keygen");
+	assert_false(harness_app(h)->me_has_public_key);
+	refused_with(h, 403, "forbidden", "support cannot reveal");
+	see(h, "Your role cannot reveal credentials (support cannot reveal)");
+	/* Another client forgets the refusal. */
+	harness_key(h, KEYC_ESCAPE);
+	harness_key(h, 'j');
+	harness_key(h, KEYC_ENTER);
+	harness_draw(h);
+	assert_null(strstr(harness_row(h, 2), "Your role cannot reveal"));
+	harness_free(h);
+}
+
+/* ---- shown, then hidden -------------------------------------------------- */
+
+/* Revealed: user and password show with a countdown, which the fake
+ * clock runs down; at 0 both are wiped and masked again. */
+static void
+credentials__reveal__counts_down_then_hides(void **state)
+{
+	struct harness *h = revealed();
+	int y;
+
+	(void)state;
+	assert_true(harness_find(h, "WordPress admin", &y, NULL));
+	assert_non_null(strstr(harness_row(h, y), "user admin"));
+	assert_non_null(strstr(harness_row(h, y), "pass hunter2"));
+	assert_non_null(strstr(harness_row(h, y), "15s"));
+	assert_non_null(strstr(harness_notice(h), "WordPress admin revealed"));
+	harness_advance(h, 5000);
+	see(h, "10s");
+	harness_advance(h, 9000);
+	see(h, " 1s");
+	see(h, "hunter2");
+	harness_advance(h, 1000);
+	not_see(h, "hunter2");
+	not_see(h, "user admin");
+	see(h, "pass \u2022\u2022\u2022");
+	assert_string_equal(harness_notice(h),
+	                    "credential hidden (wiped from memory)");
+	harness_free(h);
+}
+
+/* Esc, APP_EV_HIDE, moving the cursor and leaving the pane each wipe
+ * what is shown at once. */
+static void
+credentials__reveal__wiped_on_esc_hide_move_and_leave(void **state)
+{
+	struct harness *h = revealed();
+	struct harness_request *r;
+
+	(void)state;
+	harness_event_kind(h, APP_EV_HIDE, 0);
+	not_see(h, "hunter2");
+	assert_string_equal(harness_notice(h), "credential hidden");
+
+	r = ask_reveal(h, "task #5", false);
+	give_secret(h, r, "admin", "hunter2");
+	see(h, "hunter2");
+	harness_key(h, 'j');
+	not_see(h, "hunter2");
+
+	harness_key(h, 'k');
+	r = ask_reveal(h, "task #5", false);
+	give_secret(h, r, "admin", "hunter2");
+	see(h, "hunter2");
+	harness_key(h, KEYC_ESCAPE);
+	not_see(h, "hunter2");
+	see(h, "Clients (* assigned to you)");
+
+	harness_key(h, KEYC_ENTER);
+	harness_reply(h, harness_request(h, "GET", "/clients/2/credentials"),
+	              200, creds_json);
+	r = ask_reveal(h, "task #5", false);
+	give_secret(h, r, "admin", "hunter2");
+	see(h, "hunter2");
+	harness_open(h, PANE_TASKS); /* another tab: focus lost */
+	harness_open(h, PANE_CREDENTIALS);
+	not_see(h, "hunter2");
+	harness_free(h);
+}
+
+/* A secret with control characters is drawn with '?' in their place,
+ * and one too wide for its cell ends in an ellipsis. */
+static void
+credentials__reveal__draws_secrets_safely(void **state)
+{
+	struct harness *h = revealed();
+	struct harness_request *r;
+	int y;
+
+	(void)state;
+	r = ask_reveal(h, "task #5", false);
+	give_secret(h, r, "ad\\u001bmin",
+	            "0123456789012345678901234567890123456789012345678901");
+	see(h, "ad?min");
+	assert_true(harness_find(h, "WordPress admin", &y, NULL));
+	assert_non_null(strstr(harness_row(h, y), "\u2026"));
+	harness_free(h);
+}
+
+/* y with nothing revealed says so; the lock wipes the key. */
+static void
+credentials__reveal__copy_and_lock(void **state)
+{
+	struct harness *h = revealed();
+
+	(void)state;
+	harness_event_kind(h, APP_EV_HIDE, 0);
+	harness_key(h, 'y');
+	assert_string_equal(harness_notice(h),
+	                    "nothing revealed: Enter reveals the selected "
+	                    "credential first");
+	harness_action(h, ACTION_LOCK_KEY, NULL);
+	assert_string_equal(harness_notice(h), "staff key locked");
+	not_see(h, "[key unlocked]");
+	harness_free(h);
+}
+
+/* The unlocked key locks itself after ten idle minutes. */
+static void
+credentials__key__locks_when_idle(void **state)
+{
+	struct harness *h = revealed();
+
+	(void)state;
+	see(h, "[key unlocked]");
+	harness_advance(h, 9 * 60000);
+	see(h, "[key unlocked]");
+	harness_advance(h, 61000);
+	not_see(h, "[key unlocked]");
+	assert_string_equal(harness_notice(h),
+	                    "staff key locked after being idle");
+	harness_free(h);
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+/* :keygen with a key here refuses; without one it asks a passphrase,
+ * and Esc cancels. :register-key without a key says how to make one. */
+static void
+credentials__keygen__asks_or_refuses(void **state)
+{
+	struct harness *h = at_acme();
+
+	(void)state;
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	assert_non_null(strstr(harness_notice(h), "No staff key on this"));
+	harness_action(h, ACTION_KEYGEN, NULL);
+	see(h, "New staff key: choose a passphrase");
+	harness_key(h, KEYC_ESCAPE);
+	not_see(h, "New staff key");
+	assert_string_equal(harness_notice(h), "cancelled");
+	install_key();
+	harness_action(h, ACTION_KEYGEN, NULL);
+	assert_non_null(strstr(harness_notice(h), "a staff key exists"));
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	see(h, "Register your staff key: your account password");
+	harness_key(h, KEYC_ESCAPE);
+	assert_non_null(strstr(harness_notice(h), "the key is not registered"));
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+/* Makes the file's staff key once, in a folder of its own. */
+static int
+make_key(void **state)
+{
+	char dir[] = "/tmp/sitecare-key-XXXXXX", *path;
+	struct sc_error err = { 0 };
+	struct secret *pass;
+	struct staffkey k = { .sk = NULL };
+	FILE *f;
+	long n;
+
+	(void)state;
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return -1;
+	path = xasprintf("%s/staff.key", dir);
+	pass = secret_new(sizeof PASSPHRASE, &err);
+	memcpy(secret_open_write(pass), PASSPHRASE, sizeof PASSPHRASE);
+	secret_close(pass);
+	if (staffkey_generate(path, pass, false, &k, &err) != 0)
+		return -1;
+	memcpy(the_key.pk, k.pk, 32);
+	staffkey_lock(&k);
+	secret_free(pass);
+	f = fopen(path, "r");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	the_key.len = (size_t)n;
+	the_key.bytes = xmalloc(the_key.len);
+	if (fread(the_key.bytes, 1, the_key.len, f) != the_key.len)
+		return -1;
+	fclose(f);
+	remove(path);
+	rmdir(dir);
+	free(path);
+	return 0;
+}
+
+static int
+free_key(void **state)
+{
+	(void)state;
+	free(the_key.bytes);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    credentials__signed_in__asks_for_clients_then_shows_none),
+		cmocka_unit_test(credentials__clients__mine_first_then_by_name),
+		cmocka_unit_test(credentials__clients__walks_every_page),
+		cmocka_unit_test(credentials__clients__error_is_shown),
+		cmocka_unit_test(credentials__filter__narrows_the_clients),
+		cmocka_unit_test(credentials__no_permission__no_tab),
+		cmocka_unit_test(credentials__client__credentials_masked),
+		cmocka_unit_test(credentials__client__empty_and_error),
+		cmocka_unit_test(credentials__goto__task_is_the_purpose),
+		cmocka_unit_test(
+		    credentials__reveal__no_local_key_asks_nothing),
+		cmocka_unit_test(credentials__reveal__needs_a_purpose),
+		cmocka_unit_test(
+		    credentials__reveal__key_mismatch_asks_nothing),
+		cmocka_unit_test(
+		    credentials__reveal__server_refusals_explained),
+		cmocka_unit_test(credentials__reveal__counts_down_then_hides),
+		cmocka_unit_test(
+		    credentials__reveal__wiped_on_esc_hide_move_and_leave),
+		cmocka_unit_test(credentials__reveal__draws_secrets_safely),
+		cmocka_unit_test(credentials__reveal__copy_and_lock),
+		cmocka_unit_test(credentials__key__locks_when_idle),
+		cmocka_unit_test(credentials__keygen__asks_or_refuses),
+	};
+
+	return cmocka_run_group_tests(tests, make_key, free_key);
+}
