@@ -53,6 +53,7 @@ struct task_queue {
 	struct idmap *unseen;       /* ids of rows new or just assigned to me:
 	                               marked '*' until selected */
 	int64_t att[MAX_ATTENTION]; /* the attention list's ids, in order */
+	bool own_change; /* the store is taking the pane's own change */
 	size_t natt;
 	struct task_query query;
 	char *next;             /* cursor of the next page, or NULL */
@@ -218,7 +219,9 @@ page_replace(struct task_queue *tq, struct task_page *p)
 	idmap_clear(tq->unseen);
 	tq->max_id = 0;
 	note_page(tq, p);
+	tq->own_change = true;
 	task_store_queue_page(tq->ts, p, true);
+	tq->own_change = false;
 	tq->list.cursor = tq->list.top = 0;
 	if (tq->keep_id < 0 || !select_id(tq, tq->keep_id))
 		list_changed(&tq->list);
@@ -230,7 +233,9 @@ static void
 page_append(struct task_queue *tq, struct task_page *p)
 {
 	note_page(tq, p);
+	tq->own_change = true;
 	task_store_queue_page(tq->ts, p, false);
+	tq->own_change = false;
 	list_changed(&tq->list);
 }
 
@@ -446,7 +451,12 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	bool match = task_query_matches(&tq->query, t, tq->app->me_id);
 	size_t pos;
 
-	if (task_store_put_copy(tq->ts, t) == TASK_PUT_STALE)
+	enum task_put put;
+
+	tq->own_change = true;
+	put = task_store_put_copy(tq->ts, t);
+	tq->own_change = false;
+	if (put == TASK_PUT_STALE)
 		return;
 	if (at >= 0 && match) {
 		if (mine)
@@ -680,39 +690,6 @@ tq_draw(void *state, void *win, int rows, int cols)
 }
 
 /* ---- triage ------------------------------------------------------------ */
-
-/* The triage's find: the task held, or the open detail's task. */
-static const struct task *
-host_find(void *ud, int64_t id)
-{
-	struct task_queue *tq = ud;
-	const struct task *t = task_store_get(tq->ts, id);
-
-	if (t != NULL)
-		return t;
-	if (tq->info != NULL && task_info_id(tq->info) == id)
-		return task_info_task(tq->info);
-	return NULL;
-}
-
-/* The triage's show: a newer server version is put in the store (the
- * version rule applies), anything else (its optimistic change, its
- * rollback) shown as a change; listeners update the detail. */
-static void
-host_show(void *ud, const struct task *t)
-{
-	struct task_queue *tq = ud;
-	const struct task *held = task_store_get(tq->ts, t->id);
-
-	if (held == t)
-		return;
-	if (held == NULL || t->version > held->version)
-		task_store_put_copy(tq->ts, t);
-	else
-		task_store_change(tq->ts, t);
-	attention_touch(tq, t->id);
-	app_redraw(tq->app);
-}
 
 /*
  * The tasks an action applies to: the open task; else the marked ones
@@ -981,8 +958,8 @@ do_client(struct task_queue *tq, enum action a)
 			return VIEW_HANDLED;
 		}
 		/* The task is the purpose the reveal will offer. */
-		tq->app->go_task = t->id;
-		app_goto(tq->app, PANE_CREDENTIALS, t->client.id);
+		app_goto_from_task(tq->app, PANE_CREDENTIALS, t->client.id,
+		                   t->id);
 		return VIEW_HANDLED;
 	}
 	if (!(tq->app->permissions & PERM_CHAT_READ)) {
@@ -1316,7 +1293,12 @@ tq_context(void *state)
 	return tq->info != NULL ? KEYCTX_DETAIL : KEYCTX_LIST;
 }
 
-/* The store changed a task: the open detail shows the new version. */
+/*
+ * The store changed a task: the open detail shows the new version; a
+ * change from elsewhere (the triage's optimistic change, its answer, its
+ * rollback) may change the attention list and is drawn. A live event's
+ * change is the pane's own (on_task_event) and a page's is drawn once.
+ */
 static void
 on_store(void *ud, int64_t id, enum task_change what)
 {
@@ -1326,6 +1308,10 @@ on_store(void *ud, int64_t id, enum task_change what)
 	if (what != TASK_STORE_REMOVED && tq->info != NULL &&
 	    task_info_id(tq->info) == id && task_info_task(tq->info) != t)
 		task_info_update(tq->info, t);
+	if (tq->own_change)
+		return;
+	attention_touch(tq, id);
+	app_redraw(tq->app);
 }
 
 static void *
@@ -1341,12 +1327,8 @@ tq_open(struct app *app)
 	task_store_listen(tq->ts, on_store, tq);
 	task_query_init(&tq->query);
 	list_init(&tq->list, &row_ops, tq);
-	{
-		const struct triage_host host = { host_find, host_show, tq };
-
-		tq->triage = triage_new(app, &host);
-		tq->pick = triage_pick_new(tq->triage);
-	}
+	tq->triage = triage_new(app, tq->ts);
+	tq->pick = triage_pick_new(tq->triage);
 	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;

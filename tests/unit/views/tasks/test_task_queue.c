@@ -15,6 +15,7 @@
 #include "net/store/store.h"
 #include "net/store/task_store.h"
 #include "tests/unit/views/harness.h"
+#include "views/tasks/triage.h"
 
 /* One task as the service sends it. */
 static char *
@@ -214,6 +215,114 @@ test_task_queue__a_page_does_not_repeat_a_live_insertion(void **state)
 	harness_free(h);
 }
 
+/* The PATCH the triage sent for task id, answered with the task's new
+ * version (status as sent) or an error. */
+static struct harness_request *
+patch_for(struct harness *h, long long id)
+{
+	char path[32];
+	struct harness_request *r;
+
+	snprintf(path, sizeof path, "/tasks/%lld", id);
+	r = harness_request(h, "PATCH", path);
+	assert_non_null(r);
+	return r;
+}
+
+/* The status cell of task id's row, as drawn. */
+static const char *
+row_of(struct harness *h, const char *title)
+{
+	int y;
+
+	harness_draw(h);
+	if (!harness_find(h, title, &y, NULL)) {
+		harness_dump(h);
+		fail_msg("no row \"%s\"", title);
+	}
+	return harness_row(h, y);
+}
+
+static void
+test_triage__a_change_shows_at_once_and_takes_the_answer(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct harness_request *r;
+	char *answer;
+
+	(void)state;
+	harness_action(h, ACTION_SET_PRIORITY, "urgent");
+	/* Optimistic: the store holds the change before any answer. */
+	assert_int_equal(task_store_get(tasks(h), 1)->priority,
+	                 PRIORITY_URGENT);
+	assert_true(task_store_pending(tasks(h), 1));
+	assert_non_null(strstr(row_of(h, "task 1"), "urg"));
+	r = patch_for(h, 1);
+	answer = task_json(1, 2, "task 1 v2", "urgent");
+	harness_reply(h, r, 200, answer);
+	free(answer);
+	assert_false(task_store_pending(tasks(h), 1));
+	assert_int_equal(task_store_get(tasks(h), 1)->version, 2);
+	see(h, "task 1 v2");
+	harness_free(h);
+}
+
+static void
+test_triage__a_failed_change_rolls_back(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_SET_PRIORITY, "urgent");
+	assert_non_null(strstr(row_of(h, "task 1"), "urg"));
+	r = patch_for(h, 1);
+	harness_reply(h, r, 500,
+	              "{\"error\": {\"code\": \"server_error\","
+	              " \"message\": \"boom\"}}");
+	assert_false(task_store_pending(tasks(h), 1));
+	assert_int_equal(task_store_get(tasks(h), 1)->priority,
+	                 PRIORITY_NORMAL);
+	assert_null(strstr(row_of(h, "task 1"), "urg"));
+	harness_free(h);
+}
+
+static void
+test_triage__undo_works_for_ten_seconds_only(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct harness_request *r;
+	char *answer;
+
+	(void)state;
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	r = patch_for(h, 1);
+	answer = task_json(1, 2, "task 1", "high");
+	harness_reply(h, r, 200, answer);
+	free(answer);
+	harness_advance(h, 9000);
+	harness_action(h, ACTION_UNDO, NULL);
+	r = patch_for(h, 1);
+	assert_non_null(strstr(r->body, "normal"));
+	/* The undo is shown at once too. */
+	assert_int_equal(task_store_get(tasks(h), 1)->priority,
+	                 PRIORITY_NORMAL);
+	answer = task_json(1, 3, "task 1", "normal");
+	harness_reply(h, r, 200, answer);
+	free(answer);
+	/* Another change, and this time the undo comes too late. */
+	harness_action(h, ACTION_SET_PRIORITY, "low");
+	r = patch_for(h, 1);
+	answer = task_json(1, 4, "task 1", "low");
+	harness_reply(h, r, 200, answer);
+	free(answer);
+	harness_advance(h, TRIAGE_UNDO_MS + 1);
+	harness_action(h, ACTION_UNDO, NULL);
+	assert_null(harness_request(h, "PATCH", "/tasks/1"));
+	assert_non_null(strstr(harness_notice(h), "nothing to undo"));
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -226,6 +335,10 @@ main(void)
 		    test_task_queue__a_new_task_is_inserted_at_its_place_and_marked),
 		cmocka_unit_test(
 		    test_task_queue__a_page_does_not_repeat_a_live_insertion),
+		cmocka_unit_test(
+		    test_triage__a_change_shows_at_once_and_takes_the_answer),
+		cmocka_unit_test(test_triage__a_failed_change_rolls_back),
+		cmocka_unit_test(test_triage__undo_works_for_ten_seconds_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
