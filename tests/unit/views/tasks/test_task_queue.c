@@ -323,6 +323,31 @@ test_triage__undo_works_for_ten_seconds_only(void **state)
 	harness_free(h);
 }
 
+static void
+test_task_info__an_older_detail_does_not_undo_a_live_event(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct harness_request *r;
+	char *task, *detail;
+
+	(void)state;
+	send_task(h, false, 1, 5, "live v5", PRIORITY_NORMAL);
+	harness_action(h, ACTION_OPEN, NULL);
+	r = harness_request(h, "GET", "/tasks/1");
+	assert_non_null(r);
+	/* The answer left the service before the event's change. */
+	task = task_json(1, 4, "detail v4", "normal");
+	task[strlen(task) - 1] = '\0'; /* reopen the object */
+	detail = xasprintf("%s, \"comments\": [], \"attachments\": []}", task);
+	harness_reply(h, r, 200, detail);
+	free(detail);
+	free(task);
+	see(h, "live v5");
+	not_see(h, "detail v4");
+	assert_int_equal(task_store_get(tasks(h), 1)->version, 5);
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -339,6 +364,8 @@ main(void)
 		    test_triage__a_change_shows_at_once_and_takes_the_answer),
 		cmocka_unit_test(test_triage__a_failed_change_rolls_back),
 		cmocka_unit_test(test_triage__undo_works_for_ten_seconds_only),
+		cmocka_unit_test(
+		    test_task_info__an_older_detail_does_not_undo_a_live_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
