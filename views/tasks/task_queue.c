@@ -436,14 +436,32 @@ notify_urgent(struct task_queue *tq, const struct task *t)
 	free(body);
 }
 
+/* True when a change to task id, with rows_before rows before it, shows:
+ * the row count (the footer) moved, or the task is on screen. */
+static bool
+shows(const struct task_queue *tq, int64_t id, size_t rows_before)
+{
+	long long at = task_store_queue_pos(tq->ts, id);
+
+	if (row_n(tq) != rows_before)
+		return true;
+	if (tq->info != NULL)
+		return task_info_id(tq->info) == id;
+	return at >= 0 && (size_t)at >= tq->list.top &&
+	       (size_t)at < tq->list.top + (size_t)tq->list.height;
+}
+
 /*
  * A task.created or task.updated: the store takes it when it is newer
  * than the version held (a replay or an older version changes nothing);
  * then its row is kept, dropped or inserted where the sort puts it.
+ * True when the screen changes (an event for a row out of sight does
+ * not cost a frame).
  */
-static void
+static bool
 on_task_event(struct task_queue *tq, const struct task *t, bool created)
 {
+	size_t rows_before = row_n(tq);
 	const struct task *old = task_store_get(tq->ts, t->id);
 	bool mine = newly_mine(tq, old, t);
 	bool att_same = old != NULL && same_attention(old, t);
@@ -457,7 +475,7 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	put = task_store_put_copy(tq->ts, t);
 	tq->own_change = false;
 	if (put == TASK_PUT_STALE)
-		return;
+		return false;
 	if (at >= 0 && match) {
 		if (mine)
 			set_unseen(tq, t->id, true);
@@ -477,6 +495,7 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	list_changed(&tq->list);
 	if (!(att_same && at >= 0 && match)) /* else nothing there moved */
 		attention_touch(tq, t->id);
+	return shows(tq, t->id, rows_before);
 }
 
 /* A live server event; only task events concern this pane. */
@@ -486,8 +505,10 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 	switch (e->type) {
 	case EVENT_TASK_CREATED:
 	case EVENT_TASK_UPDATED:
-		on_task_event(tq, &e->task, e->type == EVENT_TASK_CREATED);
-		return VIEW_REDRAW;
+		return on_task_event(tq, &e->task,
+		                     e->type == EVENT_TASK_CREATED)
+		           ? VIEW_REDRAW
+		           : VIEW_HANDLED;
 	case EVENT_COMMENT_CREATED:
 		if (tq->info == NULL || task_info_id(tq->info) != e->task_id)
 			return VIEW_HANDLED;
