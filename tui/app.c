@@ -111,6 +111,14 @@ app_goto(struct app *app, enum pane_id pane, long long client_id)
 	app->dirty = true;
 }
 
+void
+app_goto_from_task(struct app *app, enum pane_id pane, long long client_id,
+                   long long task_id)
+{
+	app->go_task = task_id;
+	app_goto(app, pane, client_id);
+}
+
 /* A notice stays on the status line this long unless replaced. */
 #define APP_NOTICE_MS 8000
 

@@ -203,6 +203,9 @@ void app_text_done(struct app *app, char *text, bool submitted);
  * "this client's tasks / conversation"), on the loop's next pass.
  */
 void app_goto(struct app *app, enum pane_id pane, long long client_id);
+/* The same, from task task_id in hand (the credentials' reveal purpose). */
+void app_goto_from_task(struct app *app, enum pane_id pane, long long client_id,
+                        long long task_id);
 
 /* Asks for a redraw on the next loop pass. */
 void app_redraw(struct app *app);

@@ -7,6 +7,7 @@
 #include "net/store/billing_store.h"
 #include "net/store/me_store.h"
 #include "net/store/chat_store.h"
+#include "net/store/task_store.h"
 
 struct store *
 store_new(void)
@@ -16,6 +17,7 @@ store_new(void)
 	s->billing = billing_store_new();
 	s->me = me_store_new();
 	s->chat = chat_store_new();
+	s->tasks = task_store_new();
 	return s;
 }
 
@@ -27,5 +29,6 @@ store_free(struct store *s)
 	billing_store_free(s->billing);
 	me_store_free(s->me);
 	chat_store_free(s->chat);
+	task_store_free(s->tasks);
 	free(s);
 }

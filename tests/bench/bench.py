@@ -24,6 +24,9 @@ nothing is estimated or carried over.
   (it accepted the message) to the text on the terminal, p50 and p99;
   and the client's own share, from the event's bytes reaching the client
   (the trace's last stream read) to the text on the terminal;
+- client CPU for 1,000 task.updated events (the admin's PATCHes) with
+  every task loaded, for the task at the top of the list and for the
+  one at its end;
 - requests and TLS handshakes of a session that browses every pane: the
   session goes through a TCP relay here that reads each connection's
   plaintext ServerHello, so it counts connections, full handshakes and
@@ -610,6 +613,65 @@ class Bench:
                  f"{s50:.1f} ms, {s99:.1f} ms", "< 50 ms, < 250 ms",
                  bool(share) and s50 < 50 and s99 < 250)
 
+    def task_at(self, api, query):
+        """The first task GET /tasks?<query> lists, every status."""
+        r = api.get("/tasks?status=" + ALL_STATUSES.decode() + "&limit=1&"
+                    + query)
+        assert r.status == 200, r
+        return r.data["results"][0]
+
+    def updates(self, p, tr, api, task, n):
+        """Client CPU ms for n task.updated events of task (PATCHes by
+        the admin, the status flipping between two open ones). The
+        service holds the events back while the PATCHes are made, then
+        lets them go: from there to the client quiet after the last."""
+        self.svc.ctl("delay", "0", "--hold-events")
+        version = task["version"]
+        for i in range(n):
+            status = "in_progress" if i % 2 == 0 else "waiting_on_client"
+            r = api.patch(f"/tasks/{task['id']}", json={"status": status},
+                          headers={"If-Match": f'"{version}"'})
+            assert r.status == 200, r
+            version = r.data["version"]
+        p.quiet(300)
+        cpu0 = p.cpu_ns()
+        self.svc.ctl("delay", "0")
+        sent = time.monotonic()
+        # The last event read, then nothing more for a second.
+        while True:
+            reads = [t for t, e in tr.events()
+                     if e.startswith("stream bytes")]
+            if reads and time.monotonic() - max(reads[-1], sent) > 1.0:
+                break
+            time.sleep(0.05)
+        p.quiet(100)
+        return (p.cpu_ns() - cpu0) / 1e6
+
+    def events(self):
+        """1,000 task.updated with every task loaded, for the task at the
+        top of the list and for the one at its end (default sort)."""
+        n = self.args.updates
+        api = self.svc.session()
+        assert api.login("admin@example.com").status == 200
+        home = self.home()
+        p, tr = self.start(home)
+        try:
+            self.queue_frame(tr)
+            loaded, secs = self.load_all(p, tr)
+            self.log(f"events: loaded {loaded} tasks in {secs:.1f} s")
+            top = self.task_at(api, "")
+            end = self.task_at(api, "priority=low&sort=-created_at")
+            for name, task in (("top", top), ("end", end)):
+                ms = self.updates(p, tr, api, task, n)
+                self.log(f"events: {n} task.updated of #{task['id']} "
+                         f"({name}): {ms:.1f} ms")
+                self.row(f"{n} task.updated, {loaded} tasks loaded, task "
+                         f"at the {name} of the list: client CPU",
+                         f"{ms:.1f} ms", "<= 30 ms",
+                         ms <= 30 and loaded >= self.args.tasks)
+        finally:
+            p.close()
+
     def session(self):
         home = self.home()
         p, tr = self.start(home)
@@ -740,7 +802,9 @@ def main():
                     help="the service's keep-alive ping (its default: 10)")
     ap.add_argument("--billing-clients", type=int, default=10000,
                     help="phase billing: clients in its own service")
-    ap.add_argument("--phases", default="startup,browse,session,billing",
+    ap.add_argument("--updates", type=int, default=1000,
+                    help="task.updated events of the events phase")
+    ap.add_argument("--phases", default="startup,browse,session,events,billing",
                     help="which measurements, in order (for development)")
     ap.add_argument("--url", help="a service already running and seeded "
                     "(for development; --tasks must match it)")

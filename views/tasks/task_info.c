@@ -9,6 +9,8 @@
 
 #include "net/client/api.h"
 #include "net/store/sender.h"
+#include "net/store/store.h"
+#include "net/store/task_store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/sanitize.h"
@@ -94,6 +96,23 @@ task_info_id(const struct task_info *ti)
 	return ti->d.task.id;
 }
 
+/* The detail's task goes into the store (the version rule applies);
+ * what shows is the store's, which a live event may have made newer. */
+static void
+share_task(struct task_info *ti)
+{
+	struct task_store *ts =
+	    ti->app->store != NULL ? ti->app->store->tasks : NULL;
+	const struct task *held;
+
+	if (ts == NULL)
+		return;
+	task_store_put_copy(ts, &ti->d.task);
+	held = task_store_get(ts, ti->d.task.id);
+	if (held != NULL && held->version >= ti->d.task.version)
+		task_info_update(ti, held);
+}
+
 /* GET /tasks/{id} answered: take the comments and attachments. */
 static void
 on_detail(struct task_detail *d, const struct sc_error *err, void *ud)
@@ -110,6 +129,7 @@ on_detail(struct task_detail *d, const struct sc_error *err, void *ud)
 	}
 	task_detail_free(&ti->d);
 	ti->d = *d; /* moves the contents: ours now */
+	share_task(ti);
 	ti->loaded = true;
 	ti->failed = false;
 	ti->stale = true;

@@ -8,7 +8,10 @@
 #include <time.h>
 
 #include "net/client/api.h"
+#include "net/store/idmap.h"
 #include "net/store/sender.h"
+#include "net/store/store.h"
+#include "net/store/task_store.h"
 #include "net/base/trace.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
@@ -33,36 +36,33 @@
 /* Attention items at most: the first ones in the queue's order. */
 #define MAX_ATTENTION 50
 
-/* One loaded task and whether the staff member has seen it yet. */
-struct row {
-	struct task task;
-	bool unseen; /* new, or just assigned to me: marked until selected */
-};
-
 /*
- * The pane's state. rows are the pages loaded so far, in the server's
- * order, plus live insertions; the list helper knows only their count
- * and ids. A first-page fetch (filter, sort, search, refresh) keeps the
- * old rows on screen until the new page replaces them, so the list stays
- * usable when the fetch fails. live_ids remembers tasks inserted by
- * events since the last first page, so a later page that brings them
- * again does not show them twice.
+ * The pane's state. The rows are the store's queue (task_store.h): the
+ * pages loaded so far, in the server's order, plus live insertions; the
+ * pane keeps only view state (cursor, marks, which rows are unseen) and
+ * the list helper knows only the count and ids. A first-page fetch
+ * (filter, sort, search, refresh) keeps the old rows on screen until the
+ * new page replaces them, so the list stays usable when the fetch
+ * fails. A later page that brings a task a live event inserted already
+ * does not show it twice (the queue holds each id once).
  */
 struct task_queue {
 	struct app *app;
+	struct task_store *ts; /* the app's: tasks and the queue's order */
 	struct list list;
-	struct row *rows;
-	size_t n, cap;
+	struct idmap *unseen;       /* ids of rows new or just assigned to me:
+	                               marked '*' until selected */
+	int64_t att[MAX_ATTENTION]; /* the attention list's ids, in order */
+	bool own_change; /* the store is taking the pane's own change */
+	size_t natt;
 	struct task_query query;
-	char *next;          /* cursor of the next page, or NULL */
-	struct api_req *req; /* the page fetch in flight */
-	bool replacing;      /* ...which is a first page */
-	bool loaded;         /* a first page has arrived */
-	char *error;         /* why the last fetch failed, for the empty
-	                        state; sanitised */
-	long long keep_id;   /* reselect this task after a first page */
-	long long *live_ids;
-	size_t nlive;
+	char *next;             /* cursor of the next page, or NULL */
+	struct api_req *req;    /* the page fetch in flight */
+	bool replacing;         /* ...which is a first page */
+	bool loaded;            /* a first page has arrived */
+	char *error;            /* why the last fetch failed, for the empty
+	                           state; sanitised */
+	long long keep_id;      /* reselect this task after a first page */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -88,24 +88,39 @@ static void attention_update(struct task_queue *tq);
 
 /* ---- rows ------------------------------------------------------------ */
 
-static void
-rows_reserve(struct task_queue *tq, size_t more)
+static size_t
+row_n(const struct task_queue *tq)
 {
-	if (tq->n + more <= tq->cap)
-		return;
-	tq->cap = (tq->n + more) * 2;
-	tq->rows = xreallocarray(tq->rows, tq->cap, sizeof *tq->rows);
+	return task_store_queue_count(tq->ts);
+}
+
+/* The task shown in row i (< row_n). */
+static const struct task *
+row_task(const struct task_queue *tq, size_t i)
+{
+	return task_store_queue_at(tq->ts, i);
+}
+
+/* The task under the cursor, or NULL when there are no rows. */
+static const struct task *
+cursor_task(const struct task_queue *tq)
+{
+	return row_n(tq) > 0 ? row_task(tq, tq->list.cursor) : NULL;
+}
+
+static bool
+is_unseen(const struct task_queue *tq, int64_t id)
+{
+	return idmap_get(tq->unseen, id) != NULL;
 }
 
 static void
-rows_clear(struct task_queue *tq)
+set_unseen(struct task_queue *tq, int64_t id, bool unseen)
 {
-	size_t i;
-
-	for (i = 0; i < tq->n; i++)
-		task_free(&tq->rows[i].task);
-	tq->n = 0;
-	tq->nlive = 0;
+	if (unseen)
+		idmap_put(tq->unseen, id, tq);
+	else
+		idmap_remove(tq->unseen, id);
 }
 
 /* Keeps max_id, for the id column's width, without a scan per draw. */
@@ -116,64 +131,47 @@ note_id(struct task_queue *tq, int64_t id)
 		tq->max_id = id;
 }
 
-/* The index of task id among the rows, or -1. */
-static long long
-row_find(const struct task_queue *tq, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < tq->n; i++)
-		if (tq->rows[i].task.id == id)
-			return (long long)i;
-	return -1;
-}
-
-/* True when id was inserted live and is among the rows already. */
+/* Selects the row of task id, found without a scan; false when absent. */
 static bool
-is_live(const struct task_queue *tq, int64_t id)
+select_id(struct task_queue *tq, long long id)
 {
-	size_t i;
+	long long at = task_store_queue_pos(tq->ts, id);
 
-	for (i = 0; i < tq->nlive; i++)
-		if (tq->live_ids[i] == id)
-			return row_find(tq, id) >= 0;
-	return false;
+	if (at < 0)
+		return false;
+	tq->list.cursor = (size_t)at;
+	list_changed(&tq->list);
+	return true;
 }
 
-/* Inserts a copy of t at index at, keeping the cursor on its task and
+/* Inserts held task t at index at, keeping the cursor on its task and
  * the visible rows where they were. */
 static void
 row_insert(struct task_queue *tq, size_t at, const struct task *t)
 {
-	bool had_rows = tq->n > 0;
+	bool had_rows = row_n(tq) > 0;
 
-	rows_reserve(tq, 1);
-	memmove(&tq->rows[at + 1], &tq->rows[at],
-	        (tq->n - at) * sizeof *tq->rows);
-	tq->rows[at] = (struct row){ .unseen = true };
-	task_copy(&tq->rows[at].task, t);
-	tq->n++;
+	task_store_queue_insert(tq->ts, at, t->id);
 	note_id(tq, t->id);
 	if (had_rows && at <= tq->list.cursor)
 		tq->list.cursor++;
 	if (had_rows && at < tq->list.top)
 		tq->list.top++;
-	tq->live_ids =
-	    xreallocarray(tq->live_ids, tq->nlive + 1, sizeof *tq->live_ids);
-	tq->live_ids[tq->nlive++] = t->id;
 }
 
-/* Removes row at; the cursor stays on its task, or on the next row. */
+/* Removes task id's row; the cursor stays on its task, or on the next
+ * row. */
 static void
-row_remove(struct task_queue *tq, size_t at)
+row_remove(struct task_queue *tq, int64_t id)
 {
-	task_free(&tq->rows[at].task);
-	memmove(&tq->rows[at], &tq->rows[at + 1],
-	        (tq->n - at - 1) * sizeof *tq->rows);
-	tq->n--;
-	if (at < tq->list.cursor)
+	long long at = task_store_queue_remove(tq->ts, id);
+
+	if (at < 0)
+		return;
+	set_unseen(tq, id, false);
+	if ((size_t)at < tq->list.cursor)
 		tq->list.cursor--;
-	if (at < tq->list.top)
+	if ((size_t)at < tq->list.top)
 		tq->list.top--;
 }
 
@@ -181,8 +179,10 @@ row_remove(struct task_queue *tq, size_t at)
 static void
 mark_seen(struct task_queue *tq)
 {
-	if (tq->list.cursor < tq->n)
-		tq->rows[tq->list.cursor].unseen = false;
+	const struct task *t = cursor_task(tq);
+
+	if (t != NULL)
+		set_unseen(tq, t->id, false);
 }
 
 /* ---- fetching ---------------------------------------------------------- */
@@ -202,21 +202,28 @@ fetch_failed(struct task_queue *tq, const struct sc_error *err)
 	app_notice(tq->app, true, "tasks: %s", err->message);
 }
 
+/* Notes the ids of the page's tasks, for the id column's width. */
+static void
+note_page(struct task_queue *tq, const struct task_page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		note_id(tq, p->items[i].id);
+}
+
 /* The first page replaces the rows; the kept task is selected again. */
 static void
 page_replace(struct task_queue *tq, struct task_page *p)
 {
-	size_t i;
-
-	rows_clear(tq);
-	rows_reserve(tq, p->n);
+	idmap_clear(tq->unseen);
 	tq->max_id = 0;
-	for (i = 0; i < p->n; i++) {
-		note_id(tq, p->items[i].id);
-		tq->rows[tq->n++] = (struct row){ .task = p->items[i] };
-	}
+	note_page(tq, p);
+	tq->own_change = true;
+	task_store_queue_page(tq->ts, p, true);
+	tq->own_change = false;
 	tq->list.cursor = tq->list.top = 0;
-	if (tq->keep_id < 0 || !list_select_id(&tq->list, tq->keep_id))
+	if (tq->keep_id < 0 || !select_id(tq, tq->keep_id))
 		list_changed(&tq->list);
 	tq->loaded = true;
 }
@@ -225,17 +232,10 @@ page_replace(struct task_queue *tq, struct task_page *p)
 static void
 page_append(struct task_queue *tq, struct task_page *p)
 {
-	size_t i;
-
-	rows_reserve(tq, p->n);
-	for (i = 0; i < p->n; i++) {
-		if (is_live(tq, p->items[i].id)) {
-			task_free(&p->items[i]);
-			continue;
-		}
-		note_id(tq, p->items[i].id);
-		tq->rows[tq->n++] = (struct row){ .task = p->items[i] };
-	}
+	note_page(tq, p);
+	tq->own_change = true;
+	task_store_queue_page(tq->ts, p, false);
+	tq->own_change = false;
 	list_changed(&tq->list);
 }
 
@@ -260,8 +260,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	else
 		page_append(tq, p);
 	free(tq->next);
-	tq->next = p->next;
-	free(p->items); /* the tasks are the rows' now */
+	tq->next = p->next; /* the tasks are the store's now */
 	mark_seen(tq);
 	attention_update(tq);
 	app_redraw(tq->app);
@@ -322,20 +321,30 @@ is_overdue(const struct task *t, time_t now)
 	return is_open(t) && t->has_due_at && t->due_at < now;
 }
 
-/* Urgent or overdue open tasks among the loaded rows, in queue order. */
+/* True when t belongs in the attention list: urgent or overdue, open. */
+static bool
+wants_attention(const struct task *t, time_t now)
+{
+	return (is_open(t) && t->priority == PRIORITY_URGENT) ||
+	       is_overdue(t, now);
+}
+
+/* Urgent or overdue open tasks among the loaded rows, in queue order.
+ * Walks the rows from the top until the list is full. */
 static void
 attention_update(struct task_queue *tq)
 {
 	struct attention_item items[MAX_ATTENTION];
-	size_t i, n = 0;
+	size_t i, n = 0, rows = row_n(tq);
 	time_t now = time(NULL);
 
-	for (i = 0; i < tq->n && n < MAX_ATTENTION; i++) {
-		const struct task *t = &tq->rows[i].task;
+	for (i = 0; i < rows && n < MAX_ATTENTION; i++) {
+		const struct task *t = row_task(tq, i);
 		bool urgent = is_open(t) && t->priority == PRIORITY_URGENT;
 
-		if (!urgent && !is_overdue(t, now))
+		if (!wants_attention(t, now))
 			continue;
+		tq->att[n] = t->id;
 		items[n].pane = PANE_TASKS;
 		items[n].id = t->id;
 		items[n].label =
@@ -344,23 +353,61 @@ attention_update(struct task_queue *tq)
 		              t->title != NULL ? t->title : "");
 		n++;
 	}
+	tq->natt = n;
 	app_attention_set(tq->app, PANE_TASKS, items, n); /* sanitises */
 	for (i = 0; i < n; i++)
 		free(items[i].label);
 }
 
-/* ---- live events ------------------------------------------------------- */
-
-/* Where t goes among the loaded rows in the sort order; n when after. */
-static size_t
-insert_at(const struct task_queue *tq, const struct task *t)
+/* True when a task going from old to t leaves what the attention list
+ * shows of it as it was (whether it is on it, its reason, its title). */
+static bool
+same_attention(const struct task *old, const struct task *t)
 {
+	time_t now = time(NULL);
+	bool urgent = is_open(t) && t->priority == PRIORITY_URGENT;
+	bool was_urgent = is_open(old) && old->priority == PRIORITY_URGENT;
+
+	return wants_attention(old, now) == wants_attention(t, now) &&
+	       urgent == was_urgent &&
+	       strcmp(old->title != NULL ? old->title : "",
+	              t->title != NULL ? t->title : "") == 0;
+}
+
+/*
+ * After task id changed, came or left: the attention list is built
+ * again only when it can differ, i.e. id is on it, or id now wants
+ * attention and sorts before its last item (or it has room). Other
+ * changes leave it as it is, so an event costs no walk of the rows.
+ */
+static void
+attention_touch(struct task_queue *tq, int64_t id)
+{
+	const struct task *t = task_store_get(tq->ts, id);
+	long long at = task_store_queue_pos(tq->ts, id);
 	size_t i;
 
-	for (i = 0; i < tq->n; i++)
-		if (task_query_compare(&tq->query, t, &tq->rows[i].task) < 0)
-			return i;
-	return tq->n;
+	for (i = 0; i < tq->natt; i++)
+		if (tq->att[i] == id) {
+			attention_update(tq);
+			return;
+		}
+	if (t == NULL || at < 0 || !wants_attention(t, time(NULL)))
+		return;
+	if (tq->natt < MAX_ATTENTION ||
+	    at < task_store_queue_pos(tq->ts, tq->att[tq->natt - 1]))
+		attention_update(tq);
+}
+
+/* ---- live events ------------------------------------------------------- */
+
+/* The query's order, for task_store_queue_place. */
+static bool
+sorts_before(void *ud, const struct task *t, const struct task *other)
+{
+	const struct task_queue *tq = ud;
+
+	return task_query_compare(&tq->query, t, other) < 0;
 }
 
 /* True when t is assigned to me and old (NULL: unknown) was not. */
@@ -389,38 +436,66 @@ notify_urgent(struct task_queue *tq, const struct task *t)
 	free(body);
 }
 
-/* A task.created or task.updated: update, drop or insert its row. */
-static void
+/* True when a change to task id, with rows_before rows before it, shows:
+ * the row count (the footer) moved, or the task is on screen. */
+static bool
+shows(const struct task_queue *tq, int64_t id, size_t rows_before)
+{
+	long long at = task_store_queue_pos(tq->ts, id);
+
+	if (row_n(tq) != rows_before)
+		return true;
+	if (tq->info != NULL)
+		return task_info_id(tq->info) == id;
+	return at >= 0 && (size_t)at >= tq->list.top &&
+	       (size_t)at < tq->list.top + (size_t)tq->list.height;
+}
+
+/*
+ * A task.created or task.updated: the store takes it when it is newer
+ * than the version held (a replay or an older version changes nothing);
+ * then its row is kept, dropped or inserted where the sort puts it.
+ * True when the screen changes (an event for a row out of sight does
+ * not cost a frame).
+ */
+static bool
 on_task_event(struct task_queue *tq, const struct task *t, bool created)
 {
-	long long at = row_find(tq, t->id);
+	size_t rows_before = row_n(tq);
+	const struct task *old = task_store_get(tq->ts, t->id);
+	bool mine = newly_mine(tq, old, t);
+	bool att_same = old != NULL && same_attention(old, t);
+	long long at = task_store_queue_pos(tq->ts, t->id);
 	bool match = task_query_matches(&tq->query, t, tq->app->me_id);
 	size_t pos;
 
-	if (at >= 0 && match) {
-		struct row *r = &tq->rows[at];
+	enum task_put put;
 
-		if (newly_mine(tq, &r->task, t))
-			r->unseen = true;
-		task_free(&r->task);
-		task_copy(&r->task, t);
+	tq->own_change = true;
+	put = task_store_put_copy(tq->ts, t);
+	tq->own_change = false;
+	if (put == TASK_PUT_STALE)
+		return false;
+	if (at >= 0 && match) {
+		if (mine)
+			set_unseen(tq, t->id, true);
 	} else if (at >= 0) {
-		row_remove(tq, (size_t)at);
+		row_remove(tq, t->id);
 	} else if (match && tq->loaded) {
-		pos = insert_at(tq, t);
+		pos = task_store_queue_place(tq->ts, t, sorts_before, tq);
 		/* After the loaded rows, it comes with a later page. */
-		if (pos < tq->n || tq->next == NULL) {
+		if (pos < row_n(tq) || tq->next == NULL) {
 			row_insert(tq, pos, t);
-			tq->rows[pos].unseen =
-			    created || newly_mine(tq, NULL, t);
+			set_unseen(tq, t->id,
+			           created || newly_mine(tq, NULL, t));
 		}
 	}
 	if (created && t->priority == PRIORITY_URGENT && match)
 		notify_urgent(tq, t);
 	list_changed(&tq->list);
-	if (tq->info != NULL && task_info_id(tq->info) == t->id)
-		task_info_update(tq->info, t);
-	attention_update(tq);
+	if (!(att_same && at >= 0 && match)) /* else nothing there moved */
+		attention_touch(tq, t->id);
+	return shows(tq, t->id, rows_before);
 }
 
 /* A live server event; only task events concern this pane. */
@@ -430,8 +505,10 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 	switch (e->type) {
 	case EVENT_TASK_CREATED:
 	case EVENT_TASK_UPDATED:
-		on_task_event(tq, &e->task, e->type == EVENT_TASK_CREATED);
-		return VIEW_REDRAW;
+		return on_task_event(tq, &e->task,
+		                     e->type == EVENT_TASK_CREATED)
+		           ? VIEW_REDRAW
+		           : VIEW_HANDLED;
 	case EVENT_COMMENT_CREATED:
 		if (tq->info == NULL || task_info_id(tq->info) != e->task_id)
 			return VIEW_HANDLED;
@@ -501,8 +578,8 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
          bool marked)
 {
 	struct task_queue *tq = ud;
-	const struct row *r = &tq->rows[i];
-	const struct task *t = &r->task;
+	const struct task *t = row_task(tq, i);
+	bool unseen = is_unseen(tq, t->id);
 	WINDOW *w = win;
 	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
 	char buf[32];
@@ -511,11 +588,10 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
 	put_cell(tq, w, y, TASK_COL_MARK,
-	         marked      ? "+"
-	         : r->unseen ? "*"
-	                     : " ",
-	         base |
-	             (attr_t)theme_attr(r->unseen ? THEME_WARN : THEME_MARKED));
+	         marked   ? "+"
+	         : unseen ? "*"
+	                  : " ",
+	         base | (attr_t)theme_attr(unseen ? THEME_WARN : THEME_MARKED));
 	put_cell(
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
@@ -544,8 +620,8 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
 
 	line = xasprintf(" %s | sort %s | %zu%s task%s%s", desc,
-	                 task_query_sort_name(&tq->query), tq->n,
-	                 tq->next != NULL ? "+" : "", tq->n == 1 ? "" : "s",
+	                 task_query_sort_name(&tq->query), row_n(tq),
+	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
 	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
@@ -626,7 +702,7 @@ tq_draw(void *state, void *win, int rows, int cols)
 	task_format_layout(cols, id_width(tq), &tq->layout);
 	columns_draw_header(w, 0, &tq->layout, (attr_t)theme_attr(THEME_TITLE),
 	                    tq->flags);
-	if (tq->n == 0)
+	if (row_n(tq) == 0)
 		draw_empty(tq, w, cols);
 	else
 		list_draw(&tq->list, w, cols);
@@ -635,38 +711,6 @@ tq_draw(void *state, void *win, int rows, int cols)
 }
 
 /* ---- triage ------------------------------------------------------------ */
-
-/* The triage's find: the loaded row, or the open detail's task. */
-static const struct task *
-host_find(void *ud, int64_t id)
-{
-	struct task_queue *tq = ud;
-	long long at = row_find(tq, id);
-
-	if (at >= 0)
-		return &tq->rows[at].task;
-	if (tq->info != NULL && task_info_id(tq->info) == id)
-		return task_info_task(tq->info);
-	return NULL;
-}
-
-/* The triage's show: a new version of a task, in the list and detail. */
-static void
-host_show(void *ud, const struct task *t)
-{
-	struct task_queue *tq = ud;
-	long long at = row_find(tq, t->id);
-
-	if (at >= 0 && &tq->rows[at].task != t) {
-		task_free(&tq->rows[at].task);
-		task_copy(&tq->rows[at].task, t);
-	}
-	if (tq->info != NULL && task_info_id(tq->info) == t->id &&
-	    task_info_task(tq->info) != t)
-		task_info_update(tq->info, t);
-	attention_update(tq);
-	app_redraw(tq->app);
-}
 
 /*
  * The tasks an action applies to: the open task; else the marked ones
@@ -688,9 +732,9 @@ targets(struct task_queue *tq, int64_t **ids)
 			(*ids)[i] = tq->list.marks[i];
 		return tq->list.nmarks;
 	}
-	if (tq->n == 0)
+	if (row_n(tq) == 0)
 		return 0;
-	(*ids)[0] = tq->rows[tq->list.cursor].task.id;
+	(*ids)[0] = cursor_task(tq)->id;
 	return 1;
 }
 
@@ -741,7 +785,7 @@ do_triage(struct task_queue *tq, enum action a, const char *args)
 static enum view_result
 do_mark(struct task_queue *tq)
 {
-	if (tq->n == 0)
+	if (row_n(tq) == 0)
 		return VIEW_HANDLED;
 	list_toggle_mark(&tq->list);
 	if (list_is_marked(&tq->list, list_selected_id(&tq->list)))
@@ -755,10 +799,10 @@ do_mark(struct task_queue *tq)
 static enum view_result
 do_mark_range(struct task_queue *tq)
 {
-	long long from = row_find(tq, tq->mark_anchor);
+	long long from = task_store_queue_pos(tq->ts, tq->mark_anchor);
 	size_t lo, hi, i, keep = tq->list.cursor;
 
-	if (tq->n == 0)
+	if (row_n(tq) == 0)
 		return VIEW_HANDLED;
 	if (from < 0)
 		from = (long long)tq->list.cursor;
@@ -766,11 +810,11 @@ do_mark_range(struct task_queue *tq)
 	hi = (size_t)from < keep ? keep : (size_t)from;
 	for (i = lo; i <= hi; i++) {
 		tq->list.cursor = i;
-		if (!list_is_marked(&tq->list, tq->rows[i].task.id))
+		if (!list_is_marked(&tq->list, row_task(tq, i)->id))
 			list_toggle_mark(&tq->list);
 	}
 	tq->list.cursor = keep;
-	tq->mark_anchor = tq->rows[keep].task.id;
+	tq->mark_anchor = row_task(tq, keep)->id;
 	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
 	return VIEW_REDRAW;
 }
@@ -859,9 +903,7 @@ do_compose(struct task_queue *tq, bool internal, bool editor, const char *args)
 		app_notice(tq->app, true, "commenting needs tasks.comment");
 		return VIEW_HANDLED;
 	}
-	t = tq->info != NULL ? task_info_task(tq->info)
-	    : tq->n > 0      ? &tq->rows[tq->list.cursor].task
-	                     : NULL;
+	t = tq->info != NULL ? task_info_task(tq->info) : cursor_task(tq);
 	if (t == NULL)
 		return VIEW_HANDLED;
 	tq->compose_id = t->id;
@@ -923,9 +965,8 @@ static enum view_result show_client(struct task_queue *tq, long long client_id);
 static enum view_result
 do_client(struct task_queue *tq, enum action a)
 {
-	const struct task *t = tq->info != NULL ? task_info_task(tq->info)
-	                       : tq->n > 0 ? &tq->rows[tq->list.cursor].task
-	                                   : NULL;
+	const struct task *t =
+	    tq->info != NULL ? task_info_task(tq->info) : cursor_task(tq);
 
 	if (t == NULL)
 		return VIEW_HANDLED;
@@ -938,8 +979,8 @@ do_client(struct task_queue *tq, enum action a)
 			return VIEW_HANDLED;
 		}
 		/* The task is the purpose the reveal will offer. */
-		tq->app->go_task = t->id;
-		app_goto(tq->app, PANE_CREDENTIALS, t->client.id);
+		app_goto_from_task(tq->app, PANE_CREDENTIALS, t->client.id,
+		                   t->id);
 		return VIEW_HANDLED;
 	}
 	if (!(tq->app->permissions & PERM_CHAT_READ)) {
@@ -989,7 +1030,7 @@ static bool
 row_matches(void *ud, size_t i, const char *needle)
 {
 	struct task_queue *tq = ud;
-	const char *title = tq->rows[i].task.title;
+	const char *title = row_task(tq, i)->title;
 	size_t off;
 
 	return title != NULL && task_format_find(title, needle, 0, &off);
@@ -998,13 +1039,13 @@ row_matches(void *ud, size_t i, const char *needle)
 static size_t
 row_count(void *ud)
 {
-	return ((struct task_queue *)ud)->n;
+	return row_n(ud);
 }
 
 static long long
 row_id(void *ud, size_t i)
 {
-	return ((struct task_queue *)ud)->rows[i].task.id;
+	return row_task(ud, i)->id;
 }
 
 static const struct list_ops row_ops = {
@@ -1084,11 +1125,10 @@ do_search_step(struct task_queue *tq, int dir)
 static enum view_result
 do_open(struct task_queue *tq)
 {
-	if (tq->n == 0)
+	if (row_n(tq) == 0)
 		return VIEW_HANDLED;
 	mark_seen(tq);
-	tq->info =
-	    task_info_new(tq->app, &tq->rows[tq->list.cursor].task, tq->flags);
+	tq->info = task_info_new(tq->app, cursor_task(tq), tq->flags);
 	return VIEW_REDRAW;
 }
 
@@ -1100,7 +1140,7 @@ tq_click(void *state, int row, int col)
 	size_t before = tq->list.cursor;
 
 	(void)col;
-	if (tq->info != NULL || tq->n == 0)
+	if (tq->info != NULL || row_n(tq) == 0)
 		return VIEW_HANDLED;
 	if (!list_select_visible(&tq->list, row - HEADER_ROWS))
 		return VIEW_HANDLED;
@@ -1241,7 +1281,7 @@ tq_event(void *state, const struct app_event *ev)
 	case APP_EV_ATTENTION:
 		if (tq->info != NULL)
 			info_action(tq, ACTION_BACK);
-		list_select_id(&tq->list, ev->id);
+		select_id(tq, ev->id);
 		mark_seen(tq);
 		return VIEW_REDRAW;
 	case APP_EV_TICK:
@@ -1274,6 +1314,27 @@ tq_context(void *state)
 	return tq->info != NULL ? KEYCTX_DETAIL : KEYCTX_LIST;
 }
 
+/*
+ * The store changed a task: the open detail shows the new version; a
+ * change from elsewhere (the triage's optimistic change, its answer, its
+ * rollback) may change the attention list and is drawn. A live event's
+ * change is the pane's own (on_task_event) and a page's is drawn once.
+ */
+static void
+on_store(void *ud, int64_t id, enum task_change what)
+{
+	struct task_queue *tq = ud;
+	const struct task *t = task_store_get(tq->ts, id);
+
+	if (what != TASK_STORE_REMOVED && tq->info != NULL &&
+	    task_info_id(tq->info) == id && task_info_task(tq->info) != t)
+		task_info_update(tq->info, t);
+	if (tq->own_change)
+		return;
+	attention_touch(tq, id);
+	app_redraw(tq->app);
+}
+
 static void *
 tq_open(struct app *app)
 {
@@ -1282,14 +1343,13 @@ tq_open(struct app *app)
 	tq->app = app;
 	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
 	tq->keep_id = -1;
+	tq->ts = app->store->tasks;
+	tq->unseen = idmap_new();
+	task_store_listen(tq->ts, on_store, tq);
 	task_query_init(&tq->query);
 	list_init(&tq->list, &row_ops, tq);
-	{
-		const struct triage_host host = { host_find, host_show, tq };
-
-		tq->triage = triage_new(app, &host);
-		tq->pick = triage_pick_new(tq->triage);
-	}
+	tq->triage = triage_new(app, tq->ts);
+	tq->pick = triage_pick_new(tq->triage);
 	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;
@@ -1310,9 +1370,8 @@ tq_free(void *state)
 	if (tq->app->api != NULL) {
 		api_cancel(tq->app->api, tq->req);
 	}
-	rows_clear(tq);
-	free(tq->rows);
-	free(tq->live_ids);
+	task_store_unlisten(tq->ts, on_store, tq);
+	idmap_free(tq->unseen);
 	free(tq->next);
 	free(tq->error);
 	task_query_free(&tq->query);

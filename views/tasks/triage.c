@@ -10,6 +10,7 @@
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "net/base/loop.h"
+#include "net/store/task_store.h"
 #include "views/tasks/triage_ask.h"
 
 /* What became of one task of a change. */
@@ -60,8 +61,9 @@ struct undo_entry {
 
 struct triage {
 	struct app *app;
-	struct triage_host host;
-	struct batch **live; /* changes waiting for the server */
+	struct task_store *ts;          /* the app's: the tasks changed */
+	struct triage_ask_answer asked; /* the conflict question's answer */
+	struct batch **live;            /* changes waiting for the server */
 	size_t nlive;
 	struct batch *asking; /* conflicts shown in the question */
 
@@ -139,50 +141,12 @@ triage_describe(const struct triage_change *c)
 	return s;
 }
 
-/* ---- what changed under the staff member ------------------------------- */
-
+/* Who a task is assigned to, for the undo's description. */
 static const char *
 assignee_of(const struct task *t)
 {
 	return t->has_assignee && t->assignee.name != NULL ? t->assignee.name
 	                                                   : "nobody";
-}
-
-/* Appends "label: a -> b" to lines when a and b differ. */
-static void
-diff_line(char ***lines, size_t *n, const char *label, const char *a,
-          const char *b)
-{
-	if (strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0)
-		return;
-	*lines = xreallocarray(*lines, *n + 1, sizeof **lines);
-	(*lines)[(*n)++] = xasprintf("%s: %s -> %s", label, a != NULL ? a : "",
-	                             b != NULL ? b : "");
-}
-
-char **
-triage_diff(const struct task *was, const struct task *now, size_t *n)
-{
-	char **lines = NULL;
-
-	*n = 0;
-	diff_line(&lines, n, "status", task_status_name(was->status),
-	          task_status_name(now->status));
-	diff_line(&lines, n, "priority", task_priority_name(was->priority),
-	          task_priority_name(now->priority));
-	diff_line(&lines, n, "assignee", assignee_of(was), assignee_of(now));
-	diff_line(&lines, n, "title", was->title, now->title);
-	if (was->has_due_at != now->has_due_at || was->due_at != now->due_at)
-		diff_line(&lines, n, "due", was->has_due_at ? "set" : "none",
-		          now->has_due_at ? "changed" : "none");
-	if (*n == 0) { /* the version moved, but not a field shown here */
-		char a[24], b[24];
-
-		snprintf(a, sizeof a, "%lld", (long long)was->version);
-		snprintf(b, sizeof b, "%lld", (long long)now->version);
-		diff_line(&lines, n, "version", a, b);
-	}
-	return lines;
 }
 
 /* ---- batches ----------------------------------------------------------- */
@@ -256,14 +220,11 @@ live_remove(struct triage *tr, struct batch *b)
 		}
 }
 
-/* Shows t unless the row already has a newer version (a live event). */
+/* The server's version, unless the store has a newer one (an event). */
 static void
 show_if_newer(struct triage *tr, const struct task *t)
 {
-	const struct task *cur = tr->host.find(tr->host.ud, t->id);
-
-	if (cur == NULL || cur->version <= t->version)
-		tr->host.show(tr->host.ud, t);
+	task_store_put_copy(tr->ts, t);
 }
 
 /* The word for why a change failed. */
@@ -357,7 +318,7 @@ triage_undo(struct triage *tr)
 	free(what);
 	for (i = 0; i < tr->nundo; i++) {
 		const struct undo_entry *u = &tr->undo[i];
-		const struct task *t = tr->host.find(tr->host.ud, u->id);
+		const struct task *t = task_store_get(tr->ts, u->id);
 
 		batch_add(b, t != NULL ? t : &u->after, u->version, &u->patch,
 		          u->assignee_name);
@@ -405,6 +366,8 @@ batch_notice(struct batch *b)
 		           bad);
 }
 
+static void ask(struct triage *tr, const struct batch *b, bool conflict);
+
 /* Every item of b has its answer. */
 static void
 batch_finish(struct batch *b)
@@ -419,11 +382,11 @@ batch_finish(struct batch *b)
 	if (conflicts > 0) {
 		batch_free(tr->asking);
 		tr->asking = b;
-		triage_ask_conflict(tr, b);
+		ask(tr, b, true);
 		return;
 	}
 	if (b->n > 1 && count(b, ITEM_FAILED) > 0)
-		triage_ask_summary(tr, b);
+		ask(tr, b, false);
 	batch_free(b);
 }
 
@@ -446,14 +409,12 @@ on_patched(struct task *t, const struct sc_error *err, void *ud)
 		it->error = xstrdup("changed by someone else");
 		show_if_newer(tr, &it->server);
 	} else {
-		const struct task *cur = tr->host.find(tr->host.ud, it->id);
-
 		task_free(t);
 		it->st = ITEM_FAILED;
 		it->error = xasprintf("%s: %s", reason(err), err->message);
-		/* Roll back, unless a live event brought something newer. */
-		if (cur != NULL && cur->version == it->before.version)
-			tr->host.show(tr->host.ud, &it->before);
+		/* Roll back, unless a live event brought something newer
+		 * (which settled the change already). */
+		task_store_rollback(tr->ts, it->id);
 	}
 	app_redraw(tr->app);
 	if (--b->left == 0)
@@ -478,12 +439,12 @@ batch_send(struct batch *b)
 	b->left = b->n;
 	for (i = 0; i < b->n; i++) {
 		struct item *it = &b->items[i];
-		const struct task *cur = tr->host.find(tr->host.ud, it->id);
+		const struct task *cur = task_store_get(tr->ts, it->id);
 		struct task shown;
 
 		task_copy(&shown, cur != NULL ? cur : &it->before);
 		patch_task(&shown, &it->patch, it->assignee_name);
-		tr->host.show(tr->host.ud, &shown);
+		task_store_change(tr->ts, &shown);
 		task_free(&shown);
 	}
 	if (b->n == 1)
@@ -514,7 +475,7 @@ triage_apply(struct triage *tr, const int64_t *ids, size_t n,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		const struct task *t = tr->host.find(tr->host.ud, ids[i]);
+		const struct task *t = task_store_get(tr->ts, ids[i]);
 
 		if (t != NULL)
 			batch_add(b, t, t->version, &c->patch,
@@ -533,7 +494,7 @@ triage_apply_seen(struct triage *tr, const struct task *seen, size_t n,
 
 	free(what);
 	for (i = 0; i < n; i++) {
-		const struct task *cur = tr->host.find(tr->host.ud, seen[i].id);
+		const struct task *cur = task_store_get(tr->ts, seen[i].id);
 
 		/* Shown from the row when it is loaded; sent with the version
 		 * the staff member saw, so a change made meanwhile stops it. */
@@ -550,7 +511,7 @@ triage_apply_seen(struct triage *tr, const struct task *seen, size_t n,
 const struct task *
 triage_find(struct triage *tr, int64_t id)
 {
-	return tr->host.find(tr->host.ud, id);
+	return task_store_get(tr->ts, id);
 }
 
 /* The answer to the conflict question: re-apply on the new versions
@@ -584,26 +545,12 @@ triage_conflict_answer(struct triage *tr, bool reapply)
 	batch_send(b);
 }
 
-/* ---- reading the batch, for the questions ------------------------------ */
+/* ---- the questions ----------------------------------------------------- */
 
-size_t
-triage_batch_count(const struct batch *b)
-{
-	return b->n;
-}
-
-const char *
-triage_batch_what(const struct batch *b)
-{
-	return b->what;
-}
-
-/* Item i's id, outcome ("done", "conflict", "failed"), error, and the
- * versions before and now (now NULL unless a conflict). */
-const char *
-triage_batch_item(const struct batch *b, size_t i, int64_t *id,
-                  const char **error, const struct task **before,
-                  const struct task **now)
+/* b as the questions show it; the items array is malloc'd, the rest
+ * borrowed from b. */
+static struct triage_ask_batch
+ask_batch(const struct batch *b)
 {
 	static const char *const names[] = {
 		[ITEM_SENDING] = "sending",
@@ -611,13 +558,41 @@ triage_batch_item(const struct batch *b, size_t i, int64_t *id,
 		[ITEM_FAILED] = "failed",
 		[ITEM_CONFLICT] = "conflict",
 	};
-	const struct item *it = &b->items[i];
+	struct triage_ask_item *items = xcalloc(b->n + 1, sizeof *items);
+	size_t i;
 
-	*id = it->id;
-	*error = it->error;
-	*before = &it->before;
-	*now = it->st == ITEM_CONFLICT ? &it->server : NULL;
-	return names[it->st];
+	for (i = 0; i < b->n; i++) {
+		const struct item *it = &b->items[i];
+
+		items[i] = (struct triage_ask_item){
+			.id = it->id,
+			.outcome = names[it->st],
+			.error = it->error,
+			.before = &it->before,
+			.now = it->st == ITEM_CONFLICT ? &it->server : NULL,
+		};
+	}
+	return (struct triage_ask_batch){ b->what, items, b->n };
+}
+
+/* The conflict question's answer, as triage_ask hands it back. */
+static void
+on_conflict_answer(void *ud, bool reapply)
+{
+	triage_conflict_answer(ud, reapply);
+}
+
+/* Asks about b: the conflict question, or the bulk summary. */
+static void
+ask(struct triage *tr, const struct batch *b, bool conflict)
+{
+	struct triage_ask_batch q = ask_batch(b);
+
+	if (conflict)
+		triage_ask_conflict(&q, &tr->asked);
+	else
+		triage_ask_summary(tr->app, &q);
+	free((void *)q.items);
 }
 
 /* ---- life -------------------------------------------------------------- */
@@ -639,12 +614,13 @@ triage_pending(const struct triage *tr)
 }
 
 struct triage *
-triage_new(struct app *app, const struct triage_host *host)
+triage_new(struct app *app, struct task_store *ts)
 {
 	struct triage *tr = xcalloc(1, sizeof *tr);
 
 	tr->app = app;
-	tr->host = *host;
+	tr->ts = ts;
+	tr->asked = (struct triage_ask_answer){ app, on_conflict_answer, tr };
 	return tr;
 }
 

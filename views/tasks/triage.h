@@ -10,22 +10,15 @@
 #include "net/client/model.h"
 
 struct app;
+struct task_store;
 struct triage;
 
 /*
- * The task queue lends the triage its rows: it finds the task shown for
- * an id and shows a new version of one. Everything shown goes through
- * show(), so the list, the open detail and the attention feed stay one.
- */
-struct triage_host {
-	/* The task as shown now, or NULL when it is not loaded. */
-	const struct task *(*find)(void *ud, int64_t id);
-	/* Shows t (copied) in place of the task with its id. */
-	void (*show)(void *ud, const struct task *t);
-	void *ud;
-};
-
-/*
+ * A change is a store operation (net/store/task_store.h): the tasks are
+ * the store's, the optimistic change, the server's answer and the
+ * rollback all go into it, and the panes that show the task hear of it
+ * as its listeners.
+ *
  * Every change is a PATCH with If-Match on the version the staff member
  * saw. The row changes at once (optimistic) and the status line says so;
  * the server's answer then confirms it (the row takes the server's
@@ -39,7 +32,7 @@ struct triage_host {
  */
 #define TRIAGE_UNDO_MS 10000
 
-struct triage *triage_new(struct app *app, const struct triage_host *host);
+struct triage *triage_new(struct app *app, struct task_store *ts);
 /* Cancels what is in flight (rows stay as they are) and frees. */
 void triage_free(struct triage *tr);
 
@@ -49,7 +42,7 @@ struct triage_change {
 	const char *assignee_name; /* for set_assignee to someone; copied */
 };
 
-/* Applies change to the tasks ids (loaded rows; others are skipped). */
+/* Applies change to the tasks ids (held ones; others are skipped). */
 void triage_apply(struct triage *tr, const int64_t *ids, size_t n,
                   const struct triage_change *change);
 
@@ -73,24 +66,6 @@ size_t triage_pending(const struct triage *tr);
 
 /* The status line's text for a change ("priority high"); malloc'd. */
 char *triage_describe(const struct triage_change *c);
-
-/* Where two versions of a task differ, one line a field ("status: new
- * -> done"), for the conflict question; a malloc'd array of malloc'd
- * strings, *n of them. */
-char **triage_diff(const struct task *was, const struct task *now, size_t *n);
-
-/* ---- for the questions (views/triage_ask.c) ---------------------------- */
-
-struct batch;
-
-/* The change's description, its task count, and task i: its id, its
- * outcome ("done", "failed", "conflict"), why it failed, the task as it
- * was and (for a conflict) as it is now on the server. */
-const char *triage_batch_what(const struct batch *b);
-size_t triage_batch_count(const struct batch *b);
-const char *triage_batch_item(const struct batch *b, size_t i, int64_t *id,
-                              const char **error, const struct task **before,
-                              const struct task **now);
 
 /* The conflict question's answer: re-apply on the new versions, or drop. */
 void triage_conflict_answer(struct triage *tr, bool reapply);

@@ -1,0 +1,46 @@
+/* An ordered list of ids: position of an id, id at a position, in O(log n). */
+#ifndef SITECARE_NET_STORE_ID_ORDER_H
+#define SITECARE_NET_STORE_ID_ORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The order a pane shows (the server's order for its query, plus live
+ * insertions at their place), as a treap keyed implicitly by position
+ * with subtree sizes, and an id map to each id's node. Inserting an id
+ * anywhere, removing it, finding its position and finding the id at a
+ * position cost O(log n) whatever the length: no operation scans the
+ * list, so a live event costs the same for the first row and the last.
+ * Each id is in the order at most once.
+ */
+struct id_order;
+
+struct id_order *id_order_new(void);
+void id_order_free(struct id_order *o);
+/* Forgets every id. */
+void id_order_clear(struct id_order *o);
+
+size_t id_order_count(const struct id_order *o);
+bool id_order_has(const struct id_order *o, int64_t id);
+/* The position of id, or -1 when it is not in the order. */
+long long id_order_pos(const struct id_order *o, int64_t id);
+/* The id at position pos (< count). */
+int64_t id_order_at(const struct id_order *o, size_t pos);
+
+/* Inserts id at pos (<= count); false (and nothing done) when present. */
+bool id_order_insert(struct id_order *o, size_t pos, int64_t id);
+/* Removes id; returns the position it had, or -1 when absent. */
+long long id_order_remove(struct id_order *o, int64_t id);
+
+/*
+ * Where an item belongs in an order sorted by before(): the first
+ * position whose id it sorts before (count when after them all), found
+ * by one descent of the tree. before(ud, id) says whether the item sorts
+ * strictly before the id's object.
+ */
+size_t id_order_place(const struct id_order *o,
+                      bool (*before)(void *ud, int64_t id), void *ud);
+
+#endif
