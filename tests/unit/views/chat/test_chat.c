@@ -9,12 +9,18 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <cJSON.h>
+#include <locale.h>
 
 #include "net/base/xmalloc.h"
 #include "net/client/model.h"
 #include "net/store/chat_store.h"
+#include "net/store/outbox.h"
+#include "net/store/sender.h"
 #include "net/store/store.h"
 #include "tests/unit/views/harness.h"
+#include "tui/app.h"
+#include "tui/config.h"
 #include "tui/notify.h"
 
 /* Announcements written to the "terminal" (OSC 777 titles). */
@@ -368,6 +374,267 @@ chat__filter__shows_matches_and_asks_the_server(void **state)
 	finish(h);
 }
 
+/* ---- replies, drafts, mutes --------------------------------------------- */
+
+/* The harness the sender reports to, as tui/tui.c broadcasts them. */
+static struct harness *report_to;
+
+static void
+report_event(const struct sender_report *r, void *ud)
+{
+	struct app_event ev = { .kind = APP_EV_OUTBOX, .data = (void *)r };
+
+	(void)ud;
+	harness_event(report_to, &ev);
+}
+
+/* Gives the app an outbox and its sender over the api, for member 7. */
+static struct outbox *
+with_sender(struct harness *h)
+{
+	struct app *app = harness_app(h);
+	struct sc_error err = { 0 };
+	struct outbox *ob = outbox_open(NULL, &err);
+	struct outbox_owner owner = { .service = (char *)"https://127.0.0.1:1",
+		                      .staff_id = 7,
+		                      .email = (char *)"me@example.com" };
+	struct sender_config cfg = {
+		.transport = sender_api_transport(),
+		.transport_ud = app->api,
+		.report = report_event,
+	};
+
+	assert_non_null(ob);
+	outbox_set_owner(ob, &owner);
+	app->sender = sender_new(ob, &cfg);
+	sender_set_owner(app->sender, &owner);
+	report_to = h;
+	return ob;
+}
+
+static void
+without_sender(struct harness *h, struct outbox *ob)
+{
+	struct app *app = harness_app(h);
+
+	sender_free(app->sender);
+	app->sender = NULL;
+	outbox_free(ob);
+}
+
+/* A string field of a JSON body (malloc'd), or NULL. */
+static char *
+json_string(const char *body, const char *key)
+{
+	cJSON *j = cJSON_Parse(body);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	char *out = cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+
+	cJSON_Delete(j);
+	return out;
+}
+
+/* Opened, and the read marking answered. */
+static struct harness *
+opened_read(void)
+{
+	struct harness *h = opened();
+
+	harness_reply(h, harness_request(h, "POST", "/conversations/1/read"),
+	              204, NULL);
+	return h;
+}
+
+static void
+chat__reply__pending_then_settled_by_the_answer(void **state)
+{
+	struct harness *h = opened_read();
+	struct outbox *ob = with_sender(h);
+	struct harness_request *r;
+	char *text, *uuid, *body;
+
+	(void)state;
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_non_null(harness_line(h));
+	harness_line_submit(h, "on my way");
+	assert_string_equal(harness_notice(h), "reply queued: pending");
+	r = harness_request(h, "POST", "/conversations/1/messages");
+	assert_non_null(r);
+	text = json_string(r->body, "body");
+	uuid = json_string(r->body, "client_msg_id");
+	assert_string_equal(text, "on my way");
+	assert_non_null(uuid);
+	harness_draw(h);
+	assert_true(harness_find(h, "\u00bb you  sending...", NULL, NULL));
+	assert_true(harness_find(h, "on my way", NULL, NULL));
+	/* The server stored it: a message of mine now, shown once. */
+	body = xasprintf(
+	    "{\"id\": 41, \"conversation_id\": 1, \"author\": {\"kind\": "
+	    "\"staff\", \"id\": 7, \"name\": \"Me\"}, \"body\": \"on my way\", "
+	    "\"created_at\": \"2026-12-06T09:01:00Z\", \"client_msg_id\": "
+	    "\"%s\"}",
+	    uuid);
+	harness_reply(h, r, 201, body);
+	harness_draw(h);
+	assert_false(harness_find(h, "sending...", NULL, NULL));
+	assert_true(harness_find(h, "\u00bb Me (you)", NULL, NULL));
+	assert_int_equal(occurrences(h, "on my way"), 1);
+	assert_int_equal(chat_store_nmessages(harness_app(h)->store->chat, 1),
+	                 41);
+	/* Back in the list, the preview says it was me. */
+	harness_action(h, ACTION_BACK, NULL);
+	harness_draw(h);
+	assert_true(harness_find(h, "you: on my way", NULL, NULL));
+	free(body);
+	free(uuid);
+	free(text);
+	without_sender(h, ob);
+	finish(h);
+}
+
+static void
+chat__reply__refused_shows_not_sent(void **state)
+{
+	struct harness *h = opened_read();
+	struct outbox *ob = with_sender(h);
+
+	(void)state;
+	harness_action(h, ACTION_REPLY, "too late");
+	harness_reply(
+	    h, harness_request(h, "POST", "/conversations/1/messages"), 403,
+	    "{\"error\": {\"code\": \"forbidden\", \"message\": "
+	    "\"conversation closed\"}}");
+	harness_draw(h);
+	assert_true(harness_find(h, "\u00bb you  NOT SENT: conversation closed",
+	                         NULL, NULL));
+	assert_true(harness_find(h, "(:outbox retries)", NULL, NULL));
+	assert_true(harness_find(h, "too late", NULL, NULL));
+	without_sender(h, ob);
+	finish(h);
+}
+
+static void
+chat__reply__no_outbox_keeps_a_draft_r_brings_back(void **state)
+{
+	struct harness *h = loaded();
+	int y;
+
+	(void)state;
+	/* From the list: the selected conversation (Acme). */
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_non_null(harness_line(h));
+	harness_line_submit(h, "call me back");
+	assert_non_null(strstr(harness_notice(h),
+	                       "reply not sent: the outbox is not available"));
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_draw(h);
+	assert_true(harness_find(h, "[draft] last words of Acme", &y, NULL));
+	/* r brings the draft back into the line. */
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_string_equal(harness_line(h), "call me back");
+	/* Emptied and sent: cancelled, the draft gone. */
+	harness_line_submit(h, "  ");
+	assert_string_equal(harness_notice(h), "reply cancelled: it was empty");
+	harness_draw(h);
+	assert_false(harness_find(h, "[draft]", NULL, NULL));
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_string_equal(harness_line(h), "");
+	finish(h);
+}
+
+static void
+chat__reply__escape_keeps_the_draft(void **state)
+{
+	struct harness *h = loaded();
+
+	(void)state;
+	harness_action(h, ACTION_REPLY, NULL);
+	harness_type(h, "half a thought");
+	harness_key(h, 0x1b); /* Escape */
+	assert_null(harness_line(h));
+	assert_non_null(strstr(harness_notice(h), "nothing sent (kept as the "
+	                                          "draft"));
+	harness_draw(h);
+	assert_true(harness_find(h, "[draft]", NULL, NULL));
+	finish(h);
+}
+
+static void
+chat__reply__needs_the_permission(void **state)
+{
+	struct harness *h = harness_new(24, 100);
+
+	(void)state;
+	harness_sign_in(h, 9, "viewer", PERM_CHAT_READ);
+	harness_open(h, PANE_CHAT);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	harness_reply(h, harness_request(h, "GET", "/conversations?unread=1"),
+	              200, "{\"results\": [], \"next\": null}");
+	harness_reply(h, harness_request(h, "GET", "/conversations?limit"), 200,
+	              "{\"results\": [], \"next\": null}");
+	harness_draw(h);
+	assert_true(harness_find(h, "no conversations yet", NULL, NULL));
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_string_equal(harness_notice(h), "open a conversation first");
+	harness_free(h);
+	h = loaded();
+	harness_app(h)->permissions = PERM_CHAT_READ;
+	harness_action(h, ACTION_REPLY, NULL);
+	assert_string_equal(harness_notice(h), "replying needs chat.reply");
+	assert_null(harness_line(h));
+	finish(h);
+}
+
+static void
+chat__mute__silences_announcements_for_the_session(void **state)
+{
+	struct harness *h = loaded();
+
+	(void)state;
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "conversation 1 muted for this session");
+	harness_draw(h);
+	assert_true(harness_find(h, "[muted] last words of Acme", NULL, NULL));
+	live(h, 80, 1, false);
+	assert_int_equal(announced, 0);
+	/* Globex is not muted. */
+	live(h, 81, 2, false);
+	assert_int_equal(announced, 1);
+	harness_action(h, ACTION_BOTTOM, NULL);
+	harness_action(h, ACTION_TOP, NULL);
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "conversation 2 muted for this session");
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_string_equal(harness_notice(h), "conversation 2 unmuted");
+	live(h, 82, 2, false);
+	assert_int_equal(announced, 2);
+	finish(h);
+}
+
+static void
+chat__mute__the_config_file_decides(void **state)
+{
+	struct harness *h = loaded();
+	struct config cfg = { 0 };
+	long long muted[] = { 1 };
+
+	(void)state;
+	cfg.muted = muted;
+	cfg.nmuted = 1;
+	harness_app(h)->cfg = &cfg;
+	harness_action(h, ACTION_OPEN, NULL);
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "conversation 1 is muted in the config file "
+	                    "(muted = ...)");
+	live(h, 90, 1, false);
+	assert_int_equal(announced, 0);
+	harness_app(h)->cfg = NULL;
+	finish(h);
+}
+
 static int
 setup(void **state)
 {
@@ -388,6 +655,16 @@ main(void)
 		cmocka_unit_test(chat__esc_and_sign_in__back_and_wiped),
 		cmocka_unit_test(
 		    chat__filter__shows_matches_and_asks_the_server),
+		cmocka_unit_test(
+		    chat__reply__pending_then_settled_by_the_answer),
+		cmocka_unit_test(chat__reply__refused_shows_not_sent),
+		cmocka_unit_test(
+		    chat__reply__no_outbox_keeps_a_draft_r_brings_back),
+		cmocka_unit_test(chat__reply__escape_keeps_the_draft),
+		cmocka_unit_test(chat__reply__needs_the_permission),
+		cmocka_unit_test(
+		    chat__mute__silences_announcements_for_the_session),
+		cmocka_unit_test(chat__mute__the_config_file_decides),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
