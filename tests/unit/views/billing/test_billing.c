@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "net/base/xmalloc.h"
 #include "net/client/model.h"
 #include "net/store/billing_store.h"
 #include "net/store/store.h"
@@ -223,6 +225,227 @@ billing__support__plans_only_and_no_invoices(void **state)
 	harness_free(h);
 }
 
+/* The manager looking at the Billing pane, everything answered. */
+static struct harness *
+manager_looking(void)
+{
+	struct harness *h = manager_elsewhere();
+
+	harness_open(h, PANE_BILLING);
+	answer(h, "/billing/summary", summary);
+	answer(h, "/billing/invoices",
+	       "{\"next\": null, \"results\": [{\"id\": 77, \"number\": "
+	       "\"INV-77\", \"client\": {\"id\": 2, \"name\": \"Bo Baker\", "
+	       "\"company\": \"\"}, \"amount_cents\": 2900, \"currency\": "
+	       "\"usd\", \"status\": \"failed\", \"created_at\": "
+	       "\"2026-12-01T10:00:00Z\", \"paid_at\": null, \"stripe_ref\": "
+	       "\"in_1\", \"failure_reason\": \"card_declined\"}]}");
+	answer(h, "/billing/subscriptions", page1);
+	answer(h, "/billing/subscriptions?limit=100&cursor=p2", page2);
+	return h;
+}
+
+/* An error answer as the contract words it. */
+static void
+refuse(struct harness *h, const char *path, const char *message)
+{
+	char *body = xasprintf("{\"error\": {\"code\": \"server_error\", "
+	                       "\"message\": \"%s\"}}",
+	                       message);
+	struct harness_request *r = harness_request(h, "GET", path);
+
+	if (r == NULL)
+		fail_msg("no request for %s", path);
+	harness_reply(h, r, 500, body);
+	free(body);
+}
+
+static void
+billing__errors__said_where_the_rows_go_then_r_reloads(void **state)
+{
+	struct harness *h = manager_elsewhere();
+	int y;
+
+	(void)state;
+	harness_open(h, PANE_BILLING);
+	refuse(h, "/billing/summary", "summary down");
+	assert_string_equal(harness_notice(h), "billing summary: summary down");
+	refuse(h, "/billing/invoices", "invoices down");
+	assert_string_equal(harness_notice(h),
+	                    "billing invoices: invoices down");
+	refuse(h, "/billing/subscriptions", "ledger\tdown");
+	assert_string_equal(harness_notice(h),
+	                    "billing subscriptions: ledger down");
+	harness_draw(h);
+	assert_true(harness_find(h, "ledger down", &y, NULL));
+	assert_true(y > 2); /* where the rows go */
+	assert_null(harness_request(h, "GET", "/billing"));
+	/* r: everything again, and the error goes when it loads. */
+	harness_action(h, ACTION_REFRESH, NULL);
+	answer(h, "/billing/summary", summary);
+	answer(h, "/billing/invoices", "{\"next\": null, \"results\": []}");
+	answer(h, "/billing/subscriptions", page2);
+	harness_draw(h);
+	/* Only the status line may still tell of it. */
+	assert_true(!harness_find(h, "ledger down", &y, NULL) || y == 29);
+	assert_true(harness_find(h, "Bo Baker", NULL, NULL));
+	assert_true(harness_find(h, "MRR $12,345.00", NULL, NULL));
+	harness_free(h);
+}
+
+static void
+billing__export__the_list_as_shown_to_a_file(void **state)
+{
+	struct harness *h = manager_looking();
+	char *path = xasprintf("%s/subs.csv", getenv("HOME"));
+	char *args = xasprintf("subscriptions %s", path);
+	char *want = xasprintf("wrote 3 subscriptions to %s", path);
+	char buf[4096] = "";
+	FILE *f;
+
+	(void)state;
+	harness_action(h, ACTION_EXPORT, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "usage: :export subscriptions|invoices FILE");
+	harness_action(h, ACTION_EXPORT, "cards x.csv");
+	assert_string_equal(harness_notice(h),
+	                    "export subscriptions or invoices");
+	harness_action(h, ACTION_EXPORT, args);
+	assert_string_equal(harness_notice(h), want);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "Bo Baker"));
+	assert_non_null(strstr(buf, "Cy Cole"));
+	/* Nowhere to write: said, nothing else. */
+	harness_action(h, ACTION_EXPORT,
+	               "invoices /nonexistent/dir/invoices.csv");
+	assert_non_null(strstr(harness_notice(h), "export: "));
+	free(want);
+	free(args);
+	free(path);
+	harness_free(h);
+}
+
+static void
+billing__export__invoices_need_billing_read(void **state)
+{
+	struct harness *h = harness_new(30, 120);
+
+	(void)state;
+	harness_sign_in(h, 5, "support", PERM_BILLING_SUMMARY);
+	harness_open(h, PANE_BILLING);
+	harness_action(h, ACTION_EXPORT, "invoices /tmp/never.csv");
+	assert_string_equal(harness_notice(h), "invoices need billing.read");
+	harness_free(h);
+}
+
+static void
+billing__filter_sort_search__change_the_rows_shown(void **state)
+{
+	struct harness *h = manager_looking();
+	int y1, y2;
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "status=past_due");
+	harness_draw(h);
+	assert_true(harness_find(h, "Bo Baker", NULL, NULL));
+	assert_false(harness_find(h, "Alma Able", NULL, NULL));
+	harness_action(h, ACTION_FILTER, "colour=red");
+	assert_string_not_equal(harness_notice(h), "");
+	harness_action(h, ACTION_FILTER, "clear");
+	harness_action(h, ACTION_SORT, "-client");
+	harness_draw(h);
+	assert_true(harness_find(h, "Cy Cole", &y1, NULL));
+	assert_true(harness_find(h, "Alma Able", &y2, NULL));
+	assert_true(y1 < y2);
+	harness_action(h, ACTION_SORT, "shoe-size");
+	assert_string_not_equal(harness_notice(h), "");
+	harness_action(h, ACTION_SEARCH, "alma");
+	harness_draw(h);
+	assert_true(harness_find(h, "Alma Able", NULL, NULL));
+	assert_false(harness_find(h, "Cy Cole", NULL, NULL));
+	/* Keys that mean nothing here say so. */
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_non_null(strstr(harness_notice(h), "does nothing here"));
+	harness_free(h);
+}
+
+static void
+billing__invoices__chat_with_the_selected_client(void **state)
+{
+	struct harness *h = manager_looking();
+
+	(void)state;
+	harness_key(h, 'v');
+	harness_draw(h);
+	assert_true(harness_find(h, "[Invoices] 1/1", NULL, NULL));
+	harness_action(h, ACTION_CLIENT_CHAT, NULL);
+	assert_int_equal(harness_app(h)->go_pane, PANE_CHAT);
+	assert_int_equal(harness_app(h)->go_client, 2);
+	harness_key(h, 'v');
+	harness_draw(h);
+	assert_true(harness_find(h, "[Subscriptions] 3/3", NULL, NULL));
+	harness_free(h);
+}
+
+static void
+billing__chart__months_and_values_over_the_bars(void **state)
+{
+	struct harness *h = manager_elsewhere();
+	int y1, x1, y2, x2;
+
+	(void)state;
+	harness_open(h, PANE_BILLING);
+	answer(
+	    h, "/billing/summary",
+	    "{\"currency\": \"usd\", \"mrr_cents\": 100, "
+	    "\"subscriptions\": {\"active\": 1, \"trialing\": 0, "
+	    "\"past_due\": 0, \"canceled\": 0}, \"failed_payments_30d\": "
+	    "0, \"refunds_30d_cents\": 0, \"revenue_by_month\": [{\"month\": "
+	    "\"2026-10\", \"cents\": 900000}, {\"month\": \"2026-11\", "
+	    "\"cents\": 300000}]}");
+	harness_draw(h);
+	assert_true(harness_find(h, "Revenue, last 12 months", NULL, NULL));
+	assert_true(harness_find(h, "Oct", NULL, NULL));
+	assert_true(harness_find(h, "Nov", &y2, &x2));
+	/* The largest sets the axis; the smaller one's value over it. */
+	assert_true(harness_find(h, "$9.0k", &y1, &x1));
+	assert_int_equal(x1, 0);
+	assert_true(harness_find(h, "$3.0k", &y1, &x1));
+	assert_true(y1 < y2);
+	assert_true(harness_find(h, "Oct", NULL, &x1));
+	assert_true(x1 < x2);
+	harness_free(h);
+}
+
+static void
+billing__resync__reloads_a_shown_pane(void **state)
+{
+	struct harness *h = manager_looking();
+	char card[] = "{\"next\": null, \"results\": [{\"id\": 4, \"client\": "
+	              "{\"id\": 4, \"name\": \"Di Dunn\", \"company\": \"\"}, "
+	              "\"plan\": \"pro\", \"status\": \"active\", "
+	              "\"current_period_end\": \"2026-12-20T00:00:00Z\", "
+	              "\"cancel_at_period_end\": false, \"amount_cents\": 100, "
+	              "\"currency\": \"usd\", \"interval\": \"month\", "
+	              "\"card\": {\"brand\": \"visa\", \"last4\": \"4242\", "
+	              "\"exp_month\": 1, \"exp_year\": 2030}}]}";
+	int y;
+
+	(void)state;
+	harness_event_kind(h, APP_EV_RESYNC, 0);
+	answer(h, "/billing/summary", summary);
+	answer(h, "/billing/invoices", "{\"next\": null, \"results\": []}");
+	answer(h, "/billing/subscriptions", card);
+	harness_draw(h);
+	assert_true(harness_find(h, "Di Dunn", &y, NULL));
+	assert_non_null(strstr(harness_row(h, y), "visa 4242"));
+	assert_false(harness_find(h, "Bo Baker", NULL, NULL));
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -237,6 +460,17 @@ main(void)
 		cmocka_unit_test(
 		    billing__empty_list__redraws_to_say_nothing_is_there),
 		cmocka_unit_test(billing__support__plans_only_and_no_invoices),
+		cmocka_unit_test(
+		    billing__errors__said_where_the_rows_go_then_r_reloads),
+		cmocka_unit_test(billing__export__the_list_as_shown_to_a_file),
+		cmocka_unit_test(billing__export__invoices_need_billing_read),
+		cmocka_unit_test(
+		    billing__filter_sort_search__change_the_rows_shown),
+		cmocka_unit_test(
+		    billing__invoices__chat_with_the_selected_client),
+		cmocka_unit_test(
+		    billing__chart__months_and_values_over_the_bars),
+		cmocka_unit_test(billing__resync__reloads_a_shown_pane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
