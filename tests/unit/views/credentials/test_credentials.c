@@ -18,6 +18,8 @@
 #include "net/base/xmalloc.h"
 #include "net/client/model.h"
 #include "net/client/staffkey.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tests/unit/views/harness.h"
 #include "tui/keycheck.h"
 
@@ -483,6 +485,7 @@ credentials__reveal__needs_a_purpose(void **state)
 
 	(void)state;
 	install_key();
+	register_key(h);
 	assert_null(ask_reveal(h, "   ", false));
 	assert_string_equal(harness_notice(h),
 	                    "a purpose is needed: the audit log keeps it");
@@ -536,7 +539,7 @@ credentials__reveal__server_refusals_explained(void **state)
 	see(h, "[key unlocked]");
 	refused_with(h, 409, "no_public_key", "no key");
 	see(h, "No public key is registered for you: :keygen");
-	assert_false(harness_app(h)->me_has_public_key);
+	assert_false(me_store_has_public_key(harness_app(h)->store->me));
 	refused_with(h, 403, "forbidden", "support cannot reveal");
 	see(h, "Your role cannot reveal credentials (support cannot reveal)");
 	/* Another client forgets the refusal. */
