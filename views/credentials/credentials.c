@@ -48,6 +48,7 @@ struct creds {
 	struct list clist;
 	struct api_req *creq;
 	bool cloaded;
+	bool looked;  /* shown once (or jumped to): keep the clients loaded */
 	char *filter; /* client name filter, or NULL */
 	size_t *shown;
 	size_t nshown;
@@ -179,16 +180,38 @@ clients_clear(struct creds *k)
 	k->cloaded = false;
 }
 
+/* Drops the clients and any page on its way: none is fetched until the
+ * pane is shown. */
+static void
+forget_clients(struct creds *k)
+{
+	if (k->creq != NULL)
+		api_cancel(k->app->api, k->creq);
+	k->creq = NULL;
+	clients_clear(k);
+}
+
 /* Everything again after signing in. */
 static void
 start(struct creds *k)
 {
 	if (k->app->api == NULL || !k->app->signed_in)
 		return;
-	if (k->creq != NULL)
-		api_cancel(k->app->api, k->creq);
-	clients_clear(k);
+	forget_clients(k);
 	fetch_clients(k, NULL);
+}
+
+/*
+ * The pane is looked at (shown, or a jump to one of its clients): the
+ * clients are fetched the first time, not at sign-in, so a start where
+ * nobody opens the tab asks nothing of /clients.
+ */
+static void
+looked_at(struct creds *k)
+{
+	k->looked = true;
+	if (!k->cloaded && k->creq == NULL)
+		start(k);
 }
 
 /* ---- one client's credentials -------------------------------------------- */
@@ -696,7 +719,11 @@ cr_event(void *state, const struct app_event *ev)
 
 	switch (ev->kind) {
 	case APP_EV_SIGNED_IN:
-		start(k);
+		/* Not looked at yet: nothing to fetch until it is. */
+		if (k->looked)
+			start(k);
+		else
+			forget_clients(k);
 		return VIEW_REDRAW;
 	case APP_EV_HIDE:
 		credentials_reveal_hide(k->reveal, "credential hidden");
@@ -704,6 +731,8 @@ cr_event(void *state, const struct app_event *ev)
 	case APP_EV_CLIENT:
 		k->task = k->app->go_task;
 		k->app->go_task = 0;
+		/* The header names the client from the list. */
+		looked_at(k);
 		open_client(k, ev->id);
 		return VIEW_REDRAW;
 	case APP_EV_SESSION_EXPIRED:
@@ -714,7 +743,7 @@ cr_event(void *state, const struct app_event *ev)
 	}
 }
 
-/* Leaving the pane hides the secret at once. */
+/* Leaving the pane hides the secret at once; showing it loads it. */
 static void
 cr_focus(void *state, bool focused)
 {
@@ -722,8 +751,8 @@ cr_focus(void *state, bool focused)
 
 	if (!focused)
 		credentials_reveal_hide(k->reveal, "credential hidden");
-	else if (!k->cloaded && k->creq == NULL)
-		start(k);
+	else
+		looked_at(k);
 }
 
 static enum key_context

@@ -6,7 +6,8 @@
 
 /*
  * The Credentials tab (PANE_CREDENTIALS, shown with credentials.reveal).
- * First the clients (GET /clients), those assigned to the signed-in
+ * First the clients (GET /clients, fetched when the tab is first shown
+ * or K jumps here, not at sign-in), those assigned to the signed-in
  * member first and marked; Enter shows a client's credentials (label,
  * site, last update; the password masked); Enter on one reveals it
  * (views/credentials_reveal.c) for a few seconds with a countdown; y

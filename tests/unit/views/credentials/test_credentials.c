@@ -118,6 +118,23 @@ technician(void)
 	return h;
 }
 
+/* A signed-in technician whose Credentials tab is open (as every pane is
+ * at sign-in) but has not been shown: another tab is the current one. */
+static struct harness *
+technician_elsewhere(void)
+{
+	struct harness *h = harness_new(24, 100);
+	struct app *app = harness_app(h);
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_CREDENTIALS_REVEAL);
+	app->current = PANE_TASKS;
+	app->panes[PANE_CREDENTIALS].state =
+	    app->panes[PANE_CREDENTIALS].ops->open(app);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	return h;
+}
+
 /* Answers the clients request with the three clients. */
 static void
 give_clients(struct harness *h)
@@ -266,6 +283,72 @@ revealed(void)
 	give_secret(h, r, "admin", "hunter2");
 	see(h, "hunter2");
 	return h;
+}
+
+/* ---- loaded when looked at ------------------------------------------- */
+
+/* Signed in with another tab in front: no client is fetched (a start
+ * with thousands of clients asks nothing of /clients); shown, the pane
+ * fetches them; shown once, a new sign-in fetches them again, and
+ * coming back to a loaded pane fetches nothing. */
+static void
+credentials__start__fetches_nothing_until_shown(void **state)
+{
+	struct harness *h = technician_elsewhere();
+	struct app *app = harness_app(h);
+	const struct view_ops *ops = app->panes[PANE_CREDENTIALS].ops;
+	struct harness_request *r;
+
+	(void)state;
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_open(h, PANE_CREDENTIALS);
+	r = harness_request(h, "GET", "/clients?");
+	assert_non_null(r);
+	assert_string_equal(r->path, "/clients?limit=100");
+	assert_int_equal(harness_nrequests(h), 1);
+	see(h, "loading...");
+	give_clients(h);
+	see(h, "Acme Shop");
+	not_see(h, "loading...");
+	ops->focus(app->panes[PANE_CREDENTIALS].state, false);
+	ops->focus(app->panes[PANE_CREDENTIALS].state, true);
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	assert_non_null(harness_request(h, "GET", "/clients?limit=100"));
+	assert_int_equal(harness_nrequests(h), 1);
+	harness_free(h);
+}
+
+/* K on a task before the tab was ever shown: the jump fetches the
+ * clients (the header names the client from them) and the client's
+ * credentials, once each, and the task is the purpose. */
+static void
+credentials__goto__before_shown_opens_the_client(void **state)
+{
+	struct harness *h = technician_elsewhere();
+	struct harness_request *r;
+
+	(void)state;
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_app(h)->go_task = 42;
+	harness_event_kind(h, APP_EV_CLIENT, 2);
+	assert_non_null(harness_request(h, "GET", "/clients?limit=100"));
+	r = harness_request(h, "GET", "/clients/2/credentials");
+	assert_non_null(r);
+	/* tui_goto switches to the tab: showing it asks nothing more. */
+	harness_open(h, PANE_CREDENTIALS);
+	assert_int_equal(harness_nrequests(h), 2);
+	harness_reply(h, r, 200, creds_json);
+	give_clients(h);
+	assert_int_equal(harness_nrequests(h), 0);
+	see(h, "Credentials of Acme Shop (Acme Inc)");
+	see(h, "WordPress admin");
+	not_see(h, "Zeta Bakery");
+	harness_key(h, KEYC_ENTER);
+	assert_string_equal(harness_line(h), "task #42");
+	harness_free(h);
 }
 
 /* ---- the clients --------------------------------------------------------- */
@@ -880,6 +963,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    credentials__signed_in__asks_for_clients_then_shows_none),
+		cmocka_unit_test(
+		    credentials__start__fetches_nothing_until_shown),
+		cmocka_unit_test(
+		    credentials__goto__before_shown_opens_the_client),
 		cmocka_unit_test(credentials__clients__mine_first_then_by_name),
 		cmocka_unit_test(credentials__clients__walks_every_page),
 		cmocka_unit_test(credentials__clients__error_is_shown),
