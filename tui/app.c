@@ -17,10 +17,11 @@ app_redraw(struct app *app)
 }
 
 void
-app_set_unread(struct app *app, long long n)
+app_set_unread(struct app *app, long long n, bool more)
 {
-	if (app->unread != (int)n) {
+	if (app->unread != (int)n || app->unread_more != more) {
 		app->unread = (int)n;
+		app->unread_more = more;
 		app_redraw(app);
 	}
 }

@@ -152,6 +152,7 @@ struct app {
 	bool message_is_error;
 	long long message_at; /* loop_now_ms() when set */
 	int unread;
+	bool unread_more; /* unread is a lower bound: shown "N+" */
 
 	struct attention_item *attention;
 	size_t nattention;
@@ -162,8 +163,9 @@ struct app {
 };
 
 /* The chat's unread total changed (the tab and the status line show
- * it): set by the chat pane, redrawn when it differs. */
-void app_set_unread(struct app *app, long long n);
+ * it, "N+" when more is known to be unread than was counted): set by the
+ * chat pane, redrawn when it differs. */
+void app_set_unread(struct app *app, long long n, bool more);
 
 /* Shows a notice (or an error) in the status line; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)

@@ -61,8 +61,8 @@ tab_label(const struct app *app, int i, char *buf, size_t len)
 	const struct pane *p = &app->panes[i];
 
 	if (i == PANE_CHAT && app->unread > 0)
-		snprintf(buf, len, " %d %s (%d) ", i + 1, p->ops->title,
-		         app->unread);
+		snprintf(buf, len, " %d %s (%d%s) ", i + 1, p->ops->title,
+		         app->unread, app->unread_more ? "+" : "");
 	else
 		snprintf(buf, len, " %d %s ", i + 1, p->ops->title);
 }
@@ -151,11 +151,12 @@ draw_status(struct app *app)
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
 	conn_text(app, conn, sizeof conn);
-	snprintf(left, sizeof left, " %s (%s)%s | %s%s%.0d ",
+	snprintf(left, sizeof left, " %s (%s)%s | %s%s%.0d%s ",
 	         app->me_name != NULL ? app->me_name : "not signed in",
 	         app->me_role != NULL ? app->me_role : "-",
 	         app->readonly ? " read-only" : "", conn,
-	         app->unread > 0 ? " | unread " : "", app->unread);
+	         app->unread > 0 ? " | unread " : "", app->unread,
+	         app->unread > 0 && app->unread_more ? "+" : "");
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	mvwaddstr(w, 0, 0, fit);
 	used = sanitize_width(fit);

@@ -33,7 +33,8 @@
 
 /* What the page in flight is for. */
 enum fetch_kind {
-	FETCH_UNREAD, /* ?unread=1, walked to the end */
+	FETCH_UNREAD, /* ?unread=1: its first page, then to the end once the
+	                 pane has been shown */
 	FETCH_RECENT, /* newest activity, page by page */
 	FETCH_SEARCH, /* ?q=: matches not loaded yet */
 };
@@ -55,7 +56,13 @@ struct chat {
 
 	struct api_req *req;
 	enum fetch_kind fetching;
-	char *next;          /* the cursor of the next recent page, or NULL */
+	char *next; /* the cursor of the next recent page, or NULL */
+	/* Where the unread walk paused: before the pane is first shown only
+	 * the first page of unread conversations is asked for, so a start
+	 * with thousands of them makes one request, and the total reads
+	 * "N+" until the rest is loaded. */
+	char *unread_next;
+	bool shown;          /* the pane has been in front since sign-in */
 	bool loaded;         /* the first recent page arrived */
 	bool refetch;        /* an unknown conversation spoke: fetch again */
 	char *error;         /* the last fetch's failure, sanitised */
@@ -79,7 +86,8 @@ static void fetch(struct chat *c, enum fetch_kind kind, const char *cursor);
 static void
 unread_update(struct chat *c)
 {
-	app_set_unread(c->app, chat_store_unread_total(c->store));
+	app_set_unread(c->app, chat_store_unread_total(c->store),
+	               c->unread_next != NULL);
 }
 
 /* True when id is muted, in the config or for this session. */
@@ -163,11 +171,18 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 	if (keep < 0 || !list_select_id(&c->list, keep))
 		list_changed(&c->list);
 	unread_update(c);
-	if (kind == FETCH_UNREAD && next != NULL)
+	if (kind == FETCH_UNREAD) {
+		free(c->unread_next);
+		c->unread_next = NULL;
+	}
+	if (kind == FETCH_UNREAD && next != NULL && c->shown)
 		fetch(c, FETCH_UNREAD, next);
-	else if (kind == FETCH_UNREAD)
+	else if (kind == FETCH_UNREAD) {
+		c->unread_next = next; /* NULL when the walk ended */
+		next = NULL;
+		unread_update(c);
 		fetch(c, FETCH_RECENT, NULL);
-	else if (kind == FETCH_RECENT) {
+	} else if (kind == FETCH_RECENT) {
 		free(c->next);
 		c->next = next;
 		next = NULL;
@@ -178,6 +193,9 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 		c->refetch = false;
 		fetch(c, FETCH_UNREAD, NULL);
 	}
+	/* Shown while the first pages were on their way: walk on. */
+	if (c->req == NULL && c->shown && c->unread_next != NULL)
+		fetch(c, FETCH_UNREAD, c->unread_next);
 	open_wanted(c);
 	app_redraw(c->app);
 }
@@ -493,12 +511,13 @@ draw_footer(struct chat *c, WINDOW *w, int y, int cols)
 	const char *f = chat_list_filter_text(c->convs);
 	char *line, *clean, *fit;
 
-	line = xasprintf(" %s%s%s%zu%s conversation%s | %" PRId64 " unread%s",
+	line = xasprintf(" %s%s%s%zu%s conversation%s | %" PRId64 "%s unread%s",
 	                 f != NULL ? "client ~ \"" : "", f != NULL ? f : "",
 	                 f != NULL ? "\" | " : "", chat_list_count(c->convs),
 	                 c->next != NULL ? "+" : "",
 	                 chat_list_count(c->convs) == 1 ? "" : "s",
 	                 chat_store_unread_total(c->store),
+	                 c->unread_next != NULL ? "+" : "",
 	                 c->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, c->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, c->flags);
@@ -791,6 +810,9 @@ chat_event(void *state, const struct app_event *ev)
 			chat_store_clear(c->store);
 			list_changed(&c->list);
 			c->me_id = c->app->me_id;
+			c->shown = c->focused;
+			free(c->unread_next);
+			c->unread_next = NULL;
 		}
 		fetch_all(c);
 		return VIEW_REDRAW;
@@ -829,8 +851,11 @@ chat_focus(void *state, bool focused)
 	struct chat *c = state;
 
 	c->focused = focused;
+	c->shown = c->shown || focused;
 	if (focused && !c->loaded && c->req == NULL)
 		fetch_all(c);
+	else if (focused && c->unread_next != NULL && c->req == NULL)
+		fetch(c, FETCH_UNREAD, c->unread_next);
 }
 
 static enum key_context
@@ -872,6 +897,7 @@ chat_free(void *state)
 	chat_list_free(c->convs);
 	list_free(&c->list);
 	free(c->next);
+	free(c->unread_next);
 	free(c->error);
 	free(c->muted);
 	free(c);

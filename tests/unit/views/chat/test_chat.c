@@ -124,9 +124,13 @@ occurrences(struct harness *h, const char *text)
 static void
 answer(struct harness *h, const char *path, char *body)
 {
-	struct harness_request *r = harness_request(h, "GET", path);
+	struct harness_request *r = harness_request(h, "GET", path), *q;
 
-	assert_non_null(r);
+	if (r == NULL) {
+		for (q = harness_requests(h); q != NULL; q = q->next)
+			fprintf(stderr, "asked: %s %s\n", q->method, q->path);
+		fail_msg("no request for %s", path);
+	}
 	harness_reply(h, r, 200, body);
 	free(body);
 }
@@ -169,6 +173,48 @@ live(struct harness *h, int id, int conversation, bool staff_author)
 	ev.data = &e;
 	harness_event(h, &ev);
 	free(e.message.body);
+}
+
+/*
+ * Before the pane is first shown, one page of unread conversations is
+ * asked for, not the whole walk (a start with thousands makes one
+ * request), and the total says "N+"; showing the pane walks on.
+ */
+static void
+chat__start__one_unread_page_until_shown(void **state)
+{
+	struct harness *h = harness_new(24, 100);
+	struct app *app = harness_app(h);
+	char *a = conv_json(1, "Acme", "Acme Ltd", 2, 40);
+	char *g = conv_json(2, "Globex", "Globex Corp", 3, 30);
+
+	(void)state;
+	harness_sign_in(h, 7, "technician", PERM_CHAT_READ | PERM_CHAT_REPLY);
+	harness_open(h, PANE_TASKS);
+	app->panes[PANE_CHAT].state = app->panes[PANE_CHAT].ops->open(app);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	answer(h, "/conversations?unread=1&limit=100",
+	       xasprintf("{\"results\": [%s], \"next\": \"c2\"}", a));
+	/* The walk pauses: the first recent page, and nothing more. */
+	answer(h, "/conversations?limit=100",
+	       xasprintf("{\"results\": [%s], \"next\": null}", a));
+	assert_null(harness_request(h, "GET", "/conversations"));
+	harness_draw(h);
+	assert_true(harness_find(h, "2 Chat (2+)", NULL, NULL));
+	assert_true(harness_find(h, "unread 2+", NULL, NULL));
+	/* Shown: the unread walk goes on from where it paused. */
+	harness_action(h, ACTION_TAB_CHAT, NULL);
+	answer(h, "/conversations?unread=1&limit=100&cursor=c2",
+	       xasprintf("{\"results\": [%s], \"next\": null}", g));
+	answer(h, "/conversations?limit=100",
+	       xasprintf("{\"results\": [%s, %s], \"next\": null}", a, g));
+	harness_draw(h);
+	assert_true(harness_find(h, "2 Chat (5)", NULL, NULL));
+	assert_false(harness_find(h, "(5+)", NULL, NULL));
+	assert_true(harness_find(h, "2 conversations | 5 unread", NULL, NULL));
+	free(a);
+	free(g);
+	harness_free(h);
 }
 
 static void
@@ -937,6 +983,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(chat__start__one_unread_page_until_shown),
 		cmocka_unit_test(chat__list__unread_first_counted_in_the_tab),
 		cmocka_unit_test(chat__announce__once_across_a_replay),
 		cmocka_unit_test(chat__thread__scrolling_and_new_below),
