@@ -64,10 +64,14 @@ class Memcheck:
 
     def prefix(self, name):
         """The argv to put before one run of program `name`."""
-        xml = self.log_dir / f"{name}.{next(self._seq)}.%p.xml"
+        base = self.log_dir / f"{name}.{next(self._seq)}.%p"
+        # valgrind's own text (such as its warning about a syscall it does
+        # not know, pidfd_open in 3.19) goes to a file: written on the
+        # terminal under test, it moves the cursor behind curses' back and
+        # garbles the screen the test reads.
         return [shutil.which("valgrind") or "valgrind", *self.OPTIONS,
                 f"--suppressions={ROOT / 'tests' / 'valgrind.supp'}",
-                "--xml=yes", f"--xml-file={xml}"]
+                f"--log-file={base}.log", "--xml=yes", f"--xml-file={base}.xml"]
 
     def argv(self, argv):
         return [*self.prefix(Path(argv[0]).name), *argv] if self.enabled else argv
@@ -81,9 +85,10 @@ class Memcheck:
         path = Path(path)
         real = path.with_name(path.name + ".real")
         path.replace(real)
-        opts = " ".join(f"'{o}'" for o in self.prefix(path.name)[:-1])
-        xml = f"{self.log_dir}/{path.name}.$(date +%s%N).%p.xml"
-        path.write_text(f'#!/bin/sh\nexec {opts} --xml-file="{xml}" "{real}" "$@"\n')
+        opts = " ".join(f"'{o}'" for o in self.prefix(path.name)[:-3])
+        base = f"{self.log_dir}/{path.name}.$(date +%s%N).%p"
+        path.write_text(f'#!/bin/sh\nexec {opts} --log-file="{base}.log" '
+                        f'--xml=yes --xml-file="{base}.xml" "{real}" "$@"\n')
         path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         return path
 
