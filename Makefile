@@ -27,13 +27,16 @@ PKGS := ncursesw libcurl libcjson libsodium readline libnotify pwquality
 DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
 	libcjson-dev libsodium-dev libreadline-dev libnotify-dev libcmocka-dev \
 	libpwquality-dev
+# libpwquality's dictionary check needs cracklib's dictionary, which only a
+# recommended package brings (deps installs --no-install-recommends).
+DEBS_RUN := cracklib-runtime
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
 	python3-dbusmock dbus dbus-bin valgrind
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr
-DEBS := $(DEBS_BUILD) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE)
+DEBS := $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE)
 
 ifeq ($(SANITIZE)$(VALGRIND),11)
 $(error SANITIZE=1 and VALGRIND=1 do not mix: valgrind cannot run ASan code)
