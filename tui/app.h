@@ -105,18 +105,15 @@ struct app {
 	bool quit;
 	bool dirty; /* something must be redrawn this pass */
 
-	/* Who is signed in: store->me (net/store/me_store.h). me_id,
-	 * me_name and me_role are copies kept for the panes that read them
-	 * still (tasks, chat); set only by tui.c when someone signs in. */
+	/* Who is signed in is store->me (net/store/me_store.h), read
+	 * there: nothing here copies it. */
 	bool signed_in;
-	long long me_id;
 	long long last_input_ms; /* loop_now_ms() of the last key or click */
 	/* The terminal reported losing the focus (and not regaining it):
 	 * the staff member is looking elsewhere. False when the terminal
 	 * reports nothing, so then the pane in front counts as seen. */
 	bool term_away;
 	bool term_focus_seen; /* the terminal has sent a focus report */
-	char *me_name, *me_role;
 	unsigned long permissions;
 	/* While the key the service holds for us (store->me) is not this
 	 * machine's, the warning saying so: the status line shows it

@@ -10,6 +10,7 @@
 
 #include "net/client/api.h"
 #include "net/store/chat_store.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/base/xmalloc.h"
@@ -439,13 +440,15 @@ preview(const struct chat *c, const struct conversation *cv)
 	                 : xstrdup("(no messages yet)");
 	bool staff = cv->has_last_message &&
 	             cv->last_message.author.kind == AUTHOR_STAFF;
+	bool mine = staff && cv->last_message.author.id ==
+	                         me_store_id(c->app->store->me);
 	char *out =
 	    xasprintf("%s%s%s%s",
 	              chat_reply_has_draft(c->reply, cv->id) ? "[draft] " : "",
 	              is_muted(c, cv->id) ? "[muted] " : "",
-	              !staff                                        ? ""
-	              : cv->last_message.author.id == c->app->me_id ? "you: "
-	                                                            : "staff: ",
+	              mine    ? "you: "
+	              : staff ? "staff: "
+	                      : "",
 	              body);
 
 	free(body);
@@ -804,12 +807,12 @@ chat_event(void *state, const struct app_event *ev)
 	switch (ev->kind) {
 	case APP_EV_SIGNED_IN:
 		/* Someone else signed in: nothing of the last one's stays. */
-		if (c->me_id != c->app->me_id) {
+		if (c->me_id != me_store_id(c->app->store->me)) {
 			if (c->thread != NULL)
 				close_conv(c);
 			chat_store_clear(c->store);
 			list_changed(&c->list);
-			c->me_id = c->app->me_id;
+			c->me_id = me_store_id(c->app->store->me);
 			c->shown = c->focused;
 			free(c->unread_next);
 			c->unread_next = NULL;

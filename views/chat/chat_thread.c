@@ -9,6 +9,7 @@
 
 #include "net/client/api.h"
 #include "net/store/chat_store.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/base/xmalloc.h"
@@ -331,7 +332,7 @@ static void
 add_message(struct chat_thread *t, const struct message *m)
 {
 	bool staff = m->author.kind == AUTHOR_STAFF;
-	bool mine = staff && m->author.id == t->app->me_id;
+	bool mine = staff && m->author.id == me_store_id(t->app->store->me);
 	int indent = staff ? staff_indent(t) : 0;
 	char clock[16], *name;
 

@@ -9,6 +9,7 @@
 
 #include "net/client/api.h"
 #include "net/store/idmap.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
@@ -415,11 +416,11 @@ static bool
 newly_mine(const struct task_queue *tq, const struct task *old,
            const struct task *t)
 {
-	bool mine = tq->app->me_id > 0 && t->has_assignee &&
-	            t->assignee.id == tq->app->me_id;
+	int64_t me = me_store_id(tq->app->store->me);
+	bool mine = me > 0 && t->has_assignee && t->assignee.id == me;
 
-	return mine && (old == NULL || !old->has_assignee ||
-	                old->assignee.id != tq->app->me_id);
+	return mine &&
+	       (old == NULL || !old->has_assignee || old->assignee.id != me);
 }
 
 /* A new urgent task in the queue's filter: a notification. */
@@ -466,7 +467,8 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	bool mine = newly_mine(tq, old, t);
 	bool att_same = old != NULL && same_attention(old, t);
 	long long at = task_store_queue_pos(tq->ts, t->id);
-	bool match = task_query_matches(&tq->query, t, tq->app->me_id);
+	bool match =
+	    task_query_matches(&tq->query, t, me_store_id(tq->app->store->me));
 	size_t pos;
 
 	enum task_put put;
