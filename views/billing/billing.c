@@ -721,7 +721,6 @@ bl_action(void *state, enum action a, const char *args)
 {
 	struct billing *b = state;
 	const struct client_ref *c;
-	enum list_result r;
 
 	settle(b);
 	switch (a) {
@@ -761,10 +760,7 @@ bl_action(void *state, enum action a, const char *args)
 		list_changed(&b->list);
 		return VIEW_REDRAW;
 	default:
-		r = list_action(&b->list, a);
-		if (r == LIST_UNHANDLED)
-			return VIEW_UNHANDLED;
-		return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+		return list_view_result(list_action(&b->list, a));
 	}
 }
 

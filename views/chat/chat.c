@@ -732,11 +732,9 @@ scroll_list(struct chat *c, enum action a)
 {
 	enum list_result r = list_action(&c->list, a);
 
-	if (r == LIST_UNHANDLED)
-		return VIEW_UNHANDLED;
 	if (r == LIST_NEAR_END)
 		fetch_more(c);
-	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	return list_view_result(r);
 }
 
 static enum view_result

@@ -1183,7 +1183,7 @@ scroll_list(struct task_queue *tq, enum action a)
 	if (r == LIST_NEAR_END)
 		fetch_more(tq);
 	mark_seen(tq);
-	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	return list_view_result(r);
 }
 
 static enum view_result
