@@ -14,6 +14,7 @@
 #include "net/store/store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
+#include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 #include "views/chat/chat_format.h"
@@ -439,36 +440,14 @@ max_scroll(const struct chat_thread *t)
 enum view_result
 chat_thread_action(struct chat_thread *t, enum action a)
 {
-	size_t before = t->scroll, page = t->height > 1 ? t->height - 1 : 1;
+	size_t before = t->scroll, max = max_scroll(t);
+	/* scroll counts from the bottom, the overlay's top from the top. */
+	size_t top = t->scroll < max ? max - t->scroll : 0;
 
-	switch (a) {
-	case ACTION_UP:
-		t->scroll++;
-		break;
-	case ACTION_DOWN:
-		t->scroll = t->scroll > 0 ? t->scroll - 1 : 0;
-		break;
-	case ACTION_PAGE_UP:
-	case ACTION_HALF_UP:
-		t->scroll += a == ACTION_PAGE_UP ? page : (page + 1) / 2;
-		break;
-	case ACTION_PAGE_DOWN:
-	case ACTION_HALF_DOWN:
-		page = a == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
-		t->scroll = t->scroll > page ? t->scroll - page : 0;
-		break;
-	case ACTION_TOP:
-		t->scroll = max_scroll(t);
-		break;
-	case ACTION_BOTTOM:
-		t->scroll = 0;
-		break;
-	default:
+	if (!overlay_scroll_top(&top, t->height, max, a))
 		return VIEW_UNHANDLED;
-	}
-	if (t->scroll > max_scroll(t))
-		t->scroll = max_scroll(t);
-	if (t->scroll == max_scroll(t))
+	t->scroll = max - top;
+	if (t->scroll == max)
 		fetch_older(t);
 	return t->scroll != before ? VIEW_REDRAW : VIEW_HANDLED;
 }
