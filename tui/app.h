@@ -17,6 +17,7 @@ struct sender;
 struct notify;
 struct config;
 struct store;
+struct sc_error;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -167,6 +168,14 @@ void app_set_unread(struct app *app, long long n, bool more);
 /* Shows a notice (or an error) in the status line; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * A pane's request failed: *error, the text the pane shows in its place
+ * (the one before is freed), becomes the service's message, sanitised,
+ * and the status line says "what: message".
+ */
+void app_request_failed(struct app *app, char **error, const char *what,
+                        const struct sc_error *err);
 
 /* Replaces pane's attention items with items (ids and labels copied). */
 void app_attention_set(struct app *app, enum pane_id pane,

@@ -160,8 +160,7 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 	free(c->error);
 	c->error = NULL;
 	if (err->kind != SC_OK) {
-		c->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(c->app, true, "chat: %s", err->message);
+		app_request_failed(c->app, &c->error, "chat", err);
 		conversation_page_free(p);
 		free(next);
 		app_redraw(c->app);

@@ -148,8 +148,7 @@ on_page(struct message_page *p, const struct sc_error *err, void *ud)
 	free(t->error);
 	t->error = NULL;
 	if (err->kind != SC_OK) {
-		t->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(t->app, true, "messages: %s", err->message);
+		app_request_failed(t->app, &t->error, "messages", err);
 	} else {
 		oldest = p->n > 0 ? p->items[0].id : 0;
 		/* has_more speaks of older messages except after ?after=. */

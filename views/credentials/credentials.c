@@ -238,8 +238,7 @@ on_items(struct credential_page *p, const struct sc_error *err, void *ud)
 	free(k->error);
 	k->error = NULL;
 	if (err->kind != SC_OK) {
-		k->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(k->app, true, "credentials: %s", err->message);
+		app_request_failed(k->app, &k->error, "credentials", err);
 	} else {
 		items_clear(k);
 		k->items = p->items;

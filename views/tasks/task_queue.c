@@ -194,15 +194,6 @@ can_fetch(const struct task_queue *tq)
 	return tq->app->api != NULL && tq->app->signed_in;
 }
 
-/* Remembers why a fetch failed and says so in the status line. */
-static void
-fetch_failed(struct task_queue *tq, const struct sc_error *err)
-{
-	free(tq->error);
-	tq->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-	app_notice(tq->app, true, "tasks: %s", err->message);
-}
-
 /* Notes the ids of the page's tasks, for the id column's width. */
 static void
 note_page(struct task_queue *tq, const struct task_page *p)
@@ -248,7 +239,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 
 	tq->req = NULL;
 	if (err->kind != SC_OK) {
-		fetch_failed(tq, err);
+		app_request_failed(tq->app, &tq->error, "tasks", err);
 		task_page_free(p);
 		app_redraw(tq->app);
 		return;
