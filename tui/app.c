@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/base/error.h"
 #include "net/base/xmalloc.h"
 #include "net/base/loop.h"
 #include "tui/sanitize.h"
@@ -154,6 +155,15 @@ app_notice(struct app *app, bool error, const char *fmt, ...)
 	app->dirty = true;
 	if (app->loop != NULL)
 		loop_timer_add(app->loop, APP_NOTICE_MS, notice_expire, app);
+}
+
+void
+app_request_failed(struct app *app, char **error, const char *what,
+                   const struct sc_error *err)
+{
+	free(*error);
+	*error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
+	app_notice(app, true, "%s: %s", what, err->message);
 }
 
 /* Frees the items of one pane, compacting the array. */

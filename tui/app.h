@@ -17,6 +17,7 @@ struct sender;
 struct notify;
 struct config;
 struct store;
+struct sc_error;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -105,18 +106,15 @@ struct app {
 	bool quit;
 	bool dirty; /* something must be redrawn this pass */
 
-	/* Who is signed in: store->me (net/store/me_store.h). me_id,
-	 * me_name and me_role are copies kept for the panes that read them
-	 * still (tasks, chat); set only by tui.c when someone signs in. */
+	/* Who is signed in is store->me (net/store/me_store.h), read
+	 * there: nothing here copies it. */
 	bool signed_in;
-	long long me_id;
 	long long last_input_ms; /* loop_now_ms() of the last key or click */
 	/* The terminal reported losing the focus (and not regaining it):
 	 * the staff member is looking elsewhere. False when the terminal
 	 * reports nothing, so then the pane in front counts as seen. */
 	bool term_away;
 	bool term_focus_seen; /* the terminal has sent a focus report */
-	char *me_name, *me_role;
 	unsigned long permissions;
 	/* While the key the service holds for us (store->me) is not this
 	 * machine's, the warning saying so: the status line shows it
@@ -170,6 +168,14 @@ void app_set_unread(struct app *app, long long n, bool more);
 /* Shows a notice (or an error) in the status line; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * A pane's request failed: *error, the text the pane shows in its place
+ * (the one before is freed), becomes the service's message, sanitised,
+ * and the status line says "what: message".
+ */
+void app_request_failed(struct app *app, char **error, const char *what,
+                        const struct sc_error *err);
 
 /* Replaces pane's attention items with items (ids and labels copied). */
 void app_attention_set(struct app *app, enum pane_id pane,

@@ -8,6 +8,8 @@
 
 #include "net/base/trace.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -147,15 +149,16 @@ draw_status(struct app *app)
 	const char *text =
 	    app->message != NULL ? app->message : app->key_warning;
 	bool error = app->message != NULL ? app->message_is_error : true;
+	const char *name = me_store_name(app->store->me);
+	const char *role = me_store_role(app->store->me);
 
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
 	conn_text(app, conn, sizeof conn);
 	snprintf(left, sizeof left, " %s (%s)%s | %s%s%.0d%s ",
-	         app->me_name != NULL ? app->me_name : "not signed in",
-	         app->me_role != NULL ? app->me_role : "-",
-	         app->readonly ? " read-only" : "", conn,
-	         app->unread > 0 ? " | unread " : "", app->unread,
+	         name != NULL ? name : "not signed in",
+	         role != NULL ? role : "-", app->readonly ? " read-only" : "",
+	         conn, app->unread > 0 ? " | unread " : "", app->unread,
 	         app->unread > 0 && app->unread_more ? "+" : "");
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	mvwaddstr(w, 0, 0, fit);

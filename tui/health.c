@@ -20,6 +20,8 @@
 #include "net/base/loop.h"
 #include "net/base/paths.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/clipboard.h"
 #include "tui/cmd/cmd.h"
@@ -464,6 +466,7 @@ health_session(struct health *h)
 {
 	const struct app *app = h->app;
 	char perms[512] = "";
+	const char *who, *role;
 	unsigned bit;
 
 	health_section(h, "Session");
@@ -471,9 +474,10 @@ health_session(struct health *h)
 		health_report(h, HEALTH_WARN, "sign in", "not signed in");
 		return;
 	}
+	who = me_store_name(app->store->me);
+	role = me_store_role(app->store->me);
 	health_report(h, HEALTH_OK, NULL, "signed in as %s (%s)",
-	              app->me_name != NULL ? app->me_name : "?",
-	              app->me_role != NULL ? app->me_role : "?");
+	              who != NULL ? who : "?", role != NULL ? role : "?");
 	for (bit = 1; bit != 0; bit <<= 1) {
 		const char *name = permission_name(bit);
 

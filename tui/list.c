@@ -99,6 +99,14 @@ list_action(struct list *l, enum action a)
 	return l->cursor != before || l->top != top ? LIST_MOVED : LIST_SAME;
 }
 
+enum view_result
+list_view_result(enum list_result r)
+{
+	if (r == LIST_UNHANDLED)
+		return VIEW_UNHANDLED;
+	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+}
+
 void
 list_resize(struct list *l, int height)
 {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "keymaps/action.h"
+#include "tui/view.h"
 
 /*
  * A list knows only how many rows there are and which one is selected;
@@ -49,6 +50,13 @@ void list_free(struct list *l);
 
 /* Applies a movement action (down, up, pages, top, bottom). */
 enum list_result list_action(struct list *l, enum action a);
+
+/*
+ * What list_action's result asks of the pane: VIEW_UNHANDLED for no list
+ * action, VIEW_HANDLED when nothing changed, VIEW_REDRAW when it moved
+ * (LIST_NEAR_END too: the pane fetches the next page first).
+ */
+enum view_result list_view_result(enum list_result r);
 
 /* Sets the visible height and keeps the cursor on screen. */
 void list_resize(struct list *l, int height);

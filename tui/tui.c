@@ -144,7 +144,8 @@ tui_set_outbox_owner(struct tui *t)
 	struct outbox_owner owner;
 	struct sc_error err = { 0 };
 
-	outbox_owner_init(&owner, api_url(t->app.api), t->app.me_id,
+	outbox_owner_init(&owner, api_url(t->app.api),
+	                  me_store_id(t->app.store->me),
 	                  me_store_email(t->app.store->me));
 	if (outbox_remember_owner(t->outbox, &owner, &err) != 0)
 		sc_error_clear(&err); /* only offline queueing needs it */
@@ -333,6 +334,9 @@ tui_show_login(struct tui *t, const char *email, const char *error)
 	if (t->login == NULL)
 		t->login = login_new(email);
 	login_set_state(t->login, error, false);
+	/* Nobody is signed in until the form is answered (the form has
+	 * copied the email, which may have been the store's). */
+	me_store_clear(t->app.store->me);
 	t->app.signed_in = false;
 	app_redraw(&t->app);
 }
@@ -459,12 +463,7 @@ tui_signed_in(struct tui *t, struct me *me)
 	struct app *app = &t->app;
 
 	me_store_set(app->store->me, me);
-	free(app->me_name);
-	free(app->me_role);
-	app->me_name = xstrdup(me->name);
-	app->me_role = xstrdup(staff_role_name(me->role));
 	app->permissions = me->permissions;
-	app->me_id = me->id;
 	app->signed_in = true;
 	me_free(me);
 	keycheck_app(app);
@@ -483,10 +482,11 @@ tui_switch(struct tui *t, enum pane_id p)
 {
 	struct app *app = &t->app;
 	struct pane *old = &app->panes[app->current];
+	const char *role = me_store_role(app->store->me);
 
 	if (p >= PANE_COUNT || !app->panes[p].visible) {
 		app_notice(app, true, "that pane is not available to %s",
-		           app->me_role != NULL ? app->me_role : "you");
+		           role != NULL ? role : "you");
 		return;
 	}
 	if (old->state != NULL && old->ops->focus != NULL)
@@ -1369,9 +1369,7 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 		free(t->app.attention[i].label);
 	free(t->app.attention);
 	free(t->app.message);
-	free(t->app.me_name);
 	free(t->app.key_warning);
-	free(t->app.me_role);
 	free(t->history_path);
 	free(t->paste);
 	free(t->paste_wait);

@@ -71,15 +71,6 @@ full(const struct billing *b)
 /* ---- fetching ------------------------------------------------------------ */
 
 static void
-failed(struct billing *b, const char *what, const struct sc_error *err)
-{
-	free(b->error);
-	b->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-	app_notice(b->app, true, "billing %s: %s", what, err->message);
-	app_redraw(b->app);
-}
-
-static void
 on_summary(struct billing_summary *s, const struct sc_error *err, void *ud)
 {
 	struct billing *b = ud;
@@ -87,7 +78,7 @@ on_summary(struct billing_summary *s, const struct sc_error *err, void *ud)
 	b->sum_req = NULL;
 	if (err->kind != SC_OK) {
 		billing_summary_free(s);
-		failed(b, "summary", err);
+		app_request_failed(b->app, &b->error, "billing summary", err);
 		return;
 	}
 	billing_store_put_summary(b->bs, s, b->sub_stamp);
@@ -101,7 +92,8 @@ on_subs(struct subscription_page *p, const struct sc_error *err, void *ud)
 	b->sub_req = NULL;
 	if (err->kind != SC_OK) {
 		subscription_page_free(p);
-		failed(b, "subscriptions", err);
+		app_request_failed(b->app, &b->error, "billing subscriptions",
+		                   err);
 		return;
 	}
 	billing_store_put_subs(b->bs, p, b->sub_stamp);
@@ -121,7 +113,7 @@ on_invs(struct invoice_page *p, const struct sc_error *err, void *ud)
 	b->inv_req = NULL;
 	if (err->kind != SC_OK) {
 		invoice_page_free(p);
-		failed(b, "invoices", err);
+		app_request_failed(b->app, &b->error, "billing invoices", err);
 		return;
 	}
 	billing_store_put_invoices(b->bs, p, b->inv_stamp);
@@ -721,7 +713,6 @@ bl_action(void *state, enum action a, const char *args)
 {
 	struct billing *b = state;
 	const struct client_ref *c;
-	enum list_result r;
 
 	settle(b);
 	switch (a) {
@@ -761,10 +752,7 @@ bl_action(void *state, enum action a, const char *args)
 		list_changed(&b->list);
 		return VIEW_REDRAW;
 	default:
-		r = list_action(&b->list, a);
-		if (r == LIST_UNHANDLED)
-			return VIEW_UNHANDLED;
-		return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+		return list_view_result(list_action(&b->list, a));
 	}
 }
 

@@ -10,6 +10,7 @@
 
 #include "net/client/api.h"
 #include "net/store/chat_store.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/base/xmalloc.h"
@@ -159,8 +160,7 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 	free(c->error);
 	c->error = NULL;
 	if (err->kind != SC_OK) {
-		c->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(c->app, true, "chat: %s", err->message);
+		app_request_failed(c->app, &c->error, "chat", err);
 		conversation_page_free(p);
 		free(next);
 		app_redraw(c->app);
@@ -439,13 +439,15 @@ preview(const struct chat *c, const struct conversation *cv)
 	                 : xstrdup("(no messages yet)");
 	bool staff = cv->has_last_message &&
 	             cv->last_message.author.kind == AUTHOR_STAFF;
+	bool mine = staff && cv->last_message.author.id ==
+	                         me_store_id(c->app->store->me);
 	char *out =
 	    xasprintf("%s%s%s%s",
 	              chat_reply_has_draft(c->reply, cv->id) ? "[draft] " : "",
 	              is_muted(c, cv->id) ? "[muted] " : "",
-	              !staff                                        ? ""
-	              : cv->last_message.author.id == c->app->me_id ? "you: "
-	                                                            : "staff: ",
+	              mine    ? "you: "
+	              : staff ? "staff: "
+	                      : "",
 	              body);
 
 	free(body);
@@ -729,11 +731,9 @@ scroll_list(struct chat *c, enum action a)
 {
 	enum list_result r = list_action(&c->list, a);
 
-	if (r == LIST_UNHANDLED)
-		return VIEW_UNHANDLED;
 	if (r == LIST_NEAR_END)
 		fetch_more(c);
-	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	return list_view_result(r);
 }
 
 static enum view_result
@@ -804,12 +804,12 @@ chat_event(void *state, const struct app_event *ev)
 	switch (ev->kind) {
 	case APP_EV_SIGNED_IN:
 		/* Someone else signed in: nothing of the last one's stays. */
-		if (c->me_id != c->app->me_id) {
+		if (c->me_id != me_store_id(c->app->store->me)) {
 			if (c->thread != NULL)
 				close_conv(c);
 			chat_store_clear(c->store);
 			list_changed(&c->list);
-			c->me_id = c->app->me_id;
+			c->me_id = me_store_id(c->app->store->me);
 			c->shown = c->focused;
 			free(c->unread_next);
 			c->unread_next = NULL;

@@ -9,10 +9,12 @@
 
 #include "net/client/api.h"
 #include "net/store/chat_store.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
+#include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 #include "views/chat/chat_format.h"
@@ -146,8 +148,7 @@ on_page(struct message_page *p, const struct sc_error *err, void *ud)
 	free(t->error);
 	t->error = NULL;
 	if (err->kind != SC_OK) {
-		t->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(t->app, true, "messages: %s", err->message);
+		app_request_failed(t->app, &t->error, "messages", err);
 	} else {
 		oldest = p->n > 0 ? p->items[0].id : 0;
 		/* has_more speaks of older messages except after ?after=. */
@@ -331,7 +332,7 @@ static void
 add_message(struct chat_thread *t, const struct message *m)
 {
 	bool staff = m->author.kind == AUTHOR_STAFF;
-	bool mine = staff && m->author.id == t->app->me_id;
+	bool mine = staff && m->author.id == me_store_id(t->app->store->me);
 	int indent = staff ? staff_indent(t) : 0;
 	char clock[16], *name;
 
@@ -438,36 +439,14 @@ max_scroll(const struct chat_thread *t)
 enum view_result
 chat_thread_action(struct chat_thread *t, enum action a)
 {
-	size_t before = t->scroll, page = t->height > 1 ? t->height - 1 : 1;
+	size_t before = t->scroll, max = max_scroll(t);
+	/* scroll counts from the bottom, the overlay's top from the top. */
+	size_t top = t->scroll < max ? max - t->scroll : 0;
 
-	switch (a) {
-	case ACTION_UP:
-		t->scroll++;
-		break;
-	case ACTION_DOWN:
-		t->scroll = t->scroll > 0 ? t->scroll - 1 : 0;
-		break;
-	case ACTION_PAGE_UP:
-	case ACTION_HALF_UP:
-		t->scroll += a == ACTION_PAGE_UP ? page : (page + 1) / 2;
-		break;
-	case ACTION_PAGE_DOWN:
-	case ACTION_HALF_DOWN:
-		page = a == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
-		t->scroll = t->scroll > page ? t->scroll - page : 0;
-		break;
-	case ACTION_TOP:
-		t->scroll = max_scroll(t);
-		break;
-	case ACTION_BOTTOM:
-		t->scroll = 0;
-		break;
-	default:
+	if (!overlay_scroll_top(&top, t->height, max, a))
 		return VIEW_UNHANDLED;
-	}
-	if (t->scroll > max_scroll(t))
-		t->scroll = max_scroll(t);
-	if (t->scroll == max_scroll(t))
+	t->scroll = max - top;
+	if (t->scroll == max)
 		fetch_older(t);
 	return t->scroll != before ? VIEW_REDRAW : VIEW_HANDLED;
 }

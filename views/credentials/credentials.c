@@ -238,8 +238,7 @@ on_items(struct credential_page *p, const struct sc_error *err, void *ud)
 	free(k->error);
 	k->error = NULL;
 	if (err->kind != SC_OK) {
-		k->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-		app_notice(k->app, true, "credentials: %s", err->message);
+		app_request_failed(k->app, &k->error, "credentials", err);
 	} else {
 		items_clear(k);
 		k->items = p->items;
@@ -639,7 +638,7 @@ do_filter(struct creds *k, const char *args)
 static enum view_result
 items_action(struct creds *k, enum action a)
 {
-	enum list_result r;
+	enum view_result r;
 
 	switch (a) {
 	case ACTION_BACK:
@@ -653,13 +652,12 @@ items_action(struct creds *k, enum action a)
 		open_client(k, k->creds_for);
 		return VIEW_REDRAW;
 	default:
-		r = list_action(&k->ilist, a);
-		if (r == LIST_UNHANDLED)
-			return VIEW_UNHANDLED;
+		r = list_view_result(list_action(&k->ilist, a));
 		/* The secret belongs to its row: moving away hides it. */
-		if (r != LIST_SAME && credentials_reveal_shown(k->reveal) != 0)
+		if (r == VIEW_REDRAW &&
+		    credentials_reveal_shown(k->reveal) != 0)
 			credentials_reveal_hide(k->reveal, "credential hidden");
-		return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+		return r;
 	}
 }
 
@@ -700,13 +698,8 @@ cr_action(void *state, enum action a, const char *args)
 	case ACTION_FILTER:
 	case ACTION_SEARCH:
 		return args == NULL ? VIEW_UNHANDLED : do_filter(k, args);
-	default: {
-		enum list_result lr = list_action(&k->clist, a);
-
-		if (lr == LIST_UNHANDLED)
-			return VIEW_UNHANDLED;
-		return lr == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
-	}
+	default:
+		return list_view_result(list_action(&k->clist, a));
 	}
 }
 

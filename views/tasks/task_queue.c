@@ -9,6 +9,7 @@
 
 #include "net/client/api.h"
 #include "net/store/idmap.h"
+#include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
@@ -193,15 +194,6 @@ can_fetch(const struct task_queue *tq)
 	return tq->app->api != NULL && tq->app->signed_in;
 }
 
-/* Remembers why a fetch failed and says so in the status line. */
-static void
-fetch_failed(struct task_queue *tq, const struct sc_error *err)
-{
-	free(tq->error);
-	tq->error = sanitize_str(err->message, SANITIZE_TABS_AS_SPACE);
-	app_notice(tq->app, true, "tasks: %s", err->message);
-}
-
 /* Notes the ids of the page's tasks, for the id column's width. */
 static void
 note_page(struct task_queue *tq, const struct task_page *p)
@@ -247,7 +239,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 
 	tq->req = NULL;
 	if (err->kind != SC_OK) {
-		fetch_failed(tq, err);
+		app_request_failed(tq->app, &tq->error, "tasks", err);
 		task_page_free(p);
 		app_redraw(tq->app);
 		return;
@@ -415,11 +407,11 @@ static bool
 newly_mine(const struct task_queue *tq, const struct task *old,
            const struct task *t)
 {
-	bool mine = tq->app->me_id > 0 && t->has_assignee &&
-	            t->assignee.id == tq->app->me_id;
+	int64_t me = me_store_id(tq->app->store->me);
+	bool mine = me > 0 && t->has_assignee && t->assignee.id == me;
 
-	return mine && (old == NULL || !old->has_assignee ||
-	                old->assignee.id != tq->app->me_id);
+	return mine &&
+	       (old == NULL || !old->has_assignee || old->assignee.id != me);
 }
 
 /* A new urgent task in the queue's filter: a notification. */
@@ -466,7 +458,8 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	bool mine = newly_mine(tq, old, t);
 	bool att_same = old != NULL && same_attention(old, t);
 	long long at = task_store_queue_pos(tq->ts, t->id);
-	bool match = task_query_matches(&tq->query, t, tq->app->me_id);
+	bool match =
+	    task_query_matches(&tq->query, t, me_store_id(tq->app->store->me));
 	size_t pos;
 
 	enum task_put put;
@@ -1181,7 +1174,7 @@ scroll_list(struct task_queue *tq, enum action a)
 	if (r == LIST_NEAR_END)
 		fetch_more(tq);
 	mark_seen(tq);
-	return r == LIST_SAME ? VIEW_HANDLED : VIEW_REDRAW;
+	return list_view_result(r);
 }
 
 static enum view_result

@@ -9,6 +9,8 @@
 
 #include "net/client/api.h"
 #include "net/base/xmalloc.h"
+#include "net/store/me_store.h"
+#include "net/store/store.h"
 #include "tui/app.h"
 #include "tui/picker.h"
 #include "views/tasks/triage.h"
@@ -274,6 +276,7 @@ void
 triage_pick_assignee(struct triage_pick *tp, const int64_t *ids, size_t n)
 {
 	struct app *app = triage_app(tp->tr);
+	const char *role = me_store_role(app->store->me);
 	struct picker *p;
 
 	if (!can_change(tp, n))
@@ -282,7 +285,7 @@ triage_pick_assignee(struct triage_pick *tp, const int64_t *ids, size_t n)
 		app_notice(app, true,
 		           "assigning someone else needs tasks.assign_any, "
 		           "which %s does not have: t takes the task",
-		           app->me_role != NULL ? app->me_role : "your role");
+		           role != NULL ? role : "your role");
 		return;
 	}
 	p = pick_open(tp, PICK_ASSIGNEE, pick_title("Assign", " to", ids, n),
@@ -293,8 +296,8 @@ triage_pick_assignee(struct triage_pick *tp, const int64_t *ids, size_t n)
 		picker_set_loading(p, true);
 		want_staff(tp);
 	}
-	if (n == 1 && app->me_id > 0)
-		picker_select_id(p, app->me_id);
+	if (n == 1 && me_store_id(app->store->me) > 0)
+		picker_select_id(p, me_store_id(app->store->me));
 }
 
 void
@@ -427,7 +430,8 @@ triage_pick_assign_arg(struct triage_pick *tp, const int64_t *ids, size_t n,
 	}
 	set_targets(tp, ids, n);
 	if (strcmp(a, "me") == 0)
-		assign_to(tp, app->me_id, app->me_name, false);
+		assign_to(tp, me_store_id(app->store->me),
+		          me_store_name(app->store->me), false);
 	else if (strcmp(a, "none") == 0 || strcmp(a, "nobody") == 0)
 		assign_to(tp, 0, NULL, false);
 	else if (!(app->permissions & PERM_TASKS_ASSIGN_ANY)) {

@@ -106,6 +106,32 @@ list__action__near_end_asks_for_more(void **state)
 	list_free(&l);
 }
 
+/* A pane returns what the list's answer asks: the frame's key, nothing,
+ * or a redraw (near the end too, where the pane also fetches). */
+static void
+list__view_result__says_what_the_pane_returns(void **state)
+{
+	struct rows r = { 50, 0, 0, 0 };
+	struct list l;
+
+	(void)state;
+	list_init(&l, &ops, &r);
+	list_resize(&l, 10);
+	assert_int_equal(list_view_result(list_action(&l, ACTION_OPEN)),
+	                 VIEW_UNHANDLED);
+	assert_int_equal(list_view_result(list_action(&l, ACTION_UP)),
+	                 VIEW_HANDLED);
+	assert_int_equal(list_view_result(list_action(&l, ACTION_DOWN)),
+	                 VIEW_REDRAW);
+	assert_int_equal(list_view_result(list_action(&l, ACTION_BOTTOM)),
+	                 VIEW_REDRAW);
+	/* At the end already: nothing moves, yet the next page is asked
+	 * for and the pane redraws. */
+	assert_int_equal(list_action(&l, ACTION_DOWN), LIST_NEAR_END);
+	assert_int_equal(list_view_result(LIST_NEAR_END), VIEW_REDRAW);
+	list_free(&l);
+}
+
 static void
 list__changed__shrinking_keeps_cursor_valid(void **state)
 {
@@ -195,6 +221,7 @@ main(void)
 		cmocka_unit_test(list__draw__only_visible_rows_of_100000),
 		cmocka_unit_test(list__action__moves_and_clamps),
 		cmocka_unit_test(list__action__near_end_asks_for_more),
+		cmocka_unit_test(list__view_result__says_what_the_pane_returns),
 		cmocka_unit_test(list__changed__shrinking_keeps_cursor_valid),
 		cmocka_unit_test(list__marks__follow_ids_not_positions),
 		cmocka_unit_test(list__search__wraps_both_ways),

@@ -419,12 +419,8 @@ harness_sign_in(struct harness *h, long long me_id, const char *role,
 	if (staff_role_from_name(role, &me.role) != 0)
 		me.role = ROLE_SUPPORT;
 	me_store_set(app->store->me, &me);
-	free(app->me_name);
-	free(app->me_role);
-	app->me_name = me.name;
-	app->me_role = xstrdup(role);
+	free(me.name);
 	free(me.email);
-	app->me_id = me_id;
 	app->permissions = permissions;
 	app->signed_in = true;
 	app->conn = CONN_ONLINE;
@@ -487,9 +483,7 @@ app_clear(struct app *app)
 		free(app->attention[i].label);
 	free(app->attention);
 	free(app->message);
-	free(app->me_name);
 	free(app->key_warning);
-	free(app->me_role);
 }
 
 /* nftw's callback: removes one entry of the temporary HOME. */
@@ -801,6 +795,7 @@ static bool
 frame_action(struct harness *h, enum action a, const char *args)
 {
 	struct app *app = &h->app;
+	const char *role = me_store_role(app->store->me);
 	enum pane_id p;
 
 	if (a == ACTION_COMMAND_LINE) {
@@ -812,7 +807,7 @@ frame_action(struct harness *h, enum action a, const char *args)
 	p = (enum pane_id)(a - ACTION_TAB_TASKS);
 	if (!app->panes[p].visible)
 		app_notice(app, true, "that pane is not available to %s",
-		           app->me_role != NULL ? app->me_role : "you");
+		           role != NULL ? role : "you");
 	else
 		harness_open(h, p);
 	return true;
