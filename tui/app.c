@@ -121,6 +121,15 @@ app_goto_from_task(struct app *app, enum pane_id pane, long long client_id,
 	app_goto(app, pane, client_id);
 }
 
+long long
+app_take_go_task(struct app *app)
+{
+	long long id = app->go_task;
+
+	app->go_task = 0;
+	return id;
+}
+
 /* A notice stays on the status line this long unless replaced. */
 #define APP_NOTICE_MS 8000
 

@@ -214,6 +214,9 @@ void app_goto(struct app *app, enum pane_id pane, long long client_id);
 /* The same, from task task_id in hand (the credentials' reveal purpose). */
 void app_goto_from_task(struct app *app, enum pane_id pane, long long client_id,
                         long long task_id);
+/* The task a jump came from (app_goto_from_task), once: the pane that
+ * receives the APP_EV_CLIENT takes it, and the next jump starts clear. */
+long long app_take_go_task(struct app *app);
 
 /* Asks for a redraw on the next loop pass. */
 void app_redraw(struct app *app);

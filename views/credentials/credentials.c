@@ -722,8 +722,7 @@ cr_event(void *state, const struct app_event *ev)
 		credentials_reveal_hide(k->reveal, "credential hidden");
 		return VIEW_REDRAW;
 	case APP_EV_CLIENT:
-		k->task = k->app->go_task;
-		k->app->go_task = 0;
+		k->task = app_take_go_task(k->app);
 		/* The header names the client from the list. */
 		looked_at(k);
 		open_client(k, ev->id);
