@@ -475,6 +475,24 @@ test_task_info__a_comment_for_another_task_does_not_show(void **state)
 	harness_free(h);
 }
 
+static void
+test_task_info__a_task_forgotten_while_open_shows_as_gone(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct store *st = harness_app(h)->store;
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	answer_detail(h, 1, "");
+	see(h, "task 1");
+	task_store_forget(st->tasks, 1); /* nothing of it may be read now */
+	see(h, "(this task no longer exists)");
+	not_see(h, "task 1");
+	harness_action(h, ACTION_BACK, NULL);
+	see(h, "task 2");
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -498,6 +516,8 @@ main(void)
 		    test_task_info__a_comment_before_the_detail_is_not_lost_nor_doubled),
 		cmocka_unit_test(
 		    test_task_info__a_comment_for_another_task_does_not_show),
+		cmocka_unit_test(
+		    test_task_info__a_task_forgotten_while_open_shows_as_gone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
