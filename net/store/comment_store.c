@@ -57,9 +57,9 @@ atts_free(struct detail *d)
 	d->natts = 0;
 }
 
-/* Frees d and what it holds (its comments leave the id map first). */
+/* Empties d: its comments (out of the id map first), its attachments. */
 static void
-detail_free(struct comment_store *cs, struct detail *d)
+detail_clear(struct comment_store *cs, struct detail *d)
 {
 	size_t i;
 
@@ -69,7 +69,16 @@ detail_free(struct comment_store *cs, struct detail *d)
 		free(d->comments[i]);
 	}
 	free(d->comments);
+	d->comments = NULL;
+	d->n = d->cap = 0;
 	atts_free(d);
+	d->loaded = false;
+}
+
+static void
+detail_free(struct comment_store *cs, struct detail *d)
+{
+	detail_clear(cs, d);
 	free(d);
 }
 
@@ -358,6 +367,12 @@ comment_store_forget(struct comment_store *cs, int64_t task_id)
 {
 	struct detail *d = idmap_get(cs->details, task_id);
 
-	if (d != NULL)
+	if (d == NULL)
+		return;
+	if (d->holds == 0) {
 		drop(cs, d);
+		return;
+	}
+	detail_clear(cs, d); /* its holds stay: a pane still shows it */
+	tell(cs, task_id);
 }

@@ -86,7 +86,8 @@ bool comment_store_loaded(const struct comment_store *cs, int64_t task_id);
 void comment_store_hold(struct comment_store *cs, int64_t task_id);
 void comment_store_release(struct comment_store *cs, int64_t task_id);
 
-/* Forgets task_id's comments and attachments, held or not. */
+/* Forgets task_id's comments and attachments (not loaded any more),
+ * held or not; a held detail stays held, empty. */
 void comment_store_forget(struct comment_store *cs, int64_t task_id);
 /* How many details are kept (held ones and the cache). */
 size_t comment_store_count(const struct comment_store *cs);

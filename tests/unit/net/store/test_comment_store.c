@@ -270,6 +270,16 @@ test_comment_store__the_cache_is_bounded_and_spares_held_details(void **state)
 	assert_ids(cs, 5000, "5000");
 	assert_ids(cs, 2, ""); /* the least recently used went first */
 	assert_null(comment_store_find(cs, 2));
+	/* Forgotten while held: emptied, and held still. */
+	comment_store_forget(cs, 1);
+	assert_ids(cs, 1, "");
+	c = ev(2, 100, "after the forget");
+	comment_store_comment(cs, 1, &c);
+	for (task = 5001; task <= 5100; task++) {
+		c = ev(task, 100, "elsewhere");
+		comment_store_comment(cs, task, &c);
+	}
+	assert_ids(cs, 1, "2");
 	/* Released, the open task's detail is an entry of the cache. */
 	comment_store_release(cs, 1);
 	assert_int_equal(comment_store_count(cs), COMMENT_STORE_CACHED);
