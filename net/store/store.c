@@ -7,6 +7,7 @@
 #include "net/store/billing_store.h"
 #include "net/store/me_store.h"
 #include "net/store/chat_store.h"
+#include "net/store/comment_store.h"
 #include "net/store/task_store.h"
 
 struct store *
@@ -18,6 +19,7 @@ store_new(void)
 	s->me = me_store_new();
 	s->chat = chat_store_new();
 	s->tasks = task_store_new();
+	s->comments = comment_store_new();
 	return s;
 }
 
@@ -29,6 +31,7 @@ store_free(struct store *s)
 	billing_store_free(s->billing);
 	me_store_free(s->me);
 	chat_store_free(s->chat);
+	comment_store_free(s->comments);
 	task_store_free(s->tasks);
 	free(s);
 }

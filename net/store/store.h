@@ -18,12 +18,14 @@ struct task_store;
 struct chat_store;
 struct billing_store;
 struct me_store;
+struct comment_store;
 
 struct store {
-	struct task_store *tasks;      /* net/store/task_store.h */
-	struct chat_store *chat;       /* net/store/chat_store.h */
-	struct billing_store *billing; /* net/store/billing_store.h */
-	struct me_store *me;           /* net/store/me_store.h */
+	struct task_store *tasks;       /* net/store/task_store.h */
+	struct chat_store *chat;        /* net/store/chat_store.h */
+	struct billing_store *billing;  /* net/store/billing_store.h */
+	struct me_store *me;            /* net/store/me_store.h */
+	struct comment_store *comments; /* net/store/comment_store.h */
 };
 
 struct store *store_new(void);

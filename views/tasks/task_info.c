@@ -8,11 +8,13 @@
 #include <time.h>
 
 #include "net/client/api.h"
+#include "net/store/comment_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
+#include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
 #include "views/shared/task_format.h"
@@ -28,17 +30,23 @@ struct info_line {
 };
 
 /*
- * The detail of one task. What is drawn is laid out once into lines for
- * the current width (wrapping by display width needs the width) and
- * laid out again only when the width or the data change; scrolling then
- * only moves top over the lines.
+ * The detail of one task, as view state only: which task, whether its
+ * GET /tasks/{id} answered, and the lines laid out from the store. The
+ * task is the task store's and its comments and attachments the comment
+ * store's (net/store/comment_store.h), read at every layout; both
+ * stores' listeners mark the lines stale when this task changes. What
+ * is drawn is laid out once for the current width (wrapping by display
+ * width needs the width) and again only when the width or the data
+ * change; scrolling then only moves top over the lines.
  */
 struct task_info {
 	struct app *app;
+	struct task_store *ts;
+	struct comment_store *cs;
 	unsigned flags;
-	struct task_detail d; /* d.task from the list at first */
-	bool loaded;          /* GET /tasks/{id} has answered */
-	bool failed;          /* ...with an error */
+	int64_t id;  /* the task shown */
+	bool loaded; /* GET /tasks/{id} has answered */
+	bool failed; /* ...with an error */
 	struct api_req *req;
 
 	struct info_line *lines;
@@ -52,15 +60,46 @@ struct task_info {
 static void fetch(struct task_info *ti);
 static void layout_outbox(struct task_info *ti);
 
+/* Something of task id changed in the store: laid out again if shown. */
+static void
+touched(struct task_info *ti, int64_t id)
+{
+	if (id != ti->id)
+		return;
+	ti->stale = true;
+	app_redraw(ti->app);
+}
+
+/* The task store's listener (a removed task shows as gone: nothing of
+ * it is kept, so nothing freed is read). */
+static void
+on_task(void *ud, int64_t id, enum task_change what)
+{
+	(void)what;
+	touched(ud, id);
+}
+
+/* The comment store's listener: a comment, a detail, a forget. */
+static void
+on_comments(void *ud, int64_t task_id)
+{
+	touched(ud, task_id);
+}
+
 struct task_info *
-task_info_new(struct app *app, const struct task *t, unsigned flags)
+task_info_new(struct app *app, int64_t id, unsigned flags)
 {
 	struct task_info *ti = xcalloc(1, sizeof *ti);
 
 	ti->app = app;
+	ti->ts = app->store->tasks;
+	ti->cs = app->store->comments;
 	ti->flags = flags;
-	task_copy(&ti->d.task, t);
+	ti->id = id;
 	ti->stale = true;
+	task_store_listen(ti->ts, on_task, ti);
+	comment_store_listen(ti->cs, on_comments, ti);
+	comment_store_hold(ti->cs, id); /* not evicted while shown */
 	fetch(ti);
 	return ti;
 }
@@ -85,35 +124,21 @@ task_info_free(struct task_info *ti)
 		return;
 	if (ti->req != NULL && ti->app->api != NULL)
 		api_cancel(ti->app->api, ti->req);
+	task_store_unlisten(ti->ts, on_task, ti);
+	comment_store_unlisten(ti->cs, on_comments, ti);
+	comment_store_release(ti->cs, ti->id);
 	lines_clear(ti);
-	task_detail_free(&ti->d);
 	free(ti);
 }
 
 int64_t
 task_info_id(const struct task_info *ti)
 {
-	return ti->d.task.id;
+	return ti->id;
 }
 
-/* The detail's task goes into the store (the version rule applies);
- * what shows is the store's, which a live event may have made newer. */
-static void
-share_task(struct task_info *ti)
-{
-	struct task_store *ts =
-	    ti->app->store != NULL ? ti->app->store->tasks : NULL;
-	const struct task *held;
-
-	if (ts == NULL)
-		return;
-	task_store_put_copy(ts, &ti->d.task);
-	held = task_store_get(ts, ti->d.task.id);
-	if (held != NULL && held->version >= ti->d.task.version)
-		task_info_update(ti, held);
-}
-
-/* GET /tasks/{id} answered: take the comments and attachments. */
+/* GET /tasks/{id} answered: the task, its comments and attachments go
+ * into the store (whose listeners mark the lines stale). */
 static void
 on_detail(struct task_detail *d, const struct sc_error *err, void *ud)
 {
@@ -122,14 +147,12 @@ on_detail(struct task_detail *d, const struct sc_error *err, void *ud)
 	ti->req = NULL;
 	if (err->kind != SC_OK) {
 		ti->failed = true;
-		app_notice(ti->app, true, "task #%lld: %s",
-		           (long long)ti->d.task.id, err->message);
+		app_notice(ti->app, true, "task #%lld: %s", (long long)ti->id,
+		           err->message);
 		task_detail_free(d);
 		return;
 	}
-	task_detail_free(&ti->d);
-	ti->d = *d; /* moves the contents: ours now */
-	share_task(ti);
+	comment_store_detail(ti->cs, ti->ts, d);
 	ti->loaded = true;
 	ti->failed = false;
 	ti->stale = true;
@@ -142,7 +165,7 @@ fetch(struct task_info *ti)
 {
 	if (ti->req != NULL || ti->app->api == NULL)
 		return;
-	ti->req = api_task(ti->app->api, ti->d.task.id, on_detail, ti);
+	ti->req = api_task(ti->app->api, ti->id, on_detail, ti);
 }
 
 void
@@ -154,43 +177,22 @@ task_info_reload(struct task_info *ti)
 const struct task *
 task_info_task(const struct task_info *ti)
 {
-	return &ti->d.task;
+	return task_store_get(ti->ts, ti->id);
 }
 
 const struct attachment *
 task_info_attachments(const struct task_info *ti, size_t *n)
 {
-	*n = ti->loaded ? ti->d.nattachments : 0;
-	return ti->d.attachments;
+	if (!ti->loaded) {
+		*n = 0;
+		return NULL;
+	}
+	return comment_store_attachments(ti->cs, ti->id, n);
 }
 
 void
 task_info_outbox_changed(struct task_info *ti)
 {
-	ti->stale = true;
-}
-
-void
-task_info_update(struct task_info *ti, const struct task *t)
-{
-	task_free(&ti->d.task);
-	task_copy(&ti->d.task, t);
-	ti->stale = true;
-}
-
-void
-task_info_add_comment(struct task_info *ti, const struct comment *c)
-{
-	size_t i;
-
-	if (!ti->loaded)
-		return; /* the fetch in flight will bring it */
-	for (i = 0; i < ti->d.ncomments; i++)
-		if (ti->d.comments[i].id == c->id)
-			return;
-	ti->d.comments = xreallocarray(ti->d.comments, ti->d.ncomments + 1,
-	                               sizeof *ti->d.comments);
-	comment_copy(&ti->d.comments[ti->d.ncomments++], c);
 	ti->stale = true;
 }
 
@@ -257,9 +259,8 @@ add_field(struct task_info *ti, const char *label, const char *value,
 }
 /* The due line: the date, and how late or how soon for open work. */
 static void
-add_due(struct task_info *ti)
+add_due(struct task_info *ti, const struct task *t)
 {
-	const struct task *t = &ti->d.task;
 	bool open = t->status != TASK_DONE && t->status != TASK_CANCELLED;
 	char d[32], rel[32], buf[80];
 
@@ -280,9 +281,8 @@ add_due(struct task_info *ti)
 
 /* The title and the field lines. */
 static void
-layout_fields(struct task_info *ti)
+layout_fields(struct task_info *ti, const struct task *t)
 {
-	const struct task *t = &ti->d.task;
 	char buf[96], *client, *title;
 
 	/* Only the title is server text, but sanitising "#12 " is harmless. */
@@ -304,7 +304,7 @@ layout_fields(struct task_info *ti)
 		add_field(ti, "Assignee", t->assignee.name, THEME_NORMAL);
 	else
 		add_field(ti, "Assignee", "unassigned", THEME_DIM);
-	add_due(ti);
+	add_due(ti, t);
 	when(t->created_at, buf, sizeof buf);
 	add_field(ti, "Created", buf, THEME_DIM);
 	when(t->updated_at, buf, sizeof buf);
@@ -313,9 +313,9 @@ layout_fields(struct task_info *ti)
 
 /* The description, wrapped with its own line breaks kept. */
 static void
-layout_description(struct task_info *ti)
+layout_description(struct task_info *ti, const struct task *t)
 {
-	const char *desc = ti->d.task.description;
+	const char *desc = t->description;
 
 	add(ti, xstrdup(""), THEME_NORMAL, 0);
 	add(ti, xstrdup("Description"), THEME_TITLE, 0);
@@ -354,7 +354,8 @@ layout_comment(struct task_info *ti, const struct comment *c)
 static void
 layout_comments(struct task_info *ti)
 {
-	size_t i;
+	const struct comment *const *cm;
+	size_t i, n;
 
 	add(ti, xstrdup(""), THEME_NORMAL, 0);
 	if (!ti->loaded) {
@@ -365,13 +366,14 @@ layout_comments(struct task_info *ti)
 		    THEME_DIM, 2);
 		return;
 	}
-	add(ti, xasprintf("Comments (%zu)", ti->d.ncomments), THEME_TITLE, 0);
-	if (ti->d.ncomments == 0)
+	cm = comment_store_comments(ti->cs, ti->id, &n);
+	add(ti, xasprintf("Comments (%zu)", n), THEME_TITLE, 0);
+	if (n == 0)
 		add(ti, xstrdup("(none)"), THEME_DIM, 2);
-	for (i = 0; i < ti->d.ncomments; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			add(ti, xstrdup(""), THEME_NORMAL, 0);
-		layout_comment(ti, &ti->d.comments[i]);
+		layout_comment(ti, cm[i]);
 	}
 	layout_outbox(ti);
 }
@@ -414,8 +416,7 @@ layout_outbox(struct task_info *ti)
 
 	for (i = 0; s != NULL && i < sender_count(s); i++) {
 		it = sender_item(s, i, &st);
-		if (it->kind == OUTBOX_COMMENT &&
-		    it->target_id == ti->d.task.id)
+		if (it->kind == OUTBOX_COMMENT && it->target_id == ti->id)
 			layout_pending(ti, it, st);
 	}
 }
@@ -424,19 +425,19 @@ layout_outbox(struct task_info *ti)
 static void
 layout_attachments(struct task_info *ti)
 {
-	const struct attachment *a;
+	const struct attachment *atts, *a;
 	char size[32], *name, *type;
-	size_t i;
+	size_t i, n;
 
 	if (!ti->loaded)
 		return;
+	atts = comment_store_attachments(ti->cs, ti->id, &n);
 	add(ti, xstrdup(""), THEME_NORMAL, 0);
-	add(ti, xasprintf("Attachments (%zu)", ti->d.nattachments), THEME_TITLE,
-	    0);
-	if (ti->d.nattachments == 0)
+	add(ti, xasprintf("Attachments (%zu)", n), THEME_TITLE, 0);
+	if (n == 0)
 		add(ti, xstrdup("(none)"), THEME_DIM, 2);
-	for (i = 0; i < ti->d.nattachments; i++) {
-		a = &ti->d.attachments[i];
+	for (i = 0; i < n; i++) {
+		a = &atts[i];
 		task_format_size(a->size, size, sizeof size);
 		name = sanitize_str(a->filename,
 		                    ti->flags | SANITIZE_TABS_AS_SPACE);
@@ -449,19 +450,36 @@ layout_attachments(struct task_info *ti)
 	}
 }
 
+/* The store no longer holds the task (forgotten while open): its id and
+ * why nothing else shows; Esc goes back to the list. */
+static void
+layout_gone(struct task_info *ti)
+{
+	add(ti, xasprintf("#%lld", (long long)ti->id), THEME_TITLE, 0);
+	add(ti, xstrdup(""), THEME_NORMAL, 0);
+	add(ti, xstrdup("(this task no longer exists)"), THEME_DIM, 2);
+}
+
 /* Lays the whole detail out for width, when anything changed. */
 static void
 layout(struct task_info *ti, int width)
 {
+	const struct task *t;
+
 	if (!ti->stale && width == ti->width)
 		return;
 	lines_clear(ti);
 	ti->width = width > 8 ? width : 8;
-	layout_fields(ti);
-	layout_description(ti);
+	ti->stale = false;
+	t = task_store_get(ti->ts, ti->id);
+	if (t == NULL) {
+		layout_gone(ti);
+		return;
+	}
+	layout_fields(ti, t);
+	layout_description(ti, t);
 	layout_comments(ti);
 	layout_attachments(ti);
-	ti->stale = false;
 }
 
 /* ---- scrolling and drawing ------------------------------------------- */
@@ -478,35 +496,10 @@ max_top(const struct task_info *ti)
 enum view_result
 task_info_action(struct task_info *ti, enum action a)
 {
-	size_t before = ti->top, page = ti->height > 1 ? ti->height - 1 : 1;
+	size_t before = ti->top;
 
-	switch (a) {
-	case ACTION_DOWN:
-		ti->top++;
-		break;
-	case ACTION_UP:
-		ti->top = ti->top > 0 ? ti->top - 1 : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-	case ACTION_HALF_DOWN:
-		ti->top += a == ACTION_PAGE_DOWN ? page : (page + 1) / 2;
-		break;
-	case ACTION_PAGE_UP:
-	case ACTION_HALF_UP:
-		page = a == ACTION_PAGE_UP ? page : (page + 1) / 2;
-		ti->top = ti->top > page ? ti->top - page : 0;
-		break;
-	case ACTION_TOP:
-		ti->top = 0;
-		break;
-	case ACTION_BOTTOM:
-		ti->top = max_top(ti);
-		break;
-	default:
+	if (!overlay_scroll_top(&ti->top, ti->height, max_top(ti), a))
 		return VIEW_UNHANDLED;
-	}
-	if (ti->top > max_top(ti))
-		ti->top = max_top(ti);
 	return ti->top != before ? VIEW_REDRAW : VIEW_HANDLED;
 }
 

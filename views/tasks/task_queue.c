@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "net/client/api.h"
+#include "net/store/comment_store.h"
 #include "net/store/idmap.h"
 #include "net/store/me_store.h"
 #include "net/store/sender.h"
@@ -491,7 +492,20 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 	return shows(tq, t->id, rows_before);
 }
 
-/* A live server event; only task events concern this pane. */
+/* A comment.created: the store holds it whatever is open (a replay is
+ * held once); it shows when its task's detail is open. */
+static enum view_result
+on_comment(struct task_queue *tq, const struct event_payload *e)
+{
+	bool added = comment_store_comment(tq->app->store->comments, e->task_id,
+	                                   &e->comment);
+
+	return added && tq->info != NULL && task_info_id(tq->info) == e->task_id
+	           ? VIEW_REDRAW
+	           : VIEW_HANDLED;
+}
+
+/* A live server event; only task and comment events concern this pane. */
 static enum view_result
 on_server(struct task_queue *tq, const struct event_payload *e)
 {
@@ -503,10 +517,7 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 		           ? VIEW_REDRAW
 		           : VIEW_HANDLED;
 	case EVENT_COMMENT_CREATED:
-		if (tq->info == NULL || task_info_id(tq->info) != e->task_id)
-			return VIEW_HANDLED;
-		task_info_add_comment(tq->info, &e->comment);
-		return VIEW_REDRAW;
+		return on_comment(tq, e);
 	default:
 		return VIEW_UNHANDLED;
 	}
@@ -1121,7 +1132,7 @@ do_open(struct task_queue *tq)
 	if (row_n(tq) == 0)
 		return VIEW_HANDLED;
 	mark_seen(tq);
-	tq->info = task_info_new(tq->app, cursor_task(tq), tq->flags);
+	tq->info = task_info_new(tq->app, cursor_task(tq)->id, tq->flags);
 	return VIEW_REDRAW;
 }
 
@@ -1236,16 +1247,17 @@ show_client(struct task_queue *tq, long long client_id)
 	return VIEW_REDRAW;
 }
 
-/* The outbox moved: a sent comment joins the open task's comments. */
+/* The outbox moved: a sent comment joins its task's comments in the
+ * store (its echo, comment.created, is then held once); the open
+ * detail shows the pending ones again. */
 static void
 on_outbox(struct task_queue *tq, const struct sender_report *r)
 {
-	if (tq->info == NULL)
-		return;
-	if (r != NULL && r->comment != NULL &&
-	    r->item->target_id == task_info_id(tq->info))
-		task_info_add_comment(tq->info, r->comment);
-	task_info_outbox_changed(tq->info);
+	if (r != NULL && r->comment != NULL)
+		comment_store_comment(tq->app->store->comments,
+		                      r->item->target_id, r->comment);
+	if (tq->info != NULL)
+		task_info_outbox_changed(tq->info);
 }
 
 static enum view_result
@@ -1308,7 +1320,7 @@ tq_context(void *state)
 }
 
 /*
- * The store changed a task: the open detail shows the new version; a
+ * The store changed a task (the open detail hears of it itself): a
  * change from elsewhere (the triage's optimistic change, its answer, its
  * rollback) may change the attention list and is drawn. A live event's
  * change is the pane's own (on_task_event) and a page's is drawn once.
@@ -1317,11 +1329,8 @@ static void
 on_store(void *ud, int64_t id, enum task_change what)
 {
 	struct task_queue *tq = ud;
-	const struct task *t = task_store_get(tq->ts, id);
 
-	if (what != TASK_STORE_REMOVED && tq->info != NULL &&
-	    task_info_id(tq->info) == id && task_info_task(tq->info) != t)
-		task_info_update(tq->info, t);
+	(void)what;
 	if (tq->own_change)
 		return;
 	attention_touch(tq, id);

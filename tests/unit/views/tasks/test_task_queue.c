@@ -12,6 +12,7 @@
 
 #include "net/base/xmalloc.h"
 #include "net/client/model.h"
+#include "net/store/comment_store.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
 #include "tests/unit/views/harness.h"
@@ -348,6 +349,150 @@ test_task_info__an_older_detail_does_not_undo_a_live_event(void **state)
 	harness_free(h);
 }
 
+/* A comment.created for task task_id, as the event stream hands it over. */
+static void
+send_comment(struct harness *h, long long task_id, long long id,
+             const char *body)
+{
+	struct event_payload e = { 0 };
+	struct app_event ev = { .kind = APP_EV_SERVER, .data = &e };
+
+	e.type = EVENT_COMMENT_CREATED;
+	e.task_id = task_id;
+	e.comment.id = id;
+	e.comment.body = (char *)body;
+	e.comment.author.name = "Ann";
+	e.comment.author.kind = AUTHOR_STAFF;
+	e.comment.created_at = 1764583200 + id; /* 2025-12-01, by id */
+	harness_event(h, &ev);
+}
+
+/* Answers the open detail's GET /tasks/{id} with comments (JSON list
+ * items, may be ""), no attachments. */
+static void
+answer_detail(struct harness *h, long long id, const char *comments)
+{
+	struct harness_request *r;
+	char path[32], *task, *detail;
+
+	snprintf(path, sizeof path, "/tasks/%lld", id);
+	r = harness_request(h, "GET", path);
+	assert_non_null(r);
+	task = task_json(id, 1, "the open task", "normal");
+	task[strlen(task) - 1] = '\0'; /* reopen the object */
+	detail = xasprintf("%s, \"comments\": [%s], \"attachments\": []}", task,
+	                   comments);
+	harness_reply(h, r, 200, detail);
+	free(detail);
+	free(task);
+}
+
+/* One comment in the service's JSON. */
+static char *
+comment_json(long long id, const char *body)
+{
+	return xasprintf(
+	    "{\"id\": %lld, \"author\": {\"id\": 3, \"kind\":"
+	    " \"staff\", \"name\": \"Ann\"}, \"body\": \"%s\","
+	    " \"internal\": false, \"created_at\":"
+	    " \"2025-12-01T10:00:%02lldZ\", \"client_msg_id\": null}",
+	    id, body, id);
+}
+
+/* How many times text is on the screen, drawn now. */
+static int
+times_seen(struct harness *h, const char *text)
+{
+	const char *p;
+	int n = 0;
+
+	harness_draw(h);
+	for (p = strstr(harness_screen(h), text); p != NULL;
+	     p = strstr(p + 1, text))
+		n++;
+	return n;
+}
+
+static void
+test_task_info__a_replayed_comment_shows_once(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	answer_detail(h, 1, "");
+	see(h, "Comments (0)");
+	send_comment(h, 1, 5, "the disk is full");
+	send_comment(h, 1, 5, "the disk is full"); /* a reconnect's replay */
+	see(h, "Comments (1)");
+	assert_int_equal(times_seen(h, "the disk is full"), 1);
+	harness_free(h);
+}
+
+static void
+test_task_info__a_comment_before_the_detail_is_not_lost_nor_doubled(
+    void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	char *c2 = comment_json(2, "older one"), *c5 = comment_json(5, "live");
+	char *both = xasprintf("%s, %s", c2, c5);
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	send_comment(h, 1, 5, "live"); /* before the GET answers */
+	send_comment(h, 1, 7, "after the GET left the service");
+	see(h, "(loading...)");
+	answer_detail(h, 1, both); /* the GET brings 5 too */
+	see(h, "Comments (3)");
+	harness_action(h, ACTION_BOTTOM, NULL); /* all three in sight */
+	assert_int_equal(times_seen(h, "live"), 1);
+	assert_int_equal(times_seen(h, "older one"), 1);
+	assert_int_equal(times_seen(h, "after the GET left the service"), 1);
+	/* In the server's order: 2, 5, 7. */
+	assert_true(strstr(harness_screen(h), "older one") <
+	            strstr(harness_screen(h), "live"));
+	assert_true(strstr(harness_screen(h), "live") <
+	            strstr(harness_screen(h), "after the GET"));
+	free(both);
+	free(c2);
+	free(c5);
+	harness_free(h);
+}
+
+static void
+test_task_info__a_comment_for_another_task_does_not_show(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	answer_detail(h, 1, "");
+	send_comment(h, 2, 9, "about task two");
+	see(h, "Comments (0)");
+	not_see(h, "about task two");
+	/* The store holds it for task 2 all the same. */
+	assert_non_null(comment_store_find(harness_app(h)->store->comments, 9));
+	harness_free(h);
+}
+
+static void
+test_task_info__a_task_forgotten_while_open_shows_as_gone(void **state)
+{
+	struct harness *h = queue_with(1, 3, "null");
+	struct store *st = harness_app(h)->store;
+
+	(void)state;
+	harness_action(h, ACTION_OPEN, NULL);
+	answer_detail(h, 1, "");
+	see(h, "task 1");
+	task_store_forget(st->tasks, 1); /* nothing of it may be read now */
+	see(h, "(this task no longer exists)");
+	not_see(h, "task 1");
+	harness_action(h, ACTION_BACK, NULL);
+	see(h, "task 2");
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -366,6 +511,13 @@ main(void)
 		cmocka_unit_test(test_triage__undo_works_for_ten_seconds_only),
 		cmocka_unit_test(
 		    test_task_info__an_older_detail_does_not_undo_a_live_event),
+		cmocka_unit_test(test_task_info__a_replayed_comment_shows_once),
+		cmocka_unit_test(
+		    test_task_info__a_comment_before_the_detail_is_not_lost_nor_doubled),
+		cmocka_unit_test(
+		    test_task_info__a_comment_for_another_task_does_not_show),
+		cmocka_unit_test(
+		    test_task_info__a_task_forgotten_while_open_shows_as_gone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
