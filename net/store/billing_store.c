@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/listeners.h"
 #include "net/store/idmap.h"
 
 /* One object held, with the stamp of what brought it. */
@@ -16,19 +17,13 @@ struct held {
 	} o;
 };
 
-struct listener {
-	billing_store_cb cb;
-	void *ud;
-};
-
 struct billing_store {
 	struct idmap *map[2]; /* by enum billing_list: id -> struct held */
 	struct billing_summary summary;
 	bool has_summary;
 	uint64_t summary_stamp;
 	uint64_t stamp; /* the last stamp handed out */
-	struct listener *listeners;
-	size_t nlisteners;
+	struct listeners listeners;
 };
 
 struct billing_store *
@@ -76,32 +71,20 @@ billing_store_free(struct billing_store *bs)
 	idmap_free(bs->map[BILLING_INVOICES]);
 	if (bs->has_summary)
 		billing_summary_free(&bs->summary);
-	free(bs->listeners);
+	listeners_clear(&bs->listeners);
 	free(bs);
 }
 
 void
 billing_store_listen(struct billing_store *bs, billing_store_cb cb, void *ud)
 {
-	bs->listeners = xreallocarray(bs->listeners, bs->nlisteners + 1,
-	                              sizeof *bs->listeners);
-	bs->listeners[bs->nlisteners].cb = cb;
-	bs->listeners[bs->nlisteners++].ud = ud;
+	listeners_add(&bs->listeners, (listener_fn)cb, ud);
 }
 
 void
 billing_store_unlisten(struct billing_store *bs, billing_store_cb cb, void *ud)
 {
-	size_t i;
-
-	for (i = 0; i < bs->nlisteners; i++)
-		if (bs->listeners[i].cb == cb && bs->listeners[i].ud == ud) {
-			memmove(&bs->listeners[i], &bs->listeners[i + 1],
-			        (bs->nlisteners - i - 1) *
-			            sizeof *bs->listeners);
-			bs->nlisteners--;
-			return;
-		}
+	listeners_remove(&bs->listeners, (listener_fn)cb, ud);
 }
 
 /* Tells every listener about n ids of list (nothing when n is 0, unless
@@ -115,8 +98,9 @@ tell(struct billing_store *bs, enum billing_change_kind kind,
 
 	if (n == 0 && (kind != BILLING_CLEARED && kind != BILLING_SUMMARY))
 		return;
-	for (i = 0; i < bs->nlisteners; i++)
-		bs->listeners[i].cb(bs->listeners[i].ud, &c);
+	for (i = 0; i < bs->listeners.n; i++)
+		((billing_store_cb)bs->listeners.v[i].fn)(bs->listeners.v[i].ud,
+		                                          &c);
 }
 
 uint64_t

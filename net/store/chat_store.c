@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/listeners.h"
 #include "net/store/idmap.h"
 
 /* One held conversation and its messages (ascending by id, owned). */
@@ -20,11 +21,6 @@ struct pending {
 	int64_t conv;
 };
 
-struct listener {
-	chat_store_cb cb;
-	void *ud;
-};
-
 struct chat_store {
 	struct idmap *convs;   /* id -> struct centry */
 	struct centry **order; /* the list's order */
@@ -33,8 +29,7 @@ struct chat_store {
 	struct idmap *echoes; /* hash of client_msg_id -> struct message */
 	struct pending *pending;
 	size_t npending;
-	struct listener *listeners;
-	size_t nlisteners;
+	struct listeners listeners;
 };
 
 struct chat_store *
@@ -69,8 +64,9 @@ tell(struct chat_store *s, enum chat_change ch, int64_t conv, int64_t msg)
 {
 	size_t i;
 
-	for (i = 0; i < s->nlisteners; i++)
-		s->listeners[i].cb(s->listeners[i].ud, ch, conv, msg);
+	for (i = 0; i < s->listeners.n; i++)
+		((chat_store_cb)s->listeners.v[i].fn)(s->listeners.v[i].ud, ch,
+		                                      conv, msg);
 }
 
 void
@@ -95,35 +91,26 @@ chat_store_free(struct chat_store *s)
 {
 	if (s == NULL)
 		return;
-	s->nlisteners = 0;
+	listeners_clear(&s->listeners); /* the clear tells nobody */
 	chat_store_clear(s);
 	idmap_free(s->convs);
 	idmap_free(s->msgs);
 	idmap_free(s->echoes);
 	free(s->order);
 	free(s->pending);
-	free(s->listeners);
 	free(s);
 }
 
 void
 chat_store_listen(struct chat_store *s, chat_store_cb cb, void *ud)
 {
-	s->listeners = xreallocarray(s->listeners, s->nlisteners + 1,
-	                             sizeof *s->listeners);
-	s->listeners[s->nlisteners++] = (struct listener){ cb, ud };
+	listeners_add(&s->listeners, (listener_fn)cb, ud);
 }
 
 void
 chat_store_unlisten(struct chat_store *s, chat_store_cb cb, void *ud)
 {
-	size_t i;
-
-	for (i = 0; i < s->nlisteners; i++)
-		if (s->listeners[i].cb == cb && s->listeners[i].ud == ud) {
-			s->listeners[i] = s->listeners[--s->nlisteners];
-			return;
-		}
+	listeners_remove(&s->listeners, (listener_fn)cb, ud);
 }
 
 int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/listeners.h"
 #include "net/store/idmap.h"
 #include "net/store/task_store.h"
 
@@ -20,18 +21,12 @@ struct detail {
 	struct detail *newer, *older; /* the recency list */
 };
 
-struct listener {
-	comment_store_cb cb;
-	void *ud;
-};
-
 struct comment_store {
 	struct idmap *details;  /* task id -> struct detail */
 	struct idmap *comments; /* comment id -> struct comment (in a detail) */
 	struct detail *newest, *oldest;
 	size_t cached; /* details with no holds */
-	struct listener *ls;
-	size_t nls;
+	struct listeners ls;
 };
 
 struct comment_store *
@@ -95,27 +90,20 @@ comment_store_free(struct comment_store *cs)
 	}
 	idmap_free(cs->details);
 	idmap_free(cs->comments);
-	free(cs->ls);
+	listeners_clear(&cs->ls);
 	free(cs);
 }
 
 void
 comment_store_listen(struct comment_store *cs, comment_store_cb cb, void *ud)
 {
-	cs->ls = xreallocarray(cs->ls, cs->nls + 1, sizeof *cs->ls);
-	cs->ls[cs->nls++] = (struct listener){ cb, ud };
+	listeners_add(&cs->ls, (listener_fn)cb, ud);
 }
 
 void
 comment_store_unlisten(struct comment_store *cs, comment_store_cb cb, void *ud)
 {
-	size_t i;
-
-	for (i = 0; i < cs->nls; i++)
-		if (cs->ls[i].cb == cb && cs->ls[i].ud == ud) {
-			cs->ls[i] = cs->ls[--cs->nls];
-			return;
-		}
+	listeners_remove(&cs->ls, (listener_fn)cb, ud);
 }
 
 /* Tells every listener that task_id's detail changed. */
@@ -124,8 +112,8 @@ tell(struct comment_store *cs, int64_t task_id)
 {
 	size_t i;
 
-	for (i = 0; i < cs->nls; i++)
-		cs->ls[i].cb(cs->ls[i].ud, task_id);
+	for (i = 0; i < cs->ls.n; i++)
+		((comment_store_cb)cs->ls.v[i].fn)(cs->ls.v[i].ud, task_id);
 }
 
 /* ---- the recency list and the cache's bound ----------------------------- */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "net/base/xmalloc.h"
+#include "net/store/listeners.h"
 #include "net/store/id_order.h"
 #include "net/store/idmap.h"
 
@@ -13,16 +14,10 @@ struct held {
 	struct task *before;
 };
 
-struct listener {
-	task_store_cb cb;
-	void *ud;
-};
-
 struct task_store {
 	struct idmap *tasks; /* id -> struct held */
 	struct id_order *queue;
-	struct listener *ls;
-	size_t nls;
+	struct listeners ls;
 };
 
 struct task_store *
@@ -60,27 +55,20 @@ task_store_free(struct task_store *ts)
 		held_free(h);
 	idmap_free(ts->tasks);
 	id_order_free(ts->queue);
-	free(ts->ls);
+	listeners_clear(&ts->ls);
 	free(ts);
 }
 
 void
 task_store_listen(struct task_store *ts, task_store_cb cb, void *ud)
 {
-	ts->ls = xreallocarray(ts->ls, ts->nls + 1, sizeof *ts->ls);
-	ts->ls[ts->nls++] = (struct listener){ cb, ud };
+	listeners_add(&ts->ls, (listener_fn)cb, ud);
 }
 
 void
 task_store_unlisten(struct task_store *ts, task_store_cb cb, void *ud)
 {
-	size_t i;
-
-	for (i = 0; i < ts->nls; i++)
-		if (ts->ls[i].cb == cb && ts->ls[i].ud == ud) {
-			ts->ls[i] = ts->ls[--ts->nls];
-			return;
-		}
+	listeners_remove(&ts->ls, (listener_fn)cb, ud);
 }
 
 /* Tells every listener. */
@@ -89,8 +77,8 @@ tell(struct task_store *ts, int64_t id, enum task_change what)
 {
 	size_t i;
 
-	for (i = 0; i < ts->nls; i++)
-		ts->ls[i].cb(ts->ls[i].ud, id, what);
+	for (i = 0; i < ts->ls.n; i++)
+		((task_store_cb)ts->ls.v[i].fn)(ts->ls.v[i].ud, id, what);
 }
 
 const struct task *
