@@ -533,19 +533,14 @@ tui_goto(struct tui *t)
 		app_redraw(app);
 }
 
-/* The next (dir 1) or previous (-1) visible pane after the current. */
+/* The next (dir 1) or previous (-1) tab shown; none shown, nothing. */
 static void
 tui_cycle(struct tui *t, int dir)
 {
-	int i, p = (int)t->app.current;
+	enum pane_id p = frame_tab_next(&t->app, dir);
 
-	for (i = 0; i < PANE_COUNT; i++) {
-		p = (p + dir + PANE_COUNT) % PANE_COUNT;
-		if (t->app.panes[p].visible) {
-			tui_switch(t, (enum pane_id)p);
-			return;
-		}
-	}
+	if (t->app.panes[p].visible)
+		tui_switch(t, p);
 }
 
 /* The key context of the current pane. */
