@@ -458,6 +458,30 @@ harness_open(struct harness *h, enum pane_id pane)
 	return p->state;
 }
 
+void
+harness_open_all(struct harness *h)
+{
+	struct app *app = &h->app;
+	struct app_event ev = { .kind = APP_EV_SIGNED_IN };
+	struct pane *cur;
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &app->panes[i];
+
+		if (!p->visible || p->state != NULL)
+			continue;
+		p->state = p->ops->open(app);
+		if (p->ops->resize != NULL)
+			p->ops->resize(p->state, app->rows - 2, app->cols);
+	}
+	harness_event(h, &ev);
+	cur = &app->panes[app->current];
+	if (cur->state != NULL && cur->ops->focus != NULL)
+		cur->ops->focus(cur->state, true);
+	app_overlay_reap(app);
+}
+
 void *
 harness_pane(struct harness *h, enum pane_id pane)
 {
@@ -805,6 +829,12 @@ frame_action(struct harness *h, enum action a, const char *args)
 
 	if (a == ACTION_COMMAND_LINE) {
 		cmdline_open(app->cmdline, CMDLINE_COMMAND, ":", args);
+		return true;
+	}
+	if (a == ACTION_TAB_NEXT || a == ACTION_TAB_PREV) {
+		p = frame_tab_next(app, a == ACTION_TAB_NEXT ? 1 : -1);
+		if (app->panes[p].visible)
+			harness_open(h, p);
 		return true;
 	}
 	if (a < ACTION_TAB_TASKS || a > ACTION_TAB_BILLING)
