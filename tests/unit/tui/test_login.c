@@ -31,14 +31,6 @@ press(struct login_form *f, const struct bindings *b, key_code key)
 	assert_int_equal(login_key(f, b, key), LOGIN_EDITING);
 }
 
-/* Types text; ASCII only, one key a character. */
-static void
-type(struct login_form *f, const struct bindings *b, const char *text)
-{
-	for (; *text != '\0'; text++)
-		press(f, b, (key_code)(unsigned char)*text);
-}
-
 /* The password typed so far (taken: the field is empty after). */
 static void
 password_is(struct login_form *f, const char *want)
@@ -50,69 +42,58 @@ password_is(struct login_form *f, const char *want)
 	memset(pw, 0, strlen(pw));
 }
 
-static void
-login__tab_moves_to_the_next_field_and_wraps(void **state)
-{
-	struct bindings *b = default_bindings();
-	struct login_form *f = login_new(NULL);
+/* In a script, these bytes stand for keys the form binds; any other
+ * byte is typed. */
+#define S_TAB  "\001"
+#define S_BTAB "\002"
+#define S_DOWN "\003"
+#define S_UP   "\004"
 
-	(void)state;
-	/* No email known: the email field first. */
-	type(f, b, "a@");
-	press(f, b, KEYC_TAB);
-	type(f, b, "pw");
-	assert_string_equal(login_email(f), "a@");
-	press(f, b, KEYC_TAB); /* wraps to the email */
-	type(f, b, "b.c");
-	assert_string_equal(login_email(f), "a@b.c");
-	press(f, b, KEYC_TAB);
-	type(f, b, "1");
-	assert_string_equal(login_email(f), "a@b.c");
-	password_is(f, "pw1");
+/* Runs script on a form that starts with email (may be NULL), then
+ * checks what each field holds. */
+static void
+run(const char *email, const char *script, const char *want_email,
+    const char *want_password)
+{
+	static const key_code keys[] = { 0, KEYC_TAB, KEYC_BTAB, KEYC_DOWN,
+		                         KEYC_UP };
+	struct bindings *b = default_bindings();
+	struct login_form *f = login_new(email);
+	unsigned char c;
+
+	for (; *script != '\0'; script++) {
+		c = (unsigned char)*script;
+		press(f, b, c < 5 ? keys[c] : (key_code)c);
+	}
+	assert_string_equal(login_email(f), want_email);
+	password_is(f, want_password);
 	login_free(f);
 	bindings_free(b);
 }
 
+/* No email known: the email field first; Tab goes on and wraps. */
+static void
+login__tab_moves_to_the_next_field_and_wraps(void **state)
+{
+	(void)state;
+	run(NULL, "a@" S_TAB "pw" S_TAB "b.c" S_TAB "1", "a@b.c", "pw1");
+}
+
+/* The email known: the password field first; BTab goes back and wraps,
+ * and Tab then BTab comes back to the same field. */
 static void
 login__btab_moves_back_and_wraps(void **state)
 {
-	struct bindings *b = default_bindings();
-	struct login_form *f = login_new("me@example.com");
-
 	(void)state;
-	/* The email known: the password field first. */
-	type(f, b, "x");
-	press(f, b, KEYC_BTAB);
-	type(f, b, "m");
-	assert_string_equal(login_email(f), "me@example.comm");
-	press(f, b, KEYC_BTAB); /* wraps to the password */
-	type(f, b, "y");
-	assert_string_equal(login_email(f), "me@example.comm");
-	/* Tab then BTab comes back to the same field. */
-	press(f, b, KEYC_TAB);
-	press(f, b, KEYC_BTAB);
-	type(f, b, "z");
-	assert_string_equal(login_email(f), "me@example.comm");
-	password_is(f, "xyz");
-	login_free(f);
-	bindings_free(b);
+	run("me@example.com", "x" S_BTAB "m" S_BTAB "y" S_TAB S_BTAB "z",
+	    "me@example.comm", "xyz");
 }
 
 static void
 login__down_and_up_move_as_tab_and_btab(void **state)
 {
-	struct bindings *b = default_bindings();
-	struct login_form *f = login_new(NULL);
-
 	(void)state;
-	press(f, b, KEYC_DOWN);
-	type(f, b, "p");
-	press(f, b, KEYC_UP);
-	type(f, b, "e");
-	assert_string_equal(login_email(f), "e");
-	password_is(f, "p");
-	login_free(f);
-	bindings_free(b);
+	run(NULL, S_DOWN "p" S_UP "e" S_UP S_UP "f", "ef", "p");
 }
 
 /* Enter on the email goes on to the password; on a typed password it
@@ -124,10 +105,10 @@ login__enter_submits_only_from_a_typed_password(void **state)
 	struct login_form *f = login_new(NULL);
 
 	(void)state;
-	type(f, b, "e");
+	press(f, b, 'e');
 	press(f, b, KEYC_ENTER);
 	press(f, b, KEYC_ENTER); /* no password yet */
-	type(f, b, "p");
+	press(f, b, 'p');
 	assert_int_equal(login_key(f, b, KEYC_ENTER), LOGIN_SUBMIT);
 	assert_string_equal(login_email(f), "e");
 	password_is(f, "p");
