@@ -355,13 +355,17 @@ tui_line_keep(struct tui *t)
 }
 
 /* The server said the session is gone: sign in again in place. What was
- * being typed becomes a draft first, so the form cannot swallow it. */
+ * being typed becomes a draft first, so the form cannot swallow it; the
+ * panes hear of it first, so a revealed secret is wiped before the form
+ * (where anyone may sign in) takes the screen. */
 static void
 on_session_expired(void *ud)
 {
 	struct tui *t = ud;
+	struct app_event ev = { .kind = APP_EV_SESSION_EXPIRED };
 
 	tui_line_keep(t);
+	tui_broadcast(t, &ev);
 	tui_show_login(t, me_store_email(t->app.store->me),
 	               "your session expired: sign in again");
 }
