@@ -371,6 +371,18 @@ default_bindings(void)
 	return b;
 }
 
+/* A 401 to a request: the panes hear of it, and the app is signed out,
+ * as tui/tui.c's on_session_expired does before it shows the form. */
+static void
+session_expired(void *ud)
+{
+	struct harness *h = ud;
+	struct app_event ev = { .kind = APP_EV_SESSION_EXPIRED };
+
+	harness_event(h, &ev);
+	h->app.signed_in = false;
+}
+
 struct harness *
 harness_new(int rows, int cols)
 {
@@ -389,6 +401,7 @@ harness_new(int rows, int cols)
 	loop_set_clock(h->app.loop, fake_clock, h);
 	h->app.store = store_new();
 	h->app.api = signed_in_api(NULL);
+	api_on_session_expired(h->app.api, session_expired, h);
 	h->app.bindings = default_bindings();
 	h->app.cmdline = cmdline_new(); /* before curses, as tui_setup */
 	for (i = 0; i < PANE_COUNT; i++)

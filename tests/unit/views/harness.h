@@ -52,6 +52,10 @@
  * pane's callback. The api's loop source is never added, so libcurl is
  * never driven; the closed port is a second fence.
  *
+ * A request answered 401 (the session gone) sends every pane
+ * APP_EV_SESSION_EXPIRED and leaves the app signed out, as the frame
+ * does before it shows the sign-in form (not drawn here).
+ *
  * Not set up: app->sender (the outbox), app->notify, app->cfg (NULL: the
  * panes' defaults, e.g. 15 s reveals) and the live event stream; a test
  * sends server events itself (harness_event with APP_EV_SERVER).
