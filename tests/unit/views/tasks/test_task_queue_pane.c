@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include <cmocka.h>
 
+#include "net/base/xmalloc.h"
 #include "net/client/model.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
@@ -89,7 +90,7 @@ answer_page(struct harness *h, long long first, long long last,
 		harness_dump(h);
 		fail_msg("no GET /tasks asked");
 	}
-	path = strdup(r->path);
+	path = xstrdup(r->path);
 	harness_reply(h, r, 200, body);
 	cJSON_free(body);
 	return path;
@@ -138,7 +139,8 @@ expect(struct harness *h, const char *text, bool shown)
 {
 	if (on_screen(h, text) != shown) {
 		harness_dump(h);
-		fail_msg("\"%s\" %s on screen", text, shown ? "not" : "");
+		fail_msg("\"%s\" %s", text,
+		         shown ? "is not on screen" : "is on screen");
 	}
 }
 
