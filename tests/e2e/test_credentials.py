@@ -229,6 +229,38 @@ def test_credentials__hidden_on_pane_switch(vtui, vault_svc):
     assert plain["password"] not in screen
 
 
+def test_credentials__wiped_when_the_session_expires(vtui, vault_svc):
+    # Shown for two minutes unless something wipes it sooner.
+    cfg = vtui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("reveal-seconds = 120\n")
+    keygen(vtui)
+    client, cred = assigned(vault_svc, "tech")
+    plain = vault(vault_svc, cred["id"])
+    t = open_creds(vtui, "tech")
+    choose(t, client)
+    reveal(t, cred["label"])
+    t.wait_text(plain["password"], timeout=20)
+    pid = sitecare_pid(vtui)
+    assert memory_has(pid, plain["password"].encode())
+    # The session ends under it: the sign-in form, where anyone may sign
+    # in, takes the screen, and the secret is gone before it does.
+    assert vault_svc.ctl("expire-sessions", "--email",
+                         "tech@example.com")["deleted"] >= 1
+    screen = t.wait_text("your session expired: sign in again", timeout=30)
+    assert plain["password"] not in screen
+    time.sleep(0.5)
+    assert not memory_has(pid, plain["password"].encode()), \
+        "the password is still in the process's memory"
+    # Signed in again, it does not come back.
+    t.type(PASSWORD)
+    t.send("Enter")
+    screen = t.wait_for(lambda s: "Sign in to" not in s and
+                        f"Credentials of {client['name']}" in s,
+                        timeout=30, what="signed in again")
+    assert plain["password"] not in screen
+
+
 # A client sets its site's password in the web app, so it is client text
 # like any other: ESC and BEL, a C1 CSI, a bidi override and an OSC 52.
 HOSTILE_PASSWORD = ("pw\x1b]0;PWN-T0\x07x\u009b31m\u202egnp"
