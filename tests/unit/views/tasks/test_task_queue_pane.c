@@ -176,6 +176,13 @@ store_tasks(struct harness *h)
 	return harness_app(h)->store->tasks;
 }
 
+/* Task id's priority as the store holds it. */
+static enum task_priority
+priority_of(struct harness *h, long long id)
+{
+	return task_store_get(store_tasks(h), id)->priority;
+}
+
 /* ---- paging ------------------------------------------------------------ */
 
 static void
@@ -365,6 +372,28 @@ patched(struct harness *h, long long *ids, size_t max)
 	return n;
 }
 
+/* Answers the PATCH of task id with the task at version 2 and that
+ * priority, or (priority NULL) with the service's not_found. */
+static void
+answer_patch(struct harness *h, long long id, const char *priority)
+{
+	char path[32], *body;
+	struct harness_request *r;
+
+	snprintf(path, sizeof path, "/tasks/%lld", id);
+	r = harness_request(h, "PATCH", path);
+	assert_non_null(r);
+	if (priority == NULL) {
+		harness_reply(h, r, 404,
+		              "{\"error\": {\"code\": \"not_found\","
+		              " \"message\": \"no such task\"}}");
+		return;
+	}
+	body = text_of(task_obj(id, 2, "new", priority));
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
 static void
 queue__a_change_applies_to_the_marked_tasks(void **state)
 {
@@ -395,25 +424,16 @@ queue__a_change_applies_to_the_marked_tasks(void **state)
 	assert_int_equal(ids[1], 4);
 	assert_int_equal(ids[2], 5);
 	assert_int_equal(ids[3], 6);
-	assert_int_equal(task_store_get(store_tasks(h), 5)->priority,
-	                 PRIORITY_HIGH);
-	assert_int_equal(task_store_get(store_tasks(h), 2)->priority,
-	                 PRIORITY_NORMAL);
-	assert_int_equal(task_store_get(store_tasks(h), 3)->priority,
-	                 PRIORITY_NORMAL);
+	assert_int_equal(priority_of(h, 5), PRIORITY_HIGH);
+	assert_int_equal(priority_of(h, 2), PRIORITY_NORMAL);
+	assert_int_equal(priority_of(h, 3), PRIORITY_NORMAL);
 	/* The change spent the marks. */
 	harness_draw(h);
 	assert_true(harness_find(h, "row 5", &y, NULL));
 	assert_int_equal(harness_row(h, y)[0], ' ');
 	/* The service takes them all: one summary. */
-	for (n = 0; n < 4; n++) {
-		char path[32], *body;
-
-		snprintf(path, sizeof path, "/tasks/%lld", ids[n]);
-		body = text_of(task_obj(ids[n], 2, "new", "high"));
-		harness_reply(h, harness_request(h, "PATCH", path), 200, body);
-		cJSON_free(body);
-	}
+	for (n = 0; n < 4; n++)
+		answer_patch(h, ids[n], "high");
 	assert_string_equal(harness_notice(h),
 	                    "priority high: all 4 tasks (u undoes)");
 	assert_int_equal(task_store_get(store_tasks(h), 6)->version, 2);
@@ -435,6 +455,106 @@ queue__escape_unmarks_all(void **state)
 	harness_action(h, ACTION_SET_PRIORITY, "low");
 	assert_int_equal(patched(h, ids, 4), 1);
 	assert_int_equal(ids[0], 4);
+	harness_free(h);
+}
+
+/* ---- pickers, a partial failure, search --------------------------------- */
+
+/* S opens the status picker; what is typed filters it; Enter applies. */
+static void
+queue__status_picker_filters_as_typed_then_applies(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+	char *body;
+
+	(void)state;
+	harness_key(h, 'S');
+	expect(h, "Status of #1", true);
+	harness_type(h, "waiting");
+	harness_key(h, KEYC_ENTER);
+	expect(h, "Status of #1", false);
+	r = harness_request(h, "PATCH", "/tasks/1");
+	assert_non_null(r);
+	assert_non_null(strstr(r->body, "\"status\""));
+	assert_non_null(strstr(r->body, "waiting_on_client"));
+	assert_int_equal(task_store_get(store_tasks(h), 1)->status,
+	                 TASK_WAITING_ON_CLIENT);
+	body = text_of(task_obj(1, 2, "waiting_on_client", "normal"));
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+	assert_non_null(strstr(harness_notice(h), "(u undoes)"));
+	harness_free(h);
+}
+
+/* P then Escape changes nothing; a priority the service has not is
+ * refused before anything is sent. */
+static void
+queue__priority_picker_escape_and_a_bad_name_change_nothing(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_key(h, 'P');
+	expect(h, "Priority of #1", true);
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h), "nothing changed");
+	expect(h, "Priority of #1", false);
+	harness_action(h, ACTION_SET_PRIORITY, "bogus");
+	assert_non_null(strstr(harness_notice(h), "no priority \"bogus\""));
+	assert_int_equal(harness_nrequests(h), 0);
+	assert_int_equal(priority_of(h, 1), PRIORITY_NORMAL);
+	harness_free(h);
+}
+
+/* A bulk change that fails for one task: said, summarised task by task,
+ * and that task alone rolled back. */
+static void
+queue__a_bulk_change_with_a_failure_is_summarised(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	long long id;
+
+	(void)state;
+	press_n(h, ' ', 3);
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	for (id = 1; id <= 3; id++)
+		answer_patch(h, id, id == 2 ? NULL : "high");
+	assert_string_equal(harness_notice(h),
+	                    "priority high: 2 done, 1 failed");
+	expect(h, "2 of 3 done", true);
+	expect(h, "#2 failed: not_found", true);
+	assert_int_equal(priority_of(h, 2), PRIORITY_NORMAL);
+	assert_int_equal(priority_of(h, 3), PRIORITY_HIGH);
+	harness_free(h);
+}
+
+/* / asks the service (q=); n and N step through the loaded rows whose
+ * title has the text. */
+static void
+queue__search_asks_the_service_then_steps(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, 'n');
+	assert_string_equal(harness_notice(h), "no search: / searches");
+	harness_key(h, '/');
+	assert_non_null(harness_line(h));
+	harness_line_submit(h, "row 1");
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "q=row%201"));
+	give_page(h, 8, 12, NULL);
+	expect(h, "q=row 1", true);
+	/* Rows 10, 11 and 12 have it; the cursor starts on row 8. */
+	harness_key(h, 'n');
+	assert_int_equal(selected(h), 10);
+	harness_key(h, 'n');
+	assert_int_equal(selected(h), 11);
+	harness_key(h, 'N');
+	assert_int_equal(selected(h), 10);
 	harness_free(h);
 }
 
@@ -551,6 +671,13 @@ main(void)
 		cmocka_unit_test(queue__sort_asks_again_in_that_order),
 		cmocka_unit_test(queue__a_change_applies_to_the_marked_tasks),
 		cmocka_unit_test(queue__escape_unmarks_all),
+		cmocka_unit_test(
+		    queue__status_picker_filters_as_typed_then_applies),
+		cmocka_unit_test(
+		    queue__priority_picker_escape_and_a_bad_name_change_nothing),
+		cmocka_unit_test(
+		    queue__a_bulk_change_with_a_failure_is_summarised),
+		cmocka_unit_test(queue__search_asks_the_service_then_steps),
 		cmocka_unit_test(
 		    queue__the_cursor_keeps_its_task_when_rows_move),
 		cmocka_unit_test(
