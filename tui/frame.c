@@ -87,6 +87,19 @@ frame_tab_at(const struct app *app, int x)
 	return -1;
 }
 
+enum pane_id
+frame_tab_next(const struct app *app, int dir)
+{
+	int i, p = (int)app->current;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		p = (p + dir + PANE_COUNT) % PANE_COUNT;
+		if (app->panes[p].visible)
+			return (enum pane_id)p;
+	}
+	return app->current;
+}
+
 /* The tab bar: visible panes only, the current one highlighted. */
 static void
 draw_tabs(struct app *app)

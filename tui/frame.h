@@ -20,6 +20,10 @@ void frame_draw(struct app *app);
 /* The pane under a mouse click on the tab bar at column x, or -1. */
 int frame_tab_at(const struct app *app, int x);
 
+/* The tab after (dir 1) or before (-1) the current one among those
+ * shown, wrapping round; the current pane when no other is shown. */
+enum pane_id frame_tab_next(const struct app *app, int dir);
+
 /* True when the terminal is below the minimum size. */
 bool frame_too_small(const struct app *app);
 

@@ -359,13 +359,17 @@ tui_line_keep(struct tui *t)
 }
 
 /* The server said the session is gone: sign in again in place. What was
- * being typed becomes a draft first, so the form cannot swallow it. */
+ * being typed becomes a draft first, so the form cannot swallow it; the
+ * panes hear of it first, so a revealed secret is wiped before the form
+ * (where anyone may sign in) takes the screen. */
 static void
 on_session_expired(void *ud)
 {
 	struct tui *t = ud;
+	struct app_event ev = { .kind = APP_EV_SESSION_EXPIRED };
 
 	tui_line_keep(t);
+	tui_broadcast(t, &ev);
 	tui_show_login(t, me_store_email(t->app.store->me),
 	               "your session expired: sign in again");
 }
@@ -533,19 +537,14 @@ tui_goto(struct tui *t)
 		app_redraw(app);
 }
 
-/* The next (dir 1) or previous (-1) visible pane after the current. */
+/* The next (dir 1) or previous (-1) tab shown; none shown, nothing. */
 static void
 tui_cycle(struct tui *t, int dir)
 {
-	int i, p = (int)t->app.current;
+	enum pane_id p = frame_tab_next(&t->app, dir);
 
-	for (i = 0; i < PANE_COUNT; i++) {
-		p = (p + dir + PANE_COUNT) % PANE_COUNT;
-		if (t->app.panes[p].visible) {
-			tui_switch(t, (enum pane_id)p);
-			return;
-		}
-	}
+	if (t->app.panes[p].visible)
+		tui_switch(t, p);
 }
 
 /* The key context of the current pane. */

@@ -82,6 +82,13 @@ def keygen(tui, role="tech"):
     assert r.returncode == 0, r.stderr
 
 
+def write_config(tui, text):
+    """The member's config file ($XDG_CONFIG_HOME/sitecare/config)."""
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(text)
+
+
 def open_creds(tui, role, width=130, height=30):
     t = tui.open(width=width, height=height, signed_in=role)
     t.wait_text("3 Credentials", timeout=20)
@@ -214,18 +221,49 @@ def test_credentials__technician_reveals_then_hidden_and_wiped(
     assert t.exit_status() is None
 
 
-def test_credentials__hidden_on_pane_switch(vtui, vault_svc):
-    keygen(vtui)
-    client, cred = assigned(vault_svc, "tech")
-    plain = vault(vault_svc, cred["id"])
-    t = open_creds(vtui, "tech")
+def revealed(tui, svc):
+    """The technician's key made, one of their credentials revealed and
+    shown: the terminal, the client, the credential, its plain text."""
+    keygen(tui)
+    client, cred = assigned(svc, "tech")
+    plain = vault(svc, cred["id"])
+    t = open_creds(tui, "tech")
     choose(t, client)
     reveal(t, cred["label"])
     t.wait_text(plain["password"], timeout=20)
+    return t, client, cred, plain
+
+
+def test_credentials__hidden_on_pane_switch(vtui, vault_svc):
+    t, client, cred, plain = revealed(vtui, vault_svc)
     t.send("1")
     t.wait_gone(plain["password"])
     t.send("3")
     screen = t.wait_text(cred["label"])
+    assert plain["password"] not in screen
+
+
+def test_credentials__wiped_when_the_session_expires(vtui, vault_svc):
+    # Shown for two minutes unless something wipes it sooner.
+    write_config(vtui, "reveal-seconds = 120\n")
+    t, client, cred, plain = revealed(vtui, vault_svc)
+    pid = sitecare_pid(vtui)
+    assert memory_has(pid, plain["password"].encode())
+    # The session ends under it: the sign-in form, where anyone may sign
+    # in, takes the screen, and the secret is gone before it does.
+    assert vault_svc.ctl("expire-sessions", "--email",
+                         "tech@example.com")["deleted"] >= 1
+    screen = t.wait_text("your session expired: sign in again", timeout=30)
+    assert plain["password"] not in screen
+    time.sleep(0.5)
+    assert not memory_has(pid, plain["password"].encode()), \
+        "the password is still in the process's memory"
+    # Signed in again, it does not come back.
+    t.type(PASSWORD)
+    t.send("Enter")
+    screen = t.wait_for(lambda s: "Sign in to" not in s and
+                        f"Credentials of {client['name']}" in s,
+                        timeout=30, what="signed in again")
     assert plain["password"] not in screen
 
 
@@ -388,9 +426,7 @@ def test_credentials__lock_key_asks_the_passphrase_again(vtui, vault_svc):
 
 @pytest.mark.slow
 def test_credentials__idle_key_locks_itself(vtui, vault_svc):
-    cfg = vtui.home / "cfg" / "sitecare" / "config"
-    cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text("key-idle-minutes = 1\n")
+    write_config(vtui, "key-idle-minutes = 1\n")
     keygen(vtui)
     client, cred = assigned(vault_svc, "tech")
     t = open_creds(vtui, "tech")

@@ -371,6 +371,18 @@ default_bindings(void)
 	return b;
 }
 
+/* A 401 to a request: the panes hear of it, and the app is signed out,
+ * as tui/tui.c's on_session_expired does before it shows the form. */
+static void
+session_expired(void *ud)
+{
+	struct harness *h = ud;
+	struct app_event ev = { .kind = APP_EV_SESSION_EXPIRED };
+
+	harness_event(h, &ev);
+	h->app.signed_in = false;
+}
+
 struct harness *
 harness_new(int rows, int cols)
 {
@@ -389,6 +401,7 @@ harness_new(int rows, int cols)
 	loop_set_clock(h->app.loop, fake_clock, h);
 	h->app.store = store_new();
 	h->app.api = signed_in_api(NULL);
+	api_on_session_expired(h->app.api, session_expired, h);
 	h->app.bindings = default_bindings();
 	h->app.cmdline = cmdline_new(); /* before curses, as tui_setup */
 	for (i = 0; i < PANE_COUNT; i++)
@@ -452,6 +465,30 @@ harness_open(struct harness *h, enum pane_id pane)
 		p->ops->focus(p->state, true);
 	app_overlay_reap(app);
 	return p->state;
+}
+
+void
+harness_open_all(struct harness *h)
+{
+	struct app *app = &h->app;
+	struct app_event ev = { .kind = APP_EV_SIGNED_IN };
+	struct pane *cur;
+	int i;
+
+	for (i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &app->panes[i];
+
+		if (!p->visible || p->state != NULL)
+			continue;
+		p->state = p->ops->open(app);
+		if (p->ops->resize != NULL)
+			p->ops->resize(p->state, app->rows - 2, app->cols);
+	}
+	harness_event(h, &ev);
+	cur = &app->panes[app->current];
+	if (cur->state != NULL && cur->ops->focus != NULL)
+		cur->ops->focus(cur->state, true);
+	app_overlay_reap(app);
 }
 
 void *
@@ -800,6 +837,12 @@ frame_action(struct harness *h, enum action a, const char *args)
 
 	if (a == ACTION_COMMAND_LINE) {
 		cmdline_open(app->cmdline, CMDLINE_COMMAND, ":", args);
+		return true;
+	}
+	if (a == ACTION_TAB_NEXT || a == ACTION_TAB_PREV) {
+		p = frame_tab_next(app, a == ACTION_TAB_NEXT ? 1 : -1);
+		if (app->panes[p].visible)
+			harness_open(h, p);
 		return true;
 	}
 	if (a < ACTION_TAB_TASKS || a > ACTION_TAB_BILLING)

@@ -52,6 +52,10 @@
  * pane's callback. The api's loop source is never added, so libcurl is
  * never driven; the closed port is a second fence.
  *
+ * A request answered 401 (the session gone) sends every pane
+ * APP_EV_SESSION_EXPIRED and leaves the app signed out, as the frame
+ * does before it shows the sign-in form (not drawn here).
+ *
  * Not set up: app->sender (the outbox), app->notify, app->cfg (NULL: the
  * panes' defaults, e.g. 15 s reveals) and the live event stream; a test
  * sends server events itself (harness_event with APP_EV_SERVER).
@@ -96,6 +100,14 @@ void harness_sign_in(struct harness *h, long long me_id, const char *role,
 /* Opens pane (its state is returned), sized and focused as the current
  * one. APP_EV_SIGNED_IN is not sent: harness_event_kind does that. */
 void *harness_open(struct harness *h, enum pane_id pane);
+/*
+ * Signing in as the interface does it (tui/tui.c): every pane the member
+ * may see is opened unfocused, all of them get APP_EV_SIGNED_IN, then
+ * the current pane (app->current, PANE_TASKS unless set) is focused.
+ * A pane that loads when first looked at fetches nothing before a
+ * tab-* action or harness_open shows it.
+ */
+void harness_open_all(struct harness *h);
 /* The open pane's state, or NULL. */
 void *harness_pane(struct harness *h, enum pane_id pane);
 
@@ -133,8 +145,9 @@ void harness_type(struct harness *h, const char *text);
  * An action with args (may be NULL), as a binding or `:` command runs
  * it: the read-only gate, then the overlay, the frame's own (`:` opens
  * the command line, tab-* switch panes), search, filter and sort without
- * args open the line for them, then the current pane. A pane that says
- * VIEW_UNHANDLED gets the frame's "does nothing here" notice.
+ * args open the line for them, then the current pane. tab-next and
+ * tab-prev go round the tabs shown (tui/frame.h's frame_tab_next). A pane that
+ * says VIEW_UNHANDLED gets the frame's "does nothing here" notice.
  */
 enum view_result harness_action(struct harness *h, enum action a,
                                 const char *args);

@@ -16,6 +16,7 @@
 
 #include "net/base/secret.h"
 #include "net/base/xmalloc.h"
+#include "net/client/api.h"
 #include "net/client/model.h"
 #include "net/client/staffkey.h"
 #include "net/store/me_store.h"
@@ -703,6 +704,62 @@ credentials__reveal__wiped_on_esc_hide_move_and_leave(void **state)
 	harness_free(h);
 }
 
+/* Nothing is held any more: y finds nothing to copy, and the countdown
+ * that would have wiped it at 15 s has nothing left to wipe. */
+static void
+nothing_revealed(struct harness *h)
+{
+	harness_key(h, 'y');
+	assert_string_equal(harness_notice(h),
+	                    "nothing revealed: Enter reveals the selected "
+	                    "credential first");
+	harness_advance(h, 16000);
+	assert_null(strstr(harness_notice(h), "wiped from memory"));
+	not_see(h, "hunter2");
+}
+
+/* The answer to the test's own GET /me, standing for any request of the
+ * app (another pane's, the frame's) that meets the expired session. */
+static void
+on_me(struct me *me, const struct sc_error *err, void *ud)
+{
+	*(enum sc_error_kind *)ud = err->kind;
+	me_free(me);
+}
+
+/* A revealed secret is wiped when a later request fails: a refresh of
+ * the credentials that the service refuses, or any request answered
+ * 401 (the session gone: the sign-in form, where anyone may sign in,
+ * is about to take the screen). */
+static void
+credentials__reveal__wiped_on_error_and_session_expiry(void **state)
+{
+	struct harness *h = revealed();
+	struct harness_request *r;
+	enum sc_error_kind kind = SC_OK;
+
+	(void)state;
+	harness_action(h, ACTION_REFRESH, NULL);
+	not_see(h, "hunter2");
+	reply_error(h, harness_request(h, "GET", "/clients/2/credentials"), 503,
+	            "unavailable", "down for a minute");
+	assert_non_null(strstr(harness_notice(h), "down for a minute"));
+	nothing_revealed(h);
+
+	harness_action(h, ACTION_REFRESH, NULL);
+	harness_reply(h, harness_request(h, "GET", "/clients/2/credentials"),
+	              200, creds_json);
+	r = ask_reveal(h, "task #5", false);
+	give_secret(h, r, "admin", "hunter2");
+	see(h, "hunter2");
+	api_me(harness_app(h)->api, on_me, &kind);
+	reply_error(h, harness_request(h, "GET", "/me"), 401,
+	            "not_authenticated", "session expired");
+	assert_int_equal(kind, SC_ERR_SESSION_EXPIRED);
+	nothing_revealed(h);
+	harness_free(h);
+}
+
 /* A secret with control characters is drawn with '?' in their place,
  * and one too wide for its cell ends in an ellipsis. */
 static void
@@ -985,6 +1042,8 @@ main(void)
 		cmocka_unit_test(credentials__reveal__counts_down_then_hides),
 		cmocka_unit_test(
 		    credentials__reveal__wiped_on_esc_hide_move_and_leave),
+		cmocka_unit_test(
+		    credentials__reveal__wiped_on_error_and_session_expiry),
 		cmocka_unit_test(credentials__reveal__draws_secrets_safely),
 		cmocka_unit_test(credentials__reveal__copy_and_lock),
 		cmocka_unit_test(credentials__key__locks_when_idle),

@@ -1,0 +1,689 @@
+/* The task queue pane's own logic through the pane harness: paging and
+ * its errors, filter and sort, marks and a bulk change, the cursor kept
+ * by id under live events, the detail opened and closed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <cmocka.h>
+
+#include "net/base/xmalloc.h"
+#include "net/client/model.h"
+#include "net/store/store.h"
+#include "net/store/task_store.h"
+#include "tests/unit/views/harness.h"
+
+/* One task as the service sends it, titled "row ID". */
+static cJSON *
+task_obj(long long id, long long version, const char *status,
+         const char *priority)
+{
+	cJSON *t = cJSON_CreateObject();
+	cJSON *client = cJSON_AddObjectToObject(t, "client");
+	char title[32];
+
+	snprintf(title, sizeof title, "row %lld", id);
+	cJSON_AddNumberToObject(t, "id", (double)id);
+	cJSON_AddNumberToObject(t, "version", (double)version);
+	cJSON_AddStringToObject(t, "title", title);
+	cJSON_AddStringToObject(t, "description", "");
+	cJSON_AddStringToObject(t, "status", status);
+	cJSON_AddStringToObject(t, "priority", priority);
+	cJSON_AddNumberToObject(client, "id", 1);
+	cJSON_AddStringToObject(client, "name", "Acme");
+	cJSON_AddStringToObject(client, "company", "Acme Inc");
+	cJSON_AddNullToObject(t, "assignee");
+	cJSON_AddStringToObject(t, "created_at", "2026-12-01T10:00:00Z");
+	cJSON_AddStringToObject(t, "updated_at", "2026-12-01T10:00:00Z");
+	cJSON_AddNullToObject(t, "due_at");
+	cJSON_AddNumberToObject(t, "comment_count", 0);
+	cJSON_AddNumberToObject(t, "attachment_count", 0);
+	return t;
+}
+
+/* Prints and deletes json; the caller frees the text (cJSON_free). */
+static char *
+text_of(cJSON *json)
+{
+	char *text = cJSON_PrintUnformatted(json);
+
+	cJSON_Delete(json);
+	return text;
+}
+
+/* A page of tasks first..last (version 1) with status and priority,
+ * and the next page's cursor (NULL: none). */
+static char *
+page_of(long long first, long long last, const char *status,
+        const char *priority, const char *next)
+{
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results");
+	long long id;
+
+	for (id = first; id <= last; id++)
+		cJSON_AddItemToArray(results,
+		                     task_obj(id, 1, status, priority));
+	if (next != NULL)
+		cJSON_AddStringToObject(page, "next", next);
+	else
+		cJSON_AddNullToObject(page, "next");
+	return text_of(page);
+}
+
+/* Answers the oldest GET /tasks (which must be there) with a page of
+ * open, normal tasks; returns the path it asked for (freed by the
+ * caller). */
+static char *
+answer_page(struct harness *h, long long first, long long last,
+            const char *next)
+{
+	struct harness_request *r = harness_request(h, "GET", "/tasks?");
+	char *body = page_of(first, last, "new", "normal", next), *path;
+
+	if (r == NULL) {
+		harness_dump(h);
+		fail_msg("no GET /tasks asked");
+	}
+	path = xstrdup(r->path);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+	return path;
+}
+
+/* Like answer_page, for a caller that does not look at the path. */
+static void
+give_page(struct harness *h, long long first, long long last, const char *next)
+{
+	free(answer_page(h, first, last, next));
+}
+
+/* The queue just signed in with triage rights: its first page asked. */
+static struct harness *
+signed_in(void)
+{
+	struct harness *h = harness_new(24, 100);
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_TASKS_UPDATE);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	return h;
+}
+
+/* ...and its first page in: tasks 1..rows. */
+static struct harness *
+queue(long long rows, const char *next)
+{
+	struct harness *h = signed_in();
+
+	give_page(h, 1, rows, next);
+	return h;
+}
+
+static bool
+on_screen(struct harness *h, const char *text)
+{
+	harness_draw(h);
+	return harness_find(h, text, NULL, NULL);
+}
+
+/* Fails, with the screen, unless text is (shown) or is not on it. */
+static void
+expect(struct harness *h, const char *text, bool shown)
+{
+	if (on_screen(h, text) != shown) {
+		harness_dump(h);
+		fail_msg("\"%s\" %s", text,
+		         shown ? "is not on screen" : "is on screen");
+	}
+}
+
+/* The id of the task under the cursor: Enter opens its detail, whose
+ * fetch names it; Escape comes back. */
+static long long
+selected(struct harness *h)
+{
+	struct harness_request *r;
+	long long id = -1;
+
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "GET", "/tasks/");
+	if (r == NULL || sscanf(r->path, "/tasks/%lld", &id) != 1) {
+		harness_dump(h);
+		fail_msg("Enter opened no task");
+	}
+	harness_key(h, KEYC_ESCAPE);
+	return id;
+}
+
+/* Presses key n times. */
+static void
+press_n(struct harness *h, key_code key, int n)
+{
+	while (n-- > 0)
+		harness_key(h, key);
+}
+
+static const struct task_store *
+store_tasks(struct harness *h)
+{
+	return harness_app(h)->store->tasks;
+}
+
+/* Task id's priority as the store holds it. */
+static enum task_priority
+priority_of(struct harness *h, long long id)
+{
+	return task_store_get(store_tasks(h), id)->priority;
+}
+
+/* ---- paging ------------------------------------------------------------ */
+
+static void
+queue__next_page_is_asked_near_the_end_and_appended(void **state)
+{
+	struct harness *h = queue(100, "p2");
+	char *path;
+
+	(void)state;
+	expect(h, "100+ tasks", true);
+	/* Twenty rows from the end the next page is asked for, once. */
+	press_n(h, 'j', 79);
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	harness_key(h, 'j');
+	assert_non_null(harness_request(h, "GET", "/tasks?"));
+	expect(h, "loading...", true);
+	harness_key(h, 'j');
+	assert_int_equal(harness_nrequests(h), 1);
+	path = answer_page(h, 101, 150, NULL);
+	assert_non_null(strstr(path, "cursor=p2"));
+	free(path);
+	expect(h, "150 tasks", true);
+	assert_int_equal(task_store_queue_count(store_tasks(h)), 150);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 150), 149);
+	/* The cursor stayed on its task. */
+	assert_int_equal(selected(h), 82);
+	/* The last page had no next: the end asks for nothing. */
+	harness_key(h, 'G');
+	assert_int_equal(harness_nrequests(h), 0);
+	assert_int_equal(selected(h), 150);
+	harness_free(h);
+}
+
+static void
+queue__a_failed_page_is_said_and_asked_again(void **state)
+{
+	struct harness *h = queue(30, "p2");
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, 'G');
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	harness_reply(h, r, 503,
+	              "{\"error\": {\"code\": \"unavailable\","
+	              " \"message\": \"down for a minute\"}}");
+	assert_non_null(strstr(harness_notice(h), "down for a minute"));
+	/* The rows loaded stay, with the cursor where it was. */
+	expect(h, "row 30", true);
+	expect(h, "30+ tasks", true);
+	assert_int_equal(selected(h), 30);
+	/* Moving at the end asks for the same page again. */
+	harness_key(h, 'k');
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "cursor=p2"));
+	give_page(h, 31, 35, NULL);
+	expect(h, "35 tasks", true);
+	harness_free(h);
+}
+
+static void
+queue__a_failed_first_page_says_r_retries(void **state)
+{
+	struct harness *h = signed_in();
+	struct harness_request *r;
+
+	(void)state;
+	expect(h, "loading tasks...", true);
+	r = harness_request(h, "GET", "/tasks?");
+	harness_fail(h, r, SC_ERR_NETWORK, "connection refused");
+	expect(h, "could not load tasks: connection refused (r retries)", true);
+	harness_key(h, 'r');
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_null(strstr(r->path, "cursor="));
+	give_page(h, 1, 3, NULL);
+	expect(h, "could not load", false);
+	expect(h, "row 3", true);
+	harness_free(h);
+}
+
+static void
+queue__refresh_keeps_the_selected_task(void **state)
+{
+	struct harness *h = queue(10, NULL);
+	struct harness_request *r;
+	char *body;
+
+	(void)state;
+	press_n(h, 'j', 4);
+	assert_int_equal(selected(h), 5);
+	harness_key(h, 'r');
+	/* The service's order changed: task 5 now comes second. */
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	body = page_of(4, 8, "new", "normal", NULL);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 5), 1);
+	assert_int_equal(selected(h), 5);
+	expect(h, "5 tasks", true);
+	expect(h, "row 10", false);
+	harness_free(h);
+}
+
+/* ---- filter and sort --------------------------------------------------- */
+
+/* key opens the command line with opened in it; line is submitted in
+ * its place and must ask for a first page, which is returned. */
+static struct harness_request *
+command(struct harness *h, key_code key, const char *opened, const char *line)
+{
+	struct harness_request *r;
+
+	harness_key(h, key);
+	assert_string_equal(harness_line(h), opened);
+	harness_line_submit(h, line);
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_null(strstr(r->path, "cursor="));
+	return r;
+}
+
+static void
+queue__filter_asks_again_and_replaces_the_rows(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	struct harness_request *r;
+	char *body;
+
+	(void)state;
+	expect(h, "status=new,in_progress,waiting_on_client", true);
+	/* f opens the line with "filter " in it. */
+	r = command(h, 'f', "filter ", "filter status=done");
+	assert_non_null(strstr(r->path, "status=done"));
+	assert_null(strstr(r->path, "in_progress"));
+	/* The old rows stay until the new page is in. */
+	expect(h, "row 1", true);
+	body = page_of(40, 42, "done", "low", NULL);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+	expect(h, "row 1 ", false);
+	expect(h, "row 42", true);
+	expect(h, "status=done |", true);
+	expect(h, "3 tasks", true);
+	/* A bad filter is said and changes nothing. */
+	harness_action(h, ACTION_FILTER, "status=bogus");
+	assert_non_null(strstr(harness_notice(h), "unknown status: bogus"));
+	assert_int_equal(harness_nrequests(h), 0);
+	expect(h, "status=done |", true);
+	harness_free(h);
+}
+
+static void
+queue__sort_asks_again_in_that_order(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	expect(h, "sort default", true);
+	r = command(h, 's', "sort ", "sort -created_at");
+	assert_non_null(strstr(r->path, "sort=-created_at"));
+	give_page(h, 6, 9, NULL);
+	expect(h, "sort -created_at |", true);
+	expect(h, "row 9", true);
+	expect(h, "row 5", false);
+	harness_action(h, ACTION_SORT, "sideways");
+	assert_int_equal(harness_nrequests(h), 0);
+	expect(h, "sort -created_at |", true);
+	harness_free(h);
+}
+
+/* ---- marks ------------------------------------------------------------- */
+
+/* The ids of the PATCHes asked, in order, into ids (at most max). */
+static size_t
+patched(struct harness *h, long long *ids, size_t max)
+{
+	struct harness_request *r;
+	size_t n = 0;
+
+	for (r = harness_requests(h); r != NULL && n < max; r = r->next)
+		if (r->sent && strcmp(r->method, "PATCH") == 0)
+			sscanf(r->path, "/tasks/%lld", &ids[n++]);
+	return n;
+}
+
+/* Answers the PATCH of task id with the task at version 2 and that
+ * priority, or (priority NULL) with the service's not_found. */
+static void
+answer_patch(struct harness *h, long long id, const char *priority)
+{
+	char path[32], *body;
+	struct harness_request *r;
+
+	snprintf(path, sizeof path, "/tasks/%lld", id);
+	r = harness_request(h, "PATCH", path);
+	assert_non_null(r);
+	if (priority == NULL) {
+		harness_reply(h, r, 404,
+		              "{\"error\": {\"code\": \"not_found\","
+		              " \"message\": \"no such task\"}}");
+		return;
+	}
+	body = text_of(task_obj(id, 2, "new", priority));
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
+static void
+queue__a_change_applies_to_the_marked_tasks(void **state)
+{
+	struct harness *h = queue(6, NULL);
+	long long ids[8];
+	size_t n;
+	int y;
+
+	(void)state;
+	/* Space marks and moves down; V marks from the last marked to the
+	 * cursor. */
+	harness_key(h, ' ');
+	assert_string_equal(harness_notice(h), "1 marked");
+	press_n(h, 'j', 2);
+	harness_key(h, ' ');
+	harness_key(h, 'j');
+	harness_key(h, 'V');
+	assert_string_equal(harness_notice(h), "4 marked");
+	harness_draw(h);
+	assert_true(harness_find(h, "row 5", &y, NULL));
+	assert_int_equal(harness_row(h, y)[0], '+');
+	assert_true(harness_find(h, "row 3", &y, NULL));
+	assert_int_equal(harness_row(h, y)[0], ' ');
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	/* Tasks 1, 4, 5 and 6; not 2 and 3, passed over. */
+	assert_int_equal(patched(h, ids, 8), 4);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(ids[2], 5);
+	assert_int_equal(ids[3], 6);
+	assert_int_equal(priority_of(h, 5), PRIORITY_HIGH);
+	assert_int_equal(priority_of(h, 2), PRIORITY_NORMAL);
+	assert_int_equal(priority_of(h, 3), PRIORITY_NORMAL);
+	/* The change spent the marks. */
+	harness_draw(h);
+	assert_true(harness_find(h, "row 5", &y, NULL));
+	assert_int_equal(harness_row(h, y)[0], ' ');
+	/* The service takes them all: one summary. */
+	for (n = 0; n < 4; n++)
+		answer_patch(h, ids[n], "high");
+	assert_string_equal(harness_notice(h),
+	                    "priority high: all 4 tasks (u undoes)");
+	assert_int_equal(task_store_get(store_tasks(h), 6)->version, 2);
+	harness_free(h);
+}
+
+static void
+queue__escape_unmarks_all(void **state)
+{
+	struct harness *h = queue(4, NULL);
+	long long ids[4];
+
+	(void)state;
+	press_n(h, ' ', 3);
+	assert_string_equal(harness_notice(h), "3 marked");
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h), "no task marked");
+	/* Now a change goes to the cursor's task only. */
+	harness_action(h, ACTION_SET_PRIORITY, "low");
+	assert_int_equal(patched(h, ids, 4), 1);
+	assert_int_equal(ids[0], 4);
+	harness_free(h);
+}
+
+/* ---- pickers, a partial failure, search --------------------------------- */
+
+/* S opens the status picker; what is typed filters it; Enter applies. */
+static void
+queue__status_picker_filters_as_typed_then_applies(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+	char *body;
+
+	(void)state;
+	harness_key(h, 'S');
+	expect(h, "Status of #1", true);
+	harness_type(h, "waiting");
+	harness_key(h, KEYC_ENTER);
+	expect(h, "Status of #1", false);
+	r = harness_request(h, "PATCH", "/tasks/1");
+	assert_non_null(r);
+	assert_non_null(strstr(r->body, "\"status\""));
+	assert_non_null(strstr(r->body, "waiting_on_client"));
+	assert_int_equal(task_store_get(store_tasks(h), 1)->status,
+	                 TASK_WAITING_ON_CLIENT);
+	body = text_of(task_obj(1, 2, "waiting_on_client", "normal"));
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+	assert_non_null(strstr(harness_notice(h), "(u undoes)"));
+	harness_free(h);
+}
+
+/* P then Escape changes nothing; a priority the service has not is
+ * refused before anything is sent. */
+static void
+queue__priority_picker_escape_and_a_bad_name_change_nothing(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_key(h, 'P');
+	expect(h, "Priority of #1", true);
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h), "nothing changed");
+	expect(h, "Priority of #1", false);
+	harness_action(h, ACTION_SET_PRIORITY, "bogus");
+	assert_non_null(strstr(harness_notice(h), "no priority \"bogus\""));
+	assert_int_equal(harness_nrequests(h), 0);
+	assert_int_equal(priority_of(h, 1), PRIORITY_NORMAL);
+	harness_free(h);
+}
+
+/* A bulk change that fails for one task: said, summarised task by task,
+ * and that task alone rolled back. */
+static void
+queue__a_bulk_change_with_a_failure_is_summarised(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	long long id;
+
+	(void)state;
+	press_n(h, ' ', 3);
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	for (id = 1; id <= 3; id++)
+		answer_patch(h, id, id == 2 ? NULL : "high");
+	assert_string_equal(harness_notice(h),
+	                    "priority high: 2 done, 1 failed");
+	expect(h, "2 of 3 done", true);
+	expect(h, "#2 failed: not_found", true);
+	assert_int_equal(priority_of(h, 2), PRIORITY_NORMAL);
+	assert_int_equal(priority_of(h, 3), PRIORITY_HIGH);
+	harness_free(h);
+}
+
+/* / asks the service (q=); n and N step through the loaded rows whose
+ * title has the text. */
+static void
+queue__search_asks_the_service_then_steps(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, 'n');
+	assert_string_equal(harness_notice(h), "no search: / searches");
+	harness_key(h, '/');
+	assert_non_null(harness_line(h));
+	harness_line_submit(h, "row 1");
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "q=row%201"));
+	give_page(h, 8, 12, NULL);
+	expect(h, "q=row 1", true);
+	/* Rows 10, 11 and 12 have it; the cursor starts on row 8. */
+	harness_key(h, 'n');
+	assert_int_equal(selected(h), 10);
+	harness_key(h, 'n');
+	assert_int_equal(selected(h), 11);
+	harness_key(h, 'N');
+	assert_int_equal(selected(h), 10);
+	harness_free(h);
+}
+
+/* ---- the cursor under live events -------------------------------------- */
+
+/* A task.updated or task.created for task id, open unless done. */
+static void
+live(struct harness *h, enum event_type type, long long id, long long version,
+     enum task_status status, enum task_priority priority)
+{
+	struct event_payload e = { 0 };
+	struct app_event ev = { .kind = APP_EV_SERVER, .data = &e };
+	char title[32];
+
+	snprintf(title, sizeof title, "row %lld v%lld", id, version);
+	e.type = type;
+	e.task.id = id;
+	e.task.version = version;
+	e.task.title = title;
+	e.task.status = status;
+	e.task.priority = priority;
+	e.task.client.id = 1;
+	e.task.client.name = "Acme";
+	harness_event(h, &ev);
+}
+
+static void
+queue__the_cursor_keeps_its_task_when_rows_move(void **state)
+{
+	struct harness *h = queue(6, NULL);
+
+	(void)state;
+	press_n(h, 'j', 3);
+	assert_int_equal(selected(h), 4);
+	/* A row above leaves (done is out of the open filter). */
+	live(h, EVENT_TASK_UPDATED, 1, 2, TASK_DONE, PRIORITY_NORMAL);
+	expect(h, "row 1", false);
+	expect(h, "5 tasks", true);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 4), 2);
+	assert_int_equal(selected(h), 4);
+	/* A new urgent one goes in at the top. */
+	live(h, EVENT_TASK_CREATED, 9, 1, TASK_NEW, PRIORITY_URGENT);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 9), 0);
+	assert_int_equal(selected(h), 4);
+	/* The selected task itself changes: it keeps its row (no re-sort
+	 * under the cursor) and stays selected. */
+	live(h, EVENT_TASK_UPDATED, 4, 2, TASK_IN_PROGRESS, PRIORITY_URGENT);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 4), 3);
+	assert_int_equal(selected(h), 4);
+	expect(h, "row 4 v2", true);
+	/* The selected task leaves: the cursor goes to the next row. */
+	live(h, EVENT_TASK_UPDATED, 4, 3, TASK_CANCELLED, PRIORITY_URGENT);
+	assert_int_equal(selected(h), 5);
+	harness_free(h);
+}
+
+/* ---- the detail -------------------------------------------------------- */
+
+static void
+queue__enter_opens_the_detail_and_escape_closes_it(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	press_n(h, 'j', 2);
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "GET", "/tasks/3");
+	assert_non_null(r);
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_DETAIL);
+	expect(h, "#3", true);
+	expect(h, "row 1", false);
+	/* j and k scroll the detail, not the list. */
+	harness_key(h, 'j');
+	harness_key(h, KEYC_ESCAPE);
+	/* The detail's fetch is not left behind. */
+	assert_null(harness_request(h, "GET", "/tasks/3"));
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_LIST);
+	expect(h, "row 1", true);
+	expect(h, "TITLE", true);
+	assert_int_equal(selected(h), 3);
+	harness_free(h);
+}
+
+/* Enter on an empty queue opens nothing. */
+static void
+queue__enter_with_no_rows_opens_nothing(void **state)
+{
+	struct harness *h = queue(0, NULL);
+
+	(void)state;
+	expect(h, "no tasks match: status=new,in_progress,waiting_on_client",
+	       true);
+	harness_key(h, KEYC_ENTER);
+	assert_null(harness_request(h, "GET", "/tasks/"));
+	harness_free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    queue__next_page_is_asked_near_the_end_and_appended),
+		cmocka_unit_test(queue__a_failed_page_is_said_and_asked_again),
+		cmocka_unit_test(queue__a_failed_first_page_says_r_retries),
+		cmocka_unit_test(queue__refresh_keeps_the_selected_task),
+		cmocka_unit_test(
+		    queue__filter_asks_again_and_replaces_the_rows),
+		cmocka_unit_test(queue__sort_asks_again_in_that_order),
+		cmocka_unit_test(queue__a_change_applies_to_the_marked_tasks),
+		cmocka_unit_test(queue__escape_unmarks_all),
+		cmocka_unit_test(
+		    queue__status_picker_filters_as_typed_then_applies),
+		cmocka_unit_test(
+		    queue__priority_picker_escape_and_a_bad_name_change_nothing),
+		cmocka_unit_test(
+		    queue__a_bulk_change_with_a_failure_is_summarised),
+		cmocka_unit_test(queue__search_asks_the_service_then_steps),
+		cmocka_unit_test(
+		    queue__the_cursor_keeps_its_task_when_rows_move),
+		cmocka_unit_test(
+		    queue__enter_opens_the_detail_and_escape_closes_it),
+		cmocka_unit_test(queue__enter_with_no_rows_opens_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
