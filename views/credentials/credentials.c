@@ -728,7 +728,10 @@ cr_event(void *state, const struct app_event *ev)
 		open_client(k, ev->id);
 		return VIEW_REDRAW;
 	case APP_EV_SESSION_EXPIRED:
+		/* Whoever signs in next at the form may not be this member:
+		 * neither the secret nor the unlocked key stays for them. */
 		credentials_reveal_hide(k->reveal, NULL);
+		credentials_reveal_lock(k->reveal, NULL);
 		return VIEW_REDRAW;
 	default:
 		return VIEW_UNHANDLED;

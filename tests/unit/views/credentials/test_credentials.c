@@ -730,7 +730,7 @@ on_me(struct me *me, const struct sc_error *err, void *ud)
 /* A revealed secret is wiped when a later request fails: a refresh of
  * the credentials that the service refuses, or any request answered
  * 401 (the session gone: the sign-in form, where anyone may sign in,
- * is about to take the screen). */
+ * is about to take the screen, so the staff key is locked too). */
 static void
 credentials__reveal__wiped_on_error_and_session_expiry(void **state)
 {
@@ -752,11 +752,13 @@ credentials__reveal__wiped_on_error_and_session_expiry(void **state)
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "admin", "hunter2");
 	see(h, "hunter2");
+	see(h, "[key unlocked]");
 	api_me(harness_app(h)->api, on_me, &kind);
 	reply_error(h, harness_request(h, "GET", "/me"), 401,
 	            "not_authenticated", "session expired");
 	assert_int_equal(kind, SC_ERR_SESSION_EXPIRED);
 	nothing_revealed(h);
+	not_see(h, "[key unlocked]"); /* locked for whoever signs in next */
 	harness_free(h);
 }
 
