@@ -28,6 +28,15 @@ app_set_unread(struct app *app, long long n, bool more)
 }
 
 void
+app_set_marked(struct app *app, size_t n)
+{
+	if (app->marked != (int)n) {
+		app->marked = (int)n;
+		app_redraw(app);
+	}
+}
+
+void
 app_overlay_reap(struct app *app)
 {
 	struct pane *o = &app->overlay_old;

@@ -151,6 +151,7 @@ struct app {
 	long long message_at; /* loop_now_ms() when set */
 	int unread;
 	bool unread_more; /* unread is a lower bound: shown "N+" */
+	int marked;       /* the task list's marked rows (mutt's tagged) */
 
 	struct attention_item *attention;
 	size_t nattention;
@@ -164,6 +165,10 @@ struct app {
  * it, "N+" when more is known to be unread than was counted): set by the
  * chat pane, redrawn when it differs. */
 void app_set_unread(struct app *app, long long n, bool more);
+
+/* How many tasks are marked (the status line says "N marked" while any
+ * are): set by the task list, redrawn when it differs. */
+void app_set_marked(struct app *app, size_t n);
 
 /* Shows a notice (or an error) in the status line; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)

@@ -150,12 +150,27 @@ conn_text(const struct app *app, char *buf, size_t len)
 	}
 }
 
-/* Who, role, connection, unread, then the last notice or error. */
+/* The counts after the connection: " | unread 3+ | 2 marked". */
+static void
+counts_text(const struct app *app, char *buf, size_t len)
+{
+	int used = 0;
+
+	buf[0] = '\0';
+	if (app->unread > 0)
+		used = snprintf(buf, len, " | unread %d%s", app->unread,
+		                app->unread_more ? "+" : "");
+	if (app->marked > 0 && used >= 0 && (size_t)used < len)
+		snprintf(buf + used, len - (size_t)used, " | %d marked",
+		         app->marked);
+}
+
+/* Who, role, connection, counts, then the last notice or error. */
 static void
 draw_status(struct app *app)
 {
 	WINDOW *w = app->statuswin;
-	char left[256], conn[32];
+	char left[256], conn[32], counts[64];
 	int width = getmaxx(w), used;
 	char *fit;
 	/* A replaced staff key stays said whenever nothing newer is. */
@@ -168,11 +183,11 @@ draw_status(struct app *app)
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
 	conn_text(app, conn, sizeof conn);
-	snprintf(left, sizeof left, " %s (%s)%s | %s%s%.0d%s ",
+	counts_text(app, counts, sizeof counts);
+	snprintf(left, sizeof left, " %s (%s)%s | %s%s ",
 	         name != NULL ? name : "not signed in",
 	         role != NULL ? role : "-", app->readonly ? " read-only" : "",
-	         conn, app->unread > 0 ? " | unread " : "", app->unread,
-	         app->unread > 0 && app->unread_more ? "+" : "");
+	         conn, counts);
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	mvwaddstr(w, 0, 0, fit);
 	used = sanitize_width(fit);

@@ -236,6 +236,98 @@ def test_triage__bulk__marks_then_summary_of_partial_failure(tui, service,
     assert not [i for m, i, _ in rows(screen) if m == "+"]
 
 
+def status_line(screen):
+    return screen.rstrip("\n").splitlines()[-1]
+
+
+def test_triage__bulk__a_picker_spends_the_marks_and_counts_them(
+        tui, service, accounts):
+    word, ids = own_tasks(service, n=3)
+    t = open_on(tui, "tech", word, 3)
+    for _ in ids:
+        t.send("Space")
+    t.wait_text("3 marked")
+    # The count stays in the status line while the marks exist, whatever
+    # the notice beside it says.
+    t.send("P")
+    t.wait_text("Priority of 3 marked tasks")
+    t.send("Escape")
+    screen = t.wait_text("nothing changed")
+    assert "| 3 marked" in status_line(screen)
+    assert len([i for m, i, _ in rows(screen) if m == "+"]) == 3
+    # A change chosen in the picker spends them.
+    t.send("P")
+    t.wait_text("Priority of 3 marked tasks")
+    t.type("urg")
+    t.send("Enter")
+    screen = t.wait_text("priority urgent: all 3 tasks")
+    screen = t.wait_for(
+        lambda s: not [i for m, i, _ in rows(s) if m == "+"],
+        what="the marks spent")
+    assert "marked" not in status_line(screen)
+    for i in ids:
+        assert task(accounts, i)["priority"] == "urgent"
+    # The next picker is for the task under the cursor.
+    t.send("P")
+    screen = t.wait_for(lambda s: "Priority of #" in s,
+                        what="a picker for one task")
+    assert "marked tasks" not in screen
+    t.send("Escape")
+
+
+def give_to(accounts, tid, role):
+    """Assigns task tid to role's staff member, as that member."""
+    seen = task(accounts, tid)
+    r = accounts.staff(role).patch(
+        f"/tasks/{tid}", json={"assignee_id": accounts.me(role)["id"]},
+        headers={"If-Match": f'"{seen["version"]}"'})
+    assert r.status == 200, r
+
+
+def test_triage__take__a_colleagues_task_asks_first(tui, service, accounts):
+    word, (tid,) = own_tasks(service)
+    give_to(accounts, tid, "support")
+    t = open_on(tui, "tech", word, 1)
+    t.wait_for(lambda s: "Sue Support" in (row_of(s, tid) or ""),
+               what="the row assigned to Sue Support")
+    t.send("t")
+    t.wait_text(f"#{tid} is Sue Support's. Take it?")
+    assert task(accounts, tid)["assignee"]["name"] == "Sue Support"
+    t.send("n")
+    t.wait_text("not taken")
+    assert task(accounts, tid)["assignee"]["name"] == "Sue Support"
+    t.send("t")
+    t.wait_text(f"#{tid} is Sue Support's. Take it?")
+    t.send("Escape")
+    t.wait_text("not taken")
+    t.send("t")
+    t.wait_text(f"#{tid} is Sue Support's. Take it?")
+    t.send("y")
+    t.wait_text(f"#{tid} assigned to Theo Tech (u undoes)")
+    assert task(accounts, tid)["assignee"]["name"] == "Theo Tech"
+
+
+def test_triage__take__marked_tasks_of_others_ask_once(tui, service,
+                                                       accounts):
+    word, ids = own_tasks(service, n=3)
+    give_to(accounts, ids[0], "support")
+    give_to(accounts, ids[1], "manager")
+    t = open_on(tui, "tech", word, 3)
+    for _ in ids:
+        t.send("Space")
+    t.wait_text("3 marked")
+    t.send("t")
+    t.wait_text("2 of the 3 marked tasks are others'. Take them?")
+    t.send("y")
+    t.wait_text("assigned to Theo Tech: all 3 tasks")
+    for i in ids:
+        assert task(accounts, i)["assignee"]["name"] == "Theo Tech"
+    screen = t.wait_for(
+        lambda s: not [i for m, i, _ in rows(s) if m == "+"],
+        what="the marks spent")
+    assert "marked" not in status_line(screen)
+
+
 def test_triage__readonly__changes_are_refused(tui, service, accounts):
     word, (tid,) = own_tasks(service)
     t = tui.open(width=110, height=30, signed_in="admin",

@@ -742,21 +742,44 @@ targets(struct task_queue *tq, int64_t **ids)
 	return 1;
 }
 
-/* Runs one triage action over the targets; marks are spent by it. */
+/* The status line's count of marks follows the list's. */
+static void
+marks_changed(struct task_queue *tq)
+{
+	app_set_marked(tq->app, tq->list.nmarks);
+}
+
+/* A change went out (now, or when its picker or question was answered):
+ * when it was for the marked tasks, it spends the marks. */
+static void
+on_sent(void *ud, const int64_t *ids, size_t n)
+{
+	struct task_queue *tq = ud;
+	size_t i;
+
+	if (n != tq->list.nmarks)
+		return;
+	for (i = 0; i < n; i++)
+		if (!list_is_marked(&tq->list, ids[i]))
+			return;
+	list_clear_marks(&tq->list);
+	marks_changed(tq);
+	app_redraw(tq->app);
+}
+
+/* Runs one triage action over the targets (on_sent spends the marks). */
 static enum view_result
 do_triage(struct task_queue *tq, enum action a, const char *args)
 {
 	int64_t *ids;
 	size_t n = targets(tq, &ids);
-	bool bulk = tq->info == NULL && tq->list.nmarks > 0;
-	struct triage_change c = { .patch = { .set_assignee = true } };
 
 	switch (a) {
 	case ACTION_ASSIGN_ME:
-		triage_pick_assign_arg(tq->pick, ids, n, "me");
+		triage_pick_take(tq->pick, ids, n);
 		break;
 	case ACTION_UNASSIGN:
-		triage_apply(tq->triage, ids, n, &c);
+		triage_pick_assign_arg(tq->pick, ids, n, "none");
 		break;
 	case ACTION_ASSIGN:
 		if (args == NULL)
@@ -778,10 +801,6 @@ do_triage(struct task_queue *tq, enum action a, const char *args)
 		break;
 	}
 	free(ids);
-	/* A change sent to the marked tasks spends the marks; a picker
-	 * still open keeps them until it is answered (it has the ids). */
-	if (bulk && triage_pending(tq->triage) > 0)
-		list_clear_marks(&tq->list);
 	return VIEW_REDRAW;
 }
 
@@ -796,6 +815,7 @@ do_mark(struct task_queue *tq)
 		tq->mark_anchor = list_selected_id(&tq->list);
 	list_action(&tq->list, ACTION_DOWN);
 	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
+	marks_changed(tq);
 	return VIEW_REDRAW;
 }
 
@@ -820,6 +840,7 @@ do_mark_range(struct task_queue *tq)
 	tq->list.cursor = keep;
 	tq->mark_anchor = row_task(tq, keep)->id;
 	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
+	marks_changed(tq);
 	return VIEW_REDRAW;
 }
 
@@ -1206,6 +1227,7 @@ tq_action(void *state, enum action a, const char *args)
 	case ACTION_UNMARK_ALL:
 		list_clear_marks(&tq->list);
 		app_notice(tq->app, false, "no task marked");
+		marks_changed(tq);
 		return VIEW_REDRAW;
 	case ACTION_OPEN:
 		return do_open(tq);
@@ -1352,6 +1374,7 @@ tq_open(struct app *app)
 	list_init(&tq->list, &row_ops, tq);
 	tq->triage = triage_new(app, tq->ts);
 	tq->pick = triage_pick_new(tq->triage);
+	triage_pick_on_sent(tq->pick, on_sent, tq);
 	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;
@@ -1378,6 +1401,7 @@ tq_free(void *state)
 	free(tq->error);
 	task_query_free(&tq->query);
 	list_free(&tq->list);
+	app_set_marked(tq->app, 0);
 	free(tq);
 }
 

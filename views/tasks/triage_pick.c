@@ -12,6 +12,7 @@
 #include "net/store/me_store.h"
 #include "net/store/store.h"
 #include "tui/app.h"
+#include "tui/ask.h"
 #include "tui/picker.h"
 #include "views/tasks/triage.h"
 
@@ -46,6 +47,10 @@ struct triage_pick {
 	struct task *seen; /* ...as they were when the picker opened */
 	size_t nseen;
 	char *want_name;
+	struct ask *asking; /* the take question, while open */
+
+	triage_pick_sent_fn sent;
+	void *sent_ud;
 };
 
 static void fetch_staff(struct triage_pick *tp, const char *cursor);
@@ -101,15 +106,39 @@ staff_name(const struct triage_pick *tp, int64_t id)
 	return NULL;
 }
 
+/* Tells the listener that a change for ids went out, if one did (the
+ * triage has more in flight than before). */
+static void
+tell_sent(struct triage_pick *tp, size_t pending_before, const int64_t *ids,
+          size_t n)
+{
+	if (tp->sent != NULL && triage_pending(tp->tr) > pending_before)
+		tp->sent(tp->sent_ud, ids, n);
+}
+
 /* Applies c to the targets: as seen when the picker opened, or (a `:`
  * command) as shown now. */
 static void
 apply(struct triage_pick *tp, const struct triage_change *c, bool seen)
 {
+	size_t before = triage_pending(tp->tr);
+
 	if (seen)
 		triage_apply_seen(tp->tr, tp->seen, tp->nseen, c);
 	else
 		triage_apply(tp->tr, tp->ids, tp->n, c);
+	tell_sent(tp, before, tp->ids, tp->n);
+}
+
+/* Applies c to ids as shown now (the `:status` and `:priority` forms). */
+static void
+apply_to(struct triage_pick *tp, const int64_t *ids, size_t n,
+         const struct triage_change *c)
+{
+	size_t before = triage_pending(tp->tr);
+
+	triage_apply(tp->tr, ids, n, c);
+	tell_sent(tp, before, ids, n);
 }
 
 /* Applies "assign to id" (0: nobody) to the targets. */
@@ -463,7 +492,7 @@ triage_pick_status_arg(struct triage_pick *tp, const int64_t *ids, size_t n,
 	free(a);
 	if (r != 0 || !can_change(tp, n))
 		return false;
-	triage_apply(tp->tr, ids, n, &c);
+	apply_to(tp, ids, n, &c);
 	return true;
 }
 
@@ -481,11 +510,101 @@ triage_pick_priority_arg(struct triage_pick *tp, const int64_t *ids, size_t n,
 	free(a);
 	if (r != 0 || !can_change(tp, n))
 		return false;
-	triage_apply(tp->tr, ids, n, &c);
+	apply_to(tp, ids, n, &c);
 	return true;
 }
 
+/* ---- taking ------------------------------------------------------------ */
+
+/* The take question's answer: y takes them as they were when asked. */
+static void
+on_take_answer(void *ud, key_code k)
+{
+	struct triage_pick *tp = ud;
+	struct app *app = triage_app(tp->tr);
+
+	app_overlay_close(app, tp->asking);
+	tp->asking = NULL;
+	if (k != 'y') {
+		app_notice(app, false, "not taken: nothing changed");
+		return;
+	}
+	assign_to(tp, me_store_id(app->store->me),
+	          me_store_name(app->store->me), true);
+}
+
+/* Asks whether to take the targets, others of them someone else's;
+ * other is the one such task when the question is about one task. */
+static void
+ask_take(struct triage_pick *tp, const struct task *other, size_t others)
+{
+	static const struct ask_choice choices[] = {
+		{ 'y', "take" },
+		{ 'n', "leave as it is" },
+	};
+	char *line =
+	    tp->n == 1 ? xasprintf("#%lld is %s's. Take it?",
+	                           (long long)other->id, other->assignee.name)
+	    : others == 1
+	        ? xasprintf("#%lld, 1 of the %zu marked tasks, is %s's. "
+	                    "Take them?",
+	                    (long long)other->id, tp->n, other->assignee.name)
+	        : xasprintf("%zu of the %zu marked tasks are others'. "
+	                    "Take them?",
+	                    others, tp->n);
+	const char *body[] = { line };
+	struct ask_spec spec = {
+		.title = tp->n == 1 ? "Take a colleague's task"
+		                    : "Take colleagues' tasks",
+		.body = body,
+		.nbody = 1,
+		.choices = choices,
+		.nchoices = 2,
+		.enter = 'n',
+		.escape = 'n',
+		.on_done = on_take_answer,
+		.ud = tp,
+	};
+
+	tp->asking = ask_new(&spec);
+	app_overlay_open(triage_app(tp->tr), &ask_ops, tp->asking);
+	free(line);
+}
+
+void
+triage_pick_take(struct triage_pick *tp, const int64_t *ids, size_t n)
+{
+	int64_t me = me_store_id(triage_app(tp->tr)->store->me);
+	const struct task *other = NULL;
+	size_t i, others = 0;
+
+	if (!can_change(tp, n))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct task *t = triage_find(tp->tr, ids[i]);
+
+		if (t != NULL && t->has_assignee && t->assignee.id != me) {
+			other = t;
+			others++;
+		}
+	}
+	if (others == 0) {
+		triage_pick_assign_arg(tp, ids, n, "me");
+		return;
+	}
+	set_targets(tp, ids, n);
+	seen_take(tp);
+	ask_take(tp, other, others);
+}
+
 /* ---- life -------------------------------------------------------------- */
+
+void
+triage_pick_on_sent(struct triage_pick *tp, triage_pick_sent_fn fn, void *ud)
+{
+	tp->sent = fn;
+	tp->sent_ud = ud;
+}
 
 struct triage_pick *
 triage_pick_new(struct triage *tr)
@@ -506,6 +625,8 @@ triage_pick_free(struct triage_pick *tp)
 	if (tp->staff_req != NULL)
 		api_cancel(triage_app(tp->tr)->api, tp->staff_req);
 	app_overlay_close(triage_app(tp->tr), tp->picker);
+	if (tp->asking != NULL)
+		app_overlay_close(triage_app(tp->tr), tp->asking);
 	for (i = 0; i < tp->nstaff; i++)
 		staff_free(&tp->staff[i]);
 	free(tp->staff);

@@ -19,6 +19,23 @@ struct triage_pick;
 struct triage_pick *triage_pick_new(struct triage *tr);
 void triage_pick_free(struct triage_pick *tp);
 
+/*
+ * Who hears that a change went out for the tasks ids: when the staff
+ * member answers (a picker, the take question, a name that waited for
+ * the staff list), not when the picker opens, and not when nothing was
+ * sent. The task list spends its marks there.
+ */
+typedef void (*triage_pick_sent_fn)(void *ud, const int64_t *ids, size_t n);
+void triage_pick_on_sent(struct triage_pick *tp, triage_pick_sent_fn fn,
+                         void *ud);
+
+/*
+ * t: assigns the tasks ids to the signed-in member. When any of them has
+ * another assignee, asks first ("#42 is Sue Support's. Take it?", or how
+ * many of the marked tasks are others'); no leaves them as they are.
+ */
+void triage_pick_take(struct triage_pick *tp, const int64_t *ids, size_t n);
+
 void triage_pick_assignee(struct triage_pick *tp, const int64_t *ids, size_t n);
 void triage_pick_status(struct triage_pick *tp, const int64_t *ids, size_t n);
 void triage_pick_priority(struct triage_pick *tp, const int64_t *ids, size_t n);
