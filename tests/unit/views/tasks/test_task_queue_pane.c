@@ -458,6 +458,130 @@ queue__escape_unmarks_all(void **state)
 	harness_free(h);
 }
 
+/* Fails, with the screen, unless the status line says "N marked" (or,
+ * n 0, nothing marked). */
+static void
+expect_marked(struct harness *h, int n)
+{
+	char want[32];
+	const char *line;
+
+	harness_draw(h);
+	line = harness_row(h, 23);
+	snprintf(want, sizeof want, "| %d marked", n);
+	if (n > 0 ? strstr(line, want) == NULL
+	          : strstr(line, "marked") != NULL) {
+		harness_dump(h);
+		fail_msg("status line \"%s\", wanted %d marked", line, n);
+	}
+}
+
+/* A picker keeps the marks while open and cancelled; its answer spends
+ * them, and the status line counts them meanwhile. */
+static void
+queue__a_picker_spends_the_marks_when_answered(void **state)
+{
+	struct harness *h = queue(4, NULL);
+	long long ids[4];
+	int y;
+
+	(void)state;
+	press_n(h, ' ', 3);
+	expect_marked(h, 3);
+	harness_key(h, 'P');
+	expect(h, "Priority of 3 marked tasks", true);
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h), "nothing changed");
+	expect_marked(h, 3);
+	harness_key(h, 'P');
+	harness_type(h, "urg");
+	harness_key(h, KEYC_ENTER);
+	assert_int_equal(patched(h, ids, 4), 3);
+	expect_marked(h, 0);
+	assert_true(harness_find(h, "row 1", &y, NULL));
+	assert_int_equal(harness_row(h, y)[0], ' ');
+	/* The next picker is for the cursor's task alone. */
+	harness_key(h, 'P');
+	expect(h, "Priority of #4", true);
+	harness_free(h);
+}
+
+/* A page of tasks 1..3, task 2 assigned to Sue Support (id 9). */
+static void
+give_page_with_sues(struct harness *h)
+{
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results");
+	cJSON *sue = cJSON_CreateObject();
+	struct harness_request *r = harness_request(h, "GET", "/tasks?");
+	long long id;
+	char *body;
+
+	cJSON_AddNumberToObject(sue, "id", 9);
+	cJSON_AddStringToObject(sue, "name", "Sue Support");
+	for (id = 1; id <= 3; id++) {
+		cJSON *t = task_obj(id, 1, "new", "normal");
+
+		if (id == 2)
+			cJSON_ReplaceItemInObject(t, "assignee", sue);
+		cJSON_AddItemToArray(results, t);
+	}
+	cJSON_AddNullToObject(page, "next");
+	body = text_of(page);
+	assert_non_null(r);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
+/* t takes an unassigned task at once, but asks before taking one that
+ * is a colleague's; n leaves it and says so, y takes it. */
+static void
+queue__take_asks_before_taking_a_colleagues_task(void **state)
+{
+	struct harness *h = signed_in();
+	struct harness_request *r;
+
+	(void)state;
+	give_page_with_sues(h);
+	harness_key(h, 't');
+	assert_non_null(harness_request(h, "PATCH", "/tasks/1"));
+	harness_key(h, 'j');
+	harness_key(h, 't');
+	expect(h, "#2 is Sue Support's. Take it?", true);
+	assert_null(harness_request(h, "PATCH", "/tasks/2"));
+	harness_key(h, 'n');
+	assert_string_equal(harness_notice(h), "not taken: nothing changed");
+	expect(h, "Take it?", false);
+	assert_null(harness_request(h, "PATCH", "/tasks/2"));
+	harness_key(h, 't');
+	harness_key(h, 'y');
+	r = harness_request(h, "PATCH", "/tasks/2");
+	assert_non_null(r);
+	assert_non_null(strstr(r->body, "\"assignee_id\":7"));
+	harness_free(h);
+}
+
+/* With marks, one question names how many are others'; y takes them
+ * all and spends the marks. */
+static void
+queue__take_of_marked_tasks_asks_once(void **state)
+{
+	struct harness *h = signed_in();
+	long long ids[4];
+
+	(void)state;
+	give_page_with_sues(h);
+	press_n(h, ' ', 3);
+	harness_key(h, 't');
+	expect(h, "#2, 1 of the 3 marked tasks, is Sue Support's.", true);
+	assert_int_equal(patched(h, ids, 4), 0);
+	expect_marked(h, 3);
+	harness_key(h, 'y');
+	assert_int_equal(patched(h, ids, 4), 3);
+	expect_marked(h, 0);
+	harness_free(h);
+}
+
 /* ---- pickers, a partial failure, search --------------------------------- */
 
 /* S opens the status picker; what is typed filters it; Enter applies. */
@@ -671,6 +795,11 @@ main(void)
 		cmocka_unit_test(queue__sort_asks_again_in_that_order),
 		cmocka_unit_test(queue__a_change_applies_to_the_marked_tasks),
 		cmocka_unit_test(queue__escape_unmarks_all),
+		cmocka_unit_test(
+		    queue__a_picker_spends_the_marks_when_answered),
+		cmocka_unit_test(
+		    queue__take_asks_before_taking_a_colleagues_task),
+		cmocka_unit_test(queue__take_of_marked_tasks_asks_once),
 		cmocka_unit_test(
 		    queue__status_picker_filters_as_typed_then_applies),
 		cmocka_unit_test(
