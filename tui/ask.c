@@ -138,6 +138,27 @@ ask_new(const struct ask_spec *spec)
 	return a;
 }
 
+struct ask *
+ask_yes_no(const char *title, const char *line, const char *yes, const char *no,
+           key_code enter, ask_done_fn on_done, void *ud)
+{
+	const struct ask_choice choices[] = { { 'y', yes }, { 'n', no } };
+	const char *body[] = { line };
+	struct ask_spec spec = {
+		.title = title,
+		.body = body,
+		.nbody = 1,
+		.choices = choices,
+		.nchoices = 2,
+		.enter = enter,
+		.escape = 'n',
+		.on_done = on_done,
+		.ud = ud,
+	};
+
+	return ask_new(&spec);
+}
+
 /* Drops the wrapped lines. */
 static void
 ask_unwrap(struct ask *a)

@@ -55,6 +55,15 @@ enum ask_result {
 };
 
 struct ask *ask_new(const struct ask_spec *spec);
+
+/*
+ * The common question: title, one body line, y (labelled yes) and n
+ * (labelled no), Escape giving n and Enter giving enter ('y', 'n', or 0
+ * for nothing). Copied as ask_new() copies.
+ */
+struct ask *ask_yes_no(const char *title, const char *line, const char *yes,
+                       const char *no, key_code enter, ask_done_fn on_done,
+                       void *ud);
 void ask_free(struct ask *a);
 
 /* Feeds one raw key: a choice's key, Enter, Escape, or arrows to scroll. */

@@ -538,10 +538,6 @@ on_take_answer(void *ud, key_code k)
 static void
 ask_take(struct triage_pick *tp, const struct task *other, size_t others)
 {
-	static const struct ask_choice choices[] = {
-		{ 'y', "take" },
-		{ 'n', "leave as it is" },
-	};
 	char *line =
 	    tp->n == 1 ? xasprintf("#%lld is %s's. Take it?",
 	                           (long long)other->id, other->assignee.name)
@@ -552,21 +548,10 @@ ask_take(struct triage_pick *tp, const struct task *other, size_t others)
 	        : xasprintf("%zu of the %zu marked tasks are others'. "
 	                    "Take them?",
 	                    others, tp->n);
-	const char *body[] = { line };
-	struct ask_spec spec = {
-		.title = tp->n == 1 ? "Take a colleague's task"
-		                    : "Take colleagues' tasks",
-		.body = body,
-		.nbody = 1,
-		.choices = choices,
-		.nchoices = 2,
-		.enter = 'n',
-		.escape = 'n',
-		.on_done = on_take_answer,
-		.ud = tp,
-	};
 
-	tp->asking = ask_new(&spec);
+	tp->asking = ask_yes_no(
+	    tp->n == 1 ? "Take a colleague's task" : "Take colleagues' tasks",
+	    line, "take", "leave as it is", 'n', on_take_answer, tp);
 	app_overlay_open(triage_app(tp->tr), &ask_ops, tp->asking);
 	free(line);
 }

@@ -108,6 +108,32 @@ ask__key__escape_gives_the_cancel_choice(void **state)
 	ask_free(a);
 }
 
+/* ask_yes_no: y and n answer, Escape is n, Enter the default given;
+ * the line is the body. */
+static void
+ask__yes_no__y_n_escape_and_the_enter_given(void **state)
+{
+	struct done d = { 0 };
+	struct ask *a = ask_yes_no("Take it?", "#42 is Sue Support's.", "take",
+	                           "leave", 'n', on_done, &d);
+
+	(void)state;
+	assert_int_equal(ask_wrap(a, 60), 1);
+	assert_string_equal(ask_line(a, 0), "#42 is Sue Support's.");
+	assert_int_equal(ask_key(a, KEYC_ENTER), ASK_DONE);
+	assert_int_equal(d.key, 'n');
+	ask_free(a);
+	a = ask_yes_no("Take it?", "x", "take", "leave", 0, on_done, &d);
+	assert_int_equal(ask_key(a, KEYC_ENTER), ASK_NONE);
+	assert_int_equal(ask_key(a, KEYC_ESCAPE), ASK_DONE);
+	assert_int_equal(d.key, 'n');
+	ask_free(a);
+	a = ask_yes_no("Take it?", "x", "take", "leave", 0, on_done, &d);
+	assert_int_equal(ask_key(a, 'Y'), ASK_DONE);
+	assert_int_equal(d.key, 'y');
+	ask_free(a);
+}
+
 static void
 ask__key__unknown_keys_ignored(void **state)
 {
@@ -389,6 +415,7 @@ main(void)
 		cmocka_unit_test(ask__key__each_choice_answers),
 		cmocka_unit_test(ask__key__enter_gives_the_default),
 		cmocka_unit_test(ask__key__escape_gives_the_cancel_choice),
+		cmocka_unit_test(ask__yes_no__y_n_escape_and_the_enter_given),
 		cmocka_unit_test(ask__key__unknown_keys_ignored),
 		cmocka_unit_test(
 		    ask__key__no_enter_or_escape_without_a_choice_for_them),
