@@ -240,13 +240,26 @@ def status_line(screen):
     return screen.rstrip("\n").splitlines()[-1]
 
 
+def mark_all(t, n):
+    """Space on each of the n rows from the top."""
+    for _ in range(n):
+        t.send("Space")
+    t.wait_text(f"{n} marked")
+
+
+def marks_spent(t):
+    """Waits until no row is marked and the status line counts none."""
+    screen = t.wait_for(
+        lambda s: not [i for m, i, _ in rows(s) if m == "+"],
+        what="the marks spent")
+    assert "marked" not in status_line(screen)
+
+
 def test_triage__bulk__a_picker_spends_the_marks_and_counts_them(
         tui, service, accounts):
     word, ids = own_tasks(service, n=3)
     t = open_on(tui, "tech", word, 3)
-    for _ in ids:
-        t.send("Space")
-    t.wait_text("3 marked")
+    mark_all(t, 3)
     # The count stays in the status line while the marks exist, whatever
     # the notice beside it says.
     t.send("P")
@@ -260,11 +273,8 @@ def test_triage__bulk__a_picker_spends_the_marks_and_counts_them(
     t.wait_text("Priority of 3 marked tasks")
     t.type("urg")
     t.send("Enter")
-    screen = t.wait_text("priority urgent: all 3 tasks")
-    screen = t.wait_for(
-        lambda s: not [i for m, i, _ in rows(s) if m == "+"],
-        what="the marks spent")
-    assert "marked" not in status_line(screen)
+    t.wait_text("priority urgent: all 3 tasks")
+    marks_spent(t)
     for i in ids:
         assert task(accounts, i)["priority"] == "urgent"
     # The next picker is for the task under the cursor.
@@ -313,19 +323,14 @@ def test_triage__take__marked_tasks_of_others_ask_once(tui, service,
     give_to(accounts, ids[0], "support")
     give_to(accounts, ids[1], "manager")
     t = open_on(tui, "tech", word, 3)
-    for _ in ids:
-        t.send("Space")
-    t.wait_text("3 marked")
+    mark_all(t, 3)
     t.send("t")
     t.wait_text("2 of the 3 marked tasks are others'. Take them?")
     t.send("y")
     t.wait_text("assigned to Theo Tech: all 3 tasks")
     for i in ids:
         assert task(accounts, i)["assignee"]["name"] == "Theo Tech"
-    screen = t.wait_for(
-        lambda s: not [i for m, i, _ in rows(s) if m == "+"],
-        what="the marks spent")
-    assert "marked" not in status_line(screen)
+    marks_spent(t)
 
 
 def test_triage__readonly__changes_are_refused(tui, service, accounts):
