@@ -1,7 +1,6 @@
 /* `sitecare login` and `sitecare logout`. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,25 +99,6 @@ cmd_read_password(const char *prompt, bool from_stdin)
 	return buf;
 }
 
-/* Remembers url, ca-file (absolute) and email in the config file. */
-static void
-remember(const struct cmd_ctx *ctx, const char *url, const char *email)
-{
-	struct sc_error err = { 0 };
-	char abs[PATH_MAX];
-	const char *ca = "";
-
-	if (ctx->ca_file != NULL)
-		ca = realpath(ctx->ca_file, abs) != NULL ? abs : ctx->ca_file;
-	if (config_update(ctx->config_path, "url", url, &err) != 0 ||
-	    config_update(ctx->config_path, "ca-file", ca, &err) != 0 ||
-	    config_update(ctx->config_path, "email", email, &err) != 0) {
-		fprintf(stderr, "sitecare: warning: settings not saved: %s\n",
-		        err.message);
-		sc_error_clear(&err);
-	}
-}
-
 /* Prints the signed-in line. */
 static void
 print_signed_in(const struct me *me)
@@ -173,7 +153,11 @@ do_login(struct cmd_ctx *ctx, struct api *a, const char *email, char *pw)
 		rc = CMD_FAILED;
 	} else {
 		print_signed_in(&res.me);
-		remember(ctx, api_url(a), res.me.email);
+		if (cmd_remember_settings(ctx, api_url(a), res.me.email,
+		                          &res.err) != 0)
+			fprintf(stderr,
+			        "sitecare: warning: settings not saved: %s\n",
+			        res.err.message);
 		cmd_owner_remember(a, &res.me);
 	}
 	me_free(&res.me);
