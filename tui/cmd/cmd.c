@@ -203,6 +203,18 @@ cmd_on_me(struct me *me, const struct sc_error *err, void *ud)
 	ans->err.retry_after = err->retry_after;
 }
 
+int
+cmd_no_arguments(int argc, char **argv)
+{
+	if (argc <= 1)
+		return CMD_OK;
+	fprintf(stderr,
+	        "sitecare: %s: unexpected %s (it takes no arguments; "
+	        "flags are listed by sitecare --help)\n",
+	        argv[0], argv[1]);
+	return CMD_USAGE;
+}
+
 long long
 cmd_parse_id(const char *s)
 {

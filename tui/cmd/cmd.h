@@ -69,6 +69,10 @@ struct cmd_me_answer {
  * of the error (with its retry_after) into ud, a cmd_me_answer. */
 void cmd_on_me(struct me *me, const struct sc_error *err, void *ud);
 
+/* CMD_OK when the subcommand argv[0] was given nothing more, else
+ * CMD_USAGE with the first unexpected argument named. */
+int cmd_no_arguments(int argc, char **argv);
+
 /* A positive id from the command line, or -1 when s is not one. */
 long long cmd_parse_id(const char *s);
 

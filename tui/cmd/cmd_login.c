@@ -208,10 +208,8 @@ cmd_logout(struct cmd_ctx *ctx, int argc, char **argv)
 	struct sc_error err = { 0 };
 	struct api *a;
 
-	if (argc > 1) {
-		fprintf(stderr, "sitecare: logout takes no arguments\n");
+	if (cmd_no_arguments(argc, argv) != CMD_OK)
 		return CMD_USAGE;
-	}
 	a = cmd_api_new(ctx);
 	if (a == NULL)
 		return CMD_USAGE;
