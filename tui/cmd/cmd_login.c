@@ -99,6 +99,18 @@ cmd_read_password(const char *prompt, bool from_stdin)
 	return buf;
 }
 
+/* Saves the settings signed in with; a failure is only a warning. */
+static void
+remember(const struct cmd_ctx *ctx, const char *url, const char *email)
+{
+	struct sc_error err = { 0 };
+
+	if (cmd_remember_settings(ctx, url, email, &err) != 0)
+		fprintf(stderr, "sitecare: warning: settings not saved: %s\n",
+		        err.message);
+	sc_error_clear(&err);
+}
+
 /* Prints the signed-in line. */
 static void
 print_signed_in(const struct me *me)
@@ -153,11 +165,7 @@ do_login(struct cmd_ctx *ctx, struct api *a, const char *email, char *pw)
 		rc = CMD_FAILED;
 	} else {
 		print_signed_in(&res.me);
-		if (cmd_remember_settings(ctx, api_url(a), res.me.email,
-		                          &res.err) != 0)
-			fprintf(stderr,
-			        "sitecare: warning: settings not saved: %s\n",
-			        res.err.message);
+		remember(ctx, api_url(a), res.me.email);
 		cmd_owner_remember(a, &res.me);
 	}
 	me_free(&res.me);
