@@ -1,17 +1,19 @@
-/* Parses sitecare's global flags, in the style of git: flags, then a verb. */
+/* Parses sitecare's global flags: before the verb (as git), or after it
+ * (as gh and kubectl). */
 #include "tui/options.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: sitecare [FLAGS] [COMMAND [ARGS]]\n"
+    "usage: sitecare [FLAGS] [COMMAND [ARGS]] [FLAGS]\n"
     "\n"
     "The staff terminal client for SiteCarePlusPro. With no COMMAND it\n"
     "opens the terminal interface.\n"
     "\n"
-    "Flags:\n"
+    "Flags (before or after COMMAND; given twice, the later wins):\n"
     "  --url URL         the service's base URL, https only\n"
     "                    (default: $SITECARE_URL, then the config file)\n"
     "  --ca-file PATH    trust the CA certificates in PATH\n"
@@ -117,11 +119,49 @@ parse_flag(struct options *o, int argc, char **argv, int *i, char *err,
 	return 0;
 }
 
+/* True for a global flag that may also follow the subcommand. */
+static bool
+is_global_after_verb(const char *a)
+{
+	return strcmp(a, "--readonly") == 0 || is_flag(a, "--url") ||
+	       is_flag(a, "--ca-file") || is_flag(a, "--pin") ||
+	       is_flag(a, "--config");
+}
+
+/*
+ * Takes the global flags out of the subcommand's arguments (argv from
+ * first on), as gh and kubectl accept them there; a flag given before the
+ * subcommand too is overridden, as the later one wins. The rest keep their
+ * order, closed up in place; a "--" ends the flags and stays for the
+ * subcommand. Returns the count left, or -1 with err.
+ */
+static int
+take_global_flags(struct options *o, int argc, char **argv, int first,
+                  char *err, size_t errlen)
+{
+	int i, kept = first;
+
+	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[kept++] = argv[i++];
+			break;
+		}
+		if (i > first && is_global_after_verb(argv[i])) {
+			if (parse_flag(o, argc, argv, &i, err, errlen) != 0)
+				return -1;
+			continue;
+		}
+		argv[kept++] = argv[i];
+	}
+	return kept - first;
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err,
               size_t errlen)
 {
-	int i;
+	int i, n;
 
 	memset(o, 0, sizeof *o);
 	for (i = 1; i < argc; i++) {
@@ -134,7 +174,10 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		if (parse_flag(o, argc, argv, &i, err, errlen) != 0)
 			return -1;
 	}
-	o->cmd_argc = argc - i;
+	n = take_global_flags(o, argc, argv, i, err, errlen);
+	if (n < 0)
+		return -1;
+	o->cmd_argc = n;
 	o->cmd_argv = argv + i;
 	if (o->url == NULL)
 		o->url = getenv("SITECARE_URL");

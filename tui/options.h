@@ -19,12 +19,18 @@ struct options {
 	bool readonly;
 	bool help;
 	bool version;
-	/* The subcommand and its arguments; cmd_argc is 0 for the TUI. */
+	/* The subcommand and its arguments, without the global flags given
+	 * after it (argv's tail, closed up in place); cmd_argc is 0 for the
+	 * TUI. */
 	int cmd_argc;
 	char **cmd_argv;
 };
 
-/* Fills o from argv and env; on error returns -1 and a message in err. */
+/*
+ * Fills o from argv and env; global flags may come before or after the
+ * subcommand, and the later of two wins. On error returns -1 and a
+ * message in err.
+ */
 int options_parse(struct options *o, int argc, char **argv, char *err,
                   size_t errlen);
 

@@ -395,6 +395,22 @@ on_me(struct me *me, const struct sc_error *err, void *ud)
 	me_free(me);
 }
 
+/*
+ * Saves the service and email as `sitecare login` does, so that the next
+ * command finds them whichever way the member signed in.
+ */
+static void
+tui_remember_settings(struct tui *t, const struct me *me)
+{
+	struct sc_error err = { 0 };
+
+	if (cmd_remember_settings(t->ctx, api_url(t->app.api), me->email,
+	                          &err) != 0)
+		app_notice(&t->app, true, "settings not saved: %s",
+		           err.message);
+	sc_error_clear(&err);
+}
+
 /* The answer to the sign-in form. */
 static void
 on_login(struct me *me, const struct sc_error *err, void *ud)
@@ -403,6 +419,7 @@ on_login(struct me *me, const struct sc_error *err, void *ud)
 
 	t->pending_me = NULL;
 	if (err->kind == SC_OK) {
+		tui_remember_settings(t, me);
 		tui_signed_in(t, me);
 		return;
 	}

@@ -33,6 +33,25 @@ def test_frame__login_form__signs_in_and_shows_who(tui):
     assert "Sign in to" not in screen
 
 
+def test_frame__login_form__saves_settings_like_the_command_line(tui):
+    # Signed in through the form with --url and --ca-file: the next
+    # command, with no flag at all, finds the service as after
+    # `sitecare login`.
+    t = tui.open()
+    sign_in(t, "tech@example.com", "sitecare-demo")
+    t.wait_text("(technician)")
+    t.send("q")
+    assert t.wait_exit() == 0
+    r = subprocess.run([tui.bin, "whoami"], capture_output=True, text=True,
+                       env={**tui.env, "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "tech@example.com" in r.stdout
+    config = (tui.home / "cfg" / "sitecare" / "config").read_text()
+    assert f"url = {tui.service.url}" in config.splitlines()
+    assert (f"ca-file = {os.path.realpath(tui.service.ca)}"
+            in config.splitlines())
+
+
 def test_frame__session__reused_without_form(tui):
     t = tui.open(signed_in="manager")
     screen = t.wait_text("(manager)")

@@ -2,9 +2,13 @@
 #include "tui/cmd/cmd.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -72,6 +76,38 @@ settle(struct cmd_ctx *ctx)
 		ctx->pin = ctx->cfg.pin;
 }
 
+/*
+ * A CA file that cannot be read is a settings error, told before any
+ * request: otherwise it would surface as a failed connection that blames
+ * the network or the server. Returns CMD_OK or CMD_USAGE (printed).
+ */
+static int
+check_ca_file(const struct cmd_ctx *ctx)
+{
+	const char *path = ctx->ca_file;
+	struct stat st;
+	int fd, e = 0;
+
+	if (path == NULL)
+		return CMD_OK;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		e = errno;
+	else if (S_ISDIR(st.st_mode))
+		e = EISDIR;
+	if (fd >= 0)
+		close(fd);
+	if (e == 0)
+		return CMD_OK;
+	if (path == ctx->o->ca_file)
+		fprintf(stderr, "sitecare: --ca-file %s: %s\n", path,
+		        strerror(e));
+	else
+		fprintf(stderr, "sitecare: ca-file %s (set in %s): %s\n", path,
+		        ctx->config_path, strerror(e));
+	return CMD_USAGE;
+}
+
 int
 cmd_ctx_init(struct cmd_ctx *ctx, const struct options *o)
 {
@@ -96,7 +132,23 @@ cmd_ctx_init(struct cmd_ctx *ctx, const struct options *o)
 		        ctx->config_path);
 		return CMD_USAGE;
 	}
-	return CMD_OK;
+	return check_ca_file(ctx);
+}
+
+int
+cmd_remember_settings(const struct cmd_ctx *ctx, const char *url,
+                      const char *email, struct sc_error *err)
+{
+	char abs[PATH_MAX];
+	const char *ca = "";
+
+	if (ctx->ca_file != NULL)
+		ca = realpath(ctx->ca_file, abs) != NULL ? abs : ctx->ca_file;
+	if (config_update(ctx->config_path, "url", url, err) != 0 ||
+	    config_update(ctx->config_path, "ca-file", ca, err) != 0 ||
+	    config_update(ctx->config_path, "email", email, err) != 0)
+		return -1;
+	return 0;
 }
 
 void
@@ -149,6 +201,18 @@ cmd_on_me(struct me *me, const struct sc_error *err, void *ud)
 	if (err->kind != SC_OK)
 		sc_error_set(&ans->err, err->kind, "%s", err->message);
 	ans->err.retry_after = err->retry_after;
+}
+
+int
+cmd_no_arguments(int argc, char **argv)
+{
+	if (argc <= 1)
+		return CMD_OK;
+	fprintf(stderr,
+	        "sitecare: %s: unexpected %s (it takes no arguments; "
+	        "flags are listed by sitecare --help)\n",
+	        argv[0], argv[1]);
+	return CMD_USAGE;
 }
 
 long long

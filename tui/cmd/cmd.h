@@ -30,10 +30,20 @@ struct cmd_ctx {
 
 /*
  * Reads the config (its errors go to stderr as warnings) and settles the
- * URL, CA file and pin. Returns CMD_OK or CMD_USAGE (message printed).
+ * URL, CA file and pin. Returns CMD_OK, or CMD_USAGE (message printed)
+ * when there is no URL or the CA file cannot be read.
  */
 int cmd_ctx_init(struct cmd_ctx *ctx, const struct options *o);
 void cmd_ctx_free(struct cmd_ctx *ctx);
+
+/*
+ * After a sign-in on url (the command line's or the interface's form):
+ * saves url, ctx's CA file (made absolute; none clears it) and email in
+ * the config file, so that the next command needs no flags. Returns 0, or
+ * -1 with err set (the caller tells it as a warning).
+ */
+int cmd_remember_settings(const struct cmd_ctx *ctx, const char *url,
+                          const char *email, struct sc_error *err);
 
 /* A client for ctx's service, or NULL (message printed). */
 struct api *cmd_api_new(const struct cmd_ctx *ctx);
@@ -58,6 +68,10 @@ struct cmd_me_answer {
 /* The callback for those calls: takes the member's contents and a copy
  * of the error (with its retry_after) into ud, a cmd_me_answer. */
 void cmd_on_me(struct me *me, const struct sc_error *err, void *ud);
+
+/* CMD_OK when the subcommand argv[0] was given nothing more, else
+ * CMD_USAGE with the first unexpected argument named. */
+int cmd_no_arguments(int argc, char **argv);
 
 /* A positive id from the command line, or -1 when s is not one. */
 long long cmd_parse_id(const char *s);

@@ -1,7 +1,6 @@
 /* `sitecare login` and `sitecare logout`. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,23 +99,16 @@ cmd_read_password(const char *prompt, bool from_stdin)
 	return buf;
 }
 
-/* Remembers url, ca-file (absolute) and email in the config file. */
+/* Saves the settings signed in with; a failure is only a warning. */
 static void
 remember(const struct cmd_ctx *ctx, const char *url, const char *email)
 {
 	struct sc_error err = { 0 };
-	char abs[PATH_MAX];
-	const char *ca = "";
 
-	if (ctx->ca_file != NULL)
-		ca = realpath(ctx->ca_file, abs) != NULL ? abs : ctx->ca_file;
-	if (config_update(ctx->config_path, "url", url, &err) != 0 ||
-	    config_update(ctx->config_path, "ca-file", ca, &err) != 0 ||
-	    config_update(ctx->config_path, "email", email, &err) != 0) {
+	if (cmd_remember_settings(ctx, url, email, &err) != 0)
 		fprintf(stderr, "sitecare: warning: settings not saved: %s\n",
 		        err.message);
-		sc_error_clear(&err);
-	}
+	sc_error_clear(&err);
 }
 
 /* Prints the signed-in line. */
@@ -224,10 +216,8 @@ cmd_logout(struct cmd_ctx *ctx, int argc, char **argv)
 	struct sc_error err = { 0 };
 	struct api *a;
 
-	if (argc > 1) {
-		fprintf(stderr, "sitecare: logout takes no arguments\n");
+	if (cmd_no_arguments(argc, argv) != CMD_OK)
 		return CMD_USAGE;
-	}
 	a = cmd_api_new(ctx);
 	if (a == NULL)
 		return CMD_USAGE;

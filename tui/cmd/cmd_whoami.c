@@ -37,10 +37,8 @@ cmd_whoami(struct cmd_ctx *ctx, int argc, char **argv)
 	struct api *a;
 	int rc = CMD_OK;
 
-	if (argc > 1) {
-		fprintf(stderr, "sitecare: whoami takes no arguments\n");
+	if (cmd_no_arguments(argc, argv) != CMD_OK)
 		return CMD_USAGE;
-	}
 	a = cmd_api_new(ctx);
 	if (a == NULL)
 		return CMD_USAGE;

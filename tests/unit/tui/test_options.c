@@ -104,6 +104,71 @@ options__parse__env_url_used_unless_flag(void **state)
 }
 
 static void
+options__parse__global_flags_after_the_subcommand(void **state)
+{
+	char *argv[] = { "sitecare",
+		         "login",
+		         "--url",
+		         "https://a.example",
+		         "--email",
+		         "e@x",
+		         "--ca-file=/tmp/ca.pem",
+		         "--readonly",
+		         NULL };
+	struct options o;
+	char err[128];
+
+	unsetenv("SITECARE_URL");
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_string_equal(o.url, "https://a.example");
+	assert_string_equal(o.ca_file, "/tmp/ca.pem");
+	assert_true(o.readonly);
+	assert_int_equal(o.cmd_argc, 3);
+	assert_string_equal(o.cmd_argv[0], "login");
+	assert_string_equal(o.cmd_argv[1], "--email");
+	assert_string_equal(o.cmd_argv[2], "e@x");
+}
+
+static void
+options__parse__the_later_flag_wins(void **state)
+{
+	char *argv[] = { "sitecare", "--url=https://before.example", "whoami",
+		         "--url=https://after.example", NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_string_equal(o.url, "https://after.example");
+	assert_int_equal(o.cmd_argc, 1);
+}
+
+static void
+options__parse__dashdash_keeps_the_rest_for_the_subcommand(void **state)
+{
+	char *argv[] = { "sitecare", "reply", "7", "--", "--url", NULL };
+	struct options o;
+	char err[128];
+
+	unsetenv("SITECARE_URL");
+	assert_int_equal(parse(&o, argv, err), 0);
+	assert_null(o.url);
+	assert_int_equal(o.cmd_argc, 4);
+	assert_string_equal(o.cmd_argv[2], "--");
+	assert_string_equal(o.cmd_argv[3], "--url");
+}
+
+static void
+options__parse__flag_after_subcommand_needs_its_value(void **state)
+{
+	char *argv[] = { "sitecare", "login", "--ca-file", NULL };
+	struct options o;
+	char err[128];
+
+	assert_int_equal(parse(&o, argv, err), -1);
+	assert_non_null(strstr(err, "--ca-file"));
+}
+
+static void
 options__usage__lists_every_flag(void **state)
 {
 	const char *flags[] = { "--url",    "--ca-file",  "--pin",
@@ -125,6 +190,13 @@ main(void)
 		cmocka_unit_test(options__parse__unknown_flag_is_an_error),
 		cmocka_unit_test(options__parse__missing_value_is_an_error),
 		cmocka_unit_test(options__parse__env_url_used_unless_flag),
+		cmocka_unit_test(
+		    options__parse__global_flags_after_the_subcommand),
+		cmocka_unit_test(options__parse__the_later_flag_wins),
+		cmocka_unit_test(
+		    options__parse__dashdash_keeps_the_rest_for_the_subcommand),
+		cmocka_unit_test(
+		    options__parse__flag_after_subcommand_needs_its_value),
 		cmocka_unit_test(options__usage__lists_every_flag),
 	};
 
