@@ -10,6 +10,7 @@
 #include "net/base/xmalloc.h"
 #include "tui/sanitize.h"
 #include "tui/theme.h"
+#include "views/shared/task_format.h"
 
 #define LOGIN_EMAIL_MAX    254
 #define LOGIN_PASSWORD_MAX 1024
@@ -180,13 +181,49 @@ draw_field(struct login_form *f, WINDOW *w, int y, int x, int width, int i)
 	free(shown);
 }
 
+/*
+ * The error under the form, wrapped over as many lines as it needs, from
+ * the form's left edge to the window's right one, at y and below.
+ */
+static void
+draw_error(WINDOW *w, const char *error, int y, int x, int width, int rows)
+{
+	size_t i, n;
+	char **lines = task_format_wrap(error, width, &n);
+
+	wattrset(w, (attr_t)theme_attr(THEME_ERROR));
+	for (i = 0; i < n && y + (int)i < rows; i++)
+		mvwaddstr(w, y + (int)i, x, lines[i]);
+	wattrset(w, A_NORMAL);
+	task_format_wrap_free(lines, n);
+}
+
+/* How many lines the error needs at width (none without an error). */
+static int
+error_lines(const struct login_form *f, int width)
+{
+	size_t n;
+	char **lines;
+
+	if (f->busy || f->error == NULL)
+		return 0;
+	lines = task_format_wrap(f->error, width, &n);
+	task_format_wrap_free(lines, n);
+	return (int)n;
+}
+
 void
 login_draw(struct login_form *f, void *win, int rows, int cols)
 {
 	WINDOW *w = win;
 	int width = cols < 60 ? cols - 4 : 56;
 	int x = (cols - width) / 2, y = rows / 2 - 4;
+	/* The error may use the whole width right of the form's edge. */
+	int ewidth = cols - x - 2 > width ? cols - x - 2 : width;
+	int need = 8 + error_lines(f, ewidth);
 
+	if (y + need > rows)
+		y = rows - need; /* a long error lifts the form */
 	if (y < 0)
 		y = 0;
 	wattrset(w, (attr_t)theme_attr(THEME_TITLE));
@@ -200,12 +237,6 @@ login_draw(struct login_form *f, void *win, int rows, int cols)
 	wattrset(w, A_NORMAL);
 	if (f->busy)
 		mvwaddnstr(w, y + 7, x, "signing in...", width);
-	else if (f->error != NULL) {
-		char *e = sanitize_fit(f->error, width, 0);
-
-		wattrset(w, (attr_t)theme_attr(THEME_ERROR));
-		mvwaddstr(w, y + 7, x, e);
-		wattrset(w, A_NORMAL);
-		free(e);
-	}
+	else if (f->error != NULL)
+		draw_error(w, f->error, y + 7, x, ewidth, rows);
 }
