@@ -165,59 +165,119 @@ counts_text(const struct app *app, char *buf, size_t len)
 		         app->marked);
 }
 
-/* Who, role, connection, counts, then the last notice or error. */
+/* What ends a message cut to the status line: the log has all of it. */
+#define FRAME_CUT_MARK " (:messages)"
+
+/*
+ * Draws text at column x in at most width columns; when it is longer and
+ * logged, as much as fits and the mark saying where the rest is.
+ */
+static void
+status_text(WINDOW *w, int x, int width, const char *text, bool logged)
+{
+	unsigned flags = term_utf8() ? 0 : SANITIZE_ASCII;
+	int mark = (int)strlen(FRAME_CUT_MARK);
+	char *fit, *cut;
+
+	if (!logged || sanitize_width(text) <= width || width < 2 * mark)
+		fit = sanitize_fit(text, width, flags);
+	else {
+		cut = sanitize_fit(text, width - mark, flags);
+		fit = xasprintf("%s%s", cut, FRAME_CUT_MARK);
+		free(cut);
+	}
+	mvwaddstr(w, 0, x, fit);
+	free(fit);
+}
+
+/* Who, role, connection and counts: " Ann (admin) | online ". */
+static void
+status_left(const struct app *app, char *buf, size_t len)
+{
+	char conn[32], counts[64];
+	const char *name = me_store_name(app->store->me);
+	const char *role = me_store_role(app->store->me);
+
+	conn_text(app, conn, sizeof conn);
+	counts_text(app, counts, sizeof counts);
+	snprintf(buf, len, " %s (%s)%s | %s%s ",
+	         name != NULL ? name : "not signed in",
+	         role != NULL ? role : "-", app->readonly ? " read-only" : "",
+	         conn, counts);
+}
+
+/*
+ * Who, role, connection, counts, then the last notice or error. A notice
+ * too long to go beside them has the whole line while it shows (vim's
+ * message line), and what still does not fit is in :messages.
+ */
 static void
 draw_status(struct app *app)
 {
 	WINDOW *w = app->statuswin;
-	char left[256], conn[32], counts[64];
-	int width = getmaxx(w), used;
+	char left[256];
+	int width = getmaxx(w), used = 0;
 	char *fit;
 	/* A replaced staff key stays said whenever nothing newer is. */
 	const char *text =
 	    app->message != NULL ? app->message : app->key_warning;
 	bool error = app->message != NULL ? app->message_is_error : true;
-	const char *name = me_store_name(app->store->me);
-	const char *role = me_store_role(app->store->me);
 
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
-	conn_text(app, conn, sizeof conn);
-	counts_text(app, counts, sizeof counts);
-	snprintf(left, sizeof left, " %s (%s)%s | %s%s ",
-	         name != NULL ? name : "not signed in",
-	         role != NULL ? role : "-", app->readonly ? " read-only" : "",
-	         conn, counts);
+	status_left(app, left, sizeof left);
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
-	mvwaddstr(w, 0, 0, fit);
-	used = sanitize_width(fit);
+	if (app->message == NULL ||
+	    used + sanitize_width(fit) + 1 + sanitize_width(text) <= width) {
+		mvwaddstr(w, 0, 0, fit);
+		used = sanitize_width(fit);
+	}
 	free(fit);
 	if (text != NULL && used + 4 < width) {
-		fit = sanitize_fit(text, width - used - 1,
-		                   term_utf8() ? 0 : SANITIZE_ASCII);
 		wattron(w,
 		        (attr_t)theme_attr(error ? THEME_ERROR : THEME_STATUS));
-		mvwaddstr(w, 0, used + 1, fit);
-		free(fit);
+		status_text(w, used + 1, width - used - 1, text,
+		            app->message != NULL);
 	}
 	wbkgdset(w, ' ');
 	wattrset(w, A_NORMAL);
 }
 
-/* Below the minimum size: one clear line, centred. */
+/* One line of text centred on row y, cut to the width. */
+static void
+centre_line(int y, const char *text, int cols)
+{
+	int len = (int)strlen(text);
+
+	if (len > cols)
+		len = cols;
+	mvaddnstr(y, (cols - len) / 2, text, len);
+}
+
+/*
+ * Below the minimum size: one clear line, centred; where that line does
+ * not fit, the same in three short ones ("too small", "30x8", "need
+ * 40x10"), as many as there are rows for.
+ */
 static void
 draw_too_small(struct app *app)
 {
-	char msg[96];
-	int len;
+	char size[32], need[32], one[96];
+	const char *lines[3] = { "too small", size, need };
+	int i, y;
 
 	erase();
-	snprintf(msg, sizeof msg, "terminal too small (%dx%d, need %dx%d)",
-	         app->cols, app->rows, FRAME_MIN_COLS, FRAME_MIN_ROWS);
-	len = (int)strlen(msg);
-	if (len > app->cols)
-		len = app->cols;
-	mvaddnstr(app->rows / 2, (app->cols - len) / 2, msg, len);
+	snprintf(size, sizeof size, "%dx%d", app->cols, app->rows);
+	snprintf(need, sizeof need, "need %dx%d", FRAME_MIN_COLS,
+	         FRAME_MIN_ROWS);
+	snprintf(one, sizeof one, "terminal too small (%s, %s)", size, need);
+	if ((int)strlen(one) <= app->cols)
+		centre_line(app->rows / 2, one, app->cols);
+	else {
+		y = app->rows > 3 ? (app->rows - 3) / 2 : 0;
+		for (i = 0; i < 3 && y + i < app->rows; i++)
+			centre_line(y + i, lines[i], app->cols);
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 }
