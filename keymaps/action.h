@@ -50,6 +50,8 @@
 	X(ACTION_MOUSE, "mouse", 0, "Turn mouse support on or off")            \
 	X(ACTION_CHECKHEALTH, "checkhealth", 0,                                \
 	  "Show what the client found and whether it works")                   \
+	X(ACTION_MESSAGES, "messages", 0,                                      \
+	  "Show every message of this session in full, newest last")           \
 	X(ACTION_MARK, "mark", 0, "Mark or unmark the task, then go down")     \
 	X(ACTION_MARK_RANGE, "mark-range", 0,                                  \
 	  "Mark every task from the last marked one to this one")              \

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net/base/error.h"
 #include "net/base/xmalloc.h"
 #include "net/base/loop.h"
+#include "tui/messages.h"
 #include "tui/sanitize.h"
 
 void
@@ -157,6 +159,13 @@ notice_expire(void *ud)
 }
 
 void
+app_log(struct app *app, bool error, const char *text)
+{
+	if (app->messages != NULL && text != NULL)
+		messages_add(app->messages, time(NULL), error, text);
+}
+
+void
 app_notice(struct app *app, bool error, const char *fmt, ...)
 {
 	char buf[512];
@@ -171,6 +180,7 @@ app_notice(struct app *app, bool error, const char *fmt, ...)
 	app->message_is_error = error;
 	app->message_at = loop_now_ms();
 	app->dirty = true;
+	app_log(app, error, app->message);
 	if (app->loop != NULL)
 		loop_timer_add(app->loop, APP_NOTICE_MS, notice_expire, app);
 }

@@ -18,6 +18,7 @@ struct notify;
 struct config;
 struct store;
 struct sc_error;
+struct messages;
 
 /* The panes, in tab order; each digit stays bound to its own pane. */
 enum pane_id {
@@ -149,6 +150,9 @@ struct app {
 	char *message; /* the last notice or error, sanitised */
 	bool message_is_error;
 	long long message_at; /* loop_now_ms() when set */
+	/* Every message of the session, to read in full with :messages
+	 * (tui/messages.h); NULL: none kept (unit tests). */
+	struct messages *messages;
 	int unread;
 	bool unread_more; /* unread is a lower bound: shown "N+" */
 	int marked;       /* the task list's marked rows (mutt's tagged) */
@@ -170,9 +174,14 @@ void app_set_unread(struct app *app, long long n, bool more);
  * are): set by the task list, redrawn when it differs. */
 void app_set_marked(struct app *app, size_t n);
 
-/* Shows a notice (or an error) in the status line; text is copied. */
+/* Shows a notice (or an error) in the status line, and keeps it in the
+ * session's log; text is copied. */
 void app_notice(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Keeps a message in the session's log (app->messages) without showing
+ * it in the status line: for errors shown elsewhere (the sign-in form). */
+void app_log(struct app *app, bool error, const char *text);
 
 /*
  * A pane's request failed: *error, the text the pane shows in its place
