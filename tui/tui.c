@@ -23,6 +23,7 @@
 #include "net/base/trace.h"
 #include "net/base/xmalloc.h"
 #include "net/base/utf8.h"
+#include "tui/action_words.h"
 #include "tui/app.h"
 #include "tui/ask.h"
 #include "tui/cmdline.h"
@@ -33,9 +34,11 @@
 #include "tui/help.h"
 #include "tui/keycheck.h"
 #include "tui/login.h"
+#include "tui/messages.h"
 #include "tui/notify.h"
 #include "tui/panes.h"
 #include "tui/term.h"
+#include "tui/term_check.h"
 #include "tui/theme.h"
 
 /*
@@ -63,6 +66,10 @@ struct tui {
 	char *paste;
 	size_t npaste;
 	char *paste_wait; /* a long paste waiting for its confirmation */
+	/* How the action being run was asked for, to speak of it in the
+	 * member's terms: the key pressed (KEYC_NONE: none), or typed. */
+	key_code action_key;
+	bool action_typed;
 };
 
 /* A paste of more lines than this into a reply or note asks first. */
@@ -334,6 +341,7 @@ tui_show_login(struct tui *t, const char *email, const char *error)
 	if (t->login == NULL)
 		t->login = login_new(email);
 	login_set_state(t->login, error, false);
+	app_log(&t->app, true, error);
 	/* Nobody is signed in until the form is answered (the form has
 	 * copied the email, which may have been the store's). */
 	me_store_clear(t->app.store->me);
@@ -426,6 +434,7 @@ on_login(struct me *me, const struct sc_error *err, void *ud)
 	me_free(me);
 	if (t->login != NULL)
 		login_set_state(t->login, err->message, false);
+	app_log(&t->app, true, err->message);
 	app_redraw(&t->app);
 }
 
@@ -603,8 +612,11 @@ tui_run_command_line(struct tui *t, const char *line)
 
 	if (r < 0)
 		app_notice(&t->app, true, "%s", err);
-	else if (r > 0)
+	else if (r > 0) {
+		t->action_typed = true;
 		tui_run_action(t, cmd.action, cmd.args[0] ? cmd.args : NULL);
+		t->action_typed = false;
+	}
 	command_clear(&cmd);
 }
 
@@ -772,6 +784,9 @@ tui_global_action(struct tui *t, enum action a, const char *args)
 	case ACTION_CHECKHEALTH:
 		tui_overlay_open(t, &health_ops, health_new(&t->app, t->ctx));
 		return true;
+	case ACTION_MESSAGES:
+		tui_overlay_open(t, &messages_ops, messages_page_new(&t->app));
+		return true;
 	default:
 		return false;
 	}
@@ -796,6 +811,18 @@ tui_prompt_for_args(struct tui *t, enum action a)
 	}
 }
 
+/* Says that action a was refused ("read-only: ", "is turned off"), in
+ * the member's terms: the key they pressed, never the action's name. */
+static void
+tui_say_refused(struct tui *t, enum action a, const char *before,
+                const char *why)
+{
+	char said[160];
+
+	action_words_said(a, t->action_key, t->action_typed, said, sizeof said);
+	app_notice(&t->app, true, "%s%s %s", before, said, why);
+}
+
 /* Runs an action: readonly gate, the frame's own, then the pane's. */
 static void
 tui_run_action(struct tui *t, enum action a, const char *args)
@@ -804,8 +831,7 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 	enum view_result r = VIEW_UNHANDLED;
 
 	if (t->app.readonly && action_changes(a)) {
-		app_notice(&t->app, true, "read-only: %s is turned off",
-		           action_name(a));
+		tui_say_refused(t, a, "read-only: ", "is turned off");
 		return;
 	}
 	if (tui_overlay_action(t, a, args))
@@ -825,10 +851,13 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 		r = p->ops->action(p->state, a, args);
 	if (r == VIEW_QUIT)
 		t->app.quit = true;
-	else if (r == VIEW_UNHANDLED)
-		app_notice(&t->app, true, "%s does nothing here",
-		           action_name(a));
-	else if (r == VIEW_REDRAW)
+	else if (r == VIEW_UNHANDLED) {
+		char where[64];
+
+		snprintf(where, sizeof where, "does nothing in %s",
+		         p->ops->name);
+		tui_say_refused(t, a, "", where);
+	} else if (r == VIEW_REDRAW)
 		app_redraw(&t->app);
 }
 
@@ -883,8 +912,11 @@ tui_key(struct tui *t, key_code key)
 		                    key);
 	} else
 		b = bindings_lookup(t->app.bindings, tui_context(t), key);
-	if (b != NULL)
+	if (b != NULL) {
+		t->action_key = key;
 		tui_run_action(t, b->action, b->args);
+		t->action_key = KEYC_NONE;
+	}
 }
 
 /* A click inside the pane window: the overlay's, else the pane's. */
@@ -1292,6 +1324,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 
 	memset(t, 0, sizeof *t);
 	t->ctx = ctx;
+	t->app.messages = messages_new(MESSAGES_MAX);
 	t->app.api = cmd_api_new(ctx);
 	if (t->app.api == NULL)
 		return -1;
@@ -1385,6 +1418,7 @@ tui_teardown(struct tui *t, struct cmd_ctx *ctx)
 		free(t->app.attention[i].label);
 	free(t->app.attention);
 	free(t->app.message);
+	messages_free(t->app.messages);
 	free(t->app.key_warning);
 	free(t->history_path);
 	free(t->paste);
@@ -1413,10 +1447,16 @@ int
 tui_run(struct cmd_ctx *ctx)
 {
 	struct tui t;
+	char why[512];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sitecare: the interface needs a terminal; "
 		                "see --help for the scriptable commands\n");
+		return CMD_USAGE;
+	}
+	/* curses would draw a blank screen on it, or exit in its words. */
+	if (term_check(why, sizeof why) != 0) {
+		fprintf(stderr, "sitecare: %s\n", why);
 		return CMD_USAGE;
 	}
 	trace_open_env();

@@ -339,9 +339,9 @@ def test_triage__readonly__changes_are_refused(tui, service, accounts):
                  extra=["--readonly"])
     t.wait_for(lambda s: len(rows(s)) > 0, timeout=20, what="task rows")
     t.send("t")
-    t.wait_text("read-only: assign-me is turned off")
+    t.wait_text("read-only: t (take the task) is turned off")
     t.send("c")
-    t.wait_text("read-only: note is turned off")
+    t.wait_text("read-only: c (add an internal note) is turned off")
 
 
 def comments(accounts, tid):
