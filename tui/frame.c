@@ -169,17 +169,18 @@ counts_text(const struct app *app, char *buf, size_t len)
 #define FRAME_CUT_MARK " (:messages)"
 
 /*
- * Draws text at column x in at most width columns; when it is longer and
- * logged, as much as fits and the mark saying where the rest is.
+ * Draws text (a logged message: a notice, or the key warning, noticed
+ * when it came) at column x in at most width columns; when it is longer,
+ * as much as fits and the mark saying where the rest is.
  */
 static void
-status_text(WINDOW *w, int x, int width, const char *text, bool logged)
+status_text(WINDOW *w, int x, int width, const char *text)
 {
 	unsigned flags = term_utf8() ? 0 : SANITIZE_ASCII;
 	int mark = (int)strlen(FRAME_CUT_MARK);
 	char *fit, *cut;
 
-	if (!logged || sanitize_width(text) <= width || width < 2 * mark)
+	if (sanitize_width(text) <= width || width < 2 * mark)
 		fit = sanitize_fit(text, width, flags);
 	else {
 		cut = sanitize_fit(text, width - mark, flags);
@@ -228,7 +229,7 @@ draw_status(struct app *app)
 	status_left(app, left, sizeof left);
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	if (app->message == NULL ||
-	    used + sanitize_width(fit) + 1 + sanitize_width(text) <= width) {
+	    sanitize_width(fit) + 1 + sanitize_width(text) <= width) {
 		mvwaddstr(w, 0, 0, fit);
 		used = sanitize_width(fit);
 	}
@@ -236,8 +237,7 @@ draw_status(struct app *app)
 	if (text != NULL && used + 4 < width) {
 		wattron(w,
 		        (attr_t)theme_attr(error ? THEME_ERROR : THEME_STATUS));
-		status_text(w, used + 1, width - used - 1, text,
-		            app->message != NULL);
+		status_text(w, used + 1, width - used - 1, text);
 	}
 	wbkgdset(w, ' ');
 	wattrset(w, A_NORMAL);
