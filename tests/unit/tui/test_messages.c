@@ -15,7 +15,7 @@ static void
 messages__add__bounded_oldest_dropped(void **state)
 {
 	struct messages *m = messages_new(3);
-	char text[16];
+	char text[32];
 	int i;
 
 	(void)state;
