@@ -215,8 +215,10 @@ filter_word(struct task_query *q, char *word, char *err, size_t errlen)
 	char *value = strchr(word, '=');
 
 	/* The search goes too, once the whole line has parsed. */
-	if (strcmp(word, "clear") == 0) {
-		q->statuses = q->priorities = 0;
+	if (strcmp(word, "clear") == 0 || strcmp(word, "default") == 0) {
+		q->statuses =
+		    strcmp(word, "clear") == 0 ? 0 : TASK_QUERY_OPEN_STATUSES;
+		q->priorities = 0;
 		q->assignee = TASK_QUERY_ANYONE;
 		q->client_id = 0;
 		return 0;
@@ -262,13 +264,14 @@ task_query_filter(struct task_query *q, const char *args, char *err,
 	if (args == NULL || args[strspn(args, BLANKS)] == '\0') {
 		snprintf(err, errlen,
 		         "filter: give key=value words (status, priority, "
-		         "assignee, client) or clear");
+		         "assignee, client), clear or default");
 		return -1;
 	}
 	copy = xstrdup(args);
 	for (word = strtok_r(copy, BLANKS, &save); word != NULL && rc == 0;
 	     word = strtok_r(NULL, BLANKS, &save)) {
-		clear |= strcmp(word, "clear") == 0;
+		clear |=
+		    strcmp(word, "clear") == 0 || strcmp(word, "default") == 0;
 		rc = filter_word(&next, word, err, errlen);
 	}
 	free(copy);

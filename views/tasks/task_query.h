@@ -59,8 +59,9 @@ void task_query_free(struct task_query *q);
  * Applies `:filter` arguments: blank-separated key=value words with keys
  * status, priority (comma lists), assignee (me, none, anyone or a staff
  * id) and client (an id or any); `KEY=any` clears a key, the word
- * `clear` clears every filter and the search. Returns 0, or -1 with a
- * message in err and q unchanged.
+ * `clear` clears every filter and the search, `default` brings back the
+ * first view's (task_query_init) and clears the search. Returns 0, or -1
+ * with a message in err and q unchanged.
  */
 int task_query_filter(struct task_query *q, const char *args, char *err,
                       size_t errlen);

@@ -37,6 +37,8 @@
 #define FOOTER_ROWS 1
 /* Attention items at most: the first ones in the queue's order. */
 #define MAX_ATTENTION 50
+/* Rows either side of the cursor a new first page may keep it near. */
+#define NEAR_ROWS 50
 
 /*
  * The pane's state. The rows are the store's queue (task_store.h): the
@@ -64,7 +66,6 @@ struct task_queue {
 	bool loaded;            /* a first page has arrived */
 	char *error;            /* why the last fetch failed, for the empty
 	                           state; sanitised */
-	long long keep_id;      /* reselect this task after a first page */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -205,19 +206,70 @@ note_page(struct task_queue *tq, const struct task_page *p)
 		note_id(tq, p->items[i].id);
 }
 
-/* The first page replaces the rows; the kept task is selected again. */
+/*
+ * Where the cursor goes when the rows are replaced: its task, else the
+ * nearest of its old neighbours still listed (after it first, then
+ * before, one row further each time), else the row it was on. The ids
+ * are taken from the old rows just before they go.
+ */
+struct anchor {
+	int64_t ids[2 * NEAR_ROWS + 1];
+	size_t n;
+	size_t row;  /* the cursor's old row */
+	size_t line; /* ...and its line on screen */
+};
+
+/* Notes the cursor's task and its neighbours, nearest first. */
+static void
+anchor_take(const struct task_queue *tq, struct anchor *a)
+{
+	size_t rows = row_n(tq), c = tq->list.cursor, d;
+
+	a->n = 0;
+	a->row = c;
+	a->line = c - tq->list.top;
+	if (rows == 0)
+		return;
+	a->ids[a->n++] = row_task(tq, c)->id;
+	for (d = 1; d <= NEAR_ROWS; d++) {
+		if (c + d < rows)
+			a->ids[a->n++] = row_task(tq, c + d)->id;
+		if (d <= c)
+			a->ids[a->n++] = row_task(tq, c - d)->id;
+	}
+}
+
+/* Puts the cursor back by the anchor, on the same screen line when the
+ * rows allow (the list helper then keeps it in view). */
+static void
+anchor_apply(struct task_queue *tq, const struct anchor *a)
+{
+	size_t i;
+	long long at = -1;
+
+	for (i = 0; i < a->n && at < 0; i++)
+		at = task_store_queue_pos(tq->ts, a->ids[i]);
+	tq->list.cursor = at >= 0 ? (size_t)at : a->row;
+	tq->list.top =
+	    tq->list.cursor > a->line ? tq->list.cursor - a->line : 0;
+	list_changed(&tq->list);
+}
+
+/* The first page replaces the rows; the cursor keeps its task, or goes
+ * to the nearest one still listed. */
 static void
 page_replace(struct task_queue *tq, struct task_page *p)
 {
+	struct anchor a;
+
+	anchor_take(tq, &a);
 	idmap_clear(tq->unseen);
 	tq->max_id = 0;
 	note_page(tq, p);
 	tq->own_change = true;
 	task_store_queue_page(tq->ts, p, true);
 	tq->own_change = false;
-	tq->list.cursor = tq->list.top = 0;
-	if (tq->keep_id < 0 || !select_id(tq, tq->keep_id))
-		list_changed(&tq->list);
+	anchor_apply(tq, &a);
 	tq->loaded = true;
 }
 
@@ -275,11 +327,11 @@ fetch_page(struct task_queue *tq, bool first)
 	free(qs);
 }
 
-/* Fetches from the first page again, keeping the selected task. */
+/* Fetches from the first page again; page_replace keeps the cursor's
+ * task (the one it is on when the page comes: it may move meanwhile). */
 static void
 fetch_first(struct task_queue *tq)
 {
-	tq->keep_id = list_selected_id(&tq->list);
 	fetch_page(tq, true);
 }
 
@@ -622,10 +674,14 @@ static void
 draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 {
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
+	char above[32];
 
-	line = xasprintf(" %s | sort %s | %zu%s task%s%s", desc,
+	/* Rows scrolled off the top are said: the cursor may sit below them. */
+	snprintf(above, sizeof above, " | %zu above", tq->list.top);
+	line = xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
 	                 task_query_sort_name(&tq->query), row_n(tq),
 	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
+	                 tq->list.top > 0 ? above : "",
 	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
@@ -1128,6 +1184,17 @@ do_search(struct task_queue *tq, const char *args)
 	return VIEW_REDRAW;
 }
 
+/* Esc during a search ends it (as k9s and lazygit do): the unsearched
+ * list comes back with the cursor on its task; marks stay (a second Esc
+ * clears them). */
+static enum view_result
+end_search(struct task_queue *tq)
+{
+	app_notice(tq->app, false, "search ended%s",
+	           tq->list.nmarks > 0 ? " (Esc again clears the marks)" : "");
+	return do_search(tq, NULL);
+}
+
 /* n / N: the next or previous loaded row whose title has the text. */
 static enum view_result
 do_search_step(struct task_queue *tq, int dir)
@@ -1225,6 +1292,8 @@ tq_action(void *state, enum action a, const char *args)
 	case ACTION_MARK_RANGE:
 		return do_mark_range(tq);
 	case ACTION_UNMARK_ALL:
+		if (tq->query.search != NULL)
+			return end_search(tq);
 		list_clear_marks(&tq->list);
 		app_notice(tq->app, false, "no task marked");
 		marks_changed(tq);
@@ -1366,7 +1435,6 @@ tq_open(struct app *app)
 
 	tq->app = app;
 	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
-	tq->keep_id = -1;
 	tq->ts = app->store->tasks;
 	tq->unseen = idmap_new();
 	task_store_listen(tq->ts, on_store, tq);

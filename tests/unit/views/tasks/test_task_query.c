@@ -109,6 +109,13 @@ task_query__filter__changes_only_named_keys(void **state)
 	assert_int_equal(q.priorities, 0);
 	assert_int_equal(q.assignee, TASK_QUERY_ANYONE);
 	assert_null(q.search);
+	/* default: the first view again, and no search. */
+	task_query_search(&q, "disk");
+	assert_int_equal(
+	    task_query_filter(&q, "priority=low default", err, sizeof err), 0);
+	assert_int_equal(q.statuses, TASK_QUERY_OPEN_STATUSES);
+	assert_int_equal(q.priorities, 0);
+	assert_null(q.search);
 	/* A failing line clears nothing, the search included. */
 	task_query_search(&q, "disk");
 	assert_int_equal(
