@@ -156,3 +156,30 @@ def test_queue_trust__filter_default__back_to_the_first_view(tui):
                         and "loading" not in s, what="the default filter")
     assert "assignee=me" not in screen
     assert len(rows(screen)) > 5
+
+
+def test_queue_trust__filter_client__by_name_or_said_why_not(tui, accounts):
+    # Wide enough for the status line to hold the names.
+    t = open_queue(tui, width=190)
+    admin = accounts.staff("admin")
+    # Several clients have the name: they are named, nothing is guessed.
+    nguyens = [c for c in admin.get("/clients?q=nguyen").data["results"]
+               if "nguyen" in c["name"].lower()]
+    assert 1 < len(nguyens) <= 4
+    command(t, "filter client=nguyen")
+    screen = t.wait_text("give client=ID")
+    assert f"client=nguyen matches {len(nguyens)} clients: " in screen
+    for c in nguyens:
+        assert f"{c['name']} ({c['id']})" in screen
+    assert f"{OPEN} | sort default |" in screen
+    command(t, "filter client=zzqx")
+    t.wait_text("filter: no client is named zzqx")
+    # One client, any case: its tasks, and its name in the line below.
+    carla = [c for c in admin.get("/clients?q=carla").data["results"]
+             if "carla" in c["name"].lower()]
+    assert len(carla) == 1
+    command(t, "filter client=CARLA")
+    screen = t.wait_for(lambda s: f"client={carla[0]['name']} |" in s
+                        and "loading" not in s and rows(s),
+                        what="Carla's tasks")
+    assert all(carla[0]["name"] in line for _, _, line in rows(screen))

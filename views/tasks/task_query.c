@@ -191,21 +191,31 @@ filter_assignee(struct task_query *q, const char *value, char *err,
 	return 0;
 }
 
-/* Applies client=VALUE. */
+/* Applies client=VALUE: an id, any, or a name (found by the pane). */
 static int
 filter_client(struct task_query *q, const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "any") == 0) {
-		q->client_id = 0;
+	q->client_id = 0;
+	q->client_name[0] = '\0';
+	if (strcmp(value, "any") == 0 || parse_id(value, &q->client_id))
 		return 0;
-	}
-	if (!parse_id(value, &q->client_id)) {
+	/* A number that is no id is a mistake, not a name. */
+	if (strchr("-+0123456789", value[0]) != NULL ||
+	    strlen(value) >= sizeof q->client_name) {
 		snprintf(err, errlen,
-		         "filter: client must be a client id or any, not %s",
+		         "filter: client must be a client id, a name or any, "
+		         "not %s",
 		         value);
 		return -1;
 	}
+	snprintf(q->client_name, sizeof q->client_name, "%s", value);
 	return 0;
+}
+
+bool
+task_query_client_pending(const struct task_query *q)
+{
+	return q->client_id == 0 && q->client_name[0] != '\0';
 }
 
 /* Applies one key=value word of :filter. */
@@ -221,6 +231,7 @@ filter_word(struct task_query *q, char *word, char *err, size_t errlen)
 		q->priorities = 0;
 		q->assignee = TASK_QUERY_ANYONE;
 		q->client_id = 0;
+		q->client_name[0] = '\0';
 		return 0;
 	}
 	if (value == NULL) {
@@ -474,10 +485,10 @@ task_query_describe(const struct task_query *q)
 		add_part(&b, "priority");
 		add_set(&b, q->priorities, TASK_PRIORITY_COUNT, priority_name);
 	}
-	if (q->client_id > 0) {
+	if (q->client_id > 0 || q->client_name[0] != '\0') {
 		add_part(&b, "client");
 		snprintf(num, sizeof num, "%lld", (long long)q->client_id);
-		buf_str(&b, num);
+		buf_str(&b, q->client_name[0] != '\0' ? q->client_name : num);
 	}
 	if (q->search != NULL) {
 		add_part(&b, "q");

@@ -41,6 +41,9 @@ struct task_query {
 	enum task_query_assignee assignee;
 	int64_t assignee_id; /* for TASK_QUERY_STAFF */
 	int64_t client_id;   /* 0: any client */
+	/* client=NAME: the name typed until the pane has found its client
+	 * (client_id still 0), then that client's name, for describing. */
+	char client_name[64];
 	enum task_query_sort sort;
 	bool descending;
 	char *search; /* the q= text, or NULL */
@@ -58,13 +61,18 @@ void task_query_free(struct task_query *q);
 /*
  * Applies `:filter` arguments: blank-separated key=value words with keys
  * status, priority (comma lists), assignee (me, none, anyone or a staff
- * id) and client (an id or any); `KEY=any` clears a key, the word
+ * id) and client (an id, a name, or any: a name is left for the pane
+ * to find, see task_query_client_pending); `KEY=any` clears a key, the word
  * `clear` clears every filter and the search, `default` brings back the
  * first view's (task_query_init) and clears the search. Returns 0, or -1
  * with a message in err and q unchanged.
  */
 int task_query_filter(struct task_query *q, const char *args, char *err,
                       size_t errlen);
+
+/* True when client=NAME waits for its client to be found: the query
+ * is not to be sent until client_id is set. */
+bool task_query_client_pending(const struct task_query *q);
 
 /*
  * Applies a `:sort` value: priority, created_at, updated_at or due_at,

@@ -24,6 +24,7 @@
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "views/tasks/attachment_save.h"
+#include "views/tasks/client_lookup.h"
 #include "views/shared/task_format.h"
 #include "views/tasks/task_info.h"
 #include "views/tasks/task_query.h"
@@ -60,10 +61,12 @@ struct task_queue {
 	bool own_change; /* the store is taking the pane's own change */
 	size_t natt;
 	struct task_query query;
-	char *next;             /* cursor of the next page, or NULL */
-	struct api_req *req;    /* the page fetch in flight */
-	bool replacing;         /* ...which is a first page */
-	bool loaded;            /* a first page has arrived */
+	struct client_lookup *lookup; /* client=NAME being found... */
+	char *lookup_args;            /* ...for this :filter line */
+	char *next;                   /* cursor of the next page, or NULL */
+	struct api_req *req;          /* the page fetch in flight */
+	bool replacing;               /* ...which is a first page */
+	bool loaded;                  /* a first page has arrived */
 	char *error;            /* why the last fetch failed, for the empty
 	                           state; sanitised */
 	struct task_info *info; /* the detail view, when open */
@@ -1136,10 +1139,45 @@ static const struct list_ops row_ops = {
 	.matches = row_matches,
 };
 
-/* :filter ARGS; with none typed, says what the filter is. */
+/* Drops a client=NAME still being found (a newer filter replaces it). */
+static void
+lookup_drop(struct task_queue *tq)
+{
+	client_lookup_free(tq->lookup);
+	tq->lookup = NULL;
+	free(tq->lookup_args);
+	tq->lookup_args = NULL;
+}
+
+/* The client of client=NAME is found, or is not: only then does the
+ * :filter line apply (a filter that fails changes nothing). */
+static void
+on_client_found(void *ud, int64_t id, const char *name, const char *why)
+{
+	struct task_queue *tq = ud;
+	char err[256];
+
+	if (id <= 0)
+		app_notice(tq->app, true, "%s", why);
+	else if (task_query_filter(&tq->query, tq->lookup_args, err,
+	                           sizeof err) != 0)
+		app_notice(tq->app, true, "%s", err);
+	else {
+		tq->query.client_id = id;
+		snprintf(tq->query.client_name, sizeof tq->query.client_name,
+		         "%s", name);
+		fetch_first(tq);
+	}
+	lookup_drop(tq); /* the lookup is done with: it may go here */
+	app_redraw(tq->app);
+}
+
+/* :filter ARGS; with none typed, says what the filter is. A client
+ * named, not numbered, is found first (GET /clients). */
 static enum view_result
 do_filter(struct task_queue *tq, const char *args)
 {
+	struct task_query check = tq->query;
 	char err[256], *desc;
 
 	if (args[strspn(args, " \t")] == '\0') {
@@ -1148,10 +1186,26 @@ do_filter(struct task_queue *tq, const char *args)
 		free(desc);
 		return VIEW_HANDLED;
 	}
-	if (task_query_filter(&tq->query, args, err, sizeof err) != 0) {
+	lookup_drop(tq);
+	check.search = NULL; /* tried on a copy that owns nothing */
+	if (task_query_filter(&check, args, err, sizeof err) != 0) {
 		app_notice(tq->app, true, "%s", err);
 		return VIEW_HANDLED;
 	}
+	if (task_query_client_pending(&check)) {
+		tq->lookup_args = xstrdup(args);
+		tq->lookup = client_lookup_start(tq->app, check.client_name,
+		                                 on_client_found, tq);
+		app_notice(tq->app, tq->lookup == NULL, "%s %s",
+		           tq->lookup == NULL
+		               ? "offline: cannot look for client"
+		               : "looking for client",
+		           check.client_name);
+		if (tq->lookup == NULL)
+			lookup_drop(tq);
+		return VIEW_REDRAW;
+	}
+	task_query_filter(&tq->query, args, err, sizeof err);
 	fetch_first(tq);
 	return VIEW_REDRAW;
 }
@@ -1467,6 +1521,7 @@ tq_free(void *state)
 	idmap_free(tq->unseen);
 	free(tq->next);
 	free(tq->error);
+	lookup_drop(tq);
 	task_query_free(&tq->query);
 	list_free(&tq->list);
 	app_set_marked(tq->app, 0);

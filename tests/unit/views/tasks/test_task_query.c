@@ -124,6 +124,34 @@ task_query__filter__changes_only_named_keys(void **state)
 	task_query_free(&q);
 }
 
+/* client=NAME waits for the pane to find the client: nothing is sent
+ * for it, the footer says the name; an id or any ends the wait. */
+static void
+task_query__filter__client_by_name_waits_to_be_found(void **state)
+{
+	struct task_query q;
+	char err[128], *desc;
+
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "client=carla status=any", err, sizeof err),
+	    0);
+	assert_true(task_query_client_pending(&q));
+	assert_string_equal(q.client_name, "carla");
+	desc = task_query_describe(&q);
+	assert_string_equal(desc, "client=carla");
+	free(desc);
+	/* Found: the id is sent, the name described. */
+	q.client_id = 12;
+	assert_false(task_query_client_pending(&q));
+	assert_query(&q, NULL, "client=12&limit=100");
+	assert_int_equal(task_query_filter(&q, "client=any", err, sizeof err),
+	                 0);
+	assert_false(task_query_client_pending(&q));
+	assert_query(&q, NULL, "limit=100");
+	task_query_free(&q);
+}
+
 /* Filters that must fail with a message and leave q as it was. */
 static void
 task_query__filter__errors_leave_query_unchanged(void **state)
@@ -135,7 +163,9 @@ task_query__filter__errors_leave_query_unchanged(void **state)
 		{ "status=new,bogus", "unknown status: bogus" },
 		{ "priority=huge", "unknown priority: huge" },
 		{ "assignee=someone", "assignee must be me, none, anyone" },
-		{ "client=abc", "client must be a client id" },
+		{ "client=a-name-longer-than-the-sixty-three-bytes-a-name-"
+		  "may-have-here-and-then-some-more",
+		  "client must be a client id, a name or any" },
 		{ "client=-3", "client must be a client id" },
 		{ "client=0", "client must be a client id" },
 		{ "colour=red", "unknown key colour" },
@@ -316,6 +346,8 @@ main(void)
 		cmocka_unit_test(task_query__string__escapes_search_text),
 		cmocka_unit_test(task_query__escape__keeps_unreserved),
 		cmocka_unit_test(task_query__filter__changes_only_named_keys),
+		cmocka_unit_test(
+		    task_query__filter__client_by_name_waits_to_be_found),
 		cmocka_unit_test(
 		    task_query__filter__errors_leave_query_unchanged),
 		cmocka_unit_test(
