@@ -9,6 +9,7 @@ as the other tests expect it. The cursor is the row in reverse video in
 """
 
 import re
+from datetime import datetime, timezone
 
 from e2e.test_task_queue import command, open_queue, rows, styled
 from e2e.test_triage import open_on, own_tasks, task
@@ -183,3 +184,37 @@ def test_queue_trust__filter_client__by_name_or_said_why_not(tui, accounts):
                         and "loading" not in s and rows(s),
                         what="Carla's tasks")
     assert all(carla[0]["name"] in line for _, _, line in rows(screen))
+
+
+def overdue_ids(accounts):
+    """The open tasks past their due date, most overdue first."""
+    now = datetime.now(timezone.utc)
+    tasks = accounts.staff("admin").all(
+        "/tasks", params={"status": OPEN.split("=")[1], "sort": "due_at"})
+    return [x["id"] for x in tasks if x["due_at"] is not None
+            and datetime.fromisoformat(x["due_at"].replace("Z", "+00:00"))
+            < now]
+
+
+def test_queue_trust__filter_overdue__the_open_tasks_past_due(tui, accounts):
+    t = open_queue(tui)
+    # Offered by Tab on the :filter line.
+    t.send(":")
+    t.type("filter ov")
+    t.send("Tab")
+    t.wait_text(":filter overdue")
+    t.send("Enter")
+    want = overdue_ids(accounts)
+    assert 0 < len(want) < 26
+    screen = t.wait_for(lambda s: f"{OPEN}, overdue | sort due_at | "
+                        f"{len(want)} tasks" in s and "loading" not in s,
+                        what="the overdue tasks")
+    shown = rows(screen)
+    assert [i for _, i, _ in shown] == want
+    assert all("overdue" in line for _, _, line in shown)
+    # The cursor is on one of them (the nearest to where it was).
+    t.wait_for(lambda s: len(reverse_rows(t)) == 1
+               and reverse_rows(t)[0] in want, what="a cursor")
+    command(t, "filter default")
+    t.wait_for(lambda s: f"{OPEN} | sort default | 100+ tasks" in s,
+               what="the first view again")

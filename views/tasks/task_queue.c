@@ -302,6 +302,12 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	}
 	free(tq->error);
 	tq->error = NULL;
+	/* The overdue filter asks in due_at order: past the first task not
+	 * overdue, none is. */
+	if (task_query_page_overdue(&tq->query, p, time(NULL))) {
+		free(p->next);
+		p->next = NULL;
+	}
 	trace_event("tasks.page n=%zu first=%d", p->n, tq->replacing);
 	if (tq->replacing)
 		page_replace(tq, p);
@@ -366,7 +372,7 @@ is_open(const struct task *t)
 static bool
 is_overdue(const struct task *t, time_t now)
 {
-	return is_open(t) && t->has_due_at && t->due_at < now;
+	return task_query_is_overdue(t, now);
 }
 
 /* True when t belongs in the attention list: urgent or overdue, open. */

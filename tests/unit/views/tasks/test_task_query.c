@@ -270,6 +270,53 @@ mk(int64_t id, enum task_status s, enum task_priority p, time_t created)
 	return t;
 }
 
+/* overdue: the open tasks asked in due_at order, the rest of a page
+ * dropped, and live tasks judged by the clock. */
+static void
+task_query__overdue__asks_due_order_and_drops_the_rest(void **state)
+{
+	struct task_query q;
+	struct task_page p = { 0 };
+	time_t now = time(NULL);
+	char err[64], *desc;
+	size_t i;
+
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "status=any overdue", err, sizeof err), 0);
+	assert_int_equal(task_query_sort(&q, "-priority", err, sizeof err), 0);
+	assert_query(&q, NULL,
+	             "status=new,in_progress,waiting_on_client&sort=due_at"
+	             "&limit=100");
+	assert_string_equal(task_query_sort_name(&q), "due_at");
+	desc = task_query_describe(&q);
+	assert_string_equal(desc, "overdue");
+	free(desc);
+	/* Past due, due later, no due date: the first one stays. */
+	p.n = 3;
+	p.items = calloc(3, sizeof *p.items);
+	for (i = 0; i < 3; i++) {
+		p.items[i] = mk((int64_t)i + 1, TASK_NEW, PRIORITY_LOW, 100);
+		p.items[i].title = strdup("t");
+		p.items[i].has_due_at = i < 2;
+		p.items[i].due_at = i == 0 ? now - 60 : now + 3600;
+	}
+	assert_true(task_query_matches(&q, &p.items[0], 0));
+	assert_false(task_query_matches(&q, &p.items[1], 0));
+	assert_true(task_query_page_overdue(&q, &p, now));
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.items[0].id, 1);
+	/* Done is never overdue. */
+	p.items[0].status = TASK_DONE;
+	assert_false(task_query_matches(&q, &p.items[0], 0));
+	task_page_free(&p);
+	/* overdue=any ends it; the :sort chosen comes back. */
+	assert_int_equal(task_query_filter(&q, "overdue=any", err, sizeof err),
+	                 0);
+	assert_string_equal(task_query_sort_name(&q), "-priority");
+	task_query_free(&q);
+}
+
 static void
 task_query__matches__applies_every_filter(void **state)
 {
@@ -353,6 +400,8 @@ main(void)
 		cmocka_unit_test(
 		    task_query__sort__accepts_fields_and_rejects_others),
 		cmocka_unit_test(task_query__describe__names_what_filters),
+		cmocka_unit_test(
+		    task_query__overdue__asks_due_order_and_drops_the_rest),
 		cmocka_unit_test(task_query__matches__applies_every_filter),
 		cmocka_unit_test(task_query__compare__mirrors_server_orders),
 	};
