@@ -1388,6 +1388,7 @@ show_client(struct task_queue *tq, long long client_id)
 {
 	char err[256], *f = xasprintf("client=%lld assignee=any", client_id);
 
+	lookup_drop(tq); /* a client=NAME still being found is overtaken */
 	if (tq->info != NULL)
 		info_action(tq, ACTION_BACK);
 	if (task_query_filter(&tq->query, f, err, sizeof err) != 0)

@@ -397,6 +397,64 @@ queue__a_new_page_puts_the_cursor_near_its_task_gone(void **state)
 	harness_free(h);
 }
 
+/* Answers r with a page of clients named Acme, Acme West and Acmeo. */
+static void
+reply_acmes(struct harness *h, struct harness_request *r)
+{
+	static const char *const names[] = { "Acme", "Acme West", "Acmeo" };
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results"), *c;
+	char *body;
+	size_t i;
+
+	assert_non_null(r);
+	for (i = 0; i < 3; i++) {
+		c = cJSON_CreateObject();
+		cJSON_AddNumberToObject(c, "id", (double)i + 1);
+		cJSON_AddStringToObject(c, "name", names[i]);
+		cJSON_AddStringToObject(c, "company", "Co");
+		cJSON_AddStringToObject(c, "email", "a@example.com");
+		cJSON_AddNullToObject(c, "phone");
+		cJSON_AddStringToObject(c, "site_url", "https://example.com");
+		cJSON_AddArrayToObject(c, "assigned_staff");
+		cJSON_AddItemToArray(results, c);
+	}
+	cJSON_AddNullToObject(page, "next");
+	body = text_of(page);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
+/* client=NAME asks the service's clients first; the :filter line then
+ * applies with the client found, or not at all. */
+static void
+queue__filter_client_by_name_finds_it_first(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "status=done client=acm");
+	r = harness_request(h, "GET", "/clients?q=acm");
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	reply_acmes(h, r);
+	assert_non_null(strstr(harness_notice(h), "client=acm matches 3 "
+	                                          "clients: Acme (1), Acme "
+	                                          "West (2), Acmeo (3)"));
+	/* Nothing changed, nothing asked. */
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	expect(h, "status=new,in_progress,waiting_on_client |", true);
+	/* The exact name is the one. */
+	harness_action(h, ACTION_FILTER, "status=done client=ACME");
+	reply_acmes(h, harness_request(h, "GET", "/clients?q=ACME"));
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "status=done&client=1&"));
+	give_page(h, 1, 2, NULL);
+	expect(h, "status=done, client=Acme |", true);
+	harness_free(h);
+}
+
 /* ---- marks ------------------------------------------------------------- */
 
 /* The ids of the PATCHes asked, in order, into ids (at most max). */
@@ -880,6 +938,7 @@ main(void)
 		    queue__escape_ends_a_search_then_clears_the_marks),
 		cmocka_unit_test(
 		    queue__a_new_page_puts_the_cursor_near_its_task_gone),
+		cmocka_unit_test(queue__filter_client_by_name_finds_it_first),
 		cmocka_unit_test(
 		    queue__the_cursor_keeps_its_task_when_rows_move),
 		cmocka_unit_test(
