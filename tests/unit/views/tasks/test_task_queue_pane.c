@@ -357,6 +357,18 @@ queue__sort_asks_again_in_that_order(void **state)
 	harness_free(h);
 }
 
+/* Answers r with page (deleted here), the last of its kind (no next). */
+static void
+reply_last_page(struct harness *h, struct harness_request *r, cJSON *page)
+{
+	char *body;
+
+	cJSON_AddNullToObject(page, "next");
+	body = text_of(page);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
 /* Answers r with a page of open, normal tasks: the n ids given. */
 static void
 reply_ids(struct harness *h, struct harness_request *r, const long long *ids,
@@ -364,16 +376,12 @@ reply_ids(struct harness *h, struct harness_request *r, const long long *ids,
 {
 	cJSON *page = cJSON_CreateObject();
 	cJSON *results = cJSON_AddArrayToObject(page, "results");
-	char *body;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(results,
 		                     task_obj(ids[i], 1, "new", "normal"));
-	cJSON_AddNullToObject(page, "next");
-	body = text_of(page);
-	harness_reply(h, r, 200, body);
-	cJSON_free(body);
+	reply_last_page(h, r, page);
 }
 
 /* A new first page without the cursor's task: the cursor goes to its
@@ -404,7 +412,6 @@ reply_acmes(struct harness *h, struct harness_request *r)
 	static const char *const names[] = { "Acme", "Acme West", "Acmeo" };
 	cJSON *page = cJSON_CreateObject();
 	cJSON *results = cJSON_AddArrayToObject(page, "results"), *c;
-	char *body;
 	size_t i;
 
 	assert_non_null(r);
@@ -419,10 +426,7 @@ reply_acmes(struct harness *h, struct harness_request *r)
 		cJSON_AddArrayToObject(c, "assigned_staff");
 		cJSON_AddItemToArray(results, c);
 	}
-	cJSON_AddNullToObject(page, "next");
-	body = text_of(page);
-	harness_reply(h, r, 200, body);
-	cJSON_free(body);
+	reply_last_page(h, r, page);
 }
 
 /* client=NAME asks the service's clients first; the :filter line then
