@@ -132,7 +132,7 @@ client_lookup_free(struct client_lookup *cl)
 {
 	if (cl == NULL)
 		return;
-	if (cl->req != NULL)
+	if (cl->req != NULL && cl->app->api != NULL)
 		api_cancel(cl->app->api, cl->req);
 	free(cl->name);
 	free(cl);

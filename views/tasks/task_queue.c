@@ -230,9 +230,11 @@ anchor_take(const struct task_queue *tq, struct anchor *a)
 
 	a->n = 0;
 	a->row = c;
-	a->line = c - tq->list.top;
+	a->line = c >= tq->list.top ? c - tq->list.top : 0;
 	if (rows == 0)
 		return;
+	if (c >= rows) /* not clamped since a row left: the last one */
+		c = a->row = rows - 1;
 	a->ids[a->n++] = row_task(tq, c)->id;
 	for (d = 1; d <= NEAR_ROWS; d++) {
 		if (c + d < rows)
