@@ -31,6 +31,9 @@ static const char *const sort_words[] = {
 	"-updated_at", "due_at",    "-due_at",    NULL
 };
 static const char *const mouse_words[] = { "on", "off", NULL };
+/* :filter's plain words (the task queue's; clear works in every pane). */
+static const char *const filter_words[] = { "overdue", "clear", "default",
+	                                    NULL };
 
 /* One key of a key=value argument; list keys take comma-separated values. */
 struct arg_key {
@@ -58,7 +61,7 @@ static const struct arg_spec {
 	const struct arg_key *keys;
 	bool names;
 } arg_table[] = {
-	{ ACTION_FILTER, NULL, filter_keys, false },
+	{ ACTION_FILTER, filter_words, filter_keys, false },
 	{ ACTION_SORT, sort_words, NULL, false },
 	{ ACTION_MOUSE, mouse_words, NULL, false },
 	{ ACTION_HELP, NULL, NULL, true },

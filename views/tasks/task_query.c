@@ -191,21 +191,31 @@ filter_assignee(struct task_query *q, const char *value, char *err,
 	return 0;
 }
 
-/* Applies client=VALUE. */
+/* Applies client=VALUE: an id, any, or a name (found by the pane). */
 static int
 filter_client(struct task_query *q, const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "any") == 0) {
-		q->client_id = 0;
+	q->client_id = 0;
+	q->client_name[0] = '\0';
+	if (strcmp(value, "any") == 0 || parse_id(value, &q->client_id))
 		return 0;
-	}
-	if (!parse_id(value, &q->client_id)) {
+	/* A number that is no id is a mistake, not a name. */
+	if (strchr("-+0123456789", value[0]) != NULL ||
+	    strlen(value) >= sizeof q->client_name) {
 		snprintf(err, errlen,
-		         "filter: client must be a client id or any, not %s",
+		         "filter: client must be a client id, a name or any, "
+		         "not %s",
 		         value);
 		return -1;
 	}
+	snprintf(q->client_name, sizeof q->client_name, "%s", value);
 	return 0;
+}
+
+bool
+task_query_client_pending(const struct task_query *q)
+{
+	return q->client_id == 0 && q->client_name[0] != '\0';
 }
 
 /* Applies one key=value word of :filter. */
@@ -215,16 +225,25 @@ filter_word(struct task_query *q, char *word, char *err, size_t errlen)
 	char *value = strchr(word, '=');
 
 	/* The search goes too, once the whole line has parsed. */
-	if (strcmp(word, "clear") == 0) {
-		q->statuses = q->priorities = 0;
+	if (strcmp(word, "clear") == 0 || strcmp(word, "default") == 0) {
+		q->statuses =
+		    strcmp(word, "clear") == 0 ? 0 : TASK_QUERY_OPEN_STATUSES;
+		q->priorities = 0;
 		q->assignee = TASK_QUERY_ANYONE;
 		q->client_id = 0;
+		q->client_name[0] = '\0';
+		q->overdue = false;
+		return 0;
+	}
+	if (strcmp(word, "overdue") == 0) {
+		q->overdue = true;
 		return 0;
 	}
 	if (value == NULL) {
 		snprintf(err, errlen,
 		         "filter: expected key=value, not %s (keys: status, "
-		         "priority, assignee, client)",
+		         "priority, assignee, client; words: overdue, clear, "
+		         "default)",
 		         word);
 		return -1;
 	}
@@ -243,9 +262,13 @@ filter_word(struct task_query *q, char *word, char *err, size_t errlen)
 		return filter_assignee(q, value, err, errlen);
 	if (strcmp(word, "client") == 0)
 		return filter_client(q, value, err, errlen);
+	if (strcmp(word, "overdue") == 0 && strcmp(value, "any") == 0) {
+		q->overdue = false;
+		return 0;
+	}
 	snprintf(err, errlen,
 	         "filter: unknown key %s (keys: status, priority, assignee, "
-	         "client)",
+	         "client; words: overdue, clear, default)",
 	         word);
 	return -1;
 }
@@ -262,13 +285,14 @@ task_query_filter(struct task_query *q, const char *args, char *err,
 	if (args == NULL || args[strspn(args, BLANKS)] == '\0') {
 		snprintf(err, errlen,
 		         "filter: give key=value words (status, priority, "
-		         "assignee, client) or clear");
+		         "assignee, client), overdue, clear or default");
 		return -1;
 	}
 	copy = xstrdup(args);
 	for (word = strtok_r(copy, BLANKS, &save); word != NULL && rc == 0;
 	     word = strtok_r(NULL, BLANKS, &save)) {
-		clear |= strcmp(word, "clear") == 0;
+		clear |=
+		    strcmp(word, "clear") == 0 || strcmp(word, "default") == 0;
 		rc = filter_word(&next, word, err, errlen);
 	}
 	free(copy);
@@ -336,7 +360,50 @@ task_query_search(struct task_query *q, const char *text)
 const char *
 task_query_sort_name(const struct task_query *q)
 {
+	if (q->overdue)
+		return sort_fields[TASK_SORT_DUE_AT];
 	return q->descending ? sort_fields_desc[q->sort] : sort_fields[q->sort];
+}
+
+/* The statuses asked for: with overdue, only the open ones of them. */
+static unsigned
+statuses_asked(const struct task_query *q)
+{
+	unsigned open = TASK_QUERY_OPEN_STATUSES;
+
+	if (!q->overdue)
+		return q->statuses;
+	/* Only closed ones chosen: ask for them; none will be overdue. */
+	if (q->statuses != 0 && (q->statuses & open) == 0)
+		return q->statuses;
+	return q->statuses != 0 ? q->statuses & open : open;
+}
+
+bool
+task_query_is_overdue(const struct task *t, time_t now)
+{
+	return t->status != TASK_DONE && t->status != TASK_CANCELLED &&
+	       t->has_due_at && t->due_at < now;
+}
+
+bool
+task_query_page_overdue(const struct task_query *q, struct task_page *p,
+                        time_t now)
+{
+	size_t i, kept = 0;
+
+	if (!q->overdue)
+		return false;
+	for (i = 0; i < p->n; i++) {
+		if (task_query_is_overdue(&p->items[i], now))
+			p->items[kept++] = p->items[i];
+		else
+			task_free(&p->items[i]);
+	}
+	if (kept == p->n)
+		return false;
+	p->n = kept;
+	return true;
 }
 
 /* Appends "name1,name2" for the bits of set, in enum order. */
@@ -414,9 +481,9 @@ task_query_string(const struct task_query *q, const char *cursor, int limit)
 	const char *who;
 
 	buf_add(&b, "", 0);
-	if (q->statuses != 0) {
+	if (statuses_asked(q) != 0) {
 		add_key(&b, "status");
-		add_set(&b, q->statuses, TASK_STATUS_COUNT, status_name);
+		add_set(&b, statuses_asked(q), TASK_STATUS_COUNT, status_name);
 	}
 	if ((who = assignee_value(q, num, sizeof num)) != NULL)
 		add_escaped(&b, "assignee", who);
@@ -430,7 +497,7 @@ task_query_string(const struct task_query *q, const char *cursor, int limit)
 	}
 	if (q->search != NULL)
 		add_escaped(&b, "q", q->search);
-	if (q->sort != TASK_SORT_DEFAULT)
+	if (q->sort != TASK_SORT_DEFAULT || q->overdue)
 		add_escaped(&b, "sort", task_query_sort_name(q));
 	if (limit > 0) {
 		snprintf(num, sizeof num, "%d", limit);
@@ -471,15 +538,17 @@ task_query_describe(const struct task_query *q)
 		add_part(&b, "priority");
 		add_set(&b, q->priorities, TASK_PRIORITY_COUNT, priority_name);
 	}
-	if (q->client_id > 0) {
+	if (q->client_id > 0 || q->client_name[0] != '\0') {
 		add_part(&b, "client");
 		snprintf(num, sizeof num, "%lld", (long long)q->client_id);
-		buf_str(&b, num);
+		buf_str(&b, q->client_name[0] != '\0' ? q->client_name : num);
 	}
 	if (q->search != NULL) {
 		add_part(&b, "q");
 		buf_str(&b, q->search);
 	}
+	if (q->overdue)
+		buf_str(&b, b.len > 0 ? ", overdue" : "overdue");
 	if (b.len == 0)
 		buf_str(&b, "all tasks");
 	return b.s;
@@ -531,7 +600,7 @@ task_query_matches(const struct task_query *q, const struct task *t,
 	if (q->search != NULL && !contains_ci(t->title, q->search) &&
 	    !contains_ci(t->description, q->search))
 		return false;
-	return true;
+	return !q->overdue || task_query_is_overdue(t, time(NULL));
 }
 
 /* <0, 0, >0 for two integers. */
@@ -545,9 +614,9 @@ int
 task_query_compare(const struct task_query *q, const struct task *a,
                    const struct task *b)
 {
-	int c, dir = q->descending ? -1 : 1;
+	int c, dir = q->descending && !q->overdue ? -1 : 1;
 
-	switch (q->sort) {
+	switch (q->overdue ? TASK_SORT_DUE_AT : q->sort) {
 	case TASK_SORT_DEFAULT:
 	case TASK_SORT_PRIORITY:
 		/* Only the priority flips; created_at and id stay ascending. */

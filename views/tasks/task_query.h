@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "net/client/model.h"
 
@@ -41,6 +42,10 @@ struct task_query {
 	enum task_query_assignee assignee;
 	int64_t assignee_id; /* for TASK_QUERY_STAFF */
 	int64_t client_id;   /* 0: any client */
+	/* client=NAME: the name typed until the pane has found its client
+	 * (client_id still 0), then that client's name, for describing. */
+	char client_name[64];
+	bool overdue; /* only open tasks whose due date is past */
 	enum task_query_sort sort;
 	bool descending;
 	char *search; /* the q= text, or NULL */
@@ -58,12 +63,37 @@ void task_query_free(struct task_query *q);
 /*
  * Applies `:filter` arguments: blank-separated key=value words with keys
  * status, priority (comma lists), assignee (me, none, anyone or a staff
- * id) and client (an id or any); `KEY=any` clears a key, the word
- * `clear` clears every filter and the search. Returns 0, or -1 with a
- * message in err and q unchanged.
+ * id) and client (an id, a name, or any: a name is left for the pane
+ * to find, see task_query_client_pending); `KEY=any` clears a key, the word
+ * `clear` clears every filter and the search, `default` brings back the
+ * first view's (task_query_init) and clears the search. Returns 0, or -1
+ * with a message in err and q unchanged.
  */
 int task_query_filter(struct task_query *q, const char *args, char *err,
                       size_t errlen);
+
+/*
+ * The word `overdue` keeps the open tasks (not done, not cancelled)
+ * whose due date is past. The contract has no such filter: the service
+ * is asked for the open tasks in due_at order (the sort set by :sort
+ * waits meanwhile), whose overdue ones come first, and
+ * task_query_page_overdue drops the rest. `overdue=any`, `clear` or
+ * `default` end it.
+ */
+bool task_query_is_overdue(const struct task *t, time_t now);
+
+/*
+ * With the overdue filter, drops from page p the tasks that are not
+ * overdue at now; true when it dropped any: the tasks after them in
+ * due_at order are not overdue either (no later page is needed).
+ * Without it, changes nothing and returns false.
+ */
+bool task_query_page_overdue(const struct task_query *q, struct task_page *p,
+                             time_t now);
+
+/* True when client=NAME waits for its client to be found: the query
+ * is not to be sent until client_id is set. */
+bool task_query_client_pending(const struct task_query *q);
 
 /*
  * Applies a `:sort` value: priority, created_at, updated_at or due_at,
@@ -92,14 +122,16 @@ char *task_query_string(const struct task_query *q, const char *cursor,
  */
 char *task_query_describe(const struct task_query *q);
 
-/* The sort as :sort spells it ("-priority"), "default" for the server's. */
+/* The sort as :sort spells it ("-priority"), "default" for the server's;
+ * "due_at" while the overdue filter orders the list. */
 const char *task_query_sort_name(const struct task_query *q);
 
 /*
  * True when t passes q's filters, as the server would judge it, for live
  * events. me_id is the signed-in staff member (0 when not known yet:
  * assignee=me then matches nothing). The search is matched, as the
- * server does, case-insensitively (ASCII) in the title or description.
+ * server does, case-insensitively (ASCII) in the title or description;
+ * overdue against the clock now.
  */
 bool task_query_matches(const struct task_query *q, const struct task *t,
                         int64_t me_id);

@@ -24,6 +24,7 @@
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "views/tasks/attachment_save.h"
+#include "views/tasks/client_lookup.h"
 #include "views/shared/task_format.h"
 #include "views/tasks/task_info.h"
 #include "views/tasks/task_query.h"
@@ -37,6 +38,8 @@
 #define FOOTER_ROWS 1
 /* Attention items at most: the first ones in the queue's order. */
 #define MAX_ATTENTION 50
+/* Rows either side of the cursor a new first page may keep it near. */
+#define NEAR_ROWS 50
 
 /*
  * The pane's state. The rows are the store's queue (task_store.h): the
@@ -58,13 +61,14 @@ struct task_queue {
 	bool own_change; /* the store is taking the pane's own change */
 	size_t natt;
 	struct task_query query;
-	char *next;             /* cursor of the next page, or NULL */
-	struct api_req *req;    /* the page fetch in flight */
-	bool replacing;         /* ...which is a first page */
-	bool loaded;            /* a first page has arrived */
+	struct client_lookup *lookup; /* client=NAME being found... */
+	char *lookup_args;            /* ...for this :filter line */
+	char *next;                   /* cursor of the next page, or NULL */
+	struct api_req *req;          /* the page fetch in flight */
+	bool replacing;               /* ...which is a first page */
+	bool loaded;                  /* a first page has arrived */
 	char *error;            /* why the last fetch failed, for the empty
 	                           state; sanitised */
-	long long keep_id;      /* reselect this task after a first page */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -205,19 +209,72 @@ note_page(struct task_queue *tq, const struct task_page *p)
 		note_id(tq, p->items[i].id);
 }
 
-/* The first page replaces the rows; the kept task is selected again. */
+/*
+ * Where the cursor goes when the rows are replaced: its task, else the
+ * nearest of its old neighbours still listed (after it first, then
+ * before, one row further each time), else the row it was on. The ids
+ * are taken from the old rows just before they go.
+ */
+struct anchor {
+	int64_t ids[2 * NEAR_ROWS + 1];
+	size_t n;
+	size_t row;  /* the cursor's old row */
+	size_t line; /* ...and its line on screen */
+};
+
+/* Notes the cursor's task and its neighbours, nearest first. */
+static void
+anchor_take(const struct task_queue *tq, struct anchor *a)
+{
+	size_t rows = row_n(tq), c = tq->list.cursor, d;
+
+	a->n = 0;
+	a->row = c;
+	a->line = c >= tq->list.top ? c - tq->list.top : 0;
+	if (rows == 0)
+		return;
+	if (c >= rows) /* not clamped since a row left: the last one */
+		c = a->row = rows - 1;
+	a->ids[a->n++] = row_task(tq, c)->id;
+	for (d = 1; d <= NEAR_ROWS; d++) {
+		if (c + d < rows)
+			a->ids[a->n++] = row_task(tq, c + d)->id;
+		if (d <= c)
+			a->ids[a->n++] = row_task(tq, c - d)->id;
+	}
+}
+
+/* Puts the cursor back by the anchor, on the same screen line when the
+ * rows allow (the list helper then keeps it in view). */
+static void
+anchor_apply(struct task_queue *tq, const struct anchor *a)
+{
+	size_t i;
+	long long at = -1;
+
+	for (i = 0; i < a->n && at < 0; i++)
+		at = task_store_queue_pos(tq->ts, a->ids[i]);
+	tq->list.cursor = at >= 0 ? (size_t)at : a->row;
+	tq->list.top =
+	    tq->list.cursor > a->line ? tq->list.cursor - a->line : 0;
+	list_changed(&tq->list);
+}
+
+/* The first page replaces the rows; the cursor keeps its task, or goes
+ * to the nearest one still listed. */
 static void
 page_replace(struct task_queue *tq, struct task_page *p)
 {
+	struct anchor a;
+
+	anchor_take(tq, &a);
 	idmap_clear(tq->unseen);
 	tq->max_id = 0;
 	note_page(tq, p);
 	tq->own_change = true;
 	task_store_queue_page(tq->ts, p, true);
 	tq->own_change = false;
-	tq->list.cursor = tq->list.top = 0;
-	if (tq->keep_id < 0 || !select_id(tq, tq->keep_id))
-		list_changed(&tq->list);
+	anchor_apply(tq, &a);
 	tq->loaded = true;
 }
 
@@ -247,6 +304,12 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	}
 	free(tq->error);
 	tq->error = NULL;
+	/* The overdue filter asks in due_at order: past the first task not
+	 * overdue, none is. */
+	if (task_query_page_overdue(&tq->query, p, time(NULL))) {
+		free(p->next);
+		p->next = NULL;
+	}
 	trace_event("tasks.page n=%zu first=%d", p->n, tq->replacing);
 	if (tq->replacing)
 		page_replace(tq, p);
@@ -275,11 +338,11 @@ fetch_page(struct task_queue *tq, bool first)
 	free(qs);
 }
 
-/* Fetches from the first page again, keeping the selected task. */
+/* Fetches from the first page again; page_replace keeps the cursor's
+ * task (the one it is on when the page comes: it may move meanwhile). */
 static void
 fetch_first(struct task_queue *tq)
 {
-	tq->keep_id = list_selected_id(&tq->list);
 	fetch_page(tq, true);
 }
 
@@ -311,7 +374,7 @@ is_open(const struct task *t)
 static bool
 is_overdue(const struct task *t, time_t now)
 {
-	return is_open(t) && t->has_due_at && t->due_at < now;
+	return task_query_is_overdue(t, now);
 }
 
 /* True when t belongs in the attention list: urgent or overdue, open. */
@@ -622,10 +685,14 @@ static void
 draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 {
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
+	char above[32];
 
-	line = xasprintf(" %s | sort %s | %zu%s task%s%s", desc,
+	/* Rows scrolled off the top are said: the cursor may sit below them. */
+	snprintf(above, sizeof above, " | %zu above", tq->list.top);
+	line = xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
 	                 task_query_sort_name(&tq->query), row_n(tq),
 	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
+	                 tq->list.top > 0 ? above : "",
 	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
@@ -1080,10 +1147,45 @@ static const struct list_ops row_ops = {
 	.matches = row_matches,
 };
 
-/* :filter ARGS; with none typed, says what the filter is. */
+/* Drops a client=NAME still being found (a newer filter replaces it). */
+static void
+lookup_drop(struct task_queue *tq)
+{
+	client_lookup_free(tq->lookup);
+	tq->lookup = NULL;
+	free(tq->lookup_args);
+	tq->lookup_args = NULL;
+}
+
+/* The client of client=NAME is found, or is not: only then does the
+ * :filter line apply (a filter that fails changes nothing). */
+static void
+on_client_found(void *ud, int64_t id, const char *name, const char *why)
+{
+	struct task_queue *tq = ud;
+	char err[256];
+
+	if (id <= 0)
+		app_notice(tq->app, true, "%s", why);
+	else if (task_query_filter(&tq->query, tq->lookup_args, err,
+	                           sizeof err) != 0)
+		app_notice(tq->app, true, "%s", err);
+	else {
+		tq->query.client_id = id;
+		snprintf(tq->query.client_name, sizeof tq->query.client_name,
+		         "%s", name);
+		fetch_first(tq);
+	}
+	lookup_drop(tq); /* the lookup is done with: it may go here */
+	app_redraw(tq->app);
+}
+
+/* :filter ARGS; with none typed, says what the filter is. A client
+ * named, not numbered, is found first (GET /clients). */
 static enum view_result
 do_filter(struct task_queue *tq, const char *args)
 {
+	struct task_query check = tq->query;
 	char err[256], *desc;
 
 	if (args[strspn(args, " \t")] == '\0') {
@@ -1092,10 +1194,26 @@ do_filter(struct task_queue *tq, const char *args)
 		free(desc);
 		return VIEW_HANDLED;
 	}
-	if (task_query_filter(&tq->query, args, err, sizeof err) != 0) {
+	lookup_drop(tq);
+	check.search = NULL; /* tried on a copy that owns nothing */
+	if (task_query_filter(&check, args, err, sizeof err) != 0) {
 		app_notice(tq->app, true, "%s", err);
 		return VIEW_HANDLED;
 	}
+	if (task_query_client_pending(&check)) {
+		tq->lookup_args = xstrdup(args);
+		tq->lookup = client_lookup_start(tq->app, check.client_name,
+		                                 on_client_found, tq);
+		app_notice(tq->app, tq->lookup == NULL, "%s %s",
+		           tq->lookup == NULL
+		               ? "offline: cannot look for client"
+		               : "looking for client",
+		           check.client_name);
+		if (tq->lookup == NULL)
+			lookup_drop(tq);
+		return VIEW_REDRAW;
+	}
+	task_query_filter(&tq->query, args, err, sizeof err);
 	fetch_first(tq);
 	return VIEW_REDRAW;
 }
@@ -1126,6 +1244,17 @@ do_search(struct task_queue *tq, const char *args)
 	task_query_search(&tq->query, args);
 	fetch_first(tq);
 	return VIEW_REDRAW;
+}
+
+/* Esc during a search ends it (as k9s and lazygit do): the unsearched
+ * list comes back with the cursor on its task; marks stay (a second Esc
+ * clears them). */
+static enum view_result
+end_search(struct task_queue *tq)
+{
+	app_notice(tq->app, false, "search ended%s",
+	           tq->list.nmarks > 0 ? " (Esc again clears the marks)" : "");
+	return do_search(tq, NULL);
 }
 
 /* n / N: the next or previous loaded row whose title has the text. */
@@ -1225,6 +1354,8 @@ tq_action(void *state, enum action a, const char *args)
 	case ACTION_MARK_RANGE:
 		return do_mark_range(tq);
 	case ACTION_UNMARK_ALL:
+		if (tq->query.search != NULL)
+			return end_search(tq);
 		list_clear_marks(&tq->list);
 		app_notice(tq->app, false, "no task marked");
 		marks_changed(tq);
@@ -1259,6 +1390,7 @@ show_client(struct task_queue *tq, long long client_id)
 {
 	char err[256], *f = xasprintf("client=%lld assignee=any", client_id);
 
+	lookup_drop(tq); /* a client=NAME still being found is overtaken */
 	if (tq->info != NULL)
 		info_action(tq, ACTION_BACK);
 	if (task_query_filter(&tq->query, f, err, sizeof err) != 0)
@@ -1366,7 +1498,6 @@ tq_open(struct app *app)
 
 	tq->app = app;
 	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
-	tq->keep_id = -1;
 	tq->ts = app->store->tasks;
 	tq->unseen = idmap_new();
 	task_store_listen(tq->ts, on_store, tq);
@@ -1399,6 +1530,7 @@ tq_free(void *state)
 	idmap_free(tq->unseen);
 	free(tq->next);
 	free(tq->error);
+	lookup_drop(tq);
 	task_query_free(&tq->query);
 	list_free(&tq->list);
 	app_set_marked(tq->app, 0);

@@ -8,8 +8,10 @@
  * The Tasks tab (PANE_TASKS). Lists the tasks the filter selects, one
  * page of the server's cursor at a time as the staff member scrolls;
  * `:filter`, `:sort` and `/` (search) fetch again from the first page and
- * keep the selected task when it is still there; Enter opens a task's
- * detail, Escape comes back to the same row.
+ * keep the selected task when it is still there, on the same screen
+ * line when the rows allow (else the cursor goes to its nearest old
+ * neighbour still listed); Escape during a search ends it; Enter opens a
+ * task's detail, Escape comes back to the same row.
  *
  * Live task.created / task.updated events change rows in place: an
  * updated task keeps its row (the list is not re-sorted under the

@@ -212,7 +212,10 @@ command__complete__filter_keys(void **state)
 {
 	char **v = complete_end("filter ", NULL);
 
-	assert_int_equal(count(v), 4);
+	assert_int_equal(count(v), 7);
+	assert_true(has(v, "overdue"));
+	assert_true(has(v, "clear"));
+	assert_true(has(v, "default"));
 	assert_true(has(v, "status="));
 	assert_true(has(v, "priority="));
 	assert_true(has(v, "assignee="));
@@ -224,7 +227,7 @@ command__complete__filter_keys(void **state)
 	command_candidates_free(v);
 	/* A key already given is not offered again. */
 	v = complete_end("fil status=new ", NULL);
-	assert_int_equal(count(v), 3);
+	assert_int_equal(count(v), 6);
 	assert_false(has(v, "status="));
 	command_candidates_free(v);
 }

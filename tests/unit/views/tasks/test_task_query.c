@@ -109,11 +109,46 @@ task_query__filter__changes_only_named_keys(void **state)
 	assert_int_equal(q.priorities, 0);
 	assert_int_equal(q.assignee, TASK_QUERY_ANYONE);
 	assert_null(q.search);
+	/* default: the first view again, and no search. */
+	task_query_search(&q, "disk");
+	assert_int_equal(
+	    task_query_filter(&q, "priority=low default", err, sizeof err), 0);
+	assert_int_equal(q.statuses, TASK_QUERY_OPEN_STATUSES);
+	assert_int_equal(q.priorities, 0);
+	assert_null(q.search);
 	/* A failing line clears nothing, the search included. */
 	task_query_search(&q, "disk");
 	assert_int_equal(
 	    task_query_filter(&q, "clear status=bad", err, sizeof err), -1);
 	assert_string_equal(q.search, "disk");
+	task_query_free(&q);
+}
+
+/* client=NAME waits for the pane to find the client: nothing is sent
+ * for it, the footer says the name; an id or any ends the wait. */
+static void
+task_query__filter__client_by_name_waits_to_be_found(void **state)
+{
+	struct task_query q;
+	char err[128], *desc;
+
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "client=carla status=any", err, sizeof err),
+	    0);
+	assert_true(task_query_client_pending(&q));
+	assert_string_equal(q.client_name, "carla");
+	desc = task_query_describe(&q);
+	assert_string_equal(desc, "client=carla");
+	free(desc);
+	/* Found: the id is sent, the name described. */
+	q.client_id = 12;
+	assert_false(task_query_client_pending(&q));
+	assert_query(&q, NULL, "client=12&limit=100");
+	assert_int_equal(task_query_filter(&q, "client=any", err, sizeof err),
+	                 0);
+	assert_false(task_query_client_pending(&q));
+	assert_query(&q, NULL, "limit=100");
 	task_query_free(&q);
 }
 
@@ -128,7 +163,9 @@ task_query__filter__errors_leave_query_unchanged(void **state)
 		{ "status=new,bogus", "unknown status: bogus" },
 		{ "priority=huge", "unknown priority: huge" },
 		{ "assignee=someone", "assignee must be me, none, anyone" },
-		{ "client=abc", "client must be a client id" },
+		{ "client=a-name-longer-than-the-sixty-three-bytes-a-name-"
+		  "may-have-here-and-then-some-more",
+		  "client must be a client id, a name or any" },
 		{ "client=-3", "client must be a client id" },
 		{ "client=0", "client must be a client id" },
 		{ "colour=red", "unknown key colour" },
@@ -233,6 +270,53 @@ mk(int64_t id, enum task_status s, enum task_priority p, time_t created)
 	return t;
 }
 
+/* overdue: the open tasks asked in due_at order, the rest of a page
+ * dropped, and live tasks judged by the clock. */
+static void
+task_query__overdue__asks_due_order_and_drops_the_rest(void **state)
+{
+	struct task_query q;
+	struct task_page p = { 0 };
+	time_t now = time(NULL);
+	char err[64], *desc;
+	size_t i;
+
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "status=any overdue", err, sizeof err), 0);
+	assert_int_equal(task_query_sort(&q, "-priority", err, sizeof err), 0);
+	assert_query(&q, NULL,
+	             "status=new,in_progress,waiting_on_client&sort=due_at"
+	             "&limit=100");
+	assert_string_equal(task_query_sort_name(&q), "due_at");
+	desc = task_query_describe(&q);
+	assert_string_equal(desc, "overdue");
+	free(desc);
+	/* Past due, due later, no due date: the first one stays. */
+	p.n = 3;
+	p.items = calloc(3, sizeof *p.items);
+	for (i = 0; i < 3; i++) {
+		p.items[i] = mk((int64_t)i + 1, TASK_NEW, PRIORITY_LOW, 100);
+		p.items[i].title = strdup("t");
+		p.items[i].has_due_at = i < 2;
+		p.items[i].due_at = i == 0 ? now - 60 : now + 3600;
+	}
+	assert_true(task_query_matches(&q, &p.items[0], 0));
+	assert_false(task_query_matches(&q, &p.items[1], 0));
+	assert_true(task_query_page_overdue(&q, &p, now));
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.items[0].id, 1);
+	/* Done is never overdue. */
+	p.items[0].status = TASK_DONE;
+	assert_false(task_query_matches(&q, &p.items[0], 0));
+	task_page_free(&p);
+	/* overdue=any ends it; the :sort chosen comes back. */
+	assert_int_equal(task_query_filter(&q, "overdue=any", err, sizeof err),
+	                 0);
+	assert_string_equal(task_query_sort_name(&q), "-priority");
+	task_query_free(&q);
+}
+
 static void
 task_query__matches__applies_every_filter(void **state)
 {
@@ -310,10 +394,14 @@ main(void)
 		cmocka_unit_test(task_query__escape__keeps_unreserved),
 		cmocka_unit_test(task_query__filter__changes_only_named_keys),
 		cmocka_unit_test(
+		    task_query__filter__client_by_name_waits_to_be_found),
+		cmocka_unit_test(
 		    task_query__filter__errors_leave_query_unchanged),
 		cmocka_unit_test(
 		    task_query__sort__accepts_fields_and_rejects_others),
 		cmocka_unit_test(task_query__describe__names_what_filters),
+		cmocka_unit_test(
+		    task_query__overdue__asks_due_order_and_drops_the_rest),
 		cmocka_unit_test(task_query__matches__applies_every_filter),
 		cmocka_unit_test(task_query__compare__mirrors_server_orders),
 	};

@@ -357,6 +357,108 @@ queue__sort_asks_again_in_that_order(void **state)
 	harness_free(h);
 }
 
+/* Answers r with page (deleted here), the last of its kind (no next). */
+static void
+reply_last_page(struct harness *h, struct harness_request *r, cJSON *page)
+{
+	char *body;
+
+	cJSON_AddNullToObject(page, "next");
+	body = text_of(page);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
+/* Answers r with a page of open, normal tasks: the n ids given. */
+static void
+reply_ids(struct harness *h, struct harness_request *r, const long long *ids,
+          size_t n)
+{
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results");
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(results,
+		                     task_obj(ids[i], 1, "new", "normal"));
+	reply_last_page(h, r, page);
+}
+
+/* A new first page without the cursor's task: the cursor goes to its
+ * nearest old neighbour still listed, the one after it first. */
+static void
+queue__a_new_page_puts_the_cursor_near_its_task_gone(void **state)
+{
+	static const long long no5[] = { 1, 2, 3, 4, 6, 7, 8 };
+	static const long long no6[] = { 1, 2, 3, 4 };
+	struct harness *h = queue(8, NULL);
+
+	(void)state;
+	press_n(h, 'j', 4);
+	harness_action(h, ACTION_FILTER, "priority=low");
+	reply_ids(h, harness_request(h, "GET", "/tasks?"), no5, 7);
+	assert_int_equal(selected(h), 6);
+	/* Those after it are gone too: the one before. */
+	harness_action(h, ACTION_FILTER, "priority=high");
+	reply_ids(h, harness_request(h, "GET", "/tasks?"), no6, 4);
+	assert_int_equal(selected(h), 4);
+	harness_free(h);
+}
+
+/* Answers r with a page of clients named Acme, Acme West and Acmeo. */
+static void
+reply_acmes(struct harness *h, struct harness_request *r)
+{
+	static const char *const names[] = { "Acme", "Acme West", "Acmeo" };
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results"), *c;
+	size_t i;
+
+	assert_non_null(r);
+	for (i = 0; i < 3; i++) {
+		c = cJSON_CreateObject();
+		cJSON_AddNumberToObject(c, "id", (double)i + 1);
+		cJSON_AddStringToObject(c, "name", names[i]);
+		cJSON_AddStringToObject(c, "company", "Co");
+		cJSON_AddStringToObject(c, "email", "a@example.com");
+		cJSON_AddNullToObject(c, "phone");
+		cJSON_AddStringToObject(c, "site_url", "https://example.com");
+		cJSON_AddArrayToObject(c, "assigned_staff");
+		cJSON_AddItemToArray(results, c);
+	}
+	reply_last_page(h, r, page);
+}
+
+/* client=NAME asks the service's clients first; the :filter line then
+ * applies with the client found, or not at all. */
+static void
+queue__filter_client_by_name_finds_it_first(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "status=done client=acm");
+	r = harness_request(h, "GET", "/clients?q=acm");
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	reply_acmes(h, r);
+	assert_non_null(strstr(harness_notice(h), "client=acm matches 3 "
+	                                          "clients: Acme (1), Acme "
+	                                          "West (2), Acmeo (3)"));
+	/* Nothing changed, nothing asked. */
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	expect(h, "status=new,in_progress,waiting_on_client |", true);
+	/* The exact name is the one. */
+	harness_action(h, ACTION_FILTER, "status=done client=ACME");
+	reply_acmes(h, harness_request(h, "GET", "/clients?q=ACME"));
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "status=done&client=1&"));
+	give_page(h, 1, 2, NULL);
+	expect(h, "status=done, client=Acme |", true);
+	harness_free(h);
+}
+
 /* ---- marks ------------------------------------------------------------- */
 
 /* The ids of the PATCHes asked, in order, into ids (at most max). */
@@ -682,6 +784,35 @@ queue__search_asks_the_service_then_steps(void **state)
 	harness_free(h);
 }
 
+/* Esc during a search ends it and keeps the marks; Esc again clears
+ * them. */
+static void
+queue__escape_ends_a_search_then_clears_the_marks(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_SEARCH, "row");
+	give_page(h, 1, 5, NULL);
+	expect(h, "q=row |", true);
+	harness_key(h, ' ');
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h),
+	                    "search ended (Esc again clears the marks)");
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_null(strstr(r->path, "q="));
+	give_page(h, 1, 6, NULL);
+	expect(h, "q=row", false);
+	expect_marked(h, 1);
+	assert_int_equal(selected(h), 2);
+	harness_key(h, KEYC_ESCAPE);
+	assert_string_equal(harness_notice(h), "no task marked");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
 /* ---- the cursor under live events -------------------------------------- */
 
 /* A task.updated or task.created for task id, open unless done. */
@@ -807,6 +938,11 @@ main(void)
 		cmocka_unit_test(
 		    queue__a_bulk_change_with_a_failure_is_summarised),
 		cmocka_unit_test(queue__search_asks_the_service_then_steps),
+		cmocka_unit_test(
+		    queue__escape_ends_a_search_then_clears_the_marks),
+		cmocka_unit_test(
+		    queue__a_new_page_puts_the_cursor_near_its_task_gone),
+		cmocka_unit_test(queue__filter_client_by_name_finds_it_first),
 		cmocka_unit_test(
 		    queue__the_cursor_keeps_its_task_when_rows_move),
 		cmocka_unit_test(
