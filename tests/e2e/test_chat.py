@@ -16,7 +16,7 @@ from e2e.conftest import Tui, client_says
 from e2e.notify_bus import notify_bus  # noqa: F401
 from e2e.test_notify import wait_bytes
 from e2e.test_task_queue import rows
-from e2e.test_triage import eventually
+from e2e.test_triage import eventually, start_on_tasks
 
 CARLA = "Carla Client"
 TAB = re.compile(r"2 Chat \((\d+)\)")
@@ -325,6 +325,7 @@ def test_chat__notify__terminal_osc_and_muted(tui, accounts, tmp_path):
 
 
 def test_chat__jump__from_task_to_conversation_and_back(tui, accounts):
+    start_on_tasks(tui)
     t = tui.open(width=110, height=30, signed_in="support")
     t.wait_for(lambda s: "2 Chat" in s and "online" in s, timeout=20,
                what="online")
@@ -525,7 +526,7 @@ def test_chat__next_unread__from_any_pane_wraps_then_says_none(
     read_everything(s)
     body = "hotlist " + uuid.uuid4().hex[:6]
     client_says(accounts, body)
-    write_config(tui, "start-pane = tasks\n")
+    start_on_tasks(tui)
     t = tui.open(width=110, height=30, signed_in="support")
     t.wait_for(lambda s: "(support)" in s and rows(s) and
                tab_count(s) == 1, timeout=20,
