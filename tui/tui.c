@@ -513,7 +513,7 @@ tui_start_pane(struct tui *t)
 	                       ? PANE_CHAT
 	                       : PANE_TASKS;
 	enum config_start_pane want = t->app.cfg->start_pane;
-	enum pane_id p = (enum pane_id)(want - CONFIG_START_TASKS);
+	enum pane_id p;
 
 	if (t->placed)
 		return;
@@ -522,6 +522,7 @@ tui_start_pane(struct tui *t)
 		t->app.current = def;
 	if (want == CONFIG_START_AUTO)
 		return;
+	p = (enum pane_id)(want - CONFIG_START_TASKS);
 	if (t->app.panes[p].visible) {
 		t->app.current = p;
 		return;
