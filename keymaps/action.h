@@ -28,6 +28,8 @@
 	X(ACTION_TAB_BILLING, "tab-billing", 0, "Go to billing")               \
 	X(ACTION_NEXT_ATTENTION, "next-attention", 0,                          \
 	  "Jump to the next item needing attention, across panes")             \
+	X(ACTION_NEXT_UNREAD, "next-unread", 0,                                \
+	  "Open the next conversation with unread messages (Chat)")            \
 	X(ACTION_DOWN, "down", 0, "Move down one row")                         \
 	X(ACTION_UP, "up", 0, "Move up one row")                               \
 	X(ACTION_PAGE_DOWN, "page-down", 0, "Move down one page")              \

@@ -66,6 +66,9 @@ static int check_email(const char *v, char *msg, size_t len);
 
 static const char *const notification_names[] = { "off", "bell", "terminal",
 	                                          "desktop", NULL };
+static const char *const start_pane_names[] = { "auto",    "tasks",
+	                                        "chat",    "credentials",
+	                                        "billing", NULL };
 
 #define STRING_KEY(n, member, chk, h)                                          \
 	{                                                                      \
@@ -114,6 +117,15 @@ static const struct config_key keys[] = {
 	          "(false: only who wrote)",
 	  .parse = parse_bool,
 	  .serialise = serialise_bool },
+	{ .name = "start-pane",
+	  .type = KEY_ENUM,
+	  .def = "auto",
+	  .choices = start_pane_names,
+	  .off = offsetof(struct config, start_pane),
+	  .help = "the pane shown after sign-in: auto (support: chat, "
+	          "others: tasks), tasks, chat, credentials, billing",
+	  .parse = parse_enum,
+	  .serialise = serialise_enum },
 	{ .name = "muted",
 	  .type = KEY_IDS,
 	  .def = "",

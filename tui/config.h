@@ -14,6 +14,16 @@ enum config_notifications {
 	CONFIG_NOTIFY_DESKTOP,
 };
 
+/* The pane shown after sign-in: auto is by role (support: Chat). The
+ * others follow enum pane_id's order, one up. */
+enum config_start_pane {
+	CONFIG_START_AUTO,
+	CONFIG_START_TASKS,
+	CONFIG_START_CHAT,
+	CONFIG_START_CREDENTIALS,
+	CONFIG_START_BILLING,
+};
+
 /* A problem in the file, kept to be shown; never fatal. */
 struct config_error {
 	char *file;
@@ -35,7 +45,8 @@ struct config {
 	char *theme;
 	enum config_notifications notifications;
 	bool notification_text; /* show the message text in notifications */
-	long long *muted;       /* conversation ids never notified */
+	enum config_start_pane start_pane;
+	long long *muted; /* conversation ids never notified */
 	size_t nmuted;
 	int connect_timeout;   /* seconds */
 	int idle_lock_minutes; /* 0: never lock */

@@ -150,7 +150,17 @@ login_key(struct login_form *f, const struct bindings *b, key_code key)
 		return LOGIN_EDITING;
 	case ACTION_SUBMIT:
 		if (f->field == 0 || f->pw_len == 0) {
+			/* Enter always does something: moves on, or says
+			 * what is missing. */
+			bool moved = f->field == 0 && f->email[0] != '\0';
+
 			f->field = f->email[0] == '\0' ? 0 : 1;
+			if (!moved)
+				login_set_state(f,
+				                f->field == 0
+				                    ? "type your email first"
+				                    : "type your password",
+				                false);
 			return LOGIN_EDITING;
 		}
 		return LOGIN_SUBMIT;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net/client/api.h"
@@ -48,6 +49,9 @@
  */
 #define TICK_FAST_MS 1000
 #define TICK_SLOW_MS 60000
+/* Offline at start with a saved session: tries again after 1, 2, 4 ...
+ * seconds, never waiting longer than this. */
+#define RETRY_MAX_S 30
 
 /* What the TUI holds beyond the application state. */
 struct tui {
@@ -57,7 +61,10 @@ struct tui {
 	bool stream_lost;         /* reconnecting since it was last online */
 	unsigned tick;            /* the pending tick timer */
 	struct outbox *outbox;
+	bool placed; /* the start pane was chosen (at the first sign-in) */
 	struct api_req *pending_me;
+	int retry_s; /* the next wait before asking GET /me again, offline */
+	bool was_offline;
 	char *history_path;
 	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
 	struct editor *editor;     /* $EDITOR owns the terminal while set */
@@ -71,6 +78,10 @@ struct tui {
 	key_code action_key;
 	bool action_typed;
 };
+
+/* q asks first when a reply waiting in the outbox is younger than this:
+ * Enter then q in a hurry may not mean "leave it unsent". */
+#define QUIT_ASK_SECONDS 10
 
 /* A paste of more lines than this into a reply or note asks first. */
 #define PASTE_CONFIRM_LINES 3
@@ -334,12 +345,13 @@ tui_start_events(struct tui *t)
 	events_start(t->events);
 }
 
-/* Shows the sign-in form, keeping the email typed before if any. */
+/* Shows the sign-in form, keeping the email typed before if any, else
+ * the one known (the config's when none is). */
 static void
 tui_show_login(struct tui *t, const char *email, const char *error)
 {
 	if (t->login == NULL)
-		t->login = login_new(email);
+		t->login = login_new(email != NULL ? email : t->ctx->cfg.email);
 	login_set_state(t->login, error, false);
 	app_log(&t->app, true, error);
 	/* Nobody is signed in until the form is answered (the form has
@@ -382,7 +394,41 @@ on_session_expired(void *ud)
 	               "your session expired: sign in again");
 }
 
-/* The answer to GET /me at start-up. */
+static void on_me(struct me *me, const struct sc_error *err, void *ud);
+
+/* The offline wait is over: ask the service again. */
+static void
+on_retry(void *ud)
+{
+	struct tui *t = ud;
+
+	t->app.conn = CONN_CONNECTING;
+	tui_schedule_tick(t);
+	t->pending_me = api_me(t->app.api, on_me, t);
+	app_redraw(&t->app);
+}
+
+/*
+ * The service could not be asked who the saved session is: the
+ * interface stays up, offline, and asks again with a growing wait; only
+ * the service saying the session is gone brings the form.
+ */
+static void
+tui_offline(struct tui *t, const char *why)
+{
+	int wait_s = t->retry_s > 0 ? t->retry_s : 1;
+
+	t->retry_s = wait_s * 2 < RETRY_MAX_S ? wait_s * 2 : RETRY_MAX_S;
+	t->was_offline = true;
+	t->app.conn = CONN_OFFLINE;
+	tui_schedule_tick(t);
+	app_notice(&t->app, true, "offline, retrying in %d s: %s", wait_s,
+	           why != NULL ? why : "the service cannot be reached");
+	loop_timer_add(t->app.loop, wait_s * 1000, on_retry, t);
+	app_redraw(&t->app);
+}
+
+/* The answer to GET /me at start-up (and to its retries). */
 static void
 on_me(struct me *me, const struct sc_error *err, void *ud)
 {
@@ -390,17 +436,18 @@ on_me(struct me *me, const struct sc_error *err, void *ud)
 
 	t->pending_me = NULL;
 	if (err->kind == SC_OK) {
+		if (t->was_offline)
+			app_notice(&t->app, false,
+			           "the service answered: online");
 		tui_signed_in(t, me);
 		return;
 	}
+	me_free(me);
 	if (err->kind == SC_ERR_SESSION_EXPIRED ||
 	    err->kind == SC_ERR_NOT_SIGNED_IN)
 		tui_show_login(t, NULL, NULL);
-	else {
-		t->app.conn = CONN_OFFLINE;
-		tui_show_login(t, NULL, err->message);
-	}
-	me_free(me);
+	else
+		tui_offline(t, err->message);
 }
 
 /*
@@ -459,6 +506,42 @@ tui_set_visibility(struct tui *t)
 	}
 }
 
+/*
+ * The pane to start on, once: the config's start-pane, else by role
+ * (support answers clients, so starts on Chat; the others on Tasks).
+ * One the role cannot see is said, and the role's own used.
+ */
+static void
+tui_start_pane(struct tui *t)
+{
+	static const char *const names[PANE_COUNT] = { "tasks", "chat",
+		                                       "credentials",
+		                                       "billing" };
+	const char *role = me_store_role(t->app.store->me);
+	enum pane_id def = role != NULL && strcmp(role, "support") == 0
+	                       ? PANE_CHAT
+	                       : PANE_TASKS;
+	enum config_start_pane want = t->app.cfg->start_pane;
+	enum pane_id p;
+
+	if (t->placed)
+		return;
+	t->placed = true;
+	if (t->app.panes[def].visible)
+		t->app.current = def;
+	if (want == CONFIG_START_AUTO)
+		return;
+	p = (enum pane_id)(want - CONFIG_START_TASKS);
+	if (t->app.panes[p].visible) {
+		t->app.current = p;
+		return;
+	}
+	app_notice(&t->app, true,
+	           "start-pane = %s: not available to %s; starting on %s",
+	           names[p], role != NULL ? role : "you",
+	           names[t->app.current]);
+}
+
 /* Opens the panes this member may see and tells them who signed in. */
 static void
 tui_open_panes(struct tui *t)
@@ -500,6 +583,7 @@ tui_signed_in(struct tui *t, struct me *me)
 	login_free(t->login);
 	t->login = NULL;
 	tui_set_visibility(t);
+	tui_start_pane(t);
 	tui_start_sender(t);
 	tui_open_panes(t);
 	tui_start_events(t);
@@ -740,13 +824,78 @@ tui_overlay_action(struct tui *t, enum action a, const char *args)
 	return r != VIEW_UNHANDLED;
 }
 
+/*
+ * What waits in the outbox to be sent (queued or in flight, not refused
+ * for good): a malloc'd sentence, or NULL when nothing. *newest gets the
+ * time the youngest was typed.
+ */
+static char *
+tui_outbox_waiting(const struct tui *t, long long *newest)
+{
+	enum sender_item_state st;
+	size_t i, n = 0, notes = 0;
+
+	*newest = 0;
+	for (i = 0; t->app.sender != NULL && i < sender_count(t->app.sender);
+	     i++) {
+		const struct outbox_item *it =
+		    sender_item(t->app.sender, i, &st);
+
+		if (st == SENDER_ITEM_FAILED)
+			continue;
+		n++;
+		notes += it->internal;
+		if (it->created_at > *newest)
+			*newest = it->created_at;
+	}
+	if (n == 0)
+		return NULL;
+	return xasprintf("%zu %s waiting in the outbox: it will be sent next "
+	                 "time, or by `sitecare outbox flush`",
+	                 n,
+	                 notes == n   ? (n == 1 ? "note" : "notes")
+	                 : notes == 0 ? (n == 1 ? "reply" : "replies")
+	                              : "items");
+}
+
+/* The quit question answered: y leaves, anything else stays. */
+static void
+on_quit_answer(void *ud, key_code k)
+{
+	struct tui *t = ud;
+
+	app_overlay_close(&t->app, NULL);
+	if (k == 'y')
+		t->app.quit = true;
+	app_redraw(&t->app);
+}
+
+/* q: quits, asking first when a reply was queued moments ago. The line
+ * on what waits is printed once the terminal is back (tui_run). */
+static void
+tui_quit(struct tui *t)
+{
+	long long newest;
+	char *line = tui_outbox_waiting(t, &newest);
+
+	if (line == NULL || (long long)time(NULL) - newest >= QUIT_ASK_SECONDS)
+		t->app.quit = true;
+	else
+		app_overlay_open(&t->app, &ask_ops,
+		                 ask_yes_no("Quit with a reply not sent yet?",
+		                            line, "quit; it is sent next time",
+		                            "stay until it is sent", 'n',
+		                            on_quit_answer, t));
+	free(line);
+}
+
 /* Actions the frame itself handles, whatever the pane. */
 static bool
 tui_global_action(struct tui *t, enum action a, const char *args)
 {
 	switch (a) {
 	case ACTION_QUIT:
-		t->app.quit = true;
+		tui_quit(t);
 		return true;
 	case ACTION_COMMAND_LINE:
 		tui_open_cmdline(t, CMDLINE_COMMAND, ":", args);
@@ -844,6 +993,12 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 	 * the Credentials pane. */
 	if (a == ACTION_REGISTER_KEY && t->app.current != PANE_CREDENTIALS)
 		tui_switch(t, PANE_CREDENTIALS);
+	/* The hotlist works from any pane, as weechat's. */
+	if (a == ACTION_NEXT_UNREAD && t->app.current != PANE_CHAT) {
+		tui_switch(t, PANE_CHAT);
+		if (t->app.current != PANE_CHAT)
+			return;
+	}
 	p = &t->app.panes[t->app.current];
 	if (args == NULL && tui_prompt_for_args(t, a))
 		return;
@@ -1302,6 +1457,21 @@ tui_load_bindings(struct tui *t)
 	bindings_errors_free(&errs);
 }
 
+/*
+ * The config file's first problem, in the status line: cmd printed
+ * them all on stderr, which the screen covers at once.
+ */
+static void
+tui_say_config_errors(struct tui *t)
+{
+	const struct config *c = t->app.cfg;
+
+	if (c->nerrors == 0)
+		return;
+	app_notice(&t->app, true, "config line %d: %s%s", c->errors[0].line,
+	           c->errors[0].message, c->nerrors > 1 ? " (and more)" : "");
+}
+
 /* What the notifier learnt after a send: a notice to show, or just a
  * route that changed (:checkhealth shows it). */
 static void
@@ -1353,6 +1523,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	free(dir);
 	sc_error_clear(&err);
 	tui_load_bindings(t);
+	tui_say_config_errors(t);
 	for (i = 0; i < PANE_COUNT; i++)
 		t->app.panes[i].ops = panes_ops[i];
 	api_on_session_expired(t->app.api, on_session_expired, t);
@@ -1448,6 +1619,8 @@ tui_run(struct cmd_ctx *ctx)
 {
 	struct tui t;
 	char why[512];
+	char *waiting;
+	long long newest;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sitecare: the interface needs a terminal; "
@@ -1482,7 +1655,13 @@ tui_run(struct cmd_ctx *ctx)
 	else
 		tui_show_login(&t, ctx->cfg.email, NULL);
 	loop_run_until(t.app.loop, tui_pass_done, &t, -1);
+	waiting = tui_outbox_waiting(&t, &newest);
 	tui_teardown(&t, ctx);
+	/* Said after curses, so it stays on the terminal. */
+	fflush(stdout);
+	if (waiting != NULL)
+		fprintf(stderr, "sitecare: %s\n", waiting);
+	free(waiting);
 	trace_close();
 	return CMD_OK;
 }

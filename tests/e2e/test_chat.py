@@ -15,7 +15,8 @@ from datetime import datetime
 from e2e.conftest import Tui, client_says
 from e2e.notify_bus import notify_bus  # noqa: F401
 from e2e.test_notify import wait_bytes
-from e2e.test_triage import eventually
+from e2e.test_task_queue import rows
+from e2e.test_triage import eventually, start_on_tasks
 
 CARLA = "Carla Client"
 TAB = re.compile(r"2 Chat \((\d+)\)")
@@ -324,6 +325,7 @@ def test_chat__notify__terminal_osc_and_muted(tui, accounts, tmp_path):
 
 
 def test_chat__jump__from_task_to_conversation_and_back(tui, accounts):
+    start_on_tasks(tui)
     t = tui.open(width=110, height=30, signed_in="support")
     t.wait_for(lambda s: "2 Chat" in s and "online" in s, timeout=20,
                what="online")
@@ -470,3 +472,70 @@ def test_chat__crlf_message__lines_without_carriage_returns(tui, accounts):
     first = next(i for i, x in enumerate(lines) if f"first {tag}" in x)
     assert f"second {tag}" in lines[first + 1], screen
     assert "^M" not in screen
+
+
+def write_config(tui, text):
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(text)
+
+
+def test_chat__start_pane__support_starts_on_chat_others_on_tasks(tui):
+    t = tui.open(width=110, height=30, signed_in="support")
+    t.wait_for(lambda s: "(support)" in s and "LAST MESSAGE" in s,
+               timeout=20, what="support on the Chat pane, no key pressed")
+    t = tui.open(width=110, height=30, signed_in="admin")
+    screen = t.wait_for(lambda s: "(admin)" in s and rows(s), timeout=20,
+                        what="admin on the Tasks pane")
+    assert "LAST MESSAGE" not in screen
+
+
+def test_chat__start_pane__config_chooses_and_is_checked(tui):
+    write_config(tui, "start-pane = chat\n")
+    t = tui.open(width=110, height=30, signed_in="admin")
+    t.wait_for(lambda s: "(admin)" in s and "LAST MESSAGE" in s,
+               timeout=20, what="admin on Chat, as the config says")
+    # A pane the role cannot see: said, and the role's own used.
+    write_config(tui, "start-pane = credentials\n")
+    t = tui.open(width=160, height=30, signed_in="support")
+    t.wait_for(lambda s: "LAST MESSAGE" in s and
+               "start-pane = credentials: not available to support; "
+               "starting on chat" in s, timeout=20,
+               what="the refused start pane said")
+    # A name that is no pane: said, and the default used.
+    write_config(tui, "start-pane = inbox\n")
+    t = tui.open(width=160, height=30, signed_in="admin")
+    t.wait_for(lambda s: rows(s) and
+               'start-pane: "inbox" is not one of auto, tasks, chat' in s,
+               timeout=20, what="the unknown start pane said")
+
+
+def read_everything(session):
+    """Marks every conversation read for session's member."""
+    for c in conversations(session):
+        if c["unread_count"] > 0:
+            last = messages(session, c["id"])[-1]["id"]
+            r = session.post(f"/conversations/{c['id']}/read",
+                             json={"last_read_message_id": last})
+            assert r.status == 204, r
+
+
+def test_chat__next_unread__from_any_pane_wraps_then_says_none(
+        tui, accounts):
+    s = accounts.staff("support")
+    read_everything(s)
+    body = "hotlist " + uuid.uuid4().hex[:6]
+    client_says(accounts, body)
+    start_on_tasks(tui)
+    t = tui.open(width=110, height=30, signed_in="support")
+    t.wait_for(lambda s: "(support)" in s and rows(s) and
+               tab_count(s) == 1, timeout=20,
+               what="on Tasks with one unread conversation")
+    # From the Tasks pane: to Chat, into the one unread conversation
+    # (the first row, the cursor's own: found by wrapping round).
+    t.send("]")
+    t.wait_for(lambda s: body in s and "LAST MESSAGE" not in s,
+               timeout=20, what="the unread conversation opened")
+    t.wait_for(lambda s: tab_count(s) == 0, what="read once opened")
+    t.send("]")
+    t.wait_text("no unread conversations")

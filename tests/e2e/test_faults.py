@@ -29,7 +29,7 @@ from conftest import _cleanup, _new_state
 from e2e.conftest import Tui
 from e2e.test_chat import open_chat, open_conversation
 from e2e.test_task_queue import rows, selected_id
-from e2e.test_triage import eventually, open_on, own_tasks
+from e2e.test_triage import eventually, open_on, own_tasks, start_on_tasks
 from helpers.service import Service
 
 DOWN = re.compile(r"reconnecting|offline")
@@ -238,6 +238,7 @@ def test_faults__slow_8s_answers__keys_work_and_data_arrives(
     tui = tui_for(svc, sitecare_bin, tmp_path)
     try:
         word, ids = own_tasks(svc, n=3)
+        start_on_tasks(tui)
         tui.login("support")  # before the service slows down
         svc.ctl("delay", "8")
         began = time.monotonic()

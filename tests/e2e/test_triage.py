@@ -29,8 +29,18 @@ def own_tasks(service, n=1, priority="low", client_id=1):
     return word, ids
 
 
+def start_on_tasks(tui):
+    """Makes sitecare start on Tasks whatever the role (support starts
+    on Chat by default)."""
+    cfg = tui.home / "cfg" / "sitecare" / "config"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    with cfg.open("a") as f:
+        f.write("start-pane = tasks\n")
+
+
 def open_on(tui, role, word, count, width=110, height=30):
     """sitecare signed in as role, showing only the tasks titled word."""
+    start_on_tasks(tui)
     t = tui.open(width=width, height=height, signed_in=role)
     t.wait_for(lambda s: len(rows(s)) > 0, timeout=20, what="task rows")
     t.send("/")

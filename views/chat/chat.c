@@ -681,6 +681,43 @@ do_client_tasks(struct chat *c)
 	return VIEW_HANDLED;
 }
 
+/* Where conversation id sits in the store's order, or n when absent. */
+static size_t
+store_index(const struct chat *c, int64_t id, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (chat_store_at(c->store, i)->id == id)
+			return i;
+	return n;
+}
+
+/*
+ * The hotlist (weechat's M-a): opens the first conversation with unread
+ * messages after the current one in the store's order, wrapping round,
+ * whatever the list's filter hides.
+ */
+static enum view_result
+next_unread(struct chat *c)
+{
+	size_t k, n = chat_store_count(c->store);
+	const struct conversation *cur = current(c), *cv;
+	/* The one after the current (last of all), else the first. */
+	size_t start = cur != NULL ? store_index(c, cur->id, n) + 1 : 0;
+
+	for (k = 0; k < n; k++) {
+		cv = chat_store_at(c->store, (start + k) % n);
+		if (cv == NULL || cv->unread_count == 0)
+			continue;
+		list_select_id(&c->list, cv->id);
+		open_conv(c, cv);
+		return VIEW_REDRAW;
+	}
+	app_notice(c->app, false, "no unread conversations");
+	return VIEW_REDRAW;
+}
+
 /* Actions common to the list and the open conversation. */
 static enum view_result
 common_action(struct chat *c, enum action a, const char *args)
@@ -702,6 +739,8 @@ common_action(struct chat *c, enum action a, const char *args)
 		return do_client_tasks(c);
 	case ACTION_CLIENT_CHAT:
 		return VIEW_HANDLED; /* already here */
+	case ACTION_NEXT_UNREAD:
+		return next_unread(c);
 	default:
 		return VIEW_UNHANDLED;
 	}

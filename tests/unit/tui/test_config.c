@@ -119,7 +119,7 @@ config__key_name__lists_every_key_once(void **state)
 			assert_string_not_equal(config_key_name(i),
 			                        config_key_name(j));
 	}
-	assert_int_equal(i, 13);
+	assert_int_equal(i, 14);
 	assert_null(config_key_name(i + 1));
 	config_free(&c);
 }
