@@ -312,21 +312,19 @@ def test_credentials__hostile_password_drawn_inert(vtui, vault_svc,
 
 
 def test_credentials__not_assigned_is_a_locked_state(vtui, vault_svc):
+    """Enter on a credential the row already marks as not revealable asks
+    nothing (no purpose, no passphrase) and says why at once."""
     keygen(vtui)
     client, cred = assigned(vault_svc, "tech", mine=False)
-    t = open_creds(vtui, "tech")
+    t = open_creds(vtui, "tech", width=160)
     choose(t, client)
     screen = t.wait_text("not assigned: cannot reveal")
     t.send("Enter")
-    t.wait_text("purpose of revealing")
-    t.type("trying")
-    t.send("Enter")
-    t.wait_text("Unlock your staff key")
-    t.type(PASSPHRASE)
-    t.send("Enter")
-    screen = t.wait_text(f"You are not assigned to {client['name']}",
-                         timeout=20)
-    assert "ask a manager" in screen
+    screen = t.wait_text(f"{cred['label']} cannot be revealed: you are "
+                         f"not assigned to {client['name']}'s tasks")
+    assert "ask a manager to assign you" in screen
+    assert "purpose of revealing" not in screen
+    assert "Unlock your staff key" not in screen
 
 
 def test_credentials__wrong_passphrase_says_so(vtui, vault_svc):

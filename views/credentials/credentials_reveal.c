@@ -846,6 +846,19 @@ credentials_reveal_start(struct credentials_reveal *r, int64_t id,
 	free(prompt);
 }
 
+void
+credentials_reveal_not_assigned(struct credentials_reveal *r, const char *label,
+                                const char *client)
+{
+	char *text = xasprintf("%s cannot be revealed: you are not assigned "
+	                       "to %s's tasks; ask a manager to assign you",
+	                       label, client);
+
+	credentials_reveal_hide(r, NULL);
+	refuse(r, REVEAL_NOT_ASSIGNED, text);
+	free(text);
+}
+
 /* ---- the clipboard ------------------------------------------------------- */
 
 static void
