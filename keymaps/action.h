@@ -86,7 +86,7 @@
 	X(ACTION_CLIENT_CHAT, "client-chat", 0,                                \
 	  "Open the selected client's conversation")                           \
 	X(ACTION_EXPORT, "export", 0,                                          \
-	  "Write the list as CSV: :export subscriptions|invoices FILE")        \
+	  "Write the list as CSV: :export subscriptions|invoices [FILE]")      \
 	X(ACTION_CLIENT_CREDENTIALS, "client-credentials", 0,                  \
 	  "Show the selected client's site credentials")                       \
 	X(ACTION_COPY, "copy", 0,                                              \
