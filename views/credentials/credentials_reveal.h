@@ -76,7 +76,9 @@ void credentials_reveal_draw(struct credentials_reveal *r, void *win, int y,
 /* Wipes what is shown, saying why in the status line (NULL: quietly). */
 void credentials_reveal_hide(struct credentials_reveal *r, const char *why);
 
-/* y: copies the shown password (asking first when tmux keeps copies). */
+/* y: asks tmux its clipboard settings again, then copies the shown
+ * password and says where to and how it will end; or refuses when tmux
+ * would drop the copy, or asks first when tmux did not say. */
 void credentials_reveal_copy(struct credentials_reveal *r);
 
 /*
