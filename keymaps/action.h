@@ -90,11 +90,11 @@
 	X(ACTION_CLIENT_CHAT, "client-chat", 0,                                \
 	  "Open the selected client's conversation")                           \
 	X(ACTION_EXPORT, "export", 0,                                          \
-	  "Write the list as CSV: :export subscriptions|invoices FILE")        \
+	  "Write the list as CSV: :export subscriptions|invoices [FILE]")      \
 	X(ACTION_CLIENT_CREDENTIALS, "client-credentials", 0,                  \
 	  "Show the selected client's site credentials")                       \
 	X(ACTION_COPY, "copy", 0,                                              \
-	  "Copy the revealed password to the clipboard (cleared after 30 s)")  \
+	  "Copy the revealed password to the clipboard for 30 s")              \
 	X(ACTION_KEYGEN, "keygen", 1,                                          \
 	  "Make and register your staff key for revealing credentials")        \
 	X(ACTION_REGISTER_KEY, "register-key", 1,                              \

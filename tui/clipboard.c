@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -15,6 +16,7 @@
 #include "net/base/loop.h"
 #include "net/base/xmalloc.h"
 #include "tui/job.h"
+#include "tui/tmux_buffer.h"
 #include "tui/tmux_option.h"
 
 /* The longest secret copied: a pipe takes this much in one write. */
@@ -75,19 +77,27 @@ struct clipboard_probe {
 
 /*
  * The copy's lifetime: IDLE, LIVE until its timer, then for OSC 52 the
- * placeholder and IDLE again; for a local tool READING (the paste tool's
+ * placeholder and IDLE again (SWEEPING first while tmux's paste buffers
+ * of it are deleted); for a local tool READING (the paste tool's
  * output comes into back, sodium memory of n + 1 bytes: one more than
  * the secret is answer enough) and, if it was still the secret,
  * CLEARING until the clear command exits.
  */
-enum clipboard_state { STATE_IDLE, STATE_LIVE, STATE_READING, STATE_CLEARING };
+enum clipboard_state {
+	STATE_IDLE,
+	STATE_LIVE,
+	STATE_READING,
+	STATE_CLEARING,
+	STATE_SWEEPING,
+};
 
 /*
  * The clipboard. The live copy keeps, for a local tool, only a keyed
  * BLAKE2b hash of the secret (key and hash in one sodium allocation).
  * gen numbers copy attempts, so that a child of an earlier copy, reaped
  * late, cannot end a later one. Children are jobs (tui/job.h) on the
- * loop, listed in kids until they are reaped.
+ * loop, listed in kids until they are reaped. marks are the copies tmux
+ * may hold as paste buffers, kept until a sweep has deleted them.
  */
 struct clipboard {
 	struct loop *loop;
@@ -96,8 +106,13 @@ struct clipboard {
 	enum clipboard_tool tool;         /* TOOL_NONE: OSC 52 */
 	struct clipboard_probe probes[2]; /* set-clipboard, passthrough */
 	struct clipboard_kid *kids;
-	bool freeing;   /* no timers, no callbacks */
-	bool sodium_ok; /* sodium_init worked */
+	void (*asked)(void *ud); /* clipboard_ask's cb, while asking */
+	void *asked_ud;
+	struct tmux_buffer_mark marks[TMUX_BUFFER_MARKS];
+	size_t nmarks;
+	struct tmux_buffer_sweep *sweep; /* SWEEPING */
+	bool freeing;                    /* no timers, no callbacks */
+	bool sodium_ok;                  /* sodium_init worked */
 	void (*write)(const char *buf, size_t len, void *ud);
 	void *write_ud;
 
@@ -265,6 +280,18 @@ clipboard_probe_settle(struct clipboard_probe *p, const char *value)
 	p->settled = true;
 }
 
+/* Both probes settled: tells clipboard_ask's caller, once. */
+static void
+clipboard_asked(struct clipboard *c)
+{
+	void (*cb)(void *ud) = c->asked;
+
+	if (cb == NULL || !c->probes[0].settled || !c->probes[1].settled)
+		return;
+	c->asked = NULL;
+	cb(c->asked_ud);
+}
+
 /* tmux has answered a probe (or not, in time). */
 static void
 clipboard_on_probe(const char *value, void *ud)
@@ -274,6 +301,7 @@ clipboard_on_probe(const char *value, void *ud)
 	clipboard_probe_settle(p, value);
 	tmux_option_free(p->q);
 	p->q = NULL;
+	clipboard_asked(p->c);
 }
 
 /* Asks tmux for set-clipboard and allow-passthrough, without waiting. */
@@ -307,27 +335,102 @@ clipboard_set_clipboard(const struct clipboard *c)
 bool
 clipboard_tmux_keeps_copies(const struct clipboard *c)
 {
-	const char *v = clipboard_set_clipboard(c);
+	enum clipboard_plan plan = clipboard_plan(c);
 
+	return c->in_tmux && (plan == CLIPBOARD_PLAN_TMUX_BUFFER ||
+	                      plan == CLIPBOARD_PLAN_UNKNOWN);
+}
+
+/* tmux's allow-passthrough: 1 on (or all), 0 off, -1 not known. */
+static int
+clipboard_passthrough(const struct clipboard *c)
+{
+	const struct clipboard_probe *p = &c->probes[1];
+
+	if (!p->settled || p->out[0] == '\0')
+		return -1;
+	return strcmp(p->out, "on") == 0 || strcmp(p->out, "all") == 0;
+}
+
+enum clipboard_plan
+clipboard_plan(const struct clipboard *c)
+{
+	const char *v = clipboard_set_clipboard(c);
+	int pass = clipboard_passthrough(c);
+
+	if (c->tool != TOOL_NONE)
+		return CLIPBOARD_PLAN_LOCAL;
 	if (!c->in_tmux)
-		return false;
-	return v == NULL ||
-	       (strcmp(v, "external") != 0 && strcmp(v, "off") != 0);
+		return CLIPBOARD_PLAN_TERMINAL;
+	if (v != NULL && strcmp(v, "on") == 0)
+		return CLIPBOARD_PLAN_TMUX_BUFFER;
+	/* external or off: tmux drops an application's OSC 52. */
+	if (v == NULL || pass < 0)
+		return CLIPBOARD_PLAN_UNKNOWN;
+	return pass ? CLIPBOARD_PLAN_PASSTHROUGH : CLIPBOARD_PLAN_BLOCKED;
+}
+
+void
+clipboard_ask(struct clipboard *c, void (*cb)(void *ud), void *ud)
+{
+	int i;
+
+	if (!c->in_tmux) {
+		cb(ud);
+		return;
+	}
+	c->asked = cb;
+	c->asked_ud = ud;
+	for (i = 0; i < 2; i++) {
+		tmux_option_free(c->probes[i].q);
+		c->probes[i].q = NULL;
+		c->probes[i].settled = false;
+	}
+	clipboard_probe_start(c);
+	clipboard_asked(c); /* tmux could not be run at all */
 }
 
 /* Which OSC 52 forms reach the terminal (see clipboard.h). */
 static int
 clipboard_forms(const struct clipboard *c)
 {
-	const char *v = clipboard_set_clipboard(c);
-
-	if (!c->in_tmux)
-		return CLIPBOARD_PLAIN;
-	if (v != NULL && (strcmp(v, "on") == 0 || strcmp(v, "external") == 0))
-		return CLIPBOARD_PLAIN;
-	if (v != NULL && strcmp(v, "off") == 0)
+	switch (clipboard_plan(c)) {
+	case CLIPBOARD_PLAN_PASSTHROUGH:
 		return CLIPBOARD_DCS;
-	return CLIPBOARD_PLAIN | CLIPBOARD_DCS;
+	case CLIPBOARD_PLAN_UNKNOWN:
+		return CLIPBOARD_PLAIN | CLIPBOARD_DCS;
+	default:
+		return CLIPBOARD_PLAIN;
+	}
+}
+
+/* A copy tmux would drop: why, and the fix; 0 when it would not. */
+static int
+clipboard_blocked(const struct clipboard *c, struct sc_error *err)
+{
+	if (clipboard_plan(c) != CLIPBOARD_PLAN_BLOCKED)
+		return 0;
+	sc_error_set(err, SC_ERR_LOCAL,
+	             "tmux's set-clipboard is %s: the copy would not reach "
+	             "your terminal; run `tmux set -g set-clipboard on` or "
+	             "copy by hand",
+	             clipboard_set_clipboard(c));
+	return -1;
+}
+
+/* Remembers an OSC 52 copy tmux may keep as a paste buffer (the oldest
+ * mark goes when they are all taken). */
+static void
+clipboard_mark(struct clipboard *c, size_t n)
+{
+	if (!clipboard_tmux_keeps_copies(c))
+		return;
+	if (c->nmarks == TMUX_BUFFER_MARKS) {
+		memmove(c->marks, c->marks + 1,
+		        (TMUX_BUFFER_MARKS - 1) * sizeof *c->marks);
+		c->nmarks--;
+	}
+	c->marks[c->nmarks++] = (struct tmux_buffer_mark){ time(NULL), n };
 }
 
 /* ---- OSC 52 -------------------------------------------------------------- */
@@ -482,6 +585,8 @@ clipboard_release(struct clipboard *c)
 	if (c->timer != 0 && !c->freeing)
 		loop_timer_cancel(c->loop, c->timer);
 	c->timer = 0;
+	tmux_buffer_sweep_free(c->sweep); /* its marks stay for the next */
+	c->sweep = NULL;
 	clipboard_back_close(c);
 	if (c->hash != NULL) {
 		sodium_memzero(c->hash, crypto_generichash_KEYBYTES +
@@ -519,7 +624,47 @@ clipboard_finish(struct clipboard *c, enum clipboard_end how, const char *fmt,
 		cb(how, fmt != NULL ? detail : NULL, ud);
 }
 
-/* OSC 52's end: the placeholder, a single space. */
+/* The sweep of tmux's paste buffers has ended: so has the copy. */
+static void
+clipboard_on_sweep(int deleted, const char *why, void *ud)
+{
+	struct clipboard *c = ud;
+
+	if (deleted >= 0)
+		c->nmarks = 0;
+	if (deleted > 0)
+		clipboard_finish(c, CLIPBOARD_OVERWRITTEN,
+		                 "tmux's paste buffer of the password deleted");
+	else if (deleted == 0)
+		clipboard_finish(c, CLIPBOARD_OVERWRITTEN,
+		                 "tmux kept no paste buffer of the password");
+	else
+		clipboard_finish(c, CLIPBOARD_OVERWRITTEN,
+		                 "but tmux may still hold the password in a "
+		                 "paste buffer (%s): see tmux list-buffers",
+		                 why != NULL ? why : "tmux failed");
+}
+
+/* Deletes tmux's paste buffers of the marked copies (SWEEPING); while
+ * freeing, in place. */
+static void
+clipboard_sweep_start(struct clipboard *c)
+{
+	struct tmux_buffer_sweep *s;
+
+	c->state = STATE_SWEEPING;
+	s = tmux_buffer_sweep(c->freeing ? NULL : c->loop, c->marks, c->nmarks,
+	                      c->freeing ? CLIPBOARD_FREE_MS
+	                                 : CLIPBOARD_TOOL_MS,
+	                      clipboard_on_sweep, c);
+	if (s != NULL && c->state == STATE_SWEEPING)
+		c->sweep = s;
+	else
+		tmux_buffer_sweep_free(s);
+}
+
+/* OSC 52's end: the placeholder, a single space; then tmux's paste
+ * buffers of the copy, if it may keep them. */
 static void
 clipboard_end_osc52(struct clipboard *c)
 {
@@ -529,12 +674,12 @@ clipboard_end_osc52(struct clipboard *c)
 		clipboard_finish(c, CLIPBOARD_FAILED,
 		                 "the placeholder was not sent: %s",
 		                 err.message);
-	else if (clipboard_tmux_keeps_copies(c))
-		clipboard_finish(c, CLIPBOARD_OVERWRITTEN,
-		                 "placeholder sent; tmux may still hold the "
-		                 "copy as a paste buffer");
+	else if (c->nmarks > 0)
+		clipboard_sweep_start(c);
 	else
-		clipboard_finish(c, CLIPBOARD_OVERWRITTEN, "placeholder sent");
+		clipboard_finish(c, CLIPBOARD_OVERWRITTEN,
+		                 "a terminal's clipboard cannot be read back "
+		                 "to check");
 	sc_error_clear(&err);
 }
 
@@ -719,7 +864,8 @@ clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 	void *prev_ud = c->ud;
 	bool had_prev = c->state != STATE_IDLE;
 
-	if (clipboard_check(bytes, n, err) != 0)
+	if (clipboard_check(bytes, n, err) != 0 ||
+	    (route == CLIPBOARD_OSC52 && clipboard_blocked(c, err) != 0))
 		return -1;
 	if (!c->sodium_ok) {
 		sc_error_set(err, SC_ERR_LOCAL, "libsodium did not start");
@@ -735,6 +881,8 @@ clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 		}
 	} else if (clipboard_osc52(c, bytes, n, err) != 0) {
 		return -1;
+	} else {
+		clipboard_mark(c, n);
 	}
 	clipboard_release(c);
 	c->gen = gen;
@@ -793,10 +941,15 @@ clipboard_free(struct clipboard *c)
 	for (i = 0; i < 2; i++)
 		tmux_option_free(c->probes[i].q);
 	c->freeing = true;
-	if (c->state == STATE_LIVE && c->route == CLIPBOARD_OSC52)
+	c->asked = NULL;
+	if (c->state == STATE_LIVE && c->route == CLIPBOARD_OSC52) {
 		clipboard_end_osc52(c);
-	else if (c->state == STATE_LIVE || c->state == STATE_READING)
+	} else if (c->state == STATE_LIVE || c->state == STATE_READING) {
 		clipboard_free_local(c, deadline);
+	} else if (c->nmarks > 0) { /* a sweep under way, or one failed */
+		clipboard_release(c);
+		clipboard_sweep_start(c);
+	}
 	clipboard_release(c);
 	clipboard_reap_all(c, deadline);
 	free(c);

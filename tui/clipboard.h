@@ -21,11 +21,13 @@ struct loop;
  * never waited for in the loop: pipes are read from it, exits reaped by
  * a 100 ms timer (waitpid WNOHANG), every tool has a deadline.
  *
- * Inside tmux, set-clipboard decides: on or external, tmux takes a plain
- * OSC 52 (on also keeps a paste buffer: clipboard_tmux_keeps_copies);
- * off, only tmux's DCS passthrough reaches the terminal (that needs
- * allow-passthrough). tmux is asked at start without waiting; until it
- * answers (or when it cannot) both forms are sent.
+ * Inside tmux, set-clipboard decides (clipboard_plan): on, tmux takes a
+ * plain OSC 52, passes it to the terminal and keeps it as a paste buffer,
+ * which the end deletes (tui/tmux_buffer.h); external or off, tmux drops
+ * a plain OSC 52 and only its DCS passthrough reaches the terminal, if
+ * allow-passthrough is on; else a copy is refused, since it would reach
+ * nothing. tmux is asked at start and again by clipboard_ask, without
+ * waiting; until it answers (or when it cannot) both forms are sent.
  *
  * The route is chosen once, by clipboard_new: a local tool when not over
  * SSH (SSH_TTY, SSH_CONNECTION unset) and WAYLAND_DISPLAY with wl-copy,
@@ -37,6 +39,17 @@ struct clipboard;
 enum clipboard_route {
 	CLIPBOARD_OSC52, /* terminal escape: works over SSH */
 	CLIPBOARD_LOCAL, /* wl-copy / xclip / xsel */
+};
+
+/* What a copy would do, from the route and what tmux said. */
+enum clipboard_plan {
+	CLIPBOARD_PLAN_LOCAL,       /* wl-copy / xclip / xsel */
+	CLIPBOARD_PLAN_TERMINAL,    /* OSC 52 to the terminal (no tmux) */
+	CLIPBOARD_PLAN_TMUX_BUFFER, /* set-clipboard on: a tmux paste
+	                               buffer, passed on to the terminal */
+	CLIPBOARD_PLAN_PASSTHROUGH, /* tmux's DCS passthrough */
+	CLIPBOARD_PLAN_UNKNOWN,     /* tmux has not said: both forms */
+	CLIPBOARD_PLAN_BLOCKED,     /* tmux would drop it: refused */
 };
 
 /* How a copy's lifetime ended. */
@@ -70,8 +83,19 @@ struct clipboard *clipboard_new(struct loop *loop);
 void clipboard_free(struct clipboard *c);
 
 /* True when a copy would stay in tmux's paste buffers: inside tmux with
- * set-clipboard on, or not known (yet). The caller asks first. */
+ * set-clipboard on, or not known (yet). */
 bool clipboard_tmux_keeps_copies(const struct clipboard *c);
+
+/* What a copy made now would do (see enum clipboard_plan). */
+enum clipboard_plan clipboard_plan(const struct clipboard *c);
+
+/*
+ * Asks tmux its settings again (they may have changed since start, on
+ * the advice of a refusal) and calls cb once, from the loop, when it has
+ * answered or given up (CLIPBOARD_TMUX_MS); outside tmux cb is called
+ * before this returns. A second ask replaces the first's cb.
+ */
+void clipboard_ask(struct clipboard *c, void (*cb)(void *ud), void *ud);
 
 /*
  * Copies n bytes (the caller's sodium memory, read during this call only:
@@ -79,7 +103,8 @@ bool clipboard_tmux_keeps_copies(const struct clipboard *c);
  * which takes up to 4096 bytes whole) and ends the copy after clear_ms,
  * telling end_cb from the loop. Returns the route, or -1 with err (empty,
  * too long, no secure memory, the tool cannot be started or refused the
- * bytes); a failed copy leaves any previous copy live. A copy that
+ * bytes, or tmux would drop it: CLIPBOARD_PLAN_BLOCKED, with the fix);
+ * a failed copy leaves any previous copy live. A copy that
  * succeeds replaces the previous one, whose end_cb is told OVERWRITTEN
  * ("replaced by a new copy") before this returns.
  */
@@ -89,9 +114,11 @@ int clipboard_copy(struct clipboard *c, const unsigned char *bytes, size_t n,
 
 /*
  * Ends the live copy now, as its timer would: OSC 52 sends the
- * placeholder and calls end_cb before returning; local starts reading the
- * clipboard back and end_cb comes later, from the loop. Nothing live (or
- * an end already under way): nothing happens.
+ * placeholder and calls end_cb before returning, unless tmux may hold
+ * copies in paste buffers: then they are deleted first and end_cb comes
+ * later, from the loop, as it does for a local copy, whose clipboard is
+ * read back first. Nothing live (or an end already under way): nothing
+ * happens.
  */
 void clipboard_end_now(struct clipboard *c);
 

@@ -240,13 +240,14 @@ health_tmux_clipboard(struct health *h)
 	const char *v = h->probes[PROBE_CLIPBOARD].value;
 
 	if (strcmp(v, "on") == 0)
-		health_report(h, HEALTH_WARN,
-		              "copied secrets stay in tmux's paste buffers "
-		              "(tmux list-buffers): clear them with tmux "
-		              "delete-buffer",
-		              "set-clipboard on: OSC 52 copies reach the "
-		              "clipboard, and tmux keeps a copy as a paste "
-		              "buffer");
+		health_report(
+		    h, HEALTH_WARN,
+		    "sitecare deletes a copied password's paste "
+		    "buffer when it overwrites the copy; other copies "
+		    "stay (tmux list-buffers)",
+		    "set-clipboard on: OSC 52 copies reach the "
+		    "clipboard, and tmux keeps a copy as a paste "
+		    "buffer");
 	else if (strcmp(v, "unknown") == 0)
 		health_report(h, HEALTH_WARN,
 		              "run `tmux show -gv set-clipboard` yourself",
@@ -254,13 +255,15 @@ health_tmux_clipboard(struct health *h)
 		              "within %d ms)",
 		              HEALTH_TMUX_MS);
 	else
-		health_report(h, HEALTH_WARN,
-		              "`set -g set-clipboard on` lets copies through "
-		              "(tmux then keeps a copy as a paste buffer), or "
-		              "use allow-passthrough",
-		              "set-clipboard %s: tmux does not pass sitecare's "
-		              "OSC 52 copies to the terminal",
-		              v);
+		health_report(
+		    h, HEALTH_WARN,
+		    "`set -g set-clipboard on` lets copies through "
+		    "(tmux then keeps a copy as a paste buffer, "
+		    "deleted with the copy), or use allow-passthrough",
+		    "set-clipboard %s: tmux drops sitecare's OSC 52 "
+		    "copies; without allow-passthrough `y` refuses "
+		    "to copy",
+		    v);
 }
 
 /* tmux: inside it? then its clipboard and passthrough settings. */

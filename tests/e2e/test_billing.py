@@ -7,6 +7,7 @@ changes the numbers the session's service is checked against.
 """
 
 import re
+import time
 
 import pytest
 
@@ -163,6 +164,58 @@ def test_billing__filter_then_export_csv(btui, bill_svc, tmp_path):
     assert (out.stat().st_mode & 0o777) == 0o600
     numbers = {i["number"] for i in failed}
     assert {l.split(",")[0] for l in body} == numbers
+
+
+def test_billing__export_proposes_a_name_and_expands_tilde(btui, bill_svc):
+    """`:export invoices` with no file name offers
+    ~/sitecare-invoices-DATE.csv on the line; Enter writes it in $HOME.
+    A name typed with ~/ is expanded too."""
+    s = staff(bill_svc, "manager")
+    n = len(list(s.all("/billing/invoices")))
+    t = open_billing(btui, "manager", width=180)
+    t.send("v")
+    t.wait_text("[Invoices]")
+    t.send(":")
+    t.type("export invoices")
+    t.send("Enter")
+    name = f"sitecare-invoices-{time.strftime('%Y-%m-%d')}.csv"
+    t.wait_text(f"export invoices to: ~/{name}")
+    t.send("Enter")
+    out = btui.home / name
+    t.wait_text(f"wrote {n} invoices to {out}")
+    assert out.read_bytes().startswith(b"number,client,")
+    assert (out.stat().st_mode & 0o777) == 0o600
+    # A name typed with ~/ lands in $HOME, not in a directory called ~.
+    t.send(":")
+    t.type("export subscriptions ~/subs.csv")
+    t.send("Enter")
+    subs = btui.home / "subs.csv"
+    t.wait_text(f"to {subs}")
+    assert subs.is_file() and not (btui.home / "~").exists()
+    # Cancelling the proposed name writes nothing.
+    t.send(":")
+    t.type("export subscriptions")
+    t.send("Enter")
+    t.wait_text("export subscriptions to: ~/sitecare-subscriptions-")
+    t.send("Escape")
+    t.wait_text("not exported")
+    assert not list(btui.home.glob("sitecare-subscriptions-*"))
+
+
+def test_billing__export_over_a_file_says_it_replaced_it(btui, bill_svc,
+                                                         tmp_path):
+    """An existing file is replaced whole (atomically), as before, and
+    the status line says so."""
+    out = tmp_path / "invoices.csv"
+    out.write_text("old contents\n")
+    t = open_billing(btui, "manager", width=180)
+    t.send("v")
+    t.wait_text("[Invoices]")
+    t.send(":")
+    t.type(f"export invoices {out}")
+    t.send("Enter")
+    t.wait_text(f"to {out} (it replaced the file there)")
+    assert out.read_bytes().startswith(b"number,client,")
 
 
 def test_billing__jump_to_conversation_and_tasks(btui):

@@ -312,21 +312,19 @@ def test_credentials__hostile_password_drawn_inert(vtui, vault_svc,
 
 
 def test_credentials__not_assigned_is_a_locked_state(vtui, vault_svc):
+    """Enter on a credential the row already marks as not revealable asks
+    nothing (no purpose, no passphrase) and says why at once."""
     keygen(vtui)
     client, cred = assigned(vault_svc, "tech", mine=False)
-    t = open_creds(vtui, "tech")
+    t = open_creds(vtui, "tech", width=160)
     choose(t, client)
     screen = t.wait_text("not assigned: cannot reveal")
     t.send("Enter")
-    t.wait_text("purpose of revealing")
-    t.type("trying")
-    t.send("Enter")
-    t.wait_text("Unlock your staff key")
-    t.type(PASSPHRASE)
-    t.send("Enter")
-    screen = t.wait_text(f"You are not assigned to {client['name']}",
-                         timeout=20)
-    assert "ask a manager" in screen
+    screen = t.wait_text(f"{cred['label']} cannot be revealed: you are "
+                         f"not assigned to {client['name']}'s tasks")
+    assert "ask a manager to assign you" in screen
+    assert "purpose of revealing" not in screen
+    assert "Unlock your staff key" not in screen
 
 
 def test_credentials__wrong_passphrase_says_so(vtui, vault_svc):
@@ -383,28 +381,106 @@ def test_credentials__no_key_then_keygen_in_the_interface(vtui, vault_svc):
     t.wait_text(vault(vault_svc, cred["id"])["password"], timeout=20)
 
 
-def test_credentials__copy_by_osc52_then_overwritten(vtui, vault_svc,
-                                                     tmp_path):
+def tmux_buffers(t):
+    """{name: contents} of every paste buffer in the test's tmux server."""
+    names = t._tmux("list-buffers", "-F", "#{buffer_name}").stdout.split()
+    return {n: t._tmux("show-buffer", "-b", n).stdout for n in names}
+
+
+def revealed_in_tmux(vtui, vault_svc, tmp_path, width=170, **tmux_opts):
+    """A tech's password revealed in a pane whose tmux has tmux_opts set
+    (set-clipboard, allow-passthrough), with the pane's raw output
+    piped to a file; (terminal, password, raw file)."""
     keygen(vtui)
     client, cred = assigned(vault_svc, "tech")
     plain = vault(vault_svc, cred["id"])
     vtui.env["DISPLAY"] = ""
     vtui.env["WAYLAND_DISPLAY"] = ""
-    t = open_creds(vtui, "tech")
-    t._tmux("set", "-g", "set-clipboard", "external")
+    t = open_creds(vtui, "tech", width=width)
+    for name, value in tmux_opts.items():
+        t._tmux("set", "-g", name.replace("_", "-"), value)
     raw = tmp_path / "pane.raw"
     raw.touch()
     t._tmux("pipe-pane", "-o", "-t", "t", f"cat >> {raw}")
     choose(t, client)
     reveal(t, cred["label"])
     t.wait_text(plain["password"], timeout=20)
+    return t, plain["password"], raw
+
+
+def test_credentials__copy_refused_when_tmux_would_drop_it(vtui, vault_svc,
+                                                           tmp_path):
+    """tmux with set-clipboard external drops an application's OSC 52:
+    `y` says so and how to fix it, and sends nothing. Each `y` asks tmux
+    again, so the fix works at once: passthrough, then set-clipboard on,
+    each said as what it is."""
+    # Wide enough for the whole refusal in the status line.
+    t, password, raw = revealed_in_tmux(
+        vtui, vault_svc, tmp_path, width=220, set_clipboard="external",
+        allow_passthrough="off")
+    b64 = base64.b64encode(password.encode())
     t.send("y")
-    t.wait_text("password copied (by OSC 52)")
-    b64 = base64.b64encode(plain["password"].encode())
+    screen = t.wait_text("not copied: tmux's set-clipboard is external: "
+                         "the copy would not reach your terminal")
+    assert "run `tmux set -g set-clipboard on` or copy by hand" in screen
+    assert b"52;c;" not in raw.read_bytes()
+    assert password not in tmux_buffers(t).values()
+    # allow-passthrough on: the copy goes through it, and says so.
+    t._tmux("set", "-g", "allow-passthrough", "on")
+    t.send("y")
+    t.wait_text("password copied to the terminal's clipboard by OSC 52 "
+                "through tmux's passthrough: it will be overwritten in 30 s")
+    wait_bytes(raw, b"\x1bPtmux;\x1b\x1b]52;c;" + b64)
+    assert password not in tmux_buffers(t).values()
+    # set-clipboard on: tmux keeps it in a paste buffer, and that is said.
+    t._tmux("set", "-g", "set-clipboard", "on")
+    t.send("y")
+    t.wait_text("password copied into tmux's paste buffer (set-clipboard "
+                "on), which tmux passes to the terminal: in 30 s it is "
+                "overwritten and the buffer deleted")
+    t.wait_for(lambda s: password in tmux_buffers(t).values(),
+               what="tmux's paste buffer of the password")
+
+
+def test_credentials__copy_into_tmux_buffer_then_buffer_deleted(
+        vtui, vault_svc, tmp_path):
+    """set-clipboard on: tmux keeps the password as buffer0; 30 s later
+    the placeholder overwrites the clipboard and the client deletes that
+    buffer, and says so (not "cleared")."""
+    t, password, raw = revealed_in_tmux(vtui, vault_svc, tmp_path,
+                                        set_clipboard="on")
+    t._tmux("set-buffer", "-b", "mine", "kept by hand")
+    t.send("y")
+    t.wait_text("password copied into tmux's paste buffer (set-clipboard "
+                "on)")
+    t.wait_for(lambda s: password in tmux_buffers(t).values(),
+               what="tmux's paste buffer of the password")
+    screen = t.wait_text("clipboard overwritten: tmux's paste buffer of the "
+                         "password deleted", timeout=40)
+    assert "cleared" not in screen
+    buffers = tmux_buffers(t)
+    assert password not in buffers.values()
+    assert buffers.get("mine") == "kept by hand"  # not the client's
+
+
+def test_credentials__copy_by_osc52_then_overwritten(vtui, vault_svc,
+                                                     tmp_path):
+    """Not inside tmux (as over SSH, whatever tmux runs outside): OSC 52
+    to the terminal, overwritten with a placeholder after 30 s, and the
+    messages say copied and overwritten, never cleared."""
+    vtui.env["TMUX"] = ""
+    t, password, raw = revealed_in_tmux(vtui, vault_svc, tmp_path,
+                                        set_clipboard="on")
+    t.send("y")
+    t.wait_text("password copied to the terminal's clipboard by OSC 52: it "
+                "will be overwritten in 30 s")
+    b64 = base64.b64encode(password.encode())
     wait_bytes(raw, b"]52;c;" + b64)
     # 30 s later a placeholder (a space) overwrites it.
     wait_bytes(raw, b"]52;c;" + base64.b64encode(b" "), timeout=40)
-    t.wait_text("clipboard overwritten")
+    screen = t.wait_text("clipboard overwritten: a terminal's clipboard "
+                         "cannot be read back to check")
+    assert "cleared" not in screen
 
 
 def test_credentials__lock_key_asks_the_passphrase_again(vtui, vault_svc):

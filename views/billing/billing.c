@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "net/client/api.h"
 #include "net/base/paths.h"
@@ -56,6 +57,7 @@ struct billing {
 
 	int rows, cols;
 	int list_y; /* where the list's rows start, at the last draw */
+	enum billing_list export_list; /* what the proposed file name is for */
 };
 
 static void fetch_subs(struct billing *b, const char *cursor);
@@ -649,17 +651,85 @@ selected_client(const struct billing *b)
 	return v != NULL ? &v->client : NULL;
 }
 
-/* :export subscriptions|invoices FILE: the list as shown, as CSV. */
+/* A file name as typed, with a leading ~ or ~/ as $HOME. Malloc'd. */
+static char *
+export_expand(const char *typed)
+{
+	const char *home = getenv("HOME");
+
+	if (typed[0] == '~' && (typed[1] == '/' || typed[1] == '\0') &&
+	    home != NULL && home[0] != '\0')
+		return xasprintf("%s%s", home, typed + 1);
+	return xstrdup(typed);
+}
+
+/* Writes list as CSV to the file typed, and says what happened (a file
+ * already there is replaced whole, atomically). */
+static void
+export_write(struct billing *b, enum billing_list list, const char *typed)
+{
+	char *path = export_expand(typed), *csv;
+	const char *what = list == BILLING_SUBS ? "subscriptions" : "invoices";
+	struct sc_error err = { 0 };
+	bool existed = access(path, F_OK) == 0;
+
+	csv = billing_data_csv(b->data, list, full(b));
+	if (paths_write_atomic(path, csv, strlen(csv), 0600, &err) != 0)
+		app_notice(b->app, true, "export: %s", err.message);
+	else
+		app_notice(b->app, false, "wrote %zu %s to %s%s",
+		           billing_data_count(b->data, list), what, path,
+		           existed ? " (it replaced the file there)" : "");
+	sc_error_clear(&err);
+	free(csv);
+	free(path);
+}
+
+/* The proposed file name was confirmed (or edited, or cancelled). */
+static void
+on_export_path(void *ud, char *text, bool submitted)
+{
+	struct billing *b = ud;
+
+	if (!submitted || text == NULL || text[0] == '\0')
+		app_notice(b->app, false, "not exported");
+	else
+		export_write(b, b->export_list, text);
+	free(text);
+}
+
+/* No file name given: offers ~/sitecare-LIST-DATE.csv on the line, to
+ * confirm or edit. */
+static void
+export_propose(struct billing *b, enum billing_list list, const char *what)
+{
+	char day[16] = "", *name, *prompt;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	name = xasprintf("~/sitecare-%s-%s.csv", what, day);
+	prompt = xasprintf("export %s to: ", what);
+	b->export_list = list;
+	app_text_line(b->app, CMDLINE_PATH, prompt, false, name, NULL,
+	              on_export_path, b);
+	free(prompt);
+	free(name);
+}
+
+/* :export subscriptions|invoices [FILE]: the list as shown, as CSV. */
 static enum view_result
 do_export(struct billing *b, const char *args)
 {
-	char what[16] = "", path[1024] = "", *csv;
+	char what[16] = "", path[1024] = "";
 	enum billing_list list;
-	struct sc_error err = { 0 };
+	int got;
 
-	if (args == NULL || sscanf(args, "%15s %1023[^\n]", what, path) != 2) {
+	got = args != NULL ? sscanf(args, "%15s %1023[^\n]", what, path) : 0;
+	if (got < 1) {
 		app_notice(b->app, true,
-		           "usage: :export subscriptions|invoices FILE");
+		           "usage: :export subscriptions|invoices [FILE]");
 		return VIEW_HANDLED;
 	}
 	if (strcmp(what, "subscriptions") == 0)
@@ -673,14 +743,10 @@ do_export(struct billing *b, const char *args)
 		               : "export subscriptions or invoices");
 		return VIEW_HANDLED;
 	}
-	csv = billing_data_csv(b->data, list, full(b));
-	if (paths_write_atomic(path, csv, strlen(csv), 0600, &err) != 0)
-		app_notice(b->app, true, "export: %s", err.message);
+	if (got < 2)
+		export_propose(b, list, what);
 	else
-		app_notice(b->app, false, "wrote %zu %s to %s",
-		           billing_data_count(b->data, list), what, path);
-	sc_error_clear(&err);
-	free(csv);
+		export_write(b, list, path);
 	return VIEW_HANDLED;
 }
 

@@ -13,7 +13,7 @@
  * switches) with amounts and cards (brand and last 4 only). With
  * billing.summary alone: plans and statuses, nothing else. `:filter`,
  * `:sort` and `/` (client) work on the list shown; T and M jump to the
- * client's tasks and conversation; `:export subscriptions|invoices FILE`
+ * client's tasks and conversation; `:export subscriptions|invoices [FILE]`
  * writes the list as on screen as CSV. invoice.failed updates it live
  * and raises a notification.
  */

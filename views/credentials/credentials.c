@@ -304,6 +304,11 @@ reveal_selected(struct creds *k)
 	if (k->nitems == 0 || k->ilist.cursor >= k->nitems)
 		return;
 	cr = &k->items[k->ilist.cursor];
+	if (!cr->can_reveal) {
+		credentials_reveal_not_assigned(
+		    k->reveal, cr->label, c != NULL ? c->name : "the client");
+		return;
+	}
 	if (k->task > 0)
 		snprintf(purpose, sizeof purpose, "task #%lld", k->task);
 	credentials_reveal_start(k->reveal, cr->id, cr->label,

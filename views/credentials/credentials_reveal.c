@@ -846,6 +846,19 @@ credentials_reveal_start(struct credentials_reveal *r, int64_t id,
 	free(prompt);
 }
 
+void
+credentials_reveal_not_assigned(struct credentials_reveal *r, const char *label,
+                                const char *client)
+{
+	char *text = xasprintf("%s cannot be revealed: you are not assigned "
+	                       "to %s's tasks; ask a manager to assign you",
+	                       label, client);
+
+	credentials_reveal_hide(r, NULL);
+	refuse(r, REVEAL_NOT_ASSIGNED, text);
+	free(text);
+}
+
 /* ---- the clipboard ------------------------------------------------------- */
 
 static void
@@ -858,9 +871,9 @@ on_clip_end(enum clipboard_end how, const char *detail, void *ud)
 		app_notice(r->app, false, "clipboard cleared");
 		break;
 	case CLIPBOARD_OVERWRITTEN:
-		app_notice(r->app, false,
-		           "clipboard overwritten (a terminal's clipboard "
-		           "cannot be read back to check)");
+		app_notice(r->app, false, "clipboard overwritten%s%s",
+		           detail != NULL ? ": " : "",
+		           detail != NULL ? detail : "");
 		break;
 	case CLIPBOARD_LEFT:
 		app_notice(r->app, false,
@@ -873,13 +886,37 @@ on_clip_end(enum clipboard_end how, const char *detail, void *ud)
 	app_redraw(r->app);
 }
 
+/* What a copy did and what will become of it, by the clipboard's plan:
+ * only a local clipboard can be read back and cleared; a terminal's is
+ * overwritten. */
+static const char *const copied_text[] = {
+	[CLIPBOARD_PLAN_LOCAL] = "password copied to the local clipboard: in "
+	                         "30 s it is cleared if it still holds it",
+	[CLIPBOARD_PLAN_TERMINAL] = "password copied to the terminal's "
+	                            "clipboard by OSC 52: it will be "
+	                            "overwritten in 30 s",
+	[CLIPBOARD_PLAN_TMUX_BUFFER] =
+	    "password copied into tmux's paste buffer (set-clipboard on), "
+	    "which tmux passes to the terminal: in 30 s it is overwritten and "
+	    "the buffer deleted",
+	[CLIPBOARD_PLAN_PASSTHROUGH] = "password copied to the terminal's "
+	                               "clipboard by OSC 52 through tmux's "
+	                               "passthrough: it will be overwritten "
+	                               "in 30 s",
+	[CLIPBOARD_PLAN_UNKNOWN] =
+	    "password sent by OSC 52, though tmux did not say whether it "
+	    "passes it on: in 30 s it is overwritten and any tmux paste "
+	    "buffer of it deleted",
+	[CLIPBOARD_PLAN_BLOCKED] = "not copied",
+};
+
 /* Copies the shown password, from sodium memory. */
 static void
 copy_now(struct credentials_reveal *r)
 {
+	enum clipboard_plan plan = clipboard_plan(r->clip);
 	struct sc_error err = { 0 };
 	const unsigned char *p;
-	int route;
 
 	if (r->pass == NULL) {
 		app_notice(r->app, false,
@@ -888,17 +925,12 @@ copy_now(struct credentials_reveal *r)
 		return;
 	}
 	p = secret_open_read(r->pass);
-	route = clipboard_copy(r->clip, p, strlen((const char *)p), CLIP_MS,
-	                       on_clip_end, r, &err);
-	secret_close(r->pass);
-	if (route < 0)
+	if (clipboard_copy(r->clip, p, strlen((const char *)p), CLIP_MS,
+	                   on_clip_end, r, &err) < 0)
 		app_notice(r->app, true, "not copied: %s", err.message);
 	else
-		app_notice(r->app, false,
-		           "password copied (%s): cleared in "
-		           "30 s",
-		           route == CLIPBOARD_OSC52 ? "by OSC 52"
-		                                    : "to the local clipboard");
+		app_notice(r->app, false, "%s", copied_text[plan]);
+	secret_close(r->pass);
 	sc_error_clear(&err);
 }
 
@@ -914,18 +946,21 @@ on_copy_answer(void *ud, key_code k)
 		app_notice(r->app, false, "not copied");
 }
 
-void
-credentials_reveal_copy(struct credentials_reveal *r)
+/* tmux has said (or not) what it does with a copy: copies, or asks
+ * first when it is not known. */
+static void
+on_clip_known(void *ud)
 {
+	struct credentials_reveal *r = ud;
 	static const struct ask_choice choices[] = {
 		{ 'y', "copy anyway" },
 		{ 'n', "do not copy" },
 	};
 	static const char *const body[] = {
-		"tmux's set-clipboard is on (or could not be read): tmux keeps "
-		"every copy in its paste buffers, where the password would "
-		"stay after sitecare clears the clipboard. `tmux set -g "
-		"set-clipboard external` avoids that.",
+		"tmux did not say its set-clipboard setting (tmux show -gv "
+		"set-clipboard): the password may not reach your terminal, "
+		"and tmux may keep it in a paste buffer, which sitecare then "
+		"tries to delete after 30 s.",
 	};
 	struct ask_spec spec = {
 		.title = "Copy the password?",
@@ -939,16 +974,24 @@ credentials_reveal_copy(struct credentials_reveal *r)
 		.ud = r,
 	};
 
+	if (clipboard_plan(r->clip) == CLIPBOARD_PLAN_UNKNOWN)
+		app_overlay_open(r->app, &ask_ops, ask_new(&spec));
+	else
+		copy_now(r);
+	app_redraw(r->app);
+}
+
+void
+credentials_reveal_copy(struct credentials_reveal *r)
+{
 	if (r->shown == 0) {
 		app_notice(r->app, false,
 		           "nothing revealed: Enter reveals "
 		           "the selected credential first");
 		return;
 	}
-	if (clipboard_tmux_keeps_copies(r->clip))
-		app_overlay_open(r->app, &ask_ops, ask_new(&spec));
-	else
-		copy_now(r);
+	/* Asked again: the setting may have changed since the start. */
+	clipboard_ask(r->clip, on_clip_known, r);
 }
 
 /* ---- the object ---------------------------------------------------------- */

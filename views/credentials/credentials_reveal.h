@@ -49,6 +49,14 @@ void credentials_reveal_start(struct credentials_reveal *r, int64_t id,
                               const char *label, const char *client,
                               const char *purpose);
 
+/*
+ * Enter on a credential the member is not assigned to (the row says it
+ * cannot be revealed): says why and what to do at once, in the status
+ * line and the header, with no prompt and no request.
+ */
+void credentials_reveal_not_assigned(struct credentials_reveal *r,
+                                     const char *label, const char *client);
+
 /* The credential shown now (0: none), and its seconds left. */
 int64_t credentials_reveal_shown(const struct credentials_reveal *r);
 int credentials_reveal_seconds_left(const struct credentials_reveal *r);
@@ -68,7 +76,9 @@ void credentials_reveal_draw(struct credentials_reveal *r, void *win, int y,
 /* Wipes what is shown, saying why in the status line (NULL: quietly). */
 void credentials_reveal_hide(struct credentials_reveal *r, const char *why);
 
-/* y: copies the shown password (asking first when tmux keeps copies). */
+/* y: asks tmux its clipboard settings again, then copies the shown
+ * password and says where to and how it will end; or refuses when tmux
+ * would drop the copy, or asks first when tmux did not say. */
 void credentials_reveal_copy(struct credentials_reveal *r);
 
 /*

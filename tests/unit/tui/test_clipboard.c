@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,7 +86,9 @@ script(const struct fake *f, const char *name, const char *body)
 }
 
 /* The fake tools: wl-copy, wl-paste and xclip over f->clip (written
- * whole by a rename), tmux answering $FAKE_SC for set-clipboard. Each
+ * whole by a rename), tmux answering $FAKE_SC for set-clipboard,
+ * $FAKE_PT (default on) for allow-passthrough and $FAKE_BUFFERS for
+ * list-buffers. Each
  * logs its arguments. $FAKE_COPY_FAIL makes the copy fail after reading
  * its input (one that fails at once may make clipboard_copy see EPIPE
  * instead, as $FAKE_COPY_DIE does); $FAKE_PASTE_FAIL makes the paste
@@ -123,7 +126,10 @@ fake_tools(struct fake *f)
 	snprintf(body, sizeof body,
 	         "echo \"tmux $*\" >> %s\n"
 	         "case \"$3\" in set-clipboard) echo \"$FAKE_SC\";;\n"
-	         "allow-passthrough) echo on;; esac",
+	         "allow-passthrough) echo \"${FAKE_PT-on}\";; esac\n"
+	         "[ \"$1\" = list-buffers ] && printf \"%%s\" "
+	         "\"$FAKE_BUFFERS\"\n"
+	         "exit 0",
 	         f->log);
 	script(f, "tmux", body);
 	snprintf(body, sizeof body, "%s:/usr/bin:/bin", f->dir);
@@ -211,6 +217,8 @@ plain_env(void)
 	unsetenv("SSH_TTY");
 	unsetenv("SSH_CONNECTION");
 	unsetenv("FAKE_SC");
+	unsetenv("FAKE_PT");
+	unsetenv("FAKE_BUFFERS");
 	unsetenv("FAKE_COPY_FAIL");
 	unsetenv("FAKE_COPY_DIE");
 	unsetenv("FAKE_PASTE_FAIL");
@@ -394,6 +402,8 @@ clipboard__copy__tmux_unknown_sends_both_and_keeps_copies(void **state)
 	cap.len = 0;
 	clipboard_end_now(c);
 	assert_string_equal(cap.buf, OSC_SPACE DCS_SPACE);
+	run_until_end(l, &cap); /* tmux is asked for its paste buffers */
+	assert_int_equal(cap.how, CLIPBOARD_OVERWRITTEN);
 	assert_non_null(strstr(cap.detail, "paste buffer"));
 	clipboard_free(c);
 	loop_free(l);
@@ -433,7 +443,7 @@ clipboard__copy__tmux_off_goes_by_passthrough_only(void **state)
 }
 
 static void
-clipboard__copy__tmux_external_plain_on_plain_and_kept(void **state)
+clipboard__copy__tmux_external_by_passthrough_on_plain_and_kept(void **state)
 {
 	struct loop *l = loop_new();
 	struct capture cap;
@@ -443,20 +453,102 @@ clipboard__copy__tmux_external_plain_on_plain_and_kept(void **state)
 	plain_env();
 	fake_tools(&f);
 	setenv("TMUX", "/tmp/tmux-0/default,1,0", 1);
+	/* external: tmux drops an application's OSC 52; passthrough is on */
 	setenv("FAKE_SC", "external", 1);
 	c = new_captured(l, &cap);
 	run_for(l, 600);
 	assert_false(clipboard_tmux_keeps_copies(c));
+	assert_int_equal(clipboard_plan(c), CLIPBOARD_PLAN_PASSTHROUGH);
 	assert_int_equal(copy(c, "hunter2", 10000, &cap), CLIPBOARD_OSC52);
-	assert_string_equal(cap.buf, OSC_HUNTER2);
+	assert_string_equal(cap.buf, DCS_HUNTER2);
 	clipboard_free(c);
 
 	setenv("FAKE_SC", "on", 1);
 	c = new_captured(l, &cap);
 	run_for(l, 600);
 	assert_true(clipboard_tmux_keeps_copies(c));
+	assert_int_equal(clipboard_plan(c), CLIPBOARD_PLAN_TMUX_BUFFER);
 	assert_int_equal(copy(c, "hunter2", 10000, &cap), CLIPBOARD_OSC52);
 	assert_string_equal(cap.buf, OSC_HUNTER2); /* answered: one form */
+	clipboard_free(c);
+	loop_free(l);
+}
+
+/* Counts clipboard_ask's answers. */
+static void
+on_asked(void *ud)
+{
+	*(int *)ud += 1;
+}
+
+static void
+clipboard__copy__tmux_would_drop_it_refused_with_the_fix(void **state)
+{
+	struct loop *l = loop_new();
+	struct sc_error err = { 0 };
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	int asked = 0;
+	long long end;
+
+	plain_env();
+	fake_tools(&f);
+	setenv("TMUX", "/tmp/tmux-0/default,1,0", 1);
+	setenv("FAKE_SC", "external", 1);
+	setenv("FAKE_PT", "off", 1);
+	c = new_captured(l, &cap);
+	run_for(l, 600);
+	assert_int_equal(clipboard_plan(c), CLIPBOARD_PLAN_BLOCKED);
+	assert_int_equal(clipboard_copy(c, (const unsigned char *)"hunter2", 7,
+	                                10000, capture_end, &cap, &err),
+	                 -1);
+	assert_non_null(strstr(err.message, "set-clipboard is external"));
+	assert_non_null(strstr(err.message, "tmux set -g set-clipboard on"));
+	assert_int_equal(cap.len, 0); /* nothing sent */
+	sc_error_clear(&err);
+	/* The fix taken: asked again, it copies. */
+	setenv("FAKE_SC", "on", 1);
+	clipboard_ask(c, on_asked, &asked);
+	end = loop_now_ms() + 3000;
+	while (asked == 0 && loop_now_ms() < end)
+		loop_run_once(l, 10);
+	assert_int_equal(asked, 1);
+	assert_int_equal(clipboard_plan(c), CLIPBOARD_PLAN_TMUX_BUFFER);
+	assert_int_equal(copy(c, "hunter2", 10000, &cap), CLIPBOARD_OSC52);
+	clipboard_free(c);
+	loop_free(l);
+}
+
+static void
+clipboard__end__tmux_on_deletes_the_paste_buffer_of_the_copy(void **state)
+{
+	struct loop *l = loop_new();
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	char listing[256];
+
+	plain_env();
+	fake_tools(&f);
+	setenv("TMUX", "/tmp/tmux-0/default,1,0", 1);
+	setenv("FAKE_SC", "on", 1);
+	/* Its buffer; an older one of the same size; one named by hand. */
+	snprintf(listing, sizeof listing,
+	         "buffer3 7 %lld\nbuffer1 7 1000\nmine 7 %lld\n",
+	         (long long)time(NULL), (long long)time(NULL));
+	setenv("FAKE_BUFFERS", listing, 1);
+	c = new_captured(l, &cap);
+	run_for(l, 600);
+	assert_int_equal(copy(c, "hunter2", 50, &cap), CLIPBOARD_OSC52);
+	run_until_end(l, &cap);
+	assert_int_equal(cap.how, CLIPBOARD_OVERWRITTEN);
+	assert_non_null(
+	    strstr(cap.detail, "paste buffer of the password deleted"));
+	assert_non_null(
+	    strstr(slurp(f.log), "tmux delete-buffer -b buffer3\n"));
+	assert_null(strstr(slurp(f.log), "buffer1\n"));
+	assert_null(strstr(slurp(f.log), "-b mine"));
 	clipboard_free(c);
 	loop_free(l);
 }
@@ -760,7 +852,13 @@ main(void)
 		    clipboard__copy__tmux_off_goes_by_passthrough_only,
 		    teardown),
 		cmocka_unit_test_teardown(
-		    clipboard__copy__tmux_external_plain_on_plain_and_kept,
+		    clipboard__copy__tmux_external_by_passthrough_on_plain_and_kept,
+		    teardown),
+		cmocka_unit_test_teardown(
+		    clipboard__copy__tmux_would_drop_it_refused_with_the_fix,
+		    teardown),
+		cmocka_unit_test_teardown(
+		    clipboard__end__tmux_on_deletes_the_paste_buffer_of_the_copy,
 		    teardown),
 		cmocka_unit_test_teardown(
 		    clipboard__route__ssh_uses_osc52_even_with_a_display,

@@ -306,7 +306,7 @@ billing__export__the_list_as_shown_to_a_file(void **state)
 	(void)state;
 	harness_action(h, ACTION_EXPORT, NULL);
 	assert_string_equal(harness_notice(h),
-	                    "usage: :export subscriptions|invoices FILE");
+	                    "usage: :export subscriptions|invoices [FILE]");
 	harness_action(h, ACTION_EXPORT, "cards x.csv");
 	assert_string_equal(harness_notice(h),
 	                    "export subscriptions or invoices");
