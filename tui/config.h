@@ -35,6 +35,7 @@ struct config {
 	char *theme;
 	enum config_notifications notifications;
 	bool notification_text; /* show the message text in notifications */
+	bool hints;             /* the hint bar shows (F2 turns it off) */
 	long long *muted;       /* conversation ids never notified */
 	size_t nmuted;
 	int connect_timeout;   /* seconds */
