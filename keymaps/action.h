@@ -50,6 +50,8 @@
 	X(ACTION_NEXT_FIELD, "next-field", 0, "Go to the next form field")     \
 	X(ACTION_PREV_FIELD, "prev-field", 0, "Go to the previous form field") \
 	X(ACTION_MOUSE, "mouse", 0, "Turn mouse support on or off")            \
+	X(ACTION_HINTS, "hints", 0,                                            \
+	  "Show or hide the hint bar above the status line: :hints on|off")    \
 	X(ACTION_CHECKHEALTH, "checkhealth", 0,                                \
 	  "Show what the client found and whether it works")                   \
 	X(ACTION_MESSAGES, "messages", 0,                                      \

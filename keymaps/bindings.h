@@ -17,7 +17,8 @@
 	X(KEYCTX_LIST, "list")                                                 \
 	X(KEYCTX_DETAIL, "detail")                                             \
 	X(KEYCTX_INPUT, "input")                                               \
-	X(KEYCTX_FORM, "form")
+	X(KEYCTX_FORM, "form")                                                 \
+	X(KEYCTX_PAGER, "pager")
 
 enum key_context {
 #define X(id, name) id,

@@ -156,6 +156,7 @@ struct app {
 	int unread;
 	bool unread_more; /* unread is a lower bound: shown "N+" */
 	int marked;       /* the task list's marked rows (mutt's tagged) */
+	bool hints_off;   /* the hint bar is turned off (tui/hints.h) */
 
 	struct attention_item *attention;
 	size_t nattention;
@@ -163,6 +164,7 @@ struct app {
 
 	int rows, cols;
 	void *tabwin, *panewin, *statuswin;
+	void *hintwin; /* NULL while the hint bar is hidden */
 };
 
 /* The chat's unread total changed (the tab and the status line show

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "net/base/xmalloc.h"
+#include "tui/hints.h"
 #include "tui/overlay.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
@@ -622,6 +623,12 @@ ask_ops_context(void *state)
 	return KEYCTX_DETAIL;
 }
 
+/* The hint bar: the answers are the question's own keys, shown in it. */
+static const struct hint ask_hints[] = {
+	{ ACTION_NONE, ACTION_NONE, "answer with a key shown above" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
 const struct view_ops ask_ops = {
 	.name = "Question",
 	.title = "Question",
@@ -632,4 +639,5 @@ const struct view_ops ask_ops = {
 	.click = ask_ops_click,
 	.key = ask_ops_key,
 	.context = ask_ops_context,
+	.hints = { [KEYCTX_DETAIL] = ask_hints },
 };

@@ -46,6 +46,7 @@ struct config {
 	enum config_notifications notifications;
 	bool notification_text; /* show the message text in notifications */
 	enum config_start_pane start_pane;
+	bool hints;       /* the hint bar shows (F2 turns it off) */
 	long long *muted; /* conversation ids never notified */
 	size_t nmuted;
 	int connect_timeout;   /* seconds */

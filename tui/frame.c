@@ -10,6 +10,8 @@
 #include "net/base/xmalloc.h"
 #include "net/store/me_store.h"
 #include "net/store/store.h"
+#include "tui/cmdline.h"
+#include "tui/hints.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -31,26 +33,36 @@ frame_free(struct app *app)
 		delwin(app->panewin);
 	if (app->statuswin != NULL)
 		delwin(app->statuswin);
-	app->tabwin = app->panewin = app->statuswin = NULL;
+	if (app->hintwin != NULL)
+		delwin(app->hintwin);
+	app->tabwin = app->panewin = app->statuswin = app->hintwin = NULL;
+}
+
+int
+frame_pane_rows(const struct app *app)
+{
+	return app->rows - 2 - (hints_shown(app) ? 1 : 0);
 }
 
 void
 frame_layout(struct app *app)
 {
-	int i;
+	int i, rows;
 
 	frame_free(app);
 	getmaxyx(stdscr, app->rows, app->cols);
 	if (!frame_too_small(app)) {
+		rows = frame_pane_rows(app);
 		app->tabwin = newwin(1, app->cols, 0, 0);
-		app->panewin = newwin(app->rows - 2, app->cols, 1, 0);
+		app->panewin = newwin(rows, app->cols, 1, 0);
+		if (hints_shown(app))
+			app->hintwin = newwin(1, app->cols, rows + 1, 0);
 		app->statuswin = newwin(1, app->cols, app->rows - 1, 0);
 		for (i = 0; i < PANE_COUNT; i++) {
 			struct pane *p = &app->panes[i];
 
 			if (p->state != NULL && p->ops->resize != NULL)
-				p->ops->resize(p->state, app->rows - 2,
-				               app->cols);
+				p->ops->resize(p->state, rows, app->cols);
 		}
 	}
 	app->dirty = true;
@@ -243,6 +255,44 @@ draw_status(struct app *app)
 	wattrset(w, A_NORMAL);
 }
 
+/* The hints of what has the focus: a text line, an overlay, the pane. */
+static const struct hint *
+focus_hints(const struct app *app, enum key_context *ctx)
+{
+	const struct pane *p = app->overlay.state != NULL
+	                           ? &app->overlay
+	                           : &app->panes[app->current];
+
+	if (cmdline_active(app->cmdline)) {
+		*ctx = KEYCTX_INPUT;
+		return hints_for_context(*ctx);
+	}
+	*ctx = KEYCTX_GLOBAL;
+	if (p->state == NULL)
+		return hints_for_context(*ctx);
+	if (p->ops->context != NULL)
+		*ctx = p->ops->context(p->state);
+	if ((unsigned)*ctx < KEYCTX_COUNT && p->ops->hints[*ctx] != NULL)
+		return p->ops->hints[*ctx];
+	return hints_for_context(*ctx);
+}
+
+void
+frame_draw_hints(struct app *app, enum key_context ctx, const struct hint *h)
+{
+	WINDOW *w = app->hintwin;
+	char text[512];
+
+	if (w == NULL)
+		return;
+	werase(w);
+	hints_format(app->bindings, ctx, h, app->cols - 1, text, sizeof text);
+	wattrset(w, (attr_t)theme_attr(THEME_DIM));
+	mvwaddstr(w, 0, 1, text);
+	wattrset(w, A_NORMAL);
+	wnoutrefresh(w);
+}
+
 /* One line of text centred on row y, cut to the width. */
 static void
 centre_line(int y, const char *text, int cols)
@@ -286,6 +336,8 @@ void
 frame_draw(struct app *app)
 {
 	struct pane *p = &app->panes[app->current];
+	const struct hint *h;
+	enum key_context ctx;
 
 	if (!app->dirty)
 		return;
@@ -298,10 +350,13 @@ frame_draw(struct app *app)
 	werase(app->panewin);
 	/* The pane stays in view under a picker or a question. */
 	if (p->state != NULL)
-		p->ops->draw(p->state, app->panewin, app->rows - 2, app->cols);
+		p->ops->draw(p->state, app->panewin, frame_pane_rows(app),
+		             app->cols);
 	if (app->overlay.state != NULL)
 		app->overlay.ops->draw(app->overlay.state, app->panewin,
-		                       app->rows - 2, app->cols);
+		                       frame_pane_rows(app), app->cols);
+	h = focus_hints(app, &ctx);
+	frame_draw_hints(app, ctx, h);
 	draw_status(app);
 	/* Key reads (get_wch) refresh stdscr when it is touched, as it is
 	 * after initscr: doing it here, under the panes, keeps the first

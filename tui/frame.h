@@ -24,6 +24,16 @@ int frame_tab_at(const struct app *app, int x);
  * shown, wrapping round; the current pane when no other is shown. */
 enum pane_id frame_tab_next(const struct app *app, int dir);
 
+/* The pane window's height: the rows less the tab bar, the status line
+ * and the hint bar when it shows. */
+int frame_pane_rows(const struct app *app);
+
+/* Draws the hint bar (if shown) with h's keys in ctx; for screens the
+ * frame does not draw itself, such as the sign-in form. */
+struct hint;
+void frame_draw_hints(struct app *app, enum key_context ctx,
+                      const struct hint *h);
+
 /* True when the terminal is below the minimum size. */
 bool frame_too_small(const struct app *app);
 

@@ -16,18 +16,31 @@ struct help_src {
 	bool readonly;
 	/* Whether an action changes server data; NULL: action_changes. */
 	bool (*changes)(enum action a);
+	/* Whether the signed-in member can use the action here (the
+	 * panes their role shows serve it); NULL: every action. */
+	bool (*can)(const void *ud, enum action a);
+	const void *can_ud;
 };
 
 /*
  * Fills o with the page: the title, the keys of src->ctx, then the
  * global keys the context does not shadow, then every action as a `:`
  * command. Actions that change server data are marked, and said to be
- * off when src->readonly. Needs no terminal.
+ * off when src->readonly; actions src->can refuses are left out. Needs
+ * no terminal.
  */
 void help_build(struct overlay_text *o, const struct help_src *src);
 
+/*
+ * The first line at or after from (dir 1) or before it (dir -1), going
+ * round the end, whose text holds query (any case); -1 when none does.
+ */
+long help_find(const struct overlay_text *o, const char *query, size_t from,
+               int dir);
+
 /* The overlay's state for app's current pane in key context ctx; when
- * topic names an action (":help filter"), the page starts at it. */
+ * topic names an action (":help filter"), the page starts at it. Only
+ * the actions of the panes app's role shows are listed. */
 void *help_new(struct app *app, enum key_context ctx, const char *topic);
 
 /* The overlay's operations (state from help_new). */

@@ -10,6 +10,7 @@
 
 #include "net/base/utf8.h"
 #include "net/base/xmalloc.h"
+#include "tui/hints.h"
 #include "tui/list.h"
 #include "tui/sanitize.h"
 #include "tui/term.h"
@@ -861,6 +862,14 @@ picker_ops_context(void *state)
 	return KEYCTX_INPUT;
 }
 
+/* The hint bar: typing filters, the input table does the rest. */
+static const struct hint picker_hints[] = {
+	{ ACTION_NONE, ACTION_NONE, "type to filter" },
+	{ ACTION_SUBMIT, ACTION_NONE, "choose" },
+	{ ACTION_BACK, ACTION_NONE, "cancel" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
 const struct view_ops picker_ops = {
 	.name = "Picker",
 	.title = "Picker",
@@ -871,4 +880,5 @@ const struct view_ops picker_ops = {
 	.click = picker_ops_click,
 	.key = picker_ops_key,
 	.context = picker_ops_context,
+	.hints = { [KEYCTX_INPUT] = picker_hints },
 };

@@ -33,6 +33,7 @@
 #include "tui/frame.h"
 #include "tui/health.h"
 #include "tui/help.h"
+#include "tui/hints.h"
 #include "tui/keycheck.h"
 #include "tui/login.h"
 #include "tui/messages.h"
@@ -557,7 +558,8 @@ tui_open_panes(struct tui *t)
 		if (p->state == NULL) {
 			p->state = p->ops->open(&t->app);
 			if (p->ops->resize != NULL)
-				p->ops->resize(p->state, t->app.rows - 2,
+				p->ops->resize(p->state,
+				               frame_pane_rows(&t->app),
 				               t->app.cols);
 		}
 		if (p->ops->event != NULL)
@@ -802,15 +804,19 @@ tui_overlay_action(struct tui *t, enum action a, const char *args)
 		return false;
 	if (a == ACTION_BACK || a == ACTION_QUIT) {
 		/* A picker or a question answers its cancel choice itself;
-		 * a page just closes. */
-		if (o->ops->key == NULL ||
-		    o->ops->action(o->state, a, args) == VIEW_UNHANDLED)
+		 * a page closes unless it has something to end first (the
+		 * help's search). */
+		if (o->ops->action(o->state, a, args) == VIEW_UNHANDLED)
 			tui_overlay_close(t);
 		app_redraw(&t->app);
 		return true;
 	}
 	if (a == ACTION_HELP && o->ops == &help_ops && args == NULL) {
 		tui_overlay_close(t);
+		return true;
+	}
+	if (a == ACTION_SEARCH && o->ops == &help_ops && args == NULL) {
+		tui_open_cmdline(t, CMDLINE_SEARCH, "/", NULL);
 		return true;
 	}
 	if ((a >= ACTION_TAB_NEXT && a <= ACTION_TAB_BILLING) ||
@@ -925,6 +931,9 @@ tui_global_action(struct tui *t, enum action a, const char *args)
 		return true;
 	case ACTION_MOUSE:
 		term_mouse(args == NULL || strcmp(args, "off") != 0);
+		return true;
+	case ACTION_HINTS:
+		hints_set(&t->app, args);
 		return true;
 	case ACTION_HELP:
 		tui_overlay_open(t, &help_ops,
@@ -1403,8 +1412,11 @@ tui_draw(struct tui *t)
 	if (t->login != NULL && !frame_too_small(app)) {
 		app->dirty = false;
 		werase(app->panewin);
-		login_draw(t->login, app->panewin, app->rows - 2, app->cols);
+		login_draw(t->login, app->panewin, frame_pane_rows(app),
+		           app->cols);
 		wnoutrefresh(app->panewin);
+		frame_draw_hints(app, KEYCTX_FORM,
+		                 hints_for_context(KEYCTX_FORM));
 		/* A line the form closed (its text kept as a draft) must not
 		 * linger under the form as if it were still open. */
 		werase(app->statuswin);
@@ -1499,6 +1511,7 @@ tui_setup(struct tui *t, struct cmd_ctx *ctx)
 	if (t->app.api == NULL)
 		return -1;
 	t->app.readonly = ctx->o->readonly || ctx->cfg.readonly;
+	t->app.hints_off = !ctx->cfg.hints;
 	t->app.cfg = &ctx->cfg;
 	t->app.loop = loop_new();
 	t->app.store = store_new();

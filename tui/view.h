@@ -9,6 +9,7 @@
 
 struct app;
 struct app_event;
+struct hint;
 
 /* What a handler wants to happen next (htop's HandlerResult). */
 enum view_result {
@@ -48,6 +49,15 @@ struct view_ops {
 	enum view_result (*key)(void *state, key_code key);
 	/* Which key table applies now (list, detail, input...). */
 	enum key_context (*context)(void *state);
+	/* The hint bar's entries in each key context the pane uses
+	 * (tui/hints.h); NULL: the context's own. */
+	const struct hint *hints[KEYCTX_COUNT];
+	/*
+	 * The actions only this pane serves, ended by ACTION_NONE (NULL:
+	 * none): the help shows them only while the pane's tab shows, so
+	 * a role sees what it can do and nothing else.
+	 */
+	const enum action *own_actions;
 };
 
 #endif

@@ -56,6 +56,12 @@ def open_queue(tui, width=100, height=30):
 
 
 def test_task_queue__list__shows_columns_and_rows(tui):
+    # The frame without the hint bar (`hints = off`): every row between
+    # the header and the footer is a task. test_help_hints.py counts the
+    # rows with the bar.
+    cfg = tui.home / "cfg" / "sitecare"
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "config").write_text("hints = off\n")
     t = open_queue(tui)
     screen = t.screen()
     lines = screen.splitlines()

@@ -20,6 +20,7 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
+#include "tui/hints.h"
 #include "views/billing/billing_data.h"
 #include "views/billing/billing_format.h"
 
@@ -906,6 +907,23 @@ bl_free(void *state)
 	free(b);
 }
 
+/* The hint bar: the keys this pane is used with most. */
+static const struct hint bl_list_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "move" },
+	{ ACTION_TOGGLE_VIEW, ACTION_NONE, "subscriptions/invoices" },
+	{ ACTION_SEARCH, ACTION_NONE, "search" },
+	{ ACTION_FILTER, ACTION_NONE, "filter" },
+	{ ACTION_SORT, ACTION_NONE, "sort" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+/* The pane's own actions: the help lists them only while it shows. */
+static const enum action bl_own_actions[] = {
+	ACTION_EXPORT,      ACTION_TOGGLE_VIEW, ACTION_CLIENT_TASKS,
+	ACTION_CLIENT_CHAT, ACTION_NONE,
+};
+
 const struct view_ops billing_view = {
 	.name = "Billing",
 	.title = "Billing",
@@ -918,4 +936,6 @@ const struct view_ops billing_view = {
 	.event = bl_event,
 	.focus = bl_focus,
 	.context = bl_context,
+	.hints = { [KEYCTX_LIST] = bl_list_hints },
+	.own_actions = bl_own_actions,
 };

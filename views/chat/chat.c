@@ -22,6 +22,7 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
+#include "tui/hints.h"
 #include "views/chat/chat_format.h"
 #include "views/chat/chat_list.h"
 #include "views/chat/chat_reply.h"
@@ -942,6 +943,32 @@ chat_free(void *state)
 	free(c);
 }
 
+/* The hint bar: the keys this pane is used with most. */
+static const struct hint chat_list_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "move" },
+	{ ACTION_OPEN, ACTION_NONE, "open" },
+	{ ACTION_SEARCH, ACTION_NONE, "search" },
+	{ ACTION_MUTE, ACTION_NONE, "mute" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+static const struct hint chat_detail_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "scroll" },
+	{ ACTION_REPLY, ACTION_NONE, "reply" },
+	{ ACTION_REPLY_EDITOR, ACTION_NONE, "reply in $EDITOR" },
+	{ ACTION_MUTE, ACTION_NONE, "mute" },
+	{ ACTION_BACK, ACTION_NONE, "back" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+/* The pane's own actions: the help lists them only while it shows. */
+static const enum action chat_own_actions[] = {
+	ACTION_REPLY,        ACTION_REPLY_EDITOR, ACTION_MUTE,
+	ACTION_CLIENT_TASKS, ACTION_CLIENT_CHAT,  ACTION_NONE,
+};
+
 const struct view_ops chat_view = {
 	.name = "Chat",
 	.title = "Chat",
@@ -954,5 +981,8 @@ const struct view_ops chat_view = {
 	.event = chat_event,
 	.focus = chat_focus,
 	.context = chat_context,
+	.hints = { [KEYCTX_LIST] = chat_list_hints,
+	           [KEYCTX_DETAIL] = chat_detail_hints },
+	.own_actions = chat_own_actions,
 	.click = chat_click,
 };

@@ -18,6 +18,7 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
+#include "tui/hints.h"
 #include "views/credentials/credentials_reveal.h"
 #include "views/shared/task_format.h"
 
@@ -799,6 +800,31 @@ cr_free(void *state)
 	free(k);
 }
 
+/* The hint bar: the keys this pane is used with most. */
+static const struct hint cr_list_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "move" },
+	{ ACTION_OPEN, ACTION_NONE, "open" },
+	{ ACTION_SEARCH, ACTION_NONE, "search" },
+	{ ACTION_FILTER, ACTION_NONE, "filter" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+static const struct hint cr_detail_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "move" },
+	{ ACTION_OPEN, ACTION_NONE, "reveal" },
+	{ ACTION_COPY, ACTION_NONE, "copy" },
+	{ ACTION_BACK, ACTION_NONE, "back" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+/* The pane's own actions: the help lists them only while it shows. */
+static const enum action cr_own_actions[] = {
+	ACTION_COPY,     ACTION_KEYGEN, ACTION_REGISTER_KEY,
+	ACTION_LOCK_KEY, ACTION_NONE,
+};
+
 const struct view_ops credentials_view = {
 	.name = "Credentials",
 	.title = "Credentials",
@@ -811,4 +837,7 @@ const struct view_ops credentials_view = {
 	.event = cr_event,
 	.focus = cr_focus,
 	.context = cr_context,
+	.hints = { [KEYCTX_LIST] = cr_list_hints,
+	           [KEYCTX_DETAIL] = cr_detail_hints },
+	.own_actions = cr_own_actions,
 };

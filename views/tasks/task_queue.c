@@ -23,6 +23,7 @@
 #include "tui/sanitize.h"
 #include "tui/term.h"
 #include "tui/theme.h"
+#include "tui/hints.h"
 #include "views/tasks/attachment_save.h"
 #include "views/tasks/client_lookup.h"
 #include "views/shared/task_format.h"
@@ -1537,6 +1538,51 @@ tq_free(void *state)
 	free(tq);
 }
 
+/* The hint bar: the keys this pane is used with most. */
+static const struct hint tq_list_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "move" },
+	{ ACTION_OPEN, ACTION_NONE, "open" },
+	{ ACTION_SEARCH, ACTION_NONE, "search" },
+	{ ACTION_FILTER, ACTION_NONE, "filter" },
+	{ ACTION_SORT, ACTION_NONE, "sort" },
+	{ ACTION_ASSIGN_ME, ACTION_NONE, "take" },
+	{ ACTION_MARK, ACTION_NONE, "mark" },
+	{ ACTION_SET_STATUS, ACTION_NONE, "status" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+static const struct hint tq_detail_hints[] = {
+	{ ACTION_DOWN, ACTION_UP, "scroll" },
+	{ ACTION_ASSIGN_ME, ACTION_NONE, "take" },
+	{ ACTION_SET_STATUS, ACTION_NONE, "status" },
+	{ ACTION_NOTE, ACTION_NONE, "note" },
+	{ ACTION_REPLY_CLIENT, ACTION_NONE, "reply to client" },
+	{ ACTION_BACK, ACTION_NONE, "back" },
+	{ ACTION_HELP, ACTION_NONE, "help" },
+	{ ACTION_NONE, ACTION_NONE, NULL },
+};
+
+/* The pane's own actions: the help lists them only while it shows. */
+static const enum action tq_own_actions[] = {
+	ACTION_MARK,
+	ACTION_MARK_RANGE,
+	ACTION_UNMARK_ALL,
+	ACTION_ASSIGN_ME,
+	ACTION_ASSIGN,
+	ACTION_UNASSIGN,
+	ACTION_SET_STATUS,
+	ACTION_SET_PRIORITY,
+	ACTION_UNDO,
+	ACTION_NOTE,
+	ACTION_NOTE_EDITOR,
+	ACTION_REPLY_CLIENT,
+	ACTION_REPLY_CLIENT_EDITOR,
+	ACTION_SAVE_ATTACHMENT,
+	ACTION_CLIENT_CREDENTIALS,
+	ACTION_NONE,
+};
+
 const struct view_ops task_queue_view = {
 	.name = "Tasks",
 	.title = "Tasks",
@@ -1549,5 +1595,8 @@ const struct view_ops task_queue_view = {
 	.event = tq_event,
 	.focus = tq_focus,
 	.context = tq_context,
+	.hints = { [KEYCTX_LIST] = tq_list_hints,
+	           [KEYCTX_DETAIL] = tq_detail_hints },
+	.own_actions = tq_own_actions,
 	.click = tq_click,
 };

@@ -29,10 +29,27 @@ config__init__defaults(void **state)
 	assert_int_equal(c.connect_timeout, 10);
 	assert_int_equal(c.idle_lock_minutes, 0);
 	assert_true(c.notification_text);
+	assert_true(c.hints);
 	assert_int_equal(c.key_idle_minutes, 10);
 	assert_int_equal(c.reveal_seconds, 15);
 	assert_int_equal(c.nmuted, 0);
 	assert_int_equal(c.nerrors, 0);
+	config_free(&c);
+}
+
+static void
+config__hints__on_or_off(void **state)
+{
+	struct config c;
+	char msg[256];
+
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "cfg", "hints = off\n"), 0);
+	assert_false(c.hints);
+	assert_int_equal(config_set(&c, "hints", "maybe", msg, sizeof msg), -1);
+	assert_false(c.hints);
+	assert_int_equal(config_set(&c, "hints", "on", msg, sizeof msg), 0);
+	assert_true(c.hints);
 	config_free(&c);
 }
 
@@ -119,7 +136,7 @@ config__key_name__lists_every_key_once(void **state)
 			assert_string_not_equal(config_key_name(i),
 			                        config_key_name(j));
 	}
-	assert_int_equal(i, 14);
+	assert_int_equal(i, 15);
 	assert_null(config_key_name(i + 1));
 	config_free(&c);
 }
@@ -380,6 +397,7 @@ main(void)
 		cmocka_unit_test(config__load_text__quoted_hash_is_value),
 		cmocka_unit_test(config__update__rewrites_file_0600),
 		cmocka_unit_test(config__load__missing_file_is_fine),
+		cmocka_unit_test(config__hints__on_or_off),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
 	};
 

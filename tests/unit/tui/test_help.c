@@ -76,7 +76,9 @@ help__build__title_and_context_keys_first(void **state)
 {
 	struct bindings *b = load();
 	struct overlay_text o = { 0 };
-	struct help_src src = { b, KEYCTX_LIST, "Tasks", false, NULL };
+	struct help_src src = {
+		b, KEYCTX_LIST, "Tasks", false, NULL, NULL, NULL
+	};
 	int ctx, glob, cmds;
 
 	help_build(&o, &src);
@@ -102,7 +104,9 @@ help__build__context_shadows_global(void **state)
 {
 	struct bindings *b = load();
 	struct overlay_text o = { 0 };
-	struct help_src src = { b, KEYCTX_LIST, "Tasks", false, NULL };
+	struct help_src src = {
+		b, KEYCTX_LIST, "Tasks", false, NULL, NULL, NULL
+	};
 	int ctx, glob, cmds;
 
 	help_build(&o, &src);
@@ -134,7 +138,8 @@ help__build__every_action_is_a_command(void **state)
 {
 	struct bindings *b = load();
 	struct overlay_text o = { 0 };
-	struct help_src src = { b, KEYCTX_DETAIL, "Tasks", false, NULL };
+	struct help_src src = { b,    KEYCTX_DETAIL, "Tasks", false,
+		                NULL, NULL,          NULL };
 	char want[64];
 	int a, cmds, at;
 
@@ -159,8 +164,9 @@ help__build__marks_changing_actions_and_readonly(void **state)
 {
 	struct bindings *b = load();
 	struct overlay_text o = { 0 };
-	struct help_src src = { b, KEYCTX_GLOBAL, "Tasks", false,
-		                fake_changes };
+	struct help_src src = { b,     KEYCTX_GLOBAL, "Tasks",
+		                false, fake_changes,  NULL,
+		                NULL };
 	int cmds;
 
 	help_build(&o, &src);
@@ -196,7 +202,8 @@ help__build__sanitises_and_scrolls(void **state)
 	struct bindings *b = bindings_new();
 	struct bindings_errors errs = { 0 };
 	struct overlay_text o = { 0 };
-	struct help_src src = { b, KEYCTX_LIST, "Ta\033[31msks", false, NULL };
+	struct help_src src = { b,    KEYCTX_LIST, "Ta\033[31msks", false, NULL,
+		                NULL, NULL };
 	size_t i;
 
 	bindings_load(b, "bind -c list x filter client=\x01\n", "t", &errs);
@@ -219,6 +226,54 @@ help__build__sanitises_and_scrolls(void **state)
 	bindings_free(b);
 }
 
+/* Only refresh is refused: as if no shown pane served it. */
+static bool
+fake_can(const void *ud, enum action a)
+{
+	(void)ud;
+	return a != ACTION_REFRESH;
+}
+
+static void
+help__build__leaves_out_what_the_role_cannot_do(void **state)
+{
+	struct bindings *b = load();
+	struct overlay_text o = { 0 };
+	struct help_src src = { b,    KEYCTX_GLOBAL, "Tasks", false,
+		                NULL, NULL,          NULL };
+	int glob, cmds;
+
+	src.can = fake_can;
+	help_build(&o, &src);
+	glob = find(&o, 0, "Keys everywhere (global):");
+	cmds = find(&o, 0, "Commands");
+	assert_false(has_key_line(&o, glob, cmds, "r", "refresh"));
+	assert_true(has_key_line(&o, glob, cmds, "q", "quit"));
+	assert_int_equal(find(&o, cmds, ":refresh"), -1);
+	assert_true(find(&o, cmds, ":quit") > cmds);
+	overlay_text_free(&o);
+	bindings_free(b);
+}
+
+static void
+help__find__any_case_both_ways_round_the_end(void **state)
+{
+	struct overlay_text o = { 0 };
+
+	overlay_text_add(&o, THEME_NORMAL, "%s", "alpha");
+	overlay_text_add(&o, THEME_NORMAL, "%s", "Beta one");
+	overlay_text_add(&o, THEME_NORMAL, "%s", "gamma");
+	overlay_text_add(&o, THEME_NORMAL, "%s", "beta two");
+	assert_int_equal(help_find(&o, "BETA", 0, 1), 1);
+	assert_int_equal(help_find(&o, "beta", 2, 1), 3);
+	assert_int_equal(help_find(&o, "beta", 0, -1), 3);
+	assert_int_equal(help_find(&o, "beta", 2, -1), 1);
+	assert_int_equal(help_find(&o, "alpha", 1, 1), 0);
+	assert_int_equal(help_find(&o, "delta", 0, 1), -1);
+	assert_int_equal(help_find(&o, "", 0, 1), -1);
+	overlay_text_free(&o);
+}
+
 int
 main(void)
 {
@@ -229,6 +284,9 @@ main(void)
 		cmocka_unit_test(
 		    help__build__marks_changing_actions_and_readonly),
 		cmocka_unit_test(help__build__sanitises_and_scrolls),
+		cmocka_unit_test(
+		    help__build__leaves_out_what_the_role_cannot_do),
+		cmocka_unit_test(help__find__any_case_both_ways_round_the_end),
 	};
 
 	return cmocka_run_group_tests_name("tui/help", tests, NULL, NULL);
