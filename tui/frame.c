@@ -306,17 +306,20 @@ centre_line(int y, const char *text, int cols)
 
 /*
  * Below the minimum size: one clear line, centred; where that line does
- * not fit, the same in three short ones ("too small", "30x8", "need
- * 40x10"), as many as there are rows for.
+ * not fit, the same in three short ones ("terminal too small", "30x8",
+ * "need 40x10"; "too small" alone where even that is too wide), as many
+ * as there are rows for.
  */
 static void
 draw_too_small(struct app *app)
 {
 	char size[32], need[32], one[96];
-	const char *lines[3] = { "too small", size, need };
+	const char *lines[3] = { "terminal too small", size, need };
 	int i, y;
 
 	erase();
+	if ((int)strlen(lines[0]) > app->cols)
+		lines[0] = "too small";
 	snprintf(size, sizeof size, "%dx%d", app->cols, app->rows);
 	snprintf(need, sizeof need, "need %dx%d", FRAME_MIN_COLS,
 	         FRAME_MIN_ROWS);

@@ -88,7 +88,7 @@ def test_messages__too_small__says_it_in_words_that_fit(tui):
     t.resize(30, 8)
     screen = t.wait_text("too small")
     lines = [ln.strip() for ln in screen.splitlines() if ln.strip()]
-    assert "too small" in lines
+    assert "terminal too small" in lines
     assert "30x8" in lines
     assert "need 40x10" in lines
     t.resize(80, 24)
