@@ -45,9 +45,13 @@ def test_messages__login_form__untrusted_certificate_wrapped_in_full(
     tui.terminals.append(t)
     sign_in(t, "admin@example.com", PASSWORD)
     screen = t.wait_text("not trusted")
-    lines = [ln.strip() for ln in screen.splitlines() if ln.strip()]
-    start = next(i for i, ln in enumerate(lines)
+    rows = [ln.strip() for ln in screen.splitlines()]
+    start = next(i for i, ln in enumerate(rows)
                  if ln.startswith("the server's certificate is not trusted"))
+    # The error's lines: from its first to the blank row under it (the
+    # hint bar further down is not part of it).
+    end = rows.index("", start)
+    lines = rows[:end]
     error = " ".join(lines[start:])
     # The advice at its end is there, and nothing was cut.
     assert error.endswith("; check --ca-file"), screen

@@ -386,7 +386,8 @@ def hostile_desktop(hostile, bus, poison):  # noqa: F811
     h = hostile(poison)
     cfg = h.home / "cfg" / "sitecare" / "config"
     cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text("notifications = desktop\n")
+    with cfg.open("a") as f:  # after the fixture's start-pane
+        f.write("notifications = desktop\n")
     h.env["DBUS_SESSION_BUS_ADDRESS"] = bus.address
     t = h.open(width=120)
     t.wait_text("3 tasks", timeout=20)

@@ -85,9 +85,10 @@ def test_overlays__help__q_closes_help_not_program(tui):
 
 def test_overlays__help__command_shows_every_command_and_scrolls(tui):
     # Tall enough that the last page still reaches back to :checkhealth
-    # now that the list has :register-key too (the page follows the
-    # height; the assertions are the same).
-    t = open_queue(tui, height=32)
+    # now that the list has :register-key and :messages too, and the hint
+    # bar takes a row (the page follows the height; the assertions are
+    # the same).
+    t = open_queue(tui, height=34)
     command(t, "help")
     screen = wait_page(t, "Help: Tasks (list)")
     assert ":checkhealth" not in screen
