@@ -30,6 +30,8 @@ enum key {
 	K_THEME,
 	K_NOTIFICATIONS,
 	K_NOTIFICATION_TEXT,
+	K_START_PANE,
+	K_HINTS,
 	K_MUTED,
 	K_CONNECT_TIMEOUT,
 	K_KEY_IDLE_MINUTES,
@@ -46,6 +48,8 @@ static const char *const key_names[] = {
 	[K_THEME] = "theme",
 	[K_NOTIFICATIONS] = "notifications",
 	[K_NOTIFICATION_TEXT] = "notification-text",
+	[K_START_PANE] = "start-pane",
+	[K_HINTS] = "hints",
 	[K_MUTED] = "muted",
 	[K_CONNECT_TIMEOUT] = "connect-timeout",
 	[K_KEY_IDLE_MINUTES] = "key-idle-minutes",
@@ -57,6 +61,8 @@ static const char *const key_names[] = {
 
 static const char *const notify_names[] = { "off", "bell", "terminal",
 	                                    "desktop" };
+static const char *const start_pane_names[] = { "auto", "tasks", "chat",
+	                                        "credentials", "billing" };
 
 /* Whether two optional strings are equal. */
 static bool
@@ -138,6 +144,10 @@ value_text(const struct config *c, size_t i)
 		v = c->readonly ? "true" : "false";
 	else if (i == K_NOTIFICATION_TEXT)
 		v = c->notification_text ? "true" : "false";
+	else if (i == K_HINTS)
+		v = c->hints ? "true" : "false";
+	else if (i == K_START_PANE)
+		v = start_pane_names[c->start_pane];
 	else
 		v = notify_names[c->notifications];
 	if ((out = strdup(v)) == NULL)
@@ -174,6 +184,7 @@ check_values(const struct config *c)
 	    (c->theme != NULL && c->theme[0] == '\0'))
 		abort(); /* an empty value unsets a string */
 	if ((unsigned)c->notifications > CONFIG_NOTIFY_DESKTOP ||
+	    (unsigned)c->start_pane > CONFIG_START_BILLING ||
 	    c->connect_timeout < 1 || c->connect_timeout > 300 ||
 	    c->key_idle_minutes < 1 || c->key_idle_minutes > 1440 ||
 	    c->reveal_seconds < 3 || c->reveal_seconds > 120 ||
