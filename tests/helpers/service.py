@@ -160,7 +160,9 @@ class Service:
         if not SERVE.exists():
             raise ServiceError(f"{SERVE} does not exist")
         seed_key = (self.seed or "demo", tuple(self.extra_args))
-        new_db = not (self.state / "db.sqlite3").exists()
+        # A PostgreSQL service (--db postgres) seeds its own, no copies.
+        new_db = "postgres" not in self.extra_args and \
+            not (self.state / "db.sqlite3").exists()
         copied = new_db and SEEDED.restore(seed_key, self.state)
         cmd = [str(SERVE), "--port", str(self.port), "--state", str(self.state)]
         if self.seed:

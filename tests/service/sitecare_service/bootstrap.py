@@ -83,13 +83,29 @@ def setup_django(state):
 
 
 def migrate():
-    """Brings the schema up to date; WAL lets streams read while others
-    write."""
+    """Brings the schema up to date; on SQLite, WAL lets streams read while
+    others write (PostgreSQL always does)."""
     from django.core.management import call_command
     from django.db import connection
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA journal_mode=WAL")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA journal_mode=WAL")
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def reset_sequences():
+    """After seeding: the seed hands out primary keys itself, which moves
+    SQLite's AUTOINCREMENT along but not PostgreSQL's sequences, so the
+    next row inserted there would collide with a seeded one."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+    if connection.vendor != "postgresql":
+        return
+    sql = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cur:
+        for statement in sql:
+            cur.execute(statement)
 
 
 def is_new_database():

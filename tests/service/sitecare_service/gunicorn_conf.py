@@ -2,20 +2,29 @@
 
 import signal
 
-from sitecare_service.events.lifecycle import SHUTDOWN
+from sitecare_service.events import wake
+from sitecare_service.events.lifecycle import stop_streams
 
 
 def post_worker_init(worker):
-    """On SIGTERM/SIGQUIT/SIGINT, first end every open event stream, then
-    let gunicorn do its usual (graceful or immediate) stop."""
+    """Wake-ups from other processes reach this worker's streams (after the
+    fork: each worker listens for itself). On SIGTERM/SIGQUIT/SIGINT, first
+    end every open event stream, then let gunicorn do its usual (graceful
+    or immediate) stop."""
+    wake.start_listener()
     for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGINT):
         previous = signal.getsignal(sig)
 
         def handler(signum, frame, previous=previous):
-            SHUTDOWN.set()
+            stop_streams()
             if callable(previous):
                 previous(signum, frame)
 
         signal.signal(sig, handler)
     # Re-registering resets this; a stop must not interrupt system calls.
     signal.siginterrupt(signal.SIGTERM, False)
+
+
+def worker_exit(server, worker):
+    """Others stop sending to this worker's socket at once."""
+    wake.stop_listener()

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
 # GZip outermost so the ETag is computed on the plain body (Django's
 # documented order); our GZip subclass never touches the event stream.
 MIDDLEWARE = [
+    "sitecare_service.common.middleware.WorkerHeader",
     # Outermost, so a held-back answer is complete (and gzipped) already.
     "sitecare_service.common.middleware.ResponseDelay",
     "sitecare_service.common.middleware.GZipExceptEventStream",
@@ -46,8 +47,19 @@ ROOT_URLCONF = "sitecare_service.urls"
 WSGI_APPLICATION = "sitecare_service.wsgi.application"
 APPEND_SLASH = False
 
+# STATE/database names the engine `serve --db` chose, so `ctl` (another
+# process, without serve's options) opens the same database.
+DB_ENGINE = (STATE_DIR / "database").read_text().strip() \
+    if (STATE_DIR / "database").exists() else "sqlite"
+# PostgreSQL (`serve --db postgres`) listens only on a unix socket in its
+# data directory, STATE/pg, where only its owner (and root) may connect.
 DATABASES = {
     "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "sitecare",
+        "USER": "sitecare",
+        "HOST": str(STATE_DIR / "pg"),
+    } if DB_ENGINE == "postgres" else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(STATE_DIR / "db.sqlite3"),
         "OPTIONS": {"timeout": 30},
@@ -96,7 +108,11 @@ LOGGING = {
 
 # Seconds between `: ping` comments on the event stream.
 SSE_PING_SECONDS = float(os.environ.get("SITECARE_PING_SECONDS", "10"))
-# How often an open stream looks for new events.
-SSE_POLL_SECONDS = 0.2
+# How often an open stream looks for new events unwoken: only a safety
+# net, every commit wakes the streams of every process (events/wake.py).
+SSE_POLL_SECONDS = float(os.environ.get("SITECARE_POLL_SECONDS", "30"))
+# How often a stream whose events are held (`ctl delay --hold-events`)
+# looks whether the hold has ended.
+SSE_HELD_POLL_SECONDS = 0.2
 # Events older than this are pruned; a Last-Event-ID before them gets resync.
 EVENT_RETENTION_HOURS = 24

@@ -16,7 +16,7 @@ Failures live in the database so a restart does not reset the count.
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..common.errors import ApiError
@@ -63,16 +63,27 @@ def _lockout_seconds(email, address, now):
     return None
 
 
+# PostgreSQL advisory lock key of the reservation (see _write_locked).
+RESERVE_LOCK = 0x5173CA7F
+
+
 @contextmanager
 def _write_locked():
     """A transaction that takes SQLite's write lock at BEGIN, so its reads
     are not stale when it writes. Other writers wait (the connection's
-    busy timeout) instead of reading the same count concurrently.
+    busy timeout) instead of reading the same count concurrently. On
+    PostgreSQL, whose writers do not exclude each other, reservations take
+    turns on an advisory lock held until the transaction ends instead.
 
     Django 3.2's atomic() only issues a deferred BEGIN, hence the raw
     statements; they need the connection in autocommit mode."""
     if connection.in_atomic_block:
         raise RuntimeError("rate limiting must not run inside atomic()")
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [RESERVE_LOCK])
+            yield
+        return
     with connection.cursor() as cur:
         cur.execute("BEGIN IMMEDIATE")
         try:

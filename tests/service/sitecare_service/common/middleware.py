@@ -25,6 +25,19 @@ class GZipExceptEventStream(GZipMiddleware):
         return super().process_response(request, response)
 
 
+class WorkerHeader:
+    """X-Sitecare-Worker: the pid of the worker that answered, so tests and
+    the bench can tell which of several workers served a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Sitecare-Worker"] = str(os.getpid())
+        return response
+
+
 class ResponseDelay:
     """Holds every API response back for a while, to test slow services.
 

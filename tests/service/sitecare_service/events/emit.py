@@ -4,11 +4,16 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from . import wake
 from .lifecycle import announce_event
 from .models import Event
+
+# PostgreSQL advisory lock key held by every transaction that appends an
+# event (any number will do; it only has to be the same everywhere).
+EVENT_LOCK = 0x5173CA7E
 
 # Event type -> the permission needed to receive it.
 AUDIENCE = {
@@ -36,13 +41,32 @@ def emit(event_type, data, to=None):
         raise ValueError(f"{event_type}: personal events, and only they, "
                          "name their recipient")
     audience = personal_audience(to) if to else AUDIENCE[event_type]
-    event = Event.objects.create(
-        type=event_type, audience=audience,
-        data=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
-        created_at=timezone.now())
-    # Streams read committed rows only: wake them once it is committed.
-    transaction.on_commit(announce_event)
+    with transaction.atomic():
+        lock_event_order()
+        event = Event.objects.create(
+            type=event_type, audience=audience,
+            data=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
+            created_at=timezone.now())
+        wake.in_transaction()
+        # Streams read committed rows only: wake them once it is committed.
+        transaction.on_commit(_announce)
     return event
+
+
+def _announce():
+    announce_event()
+    wake.after_commit()
+
+
+def lock_event_order():
+    """Makes events commit in id order, so a stream that has read up to id
+    N never misses a smaller id committed later. SQLite has one writer at a
+    time already; on PostgreSQL ids come from a sequence that concurrent
+    transactions draw from and commit in any order, so they take turns
+    (the lock is held until the transaction ends)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_LOCK])
 
 
 def prune(hours=None):

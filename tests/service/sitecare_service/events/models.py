@@ -5,7 +5,8 @@ transaction as the change itself; each open stream polls for rows after the
 last id it sent. `audience` says who receives the event: the permission a
 staff member needs, or `staff:<id>` for events about one staff member
 (their key changed), which only that member's streams send. Ids come from
-SQLite AUTOINCREMENT, so they only grow, even after old rows are pruned.
+SQLite AUTOINCREMENT (or a PostgreSQL sequence), so they only grow, even
+after old rows are pruned.
 """
 
 from django.db import models

@@ -3,10 +3,11 @@
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from ..common.middleware import events_held
-from .lifecycle import SHUTDOWN, wait_for_event
+from .emit import lock_event_order
+from .lifecycle import SHUTDOWN, announcements, wait_for_event
 from .models import Event
 
 BATCH = 500
@@ -14,11 +15,26 @@ BATCH = 500
 
 def high_water():
     """The largest event id ever issued, even if that row was pruned."""
+    if connection.vendor == "postgresql":
+        return _pg_high_water()
     with connection.cursor() as cur:
         cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s",
                     [Event._meta.db_table])
         row = cur.fetchone()
     return row[0] if row else 0
+
+
+def _pg_high_water():
+    """The sequence's last value, read under the event lock so that no
+    event drawn from it is still uncommitted (see emit.lock_event_order)."""
+    with transaction.atomic(), connection.cursor() as cur:
+        lock_event_order()
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')",
+                    [Event._meta.db_table])
+        seq = cur.fetchone()[0]
+        cur.execute(f"SELECT last_value, is_called FROM {seq}")
+        last, called = cur.fetchone()
+    return last if called else 0
 
 
 def start_point(last_event_id):
@@ -59,7 +75,9 @@ def events(audiences, after, resync, alive=lambda: True):
         yield block(after, "resync", "{}")
     next_ping = time.monotonic() + ping_every
     while not SHUTDOWN.is_set():
-        rows = [] if events_held() else list(
+        seen = announcements()
+        held = events_held()
+        rows = [] if held else list(
             Event.objects.filter(id__gt=after, audience__in=audiences)
             .order_by("id")[:BATCH])
         for row in rows:
@@ -71,4 +89,13 @@ def events(audiences, after, resync, alive=lambda: True):
             next_ping = time.monotonic() + ping_every
             yield ": ping\n\n"
         if len(rows) < BATCH and not SHUTDOWN.is_set():
-            wait_for_event(settings.SSE_POLL_SECONDS)
+            wait_for_event(seen, _wait_seconds(next_ping, held))
+
+
+def _wait_seconds(next_ping, held):
+    """Until the next ping, at most the poll interval (a safety net: every
+    commit wakes the streams, see wake.py). Held events are looked for
+    often, since the end of a hold is a file removed, announced to no one."""
+    limit = settings.SSE_HELD_POLL_SECONDS if held else \
+        settings.SSE_POLL_SECONDS
+    return max(0.0, min(limit, next_ping - time.monotonic()))
