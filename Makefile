@@ -32,7 +32,7 @@ DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
 DEBS_RUN := cracklib-runtime
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
-	python3-dbusmock dbus dbus-bin valgrind
+	python3-dbusmock dbus dbus-bin valgrind postgresql python3-psycopg2
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr

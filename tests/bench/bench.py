@@ -20,8 +20,12 @@ nothing is estimated or carried over.
 - CPU and wake-ups (voluntary context switches) per minute while idle
   with the event stream open, against the stream's reads in that time
   (the service's pings);
-- chat delivery: a client posts through the API; from the service's 201
-  (it accepted the message) to the text on the terminal, p50 and p99;
+- chat delivery: a client posts through the API, through another worker
+  than the one serving the client's event stream (the service's
+  X-Sitecare-Worker header against its log of who opened the stream; a
+  post that landed on the stream's own worker is left out, and counted);
+  from the service's 201 (it accepted the message) to the text on the
+  terminal, p50 and p99;
   and the client's own share, from the event's bytes reaching the client
   (the trace's last stream read) to the text on the terminal;
 - client CPU for 1,000 task.updated events (the admin's PATCHes) with
@@ -324,6 +328,11 @@ def pct(xs, q):
     return s[min(len(s) - 1, max(0, int(round(q / 100 * len(s) + 0.5)) - 1))]
 
 
+# Posts per measured chat sample at most: those through the stream's own
+# worker are left out (with 2 workers, about half of them).
+CROSS_WORKER_TRIES = 4
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -571,8 +580,12 @@ class Bench:
         p.quiet(300)
         p.send(b"\r")  # open Carla Client's conversation
         p.quiet(500)
-        total, share, service, lost = [], [], [], 0
-        for _ in range(n):
+        stream_worker = self.stream_worker()
+        assert stream_worker, f"no 'stream: worker' line in {self.svc.log}"
+        total, share, service, lost, same = [], [], [], 0, 0
+        for _ in range(CROSS_WORKER_TRIES * n):
+            if len(total) + lost >= n:
+                break
             token = "bench" + uuid.uuid4().hex[:12]
             start = p.size()
             r = client.post("/client/conversation/messages",
@@ -585,6 +598,9 @@ class Bench:
             except TimeoutError:
                 lost += 1
                 continue
+            if r.headers.get("X-Sitecare-Worker") == stream_worker:
+                same += 1  # not what is measured: drawn, left out
+                continue
             total.append((seen - accepted) * 1000)
             reads = [t for t, e in tr.events()
                      if e.startswith("stream bytes") and t <= seen]
@@ -592,19 +608,32 @@ class Bench:
                 share.append((seen - reads[-1]) * 1000)
                 service.append((reads[-1] - accepted) * 1000)
             time.sleep(0.05 + (uuid.uuid4().int % 100) / 1000)
-        return total, share, service, lost
+        return total, share, service, lost, same
+
+    def stream_worker(self):
+        """The pid of the worker serving the newest event stream (the
+        service logs each opening), or None if the log says nothing."""
+        try:
+            log = self.svc.log.read_text(errors="replace")
+        except OSError:
+            return None
+        found = re.findall(r"^stream: worker (\d+) opened", log, re.M)
+        return found[-1] if found else None
 
     def chat(self, p, tr):
         n = self.args.messages_sent
-        total, share, service, lost = self.chat_latency(p, tr, n)
-        self.log(f"chat: {len(total)}/{n} drawn; accepted->drawn "
+        total, share, service, lost, same = self.chat_latency(p, tr, n)
+        self.log(f"chat: {len(total)}/{n} drawn; {same} posts through the "
+                 f"stream's own worker left out; accepted->drawn "
                  f"p50 {median(total):.1f} p99 {pct(total, 99):.1f}; "
                  f"on the wire->drawn p50 {median(share):.1f} "
                  f"p99 {pct(share, 99):.1f}")
         p50, p99 = median(total), pct(total, 99)
         self.row(f"chat delivery, accepted (201) -> drawn, {len(total)}/{n} "
-                 "drawn: p50, p99", f"{p50:.1f} ms, {p99:.1f} ms",
-                 "< 50 ms, < 250 ms", not lost and p50 < 50 and p99 < 250)
+                 f"drawn, posted through another worker than the stream's "
+                 f"({same} through its own left out): p50, p99",
+                 f"{p50:.1f} ms, {p99:.1f} ms", "< 50 ms, < 250 ms",
+                 not lost and len(total) == n and p50 < 50 and p99 < 250)
         v50, v99 = median(service), pct(service, 99)
         self.row("  the service's part: 201 -> event on the wire: p50, p99",
                  f"{v50:.1f} ms, {v99:.1f} ms", "-", None)

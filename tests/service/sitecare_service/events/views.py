@@ -1,5 +1,8 @@
 """GET /events: the staff member's live event stream."""
 
+import os
+import sys
+
 from django.contrib.sessions.models import Session
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -40,6 +43,11 @@ class EventStreamView(StaffView):
         audiences = request.user.permissions + [
             personal_audience(request.user)]
         key = request.session.session_key
+        # The bench reads which worker serves a client's stream here (the
+        # client keeps its response headers to itself).
+        sys.stderr.write(f"stream: worker {os.getpid()} opened for staff "
+                         f"{request.user.id}\n")
+        sys.stderr.flush()
         response = StreamingHttpResponse(
             events(audiences, after, resync, lambda: session_alive(key)),
             content_type="text/event-stream; charset=utf-8")
