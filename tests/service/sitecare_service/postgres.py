@@ -4,7 +4,8 @@ Debian's PostgreSQL 15 server binaries run on a data directory in the
 state directory (STATE/pg), listening only on a unix socket in that same
 directory (no TCP). initdb refuses to run as root, so when serve runs as
 root the server runs as the `postgres` user, which then owns STATE/pg
-(and STATE becomes traversable, 0711, so it can reach it). The server is
+(and STATE, and any folder above it that was not, becomes searchable by
+others, o+x, so that user can reach it). The server is
 serve's child and gets SIGINT (PostgreSQL's fast shutdown) if serve dies.
 It is a throwaway test database: fsync is off (a killed process loses
 nothing committed; only a machine crash could).
@@ -46,10 +47,20 @@ def _as_owner(owner, death_signal=None):
     return run
 
 
+def _let_through(folder):
+    """Lets other users pass through `folder` and the folders above it (the
+    search bit only, never read: they cannot list them), so the server's
+    user reaches its data directory in a root-owned state directory."""
+    for f in (folder, *folder.parents):
+        mode = f.stat().st_mode
+        if not mode & 0o001:
+            os.chmod(f, (mode & 0o7777) | 0o001)
+
+
 def _initdb(data, owner, log):
     data.mkdir(mode=0o700)
     if owner is not None:
-        os.chmod(data.parent, 0o711)
+        _let_through(data.parent)
         os.chown(data, owner.pw_uid, owner.pw_gid)
     subprocess.run([f"{BIN}/initdb", "-D", str(data), "-U", USER,
                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",

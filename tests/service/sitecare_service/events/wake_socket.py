@@ -43,7 +43,9 @@ def _listen(sock):
         try:
             sock.recv(64)
         except OSError:
-            return  # closed by stop_listener
+            return
+        if _listener is None:
+            return  # woken by stop_listener's shutdown
         announce_event()
 
 
@@ -54,6 +56,7 @@ def stop_listener():
     sock, path = _listener
     _listener = None
     path.unlink(missing_ok=True)
+    sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in recv
     sock.close()
 
 
