@@ -1,14 +1,18 @@
 """Cross-process wake-ups on SQLite: one unix datagram socket per worker.
 
-A worker binds STATE/wake/<pid>.sock and a thread waits on it (blocked in
-recv, no timer); every datagram becomes announce_event(). A process that
-commits an event (a worker, or `ctl`) sends one empty datagram to every
-socket in the directory. A socket whose process is gone refuses it and is
-removed. A full receive buffer drops the datagram, which loses nothing:
-the datagrams already queued there wake the same streams.
+A worker binds a socket and a thread waits on it (blocked in recv, no
+timer); every datagram becomes announce_event(). STATE/wake/<pid>.sock
+names each worker's socket: a file there, bound by path, or (when that
+path would be too long for a socket address) an empty file naming an
+abstract socket of the same name. A process that commits an event (a
+worker, or `ctl`) sends one empty datagram to every socket named there.
+A socket whose process is gone refuses it and its file is removed. A full
+receive buffer drops the datagram, which loses nothing: the datagrams
+already queued there wake the same streams.
 """
 
 import errno
+import hashlib
 import os
 import socket
 import threading
@@ -18,6 +22,15 @@ from django.conf import settings
 from .lifecycle import announce_event
 
 _listener = None  # (socket, path) of this worker
+MAX_PATH = 100  # a socket address holds 107 bytes of path
+
+
+def _address(path):
+    """Where the socket named by `path` is bound."""
+    if len(os.fsencode(path)) <= MAX_PATH:
+        return str(path)
+    digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
+    return f"\0sitecare-wake-{digest}"
 
 
 def wake_dir():
@@ -32,7 +45,10 @@ def start_listener():
     path = wake_dir() / f"{os.getpid()}.sock"
     path.unlink(missing_ok=True)  # a pid reused after a crash
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(str(path))
+    address = _address(path)
+    sock.bind(address)
+    if address != str(path):
+        path.touch()
     _listener = (sock, path)
     threading.Thread(target=_listen, args=(sock,), name="wake-listener",
                      daemon=True).start()
@@ -80,7 +96,7 @@ def after_commit():
 
 def _send(sender, path):
     try:
-        sender.sendto(b"", str(path))
+        sender.sendto(b"", _address(path))
     except OSError as e:
         if e.errno == errno.ECONNREFUSED:
             path.unlink(missing_ok=True)  # its worker died without cleaning up
