@@ -14,12 +14,20 @@ Billing panes, quit.
   later request on the same connection is answered meanwhile;
 - with `serve --http1` (no h2 in ALPN) the same session still works, over
   HTTP/1.1.
+
+And serve's options themselves: what ALPN picks with the front, with
+`--http1` and with `--front none` (gunicorn, no ALPN); a SIGKILL of the
+service (`Service.kill()`) leaves no nginx process, and it comes back on
+the same port.
 """
 
 import contextlib
 import json
 import re
+import socket
+import ssl
 import time
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +207,53 @@ def test_http2_front__http1_only_front__whole_session_works(
         h1, sitecare_bin, tmp_path):
     found = whole_session(h1, sitecare_bin, tmp_path / "home")
     assert {e["protocol"] for e in found} == {"HTTP/1.1"}, found
+
+
+def alpn(svc):
+    """The protocol the service picks when offered h2 and http/1.1."""
+    ctx = ssl.create_default_context(cafile=svc.ca)
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    with socket.create_connection(("127.0.0.1", svc.port), timeout=10) as s:
+        with ctx.wrap_socket(s, server_hostname="127.0.0.1") as t:
+            return t.selected_alpn_protocol()
+
+
+def nginx_pids(svc):
+    """The front's master and its worker(s)."""
+    master = int((svc.state / "front" / "nginx.pid").read_text())
+    kids = Path(f"/proc/{master}/task/{master}/children").read_text()
+    return [master, *map(int, kids.split())]
+
+
+def alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return state[0] != "Z"
+
+
+@pytest.mark.parametrize("args,protocol", [
+    ((), "h2"), (("--http1",), "http/1.1"), (("--front", "none"), None)])
+def test_http2_front__serve_options__alpn_offered(tmp_path, args, protocol):
+    svc = Service(tmp_path / "svc", seed="none", extra_args=args).start()
+    try:
+        assert alpn(svc) == protocol
+        assert (svc.state / "front" / "access.log").exists() == bool(protocol)
+    finally:
+        svc.stop()
+
+
+def test_http2_front__kill__no_nginx_left_and_back_on_the_same_port(tmp_path):
+    svc = Service(tmp_path / "svc", seed="none").start()
+    try:
+        pids = nginx_pids(svc)
+        port = svc.port
+        svc.kill()
+        assert [p for p in pids if alive(p)] == []
+        svc.start()
+        assert svc.port == port and alpn(svc) == "h2"
+        pids = nginx_pids(svc)
+    finally:
+        svc.stop()
+    assert [p for p in pids if alive(p)] == []
