@@ -33,6 +33,8 @@ DEBS_RUN := cracklib-runtime
 DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-django python3-djangorestframework gunicorn python3-nacl \
 	python3-dbusmock dbus dbus-bin valgrind postgresql python3-psycopg2
+# The reference service's TLS and HTTP/2 front (tests/service/front.py).
+DEBS_TEST += nginx-light
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr

@@ -150,6 +150,8 @@ class Service:
     def logs(self, lines=60):
         return (f"--- {self.log} ---\n{tail(self.log, lines)}\n"
                 f"--- serve stderr ---\n{tail(self.state / 'serve.stderr', lines)}\n"
+                f"--- nginx error.log ---\n"
+                f"{tail(self.state / 'front' / 'error.log', lines)}\n"
                 f"--- serve stdout ---\n" + "\n".join(self.stdout_lines[-lines:]))
 
     # -- lifecycle ---------------------------------------------------------
@@ -243,8 +245,8 @@ class Service:
                 return
 
     def kill(self):
-        """SIGKILLs serve, gunicorn and its worker at once, as a crash or
-        the OOM killer would: nothing is shut down cleanly, open
+        """SIGKILLs serve, nginx, gunicorn and its worker at once, as a
+        crash or the OOM killer would: nothing is shut down cleanly, open
         connections just drop. `start()` brings it back on the same port
         with the same state. Returns serve's status (-9)."""
         p = self.proc
