@@ -140,9 +140,22 @@ def test_completion_offers_every_flag_and_command(repo_root):
                            (repo_root / "share/completion/sitecare").read_text()))
     assert flags - words == set()
     assert commands - words == set()
-    r = subprocess.run(["bash", "-n", str(repo_root / "share/completion/sitecare")],
-                       capture_output=True, text=True, timeout=30)
-    assert r.returncode == 0, r.stderr
+    assert complete(repo_root, "sitecare", "--re") == ["--readonly"]
+    assert set(complete(repo_root, "sitecare", "")) == commands
+    assert complete(repo_root, "sitecare", "--url", "u", "outbox", "") == [
+        "list", "flush", "discard"]
+    assert "--register-only" in complete(repo_root, "sitecare", "keygen", "--")
+
+
+def complete(repo_root, *words):
+    """What bash offers for words (the last one being typed), with only
+    the completion file loaded."""
+    script = ('source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
+              '_sitecare; printf "%s\\n" "${COMPREPLY[@]}"')
+    r = subprocess.run(["bash", "-c", script, str(repo_root / "share/completion/sitecare"),
+                        *words], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    return r.stdout.split()
 
 
 def test_manual_page_has_no_warnings(repo_root):
