@@ -54,7 +54,11 @@ DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr
-DEBS := $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE)
+# `make deb` and its test: dpkg-buildflags, dpkg-shlibdeps, lintian,
+# hardening-check (devscripts), man --warnings.
+DEBS_PACKAGE := dpkg-dev lintian devscripts man-db
+DEBS := $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE) \
+	$(DEBS_PACKAGE)
 
 ifeq ($(SANITIZE)$(VALGRIND),11)
 $(error SANITIZE=1 and VALGRIND=1 do not mix: valgrind cannot run ASan code)
