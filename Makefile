@@ -7,6 +7,11 @@
 # and the C probes under valgrind memcheck (the release build).
 # `make coverage` builds with gcov into build/cov/ and prints line coverage
 # per folder, from the unit tests alone and then from all tests.
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment (dpkg-buildflags) reach
+# every object and the link. -Werror is on with WERROR=1, which `make
+# check`, SANITIZE=1 and COVERAGE=1 set; a packager's plain `make` builds
+# without it, as a newer compiler's new warning must not stop a package.
+# `make deb` builds a Debian package (build/deb/, share/debian/).
 
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
@@ -14,6 +19,8 @@ DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man/man1
 DATADIR := $(PREFIX)/share/sitecare
+DOCDIR  := $(PREFIX)/share/doc/sitecare
+COMPDIR := $(PREFIX)/share/bash-completion/completions
 
 # Debian's interpreter: the one first on PATH may not see Debian's packages.
 PYTHON  := /usr/bin/python3
@@ -22,6 +29,17 @@ STATE   ?= .state/service
 ROLE    ?= admin
 
 PKGS := ncursesw libcurl libcjson libsodium readline libnotify pwquality
+PKG_CONFIG ?= pkg-config
+# The Debian package that brings each pkg-config name, for the message a
+# missing one gives.
+DEV_ncursesw  := libncurses-dev
+DEV_libcurl   := libcurl4-openssl-dev
+DEV_libcjson  := libcjson-dev
+DEV_libsodium := libsodium-dev
+DEV_readline  := libreadline-dev
+DEV_libnotify := libnotify-dev
+DEV_pwquality := libpwquality-dev
+DEV_cmocka    := libcmocka-dev
 
 # Debian packages: building, then testing and serving the reference service.
 DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
@@ -38,7 +56,11 @@ DEBS_TEST += nginx-light
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr
-DEBS := $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE)
+# `make deb` and its test: dpkg-buildflags, dpkg-shlibdeps, lintian,
+# hardening-check (devscripts), man --warnings.
+DEBS_PACKAGE := dpkg-dev lintian devscripts man-db
+DEBS := $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_TEST) $(DEBS_FUZZ) $(DEBS_COVERAGE) \
+	$(DEBS_PACKAGE)
 
 ifeq ($(SANITIZE)$(VALGRIND),11)
 $(error SANITIZE=1 and VALGRIND=1 do not mix: valgrind cannot run ASan code)
@@ -50,13 +72,20 @@ endif
 
 ifeq ($(COVERAGE),1)
 BUILD    := build/cov
+WERROR   := 1
 SANFLAGS := --coverage
 OPT      := -O0 -g
 else ifeq ($(SANITIZE),1)
 BUILD    := build/san
+WERROR   := 1
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 OPT      := -O1 -g
+else ifeq ($(DEB),1)
+# The package's build, with dpkg-buildflags' hardening (see `deb`).
+BUILD    := build/deb
+SANFLAGS :=
+OPT      :=
 else
 BUILD    := build/release
 SANFLAGS :=
@@ -64,21 +93,31 @@ OPT      := -O2 -g
 endif
 
 comma := ,
+rparen := )
 
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CC      ?= cc
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+WERROR  ?= 0
+CFLAGS  += -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) \
+	-Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter $(OPT) $(SANFLAGS) \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
-	-pthread -DSITECARE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+	-pthread -DSITECARE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) \
+	$(CPPFLAGS)
 LDFLAGS += $(SANFLAGS) -pthread
 LDLIBS  += $(PKG_LIBS) -lm
+
+# Objects are rebuilt when the flags change (WERROR, dpkg-buildflags): the
+# flags last used are kept in $(BUILD)/flags, rewritten only when they
+# differ. Two strings are the same when each contains the other.
+FLAGS_NOW = $(CC) $(CFLAGS) | $(LDFLAGS) $(LDLIBS)
+same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
 
 MAIN_SRC := tui/main.c
 SRC      := $(shell find net tui views keymaps -name '*.c' | sort)
@@ -92,7 +131,7 @@ UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps check unit service demo install uninstall clean format \
-	sitecare fuzz fuzz-build bench coverage
+	sitecare fuzz fuzz-build bench coverage deb pkg-check FORCE
 
 all: sitecare
 
@@ -102,9 +141,22 @@ all: sitecare
 sitecare: $(BUILD)/sitecare
 	@cp -f $< $@.new && mv -f $@.new $@
 
-$(BUILD)/sitecare: $(MAIN_OBJ) $(LIB)
+$(BUILD)/sitecare: $(MAIN_OBJ) $(LIB) $(BUILD)/flags
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/flags: FORCE
+	$(if $(call same,$(FLAGS_NOW),$(file <$@)),@:,@echo "  FLAGS   $@" \
+		$(shell mkdir -p $(@D))$(file >$@,$(FLAGS_NOW)))
+
+# A pkg-config package that is missing stops the build with its name,
+# rather than compiling with empty flags.
+pkg-check:
+	@for p in $(PKGS); do $(PKG_CONFIG) --exists $$p && continue; \
+		case $$p in $(foreach p,$(PKGS),$(p)$(rparen) \
+			dev=$(DEV_$(p));;) esac; \
+		echo "sitecare: $(PKG_CONFIG) cannot find $$p (install $$dev)" >&2; \
+		exit 1; done
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -120,11 +172,11 @@ $(BUILD)/gen/default_keys.c: keymaps/default.keys
 	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; \
 	  echo ';'; } >$@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/flags | pkg-check
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/flags | pkg-check
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -232,7 +284,7 @@ CHECK_ARGS := $(if $(filter 1,$(VALGRIND)),--valgrind build/valgrind \
 	--fuzz-seconds $(CHECK_FUZZ_SECONDS) $(if $(filter 1,$(SANITIZE)),--client-only))
 
 check: deps
-	@$(MAKE) --no-print-directory all $(if $(filter 1,$(VALGRIND)),,unit)
+	@$(MAKE) --no-print-directory WERROR=1 all $(if $(filter 1,$(VALGRIND)),,unit)
 	@if [ $(CHECK_FUZZ_SECONDS) -gt 0 ] && [ "$(VALGRIND)" != 1 ]; then \
 		$(MAKE) --no-print-directory fuzz-build; fi
 	@$(PYTHON) tests/run.py --build $(BUILD) --binary $(BUILD)/sitecare \
@@ -288,17 +340,66 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
-	install -m 0755 sitecare $(DESTDIR)$(BINDIR)/sitecare
+# The binary of $(BUILD), not ./sitecare: `make deb` installs its own build.
+# INSTALL_BIN=PATH installs a binary built already, as it is.
+INSTALL_BIN ?= $(BUILD)/sitecare
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPDIR)
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/sitecare
 	install -m 0644 share/man/sitecare.1 $(DESTDIR)$(MANDIR)/sitecare.1
 	install -m 0644 share/config/config $(DESTDIR)$(DATADIR)/config
 	for f in $(wildcard keymaps/*.keys); do \
 		install -m 0644 $$f $(DESTDIR)$(DATADIR)/; done
+	install -m 0644 share/completion/sitecare $(DESTDIR)$(COMPDIR)/sitecare
+	install -m 0644 share/debian/copyright $(DESTDIR)$(DOCDIR)/copyright
 
+# Removes what install put there and sitecare's own folders; shared ones
+# (bin, man1, completions) stay, as automake's uninstall leaves them.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sitecare $(DESTDIR)$(MANDIR)/sitecare.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BINDIR)/sitecare $(DESTDIR)$(MANDIR)/sitecare.1 \
+		$(DESTDIR)$(COMPDIR)/sitecare
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# A Debian package, from `make install` into build/deb/root: built with
+# dpkg-buildflags' hardening into build/deb/ (DEB=1), stripped, the manual
+# page and changelog compressed, Depends computed by dpkg-shlibdeps (which
+# wants a debian/control: a two-line one in build/deb/shlibs). The .deb
+# goes to DEB_OUT. Bookworm's dpkg-buildflags leaves out stack clash
+# protection, which newer ones add. Control-flow protection (CET) is not
+# asked for: bookworm's own start files lack it, so the binary could not
+# claim it anyway (hardening-check --nocfprotection).
+DEB_OUT     ?= build
+DEB_ROOT    := build/deb/root
+DEB_VERSION  = $(shell dpkg-parsechangelog -l share/debian/changelog -S Version)
+DEB_ARCH     = $(shell dpkg --print-architecture)
+DEB_FILE     = $(DEB_OUT)/sitecare_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_CFLAGS   = -fstack-clash-protection
+
+deb:
+	@rm -rf $(DEB_ROOT) build/deb/shlibs
+	@eval "$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags \
+		--export=sh)" && CFLAGS="$$CFLAGS $(DEB_CFLAGS)" && \
+		$(MAKE) --no-print-directory DEB=1 PREFIX=/usr \
+		DESTDIR=$(abspath $(DEB_ROOT)) install >/dev/null
+	strip --remove-section=.comment --remove-section=.note \
+		--strip-unneeded $(DEB_ROOT)/usr/bin/sitecare
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/sitecare.1
+	gzip -9nc share/debian/changelog \
+		>$(DEB_ROOT)/usr/share/doc/sitecare/changelog.Debian.gz
+	@mkdir -p build/deb/shlibs/debian $(DEB_ROOT)/DEBIAN
+	@printf 'Source: sitecare\n\nPackage: sitecare\nArchitecture: any\n' \
+		>build/deb/shlibs/debian/control
+	@deps=$$(cd build/deb/shlibs && dpkg-shlibdeps -O \
+		$(abspath $(DEB_ROOT))/usr/bin/sitecare | sed 's/^shlibs:Depends=//') \
+		&& size=$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1) && \
+		sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+		-e "s/@SIZE@/$$size/" -e "s/@DEPENDS@/$$deps/" \
+		share/debian/control >$(DEB_ROOT)/DEBIAN/control
+	@cd $(DEB_ROOT) && find usr -type f | sort | xargs md5sum >DEBIAN/md5sums
+	@mkdir -p $(DEB_OUT)
+	dpkg-deb --build --root-owner-group $(DEB_ROOT) $(DEB_FILE)
 
 clean:
 	rm -rf build sitecare

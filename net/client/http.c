@@ -2,7 +2,6 @@
 #include "net/client/http.h"
 #include "net/base/trace.h"
 
-#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,30 +225,6 @@ http_url_check(const char *url, char **base, char **origin,
 	rc = url_split(u, url, base, origin, err);
 	curl_url_cleanup(u);
 	return rc;
-}
-
-long
-http_retry_after_parse(const char *value, time_t now)
-{
-	const char *p;
-	time_t t;
-	long secs = 0;
-
-	if (value == NULL)
-		return -1;
-	while (*value == ' ' || *value == '\t')
-		value++;
-	if (*value == '\0')
-		return -1;
-	for (p = value; isdigit((unsigned char)*p); p++)
-		if (secs < 1000000)
-			secs = secs * 10 + (*p - '0');
-	if (p != value && (*p == '\0' || isspace((unsigned char)*p)))
-		return secs > 1000000 ? 1000000 : secs;
-	t = curl_getdate(value, NULL);
-	if (t == -1)
-		return -1;
-	return t > now ? (long)(t - now) : 0;
 }
 
 bool
@@ -583,24 +558,11 @@ response_reset(struct http_response *resp)
 {
 	free(resp->body);
 	free(resp->etag);
-	free(resp->retry_after);
 	free(resp->content_type);
 	free(resp->content_disposition);
 	memset(resp, 0, sizeof *resp);
 	resp->content_length = -1;
-}
-
-/* Forgets the headers kept so far (a new answer's status line came). */
-static void
-headers_reset(struct http_response *resp)
-{
-	free(resp->etag);
-	free(resp->retry_after);
-	free(resp->content_type);
-	free(resp->content_disposition);
-	resp->etag = resp->retry_after = NULL;
-	resp->content_type = resp->content_disposition = NULL;
-	resp->content_length = -1;
+	resp->retry_after = -1;
 }
 
 /* Takes r off the live list. */
@@ -772,48 +734,67 @@ streaming_now(const struct http_request *r)
 	return status >= 200 && status < 300;
 }
 
-/* Replaces *slot with the header value in line[0..n), trimmed. */
-static void
-take_header_value(char **slot, const char *v, size_t n)
+/*
+ * The last value of header name in the answer being received, as libcurl
+ * keeps it (trimmed); NULL when absent. libcurl also bounds what it keeps:
+ * 100 KiB a line, 300 KiB of headers an answer.
+ */
+static char *
+header_value(CURL *e, const char *name)
 {
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
-	                 v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	free(*slot);
-	*slot = xstrndup(v, n);
+	struct curl_header *h;
+
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return NULL;
+	if (h->amount > 1 &&
+	    curl_easy_header(e, name, h->amount - 1, CURLH_HEADER, -1, &h) !=
+	        CURLHE_OK)
+		return NULL;
+	return xstrdup(h->value);
 }
 
-/* Keeps the headers the callers want from one header line. */
-static void
-keep_header(struct http_request *r, const char *line, size_t n)
+/*
+ * Retry-After in seconds, read by libcurl (delta-seconds or an HTTP-date);
+ * -1 when absent or unreadable, 0 for a date already past. libcurl says 0
+ * both for "0" and for what it cannot read, so a 0 counts only when the
+ * value is digits.
+ */
+static long
+retry_after_of(CURL *e)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} keep[] = {
-		{ "etag", offsetof(struct http_response, etag) },
-		{ "retry-after", offsetof(struct http_response, retry_after) },
-		{ "content-type",
-		  offsetof(struct http_response, content_type) },
-		{ "content-disposition",
-		  offsetof(struct http_response, content_disposition) },
-	};
-	size_t i, k;
+	curl_off_t secs = 0;
+	char *v = header_value(e, "Retry-After");
+	bool digits;
 
-	for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-		k = strlen(keep[i].name);
-		if (n > k && line[k] == ':' &&
-		    strncasecmp(line, keep[i].name, k) == 0)
-			take_header_value(
-			    (char **)((char *)&r->resp + keep[i].off),
-			    line + k + 1, n - k - 1);
-	}
-	if (n > 15 && strncasecmp(line, "content-length:", 15) == 0)
-		r->resp.content_length = strtoll(line + 15, NULL, 10);
+	if (v == NULL)
+		return -1;
+	digits = v[0] != '\0' && v[strspn(v, "0123456789")] == '\0';
+	free(v);
+	curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &secs);
+	if (secs > 0)
+		return secs > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S
+		                                     : (long)secs;
+	return secs < 0 || digits ? 0 : -1;
+}
+
+/* Takes the headers the callers want from the answer's header block. */
+static void
+headers_take(struct http_request *r)
+{
+	struct http_response *resp = &r->resp;
+	char *length;
+
+	free(resp->etag);
+	free(resp->content_type);
+	free(resp->content_disposition);
+	resp->etag = header_value(r->easy, "ETag");
+	resp->content_type = header_value(r->easy, "Content-Type");
+	resp->content_disposition =
+	    header_value(r->easy, "Content-Disposition");
+	resp->retry_after = retry_after_of(r->easy);
+	length = header_value(r->easy, "Content-Length");
+	resp->content_length = length != NULL ? strtoll(length, NULL, 10) : -1;
+	free(length);
 }
 
 /* The end of a header block: a stream opens, a huge body is refused. */
@@ -824,6 +805,7 @@ headers_done(struct http_request *r, size_t n)
 
 	if (status < 200)
 		return n; /* 1xx: the real answer's headers follow */
+	headers_take(r);
 	if (streaming_now(r)) {
 		if (!r->opened && r->on_open != NULL) {
 			r->opened = true;
@@ -841,7 +823,11 @@ headers_done(struct http_request *r, size_t n)
 	return n;
 }
 
-/* CURLOPT_HEADERFUNCTION: one header line at a time. */
+/*
+ * CURLOPT_HEADERFUNCTION: one header line at a time. Only the blank line
+ * that ends a block matters here; the values are read from libcurl's own
+ * store then (curl_easy_header).
+ */
 static size_t
 on_header(char *line, size_t size, size_t nitems, void *ud)
 {
@@ -850,13 +836,8 @@ on_header(char *line, size_t size, size_t nitems, void *ud)
 
 	if (r->cancelled)
 		return 0;
-	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
-		headers_reset(&r->resp);
-		return n;
-	}
 	if (n <= 2 && (line[0] == '\r' || line[0] == '\n'))
 		return headers_done(r, n);
-	keep_header(r, line, n);
 	return n;
 }
 
@@ -1021,7 +1002,7 @@ maybe_retry(struct http_request *r, int status, CURLcode code)
 	    !http_should_retry(r->method, r->flags, status, (int)code))
 		return false;
 	if (status == 429 || status == 503)
-		ra = http_retry_after_parse(r->resp.retry_after, time(NULL));
+		ra = r->resp.retry_after;
 	delay = http_backoff_ms(r->attempts + 1, ra, randombytes_random());
 	if (now_ms() + delay - r->first_at > c->retry_budget_ms)
 		return false;
@@ -1046,8 +1027,7 @@ attempt_error(struct http_request *r, int status, CURLcode code,
 	else {
 		sc_error_from_http(err, status, r->resp.body, r->resp.len);
 		if (status == 429)
-			err->retry_after = http_retry_after_parse(
-			    r->resp.retry_after, time(NULL));
+			err->retry_after = r->resp.retry_after;
 	}
 }
 

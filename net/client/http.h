@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "net/base/error.h"
 
@@ -32,7 +31,9 @@ struct http_request;
 #define HTTP_MAX_ATTEMPTS       4
 #define HTTP_RETRY_BUDGET_MS    30000L
 #define HTTP_BACKOFF_BASE_MS    250L
-#define HTTP_BACKOFF_MAX_MS     8000L
+/* The longest Retry-After believed, in seconds (about 11 days). */
+#define HTTP_RETRY_AFTER_MAX_S 1000000L
+#define HTTP_BACKOFF_MAX_MS    8000L
 
 /* The API lives under this path of the service's URL. */
 #define HTTP_API_PREFIX "/api/v1"
@@ -73,7 +74,7 @@ struct http_response {
 	char *body;
 	size_t len;
 	char *etag;
-	char *retry_after;
+	long retry_after; /* seconds, Retry-After; -1 when absent/unreadable */
 	char *content_type;
 	char *content_disposition;
 	long long content_length; /* -1 when not sent */
@@ -172,10 +173,6 @@ char *http_escape(const char *s);
  */
 int http_url_check(const char *url, char **base, char **origin,
                    struct sc_error *err);
-
-/* Retry-After as seconds from now (delta-seconds or an HTTP-date); -1
- * when absent or unreadable. A date in the past gives 0. */
-long http_retry_after_parse(const char *value, time_t now);
 
 /* True for the methods that may be repeated safely. */
 bool http_method_idempotent(const char *method);

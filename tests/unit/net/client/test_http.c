@@ -120,37 +120,6 @@ http__url_check__extra_parts_refused(void **state)
 	free(refusal_of("https://exa mple.com/"));
 }
 
-/* ---- Retry-After ------------------------------------------------------- */
-
-static void
-http__retry_after__seconds(void **state)
-{
-	assert_int_equal(http_retry_after_parse("120", 0), 120);
-	assert_int_equal(http_retry_after_parse(" 7", 0), 7);
-	assert_int_equal(http_retry_after_parse("0", 0), 0);
-	assert_int_equal(http_retry_after_parse("99999999999", 0), 1000000);
-}
-
-static void
-http__retry_after__http_date(void **state)
-{
-	/* Sun, 06 Nov 1994 08:49:37 GMT is 784111777. */
-	const char *date = "Sun, 06 Nov 1994 08:49:37 GMT";
-
-	assert_int_equal(http_retry_after_parse(date, 784111777 - 30), 30);
-	assert_int_equal(http_retry_after_parse(date, 784111777 + 30), 0);
-}
-
-static void
-http__retry_after__garbage_is_absent(void **state)
-{
-	assert_int_equal(http_retry_after_parse(NULL, 0), -1);
-	assert_int_equal(http_retry_after_parse("", 0), -1);
-	assert_int_equal(http_retry_after_parse("soon", 0), -1);
-	assert_int_equal(http_retry_after_parse("-5", 0), -1);
-	assert_int_equal(http_retry_after_parse("12abc", 0), -1);
-}
-
 /* ---- retry decisions --------------------------------------------------- */
 
 static void
@@ -490,9 +459,6 @@ main(void)
 		cmocka_unit_test(
 		    http__url_check__missing_or_other_scheme_refused),
 		cmocka_unit_test(http__url_check__extra_parts_refused),
-		cmocka_unit_test(http__retry_after__seconds),
-		cmocka_unit_test(http__retry_after__http_date),
-		cmocka_unit_test(http__retry_after__garbage_is_absent),
 		cmocka_unit_test(
 		    http__should_retry__idempotent_on_transient_statuses),
 		cmocka_unit_test(
