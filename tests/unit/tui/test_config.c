@@ -32,6 +32,7 @@ config__init__defaults(void **state)
 	assert_true(c.hints);
 	assert_int_equal(c.key_idle_minutes, 10);
 	assert_int_equal(c.reveal_seconds, 15);
+	assert_int_equal(c.clipboard_seconds, 30);
 	assert_int_equal(c.nmuted, 0);
 	assert_int_equal(c.nerrors, 0);
 	config_free(&c);
