@@ -27,6 +27,19 @@ from helpers.accounts import CLIENT_EMAIL, PASSWORD, ROLES, STAFF_EMAIL
 from helpers.service import SEEDED, Service, ServiceError
 
 
+def pytest_collection_modifyitems(config, items):
+    """Stretches pytest.ini's per-test timeout by SITECARE_TIMEOUT_SCALE, as
+    the tests' own waits are (tests/integration/cli.py scaled()): under
+    valgrind memcheck a test legitimately takes ten times as long."""
+    scale = float(os.environ.get("SITECARE_TIMEOUT_SCALE") or 1)
+    base = float(config.getini("timeout") or 0)
+    if scale == 1 or not base:
+        return
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(base * scale))
+
+
 def pytest_sessionfinish(session, exitstatus):
     SEEDED.cleanup()  # the seeded databases helpers/service.py kept
 

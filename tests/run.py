@@ -12,14 +12,16 @@ With --client-only pytest leaves out the reference service's own contract
 tests (no client code runs in them), for the sanitiser pass: the plain
 pass has run them already. A line before the summary says what ran.
 
+--jobs N deals pytest's tests out to N pytest processes side by side, by
+whole files, so that each process's share takes about as long
+(tests/durations.txt; `make check` passes CHECK_JOBS, default 2).
+
 With --valgrind only the integration suite runs, with the client and the C
-probes under valgrind memcheck (tests/integration/cli.py); --jobs N deals
-the tests out to N pytest processes side by side (each with its own
-reports folder, so a test is failed only for the reports of its own runs;
-not the default: a client under memcheck then shares its core, and some
-tests have real-time limits); every report
-valgrind wrote is then checked once more here, so an error in a run that
-no test looked at still fails.
+probes under valgrind memcheck (tests/integration/cli.py); with --jobs
+each pytest process has its own reports folder, so a test is failed only
+for the reports of its own runs; every report valgrind wrote is then
+checked once more here, so an error in a run that no test looked at still
+fails.
 """
 
 import argparse
@@ -221,13 +223,79 @@ def collect(env, extra):
     return ["tests/" + line for line in r.stdout.splitlines() if "::" in line]
 
 
-def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
-    """Runs pytest over tests/ and counts its JUnit XML report.
+# What each test file took in a measured run (seconds, then the path), so
+# that the pytest processes side by side get equal shares and finish
+# together; a file not listed counts DEFAULT_TEST_SECONDS per test.
+# `--save-durations` rewrites it from the run's reports.
+DURATIONS = ROOT / "tests" / "durations.txt"
+DEFAULT_TEST_SECONDS = 2.0
 
-    With shards > 1 the tests are dealt out, in turn, to that many pytest
+
+def file_of(node_id):
+    """tests/e2e/test_x.py for tests/e2e/test_x.py::test_y[param]."""
+    return node_id.split("::", 1)[0]
+
+
+def load_durations():
+    """{path: seconds} from DURATIONS ({} when it is missing)."""
+    if not DURATIONS.exists():
+        return {}
+    out = {}
+    for line in DURATIONS.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            seconds, path = line.split(None, 1)
+            out[path.strip()] = float(seconds)
+    return out
+
+
+def deal(ids, shards):
+    """The node ids in `shards` lists of whole files, longest file first to
+    the least loaded list: a file's module fixtures (its own service...)
+    start once, and the lists' estimated times come out near equal. The
+    same ids and durations always deal the same way."""
+    files = {}
+    for node in ids:
+        files.setdefault(file_of(node), []).append(node)
+    known = load_durations()
+    cost = {f: known.get(f, DEFAULT_TEST_SECONDS * len(n))
+            for f, n in files.items()}
+    lists, loads = [[] for _ in range(shards)], [0.0] * shards
+    for f in sorted(files, key=lambda f: (-cost[f], f)):
+        i = loads.index(min(loads))
+        lists[i] += files[f]
+        loads[i] += cost[f]
+    return [ids for ids in lists if ids]
+
+
+def save_durations(reports):
+    """Rewrites DURATIONS with each file's summed times in JUnit reports;
+    files those reports do not name keep their old figure (a pass that
+    runs only some suites leaves the others' alone)."""
+    measured = {}
+    for report in reports:
+        if not report.exists():
+            continue
+        for case in ET.parse(report).getroot().iter("testcase"):
+            path = "tests/" + case.get("classname").replace(".", "/") + ".py"
+            measured[path] = measured.get(path, 0) + float(case.get("time"))
+    per_file = {**load_durations(), **measured}
+    lines = [f"{s:8.1f} {f}" for f, s in
+             sorted(per_file.items(), key=lambda kv: (-kv[1], kv[0]))]
+    DURATIONS.write_text(DURATIONS_HEAD + "\n".join(lines) + "\n")
+
+
+DURATIONS_HEAD = ("# seconds per test file in a measured run, for dealing "
+                  "pytest out (tests/run.py)\n")
+
+
+def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
+    """Runs pytest over tests/ and counts its JUnit XML report(s).
+
+    With shards > 1 the tests are dealt out (deal()) to that many pytest
     processes running side by side, each with its own session fixtures
     (reference service ...) and report, and the environment shard_env(i)
-    adds; each one's output follows once all have finished."""
+    adds; each one's output follows once all have finished. Returns the
+    reports."""
     env = dict(os.environ, SITECARE_BIN=str(Path(binary).resolve()))
     ids = collect(env, extra) if shards > 1 else []
     if len(ids) < 2:
@@ -236,17 +304,16 @@ def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
         rc = subprocess.run([*PYTEST, f"--junitxml={report}", *extra],
                             cwd=ROOT, env=env).returncode
         count_junit(t, report, rc)
-        return
+        return [report]
     runs = []
-    for i in range(min(shards, len(ids))):
+    for i, part in enumerate(deal(ids, shards)):
         report = Path(build) / f"pytest.{i}.xml"
         log = Path(build) / f"pytest.{i}.log"
         report.unlink(missing_ok=True)
         with open(log, "w") as out:
             p = subprocess.Popen(
                 [*PYTEST, f"--junitxml={report}", "-p", "no:cacheprovider",
-                 *ids[i::shards]], cwd=ROOT, stdout=out,
-                stderr=subprocess.STDOUT,
+                 *part], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                 env={**env, **(shard_env(i) if shard_env else {})})
         runs.append((p, report, log))
     print(f"pytest: {len(ids)} tests in {len(runs)} processes side by side",
@@ -256,6 +323,7 @@ def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
         print(f"--- pytest process {i} ({log}) ---\n{log.read_text()}",
               flush=True)
         count_junit(t, report, rc)
+    return [report for _, report, _ in runs]
 
 
 def check_valgrind_logs(t, log_dir):
@@ -325,7 +393,11 @@ def main():
                     help="multiply the tests' time limits (default 1, "
                          "10 with --valgrind)")
     ap.add_argument("--jobs", type=int, default=1,
-                    help="with --valgrind: pytest processes side by side")
+                    help="pytest processes side by side, each given whole "
+                         "test files of about equal total time (default 1)")
+    ap.add_argument("--save-durations", action="store_true",
+                    help=f"rewrite {DURATIONS.relative_to(ROOT)} from this "
+                         "run's per-file times")
     ap.add_argument("--client-only", action="store_true",
                     help="pytest runs only the suites that run the client "
                          f"({' '.join(CLIENT_SUITES)}), not {SERVICE_SUITE}")
@@ -340,10 +412,10 @@ def main():
         a.timeout_scale = a.timeout_scale or 10
     if a.timeout_scale:
         os.environ["SITECARE_TIMEOUT_SCALE"] = str(a.timeout_scale)
-    ran = []
+    ran, reports = [], []
     if a.valgrind:
         paths = a.pytest_args or ["tests/integration"]
-        run_pytest(t, a.binary, a.build, paths, a.jobs, lambda i: {
+        reports = run_pytest(t, a.binary, a.build, paths, a.jobs, lambda i: {
             "SITECARE_VALGRIND_LOGS": str(Path(a.valgrind).resolve() / str(i))})
         check_valgrind_logs(t, a.valgrind)
         ran.append(f"pytest {' '.join(paths)} under valgrind memcheck" +
@@ -364,11 +436,15 @@ def main():
             client_only = a.client_only and not a.pytest_args
             paths = a.pytest_args or (list(CLIENT_SUITES) if client_only
                                       else [])
-            run_pytest(t, a.binary, a.build, paths)
+            reports = run_pytest(t, a.binary, a.build, paths, a.jobs)
             ran.append("pytest " + (" ".join(paths) or "tests/ (every suite)")
                        + (f" (not {SERVICE_SUITE}: no client code runs in "
                           "them, the plain pass runs them)"
-                          if client_only else ""))
+                          if client_only else "")
+                       + (f", in {a.jobs} processes side by side"
+                          if a.jobs > 1 else ""))
+    if a.save_durations and reports:
+        save_durations(reports)
     for f in t.failures:
         print(f"failed: {f}")
     print(f"ran: {'; '.join(ran)}; binary {a.binary}", flush=True)

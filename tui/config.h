@@ -53,6 +53,7 @@ struct config {
 	int idle_lock_minutes; /* 0: never lock */
 	int key_idle_minutes;  /* the unlocked staff key locks after this */
 	int reveal_seconds;    /* a revealed credential hides after this */
+	int clipboard_seconds; /* a copied password is overwritten after */
 	struct config_error *errors;
 	size_t nerrors;
 };

@@ -387,6 +387,13 @@ def tmux_buffers(t):
     return {n: t._tmux("show-buffer", "-b", n).stdout for n in names}
 
 
+# The copy tests' clipboard-seconds (the default, 30, is what the other
+# copy tests' messages say), and the rounding of the loop's millisecond
+# timers against the test's clock.
+CLIP_SECONDS = 5
+CLOCK_SLACK = 0.1
+
+
 def revealed_in_tmux(vtui, vault_svc, tmp_path, width=170, **tmux_opts):
     """A tech's password revealed in a pane whose tmux has tmux_opts set
     (set-clipboard, allow-passthrough), with the pane's raw output
@@ -444,19 +451,24 @@ def test_credentials__copy_refused_when_tmux_would_drop_it(vtui, vault_svc,
 
 def test_credentials__copy_into_tmux_buffer_then_buffer_deleted(
         vtui, vault_svc, tmp_path):
-    """set-clipboard on: tmux keeps the password as buffer0; 30 s later
-    the placeholder overwrites the clipboard and the client deletes that
-    buffer, and says so (not "cleared")."""
+    """set-clipboard on: tmux keeps the password as buffer0;
+    clipboard-seconds later (5 here, 30 by default) the placeholder
+    overwrites the clipboard and the client deletes that buffer, and says
+    so (not "cleared")."""
+    write_config(vtui, f"clipboard-seconds = {CLIP_SECONDS}\n")
     t, password, raw = revealed_in_tmux(vtui, vault_svc, tmp_path,
                                         set_clipboard="on")
     t._tmux("set-buffer", "-b", "mine", "kept by hand")
+    started = time.monotonic()
     t.send("y")
     t.wait_text("password copied into tmux's paste buffer (set-clipboard "
-                "on)")
+                f"on), which tmux passes to the terminal: in {CLIP_SECONDS} "
+                "s it is overwritten and the buffer deleted")
     t.wait_for(lambda s: password in tmux_buffers(t).values(),
                what="tmux's paste buffer of the password")
     screen = t.wait_text("clipboard overwritten: tmux's paste buffer of the "
-                         "password deleted", timeout=40)
+                         "password deleted", timeout=CLIP_SECONDS + 10)
+    assert time.monotonic() - started >= CLIP_SECONDS - CLOCK_SLACK
     assert "cleared" not in screen
     buffers = tmux_buffers(t)
     assert password not in buffers.values()
@@ -466,18 +478,23 @@ def test_credentials__copy_into_tmux_buffer_then_buffer_deleted(
 def test_credentials__copy_by_osc52_then_overwritten(vtui, vault_svc,
                                                      tmp_path):
     """Not inside tmux (as over SSH, whatever tmux runs outside): OSC 52
-    to the terminal, overwritten with a placeholder after 30 s, and the
-    messages say copied and overwritten, never cleared."""
+    to the terminal, overwritten with a placeholder after
+    clipboard-seconds (5 here, 30 by default), and the messages say
+    copied and overwritten, never cleared."""
+    write_config(vtui, f"clipboard-seconds = {CLIP_SECONDS}\n")
     vtui.env["TMUX"] = ""
     t, password, raw = revealed_in_tmux(vtui, vault_svc, tmp_path,
                                         set_clipboard="on")
+    started = time.monotonic()
     t.send("y")
     t.wait_text("password copied to the terminal's clipboard by OSC 52: it "
-                "will be overwritten in 30 s")
+                f"will be overwritten in {CLIP_SECONDS} s")
     b64 = base64.b64encode(password.encode())
     wait_bytes(raw, b"]52;c;" + b64)
-    # 30 s later a placeholder (a space) overwrites it.
-    wait_bytes(raw, b"]52;c;" + base64.b64encode(b" "), timeout=40)
+    # clipboard-seconds later a placeholder (a space) overwrites it.
+    wait_bytes(raw, b"]52;c;" + base64.b64encode(b" "),
+               timeout=CLIP_SECONDS + 10)
+    assert time.monotonic() - started >= CLIP_SECONDS - CLOCK_SLACK
     screen = t.wait_text("clipboard overwritten: a terminal's clipboard "
                          "cannot be read back to check")
     assert "cleared" not in screen

@@ -36,6 +36,7 @@ enum key {
 	K_CONNECT_TIMEOUT,
 	K_KEY_IDLE_MINUTES,
 	K_REVEAL_SECONDS,
+	K_CLIPBOARD_SECONDS,
 	K_IDLE_LOCK_MINUTES,
 };
 
@@ -54,6 +55,7 @@ static const char *const key_names[] = {
 	[K_CONNECT_TIMEOUT] = "connect-timeout",
 	[K_KEY_IDLE_MINUTES] = "key-idle-minutes",
 	[K_REVEAL_SECONDS] = "reveal-seconds",
+	[K_CLIPBOARD_SECONDS] = "clipboard-seconds",
 	[K_IDLE_LOCK_MINUTES] = "idle-lock-minutes",
 };
 
@@ -117,6 +119,8 @@ number_of(const struct config *c, size_t i)
 		return &c->key_idle_minutes;
 	case K_REVEAL_SECONDS:
 		return &c->reveal_seconds;
+	case K_CLIPBOARD_SECONDS:
+		return &c->clipboard_seconds;
 	case K_IDLE_LOCK_MINUTES:
 		return &c->idle_lock_minutes;
 	}
@@ -188,6 +192,7 @@ check_values(const struct config *c)
 	    c->connect_timeout < 1 || c->connect_timeout > 300 ||
 	    c->key_idle_minutes < 1 || c->key_idle_minutes > 1440 ||
 	    c->reveal_seconds < 3 || c->reveal_seconds > 120 ||
+	    c->clipboard_seconds < 5 || c->clipboard_seconds > 600 ||
 	    c->idle_lock_minutes < 0 || c->idle_lock_minutes > 1440)
 		abort();
 	if ((c->nmuted == 0) != (c->muted == NULL))

@@ -30,8 +30,9 @@
 /* How often the countdown and the idle check run. */
 #define TICK_MS       1000
 #define IDLE_CHECK_MS 15000
-/* A copied password is cleared (or overwritten) after this. */
-#define CLIP_MS 30000
+/* A copied password is cleared (or overwritten) after this, unless the
+ * config's clipboard-seconds says otherwise. */
+#define CLIP_SECONDS 30
 
 /* What the passphrase overlay is asked for: the key's passphrase, or
  * (PP_PASSWORD) the account password that registering a key needs. */
@@ -888,27 +889,56 @@ on_clip_end(enum clipboard_end how, const char *detail, void *ud)
 
 /* What a copy did and what will become of it, by the clipboard's plan:
  * only a local clipboard can be read back and cleared; a terminal's is
- * overwritten. */
-static const char *const copied_text[] = {
-	[CLIPBOARD_PLAN_LOCAL] = "password copied to the local clipboard: in "
-	                         "30 s it is cleared if it still holds it",
-	[CLIPBOARD_PLAN_TERMINAL] = "password copied to the terminal's "
-	                            "clipboard by OSC 52: it will be "
-	                            "overwritten in 30 s",
-	[CLIPBOARD_PLAN_TMUX_BUFFER] =
-	    "password copied into tmux's paste buffer (set-clipboard on), "
-	    "which tmux passes to the terminal: in 30 s it is overwritten and "
-	    "the buffer deleted",
-	[CLIPBOARD_PLAN_PASSTHROUGH] = "password copied to the terminal's "
-	                               "clipboard by OSC 52 through tmux's "
-	                               "passthrough: it will be overwritten "
-	                               "in 30 s",
-	[CLIPBOARD_PLAN_UNKNOWN] =
-	    "password sent by OSC 52, though tmux did not say whether it "
-	    "passes it on: in 30 s it is overwritten and any tmux paste "
-	    "buffer of it deleted",
-	[CLIPBOARD_PLAN_BLOCKED] = "not copied",
+ * overwritten. The delay (clipboard-seconds) goes between the halves. */
+static const char *const copied_text[][2] = {
+	[CLIPBOARD_PLAN_LOCAL] = { "password copied to the local clipboard: "
+	                           "in ",
+	                           " it is cleared if it still holds it" },
+	[CLIPBOARD_PLAN_TERMINAL] = { "password copied to the terminal's "
+	                              "clipboard by OSC 52: it will be "
+	                              "overwritten in ",
+	                              "" },
+	[CLIPBOARD_PLAN_TMUX_BUFFER] = { "password copied into tmux's paste "
+	                                 "buffer (set-clipboard on), which "
+	                                 "tmux passes to the terminal: in ",
+	                                 " it is overwritten and the buffer "
+	                                 "deleted" },
+	[CLIPBOARD_PLAN_PASSTHROUGH] = { "password copied to the terminal's "
+	                                 "clipboard by OSC 52 through tmux's "
+	                                 "passthrough: it will be "
+	                                 "overwritten in ",
+	                                 "" },
+	[CLIPBOARD_PLAN_UNKNOWN] = { "password sent by OSC 52, though tmux "
+	                             "did not say whether it passes it on: "
+	                             "in ",
+	                             " it is overwritten and any tmux paste "
+	                             "buffer of it deleted" },
+	[CLIPBOARD_PLAN_BLOCKED] = { "not copied", NULL },
 };
+
+/* How long a copy stays: the config's clipboard-seconds, else 30. */
+static int
+clip_seconds(const struct credentials_reveal *r)
+{
+	const struct config *cfg = r->app->cfg;
+
+	return cfg != NULL && cfg->clipboard_seconds > 0
+	           ? cfg->clipboard_seconds
+	           : CLIP_SECONDS;
+}
+
+/* Says what a copy by plan did and when it ends. */
+static void
+copied_notice(struct credentials_reveal *r, enum clipboard_plan plan)
+{
+	const char *const *t = copied_text[plan];
+
+	if (t[1] == NULL)
+		app_notice(r->app, false, "%s", t[0]);
+	else
+		app_notice(r->app, false, "%s%d s%s", t[0], clip_seconds(r),
+		           t[1]);
+}
 
 /* Copies the shown password, from sodium memory. */
 static void
@@ -925,11 +955,11 @@ copy_now(struct credentials_reveal *r)
 		return;
 	}
 	p = secret_open_read(r->pass);
-	if (clipboard_copy(r->clip, p, strlen((const char *)p), CLIP_MS,
-	                   on_clip_end, r, &err) < 0)
+	if (clipboard_copy(r->clip, p, strlen((const char *)p),
+	                   clip_seconds(r) * 1000, on_clip_end, r, &err) < 0)
 		app_notice(r->app, true, "not copied: %s", err.message);
 	else
-		app_notice(r->app, false, "%s", copied_text[plan]);
+		copied_notice(r, plan);
 	secret_close(r->pass);
 	sc_error_clear(&err);
 }
@@ -956,15 +986,16 @@ on_clip_known(void *ud)
 		{ 'y', "copy anyway" },
 		{ 'n', "do not copy" },
 	};
-	static const char *const body[] = {
-		"tmux did not say its set-clipboard setting (tmux show -gv "
-		"set-clipboard): the password may not reach your terminal, "
-		"and tmux may keep it in a paste buffer, which sitecare then "
-		"tries to delete after 30 s.",
-	};
+	char *body = xasprintf(
+	    "tmux did not say its set-clipboard setting (tmux show -gv "
+	    "set-clipboard): the password may not reach your terminal, and "
+	    "tmux may keep it in a paste buffer, which sitecare then tries "
+	    "to delete after %d s.",
+	    clip_seconds(r));
+	const char *const lines[] = { body };
 	struct ask_spec spec = {
 		.title = "Copy the password?",
-		.body = body,
+		.body = lines,
 		.nbody = 1,
 		.choices = choices,
 		.nchoices = 2,
@@ -978,6 +1009,7 @@ on_clip_known(void *ud)
 		app_overlay_open(r->app, &ask_ops, ask_new(&spec));
 	else
 		copy_now(r);
+	free(body); /* ask_new copied it */
 	app_redraw(r->app);
 }
 

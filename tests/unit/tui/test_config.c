@@ -32,8 +32,32 @@ config__init__defaults(void **state)
 	assert_true(c.hints);
 	assert_int_equal(c.key_idle_minutes, 10);
 	assert_int_equal(c.reveal_seconds, 15);
+	assert_int_equal(c.clipboard_seconds, 30);
 	assert_int_equal(c.nmuted, 0);
 	assert_int_equal(c.nerrors, 0);
+	config_free(&c);
+}
+
+/* How long a copied password stays: 5 s to 10 min, refused outside. */
+static void
+config__clipboard_seconds__bounded(void **state)
+{
+	struct config c;
+	char msg[256];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_load_text(&c, "cfg", "clipboard-seconds = 5\n"),
+	                 0);
+	assert_int_equal(c.clipboard_seconds, 5);
+	assert_int_equal(
+	    config_set(&c, "clipboard-seconds", "4", msg, sizeof msg), -1);
+	assert_int_equal(
+	    config_set(&c, "clipboard-seconds", "601", msg, sizeof msg), -1);
+	assert_int_equal(c.clipboard_seconds, 5);
+	assert_int_equal(
+	    config_set(&c, "clipboard-seconds", "600", msg, sizeof msg), 0);
+	assert_int_equal(c.clipboard_seconds, 600);
 	config_free(&c);
 }
 
@@ -136,7 +160,7 @@ config__key_name__lists_every_key_once(void **state)
 			assert_string_not_equal(config_key_name(i),
 			                        config_key_name(j));
 	}
-	assert_int_equal(i, 15);
+	assert_int_equal(i, 16);
 	assert_null(config_key_name(i + 1));
 	config_free(&c);
 }
@@ -397,6 +421,7 @@ main(void)
 		cmocka_unit_test(config__load_text__quoted_hash_is_value),
 		cmocka_unit_test(config__update__rewrites_file_0600),
 		cmocka_unit_test(config__load__missing_file_is_fine),
+		cmocka_unit_test(config__clipboard_seconds__bounded),
 		cmocka_unit_test(config__hints__on_or_off),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
 	};
