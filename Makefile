@@ -39,7 +39,6 @@ DEV_libsodium := libsodium-dev
 DEV_readline  := libreadline-dev
 DEV_libnotify := libnotify-dev
 DEV_pwquality := libpwquality-dev
-DEV_cmocka    := libcmocka-dev
 
 # Debian packages: building, then testing and serving the reference service.
 DEBS_BUILD := gcc make pkg-config libncurses-dev libcurl4-openssl-dev \
