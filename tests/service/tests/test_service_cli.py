@@ -3,11 +3,13 @@ contract, but what the brief of tests/service/ promises)."""
 
 import os
 import stat
+import subprocess
 
 import pytest
 
 from helpers.accounts import CLIENT_EMAIL, PASSWORD, STAFF_EMAIL
 from helpers.contract import assert_task
+from helpers.service import SERVE
 
 
 def test_service_cli__writes_url_and_ca(service):
@@ -113,3 +115,17 @@ def test_service_cli__ctl_delay_holds_answers_back_after_the_view(fresh_service)
     t0 = time.monotonic()
     assert s.get("/me").status == 200
     assert time.monotonic() - t0 < 1.5, "delay 0 did not end the delay"
+
+
+def test_service_cli__state_too_deep_for_the_front_socket__said_at_once(
+        tmp_path):
+    """The front reaches gunicorn on STATE/gunicorn.sock; a path over
+    sun_path's 107 bytes is refused before anything is made, by name."""
+    state = tmp_path / ("d" * (120 - len(str(tmp_path))))
+    r = subprocess.run([str(SERVE), "--port", "0", "--state", str(state),
+                        "--seed", "none"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 1
+    assert "too long for a unix socket" in r.stderr
+    assert "--front none" in r.stderr
+    assert not state.exists()
