@@ -27,8 +27,13 @@ POST_ATTEMPTS = 40  # new connections, until one lands on another worker
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def workers_service(request):
     state = tempfile.mkdtemp(prefix="sitecare-workers-")
+    # gunicorn alone (--front none): behind nginx the kernel may hand every
+    # one of nginx's connections to the same worker, so no post would ever
+    # land on another worker than the stream's; a new TLS connection per
+    # post does. The bench measures delivery across workers behind nginx.
     svc = Service(state, seed="none",
-                  extra_args=["--workers", "2", "--db", request.param],
+                  extra_args=["--front", "none", "--workers", "2",
+                              "--db", request.param],
                   env={"SITECARE_POLL_SECONDS": "3600"}, ping_seconds="3600")
     try:
         svc.start()
