@@ -539,3 +539,43 @@ def test_chat__next_unread__from_any_pane_wraps_then_says_none(
     t.wait_for(lambda s: tab_count(s) == 0, what="read once opened")
     t.send("]")
     t.wait_text("no unread conversations")
+
+
+LISTED = re.compile(r"(\d+)\+? conversations? \|")
+
+
+def test_chat__read__a_page_asked_before_the_read_keeps_it_read(
+        tui, accounts, service):
+    """Over HTTP/2 and several workers a list page and the read run side by
+    side: a page the service computed before it took the read still counts
+    the message unread, and must not bring the count back."""
+    read_everything(accounts.staff("support"))
+    body = "stale page " + uuid.uuid4().hex[:6]
+    client_says(accounts, body)
+    start_on_tasks(tui)
+    log = service.state / "front" / "access.log"
+    before = log.read_text().count("GET /api/v1/conversations?limit=")
+    # Every list page is answered 4 s after its view ran: the recent
+    # conversations' page, asked for as the unread one arrives, is computed
+    # before the read below and arrives after it.
+    service.ctl("delay", "4", "--match", r"^GET /api/v1/conversations$")
+    try:
+        t = tui.open(width=110, height=30, signed_in="support")
+        t.wait_for(lambda s: "(support)" in s and tab_count(s) == 1,
+                   timeout=30, what="one unread conversation")
+        t.send("]")
+        t.wait_for(lambda s: body in s and "LAST MESSAGE" not in s,
+                   timeout=20, what="the unread conversation opened")
+        t.wait_for(lambda s: tab_count(s) == 0, what="read once opened")
+        eventually(lambda: log.read_text().count(
+            "GET /api/v1/conversations?limit=") > before, timeout=30,
+            what="the recent page answered (the front's access log)")
+        t.send("Escape")
+        screen = t.wait_for(lambda s: (m := LISTED.search(s)) and
+                            int(m.group(1)) > 1, timeout=20,
+                            what="the recent page merged into the list")
+        assert tab_count(screen) == 0, screen
+        t.send("]")
+        t.wait_text("no unread conversations")
+    finally:
+        service.ctl("delay", "0")

@@ -72,6 +72,8 @@ struct chat {
 
 	struct api_req *read_req;
 	int64_t read_sent; /* the newest message id marked read */
+	/* The last read we sent, kept across opening others (keep_read). */
+	int64_t read_conv, read_upto;
 	int64_t notified_max;
 	long long *muted; /* muted for this session (beyond the config) */
 	size_t nmuted;
@@ -147,6 +149,25 @@ can_fetch(const struct chat *c)
 /* Opens the conversation of the client another pane asked for. */
 static void open_wanted(struct chat *c);
 
+/*
+ * A page asked for before the service took our last read (over HTTP/2 and
+ * several workers the two run side by side) still counts what we read as
+ * unread: what we marked read stays read unless the page knows a newer
+ * message.
+ */
+static void
+keep_read(struct chat *c)
+{
+	const struct conversation *cv;
+
+	if (c->read_conv == 0)
+		return;
+	cv = chat_store_conversation(c->store, c->read_conv);
+	if (cv != NULL && cv->unread_count > 0 && cv->has_last_message &&
+	    cv->last_message.id <= c->read_upto)
+		chat_store_set_unread(c->store, c->read_conv, 0);
+}
+
 /* A page of conversations arrived: merged, then the walk goes on. */
 static void
 on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
@@ -169,6 +190,7 @@ on_page(struct conversation_page *p, const struct sc_error *err, void *ud)
 	}
 	chat_store_merge(c->store, p);
 	conversation_page_free(p);
+	keep_read(c);
 	if (keep < 0 || !list_select_id(&c->list, keep))
 		list_changed(&c->list);
 	unread_update(c);
@@ -323,6 +345,8 @@ mark_read(struct chat *c)
 	if (newest <= c->read_sent || (cv != NULL && cv->unread_count == 0))
 		return;
 	c->read_sent = newest;
+	c->read_conv = id;
+	c->read_upto = newest;
 	if (c->read_req != NULL)
 		api_cancel(c->app->api, c->read_req);
 	c->read_req = api_mark_read(c->app->api, id, newest, on_read, c);
