@@ -1,40 +1,42 @@
 """Query-string filters and sort orders of GET /tasks."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
 from ..accounts.models import User
 from ..accounts.roles import STAFF_ROLES
 from ..common.errors import invalid
 from ..common.views import int_param, list_param
-from .models import PRIORITIES, STATUSES
+from .models import PRIORITIES, SORT_KEYS, STATUSES
 
-# sort value -> keyset ordering; every ordering ends with the id.
-SORTS = {
-    "priority": [("priority_rank", False), ("created_at", False),
-                 ("id", False)],
-    "-priority": [("priority_rank", True), ("created_at", False),
-                  ("id", False)],
-    "created_at": [("created_at", False), ("id", False)],
-    "-created_at": [("created_at", True), ("id", True)],
-    "updated_at": [("updated_at", False), ("id", False)],
-    "-updated_at": [("updated_at", True), ("id", True)],
-    # Tasks without a due date come last either way.
-    "due_at": [("due_null", False), ("due_at", False), ("id", False)],
-    "-due_at": [("due_null", False), ("due_at", True), ("id", True)],
-}
+
+def _sorts():
+    """sort value -> keyset ordering. Each `-` sort is its plain form's
+    column tuple read backwards, so it is that list exactly reversed (ties
+    and tasks without due_at included): the client reads a queue's last
+    page as the first page of the reversed sort. The default, -priority,
+    is priority_key ascending (most urgent first, then oldest)."""
+    plain = {"priority": SORT_KEYS["priority"], "created_at":
+             SORT_KEYS["created"], "updated_at": SORT_KEYS["updated"],
+             "due_at": SORT_KEYS["due"]}
+    out = {}
+    for name, cols in plain.items():
+        out[name] = [(c, False) for c in cols]
+        out["-" + name] = [(c, True) for c in cols]
+    # priority_key is minus the rank: ascending it is -priority.
+    out["priority"], out["-priority"] = out["-priority"], out["priority"]
+    return out
+
+
+SORTS = _sorts()
 DEFAULT_SORT = "-priority"
 
 
-def ordering(request, queryset):
-    """(queryset with any annotation the sort needs, keyset ordering)."""
+def ordering(request):
+    """The keyset ordering of ?sort=."""
     sort = request.query_params.get("sort") or DEFAULT_SORT
     if sort not in SORTS:
         raise invalid({"sort": [f"Unknown sort: {sort}."]})
-    if "due_at" in sort:
-        queryset = queryset.annotate(due_null=Case(
-            When(due_at__isnull=True, then=Value(1)), default=Value(0),
-            output_field=IntegerField()))
-    return queryset, SORTS[sort]
+    return SORTS[sort]
 
 
 def _assignee_q(request):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ..common.errors import invalid
 from ..events.emit import emit
 from . import serializers as out
-from .models import PRIORITY_RANK, Comment, Task
+from .models import PRIORITY_RANK, Comment, Task, priority_sort_key
 
 BODY_MAX = 10000
 
@@ -46,6 +46,7 @@ def update_task(task_id, version, changes):
     """
     if "priority" in changes:
         changes["priority_rank"] = PRIORITY_RANK[changes["priority"]]
+        changes["priority_key"] = priority_sort_key(changes["priority"])
     with transaction.atomic():
         won = Task.objects.filter(id=task_id, version=version).update(
             version=F("version") + 1, updated_at=timezone.now(), **changes)

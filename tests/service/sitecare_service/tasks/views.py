@@ -20,13 +20,17 @@ def get_task(task_id):
     return task
 
 
+def list_query(request):
+    """(the tasks GET /tasks?... lists, their ordering)."""
+    qs = filters.apply(request, service.with_relations(Task.objects))
+    return qs, filters.ordering(request)
+
+
 class TaskListView(StaffView):
     perms = {"GET": "tasks.read"}
 
     def get(self, request):
-        qs = filters.apply(request, service.with_relations(Task.objects))
-        qs, ordering = filters.ordering(request, qs)
-        return page(request, qs, ordering, out.task)
+        return page(request, *list_query(request), out.task)
 
 
 class TaskView(StaffView):
