@@ -338,7 +338,10 @@ demo: deps
 
 # The benchmark (tests/bench/bench.py): the real binary in a pty against a
 # service seeded at scale; BENCH_ARGS="--tasks 5000 --runs 2" for a quick
-# look.
+# look. Its --peers runs tig and neomutt beside it: deps installs them for
+# bench alone (a target's variable reaches its prerequisites).
+DEBS_BENCH := tig neomutt git
+bench: DEBS += $(DEBS_BENCH)
 bench: deps
 	@$(MAKE) --no-print-directory all
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
