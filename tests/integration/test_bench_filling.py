@@ -13,14 +13,16 @@ from helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
+from bench import Trace  # noqa: E402
 from filling import Filling  # noqa: E402
 
 PAGE = 100
 STEP = 0.005  # s between a key and what the scripted client traces
 
 
-class ScriptedClient:
-    """A Pty and a Trace in one: keys in, trace events out, on a clock."""
+class ScriptedClient(Trace):
+    """A Pty and a Trace in one: keys in, trace events out, on a clock
+    (Trace.wait polls events() below)."""
 
     def __init__(self, tasks, fill):
         self.tasks, self.fill = tasks, fill
@@ -61,15 +63,6 @@ class ScriptedClient:
             self.planned = [x for x in self.planned if x[0] > now]
         self.items += due
         return self.items
-
-    def wait(self, pred, after=0.0, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for t, e in self.events():
-                if t > after and pred(e):
-                    return t
-            time.sleep(0.001)
-        raise TimeoutError("no such event")
 
     def quiet(self, ms=40, timeout=10):
         time.sleep(ms / 1000)
