@@ -836,6 +836,7 @@ class Bench:
         a = self.args
         self.t0 = time.monotonic()
         self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.commit = commit()  # before a long run: the tree may move on
         if a.url:
             self.svc.url, self.svc.port = a.url, int(a.url.rsplit(":", 1)[1])
             self.svc.state = Path(a.ca).parent
@@ -879,7 +880,7 @@ class Bench:
         tables."""
         took = time.monotonic() - self.t0
         return (f"Taken on {self.started:%Y-%m-%d at %H:%M} UTC on "
-                f"{commit()} with `{' '.join(sys.argv)}` "
+                f"{self.commit} with `{' '.join(sys.argv)}` "
                 f"({took // 60:.0f} min {took % 60:.0f} s), "
                 f"{machine()}:\n\n{text}\n")
 
