@@ -53,6 +53,8 @@ DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-pytest-timeout
 # The reference service's TLS and HTTP/2 front (tests/service/front.py).
 DEBS_TEST += nginx-light
+# tests/integration/test_bench_readme.py builds the bench's git load.
+DEBS_TEST += git
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr
