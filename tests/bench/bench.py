@@ -12,11 +12,16 @@ nothing is estimated or carried over.
   (the first page handed to the pane) -> that frame; median of --runs;
 - Enter on the sign-in form -> the first frame of the queue, and its
   data -> that frame; median of --runs;
-- resident memory (VmRSS) with every task loaded: G, again and again,
-  until the last page is in;
+- loading every task (filling.py): one G, then either the client fills
+  the queue by itself (until its trace says tasks.complete) or G again
+  after each page (a client that loads one page per G); G -> the frame
+  that showed the queue's last task, the whole load, and the worst delay
+  of keys (k, j) pressed meanwhile;
+- resident memory (VmRSS) with every task loaded;
 - CPU time (/proc/PID/schedstat, ns) and bytes written to the terminal per
-  keystroke, with every task loaded: one row down (j), one page down
-  (C-f), switching panes (Tab); a full repaint (C-l) for scale;
+  keystroke, with every task loaded: k on the first row (nothing to do),
+  one row down (j), one page down (PageDown), switching panes (Tab, once
+  every pane has loaded); a full repaint (C-l) for scale;
 - CPU and wake-ups (voluntary context switches) per minute while idle
   with the event stream open, against the stream's reads in that time
   (the service's pings);
@@ -40,7 +45,12 @@ nothing is estimated or carried over.
   --billing-clients clients (each a subscription and a year of invoices);
   the requests a signed-in start makes in its first 5 seconds without
   opening the Billing pane (the trace's finished requests and the event
-  stream's opening), and how many of them were billing's.
+  stream's opening), and how many of them were billing's;
+- with --peers, tig and neomutt given the same number of items, in the
+  same harness, side by side with sitecare (peers.py).
+
+A run that finished every phase writes its tables into README.md between
+its bench markers (readme.py), unless --no-readme.
 
 Usage: /usr/bin/python3 tests/bench/bench.py [--tasks N] [--runs N] ...
 """
@@ -871,7 +881,7 @@ class Bench:
         for phase in a.phases.split(","):
             getattr(self, PHASE_METHODS.get(phase, phase))()
         text = self.report()
-        print(text)
+        print(f"\n{machine()}\ncommand: {' '.join(sys.argv)}\n\n{text}")
         if not a.no_readme:
             readme.rewrite(ROOT / "README.md", self.readme_block(text))
             self.log("README.md: the table between its bench markers "
