@@ -53,6 +53,8 @@ DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 	python3-pytest-timeout
 # The reference service's TLS and HTTP/2 front (tests/service/front.py).
 DEBS_TEST += nginx-light
+# tests/integration/test_bench_readme.py builds the bench's git load.
+DEBS_TEST += git
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr
@@ -338,7 +340,10 @@ demo: deps
 
 # The benchmark (tests/bench/bench.py): the real binary in a pty against a
 # service seeded at scale; BENCH_ARGS="--tasks 5000 --runs 2" for a quick
-# look.
+# look. Its --peers runs tig and neomutt beside it: deps installs them for
+# bench alone (a target's variable reaches its prerequisites).
+DEBS_BENCH := tig neomutt git
+bench: DEBS += $(DEBS_BENCH)
 bench: deps
 	@$(MAKE) --no-print-directory all
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)

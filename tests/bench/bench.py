@@ -12,11 +12,16 @@ nothing is estimated or carried over.
   (the first page handed to the pane) -> that frame; median of --runs;
 - Enter on the sign-in form -> the first frame of the queue, and its
   data -> that frame; median of --runs;
-- resident memory (VmRSS) with every task loaded: G, again and again,
-  until the last page is in;
+- loading every task (filling.py): one G, then either the client fills
+  the queue by itself (until its trace says tasks.complete) or G again
+  after each page (a client that loads one page per G); G -> the frame
+  that showed the queue's last task, the whole load, and the worst delay
+  of keys (k, j) pressed meanwhile;
+- resident memory (VmRSS) with every task loaded;
 - CPU time (/proc/PID/schedstat, ns) and bytes written to the terminal per
-  keystroke, with every task loaded: one row down (j), one page down
-  (C-f), switching panes (Tab); a full repaint (C-l) for scale;
+  keystroke, with every task loaded: k on the first row (nothing to do),
+  one row down (j), one page down (PageDown), switching panes (Tab, once
+  every pane has loaded); a full repaint (C-l) for scale;
 - CPU and wake-ups (voluntary context switches) per minute while idle
   with the event stream open, against the stream's reads in that time
   (the service's pings);
@@ -40,7 +45,12 @@ nothing is estimated or carried over.
   --billing-clients clients (each a subscription and a year of invoices);
   the requests a signed-in start makes in its first 5 seconds without
   opening the Billing pane (the trace's finished requests and the event
-  stream's opening), and how many of them were billing's.
+  stream's opening), and how many of them were billing's;
+- with --peers, tig and neomutt given the same number of items, in the
+  same harness, side by side with sitecare (peers.py).
+
+A run that finished every phase writes its tables into README.md between
+its bench markers (readme.py), unless --no-readme.
 
 Usage: /usr/bin/python3 tests/bench/bench.py [--tasks N] [--runs N] ...
 """
@@ -73,15 +83,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.service import Service  # noqa: E402
 
+import peers  # noqa: E402
+import readme  # noqa: E402
+from filling import Filling  # noqa: E402
+
 PASSWORD = "sitecare-demo"
 COLS, ROWS = 120, 40
 ALL_STATUSES = b"new,in_progress,waiting_on_client,done,cancelled"
+# The panes Tab goes through.
+PANES = ("Tasks", "Chat", "Credentials", "Billing")
+# The query whose first task is the queue's last in its default sort.
+LAST_TASK = "priority=low&sort=-created_at"
 
 
 class Pty:
     """sitecare in a pseudo-terminal; every byte it writes is kept."""
 
-    def __init__(self, argv, env):
+    def __init__(self, argv, env, cwd=None):
         self.out = bytearray()
         self.lock = threading.Lock()
         self.pid, self.fd = pty.fork()
@@ -90,6 +108,8 @@ class Pty:
             # no repaint of everything after its first frame.
             fcntl.ioctl(0, termios.TIOCSWINSZ,
                         struct.pack("HHHH", ROWS, COLS, 0, 0))
+            if cwd is not None:
+                os.chdir(cwd)
             os.execve(argv[0], argv, env)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -316,6 +336,13 @@ class TlsRelay:
         self.sock.close()
 
 
+def expand_rep(data):
+    """data with ncurses' repeats (a character, then ESC [ n b: n more)
+    written out, so a search sees the text as drawn."""
+    return re.sub(rb"([ -~])\x1b\[(\d+)b",
+                  lambda m: m.group(1) * (int(m.group(2)) + 1), data)
+
+
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -327,6 +354,20 @@ def pct(xs, q):
         return float("nan")
     return s[min(len(s) - 1, max(0, int(round(q / 100 * len(s) + 0.5)) - 1))]
 
+
+# The phases --phases takes, in the default order, and what each measures.
+PHASES = {
+    "startup": "start and sign-in to the first frame",
+    "browse": "requests and TLS handshakes of a session through every pane",
+    "session": "loading every task, memory, keys, idling, chat delivery",
+    "events": "1,000 task.updated with every task loaded",
+    "billing": "requests of a start with many clients' billing",
+    "peers": "tig and neomutt at the same size (--peers adds it)",
+    "scale": "pages, first frame, memory and j at 1k to 1M tasks",
+}
+DEFAULT_PHASES = "startup,browse,session,events,billing"
+# A phase whose method is not named after it.
+PHASE_METHODS = {"peers": "peers_phase"}
 
 # Posts per measured chat sample at most: those through the stream's own
 # worker are left out (with 2 workers, about half of them).
@@ -345,6 +386,8 @@ class Bench:
                                str(args.conversations), "--messages",
                                str(args.messages)))
         self.rows = []
+        self.figures = {}  # sitecare's, for the side-by-side table
+        self.peers = None
 
     def log(self, text):
         print(f"[{time.monotonic() - self.t0:6.1f} s] {text}", flush=True)
@@ -380,6 +423,11 @@ class Bench:
     def start(self, home, url=None):
         return Pty([self.bin, *self.flags(url)], self.env(home)), \
             Trace(home / "trace")
+
+    @staticmethod
+    def pty(argv, env, cwd=None):
+        """Another program in the same harness (peers.py)."""
+        return Pty(argv, env, cwd)
 
     def row(self, name, value, target, met):
         self.rows.append((name, value, target,
@@ -488,29 +536,15 @@ class Bench:
                  f"{conns}; {full} + {resumed}", "1 handshake",
                  full + resumed <= 1)
 
-    def load_all(self, p, tr):
-        """Loads every task (all statuses) by pressing G until the end;
-        (tasks loaded, seconds)."""
-        t0 = time.monotonic()
-        p.send(b":filter status=" + ALL_STATUSES + b"\r")
-        tr.wait(lambda e: e.startswith("tasks.page") and "first=1" in e, t0)
-        deadline = time.monotonic() + 900
-        last, loaded = 0.0, 0
-        while time.monotonic() < deadline:
-            pages = [(t, e) for t, e in tr.events()
-                     if t > t0 and e.startswith("tasks.page")]
-            firsts = [i for i, (_, e) in enumerate(pages) if "first=1" in e]
-            tail = pages[firsts[-1]:]
-            loaded = sum(int(re.search(r"n=(\d+)", e).group(1))
-                         for _, e in tail)
-            if loaded >= self.args.tasks:
-                break
-            if tail[-1][0] != last:
-                last = tail[-1][0]
-                p.send(b"G")
-            time.sleep(0.005)
-        p.quiet(200)
-        return loaded, time.monotonic() - t0
+    def load_all(self, p, tr, probe=False):
+        """Loads every task (all statuses), in either of the client's
+        ways (filling.py); (tasks loaded, seconds, the Filling, G's
+        time)."""
+        f = Filling(p, tr, self.args.tasks)
+        loaded, secs, g_sent = f.run(ALL_STATUSES, probe)
+        self.log(f"loaded {loaded} tasks in {secs:.1f} s ({f.mode}: "
+                 f"{f.pressed} G)")
+        return loaded, secs, f, g_sent
 
     def per_key(self, p, key, n, settle=25):
         """(median CPU ms, median bytes) per keystroke over n presses."""
@@ -524,30 +558,59 @@ class Bench:
             outs.append(p.size() - out0)
         return median(cpus), median(outs), max(cpus), max(outs)
 
-    def keys(self, p):
+    def keys(self, p, tr):
         p.send(b"g")
         p.quiet(150)
+        # On the first row `k` has nothing to do: it should cost nothing.
+        still = self.per_key(p, b"k", 20)
         # Within the screen first, then scrolling the list.
         down = self.per_key(p, b"j", 100)
-        page = self.per_key(p, b"\x06", 40)
+        page = self.per_key(p, peers.PAGE_DOWN, 40)
+        # Each pane once first, until they have loaded what they show
+        # (Billing: every client's invoices): Tab is timed switching, not
+        # a pane's first loading.
+        for _ in PANES:
+            p.send(b"\t")
+            p.quiet(150)
+        self.settled(tr)
         panes = self.per_key(p, b"\t", 40, settle=150)
         p.send(b"1")
         p.quiet(300)
         full = self.per_key(p, b"\x0c", 10)
-        self.log(f"keys: j {down}, C-f {page}, Tab {panes}, C-l {full}")
-        ok = down[0] < 1 and down[1] < 500
+        self.log(f"keys: k {still}, j {down}, PageDown {page}, Tab {panes}, "
+                 f"C-l {full}")
+        self.figures.update(k=still[:2], j=down[:2], pgdn=page[:2])
         self.row("one row down (j): CPU, bytes (median of 100)",
-                 f"{down[0]:.3f} ms, {down[1]:.0f} B", "< 1 ms, < 500 B", ok)
-        self.row("one page down (C-f): CPU, bytes (median of 40)",
+                 f"{down[0]:.3f} ms, {down[1]:.0f} B", "<= 0.30 ms, <= 330 B",
+                 down[0] <= 0.30 and down[1] <= 330)
+        self.row("one page down (PageDown): CPU, bytes (median of 40)",
                  f"{page[0]:.3f} ms, {page[1]:.0f} B",
-                 f"< 1 ms, < C-l ({full[1]:.0f} B)",
-                 page[0] < 1 and page[1] < full[1])
+                 f"<= 0.5 ms, < C-l ({full[1]:.0f} B)",
+                 page[0] <= 0.5 and page[1] < full[1])
         self.row("switch pane (Tab): CPU, bytes (median of 40)",
                  f"{panes[0]:.3f} ms, {panes[1]:.0f} B",
-                 f"< 1 ms, < C-l ({full[1]:.0f} B)",
-                 panes[0] < 1 and panes[1] < full[1])
+                 f"<= 0.6 ms, < C-l ({full[1]:.0f} B)",
+                 panes[0] <= 0.6 and panes[1] < full[1])
+        self.row("k on the first row (changes nothing): CPU, bytes (median "
+                 "of 20)", f"{still[0]:.3f} ms, {still[1]:.0f} B (worst "
+                 f"{still[2]:.3f} ms, {still[3]:.0f} B)",
+                 "<= 0.05 ms, 0 B", still[0] <= 0.05 and still[1] == 0)
+
+    @staticmethod
+    def settled(tr, quiet=2.0, timeout=120):
+        """Waits until the client made no request for quiet seconds: the
+        panes Tab visited may still be loading (Billing's invoices take
+        tens of seconds on a busy machine), which is not idling."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            last = max((t for t, e in tr.events() if e.startswith("http ")),
+                       default=0.0)
+            if time.monotonic() - last >= quiet:
+                return
+            time.sleep(0.1)
 
     def idle(self, p, tr, seconds):
+        self.settled(tr)
         p.quiet(300)
         t0 = time.monotonic()
         cpu0, sw0 = p.cpu_ns(), p.status("voluntary_ctxt_switches")
@@ -686,10 +749,10 @@ class Bench:
         p, tr = self.start(home)
         try:
             self.queue_frame(tr)
-            loaded, secs = self.load_all(p, tr)
+            loaded, secs = self.load_all(p, tr)[:2]
             self.log(f"events: loaded {loaded} tasks in {secs:.1f} s")
             top = self.task_at(api, "")
-            end = self.task_at(api, "priority=low&sort=-created_at")
+            end = self.task_at(api, LAST_TASK)
             for name, task in (("top", top), ("end", end)):
                 ms = self.updates(p, tr, api, task, n)
                 self.log(f"events: {n} task.updated of #{task['id']} "
@@ -702,22 +765,60 @@ class Bench:
             p.close()
 
     def session(self):
+        api = self.svc.session()
+        assert api.login("admin@example.com").status == 200
+        # The last task of the default sort (-priority, created_at, id):
+        # the newest of the lowest priority. (The first of sort=priority
+        # is the same only where the service makes it the exact reverse.)
+        last = self.task_at(api, LAST_TASK)
         home = self.home()
         p, tr = self.start(home)
         try:
             self.queue_frame(tr)
-            loaded, secs = self.load_all(p, tr)
+            loaded, secs, f, g_sent = self.load_all(p, tr, probe=True)
+            self.filled(p, f, g_sent, last, loaded, secs)
             rss = p.status("VmRSS") / 1024
-            self.log(f"loaded {loaded} tasks in {secs:.1f} s, "
-                     f"RSS {rss:.1f} MB")
+            self.log(f"RSS {rss:.1f} MB with {loaded} tasks")
+            self.figures.update(rss=rss, whole=secs)
             self.row(f"resident memory, {loaded} tasks loaded",
-                     f"{rss:.1f} MB", "< 64 MB",
-                     rss < 64 and loaded >= self.args.tasks)
-            self.keys(p)
+                     f"{rss:.1f} MB", "<= 30 MB",
+                     rss <= 30 and loaded >= self.args.tasks)
+            self.keys(p, tr)
             self.idle(p, tr, self.args.idle_seconds)
             self.chat(p, tr)
         finally:
             p.close()
+
+    def shows(self, p, task_id):
+        """Whether a repaint (C-l) puts task_id on the terminal."""
+        p.quiet(200)
+        start = p.size()
+        p.send(b"\x0c")
+        p.quiet(300)
+        with p.lock:
+            drawn = expand_rep(bytes(p.out[start:]))
+        return re.search(rb"(?<!\d)%d(?!\d)" % task_id, drawn) is not None
+
+    def filled(self, p, f, g_sent, last, loaded, secs):
+        """The rows of loading every task: G -> the last task drawn, the
+        whole queue, and the keys' delays meanwhile."""
+        frame = f.last_frame(g_sent)
+        shown = self.shows(p, last["id"])
+        n, worst = len(f.delays), max(f.delays, default=float("nan"))
+        self.log(f"G -> last task #{last['id']}: frame "
+                 f"{(frame or 0) - g_sent:.3f} s after G, on a repaint: "
+                 f"{shown}; {n} probe keys, worst {worst * 1000:.0f} ms")
+        ms = (frame - g_sent) * 1000 if frame and shown else None
+        how = {"fill": "one G, then the client", None: "not seen"}.get(
+            f.mode, f"G pressed {f.pressed} times, a page each")
+        self.row(f"G on the queue (every status) -> its last task drawn "
+                 f"(#{last['id']})", f"{ms:.0f} ms" if ms is not None
+                 else "not drawn", "< 1 s", ms is not None and ms < 1000)
+        self.row(f"whole queue loaded ({loaded} tasks; {how})",
+                 f"{secs:.1f} s", "< 10 s",
+                 loaded >= self.args.tasks and secs < 10)
+        self.row(f"  meanwhile: worst key (k, j) -> frame, of {n}",
+                 f"{worst * 1000:.0f} ms", "< 100 ms", n > 0 and worst < 0.1)
 
     def billing(self):
         """Requests in the first 5 s of a start, the Billing pane shut,
@@ -765,9 +866,15 @@ class Bench:
         from scale import scale  # tests/bench/scale.py: its own services
         scale(self)
 
+    def peers_phase(self):
+        """tig and neomutt at the same size (peers.py)."""
+        self.peers = peers.run(self)
+
     def run(self):
         a = self.args
         self.t0 = time.monotonic()
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.commit = commit()  # before a long run: the tree may move on
         if a.url:
             self.svc.url, self.svc.port = a.url, int(a.url.rsplit(":", 1)[1])
             self.svc.state = Path(a.ca).parent
@@ -777,31 +884,58 @@ class Bench:
             self.svc.start()
         self.log(f"service ready at {self.svc.url}")
         for phase in a.phases.split(","):
-            getattr(self, phase)()
-        self.print()
+            getattr(self, PHASE_METHODS.get(phase, phase))()
+        text = self.report()
+        print(f"\n{machine()}\ncommand: {' '.join(sys.argv)}\n\n{text}")
+        if not a.no_readme:
+            readme.rewrite(ROOT / "README.md", self.readme_block(text))
+            self.log("README.md: the table between its bench markers "
+                     "rewritten")
 
-    def print(self):
+    def report(self):
+        """The tables of this run, as printed and as the README holds
+        them."""
         heads = ("measure", "value", "target", "")
         w = [max(len(r[i]) for r in self.rows + [heads]) for i in range(4)]
-        print()
-        print(machine())
-        print(f"command: {' '.join(sys.argv)}")
-        print()
-        print("| " + " | ".join(h.ljust(w[i]) for i, h in
-                                enumerate(heads)) + " |")
-        print("|" + "|".join("-" * (n + 2) for n in w) + "|")
+        lines = ["| " + " | ".join(h.ljust(w[i]) for i, h in
+                                   enumerate(heads)) + " |",
+                 "|" + "|".join("-" * (n + 2) for n in w) + "|"]
         for r in self.rows:
-            print("| " + " | ".join(c.ljust(w[i]) for i, c in
-                                    enumerate(r)) + " |")
+            lines.append("| " + " | ".join(c.ljust(w[i]) for i, c in
+                                           enumerate(r)) + " |")
         missed = sum(1 for r in self.rows if r[3] == "MISSED")
-        print(f"\n{missed} target(s) missed; "
-              f"load average now {os.getloadavg()[0]:.2f}, "
-              f"{os.getloadavg()[1]:.2f}, {os.getloadavg()[2]:.2f}")
+        if self.peers is not None:
+            lines += ["", "Side by side, in the same run and harness "
+                      f"({peers.environment_note()}):", ""]
+            lines += peers.table(self.figures, self.peers, self.args.tasks)
+        lines += ["", f"{missed} target(s) missed in the first table; "
+                  f"load average now {os.getloadavg()[0]:.2f}, "
+                  f"{os.getloadavg()[1]:.2f}, {os.getloadavg()[2]:.2f}"]
+        return "\n".join(lines)
+
+    def readme_block(self, text):
+        """The README's block: where and how this run was taken, then its
+        tables."""
+        took = time.monotonic() - self.t0
+        return (f"Taken on {self.started:%Y-%m-%d at %H:%M} UTC on "
+                f"{self.commit} with `{' '.join(sys.argv)}` "
+                f"({took // 60:.0f} min {took % 60:.0f} s), "
+                f"{machine()}:\n\n{text}\n")
 
     def close(self):
         if not self.args.url:
             self.svc.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def commit():
+    """The commit measured, and whether the tree differed from it."""
+    def git(*argv):
+        return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return (git("rev-parse", "--short", "HEAD") or "unknown commit") + \
+        (" with uncommitted changes" if dirty else "")
 
 
 def machine():
@@ -837,14 +971,22 @@ def main():
                     help="phase billing: clients in its own service")
     ap.add_argument("--updates", type=int, default=1000,
                     help="task.updated events of the events phase")
-    ap.add_argument("--phases", default="startup,browse,session,events,billing",
-                    help="which measurements, in order (for development)")
+    ap.add_argument("--phases", default=DEFAULT_PHASES,
+                    help="which measurements, in order, of: " + ", ".join(
+                        f"{k} ({v})" for k, v in PHASES.items()))
     ap.add_argument("--scale-sizes", default="1000,10000,100000,1000000",
                     help="phase scale: tasks in each of its services")
     ap.add_argument("--url", help="a service already running and seeded "
                     "(for development; --tasks must match it)")
     ap.add_argument("--ca", help="with --url: its CA file")
+    ap.add_argument("--peers", action="store_true", help="add the peers "
+                    "phase: tig and neomutt side by side (peers.py)")
+    ap.add_argument("--no-readme", action="store_true", help="leave "
+                    "README.md's table as it is (by default a run that "
+                    "finished every phase writes its own there)")
     args = ap.parse_args()
+    if args.peers and "peers" not in args.phases.split(","):
+        args.phases += ",peers"
     b = Bench(args)
     print(machine(), flush=True)
     try:
