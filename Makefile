@@ -101,7 +101,11 @@ rparen := )
 Q := $(if $(filter 1,$(V)),,@)
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libnotify: headers only, the library is dlopen'd when first used
+# (tui/notify_libnotify.c), so a session that never notifies the desktop
+# does not map GLib.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libnotify,$(PKGS)) \
+	2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CC      ?= cc

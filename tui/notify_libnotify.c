@@ -1,6 +1,7 @@
 /* libnotify's calls: see notify_libnotify.h. */
 #include "tui/notify_libnotify.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,90 @@
 /* The application name the daemon is given. */
 #define NOTIFY_APP "sitecare"
 
+/* The library opened at the first desktop notification. */
+#define NOTIFY_SONAME "libnotify.so.4"
+
 /* libnotify's state is global: one caller at a time, whichever thread. */
 static pthread_mutex_t libnotify_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * libnotify and the GLib, GObject and GIO under it are opened with
+ * dlopen at the first desktop notification, not linked: mapped at start
+ * they cost every session about 1.7 MB of resident memory, and most
+ * sessions never notify the desktop (tests/bench/bench.py measures the
+ * start). These are the calls used, looked up in libnotify and the
+ * libraries it brings in; the types stay the headers'.
+ */
+static struct {
+	void *dl; /* NULL until opened; never closed (GLib cannot unload) */
+	gboolean (*init)(const char *app);
+	gboolean (*is_initted)(void);
+	void (*uninit)(void);
+	GList *(*server_caps)(void);
+	NotifyNotification *(*note_new)(const char *, const char *,
+	                                const char *);
+	void (*set_timeout)(NotifyNotification *, gint);
+	void (*set_urgency)(NotifyNotification *, NotifyUrgency);
+	gboolean (*show)(NotifyNotification *, GError **);
+	guint (*log_set_handler)(const gchar *, GLogLevelFlags, GLogFunc,
+	                         gpointer);
+	void (*log_remove_handler)(const gchar *, guint);
+	GList *(*list_find_custom)(GList *, gconstpointer, GCompareFunc);
+	void (*list_free_full)(GList *, GDestroyNotify);
+	void (*free)(gpointer);
+	gchar *(*markup_escape_text)(const gchar *, gssize);
+	void (*object_unref)(gpointer);
+	void (*clear_error)(GError **);
+} lib;
+
+/* Where each of lib's members is found: loading is one loop. */
+static const struct {
+	void **at;
+	const char *name;
+} syms[] = {
+	{ (void **)&lib.init, "notify_init" },
+	{ (void **)&lib.is_initted, "notify_is_initted" },
+	{ (void **)&lib.uninit, "notify_uninit" },
+	{ (void **)&lib.server_caps, "notify_get_server_caps" },
+	{ (void **)&lib.note_new, "notify_notification_new" },
+	{ (void **)&lib.set_timeout, "notify_notification_set_timeout" },
+	{ (void **)&lib.set_urgency, "notify_notification_set_urgency" },
+	{ (void **)&lib.show, "notify_notification_show" },
+	{ (void **)&lib.log_set_handler, "g_log_set_handler" },
+	{ (void **)&lib.log_remove_handler, "g_log_remove_handler" },
+	{ (void **)&lib.list_find_custom, "g_list_find_custom" },
+	{ (void **)&lib.list_free_full, "g_list_free_full" },
+	{ (void **)&lib.free, "g_free" },
+	{ (void **)&lib.markup_escape_text, "g_markup_escape_text" },
+	{ (void **)&lib.object_unref, "g_object_unref" },
+	{ (void **)&lib.clear_error, "g_clear_error" },
+};
+
+/* Opens libnotify once (the lock held); 0, or -1 and *reason. */
+static int
+load(char **reason)
+{
+	void *dl;
+	size_t i;
+
+	if (lib.dl != NULL)
+		return 0;
+	dl = dlopen(NOTIFY_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (dl == NULL) {
+		*reason = xasprintf("%s is not installed", NOTIFY_SONAME);
+		return -1;
+	}
+	for (i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+		*syms[i].at = dlsym(dl, syms[i].name);
+		if (*syms[i].at == NULL) {
+			*reason = xasprintf("%s has no %s", NOTIFY_SONAME,
+			                    syms[i].name);
+			return -1; /* lib.dl stays NULL: nothing is called */
+		}
+	}
+	lib.dl = dl;
+	return 0;
+}
 
 /*
  * started: this handle called notify_init (so stop calls notify_uninit);
@@ -54,16 +137,18 @@ start(struct notify_libnotify *ln, char **reason)
 {
 	GList *caps;
 
+	if (load(reason) != 0)
+		return -1;
 	if (ln->log_ids[0] == 0) {
 		GLogLevelFlags all = G_LOG_LEVEL_MASK & ~G_LOG_LEVEL_ERROR;
 
 		ln->log_ids[0] =
-		    g_log_set_handler("libnotify", all, log_quiet, NULL);
+		    lib.log_set_handler("libnotify", all, log_quiet, NULL);
 		ln->log_ids[1] =
-		    g_log_set_handler("GLib-GIO", all, log_quiet, NULL);
+		    lib.log_set_handler("GLib-GIO", all, log_quiet, NULL);
 	}
-	if (!notify_is_initted()) {
-		if (!notify_init(NOTIFY_APP)) {
+	if (!lib.is_initted()) {
+		if (!lib.init(NOTIFY_APP)) {
 			*reason = xstrdup("libnotify did not start");
 			return -1;
 		}
@@ -72,15 +157,15 @@ start(struct notify_libnotify *ln, char **reason)
 	if (ln->probed)
 		return 0;
 	ln->probed = true;
-	caps = notify_get_server_caps();
+	caps = lib.server_caps();
 	if (caps == NULL) {
 		*reason = xstrdup("no notification service answered on the "
 		                  "session bus");
 		return -1;
 	}
-	ln->markup = g_list_find_custom(caps, "body-markup",
-	                                (GCompareFunc)strcmp) != NULL;
-	g_list_free_full(caps, g_free);
+	ln->markup = lib.list_find_custom(caps, "body-markup",
+	                                  (GCompareFunc)strcmp) != NULL;
+	lib.list_free_full(caps, lib.free);
 	return 0;
 }
 
@@ -99,20 +184,19 @@ show_locked(struct notify_libnotify *ln, const char *title, const char *body,
 	if (start(ln, reason) != 0)
 		return -1;
 	if (body != NULL && ln->markup)
-		escaped = g_markup_escape_text(body, -1);
-	nn = notify_notification_new(title, escaped != NULL ? escaped : body,
-	                             NULL);
-	notify_notification_set_timeout(nn, NOTIFY_TIMEOUT_MS);
-	notify_notification_set_urgency(nn, urgencies[u]);
-	if (!notify_notification_show(nn, &gerr))
+		escaped = lib.markup_escape_text(body, -1);
+	nn = lib.note_new(title, escaped != NULL ? escaped : body, NULL);
+	lib.set_timeout(nn, NOTIFY_TIMEOUT_MS);
+	lib.set_urgency(nn, urgencies[u]);
+	if (!lib.show(nn, &gerr))
 		*reason =
 		    xstrdup(gerr != NULL ? gerr->message
 		                         : "the notification was refused");
-	g_object_unref(nn);
-	g_free(escaped);
+	lib.object_unref(nn);
+	lib.free(escaped);
 	if (gerr == NULL && *reason == NULL)
 		return 0;
-	g_clear_error(&gerr);
+	lib.clear_error(&gerr);
 	return -1;
 }
 
@@ -134,12 +218,12 @@ notify_libnotify_stop(void *ud)
 	struct notify_libnotify *ln = ud;
 
 	pthread_mutex_lock(&libnotify_lock);
-	if (ln->started && notify_is_initted())
-		notify_uninit();
+	if (ln->started && lib.is_initted())
+		lib.uninit();
 	ln->started = false;
 	if (ln->log_ids[0] != 0) {
-		g_log_remove_handler("libnotify", ln->log_ids[0]);
-		g_log_remove_handler("GLib-GIO", ln->log_ids[1]);
+		lib.log_remove_handler("libnotify", ln->log_ids[0]);
+		lib.log_remove_handler("GLib-GIO", ln->log_ids[1]);
 		ln->log_ids[0] = ln->log_ids[1] = 0;
 	}
 	pthread_mutex_unlock(&libnotify_lock);

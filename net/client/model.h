@@ -206,23 +206,28 @@ struct client_page {
 /* ------------------------------------------------------------------ */
 /* Tasks. */
 
-/* A task as lists, PATCH answers and task events carry it. */
+/*
+ * A task as lists, PATCH answers and task events carry it. The members
+ * are ordered so the struct packs into 120 bytes (the task store holds
+ * one per row); the counts, which the contract does not bound, are held
+ * saturated at UINT32_MAX.
+ */
 struct task {
 	int64_t id;
 	int64_t version; /* for If-Match */
 	char *title;
-	char *description;
-	enum task_status status;
-	enum task_priority priority;
+	char *description; /* NULL in the task store until a detail is put */
 	struct client_ref client;
-	bool has_assignee;
 	struct staff_ref assignee; /* zeroed when !has_assignee */
 	time_t created_at;
 	time_t updated_at;
-	bool has_due_at;
 	time_t due_at;
-	int64_t comment_count;
-	int64_t attachment_count;
+	uint32_t comment_count;
+	uint32_t attachment_count;
+	enum task_status status;
+	enum task_priority priority;
+	bool has_assignee;
+	bool has_due_at;
 };
 
 struct task_page {

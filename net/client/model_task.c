@@ -11,6 +11,19 @@ JSON_ITEM_FNS(client_ref, struct client_ref)
 JSON_ITEM_FNS(staff_ref, struct staff_ref)
 JSON_ITEM_FNS(author, struct author)
 
+/* A count obj[key], saturated at UINT32_MAX (struct task holds 32 bits). */
+static int
+count32(const cJSON *v, const char *key, const struct json_path *path,
+        uint32_t *out, struct sc_error *err)
+{
+	int64_t n;
+
+	if (json_int(v, key, path, JSON_COUNT, &n, err) < 0)
+		return -1;
+	*out = n > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	return 0;
+}
+
 /* The task's members after the nested objects: times and counts. */
 static int
 task_tail(const cJSON *v, const struct json_path *path, struct task *out,
@@ -20,10 +33,9 @@ task_tail(const cJSON *v, const struct json_path *path, struct task *out,
 	    json_time(v, "updated_at", path, &out->updated_at, err) < 0 ||
 	    json_time_null(v, "due_at", path, &out->has_due_at, &out->due_at,
 	                   err) < 0 ||
-	    json_int(v, "comment_count", path, JSON_COUNT, &out->comment_count,
-	             err) < 0 ||
-	    json_int(v, "attachment_count", path, JSON_COUNT,
-	             &out->attachment_count, err) < 0)
+	    count32(v, "comment_count", path, &out->comment_count, err) < 0 ||
+	    count32(v, "attachment_count", path, &out->attachment_count, err) <
+	        0)
 		return -1;
 	return 0;
 }

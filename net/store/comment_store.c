@@ -271,7 +271,7 @@ comment_store_detail(struct comment_store *cs, struct task_store *ts,
 {
 	struct detail *d = touch(cs, td->task.id);
 
-	task_store_put(ts, &td->task);
+	task_store_put_detail(ts, &td->task);
 	memset(&td->task, 0, sizeof td->task); /* the task store's now */
 	take_comments(cs, d, td);
 	atts_free(d);

@@ -68,7 +68,12 @@ idmap_get(const struct idmap *m, int64_t id)
 	return m->slots[find(m, id)].value;
 }
 
-/* Doubles the table when it is 3/4 full, so probes stay short. */
+/*
+ * Doubles the table when it is 4/5 full: probes stay short (about 3 for
+ * a hit, 13 for a miss, within a few cache lines of 16-byte slots), and
+ * a big queue's maps stay one size smaller than at 3/4 (100,000 ids fit
+ * 131,072 slots: 21 bytes an id, not 42).
+ */
 static void
 grow(struct idmap *m)
 {
@@ -91,7 +96,7 @@ idmap_put(struct idmap *m, int64_t id, void *value)
 
 	if (value == NULL)
 		return idmap_remove(m, id);
-	if ((m->n + 1) * 4 > m->cap * 3)
+	if ((m->n + 1) * 5 > m->cap * 4)
 		grow(m);
 	i = find(m, id);
 	was = m->slots[i].value;
@@ -102,9 +107,8 @@ idmap_put(struct idmap *m, int64_t id, void *value)
 	return was;
 }
 
-/* True when the entry at j, which hashes to home, may move back to i. */
-static bool
-may_move(size_t home, size_t i, size_t j)
+bool
+idmap_may_move(size_t home, size_t i, size_t j)
 {
 	if (i <= j)
 		return home <= i || home > j;
@@ -123,7 +127,7 @@ idmap_remove(struct idmap *m, int64_t id)
 	 * hole, so every run stays unbroken without tombstones. */
 	for (j = (i + 1) & (m->cap - 1); m->slots[j].value != NULL;
 	     j = (j + 1) & (m->cap - 1)) {
-		if (may_move(hash(m->slots[j].id, m->cap), i, j)) {
+		if (idmap_may_move(hash(m->slots[j].id, m->cap), i, j)) {
 			m->slots[i] = m->slots[j];
 			i = j;
 		}

@@ -1,21 +1,32 @@
 /* The tasks the client knows, held once: see task_store.h. */
 #include "net/store/task_store.h"
 
+#include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "net/base/xmalloc.h"
 #include "net/store/listeners.h"
 #include "net/store/id_order.h"
 #include "net/store/idmap.h"
+#include "net/store/strpool.h"
 
-/* One task held, and what an optimistic change replaced (or NULL). */
-struct held {
-	struct task task;
-	struct task *before;
-};
+/*
+ * Every held task is a malloc'd struct task in `tasks`; a task with a
+ * pending optimistic change has what the change replaced in `before`
+ * (few at a time, so no pointer per row for it). A held task's client
+ * name and company and its assignee's name point into `names`, whose
+ * counted copies the rows share; its description is kept only once the
+ * task's detail was put (see task_store.h).
+ */
+/* One row's struct in a 128-byte malloc chunk, on 64-bit machines. */
+_Static_assert(sizeof(struct task) <= 120 || sizeof(void *) < 8,
+               "struct task grew: each held row costs more");
 
 struct task_store {
-	struct idmap *tasks; /* id -> struct held */
+	struct idmap *tasks;  /* id -> struct task */
+	struct idmap *before; /* id -> struct task a pending change replaced */
+	struct strpool *names;
 	struct id_order *queue;
 	struct listeners ls;
 };
@@ -26,34 +37,125 @@ task_store_new(void)
 	struct task_store *ts = xcalloc(1, sizeof *ts);
 
 	ts->tasks = idmap_new();
+	ts->before = idmap_new();
+	ts->names = strpool_new();
 	ts->queue = id_order_new();
 	return ts;
 }
 
-/* Frees what a held task owns, the pending change's base included. */
-static void
-held_free(struct held *h)
+/*
+ * A row: a held task with its title in the same allocation, right after
+ * the struct (one malloc a row, not two). The row never moves, so the
+ * pointers task_store_get() hands out stay put; a newer version whose
+ * title does not fit the room has it malloc'd apart.
+ */
+static struct task *
+row_new(const char *title)
 {
-	task_free(&h->task);
-	if (h->before != NULL) {
-		task_free(h->before);
-		free(h->before);
+	return xmalloc(sizeof(struct task) +
+	               (title != NULL ? strlen(title) + 1 : 0));
+}
+
+/* Where a row's own title goes. */
+static char *
+room(struct task *row)
+{
+	return (char *)(row + 1);
+}
+
+/* Moves a row's malloc'd title into its room when it fits. */
+static void
+settle_title(struct task *row)
+{
+	char *title = row->title;
+	size_t n;
+
+	if (title == NULL || title == room(row))
+		return;
+	n = strlen(title) + 1;
+	if (n > malloc_usable_size(row) - sizeof *row)
+		return;
+	memcpy(room(row), title, n);
+	free(title);
+	row->title = room(row);
+}
+
+/*
+ * Frees what a held task (a row when is_row, else a pending change's
+ * base) owns, and gives its names back to the pool.
+ */
+static void
+release(struct task_store *ts, struct task *t, bool is_row)
+{
+	if (!is_row || t->title != room(t))
+		free(t->title);
+	free(t->description);
+	strpool_release(ts->names, t->client.name);
+	strpool_release(ts->names, t->client.company);
+	strpool_release(ts->names, t->assignee.name);
+	memset(t, 0, sizeof *t);
+}
+
+/* The pool's copy of *s in place of the malloc'd one, which is freed. */
+static void
+intern(struct task_store *ts, char **s)
+{
+	char *own = *s;
+
+	*s = (char *)strpool_intern(ts->names, own);
+	free(own);
+}
+
+/*
+ * Moves t (malloc'd strings, as parsed) into dst as the store holds it:
+ * names interned, the description kept only when keep_desc.
+ */
+static void
+adopt(struct task_store *ts, struct task *dst, struct task *t, bool keep_desc)
+{
+	*dst = *t;
+	memset(t, 0, sizeof *t);
+	if (!keep_desc) {
+		free(dst->description);
+		dst->description = NULL;
 	}
-	free(h);
+	intern(ts, &dst->client.name);
+	intern(ts, &dst->client.company);
+	intern(ts, &dst->assignee.name);
+	settle_title(dst);
+}
+
+/* Frees a row (is_row) or a pending change's base, and the struct. */
+static void
+held_free(struct task_store *ts, struct task *t, bool is_row)
+{
+	if (t == NULL)
+		return;
+	release(ts, t, is_row);
+	free(t);
+}
+
+/* Frees every task of map (rows, or pending changes' bases). */
+static void
+free_all(struct task_store *ts, struct idmap *map, bool rows)
+{
+	size_t pos = 0;
+	int64_t id;
+	struct task *t;
+
+	while ((t = idmap_next(map, &pos, &id)) != NULL)
+		held_free(ts, t, rows);
+	idmap_free(map);
 }
 
 void
 task_store_free(struct task_store *ts)
 {
-	size_t pos = 0;
-	int64_t id;
-	struct held *h;
-
 	if (ts == NULL)
 		return;
-	while ((h = idmap_next(ts->tasks, &pos, &id)) != NULL)
-		held_free(h);
-	idmap_free(ts->tasks);
+	free_all(ts, ts->tasks, true);
+	free_all(ts, ts->before, false);
+	strpool_free(ts->names);
 	id_order_free(ts->queue);
 	listeners_clear(&ts->ls);
 	free(ts);
@@ -84,9 +186,7 @@ tell(struct task_store *ts, int64_t id, enum task_change what)
 const struct task *
 task_store_get(const struct task_store *ts, int64_t id)
 {
-	const struct held *h = idmap_get(ts->tasks, id);
-
-	return h != NULL ? &h->task : NULL;
+	return idmap_get(ts->tasks, id);
 }
 
 size_t
@@ -95,44 +195,89 @@ task_store_count(const struct task_store *ts)
 	return idmap_count(ts->tasks);
 }
 
+/*
+ * A detail of the version held (or of the one a pending change was made
+ * on) brings the description the list left out: t's goes to both.
+ */
+static void
+fill_description(struct task *h, struct task *base, struct task *t)
+{
+	if (t->version != base->version)
+		return;
+	if (base != h && base->description == NULL)
+		base->description = xstrdup(t->description);
+	if (h->description == NULL) {
+		h->description = t->description;
+		t->description = NULL;
+	}
+}
+
 /* Holds t (moved) without telling anyone; what put() did. */
 static enum task_put
-hold(struct task_store *ts, struct task *t)
+hold(struct task_store *ts, struct task *t, bool detail)
 {
-	struct held *h = idmap_get(ts->tasks, t->id);
+	struct task *h = idmap_get(ts->tasks, t->id);
+	struct task *base;
 
 	if (h == NULL) {
-		h = xcalloc(1, sizeof *h);
-		h->task = *t;
-		idmap_put(ts->tasks, t->id, h);
+		h = row_new(t->title);
+		adopt(ts, h, t, detail);
+		idmap_put(ts->tasks, h->id, h);
 		return TASK_PUT_NEW;
 	}
 	/* A pending change shows the version it was made on: compare
 	 * with the server's version it replaced. */
-	if (t->version <= (h->before != NULL ? h->before : &h->task)->version) {
+	base = idmap_get(ts->before, t->id);
+	if (base == NULL)
+		base = h;
+	if (t->version <= base->version) {
+		if (detail)
+			fill_description(h, base, t);
 		task_free(t);
 		return TASK_PUT_STALE;
 	}
-	task_free(&h->task);
-	h->task = *t;
-	if (h->before != NULL) { /* the server has spoken: settled */
-		task_free(h->before);
-		free(h->before);
-		h->before = NULL;
-	}
+	/* Once a detail was put, newer versions keep theirs. */
+	detail = detail || h->description != NULL;
+	release(ts, h, true);
+	adopt(ts, h, t, detail);
+	/* The server has spoken: a pending change is settled. */
+	held_free(ts, idmap_remove(ts->before, h->id), false);
 	return TASK_PUT_NEWER;
 }
 
-enum task_put
-task_store_put(struct task_store *ts, struct task *t)
+/* put() and put_detail(): holds t, tells of what changed. */
+static enum task_put
+put(struct task_store *ts, struct task *t, bool detail)
 {
 	int64_t id = t->id;
-	enum task_put r = hold(ts, t);
+	enum task_put r = hold(ts, t, detail);
 
 	if (r != TASK_PUT_STALE)
 		tell(ts, id,
 		     r == TASK_PUT_NEW ? TASK_STORE_INSERTED
 		                       : TASK_STORE_UPDATED);
+	return r;
+}
+
+enum task_put
+task_store_put(struct task_store *ts, struct task *t)
+{
+	return put(ts, t, false);
+}
+
+enum task_put
+task_store_put_detail(struct task_store *ts, struct task *t)
+{
+	int64_t id = t->id;
+	const struct task *h = task_store_get(ts, id);
+	bool had = h != NULL && h->description != NULL;
+	enum task_put r = put(ts, t, true);
+
+	/* The same version, but now with its description: the detail
+	 * pane shows it. */
+	h = task_store_get(ts, id);
+	if (r == TASK_PUT_STALE && !had && h->description != NULL)
+		tell(ts, id, TASK_STORE_UPDATED);
 	return r;
 }
 
@@ -148,19 +293,24 @@ task_store_put_copy(struct task_store *ts, const struct task *t)
 bool
 task_store_change(struct task_store *ts, const struct task *t)
 {
-	struct held *h = idmap_get(ts->tasks, t->id);
-	struct task c;
+	struct task *h = idmap_get(ts->tasks, t->id);
+	struct task c, *before;
+	bool keep_desc;
 
 	if (h == NULL)
 		return false;
+	keep_desc = h->description != NULL;
 	task_copy(&c, t);
-	if (h->before == NULL) {
-		h->before = xmalloc(sizeof *h->before);
-		*h->before = h->task;
+	if (idmap_get(ts->before, t->id) == NULL) {
+		before = xmalloc(sizeof *before);
+		*before = *h; /* its names' references move with it */
+		if (h->title == room(h)) /* the room is the change's now */
+			before->title = xstrdup(h->title);
+		idmap_put(ts->before, t->id, before);
 	} else {
-		task_free(&h->task);
+		release(ts, h, true);
 	}
-	h->task = c;
+	adopt(ts, h, &c, keep_desc);
 	tell(ts, t->id, TASK_STORE_UPDATED);
 	return true;
 }
@@ -168,14 +318,16 @@ task_store_change(struct task_store *ts, const struct task *t)
 bool
 task_store_rollback(struct task_store *ts, int64_t id)
 {
-	struct held *h = idmap_get(ts->tasks, id);
+	struct task *h = idmap_get(ts->tasks, id);
+	struct task *before = idmap_get(ts->before, id);
 
-	if (h == NULL || h->before == NULL)
+	if (h == NULL || before == NULL)
 		return false;
-	task_free(&h->task);
-	h->task = *h->before;
-	free(h->before);
-	h->before = NULL;
+	idmap_remove(ts->before, id);
+	release(ts, h, true);
+	*h = *before;
+	free(before);
+	settle_title(h);
 	tell(ts, id, TASK_STORE_UPDATED);
 	return true;
 }
@@ -183,20 +335,19 @@ task_store_rollback(struct task_store *ts, int64_t id)
 bool
 task_store_pending(const struct task_store *ts, int64_t id)
 {
-	const struct held *h = idmap_get(ts->tasks, id);
-
-	return h != NULL && h->before != NULL;
+	return idmap_get(ts->before, id) != NULL;
 }
 
 void
 task_store_forget(struct task_store *ts, int64_t id)
 {
-	struct held *h = idmap_remove(ts->tasks, id);
+	struct task *h = idmap_remove(ts->tasks, id);
 
 	if (h == NULL)
 		return;
 	id_order_remove(ts->queue, id);
-	held_free(h);
+	held_free(ts, h, true);
+	held_free(ts, idmap_remove(ts->before, id), false);
 	tell(ts, id, TASK_STORE_REMOVED);
 }
 

@@ -21,6 +21,16 @@
  * insertions at their place) is an id_order (net/store/id_order.h) the
  * store keeps beside the tasks: positions and insertions cost O(log n).
  * Listeners hear of every task inserted, updated or removed.
+ *
+ * Held compactly, since a queue may hold 200,000 rows: a held task's
+ * client.name, client.company and assignee.name point into a pool of
+ * counted strings the store owns (net/store/strpool.h: a few distinct
+ * names shared by every row), so they are read-only and live as long as
+ * the task's version. Its description is NULL until its detail is put
+ * (the list never shows one, and the detail's GET brings it); from then
+ * on every newer version of it keeps its description. Tasks handed to
+ * the store are ordinary parsed ones (malloc'd strings); copies taken
+ * with task_copy() are the caller's as ever.
  */
 struct task_store;
 
@@ -52,6 +62,12 @@ size_t task_store_count(const struct task_store *ts);
 
 /* Takes t (moved: the store owns its fields, or frees them when stale). */
 enum task_put task_store_put(struct task_store *ts, struct task *t);
+/*
+ * The same for the task of a detail (GET /tasks/{id}): its description
+ * is kept, also when the version is the one held already (listeners then
+ * hear of an update).
+ */
+enum task_put task_store_put_detail(struct task_store *ts, struct task *t);
 /* The same with a copy of t, which stays the caller's. */
 enum task_put task_store_put_copy(struct task_store *ts, const struct task *t);
 

@@ -104,6 +104,30 @@ def test_notify__desktop__mock_daemon_receives_summary_and_body(
     assert t.wait_exit() == 0
 
 
+def mapped(pid, name):
+    """True when the process maps a library whose file name starts so."""
+    with open(f"/proc/{pid}/maps") as f:
+        return any(line.rsplit("/", 1)[-1].startswith(name) for line in f)
+
+
+def test_notify__desktop__libnotify_is_mapped_only_once_used(
+        tui, tmp_path, notify_bus):  # noqa: F811
+    # libnotify and GLib cost every session resident memory when mapped
+    # at start: they are opened at the first desktop notification.
+    configure(tui, "desktop", notify_bus.address)
+    t, raw = open_checkhealth(tui, tmp_path)
+    pid = t.pid()
+    for lib in ("libnotify.so", "libglib-2.0.so", "libgio-2.0.so"):
+        assert not mapped(pid, lib), f"{lib} mapped before any notification"
+    t.send("n")
+    notify_bus.wait_for(lambda ns: len(ns) >= 1)
+    assert mapped(pid, "libnotify.so") and mapped(pid, "libglib-2.0.so")
+    t.send("Escape")
+    t.wait_gone("Checkhealth")
+    t.send("q")
+    assert t.wait_exit() == 0
+
+
 def test_notify__terminal__osc_reaches_tmux_without_bus(tui, tmp_path):
     configure(tui, "terminal", "")
     t, raw = open_checkhealth(tui, tmp_path)

@@ -319,7 +319,9 @@ layout_description(struct task_info *ti, const struct task *t)
 
 	add(ti, xstrdup(""), THEME_NORMAL, 0);
 	add(ti, xstrdup("Description"), THEME_TITLE, 0);
-	if (desc == NULL || desc[0] == '\0')
+	if (desc == NULL && !ti->loaded) /* the store keeps the detail's */
+		add(ti, xstrdup("(loading)"), THEME_DIM, 2);
+	else if (desc == NULL || desc[0] == '\0')
 		add(ti, xstrdup("(none)"), THEME_DIM, 2);
 	else
 		add_wrapped(ti, desc, SANITIZE_KEEP_NEWLINES, THEME_NORMAL, 2);

@@ -1,0 +1,153 @@
+/*
+ * Unit tests for net/store/task_store.c's compact rows: names interned in
+ * the store's pool, titles in the row, descriptions kept only for tasks
+ * whose detail was put. Run under the sanitizer build (make SANITIZE=1
+ * unit) they also show no leak and no dangling name.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "net/base/xmalloc.h"
+#include "net/store/task_store.h"
+
+/* What the listener heard, counted. */
+struct heard {
+	size_t updated;
+	size_t n;
+};
+
+static void
+hear(void *ud, int64_t id, enum task_change what)
+{
+	struct heard *h = ud;
+
+	(void)id;
+	h->updated += what == TASK_STORE_UPDATED;
+	h->n++;
+}
+
+/* A task as a list page brings it: every string malloc'd. */
+static struct task
+mk(int64_t id, int64_t version, const char *title, const char *client,
+   const char *assignee)
+{
+	struct task t = { .id = id, .version = version };
+
+	t.title = xstrdup(title);
+	t.description = xstrdup("a description");
+	t.client.id = 40;
+	t.client.name = xstrdup(client);
+	t.client.company = xstrdup("Acme Ltd");
+	if (assignee != NULL) {
+		t.has_assignee = true;
+		t.assignee.id = 3;
+		t.assignee.name = xstrdup(assignee);
+	}
+	return t;
+}
+
+static void
+test_task_store__names_interned_through_put_change_rollback_forget(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct task t = mk(1, 1, "Renew SSL", "Carla", "Dev");
+	struct task c;
+	const struct task *a, *b;
+
+	(void)state;
+	task_store_put(ts, &t);
+	t = mk(2, 1, "Fix links", "Carla", NULL);
+	task_store_put(ts, &t);
+	a = task_store_get(ts, 1);
+	b = task_store_get(ts, 2);
+	/* One copy of a name for every row that has it. */
+	assert_ptr_equal(a->client.name, b->client.name);
+	assert_ptr_equal(a->client.company, b->client.company);
+	assert_null(b->assignee.name);
+	/* A newer version with another assignee and a longer title. */
+	t = mk(1, 2, "Renew the SSL certificate of the shop", "Carla", "Ana");
+	assert_int_equal(task_store_put(ts, &t), TASK_PUT_NEWER);
+	assert_ptr_equal(task_store_get(ts, 1), a); /* the row stays put */
+	assert_string_equal(a->assignee.name, "Ana");
+	assert_string_equal(a->title, "Renew the SSL certificate of the shop");
+	/* An optimistic change to another assignee, then its rollback. */
+	task_copy(&c, a);
+	free(c.assignee.name);
+	c.assignee.name = xstrdup("Bea");
+	free(c.title);
+	c.title = xstrdup("Short");
+	assert_true(task_store_change(ts, &c));
+	task_free(&c);
+	assert_string_equal(a->assignee.name, "Bea");
+	assert_string_equal(a->title, "Short");
+	assert_true(task_store_rollback(ts, 1));
+	assert_string_equal(a->assignee.name, "Ana");
+	assert_string_equal(a->title, "Renew the SSL certificate of the shop");
+	assert_string_equal(a->client.name, "Carla");
+	/* A change settled by a newer version, then forgotten. */
+	task_copy(&c, a);
+	assert_true(task_store_change(ts, &c));
+	task_free(&c);
+	t = mk(1, 3, "v3", "Dora", NULL);
+	assert_int_equal(task_store_put(ts, &t), TASK_PUT_NEWER);
+	assert_false(task_store_pending(ts, 1));
+	assert_string_equal(a->client.name, "Dora");
+	assert_string_equal(b->client.name, "Carla");
+	task_store_forget(ts, 2);
+	assert_null(task_store_get(ts, 2));
+	assert_string_equal(task_store_get(ts, 1)->client.company, "Acme Ltd");
+	task_store_free(ts);
+}
+
+static void
+test_task_store__a_list_description_is_dropped_a_detail_one_kept(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct task t = mk(5, 1, "Listed", "Carla", NULL);
+	struct heard h = { 0 };
+
+	(void)state;
+	task_store_put(ts, &t);
+	/* The list never shows it: a list page's description is not kept. */
+	assert_null(task_store_get(ts, 5)->description);
+	/* The detail of the same version brings it, and says so. */
+	task_store_listen(ts, hear, &h);
+	t = mk(5, 1, "Listed", "Carla", NULL);
+	free(t.description);
+	t.description = xstrdup("From the detail");
+	assert_int_equal(task_store_put_detail(ts, &t), TASK_PUT_STALE);
+	assert_string_equal(task_store_get(ts, 5)->description,
+	                    "From the detail");
+	assert_int_equal(h.updated, 1);
+	/* From then on a newer version (a page, an event) keeps its own. */
+	t = mk(5, 2, "Listed", "Carla", NULL);
+	task_store_put(ts, &t);
+	assert_string_equal(task_store_get(ts, 5)->description,
+	                    "a description");
+	/* Another task that never had its detail put keeps none. */
+	t = mk(6, 1, "Other", "Carla", NULL);
+	task_store_put(ts, &t);
+	t = mk(6, 2, "Other", "Carla", NULL);
+	task_store_put(ts, &t);
+	assert_null(task_store_get(ts, 6)->description);
+	task_store_free(ts);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_task_store__names_interned_through_put_change_rollback_forget),
+		cmocka_unit_test(
+		    test_task_store__a_list_description_is_dropped_a_detail_one_kept),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
