@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 #include <cmocka.h>
@@ -384,23 +385,13 @@ reply_ids(struct harness *h, struct harness_request *r, const long long *ids,
 	reply_last_page(h, r, page);
 }
 
-/* Answers r with tasks from..to (stepping down when from > to) and the
- * next page's cursor (NULL: none). */
+/* Answers r with page (deleted) and the next page's cursor (NULL: none). */
 static void
-reply_run(struct harness *h, struct harness_request *r, long long from,
-          long long to, const char *next)
+reply_next(struct harness *h, struct harness_request *r, cJSON *page,
+           const char *next)
 {
-	cJSON *page = cJSON_CreateObject();
-	cJSON *results = cJSON_AddArrayToObject(page, "results");
-	long long id, step = from <= to ? 1 : -1;
 	char *body;
 
-	if (r == NULL) {
-		harness_dump(h);
-		fail_msg("no GET /tasks asked");
-	}
-	for (id = from; id != to + step; id += step)
-		cJSON_AddItemToArray(results, task_obj(id, 1, "new", "normal"));
 	if (next != NULL)
 		cJSON_AddStringToObject(page, "next", next);
 	else
@@ -408,6 +399,40 @@ reply_run(struct harness *h, struct harness_request *r, long long from,
 	body = text_of(page);
 	harness_reply(h, r, 200, body);
 	cJSON_free(body);
+}
+
+/* Answers r with tasks from..to (stepping down when from > to), due at
+ * due (NULL: no due date), and the next page's cursor (NULL: none). */
+static void
+reply_tasks(struct harness *h, struct harness_request *r, long long from,
+            long long to, const char *due, const char *next)
+{
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results");
+	long long id, step = from <= to ? 1 : -1;
+
+	if (r == NULL) {
+		harness_dump(h);
+		fail_msg("no GET /tasks asked");
+	}
+	for (id = from; id != to + step; id += step) {
+		cJSON *t = task_obj(id, 1, "new", "normal");
+
+		if (due != NULL)
+			cJSON_ReplaceItemInObject(t, "due_at",
+			                          cJSON_CreateString(due));
+		cJSON_AddItemToArray(results, t);
+	}
+	reply_next(h, r, page, next);
+}
+
+/* Answers r with tasks from..to (stepping down when from > to) and the
+ * next page's cursor (NULL: none). */
+static void
+reply_run(struct harness *h, struct harness_request *r, long long from,
+          long long to, const char *next)
+{
+	reply_tasks(h, r, from, to, NULL, next);
 }
 
 /* The oldest GET /tasks whose path holds part (with) or not, or NULL. */
@@ -990,6 +1015,83 @@ queue__the_cursor_keeps_its_task_when_rows_move(void **state)
 	harness_free(h);
 }
 
+/* A task.created for a new, open task id made when the page's tasks
+ * were (task_obj's created_at), so the id decides among equals. */
+static void
+live_new(struct harness *h, long long id, enum task_priority priority)
+{
+	struct event_payload e = { 0 };
+	struct app_event ev = { .kind = APP_EV_SERVER, .data = &e };
+	struct tm tm = {
+		.tm_year = 126, .tm_mon = 11, .tm_mday = 1, .tm_hour = 10
+	};
+
+	e.type = EVENT_TASK_CREATED;
+	e.task.id = id;
+	e.task.version = 1;
+	e.task.title = "live";
+	e.task.status = TASK_NEW;
+	e.task.priority = priority;
+	e.task.created_at = timegm(&tm);
+	e.task.updated_at = e.task.created_at;
+	e.task.client.id = 1;
+	e.task.client.name = "Acme";
+	harness_event(h, &ev);
+}
+
+/* Live tasks go to their place in the head or the tail; one that sorts
+ * in the gap is left for the pages filling it. */
+static void
+queue__live_tasks_join_head_or_tail_not_the_gap(void **state)
+{
+	struct harness *h = queue(30, "p2");
+	const struct task_store *ts;
+
+	(void)state;
+	harness_key(h, 'G');
+	reply_run(h, tasks_asked(h, "sort=priority&", true), 1000, 991, "t2");
+	ts = store_tasks(h);
+	live_new(h, 2000, PRIORITY_URGENT); /* first of all: the head's */
+	assert_int_equal(task_store_queue_pos(ts, 2000), 0);
+	live_new(h, 500, PRIORITY_NORMAL); /* between 30 and 991 */
+	assert_int_equal(task_store_queue_pos(ts, 500), -1);
+	assert_non_null(task_store_get(ts, 500)); /* held all the same */
+	live_new(h, 3000, PRIORITY_NORMAL); /* after 1000: the tail's end */
+	assert_int_equal(task_store_queue_pos(ts, 3000), 42);
+	assert_int_equal(task_store_queue_gap(ts), 31);
+	assert_int_equal(selected(h), 1000); /* the cursor kept its task */
+	harness_free(h);
+}
+
+/* Answers r with tasks from..to, all overdue, and the next cursor. */
+static void
+reply_overdue(struct harness *h, struct harness_request *r, long long from,
+              long long to, const char *next)
+{
+	reply_tasks(h, r, from, to, "2026-01-01T00:00:00Z", next);
+}
+
+/* The overdue filter is the client's: G cannot ask the service for the
+ * end, so the head walks there, a page at a time, the cursor on the
+ * last row as each comes. */
+static void
+queue__G_with_the_overdue_filter_walks_to_the_end(void **state)
+{
+	struct harness *h = queue(30, "p2");
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "overdue");
+	reply_overdue(h, tasks_asked(h, "cursor=", false), 1, 30, "o2");
+	harness_key(h, 'G');
+	assert_null(tasks_asked(h, "sort=due_at", false));
+	reply_overdue(h, tasks_asked(h, "cursor=o2", true), 31, 60, "o3");
+	assert_int_equal(selected(h), 60);
+	reply_overdue(h, tasks_asked(h, "cursor=o3", true), 61, 90, NULL);
+	assert_int_equal(selected(h), 90);
+	assert_int_equal(pages_asked(h, ""), 0);
+	harness_free(h);
+}
+
 /* ---- the detail -------------------------------------------------------- */
 
 static void
@@ -1046,6 +1148,10 @@ main(void)
 		    queue__G_shows_the_end_at_once_then_fills_the_gap),
 		cmocka_unit_test(
 		    queue__scrolling_up_the_tail_fetches_backwards),
+		cmocka_unit_test(
+		    queue__live_tasks_join_head_or_tail_not_the_gap),
+		cmocka_unit_test(
+		    queue__G_with_the_overdue_filter_walks_to_the_end),
 		cmocka_unit_test(queue__a_failed_page_is_said_and_asked_again),
 		cmocka_unit_test(queue__a_failed_first_page_says_r_retries),
 		cmocka_unit_test(queue__refresh_keeps_the_selected_task),
