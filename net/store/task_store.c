@@ -353,22 +353,97 @@ task_store_forget(struct task_store *ts, int64_t id)
 
 /* ---- the queue's order ------------------------------------------------- */
 
+/*
+ * Puts every task of p from i on (the version rule applies) without
+ * placing it: the other part of the queue lists them already.
+ */
+static void
+put_rest(struct task_store *ts, struct task_page *p, size_t i)
+{
+	for (; i < p->n; i++)
+		task_store_put(ts, &p->items[i]);
+}
+
+/* Frees the page's item array, whose tasks the store took. */
+static void
+page_taken(struct task_page *p)
+{
+	free(p->items);
+	p->items = NULL;
+	p->n = 0;
+}
+
 void
 task_store_queue_page(struct task_store *ts, struct task_page *p, bool first)
 {
 	size_t i;
+	long long gap;
 
 	if (first)
 		id_order_clear(ts->queue);
 	for (i = 0; i < p->n; i++) {
 		int64_t id = p->items[i].id;
+		long long at = id_order_pos(ts->queue, id);
 
+		gap = id_order_pos(ts->queue, TASK_STORE_GAP_ID);
+		if (gap >= 0 && at > gap) { /* the head meets the tail */
+			id_order_remove(ts->queue, TASK_STORE_GAP_ID);
+			break;
+		}
 		task_store_put(ts, &p->items[i]);
-		id_order_insert(ts->queue, id_order_count(ts->queue), id);
+		id_order_insert(
+		    ts->queue,
+		    gap >= 0 ? (size_t)gap : id_order_count(ts->queue), id);
 	}
-	free(p->items);
-	p->items = NULL;
-	p->n = 0;
+	put_rest(ts, p, i);
+	page_taken(p);
+}
+
+void
+task_store_queue_tail_page(struct task_store *ts, struct task_page *p)
+{
+	size_t i;
+	long long gap = id_order_pos(ts->queue, TASK_STORE_GAP_ID);
+
+	if (gap < 0) {
+		gap = (long long)id_order_count(ts->queue);
+		id_order_insert(ts->queue, (size_t)gap, TASK_STORE_GAP_ID);
+	}
+	for (i = 0; i < p->n; i++) {
+		int64_t id = p->items[i].id;
+		long long at = id_order_pos(ts->queue, id);
+
+		if (at >= 0 && at < gap) { /* the tail meets the head */
+			id_order_remove(ts->queue, TASK_STORE_GAP_ID);
+			break;
+		}
+		task_store_put(ts, &p->items[i]);
+		id_order_insert(ts->queue, (size_t)gap + 1, id);
+	}
+	put_rest(ts, p, i);
+	page_taken(p);
+	/* A gap with nothing after it says nothing: the head's end. */
+	if (id_order_pos(ts->queue, TASK_STORE_GAP_ID) ==
+	    (long long)id_order_count(ts->queue) - 1)
+		id_order_remove(ts->queue, TASK_STORE_GAP_ID);
+}
+
+long long
+task_store_queue_gap(const struct task_store *ts)
+{
+	return id_order_pos(ts->queue, TASK_STORE_GAP_ID);
+}
+
+bool
+task_store_queue_close_gap(struct task_store *ts)
+{
+	return id_order_remove(ts->queue, TASK_STORE_GAP_ID) >= 0;
+}
+
+int64_t
+task_store_queue_id_at(const struct task_store *ts, size_t pos)
+{
+	return id_order_at(ts->queue, pos);
 }
 
 size_t
@@ -397,11 +472,23 @@ struct place {
 	void *ud;
 };
 
+/*
+ * At the gap, the task sorts before it when it sorts before the tail's
+ * first task: one that lands just before the gap sorts between the head
+ * and the tail, in the rows not loaded yet.
+ */
 static bool
 place_before(void *ud, int64_t id)
 {
 	struct place *p = ud;
+	long long gap;
 
+	if (id == TASK_STORE_GAP_ID) {
+		gap = id_order_pos(p->ts->queue, id);
+		if ((size_t)gap + 1 >= id_order_count(p->ts->queue))
+			return true;
+		id = id_order_at(p->ts->queue, (size_t)gap + 1);
+	}
 	return p->before(p->ud, p->t, task_store_get(p->ts, id));
 }
 

@@ -87,21 +87,49 @@ void task_store_forget(struct task_store *ts, int64_t id);
 /* ---- the queue's order ------------------------------------------------- */
 
 /*
+ * A long queue is loaded from both ends: a head (the query's first
+ * pages, in order), one gap row standing for the rows not loaded yet,
+ * and a tail (the first pages of the reversed query, so the last task
+ * shows at once). The gap is an entry of the order with the id
+ * TASK_STORE_GAP_ID, so positions count it like a row. When a head page
+ * brings a task the tail holds, or a tail page one the head holds, the
+ * two parts meet: the gap goes, and the rest of that page is only held
+ * (the other part lists it already), so every task shows once.
+ */
+#define TASK_STORE_GAP_ID INT64_MIN
+
+/*
  * A page of the queue's query: each task is put (the version rule
- * applies) and its id appended to the order, unless it is there already
- * (a live insertion the page brings again). first empties the order
- * before. The page's items are moved; p->next stays the caller's.
+ * applies) and its id appended to the head (before the gap when there
+ * is one), unless it is there already (a live insertion the page brings
+ * again). first empties the order (head, gap and tail) before. The
+ * page's items are moved; p->next stays the caller's.
  */
 void task_store_queue_page(struct task_store *ts, struct task_page *p,
                            bool first);
+/*
+ * A page of the reversed query (last task first): each task goes just
+ * after the gap, which is made at the end of the head when there is
+ * none. The page's items are moved; p->next stays the caller's.
+ */
+void task_store_queue_tail_page(struct task_store *ts, struct task_page *p);
+/* The gap's position, or -1 when the queue has none. */
+long long task_store_queue_gap(const struct task_store *ts);
+/* Takes the gap out (the head has reached the query's end); true when
+ * there was one. */
+bool task_store_queue_close_gap(struct task_store *ts);
+/* Rows in the queue, the gap included. */
 size_t task_store_queue_count(const struct task_store *ts);
-/* The task at pos (< count). */
+/* The task at pos (< count); NULL at the gap. */
 const struct task *task_store_queue_at(const struct task_store *ts, size_t pos);
+/* The id at pos (< count): TASK_STORE_GAP_ID at the gap. */
+int64_t task_store_queue_id_at(const struct task_store *ts, size_t pos);
 /* id's position in the queue, or -1. */
 long long task_store_queue_pos(const struct task_store *ts, int64_t id);
 /*
  * Where t goes in the queue sorted by before(ud, t, other): one descent,
- * no scan (the queue is in the query's order, live rows included).
+ * no scan (the queue is in the query's order, live rows included). The
+ * gap's position when t sorts between the head and the tail.
  */
 size_t task_store_queue_place(const struct task_store *ts, const struct task *t,
                               bool (*before)(void *ud, const struct task *t,

@@ -508,6 +508,23 @@ task_query_string(const struct task_query *q, const char *cursor, int limit)
 	return b.s;
 }
 
+char *
+task_query_string_reversed(const struct task_query *q, const char *cursor,
+                           int limit)
+{
+	struct task_query r = *q; /* shares search: owns nothing */
+
+	if (q->overdue)
+		return NULL;
+	if (q->sort == TASK_SORT_DEFAULT) {
+		r.sort = TASK_SORT_PRIORITY; /* the default is -priority */
+		r.descending = false;
+	} else {
+		r.descending = !q->descending;
+	}
+	return task_query_string(&r, cursor, limit);
+}
+
 /* Appends ", " between the parts of a description. */
 static void
 add_part(struct buf *b, const char *key)

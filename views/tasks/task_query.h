@@ -115,6 +115,16 @@ char *task_query_string(const struct task_query *q, const char *cursor,
                         int limit);
 
 /*
+ * The same for the reversed query, whose first page is the queue's last
+ * tasks, last first: the service makes each `-` sort the exact reverse
+ * of its plain form (ties included), and the default (-priority) is
+ * reversed by sort=priority. NULL when q cannot be reversed: the overdue
+ * filter is the client's, and its end is not the service's.
+ */
+char *task_query_string_reversed(const struct task_query *q, const char *cursor,
+                                 int limit);
+
+/*
  * What the filter is in words, for the empty-state and footer lines:
  * "status=done, assignee=me, q=invoice"; "all tasks" when nothing
  * filters. The caller frees it (it may quote the search text: sanitise

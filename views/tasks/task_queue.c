@@ -32,8 +32,14 @@
 #include "views/tasks/triage.h"
 #include "views/tasks/triage_pick.h"
 
-/* Tasks per page: a few screens, so scrolling rarely waits. */
-#define PAGE_LIMIT 100
+/* Tasks per page: the API's maximum, so a long queue is few requests. */
+#define PAGE_LIMIT 500
+/* The cursor this close to the loaded end (or the gap) fetches ahead. */
+#define PREFETCH_ROWS (2 * PAGE_LIMIT)
+/* The background fill after G stops at this many rows (about 40 MB at
+ * most): a longer queue stays a head, a gap and a tail, whose ends the
+ * cursor still extends a page at a time. */
+#define FILL_CAP 200000
 /* The column header above the rows and the summary line below them. */
 #define HEADER_ROWS 1
 #define FOOTER_ROWS 1
@@ -68,8 +74,15 @@ struct task_queue {
 	struct api_req *req;          /* the page fetch in flight */
 	bool replacing;               /* ...which is a first page */
 	bool loaded;                  /* a first page has arrived */
-	char *error;            /* why the last fetch failed, for the empty
-	                           state; sanitised */
+	/* The tail (task_store.h): its next page backwards, and the fetch
+	 * in flight. */
+	char *tail_next;
+	struct api_req *tail_req;
+	bool land_last;     /* G: the cursor goes to the last row as it comes */
+	bool walk_end;      /* G on an irreversible query: the head walks on */
+	bool complete_said; /* tasks.complete traced for this load */
+	char *error;        /* why the last fetch failed, for the empty
+	                       state; sanitised */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -101,14 +114,22 @@ row_n(const struct task_queue *tq)
 	return task_store_queue_count(tq->ts);
 }
 
-/* The task shown in row i (< row_n). */
+/* The task shown in row i (< row_n); NULL for the gap row. */
 static const struct task *
 row_task(const struct task_queue *tq, size_t i)
 {
 	return task_store_queue_at(tq->ts, i);
 }
 
-/* The task under the cursor, or NULL when there are no rows. */
+/* The id of row i (< row_n): TASK_STORE_GAP_ID for the gap row. */
+static int64_t
+row_id_at(const struct task_queue *tq, size_t i)
+{
+	return task_store_queue_id_at(tq->ts, i);
+}
+
+/* The task under the cursor, or NULL when there are no rows (or the
+ * cursor is on the gap row). */
 static const struct task *
 cursor_task(const struct task_queue *tq)
 {
@@ -236,12 +257,12 @@ anchor_take(const struct task_queue *tq, struct anchor *a)
 		return;
 	if (c >= rows) /* not clamped since a row left: the last one */
 		c = a->row = rows - 1;
-	a->ids[a->n++] = row_task(tq, c)->id;
+	a->ids[a->n++] = row_id_at(tq, c);
 	for (d = 1; d <= NEAR_ROWS; d++) {
 		if (c + d < rows)
-			a->ids[a->n++] = row_task(tq, c + d)->id;
+			a->ids[a->n++] = row_id_at(tq, c + d);
 		if (d <= c)
-			a->ids[a->n++] = row_task(tq, c - d)->id;
+			a->ids[a->n++] = row_id_at(tq, c - d);
 	}
 }
 
@@ -277,17 +298,115 @@ page_replace(struct task_queue *tq, struct task_page *p)
 	tq->own_change = false;
 	anchor_apply(tq, &a);
 	tq->loaded = true;
+	tq->complete_said = false;
 }
 
-/* A later page is appended, less the tasks live events already added. */
+/*
+ * A later page joins the head (or, tail, the tail), less the tasks live
+ * events already added. The cursor keeps its task and screen line:
+ * rows arriving before it (the head's, while the cursor is in the tail)
+ * must not move what the staff member is looking at.
+ */
 static void
-page_append(struct task_queue *tq, struct task_page *p)
+page_add(struct task_queue *tq, struct task_page *p, bool tail)
 {
+	struct anchor a;
+
+	anchor_take(tq, &a);
 	note_page(tq, p);
 	tq->own_change = true;
-	task_store_queue_page(tq->ts, p, false);
+	if (tail)
+		task_store_queue_tail_page(tq->ts, p);
+	else
+		task_store_queue_page(tq->ts, p, false);
 	tq->own_change = false;
+	anchor_apply(tq, &a);
+}
+
+/* Cancels the tail's fetch and forgets its cursor: a reload, or the
+ * head and the tail have met. */
+static void
+tail_drop(struct task_queue *tq)
+{
+	if (tq->tail_req != NULL)
+		api_cancel(tq->app->api, tq->tail_req);
+	tq->tail_req = NULL;
+	free(tq->tail_next);
+	tq->tail_next = NULL;
+}
+
+/*
+ * After a page: when the head and the tail met (tail: a tail was there
+ * or came; the gap is gone now) or the head reached the query's end,
+ * every task is loaded: no part has a page left to fetch.
+ */
+static void
+parts_settle(struct task_queue *tq, bool tail)
+{
+	bool met = tail && task_store_queue_gap(tq->ts) < 0;
+
+	if (!met && tq->next != NULL)
+		return;
+	if (tq->req != NULL && !tq->replacing) { /* the head's, now useless */
+		api_cancel(tq->app->api, tq->req);
+		tq->req = NULL;
+	}
+	task_store_queue_close_gap(tq->ts);
+	free(tq->next);
+	tq->next = NULL;
+	tail_drop(tq);
+	tq->walk_end = false;
 	list_changed(&tq->list);
+}
+
+/* Says once per load, for the bench, that every task is loaded. */
+static void
+note_complete(struct task_queue *tq)
+{
+	if (tq->complete_said || tq->next != NULL ||
+	    task_store_queue_gap(tq->ts) >= 0)
+		return;
+	tq->complete_said = true;
+	trace_event("tasks.complete n=%zu", row_n(tq));
+}
+
+/* G waits for the end: the cursor goes to the last row as pages come,
+ * until the end itself has come (the tail's page, or the head's last). */
+static void
+land_last(struct task_queue *tq, bool tail)
+{
+	if (!tq->land_last || row_n(tq) == 0)
+		return;
+	tq->list.cursor = row_n(tq) - 1;
+	list_changed(&tq->list);
+	if (tail || tq->next == NULL)
+		tq->land_last = false;
+}
+
+static void fetch_ahead(struct task_queue *tq);
+
+/* What every page's arrival ends with; ahead: keep fetching ahead (not
+ * after a first page: the cursor has not moved yet); tail: a tail page. */
+static void
+page_done(struct task_queue *tq, bool ahead, bool tail)
+{
+	note_complete(tq);
+	land_last(tq, tail);
+	mark_seen(tq);
+	attention_update(tq);
+	if (ahead)
+		fetch_ahead(tq);
+	app_redraw(tq->app);
+}
+
+/* A page fetch failed: said in the footer or the empty state. */
+static void
+page_failed(struct task_queue *tq, struct task_page *p,
+            const struct sc_error *err)
+{
+	app_request_failed(tq->app, &tq->error, "tasks", err);
+	task_page_free(p);
+	app_redraw(tq->app);
 }
 
 /* GET /tasks answered. The page's tasks become rows (moved, not copied). */
@@ -295,12 +414,11 @@ static void
 on_page(struct task_page *p, const struct sc_error *err, void *ud)
 {
 	struct task_queue *tq = ud;
+	bool had_gap = task_store_queue_gap(tq->ts) >= 0;
 
 	tq->req = NULL;
 	if (err->kind != SC_OK) {
-		app_request_failed(tq->app, &tq->error, "tasks", err);
-		task_page_free(p);
-		app_redraw(tq->app);
+		page_failed(tq, p, err);
 		return;
 	}
 	free(tq->error);
@@ -315,12 +433,30 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	if (tq->replacing)
 		page_replace(tq, p);
 	else
-		page_append(tq, p);
+		page_add(tq, p, false);
 	free(tq->next);
 	tq->next = p->next; /* the tasks are the store's now */
-	mark_seen(tq);
-	attention_update(tq);
-	app_redraw(tq->app);
+	parts_settle(tq, had_gap && !tq->replacing);
+	page_done(tq, !tq->replacing, false);
+}
+
+/* A page of the reversed query answered: the tail grows backwards. */
+static void
+on_tail_page(struct task_page *p, const struct sc_error *err, void *ud)
+{
+	struct task_queue *tq = ud;
+
+	tq->tail_req = NULL;
+	if (err->kind != SC_OK) {
+		page_failed(tq, p, err);
+		return;
+	}
+	trace_event("tasks.page n=%zu first=0 tail=1", p->n);
+	page_add(tq, p, true);
+	free(tq->tail_next);
+	tq->tail_next = p->next;
+	parts_settle(tq, true);
+	page_done(tq, true, true);
 }
 
 /* Starts a page fetch: the first (replacing the rows) or the next. */
@@ -333,7 +469,13 @@ fetch_page(struct task_queue *tq, bool first)
 		return;
 	if (tq->req != NULL)
 		api_cancel(tq->app->api, tq->req);
+	if (first) { /* a reload: head, gap and tail go with the page */
+		tail_drop(tq);
+		tq->land_last = tq->walk_end = false;
+	}
 	qs = task_query_string(&tq->query, first ? NULL : tq->next, PAGE_LIMIT);
+	trace_event("tasks.fetch first=%d cursor=%zu end=%zu", first,
+	            tq->list.cursor, row_n(tq));
 	tq->replacing = first;
 	tq->req = api_tasks(tq->app->api, qs, on_page, tq);
 	free(qs);
@@ -353,6 +495,73 @@ fetch_more(struct task_queue *tq)
 {
 	if (tq->next != NULL && tq->req == NULL && tq->loaded)
 		fetch_page(tq, false);
+}
+
+/* Fetches the tail's first page (first) or its next one, backwards; false
+ * when the query cannot be reversed. One tail fetch at a time. */
+static bool
+fetch_tail(struct task_queue *tq, bool first)
+{
+	char *qs;
+
+	if (!can_fetch(tq) || !tq->loaded || tq->tail_req != NULL)
+		return true;
+	if (!first && tq->tail_next == NULL)
+		return true;
+	qs = task_query_string_reversed(
+	    &tq->query, first ? NULL : tq->tail_next, PAGE_LIMIT);
+	if (qs == NULL)
+		return false;
+	trace_event("tasks.fetch first=%d cursor=%zu end=%zu tail=1", first,
+	            tq->list.cursor, row_n(tq));
+	tq->tail_req = api_tasks(tq->app->api, qs, on_tail_page, tq);
+	free(qs);
+	return true;
+}
+
+/*
+ * Keeps pages coming ahead of the cursor: the head's next page when the
+ * cursor is within PREFETCH_ROWS of the head's end (the gap, or the last
+ * row), the tail's previous page when it is that close below the gap;
+ * and, while a gap or a walk to the end remains, the head's next page
+ * whatever the cursor, up to FILL_CAP rows (past it only the cursor
+ * fetches: memory stays bounded however long the queue).
+ */
+static void
+fetch_ahead(struct task_queue *tq)
+{
+	long long gap = task_store_queue_gap(tq->ts);
+	size_t c = tq->list.cursor;
+	size_t end = gap >= 0 ? (size_t)gap : row_n(tq);
+	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < FILL_CAP;
+
+	if (tq->req != NULL && tq->replacing)
+		return; /* the rows are about to be replaced */
+	if (fill || (c <= end && end - c <= PREFETCH_ROWS))
+		fetch_more(tq);
+	if (gap >= 0 && c > (size_t)gap && c - (size_t)gap <= PREFETCH_ROWS)
+		fetch_tail(tq, false);
+}
+
+/*
+ * G: the last task. With the queue all loaded, the last row. Else the
+ * first page of the reversed query brings the last tasks at once (the
+ * cursor lands on the last one when it comes) and the head fills the gap
+ * behind; a query the service cannot reverse (overdue) walks forward.
+ */
+static void
+go_last(struct task_queue *tq)
+{
+	bool replacing = tq->req != NULL && tq->replacing;
+
+	if (!tq->loaded || replacing || tq->next == NULL ||
+	    task_store_queue_gap(tq->ts) >= 0)
+		return;
+	tq->land_last = true;
+	if (!fetch_tail(tq, true)) {
+		tq->walk_end = true;
+		fetch_more(tq);
+	}
 }
 
 /* Everything the pane needs after signing in. */
@@ -397,9 +606,10 @@ attention_update(struct task_queue *tq)
 
 	for (i = 0; i < rows && n < MAX_ATTENTION; i++) {
 		const struct task *t = row_task(tq, i);
-		bool urgent = is_open(t) && t->priority == PRIORITY_URGENT;
+		bool urgent =
+		    t != NULL && is_open(t) && t->priority == PRIORITY_URGENT;
 
-		if (!wants_attention(t, now))
+		if (t == NULL || !wants_attention(t, now))
 			continue;
 		tq->att[n] = t->id;
 		items[n].pane = PANE_TASKS;
@@ -509,6 +719,21 @@ shows(const struct task_queue *tq, int64_t id, size_t rows_before)
 }
 
 /*
+ * True when a task placed at pos sorts among loaded rows: not after the
+ * head's last row while more pages follow, nor in the gap (between the
+ * head and the tail): those come with a later page.
+ */
+static bool
+loaded_place(const struct task_queue *tq, size_t pos)
+{
+	long long gap = task_store_queue_gap(tq->ts);
+
+	if (gap >= 0)
+		return pos != (size_t)gap;
+	return pos < row_n(tq) || tq->next == NULL;
+}
+
+/*
  * A task.created or task.updated: the store takes it when it is newer
  * than the version held (a replay or an older version changes nothing);
  * then its row is kept, dropped or inserted where the sort puts it.
@@ -541,8 +766,7 @@ on_task_event(struct task_queue *tq, const struct task *t, bool created)
 		row_remove(tq, t->id);
 	} else if (match && tq->loaded) {
 		pos = task_store_queue_place(tq->ts, t, sorts_before, tq);
-		/* After the loaded rows, it comes with a later page. */
-		if (pos < row_n(tq) || tq->next == NULL) {
+		if (loaded_place(tq, pos)) {
 			row_insert(tq, pos, t);
 			set_unseen(tq, t->id,
 			           created || newly_mine(tq, NULL, t));
@@ -640,6 +864,16 @@ put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
 	                                                      : THEME_NORMAL));
 }
 
+/* The gap row: the rows between the head and the tail, loading. */
+static void
+draw_gap(WINDOW *w, int y, int width, attr_t base)
+{
+	wattrset(w, base | (attr_t)theme_attr(THEME_DIM));
+	mvwprintw(w, y, 0, "%-*.*s", width, width,
+	          "   ... loading the tasks between ...");
+	wattrset(w, A_NORMAL);
+}
+
 /* The list helper's draw_row: one task, at screen row y + the header. */
 static void
 draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
@@ -647,11 +881,16 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 {
 	struct task_queue *tq = ud;
 	const struct task *t = row_task(tq, i);
-	bool unseen = is_unseen(tq, t->id);
+	bool unseen;
 	WINDOW *w = win;
 	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
 	char buf[32];
 
+	if (t == NULL) {
+		draw_gap(w, y + HEADER_ROWS, width, base);
+		return;
+	}
+	unseen = is_unseen(tq, t->id);
 	y += HEADER_ROWS;
 	wattrset(w, base);
 	mvwprintw(w, y, 0, "%*s", width, "");
@@ -804,7 +1043,7 @@ targets(struct task_queue *tq, int64_t **ids)
 			(*ids)[i] = tq->list.marks[i];
 		return tq->list.nmarks;
 	}
-	if (row_n(tq) == 0)
+	if (cursor_task(tq) == NULL)
 		return 0;
 	(*ids)[0] = cursor_task(tq)->id;
 	return 1;
@@ -876,7 +1115,7 @@ do_triage(struct task_queue *tq, enum action a, const char *args)
 static enum view_result
 do_mark(struct task_queue *tq)
 {
-	if (row_n(tq) == 0)
+	if (cursor_task(tq) == NULL)
 		return VIEW_HANDLED;
 	list_toggle_mark(&tq->list);
 	if (list_is_marked(&tq->list, list_selected_id(&tq->list)))
@@ -902,11 +1141,12 @@ do_mark_range(struct task_queue *tq)
 	hi = (size_t)from < keep ? keep : (size_t)from;
 	for (i = lo; i <= hi; i++) {
 		tq->list.cursor = i;
-		if (!list_is_marked(&tq->list, row_task(tq, i)->id))
+		if (row_id_at(tq, i) != TASK_STORE_GAP_ID &&
+		    !list_is_marked(&tq->list, row_id_at(tq, i)))
 			list_toggle_mark(&tq->list);
 	}
 	tq->list.cursor = keep;
-	tq->mark_anchor = row_task(tq, keep)->id;
+	tq->mark_anchor = row_id_at(tq, keep);
 	app_notice(tq->app, false, "%zu marked", tq->list.nmarks);
 	marks_changed(tq);
 	return VIEW_REDRAW;
@@ -1123,10 +1363,11 @@ static bool
 row_matches(void *ud, size_t i, const char *needle)
 {
 	struct task_queue *tq = ud;
-	const char *title = row_task(tq, i)->title;
+	const struct task *t = row_task(tq, i);
 	size_t off;
 
-	return title != NULL && task_format_find(title, needle, 0, &off);
+	return t != NULL && t->title != NULL &&
+	       task_format_find(t->title, needle, 0, &off);
 }
 
 static size_t
@@ -1138,7 +1379,7 @@ row_count(void *ud)
 static long long
 row_id(void *ud, size_t i)
 {
-	return row_task(ud, i)->id;
+	return row_id_at(ud, i);
 }
 
 static const struct list_ops row_ops = {
@@ -1280,7 +1521,7 @@ do_search_step(struct task_queue *tq, int dir)
 static enum view_result
 do_open(struct task_queue *tq)
 {
-	if (row_n(tq) == 0)
+	if (cursor_task(tq) == NULL)
 		return VIEW_HANDLED;
 	mark_seen(tq);
 	tq->info = task_info_new(tq->app, cursor_task(tq)->id, tq->flags);
@@ -1333,8 +1574,10 @@ scroll_list(struct task_queue *tq, enum action a)
 
 	if (r == LIST_UNHANDLED)
 		return VIEW_UNHANDLED;
-	if (r == LIST_NEAR_END)
-		fetch_more(tq);
+	tq->land_last = false; /* moved since: it stays where it is */
+	if (a == ACTION_BOTTOM)
+		go_last(tq);
+	fetch_ahead(tq);
 	mark_seen(tq);
 	return list_view_result(r);
 }
@@ -1526,7 +1769,9 @@ tq_free(void *state)
 	free(tq->draft);
 	if (tq->app->api != NULL) {
 		api_cancel(tq->app->api, tq->req);
+		tail_drop(tq);
 	}
+	free(tq->tail_next);
 	task_store_unlisten(tq->ts, on_store, tq);
 	idmap_free(tq->unseen);
 	free(tq->next);

@@ -185,6 +185,170 @@ test_task_store__live_insertions_go_to_their_place(void **state)
 	task_store_free(ts);
 }
 
+/* A page of the given ids, in that order (a reversed page: last first). */
+static struct task_page
+page_of(const int64_t *ids, size_t n)
+{
+	struct task_page p = { 0 };
+	size_t i;
+
+	p.items = xcalloc(n + 1, sizeof *p.items);
+	for (i = 0; i < n; i++)
+		p.items[p.n++] = mk(ids[i], 1, "t");
+	return p;
+}
+
+/* Asserts the queue is exactly want (TASK_STORE_GAP_ID for the gap). */
+static void
+assert_queue(const struct task_store *ts, const int64_t *want, size_t n)
+{
+	size_t i;
+
+	assert_int_equal(task_store_queue_count(ts), n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(task_store_queue_id_at(ts, i), want[i]);
+}
+
+#define GAP TASK_STORE_GAP_ID
+
+static void
+test_task_store__tail_page__holds_the_end_after_a_gap(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct task_page p = page(1, 3);
+	static const int64_t rev[] = { 10, 9, 8 };
+	static const int64_t want[] = { 1, 2, 3, GAP, 8, 9, 10 };
+
+	(void)state;
+	task_store_queue_page(ts, &p, true);
+	assert_int_equal(task_store_queue_gap(ts), -1);
+	p = page_of(rev, 3);
+	task_store_queue_tail_page(ts, &p);
+	assert_queue(ts, want, 7);
+	assert_int_equal(task_store_queue_gap(ts), 3);
+	assert_null(task_store_queue_at(ts, 3));
+	assert_int_equal(task_store_queue_at(ts, 6)->id, 10);
+	/* A reload clears head, gap and tail. */
+	p = page(20, 21);
+	task_store_queue_page(ts, &p, true);
+	assert_int_equal(task_store_queue_gap(ts), -1);
+	assert_int_equal(task_store_queue_count(ts), 2);
+	task_store_free(ts);
+}
+
+static void
+test_task_store__head_page__meets_the_tail_and_splices_once(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct task_page p = page(1, 3);
+	static const int64_t rev[] = { 10, 9, 8 }, prev[] = { 7, 6 };
+	static const int64_t mid[] = { 1, 2, 3, 4, GAP, 6, 7, 8, 9, 10 };
+	int64_t all[10];
+	size_t i;
+
+	(void)state;
+	task_store_queue_page(ts, &p, true);
+	p = page_of(rev, 3);
+	task_store_queue_tail_page(ts, &p);
+	p = page_of(prev, 2); /* the tail grows backwards */
+	task_store_queue_tail_page(ts, &p);
+	p = page(4, 4);
+	task_store_queue_page(ts, &p, false);
+	assert_queue(ts, mid, 10);
+	/* 5 fills the gap; 6 is the tail's: the parts meet, and 7 to 9
+	 * are held, not listed twice. */
+	p = page(5, 9);
+	p.items[4].version = 2;
+	task_store_queue_page(ts, &p, false);
+	for (i = 0; i < 10; i++)
+		all[i] = (int64_t)i + 1;
+	assert_queue(ts, all, 10);
+	assert_int_equal(task_store_queue_gap(ts), -1);
+	assert_int_equal(task_store_get(ts, 9)->version, 2);
+	assert_false(task_store_queue_close_gap(ts));
+	task_store_free(ts);
+}
+
+static void
+test_task_store__tail_page__meets_the_head_or_leaves_no_gap(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct task_page p = page(1, 3);
+	static const int64_t rev[] = { 5, 4, 3, 2 }, whole[] = { 3, 2, 1 };
+	static const int64_t want[] = { 1, 2, 3, 4, 5 };
+
+	(void)state;
+	task_store_queue_page(ts, &p, true);
+	p = page_of(rev, 4);
+	task_store_queue_tail_page(ts, &p);
+	assert_queue(ts, want, 5);
+	assert_int_equal(task_store_queue_gap(ts), -1);
+	/* A tail page the head holds all of, or an empty one: no gap. */
+	p = page(1, 3);
+	task_store_queue_page(ts, &p, true);
+	p = page_of(whole, 3);
+	task_store_queue_tail_page(ts, &p);
+	assert_queue(ts, want, 3);
+	p = page_of(whole, 0);
+	task_store_queue_tail_page(ts, &p);
+	assert_queue(ts, want, 3);
+	task_store_free(ts);
+}
+
+/* Titles for the ids of a page, in order. */
+static void
+title_page(struct task_page *p, const char *const *titles)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->items[i].title);
+		p->items[i].title = xstrdup(titles[i]);
+	}
+}
+
+/* Where a task titled title goes in ts, by title. */
+static size_t
+place_title(const struct task_store *ts, const char *title)
+{
+	struct task t = mk(99, 1, title);
+	size_t pos = task_store_queue_place(ts, &t, by_title, NULL);
+
+	task_free(&t);
+	return pos;
+}
+
+static void
+test_task_store__live_place__head_gap_or_tail(void **state)
+{
+	static const char *const head[] = { "b", "d" }, *const tail[] = { "z",
+		                                                          "x" };
+	static const int64_t rev[] = { 11, 10 };
+	struct task_store *ts = task_store_new();
+	struct task_page p = page(1, 2);
+	struct task t;
+
+	(void)state;
+	title_page(&p, head);
+	task_store_queue_page(ts, &p, true);
+	p = page_of(rev, 2);
+	title_page(&p, tail);
+	task_store_queue_tail_page(ts, &p); /* b d GAP x z */
+	assert_int_equal(place_title(ts, "a"), 0);
+	assert_int_equal(place_title(ts, "c"), 1);
+	assert_int_equal(place_title(ts, "e"), 2); /* the gap's: not loaded */
+	assert_int_equal(place_title(ts, "w"), 2);
+	assert_int_equal(place_title(ts, "y"), 4);
+	assert_int_equal(place_title(ts, "zz"), 5);
+	/* Inserted in the tail, it moves nothing before the gap. */
+	t = mk(12, 1, "y");
+	task_store_put(ts, &t);
+	assert_true(task_store_queue_insert(ts, 4, 12));
+	assert_int_equal(task_store_queue_gap(ts), 2);
+	assert_int_equal(task_store_queue_pos(ts, 11), 5);
+	task_store_free(ts);
+}
+
 #define N 3000
 
 /* Random inserts and removals against a plain array of ids. */
@@ -242,6 +406,13 @@ main(void)
 		    test_task_store__pages_fill_the_queue_without_duplicates),
 		cmocka_unit_test(
 		    test_task_store__live_insertions_go_to_their_place),
+		cmocka_unit_test(
+		    test_task_store__tail_page__holds_the_end_after_a_gap),
+		cmocka_unit_test(
+		    test_task_store__head_page__meets_the_tail_and_splices_once),
+		cmocka_unit_test(
+		    test_task_store__tail_page__meets_the_head_or_leaves_no_gap),
+		cmocka_unit_test(test_task_store__live_place__head_gap_or_tail),
 		cmocka_unit_test(test_id_order__agrees_with_an_array),
 	};
 

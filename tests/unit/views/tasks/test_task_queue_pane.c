@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 #include <cmocka.h>
@@ -193,16 +194,16 @@ queue__next_page_is_asked_near_the_end_and_appended(void **state)
 
 	(void)state;
 	expect(h, "100+ tasks", true);
-	/* Twenty rows from the end the next page is asked for, once. */
-	press_n(h, 'j', 79);
-	assert_null(harness_request(h, "GET", "/tasks?"));
+	/* Within two pages of the end (here the first move) the next page
+	 * is asked for, once: one page in flight however fast the keys. */
 	harness_key(h, 'j');
 	assert_non_null(harness_request(h, "GET", "/tasks?"));
 	expect(h, "loading...", true);
-	harness_key(h, 'j');
+	press_n(h, 'j', 80);
 	assert_int_equal(harness_nrequests(h), 1);
 	path = answer_page(h, 101, 150, NULL);
 	assert_non_null(strstr(path, "cursor=p2"));
+	assert_non_null(strstr(path, "limit=500"));
 	free(path);
 	expect(h, "150 tasks", true);
 	assert_int_equal(task_store_queue_count(store_tasks(h)), 150);
@@ -382,6 +383,154 @@ reply_ids(struct harness *h, struct harness_request *r, const long long *ids,
 		cJSON_AddItemToArray(results,
 		                     task_obj(ids[i], 1, "new", "normal"));
 	reply_last_page(h, r, page);
+}
+
+/* Answers r with page (deleted) and the next page's cursor (NULL: none). */
+static void
+reply_next(struct harness *h, struct harness_request *r, cJSON *page,
+           const char *next)
+{
+	char *body;
+
+	if (next != NULL)
+		cJSON_AddStringToObject(page, "next", next);
+	else
+		cJSON_AddNullToObject(page, "next");
+	body = text_of(page);
+	harness_reply(h, r, 200, body);
+	cJSON_free(body);
+}
+
+/* Answers r with tasks from..to (stepping down when from > to), due at
+ * due (NULL: no due date), and the next page's cursor (NULL: none). */
+static void
+reply_tasks(struct harness *h, struct harness_request *r, long long from,
+            long long to, const char *due, const char *next)
+{
+	cJSON *page = cJSON_CreateObject();
+	cJSON *results = cJSON_AddArrayToObject(page, "results");
+	long long id, step = from <= to ? 1 : -1;
+
+	if (r == NULL) {
+		harness_dump(h);
+		fail_msg("no GET /tasks asked");
+	}
+	for (id = from; id != to + step; id += step) {
+		cJSON *t = task_obj(id, 1, "new", "normal");
+
+		if (due != NULL)
+			cJSON_ReplaceItemInObject(t, "due_at",
+			                          cJSON_CreateString(due));
+		cJSON_AddItemToArray(results, t);
+	}
+	reply_next(h, r, page, next);
+}
+
+/* Answers r with tasks from..to (stepping down when from > to) and the
+ * next page's cursor (NULL: none). */
+static void
+reply_run(struct harness *h, struct harness_request *r, long long from,
+          long long to, const char *next)
+{
+	reply_tasks(h, r, from, to, NULL, next);
+}
+
+/* The oldest GET /tasks whose path holds part (with) or not, or NULL. */
+static struct harness_request *
+tasks_asked(struct harness *h, const char *part, bool with)
+{
+	struct harness_request *r;
+
+	for (r = harness_requests(h); r != NULL; r = r->next)
+		if (strncmp(r->path, "/tasks?", 7) == 0 &&
+		    (strstr(r->path, part) != NULL) == with)
+			return r;
+	return NULL;
+}
+
+/* How many GET /tasks (list pages) whose path holds part wait. */
+static size_t
+pages_asked(struct harness *h, const char *part)
+{
+	struct harness_request *r;
+	size_t n = 0;
+
+	for (r = harness_requests(h); r != NULL; r = r->next)
+		n += strncmp(r->path, "/tasks?", 7) == 0 &&
+		     strstr(r->path, part) != NULL;
+	return n;
+}
+
+/*
+ * G on a queue not all loaded: the reversed query's first page (the
+ * default order reversed is sort=priority) shows the last tasks at once
+ * after a gap row, the cursor on the last; the head fills the gap in
+ * the background, one page at a time, the cursor staying on its task,
+ * until a page meets the tail: then the gap goes and nothing more is
+ * asked.
+ */
+static void
+queue__G_shows_the_end_at_once_then_fills_the_gap(void **state)
+{
+	struct harness *h = queue(30, "p2");
+	struct harness_request *tail, *head;
+
+	(void)state;
+	harness_key(h, 'G');
+	tail = tasks_asked(h, "sort=priority&", true);
+	assert_non_null(tail);
+	assert_null(strstr(tail->path, "cursor="));
+	assert_non_null(strstr(tail->path, "limit=500"));
+	reply_run(h, tail, 1000, 991, "t2");
+	expect(h, "loading the tasks between", true);
+	assert_int_equal(selected(h), 1000);
+	assert_int_equal(task_store_queue_gap(store_tasks(h)), 30);
+	/* The head walks on by itself, one request at a time; the cursor,
+	 * near the tail's top, has its earlier page asked too. */
+	head = tasks_asked(h, "cursor=p2", true);
+	assert_non_null(head);
+	assert_int_equal(pages_asked(h, "cursor=p"), 1);
+	assert_int_equal(pages_asked(h, "cursor=t2"), 1);
+	reply_run(h, head, 31, 60, "p3");
+	assert_int_equal(selected(h), 1000);
+	head = tasks_asked(h, "cursor=p3", true);
+	assert_non_null(head);
+	reply_run(h, head, 61, 995, "p4"); /* 991..995: the tail's */
+	assert_int_equal(task_store_queue_gap(store_tasks(h)), -1);
+	assert_int_equal(task_store_queue_count(store_tasks(h)), 1000);
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 991), 990);
+	expect(h, "loading the tasks between", false);
+	expect(h, "1000 tasks", true);
+	assert_int_equal(selected(h), 1000);
+	assert_int_equal(pages_asked(h, ""), 0);
+	harness_free(h);
+}
+
+/* Scrolling up the tail fetches its earlier tasks, backwards; a reload
+ * clears head, gap and tail. */
+static void
+queue__scrolling_up_the_tail_fetches_backwards(void **state)
+{
+	struct harness *h = queue(30, "p2");
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, 'G');
+	reply_run(h, tasks_asked(h, "sort=priority&", true), 5000, 4991, "t2");
+	harness_key(h, 'k');
+	r = tasks_asked(h, "cursor=t2", true);
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "sort=priority&"));
+	reply_run(h, r, 4990, 4981, "t3");
+	assert_int_equal(task_store_queue_pos(store_tasks(h), 4981), 31);
+	assert_int_equal(selected(h), 4999);
+	harness_action(h, ACTION_REFRESH, NULL);
+	r = tasks_asked(h, "cursor=", false);
+	assert_non_null(r);
+	reply_run(h, r, 1, 20, "q2");
+	assert_int_equal(task_store_queue_gap(store_tasks(h)), -1);
+	assert_int_equal(task_store_queue_count(store_tasks(h)), 20);
+	harness_free(h);
 }
 
 /* A new first page without the cursor's task: the cursor goes to its
@@ -866,6 +1015,83 @@ queue__the_cursor_keeps_its_task_when_rows_move(void **state)
 	harness_free(h);
 }
 
+/* A task.created for a new, open task id made when the page's tasks
+ * were (task_obj's created_at), so the id decides among equals. */
+static void
+live_new(struct harness *h, long long id, enum task_priority priority)
+{
+	struct event_payload e = { 0 };
+	struct app_event ev = { .kind = APP_EV_SERVER, .data = &e };
+	struct tm tm = {
+		.tm_year = 126, .tm_mon = 11, .tm_mday = 1, .tm_hour = 10
+	};
+
+	e.type = EVENT_TASK_CREATED;
+	e.task.id = id;
+	e.task.version = 1;
+	e.task.title = "live";
+	e.task.status = TASK_NEW;
+	e.task.priority = priority;
+	e.task.created_at = timegm(&tm);
+	e.task.updated_at = e.task.created_at;
+	e.task.client.id = 1;
+	e.task.client.name = "Acme";
+	harness_event(h, &ev);
+}
+
+/* Live tasks go to their place in the head or the tail; one that sorts
+ * in the gap is left for the pages filling it. */
+static void
+queue__live_tasks_join_head_or_tail_not_the_gap(void **state)
+{
+	struct harness *h = queue(30, "p2");
+	const struct task_store *ts;
+
+	(void)state;
+	harness_key(h, 'G');
+	reply_run(h, tasks_asked(h, "sort=priority&", true), 1000, 991, "t2");
+	ts = store_tasks(h);
+	live_new(h, 2000, PRIORITY_URGENT); /* first of all: the head's */
+	assert_int_equal(task_store_queue_pos(ts, 2000), 0);
+	live_new(h, 500, PRIORITY_NORMAL); /* between 30 and 991 */
+	assert_int_equal(task_store_queue_pos(ts, 500), -1);
+	assert_non_null(task_store_get(ts, 500)); /* held all the same */
+	live_new(h, 3000, PRIORITY_NORMAL); /* after 1000: the tail's end */
+	assert_int_equal(task_store_queue_pos(ts, 3000), 42);
+	assert_int_equal(task_store_queue_gap(ts), 31);
+	assert_int_equal(selected(h), 1000); /* the cursor kept its task */
+	harness_free(h);
+}
+
+/* Answers r with tasks from..to, all overdue, and the next cursor. */
+static void
+reply_overdue(struct harness *h, struct harness_request *r, long long from,
+              long long to, const char *next)
+{
+	reply_tasks(h, r, from, to, "2026-01-01T00:00:00Z", next);
+}
+
+/* The overdue filter is the client's: G cannot ask the service for the
+ * end, so the head walks there, a page at a time, the cursor on the
+ * last row as each comes. */
+static void
+queue__G_with_the_overdue_filter_walks_to_the_end(void **state)
+{
+	struct harness *h = queue(30, "p2");
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, "overdue");
+	reply_overdue(h, tasks_asked(h, "cursor=", false), 1, 30, "o2");
+	harness_key(h, 'G');
+	assert_null(tasks_asked(h, "sort=due_at", false));
+	reply_overdue(h, tasks_asked(h, "cursor=o2", true), 31, 60, "o3");
+	assert_int_equal(selected(h), 60);
+	reply_overdue(h, tasks_asked(h, "cursor=o3", true), 61, 90, NULL);
+	assert_int_equal(selected(h), 90);
+	assert_int_equal(pages_asked(h, ""), 0);
+	harness_free(h);
+}
+
 /* ---- the detail -------------------------------------------------------- */
 
 static void
@@ -918,6 +1144,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    queue__next_page_is_asked_near_the_end_and_appended),
+		cmocka_unit_test(
+		    queue__G_shows_the_end_at_once_then_fills_the_gap),
+		cmocka_unit_test(
+		    queue__scrolling_up_the_tail_fetches_backwards),
+		cmocka_unit_test(
+		    queue__live_tasks_join_head_or_tail_not_the_gap),
+		cmocka_unit_test(
+		    queue__G_with_the_overdue_filter_walks_to_the_end),
 		cmocka_unit_test(queue__a_failed_page_is_said_and_asked_again),
 		cmocka_unit_test(queue__a_failed_first_page_says_r_retries),
 		cmocka_unit_test(queue__refresh_keeps_the_selected_task),
