@@ -811,9 +811,11 @@ class Bench:
         ms = (frame - g_sent) * 1000 if frame and shown else None
         how = {"fill": "one G, then the client", None: "not seen"}.get(
             f.mode, f"G pressed {f.pressed} times, a page each")
+        value = "not drawn" if ms is None else f"{ms:.0f} ms" \
+            if ms < 10000 else f"{ms / 1000:.1f} s"
         self.row(f"G on the queue (every status) -> its last task drawn "
-                 f"(#{last['id']})", f"{ms:.0f} ms" if ms is not None
-                 else "not drawn", "< 1 s", ms is not None and ms < 1000)
+                 f"(#{last['id']})", value, "< 1 s",
+                 ms is not None and ms < 1000)
         self.row(f"whole queue loaded ({loaded} tasks; {how})",
                  f"{secs:.1f} s", "< 10 s",
                  loaded >= self.args.tasks and secs < 10)

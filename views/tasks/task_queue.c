@@ -385,15 +385,44 @@ land_last(struct task_queue *tq, bool tail)
 
 static void fetch_ahead(struct task_queue *tq);
 
-/* What every page's arrival ends with; ahead: keep fetching ahead (not
- * after a first page: the cursor has not moved yet); tail: a tail page. */
+/*
+ * After a page whose rows went in from position from on: the attention
+ * list (the first MAX_ATTENTION urgent or overdue rows) is built again
+ * only when it can change, i.e. it is not full or its last item is not
+ * before from, so a page of the background fill costs no walk of rows.
+ */
 static void
-page_done(struct task_queue *tq, bool ahead, bool tail)
+attention_after_page(struct task_queue *tq, size_t from)
+{
+	long long last;
+
+	if (tq->natt == MAX_ATTENTION) {
+		last = task_store_queue_pos(tq->ts, tq->att[tq->natt - 1]);
+		if (last >= 0 && (size_t)last < from)
+			return;
+	}
+	attention_update(tq);
+}
+
+/* Where a later page's rows go in: the gap, or the end of the rows. */
+static size_t
+head_end(const struct task_queue *tq)
+{
+	long long gap = task_store_queue_gap(tq->ts);
+
+	return gap >= 0 ? (size_t)gap : row_n(tq);
+}
+
+/* What every page's arrival ends with; from: where its rows went in;
+ * ahead: keep fetching ahead (not after a first page: the cursor has not
+ * moved yet); tail: a tail page. */
+static void
+page_done(struct task_queue *tq, size_t from, bool ahead, bool tail)
 {
 	note_complete(tq);
 	land_last(tq, tail);
 	mark_seen(tq);
-	attention_update(tq);
+	attention_after_page(tq, from);
 	if (ahead)
 		fetch_ahead(tq);
 	app_redraw(tq->app);
@@ -415,6 +444,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 {
 	struct task_queue *tq = ud;
 	bool had_gap = task_store_queue_gap(tq->ts) >= 0;
+	size_t from = tq->replacing ? 0 : head_end(tq);
 
 	tq->req = NULL;
 	if (err->kind != SC_OK) {
@@ -437,7 +467,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	free(tq->next);
 	tq->next = p->next; /* the tasks are the store's now */
 	parts_settle(tq, had_gap && !tq->replacing);
-	page_done(tq, !tq->replacing, false);
+	page_done(tq, from, !tq->replacing, false);
 }
 
 /* A page of the reversed query answered: the tail grows backwards. */
@@ -445,6 +475,7 @@ static void
 on_tail_page(struct task_page *p, const struct sc_error *err, void *ud)
 {
 	struct task_queue *tq = ud;
+	size_t from = head_end(tq);
 
 	tq->tail_req = NULL;
 	if (err->kind != SC_OK) {
@@ -456,7 +487,7 @@ on_tail_page(struct task_page *p, const struct sc_error *err, void *ud)
 	free(tq->tail_next);
 	tq->tail_next = p->next;
 	parts_settle(tq, true);
-	page_done(tq, true, true);
+	page_done(tq, from, true, true);
 }
 
 /* Starts a page fetch: the first (replacing the rows) or the next. */
@@ -523,23 +554,25 @@ fetch_tail(struct task_queue *tq, bool first)
  * Keeps pages coming ahead of the cursor: the head's next page when the
  * cursor is within PREFETCH_ROWS of the head's end (the gap, or the last
  * row), the tail's previous page when it is that close below the gap;
- * and, while a gap or a walk to the end remains, the head's next page
- * whatever the cursor, up to FILL_CAP rows (past it only the cursor
- * fetches: memory stays bounded however long the queue).
+ * and, while a gap or a walk to the end remains, both whatever the
+ * cursor (the two parts walk towards each other, one request each, so
+ * the gap closes in half the round trips), up to FILL_CAP rows (past it
+ * only the cursor fetches: memory stays bounded however long the queue).
  */
 static void
 fetch_ahead(struct task_queue *tq)
 {
 	long long gap = task_store_queue_gap(tq->ts);
 	size_t c = tq->list.cursor;
-	size_t end = gap >= 0 ? (size_t)gap : row_n(tq);
+	size_t end = head_end(tq);
 	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < FILL_CAP;
 
 	if (tq->req != NULL && tq->replacing)
 		return; /* the rows are about to be replaced */
 	if (fill || (c <= end && end - c <= PREFETCH_ROWS))
 		fetch_more(tq);
-	if (gap >= 0 && c > (size_t)gap && c - (size_t)gap <= PREFETCH_ROWS)
+	if (gap >= 0 &&
+	    (fill || (c > (size_t)gap && c - (size_t)gap <= PREFETCH_ROWS)))
 		fetch_tail(tq, false);
 }
 
