@@ -761,6 +761,10 @@ class Bench:
             f"{k.replace('/api/v1', '')} {n}" for k, n in
             sorted(paths.items(), key=lambda kv: -kv[1])), "-", None)
 
+    def scale(self):
+        from scale import scale  # tests/bench/scale.py: its own services
+        scale(self)
+
     def run(self):
         a = self.args
         self.t0 = time.monotonic()
@@ -835,6 +839,8 @@ def main():
                     help="task.updated events of the events phase")
     ap.add_argument("--phases", default="startup,browse,session,events,billing",
                     help="which measurements, in order (for development)")
+    ap.add_argument("--scale-sizes", default="1000,10000,100000,1000000",
+                    help="phase scale: tasks in each of its services")
     ap.add_argument("--url", help="a service already running and seeded "
                     "(for development; --tasks must match it)")
     ap.add_argument("--ca", help="with --url: its CA file")

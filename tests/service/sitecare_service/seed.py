@@ -10,11 +10,13 @@ path traversal) are planted for the client's sanitiser to face.
 import itertools
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
+from operator import attrgetter
 from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from . import bulk
@@ -242,10 +244,21 @@ class _Rows:
         self.text_times = connection.vendor == "sqlite"
         assert now.utcoffset() == timedelta(0)
 
-    def _value(self, v):
-        if self.text_times and isinstance(v, datetime):
-            return str(v.replace(tzinfo=None))
-        return v
+    def _tuples(self, model, columns, rows):
+        get = attrgetter(*columns)
+        if not self.text_times:
+            return [get(r) for r in rows]
+        kinds = {f.column: f for f in model._meta.concrete_fields}
+        times = [i for i, c in enumerate(columns)
+                 if isinstance(kinds[c], DateTimeField)]
+        out = []
+        for r in rows:
+            row = list(get(r))
+            for i in times:
+                if row[i] is not None:  # "...+00:00" without the offset
+                    row[i] = row[i].isoformat(" ")[:-6]
+            out.append(row)
+        return out
 
     def insert(self, model, columns, rows):
         if not rows:
@@ -255,8 +268,7 @@ class _Rows:
                f"({', '.join(qn(c) for c in columns)}) "
                f"VALUES ({', '.join(['%s'] * len(columns))})")
         with connection.cursor() as cur:
-            cur.executemany(sql, [[self._value(getattr(r, c)) for c in columns]
-                                  for r in rows])
+            cur.executemany(sql, self._tuples(model, columns, rows))
 
 
 def _task(rng, now, ids, client, staff, i, hostile_title):
