@@ -482,6 +482,8 @@ on_tail_page(struct task_page *p, const struct sc_error *err, void *ud)
 		page_failed(tq, p, err);
 		return;
 	}
+	free(tq->error);
+	tq->error = NULL;
 	trace_event("tasks.page n=%zu first=0 tail=1", p->n);
 	page_add(tq, p, true);
 	free(tq->tail_next);
