@@ -636,13 +636,15 @@ task_query_compare(const struct task_query *q, const struct task *a,
 	switch (q->overdue ? TASK_SORT_DUE_AT : q->sort) {
 	case TASK_SORT_DEFAULT:
 	case TASK_SORT_PRIORITY:
-		/* Only the priority flips; created_at and id stay ascending. */
-		c = cmp_ll(a->priority, b->priority);
-		if (q->sort == TASK_SORT_DEFAULT || q->descending)
-			c = -c;
+		/* The service's priority order is the exact reverse of its
+		 * default (-priority, created_at, id), ties included, so that
+		 * G's reversed page joins the head: flip the whole key. */
+		c = -cmp_ll(a->priority, b->priority);
 		if (c == 0)
 			c = cmp_ll(a->created_at, b->created_at);
-		return c != 0 ? c : cmp_ll(a->id, b->id);
+		if (c == 0)
+			c = cmp_ll(a->id, b->id);
+		return q->sort == TASK_SORT_PRIORITY && !q->descending ? -c : c;
 	case TASK_SORT_CREATED_AT:
 		c = cmp_ll(a->created_at, b->created_at);
 		break;
@@ -650,10 +652,12 @@ task_query_compare(const struct task_query *q, const struct task *a,
 		c = cmp_ll(a->updated_at, b->updated_at);
 		break;
 	case TASK_SORT_DUE_AT:
-		/* No due date: last, whichever the direction. */
+		/* No due date: last ascending, first descending (the exact
+		 * reverse, as the service orders it). */
 		if (a->has_due_at != b->has_due_at)
-			return a->has_due_at ? -1 : 1;
-		c = a->has_due_at ? cmp_ll(a->due_at, b->due_at) : 0;
+			c = a->has_due_at ? -1 : 1;
+		else
+			c = a->has_due_at ? cmp_ll(a->due_at, b->due_at) : 0;
 		break;
 	default:
 		c = 0;

@@ -365,17 +365,18 @@ task_query__compare__mirrors_server_orders(void **state)
 	assert_true(task_query_compare(&q, &urgent, &low_old) < 0);
 	assert_true(task_query_compare(&q, &low_old, &low_new) < 0);
 	assert_int_equal(task_query_compare(&q, &low_old, &low_old), 0);
+	/* priority: the exact reverse, created_at descending in a tie. */
 	assert_int_equal(task_query_sort(&q, "priority", err, sizeof err), 0);
 	assert_true(task_query_compare(&q, &urgent, &low_old) > 0);
-	assert_true(task_query_compare(&q, &low_old, &low_new) < 0);
+	assert_true(task_query_compare(&q, &low_old, &low_new) > 0);
 	assert_int_equal(task_query_sort(&q, "-created_at", err, sizeof err),
 	                 0);
 	assert_true(task_query_compare(&q, &urgent, &low_new) < 0);
-	/* Due dates: none comes last in both directions. */
+	/* Due dates: none comes last ascending, first descending. */
 	assert_int_equal(task_query_sort(&q, "-due_at", err, sizeof err), 0);
 	low_old.has_due_at = true;
 	low_old.due_at = 50;
-	assert_true(task_query_compare(&q, &low_old, &urgent) < 0);
+	assert_true(task_query_compare(&q, &low_old, &urgent) > 0);
 	assert_int_equal(task_query_sort(&q, "due_at", err, sizeof err), 0);
 	assert_true(task_query_compare(&q, &low_old, &urgent) < 0);
 	low_new.has_due_at = true;
