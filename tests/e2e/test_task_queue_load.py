@@ -20,6 +20,7 @@ from helpers.service import Service
 
 OPEN = {"status": "new,in_progress,waiting_on_client"}
 PAGE = 500
+FIRST_PAGE = 100  # a query's first page: the first frame waits for it
 
 
 @pytest.fixture(scope="module")
@@ -160,13 +161,15 @@ def test_task_queue_load__prefetch__paging_down_never_waits(
         pos = new
     evs = events(trace)
     pages = [e for e in evs if e.startswith("tasks.page")]
-    assert all(f"n={PAGE}" in e for e in pages[:-1]), pages
+    assert f"n={FIRST_PAGE} first=1" in pages[0], pages
+    assert all(f"n={PAGE} first=0" in e for e in pages[1:-1]), pages
     # Each next page was asked for while the cursor was more than a page
     # from the loaded end, one request at a time.
     ahead = [e for e in evs
              if e.startswith("tasks.fetch first=0") and "tail=1" not in e]
     assert len(ahead) >= 3, evs
-    # (The first page holds 500 rows: the second is asked at once.)
+    # (The first page holds 100 rows: the second is asked at the first
+    # move.)
     for e in ahead[1:]:
         cursor = int(re.search(r"cursor=(\d+)", e).group(1))
         end = int(re.search(r"end=(\d+)", e).group(1))
