@@ -176,6 +176,8 @@ struct app {
 	 * of the tab bar's and the status line's: each is drawn again only
 	 * when it changed (0, "": unknown, so drawn). */
 	char hints_drawn[512];
+	const void *hints_of; /* ...the entries and key context it is */
+	int hints_ctx;        /* for: the bindings are set at start-up */
 	uint64_t tabs_drawn, status_drawn;
 };
 

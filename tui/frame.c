@@ -311,6 +311,13 @@ frame_draw_hints(struct app *app, enum key_context ctx, const struct hint *h)
 
 	if (w == NULL)
 		return;
+	/* The same entries in the same context at the same width: the same
+	 * text, since the bindings do not change after start-up. */
+	if (app->hints_drawn[0] != '\0' && app->hints_of == (const void *)h &&
+	    app->hints_ctx == (int)ctx)
+		return;
+	app->hints_of = h;
+	app->hints_ctx = (int)ctx;
 	hints_format(app->bindings, ctx, h, app->cols - 1, text, sizeof text);
 	if (strcmp(text, app->hints_drawn) == 0)
 		return; /* the window holds it already */

@@ -660,8 +660,9 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	char buf[32];
 
 	y += HEADER_ROWS;
-	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
+	/* The row's background across the gaps between cells. */
+	wmove(w, y, 0);
+	whline(w, ' ' | base, width);
 	/* A blank mark is drawn in the row's attributes: a coloured space
 	 * looks the same and costs an attribute change either side. */
 	if (marked || unseen)
