@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "keymaps/bindings.h"
@@ -165,6 +166,19 @@ struct app {
 	int rows, cols;
 	void *tabwin, *panewin, *statuswin;
 	void *hintwin; /* NULL while the hint bar is hidden */
+	/* The pane whose frame panewin holds, untouched since (-1: none,
+	 * new, erased, or an overlay or the sign-in form drew over it)... */
+	int pane_drawn;
+	/* ...so, while a pane draws: true when that is the drawing pane,
+	 * which then need only draw what changed since its last frame. */
+	bool pane_kept;
+	/* The hint bar's text as last drawn, and hashes (net/base/hash.h)
+	 * of the tab bar's and the status line's: each is drawn again only
+	 * when it changed (0, "": unknown, so drawn). */
+	char hints_drawn[512];
+	const void *hints_of; /* ...the entries and key context it is */
+	int hints_ctx;        /* for: the bindings are set at start-up */
+	uint64_t tabs_drawn, status_drawn;
 };
 
 /* The chat's unread total changed (the tab and the status line show

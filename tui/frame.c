@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/base/hash.h"
 #include "net/base/trace.h"
 #include "net/base/xmalloc.h"
 #include "net/store/me_store.h"
@@ -17,6 +18,15 @@
 #include "tui/theme.h"
 
 static const char spinner_frames[] = "|/-\\";
+
+/* The windows no longer hold what was drawn: the next frame draws all. */
+static void
+frame_forget(struct app *app)
+{
+	app->pane_drawn = -1;
+	app->hints_drawn[0] = '\0';
+	app->tabs_drawn = app->status_drawn = 0;
+}
 
 bool
 frame_too_small(const struct app *app)
@@ -65,6 +75,7 @@ frame_layout(struct app *app)
 				p->ops->resize(p->state, rows, app->cols);
 		}
 	}
+	frame_forget(app);
 	app->dirty = true;
 }
 
@@ -119,7 +130,16 @@ draw_tabs(struct app *app)
 	WINDOW *w = app->tabwin;
 	char label[64];
 	int i;
+	uint64_t h = hash_bytes(HASH_INIT, &app->current, sizeof app->current);
 
+	for (i = 0; i < PANE_COUNT; i++) {
+		tab_label(app, i, label, sizeof label);
+		h = hash_str(h, app->panes[i].visible ? label : NULL);
+	}
+	h = hash_bytes(h, &app->readonly, sizeof app->readonly);
+	if (h == app->tabs_drawn)
+		return; /* the window holds it already */
+	app->tabs_drawn = h;
 	werase(w);
 	wmove(w, 0, 0);
 	for (i = 0; i < PANE_COUNT; i++) {
@@ -235,10 +255,16 @@ draw_status(struct app *app)
 	const char *text =
 	    app->message != NULL ? app->message : app->key_warning;
 	bool error = app->message != NULL ? app->message_is_error : true;
+	uint64_t h;
 
+	status_left(app, left, sizeof left);
+	h = hash_str(hash_str(HASH_INIT, left), text);
+	h = hash_bytes(h, &error, sizeof error);
+	if (h == app->status_drawn)
+		return; /* the window holds it already */
+	app->status_drawn = h;
 	wbkgdset(w, (chtype)theme_attr(THEME_STATUS));
 	werase(w);
-	status_left(app, left, sizeof left);
 	fit = sanitize_fit(left, width, term_utf8() ? 0 : SANITIZE_ASCII);
 	if (app->message == NULL ||
 	    sanitize_width(fit) + 1 + sanitize_width(text) <= width) {
@@ -285,8 +311,18 @@ frame_draw_hints(struct app *app, enum key_context ctx, const struct hint *h)
 
 	if (w == NULL)
 		return;
-	werase(w);
+	/* The same entries in the same context at the same width: the same
+	 * text, since the bindings do not change after start-up. */
+	if (app->hints_drawn[0] != '\0' && app->hints_of == (const void *)h &&
+	    app->hints_ctx == (int)ctx)
+		return;
+	app->hints_of = h;
+	app->hints_ctx = (int)ctx;
 	hints_format(app->bindings, ctx, h, app->cols - 1, text, sizeof text);
+	if (strcmp(text, app->hints_drawn) == 0)
+		return; /* the window holds it already */
+	snprintf(app->hints_drawn, sizeof app->hints_drawn, "%s", text);
+	werase(w);
 	wattrset(w, (attr_t)theme_attr(THEME_DIM));
 	mvwaddstr(w, 0, 1, text);
 	wattrset(w, A_NORMAL);
@@ -318,6 +354,7 @@ draw_too_small(struct app *app)
 	int i, y;
 
 	erase();
+	frame_forget(app);
 	if ((int)strlen(lines[0]) > app->cols)
 		lines[0] = "too small";
 	snprintf(size, sizeof size, "%dx%d", app->cols, app->rows);
@@ -349,23 +386,31 @@ frame_draw(struct app *app)
 		draw_too_small(app);
 		return;
 	}
+	/* Key reads (get_wch) refresh stdscr when it is touched, as it is
+	 * after initscr: doing it here, under the windows, keeps the first
+	 * key press from clearing the screen and repainting all of it. It
+	 * covers what they hold, so they are all drawn again. */
+	if (is_wintouched(stdscr)) {
+		wnoutrefresh(stdscr);
+		frame_forget(app);
+	}
 	draw_tabs(app);
-	werase(app->panewin);
+	app->pane_kept = app->pane_drawn == (int)app->current;
+	if (!app->pane_kept)
+		werase(app->panewin);
 	/* The pane stays in view under a picker or a question. */
 	if (p->state != NULL)
 		p->ops->draw(p->state, app->panewin, frame_pane_rows(app),
 		             app->cols);
-	if (app->overlay.state != NULL)
+	app->pane_drawn = (int)app->current;
+	if (app->overlay.state != NULL) {
 		app->overlay.ops->draw(app->overlay.state, app->panewin,
 		                       frame_pane_rows(app), app->cols);
+		app->pane_drawn = -1;
+	}
 	h = focus_hints(app, &ctx);
 	frame_draw_hints(app, ctx, h);
 	draw_status(app);
-	/* Key reads (get_wch) refresh stdscr when it is touched, as it is
-	 * after initscr: doing it here, under the panes, keeps the first
-	 * key press from clearing the screen and repainting all of it. */
-	if (is_wintouched(stdscr))
-		wnoutrefresh(stdscr);
 	wnoutrefresh(app->tabwin);
 	wnoutrefresh(app->panewin);
 	wnoutrefresh(app->statuswin);

@@ -20,6 +20,9 @@ list_free(struct list *l)
 	free(l->marks);
 	l->marks = NULL;
 	l->nmarks = 0;
+	free(l->drawn);
+	l->drawn = NULL;
+	l->ndrawn = 0;
 }
 
 /* Keeps cursor within the rows and top such that cursor is visible. */
@@ -209,15 +212,69 @@ list_clear_marks(struct list *l)
 }
 
 void
+list_forget(struct list *l)
+{
+	int y;
+
+	for (y = 0; y < l->ndrawn; y++)
+		l->drawn[y] = 0;
+}
+
+/* Whether row i is marked (no id lookup while nothing is). */
+static bool
+row_marked(const struct list *l, size_t i)
+{
+	return l->nmarks > 0 && list_is_marked(l, l->ops->id_at(l->ud, i));
+}
+
+/* Draws row i at line y unless that line shows it as it is already. */
+static void
+draw_line(struct list *l, void *win, int y, size_t i, int width)
+{
+	bool sel = i == l->cursor, marked = row_marked(l, i);
+	unsigned long long sig;
+
+	if (l->ops->row_sig == NULL) {
+		l->ops->draw_row(l->ud, win, y, i, width, sel, marked);
+		return;
+	}
+	/* 0 means "unknown": a row that hashes to it is always drawn. */
+	sig = l->ops->row_sig(l->ud, i, sel, marked) ^ (unsigned)width;
+	if (sig != 0 && l->drawn[y] == sig)
+		return;
+	l->ops->draw_row(l->ud, win, y, i, width, sel, marked);
+	l->drawn[y] = sig;
+}
+
+/* Sizes the record of drawn lines to the height; new lines unknown. */
+static void
+drawn_fit(struct list *l)
+{
+	int y;
+
+	if (l->ndrawn == l->height)
+		return;
+	l->drawn = xreallocarray(l->drawn, (size_t)l->height, sizeof *l->drawn);
+	for (y = l->ndrawn; y < l->height; y++)
+		l->drawn[y] = 0;
+	l->ndrawn = l->height;
+}
+
+void
 list_draw(struct list *l, void *win, int width)
 {
 	size_t n = l->ops->count(l->ud), i;
 	int y;
 
 	clamp(l);
+	if (l->ops->row_sig != NULL)
+		drawn_fit(l);
 	for (y = 0, i = l->top; y < l->height && i < n; y++, i++)
-		l->ops->draw_row(
-		    l->ud, win, y, i, width, i == l->cursor,
-		    l->nmarks > 0 &&
-		        list_is_marked(l, l->ops->id_at(l->ud, i)));
+		draw_line(l, win, y, i, width);
+	/* Lines a longer list left: blanked once, then known blank. */
+	for (; l->ops->row_sig != NULL && y < l->height; y++) {
+		if (l->drawn[y] != 0)
+			l->ops->clear_row(l->ud, win, y);
+		l->drawn[y] = 0;
+	}
 }

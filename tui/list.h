@@ -25,6 +25,16 @@ struct list_ops {
 	                 bool selected, bool marked);
 	/* True when row i matches the search text (for n / N); optional. */
 	bool (*matches)(void *ud, size_t i, const char *needle);
+	/*
+	 * Optional, with clear_row: a hash of all that row i shows (its
+	 * text, attributes, selected, marked). A row whose hash is the one
+	 * it had when last drawn at the same line is not drawn again, so a
+	 * cursor move formats two rows, not a screenful.
+	 */
+	unsigned long long (*row_sig)(void *ud, size_t i, bool selected,
+	                              bool marked);
+	/* Blanks screen row y, where a row was and none is now. */
+	void (*clear_row)(void *ud, void *win, int y);
 };
 
 struct list {
@@ -35,6 +45,10 @@ struct list {
 	int height;       /* visible rows */
 	long long *marks; /* ids of marked rows, unordered */
 	size_t nmarks;
+	/* With row_sig: what each screen line shows now (0: unknown or
+	 * blank), valid while the window keeps what the list drew. */
+	unsigned long long *drawn;
+	int ndrawn;
 };
 
 enum list_result {
@@ -81,7 +95,15 @@ void list_toggle_mark(struct list *l);
 bool list_is_marked(const struct list *l, long long id);
 void list_clear_marks(struct list *l);
 
-/* Draws the visible rows into win (a curses WINDOW), width columns. */
+/*
+ * Draws the visible rows into win (a curses WINDOW), width columns. With
+ * row_sig, only the lines whose row changed since the last draw: the
+ * pane calls list_forget first when the window no longer shows what
+ * the list drew (a new or erased window, another pane, an overlay).
+ */
 void list_draw(struct list *l, void *win, int width);
+
+/* The window's lines are unknown: the next list_draw draws them all. */
+void list_forget(struct list *l);
 
 #endif

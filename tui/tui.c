@@ -1411,6 +1411,7 @@ tui_draw(struct tui *t)
 		return;
 	if (t->login != NULL && !frame_too_small(app)) {
 		app->dirty = false;
+		app->pane_drawn = -1;
 		werase(app->panewin);
 		login_draw(t->login, app->panewin, frame_pane_rows(app),
 		           app->cols);
@@ -1420,6 +1421,7 @@ tui_draw(struct tui *t)
 		/* A line the form closed (its text kept as a draft) must not
 		 * linger under the form as if it were still open. */
 		werase(app->statuswin);
+		app->status_drawn = 0; /* the frame's status line is gone */
 		wnoutrefresh(app->statuswin);
 		doupdate();
 		return;
@@ -1431,6 +1433,7 @@ tui_draw(struct tui *t)
 		cmdline_drawn(app->cmdline);
 	if (cmdline_active(app->cmdline) && !frame_too_small(app)) {
 		werase(app->statuswin);
+		app->status_drawn = 0; /* the line covers the status line */
 		cmdline_draw(app->cmdline, app->statuswin, app->cols);
 		wnoutrefresh(app->statuswin);
 		doupdate();

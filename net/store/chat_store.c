@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/base/hash.h"
 #include "net/base/xmalloc.h"
 #include "net/store/listeners.h"
 #include "net/store/idmap.h"
@@ -292,11 +293,7 @@ chat_store_unread_total(const struct chat_store *s)
 static int64_t
 echo_key(const char *id)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
-	return (int64_t)(h >> 1);
+	return (int64_t)(hash_bytes(HASH_INIT, id, strlen(id)) >> 1);
 }
 
 /* The pending reply id, or -1. */

@@ -14,6 +14,7 @@
 #include "net/store/sender.h"
 #include "net/store/store.h"
 #include "net/store/task_store.h"
+#include "net/base/hash.h"
 #include "net/base/trace.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
@@ -93,6 +94,12 @@ struct task_queue {
 	struct column_layout layout;
 	int64_t max_id; /* the largest id loaded: the id column's width */
 	int rows_h, cols;
+	/* The window shows the list's frame (header, rows, footer) as the
+	 * list last drew it, in this layout: a draw need only draw the
+	 * rows that changed (list_draw). False after the detail or the
+	 * empty state, or before any draw. */
+	bool list_shown;
+	struct column_layout shown_layout;
 	long long minute; /* of the last tick that redrew ages */
 
 	struct triage *triage;    /* assign, status, priority, undo */
@@ -933,13 +940,15 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	}
 	unseen = is_unseen(tq, t->id);
 	y += HEADER_ROWS;
-	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
-	put_cell(tq, w, y, TASK_COL_MARK,
-	         marked   ? "+"
-	         : unseen ? "*"
-	                  : " ",
-	         base | (attr_t)theme_attr(unseen ? THEME_WARN : THEME_MARKED));
+	/* The row's background across the gaps between cells. */
+	wmove(w, y, 0);
+	whline(w, ' ' | base, width);
+	/* A blank mark is drawn in the row's attributes: a coloured space
+	 * looks the same and costs an attribute change either side. */
+	if (marked || unseen)
+		put_cell(tq, w, y, TASK_COL_MARK, marked ? "+" : "*",
+		         base | (attr_t)theme_attr(unseen ? THEME_WARN
+		                                          : THEME_MARKED));
 	put_cell(
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
@@ -961,6 +970,46 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	wattrset(w, A_NORMAL);
 }
 
+/*
+ * The list helper's row_sig: everything draw_row reads for row i. The
+ * minute is in it because ages and dues are counted from now; the
+ * layout is not (a new layout draws every row: tq_draw).
+ */
+static unsigned long long
+row_sig(void *ud, size_t i, bool selected, bool marked)
+{
+	struct task_queue *tq = ud;
+	const struct task *t = row_task(tq, i);
+	long long minute = (long long)time(NULL) / 60;
+	unsigned char bits[4] = { selected, marked, is_unseen(tq, t->id),
+		                  (unsigned char)tq->flags };
+	uint64_t h = HASH_INIT;
+	long long nums[8] = { t->id,
+		              t->priority,
+		              t->status,
+		              t->has_assignee,
+		              (long long)t->created_at,
+		              t->has_due_at,
+		              (long long)t->due_at,
+		              minute };
+
+	h = hash_bytes(h, bits, sizeof bits);
+	h = hash_bytes(h, nums, sizeof nums);
+	h = hash_str(h, t->client.name);
+	h = hash_str(h, t->has_assignee ? t->assignee.name : NULL);
+	h = hash_str(h, t->title);
+	return hash_str(h, tq->query.search);
+}
+
+/* The list helper's clear_row: a line below the last row. */
+static void
+clear_row(void *ud, void *win, int y)
+{
+	(void)ud;
+	wmove(win, y + HEADER_ROWS, 0);
+	wclrtoeol(win);
+}
+
 /* The line under the rows: filter, sort, count, fetching. */
 static void
 draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
@@ -977,6 +1026,8 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
+	wmove(w, y, 0);
+	wclrtoeol(w); /* the window is not erased: a longer line was here */
 	wattrset(w, (attr_t)theme_attr(THEME_DIM));
 	mvwaddstr(w, y, 0, fit);
 	wattrset(w, A_NORMAL);
@@ -1038,6 +1089,27 @@ tq_resize(void *state, int rows, int cols)
 	list_resize(&tq->list, rows - HEADER_ROWS - FOOTER_ROWS);
 }
 
+/* Whether two layouts place the same columns at the same places. */
+static bool
+layout_same(const struct column_layout *a, const struct column_layout *b)
+{
+	return a->table == b->table && memcmp(a->x, b->x, sizeof a->x) == 0 &&
+	       memcmp(a->w, b->w, sizeof a->w) == 0 &&
+	       memcmp(a->shown, b->shown, sizeof a->shown) == 0;
+}
+
+/*
+ * Whether the window must be erased and every line drawn: it does not
+ * hold the list's last frame (another pane, an overlay, the detail, the
+ * empty state, a new window) or the columns moved.
+ */
+static bool
+needs_whole(const struct task_queue *tq)
+{
+	return !tq->app->pane_kept || !tq->list_shown || row_n(tq) == 0 ||
+	       !layout_same(&tq->layout, &tq->shown_layout);
+}
+
 static void
 tq_draw(void *state, void *win, int rows, int cols)
 {
@@ -1046,14 +1118,20 @@ tq_draw(void *state, void *win, int rows, int cols)
 
 	if (tq->info != NULL) {
 		task_info_draw(tq->info, win, rows, cols);
+		tq->list_shown = false;
 		return;
 	}
 	if (rows != tq->rows_h || cols != tq->cols)
 		tq_resize(tq, rows, cols);
-	werase(w);
 	task_format_layout(cols, id_width(tq), &tq->layout);
-	columns_draw_header(w, 0, &tq->layout, (attr_t)theme_attr(THEME_TITLE),
-	                    tq->flags);
+	if (needs_whole(tq)) {
+		werase(w);
+		list_forget(&tq->list);
+		columns_draw_header(w, 0, &tq->layout,
+		                    (attr_t)theme_attr(THEME_TITLE), tq->flags);
+	}
+	tq->list_shown = row_n(tq) > 0;
+	tq->shown_layout = tq->layout;
 	if (row_n(tq) == 0)
 		draw_empty(tq, w, cols);
 	else
@@ -1427,6 +1505,8 @@ static const struct list_ops row_ops = {
 	.count = row_count,
 	.id_at = row_id,
 	.draw_row = draw_row,
+	.row_sig = row_sig,
+	.clear_row = clear_row,
 	.matches = row_matches,
 };
 

@@ -45,8 +45,12 @@ rows_match(void *ud, size_t i, const char *needle)
 	return strcmp(needle, "even") == 0 && rows_id(ud, i) % 2 == 0;
 }
 
-static const struct list_ops ops = { rows_count, rows_id, rows_draw,
-	                             rows_match };
+static const struct list_ops ops = {
+	.count = rows_count,
+	.id_at = rows_id,
+	.draw_row = rows_draw,
+	.matches = rows_match,
+};
 
 static void
 list__draw__only_visible_rows_of_100000(void **state)
@@ -214,6 +218,85 @@ list__select_visible__maps_screen_line_to_row(void **state)
 	list_free(&l);
 }
 
+/* Rows with signatures: row i shows its id, plus version[i] if set. */
+struct sig_rows {
+	struct rows r;
+	unsigned long long version[16];
+	int cleared;
+};
+
+static unsigned long long
+sig_rows_sig(void *ud, size_t i, bool sel, bool marked)
+{
+	struct sig_rows *s = ud;
+
+	return (i + 1) * 1000 + s->version[i % 16] * 10 + (sel ? 2 : 0) +
+	       (marked ? 1 : 0);
+}
+
+static void
+sig_rows_clear(void *ud, void *win, int y)
+{
+	((struct sig_rows *)ud)->cleared++;
+}
+
+static const struct list_ops sig_ops = {
+	.count = rows_count,
+	.id_at = rows_id,
+	.draw_row = rows_draw,
+	.row_sig = sig_rows_sig,
+	.clear_row = sig_rows_clear,
+};
+
+static void
+list__draw__a_cursor_move_draws_the_two_rows_it_touches(void **state)
+{
+	struct sig_rows s = { { 100, 0, 0, 0 }, { 0 }, 0 };
+	struct list l;
+
+	list_init(&l, &sig_ops, &s);
+	list_resize(&l, 10);
+	list_draw(&l, NULL, 80);
+	assert_int_equal(s.r.drawn, 10);
+	s.r.drawn = 0;
+	list_draw(&l, NULL, 80); /* nothing changed */
+	assert_int_equal(s.r.drawn, 0);
+	list_action(&l, ACTION_DOWN);
+	list_draw(&l, NULL, 80);
+	assert_int_equal(s.r.drawn, 2);
+	s.r.drawn = 0;
+	s.version[5] = 1; /* row 5's text changed */
+	list_draw(&l, NULL, 80);
+	assert_int_equal(s.r.drawn, 1);
+	assert_int_equal(s.r.last_drawn, 5);
+	s.r.drawn = 0;
+	list_draw(&l, NULL, 100); /* another width: every row */
+	assert_int_equal(s.r.drawn, 10);
+	s.r.drawn = 0;
+	list_forget(&l); /* the window was erased */
+	list_draw(&l, NULL, 100);
+	assert_int_equal(s.r.drawn, 10);
+	list_free(&l);
+}
+
+static void
+list__draw__lines_a_shorter_list_left_are_cleared_once(void **state)
+{
+	struct sig_rows s = { { 10, 0, 0, 0 }, { 0 }, 0 };
+	struct list l;
+
+	list_init(&l, &sig_ops, &s);
+	list_resize(&l, 10);
+	list_draw(&l, NULL, 80);
+	s.r.n = 4;
+	list_changed(&l);
+	list_draw(&l, NULL, 80);
+	assert_int_equal(s.cleared, 6);
+	list_draw(&l, NULL, 80);
+	assert_int_equal(s.cleared, 6);
+	list_free(&l);
+}
+
 int
 main(void)
 {
@@ -226,6 +309,10 @@ main(void)
 		cmocka_unit_test(list__marks__follow_ids_not_positions),
 		cmocka_unit_test(list__search__wraps_both_ways),
 		cmocka_unit_test(list__select_visible__maps_screen_line_to_row),
+		cmocka_unit_test(
+		    list__draw__a_cursor_move_draws_the_two_rows_it_touches),
+		cmocka_unit_test(
+		    list__draw__lines_a_shorter_list_left_are_cleared_once),
 	};
 
 	return cmocka_run_group_tests_name("tui/list", tests, NULL, NULL);

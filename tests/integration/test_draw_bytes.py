@@ -1,0 +1,99 @@
+"""What the client writes to its terminal for a key: only what changed.
+
+The real binary in a pseudo-terminal at 120x40 (TERM xterm-256color),
+against the session's reference service, every byte it writes read from
+the master side (the bench's Pty, tests/bench/bench.py). Byte counts,
+not times: with a fixed size, TERM and data they are deterministic. A
+key that changes nothing writes nothing at all; a move of the cursor
+between two rows on screen rewrites those two rows and nothing else,
+with no attribute change for a cell that shows nothing (the blank mark
+column).
+"""
+
+import re
+import time
+
+import pytest
+
+from bench.bench import COLS, Pty
+from integration.cli import MEMCHECK, scaled
+
+# Cursor addressing: CUP (row;colH) and VPA (rowd), 1-based rows.
+CUP = re.compile(rb"\x1b\[(\d+)(?:;\d+)?[Hd]")
+CSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\([B0]")
+# The cursor parked at the end of a frame, attributes reset.
+PARK = re.compile(rb"\x1b\[\d+;\d+H(?:\x1b\(B\x1b\[m)?$")
+# The pane's first list line: the tab bar, then the column header.
+FIRST_ROW = 3
+
+
+@pytest.fixture
+def client(cli):
+    if MEMCHECK.enabled:
+        pytest.skip("counts a plain run's bytes; the walk covers memcheck")
+    assert cli.login("admin@example.com").rc == 0
+    env = {k: v for k, v in cli.env().items()
+           if k in ("HOME", "PATH") or k.startswith(("XDG_", "LC_"))}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8",
+               SITECARE_TRACE=str(cli.home / "trace"))
+    p = Pty(cli.bare_argv([]), env)
+    try:
+        # Start-up's fetches: the first page of tasks, then the unread
+        # and the recent conversations (the tab's and status's count).
+        settled(p, cli.home / "trace", scaled(30))
+        yield p
+    finally:
+        p.close()
+
+
+def settled(p, trace, timeout):
+    """Waits until start-up's pages are in and drawn (SITECARE_TRACE)."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = trace.read_text() if trace.exists() else ""
+        if ("tasks.page n=" in text and
+                text.count("GET /api/v1/conversations 200") >= 2):
+            p.quiet(500)
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"start-up did not settle: {text[-1500:]}")
+
+
+def written(p, key):
+    """The bytes the client wrote for key, once it is quiet again."""
+    p.quiet(150)
+    before = p.size()
+    p.send(key)
+    p.quiet(300)
+    with p.lock:
+        return bytes(p.out[before:])
+
+
+def test_draw__keys_that_change_nothing__write_nothing(client):
+    # k and g on the first row; Z is bound to nothing.
+    for key in (b"k", b"g", b"Z", b"k"):
+        out = written(client, key)
+        assert out == b"", (key, out)
+
+
+def test_draw__row_move__rewrites_only_the_two_rows(client):
+    out = written(client, b"j")
+    # Where the cursor is left at the end (the status line) writes nothing.
+    drawn = PARK.sub(b"", out)
+    rows = {int(m.group(1)) for m in CUP.finditer(drawn)}
+    assert rows <= {FIRST_ROW, FIRST_ROW + 1}, (rows, out)
+    text = CSI.sub(b"", out).replace(b"\r", b"").replace(b"\n", b"")
+    # Each row's text once, at most the width (\x1b[K may end a row).
+    assert 0 < len(text) <= 2 * COLS, out
+    # Back up: the same two rows, the same bytes give or take a cursor move.
+    assert abs(len(written(client, b"k")) - len(out)) <= 16
+
+
+def test_draw__row_move__no_attributes_for_a_blank_mark(client):
+    out = written(client, b"j")
+    # Each row starts at column 1 with its blank mark cell: in the row's
+    # own attributes, so no colour is set before it (the mark column's
+    # magenta, THEME_MARKED, is for a "+" only).
+    assert b"\x1b[35m " not in out, out
+    assert len(out) <= 420, out
