@@ -912,6 +912,9 @@ put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
 	                                                      : THEME_NORMAL));
 }
 
+/* Mixed into the gap row's signature, so it differs from any task's. */
+#define GAP_SIG 0x9a9a9a9a9a9a9a9aULL
+
 /* The gap row: the rows between the head and the tail, loading. */
 static void
 draw_gap(WINDOW *w, int y, int width, attr_t base)
@@ -981,9 +984,13 @@ row_sig(void *ud, size_t i, bool selected, bool marked)
 	struct task_queue *tq = ud;
 	const struct task *t = row_task(tq, i);
 	long long minute = (long long)time(NULL) / 60;
-	unsigned char bits[4] = { selected, marked, is_unseen(tq, t->id),
+	unsigned char bits[4] = { selected, marked, 0,
 		                  (unsigned char)tq->flags };
 	uint64_t h = HASH_INIT;
+
+	if (t == NULL) /* the gap row: its text never changes */
+		return hash_bytes(h, bits, 2) ^ (unsigned long long)GAP_SIG;
+	bits[2] = is_unseen(tq, t->id);
 	long long nums[8] = { t->id,
 		              t->priority,
 		              t->status,
