@@ -80,6 +80,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+# Its own modules, also when a test imports it as bench.bench.
+sys.path.insert(0, str(HERE))
 
 from helpers.service import Service  # noqa: E402
 
