@@ -11,12 +11,19 @@ column).
 """
 
 import re
+import sys
 import time
 
 import pytest
 
-from bench.bench import COLS, Pty
-from integration.cli import MEMCHECK, scaled
+from helpers import ROOT
+
+# As test_bench_filling: the bench's folder on the path, bench.py as
+# the module `bench` (one name for it in the whole pytest process).
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from bench import COLS, Pty  # noqa: E402
+from integration.cli import MEMCHECK, scaled  # noqa: E402
 
 # Cursor addressing: CUP (row;colH) and VPA (rowd), 1-based rows.
 CUP = re.compile(rb"\x1b\[(\d+)(?:;\d+)?[Hd]")
@@ -52,7 +59,10 @@ def settled(p, trace, timeout):
     text = ""
     while time.monotonic() < deadline:
         text = trace.read_text() if trace.exists() else ""
-        if ("tasks.page n=" in text and
+        # Every page of tasks asked for is in (the first page is small:
+        # the next one is asked as soon as it is drawn).
+        pages = text.count("tasks.page n=")
+        if (pages >= 1 and pages == text.count("tasks.fetch ") and
                 text.count("GET /api/v1/conversations 200") >= 2):
             p.quiet(500)
             return

@@ -426,8 +426,8 @@ head_end(const struct task_queue *tq)
 }
 
 /* What every page's arrival ends with; from: where its rows went in;
- * ahead: keep fetching ahead (not after a first page: the cursor has not
- * moved yet); tail: a tail page. */
+ * ahead: keep fetching ahead (a first page too: it is small, so the next
+ * 500 are asked as soon as it is drawn); tail: a tail page. */
 static void
 page_done(struct task_queue *tq, size_t from, bool ahead, bool tail)
 {
@@ -479,7 +479,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	free(tq->next);
 	tq->next = p->next; /* the tasks are the store's now */
 	parts_settle(tq, had_gap && !tq->replacing);
-	page_done(tq, from, !tq->replacing, false);
+	page_done(tq, from, true, false);
 }
 
 /* A page of the reversed query answered: the tail grows backwards. */
