@@ -29,6 +29,8 @@ struct session {
 	struct http *h;
 	char *jar;
 	char *saved;
+	char
+	    *sid; /* the session cookie when the jar was last read or written */
 };
 
 /* Wipes and frees a string that may hold cookie values. */
@@ -120,6 +122,7 @@ session_new(struct http *h, const char *state_dir, struct sc_error *err)
 	s->saved = read_jar(s->jar);
 	if (s->saved != NULL)
 		http_cookies_import(h, s->saved);
+	s->sid = http_cookie_value(h, SESSION_COOKIE);
 	return s;
 }
 
@@ -129,6 +132,7 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	free_secret_text(s->saved);
+	free_secret_text(s->sid);
 	free(s->jar);
 	free(s);
 }
@@ -183,21 +187,62 @@ session_prepare(struct session *s, struct http_request *r, const char *method)
 	http_request_header(r, "Referer", http_origin(s->h));
 }
 
+/* True when the jar on disk is no longer what this process last read or
+ * wrote: another process (`sitecare login`, a second client) wrote it. */
+static bool
+jar_replaced(const struct session *s)
+{
+	char *disk = read_jar(s->jar);
+	bool same = disk == NULL
+	                ? s->saved == NULL
+	                : s->saved != NULL && strcmp(disk, s->saved) == 0;
+
+	free_secret_text(disk);
+	return !same;
+}
+
+/* True when sid is a session cookie other than the one last read or
+ * written (none is never new). */
+static bool
+new_session(const struct session *s, const char *sid)
+{
+	if (sid == NULL || sid[0] == '\0')
+		return false;
+	return s->sid == NULL || strcmp(sid, s->sid) != 0;
+}
+
 int
 session_save(struct session *s, struct sc_error *err)
 {
 	char *text = http_cookies_export(s->h);
+	char *sid = http_cookie_value(s->h, SESSION_COOKIE);
 
 	if (s->saved != NULL ? strcmp(text, s->saved) == 0 : text[0] == '\0') {
+		free_secret_text(sid);
+		free_secret_text(text);
+		return 0;
+	}
+	/*
+	 * Another process (`sitecare login`, a second client) wrote the jar
+	 * since we read or wrote it: unless we hold a new session of our own
+	 * (a sign-in through the form), ours is the stale one, and writing
+	 * it (its cookies refreshed, or the session cookie deleted by the
+	 * service) would sign the newer one out.
+	 */
+	if (!new_session(s, sid) && jar_replaced(s)) {
+		free_secret_text(sid);
 		free_secret_text(text);
 		return 0;
 	}
 	if (paths_write_atomic(s->jar, text, strlen(text), 0600, err) != 0) {
+		free_secret_text(sid);
 		free_secret_text(text);
 		return -1;
 	}
 	free_secret_text(s->saved);
 	s->saved = text;
+	free_secret_text(s->sid);
+	s->sid = sid;
 	return 0;
 }
 
@@ -207,6 +252,8 @@ session_forget(struct session *s, struct sc_error *err)
 	http_cookies_clear(s->h);
 	free_secret_text(s->saved);
 	s->saved = NULL;
+	free_secret_text(s->sid);
+	s->sid = NULL;
 	if (unlink(s->jar) != 0 && errno != ENOENT) {
 		sc_error_set(err, SC_ERR_LOCAL, "cannot remove %s: %s", s->jar,
 		             strerror(errno));

@@ -149,12 +149,74 @@ session__new__a_fifo_jar_does_not_block(void **state)
 	free(path);
 }
 
+/* Whether the file at path holds needle. */
+static bool
+file_has(const char *path, const char *needle)
+{
+	char buf[1024];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+static void
+session__save__signed_out_never_replaces_another_process_jar(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char *path = jar_path(f);
+	struct session *s;
+	FILE *fp;
+
+	write_jar(path, 0600);
+	http_cookies_clear(f->h);
+	s = session_new(f->h, f->dir, &err);
+	assert_true(session_has_cookie(s));
+	/* Another process signs in: a new jar, session s99. */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(
+	    "#HttpOnly_127.0.0.1\tFALSE\t/\tTRUE\t4102444800\tsessionid\ts99\n",
+	    fp);
+	fclose(fp);
+	/* Our (stale) cookies refreshed, the same session: nothing written. */
+	http_cookies_import(f->h, "127.0.0.1\tFALSE\t/\tTRUE\t4102444800\t"
+	                          "csrftoken\tc1\n");
+	assert_int_equal(session_save(s, &err), 0);
+	assert_true(file_has(path, "s99"));
+	/* The service deletes our session cookie: nothing written. */
+	http_cookies_clear(f->h);
+	assert_int_equal(session_save(s, &err), 0);
+	assert_true(file_has(path, "s99"));
+	/* A sign-in of our own (a new session) is written all the same. */
+	http_cookies_import(f->h, "#HttpOnly_127.0.0.1\tFALSE\t/\tTRUE\t"
+	                          "4102444800\tsessionid\ts77\n");
+	assert_int_equal(session_save(s, &err), 0);
+	assert_true(file_has(path, "s77"));
+	/* With the jar still ours, signing out is written as before. */
+	session_free(s);
+	write_jar(path, 0600);
+	http_cookies_clear(f->h);
+	s = session_new(f->h, f->dir, &err);
+	http_cookies_clear(f->h);
+	assert_int_equal(session_save(s, &err), 0);
+	assert_false(file_has(path, "s42"));
+	session_free(s);
+	free(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		T(session__new__loads_a_private_jar),
+		T(session__save__signed_out_never_replaces_another_process_jar),
 		T(session__new__ignores_a_jar_others_may_read),
 		T(session__new__ignores_a_linked_jar),
 		T(session__new__a_fifo_jar_does_not_block),
