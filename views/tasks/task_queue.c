@@ -425,18 +425,17 @@ head_end(const struct task_queue *tq)
 	return gap >= 0 ? (size_t)gap : row_n(tq);
 }
 
-/* What every page's arrival ends with; from: where its rows went in;
- * ahead: keep fetching ahead (a first page too: it is small, so the next
- * 500 are asked as soon as it is drawn); tail: a tail page. */
+/* What every page's arrival ends with (from: where its rows went in;
+ * tail: a tail page), fetching ahead after each, a first page too: it is
+ * small, so the next 500 are asked as soon as it is drawn. */
 static void
-page_done(struct task_queue *tq, size_t from, bool ahead, bool tail)
+page_done(struct task_queue *tq, size_t from, bool tail)
 {
 	note_complete(tq);
 	land_last(tq, tail);
 	mark_seen(tq);
 	attention_after_page(tq, from);
-	if (ahead)
-		fetch_ahead(tq);
+	fetch_ahead(tq);
 	app_redraw(tq->app);
 }
 
@@ -479,7 +478,7 @@ on_page(struct task_page *p, const struct sc_error *err, void *ud)
 	free(tq->next);
 	tq->next = p->next; /* the tasks are the store's now */
 	parts_settle(tq, had_gap && !tq->replacing);
-	page_done(tq, from, true, false);
+	page_done(tq, from, false);
 }
 
 /* A page of the reversed query answered: the tail grows backwards. */
@@ -501,7 +500,7 @@ on_tail_page(struct task_page *p, const struct sc_error *err, void *ud)
 	free(tq->tail_next);
 	tq->tail_next = p->next;
 	parts_settle(tq, true);
-	page_done(tq, from, true, true);
+	page_done(tq, from, true);
 }
 
 /* Starts a page fetch: the first (replacing the rows) or the next. */
