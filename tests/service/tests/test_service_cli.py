@@ -115,6 +115,18 @@ def test_service_cli__ctl_delay_holds_answers_back_after_the_view(fresh_service)
     t0 = time.monotonic()
     assert s.get("/me").status == 200
     assert time.monotonic() - t0 < 1.5, "delay 0 did not end the delay"
+    # --query: one sort's pages held, the reversed sort's not.
+    held = r"(^|&)sort=created_at(&|$)"
+    out = svc.ctl("delay", "1.5", "--match", r"^GET /api/v1/tasks$",
+                  "--query", held)
+    assert out["delay"]["query"] == held
+    t0 = time.monotonic()
+    assert s.get("/tasks?sort=-created_at").status == 200
+    assert time.monotonic() - t0 < 1.5, "a query the regex excludes waited"
+    t0 = time.monotonic()
+    assert s.get("/tasks?sort=created_at&limit=5").status == 200
+    assert time.monotonic() - t0 >= 1.5, "the matching query was not held"
+    assert svc.ctl("delay", "0") == {"delay": 0}
 
 
 def test_service_cli__state_too_deep_for_the_front_socket__said_at_once(

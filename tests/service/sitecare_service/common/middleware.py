@@ -49,7 +49,8 @@ class ResponseDelay:
     change is already stored when its answer is held back (a client that
     loses the connection meanwhile never learns it was stored). Only
     requests under /api/ whose "METHOD /path" matches REGEX (default:
-    all) wait; serve's readiness probe (header X-Sitecare-Probe) never
+    all) and, with `--query Q`, whose query string has a match of Q (a
+    test can hold one sort's pages and not another's) wait; serve's readiness probe (header X-Sitecare-Probe) never
     does. Each wait is logged to stderr (service.log) before it starts.
     """
 
@@ -72,25 +73,31 @@ class ResponseDelay:
         if not request.path.startswith("/api/") or \
                 "HTTP_X_SITECARE_PROBE" in request.META:
             return 0.0
-        seconds, match = delay_setting()
+        seconds, match, query = delay_setting()
         if seconds <= 0 or (match and not re.search(
                 match, f"{request.method} {request.path}")):
+            return 0.0
+        if query and not re.search(query, request.META.get("QUERY_STRING",
+                                                           "")):
             return 0.0
         return seconds
 
 
 def delay_setting():
-    """(seconds, regex or None) from STATE/delay.json, else the env."""
+    """(seconds, path regex or None, query regex or None) from
+    STATE/delay.json, else the env."""
     data = delay_file()
     if data is not None:
         try:
-            return float(data.get("seconds", 0)), data.get("match")
+            return (float(data.get("seconds", 0)), data.get("match"),
+                    data.get("query"))
         except (ValueError, TypeError):
-            return 0.0, None
+            return 0.0, None, None
     try:
-        return float(os.environ.get("SITECARE_DELAY_SECONDS", "0")), None
+        return (float(os.environ.get("SITECARE_DELAY_SECONDS", "0")), None,
+                None)
     except ValueError:
-        return 0.0, None
+        return 0.0, None, None
 
 
 def events_held():
