@@ -87,8 +87,9 @@ struct task_queue {
 	bool land_last;     /* G: the cursor goes to the last row as it comes */
 	bool walk_end;      /* G on an irreversible query: the head walks on */
 	bool complete_said; /* tasks.complete traced for this load */
-	char *error;        /* why the last fetch failed, for the empty
-	                       state; sanitised */
+	size_t fill_cap; /* FILL_CAP, or a test's (task_queue_set_fill_cap) */
+	char *error;     /* why the last fetch failed, for the empty
+	                    state; sanitised */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -124,6 +125,13 @@ static size_t
 row_n(const struct task_queue *tq)
 {
 	return task_store_queue_count(tq->ts);
+}
+
+/* The tasks among the rows: the gap row is not one. */
+static size_t
+task_n(const struct task_queue *tq)
+{
+	return row_n(tq) - (task_store_queue_gap(tq->ts) >= 0);
 }
 
 /* The task shown in row i (< row_n); NULL for the gap row. */
@@ -579,7 +587,7 @@ fetch_ahead(struct task_queue *tq)
 	long long gap = task_store_queue_gap(tq->ts);
 	size_t c = tq->list.cursor;
 	size_t end = head_end(tq);
-	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < FILL_CAP;
+	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < tq->fill_cap;
 
 	if (tq->req != NULL && tq->replacing)
 		return; /* the rows are about to be replaced */
@@ -1025,11 +1033,12 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 
 	/* Rows scrolled off the top are said: the cursor may sit below them. */
 	snprintf(above, sizeof above, " | %zu above", tq->list.top);
-	line = xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
-	                 task_query_sort_name(&tq->query), row_n(tq),
-	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
-	                 tq->list.top > 0 ? above : "",
-	                 tq->req != NULL ? " | loading..." : "");
+	line =
+	    xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
+	              task_query_sort_name(&tq->query), task_n(tq),
+	              tq->next != NULL ? "+" : "", task_n(tq) == 1 ? "" : "s",
+	              tq->list.top > 0 ? above : "",
+	              tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
 	wmove(w, y, 0);
@@ -1870,6 +1879,7 @@ tq_open(struct app *app)
 	tq->app = app;
 	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
 	tq->ts = app->store->tasks;
+	tq->fill_cap = FILL_CAP;
 	tq->unseen = idmap_new();
 	task_store_listen(tq->ts, on_store, tq);
 	task_query_init(&tq->query);
@@ -1880,6 +1890,14 @@ tq_open(struct app *app)
 	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;
+}
+
+void
+task_queue_set_fill_cap(void *pane, size_t rows)
+{
+	struct task_queue *tq = pane;
+
+	tq->fill_cap = rows;
 }
 
 static void
