@@ -62,9 +62,15 @@ def _ordering_name(ordering):
     return ",".join(("-" if desc else "") + f for f, desc in ordering)
 
 
+def _field(row, name):
+    """A row's field: a model instance's attribute, or a values() dict's
+    key (a list read as plain values, tasks/serializers.py)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def encode_cursor(ordering, row):
     payload = {"o": _ordering_name(ordering),
-               "v": [_encode_value(getattr(row, f)) for f, _ in ordering]}
+               "v": [_encode_value(_field(row, f)) for f, _ in ordering]}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
