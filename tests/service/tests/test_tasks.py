@@ -42,8 +42,7 @@ def test_tasks__list__shape_of_every_task(admin):
 def test_tasks__list__rows_are_the_tasks_own_fields(admin):
     """The list writes its rows from plain column values, not from the
     model the detail uses (no model instance per row, times read as
-    text):
-    the two must not drift, with and without assignee and due date."""
+    text): the two must not drift, with and without assignee and due."""
     rows = admin.all("/tasks")
     picks = [t for t in rows if t["assignee"] is None][:3] + \
         [t for t in rows if t["assignee"] is not None][:3] + \
