@@ -87,9 +87,8 @@ struct task_queue {
 	bool land_last;     /* G: the cursor goes to the last row as it comes */
 	bool walk_end;      /* G on an irreversible query: the head walks on */
 	bool complete_said; /* tasks.complete traced for this load */
-	size_t fill_cap; /* FILL_CAP, or a test's (task_queue_set_fill_cap) */
-	char *error;     /* why the last fetch failed, for the empty
-	                    state; sanitised */
+	char *error;        /* why the last fetch failed, for the empty
+	                       state; sanitised */
 	struct task_info *info; /* the detail view, when open */
 	unsigned flags;         /* sanitiser flags: ASCII without UTF-8 */
 	struct column_layout layout;
@@ -102,6 +101,8 @@ struct task_queue {
 	bool list_shown;
 	struct column_layout shown_layout;
 	long long minute; /* of the last tick that redrew ages */
+
+	size_t fill_cap; /* FILL_CAP, or a test's (task_queue_set_fill_cap) */
 
 	struct triage *triage;    /* assign, status, priority, undo */
 	struct triage_pick *pick; /* ...and their pickers */
@@ -1030,15 +1031,15 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 {
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
 	char above[32];
+	size_t n = task_n(tq);
 
 	/* Rows scrolled off the top are said: the cursor may sit below them. */
 	snprintf(above, sizeof above, " | %zu above", tq->list.top);
-	line =
-	    xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
-	              task_query_sort_name(&tq->query), task_n(tq),
-	              tq->next != NULL ? "+" : "", task_n(tq) == 1 ? "" : "s",
-	              tq->list.top > 0 ? above : "",
-	              tq->req != NULL ? " | loading..." : "");
+	line = xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
+	                 task_query_sort_name(&tq->query), n,
+	                 tq->next != NULL ? "+" : "", n == 1 ? "" : "s",
+	                 tq->list.top > 0 ? above : "",
+	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
 	wmove(w, y, 0);
