@@ -102,6 +102,8 @@ struct task_queue {
 	struct column_layout shown_layout;
 	long long minute; /* of the last tick that redrew ages */
 
+	size_t fill_cap; /* FILL_CAP, or a test's (task_queue_set_fill_cap) */
+
 	struct triage *triage;    /* assign, status, priority, undo */
 	struct triage_pick *pick; /* ...and their pickers */
 	struct attachment_save *save;
@@ -124,6 +126,13 @@ static size_t
 row_n(const struct task_queue *tq)
 {
 	return task_store_queue_count(tq->ts);
+}
+
+/* The tasks among the rows: the gap row is not one. */
+static size_t
+task_n(const struct task_queue *tq)
+{
+	return row_n(tq) - (task_store_queue_gap(tq->ts) >= 0);
 }
 
 /* The task shown in row i (< row_n); NULL for the gap row. */
@@ -579,7 +588,7 @@ fetch_ahead(struct task_queue *tq)
 	long long gap = task_store_queue_gap(tq->ts);
 	size_t c = tq->list.cursor;
 	size_t end = head_end(tq);
-	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < FILL_CAP;
+	bool fill = (gap >= 0 || tq->walk_end) && row_n(tq) < tq->fill_cap;
 
 	if (tq->req != NULL && tq->replacing)
 		return; /* the rows are about to be replaced */
@@ -1022,12 +1031,13 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 {
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
 	char above[32];
+	size_t n = task_n(tq);
 
 	/* Rows scrolled off the top are said: the cursor may sit below them. */
 	snprintf(above, sizeof above, " | %zu above", tq->list.top);
 	line = xasprintf(" %s | sort %s | %zu%s task%s%s%s", desc,
-	                 task_query_sort_name(&tq->query), row_n(tq),
-	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
+	                 task_query_sort_name(&tq->query), n,
+	                 tq->next != NULL ? "+" : "", n == 1 ? "" : "s",
 	                 tq->list.top > 0 ? above : "",
 	                 tq->req != NULL ? " | loading..." : "");
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
@@ -1870,6 +1880,7 @@ tq_open(struct app *app)
 	tq->app = app;
 	tq->flags = term_utf8() ? 0 : SANITIZE_ASCII;
 	tq->ts = app->store->tasks;
+	tq->fill_cap = FILL_CAP;
 	tq->unseen = idmap_new();
 	task_store_listen(tq->ts, on_store, tq);
 	task_query_init(&tq->query);
@@ -1880,6 +1891,14 @@ tq_open(struct app *app)
 	tq->save = attachment_save_new(app);
 	/* The first fetch waits for APP_EV_SIGNED_IN or focus. */
 	return tq;
+}
+
+void
+task_queue_set_fill_cap(void *pane, size_t rows)
+{
+	struct task_queue *tq = pane;
+
+	tq->fill_cap = rows;
 }
 
 static void

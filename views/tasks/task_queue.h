@@ -2,6 +2,8 @@
 #ifndef SITECARE_VIEWS_TASK_QUEUE_H
 #define SITECARE_VIEWS_TASK_QUEUE_H
 
+#include <stddef.h>
+
 #include "tui/view.h"
 
 /*
@@ -24,5 +26,10 @@
  * feed the attention list.
  */
 extern const struct view_ops task_queue_view;
+
+/* The rows the background fill after G stops at (200,000 by default):
+ * pane is the pane's state (what open returned). For tests, which would
+ * otherwise need 400 pages to see the cap hold. */
+void task_queue_set_fill_cap(void *pane, size_t rows);
 
 #endif

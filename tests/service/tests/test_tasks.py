@@ -39,6 +39,22 @@ def test_tasks__list__shape_of_every_task(admin):
         assert_task(t)
 
 
+def test_tasks__list__rows_are_the_tasks_own_fields(admin):
+    """The list writes its rows from plain column values, not from the
+    model the detail uses (no model instance per row, times read as
+    text): the two must not drift, with and without assignee and due."""
+    rows = admin.all("/tasks")
+    picks = [t for t in rows if t["assignee"] is None][:3] + \
+        [t for t in rows if t["assignee"] is not None][:3] + \
+        [t for t in rows if t["due_at"] is None][:3] + \
+        [t for t in rows if t["due_at"] is not None][:3]
+    assert len(picks) == 12
+    for t in picks:
+        d = admin.get(f"/tasks/{t['id']}").data
+        assert {k: v for k, v in d.items()
+                if k not in ("comments", "attachments")} == t
+
+
 def test_tasks__list__demo_data_covers_every_status_and_priority(demo):
     assert len(demo.tasks) >= 300
     assert {t["status"] for t in demo.tasks} == set(TASK_STATUSES)

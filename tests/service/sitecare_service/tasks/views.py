@@ -30,7 +30,11 @@ class TaskListView(StaffView):
     perms = {"GET": "tasks.read"}
 
     def get(self, request):
-        return page(request, *list_query(request), out.task)
+        qs, ordering = list_query(request)
+        columns = dict.fromkeys(out.LIST_COLUMNS + tuple(
+            f for f, _ in ordering))
+        return page(request, qs.values(*columns, **out.list_times()),
+                    ordering, out.list_row)
 
 
 class TaskView(StaffView):

@@ -18,6 +18,7 @@
 #include "net/store/store.h"
 #include "net/store/task_store.h"
 #include "tests/unit/views/harness.h"
+#include "views/tasks/task_queue.h"
 
 /* One task as the service sends it, titled "row ID". */
 static cJSON *
@@ -510,6 +511,49 @@ queue__G_shows_the_end_at_once_then_fills_the_gap(void **state)
 	expect(h, "1000 tasks", true);
 	assert_int_equal(selected(h), 1000);
 	assert_int_equal(pages_asked(h, ""), 0);
+	harness_free(h);
+}
+
+/* The footer counts tasks: the gap row between the head and the tail is
+ * none (30 + 10 tasks loaded, 41 rows). */
+static void
+queue__the_footer_counts_tasks_not_the_gap_row(void **state)
+{
+	struct harness *h = queue(30, "p2");
+
+	(void)state;
+	harness_key(h, 'G');
+	reply_run(h, tasks_asked(h, "sort=priority&", true), 1000, 991, "t2");
+	assert_int_equal(task_store_queue_count(store_tasks(h)), 41);
+	expect(h, "40+ tasks", true);
+	expect(h, "41+ tasks", false);
+	harness_free(h);
+}
+
+/*
+ * The background fill stops at the pane's cap (here 1,200 rows, not
+ * 200,000): past it, with the cursor far from the gap, the pages in
+ * flight land and nothing more is asked; the gap stays.
+ */
+static void
+queue__the_fill_stops_at_its_cap(void **state)
+{
+	struct harness *h = queue(30, "p2");
+
+	(void)state;
+	task_queue_set_fill_cap(harness_pane(h, PANE_TASKS), 1200);
+	harness_key(h, 'G');
+	/* 1,100 tail rows: the cursor, on the last, is more than two pages
+	 * below the gap, so it asks nothing itself. */
+	reply_run(h, tasks_asked(h, "sort=priority&", true), 5000, 3901, "t2");
+	assert_int_equal(selected(h), 5000);
+	/* 1,131 rows: under the cap, both parts walk on. */
+	reply_run(h, tasks_asked(h, "cursor=p2", true), 31, 130, "p3");
+	reply_run(h, tasks_asked(h, "cursor=t2", true), 3900, 3801, "t3");
+	assert_int_equal(task_store_queue_count(store_tasks(h)), 1331);
+	assert_int_equal(pages_asked(h, ""), 0);
+	assert_true(task_store_queue_gap(store_tasks(h)) >= 0);
+	assert_int_equal(selected(h), 5000);
 	harness_free(h);
 }
 
@@ -1153,6 +1197,9 @@ main(void)
 		    queue__next_page_is_asked_near_the_end_and_appended),
 		cmocka_unit_test(
 		    queue__G_shows_the_end_at_once_then_fills_the_gap),
+		cmocka_unit_test(
+		    queue__the_footer_counts_tasks_not_the_gap_row),
+		cmocka_unit_test(queue__the_fill_stops_at_its_cap),
 		cmocka_unit_test(
 		    queue__scrolling_up_the_tail_fetches_backwards),
 		cmocka_unit_test(
