@@ -37,21 +37,58 @@ struct id_order {
 	size_t nb, cap;
 	size_t count;
 	struct starts *starts;
-	struct idmap *where; /* id -> its block */
+	/* id -> its block: the owner's cells, else the order's own map */
+	void **(*cell)(void *ud, int64_t id);
+	void *ud;
+	struct idmap *where;
 };
 
 struct id_order *
-id_order_new(void)
+id_order_new_in(void **(*cell)(void *ud, int64_t id), void *ud)
 {
 	struct id_order *o = xcalloc(1, sizeof *o);
 
-	o->where = idmap_new();
+	o->cell = cell;
+	o->ud = ud;
+	if (cell == NULL)
+		o->where = idmap_new();
 	o->starts = xcalloc(1, sizeof *o->starts);
 	return o;
 }
 
-void
-id_order_clear(struct id_order *o)
+struct id_order *
+id_order_new(void)
+{
+	return id_order_new_in(NULL, NULL);
+}
+
+/* id's block, or NULL when id is not in the order. */
+static struct block *
+block_get(const struct id_order *o, int64_t id)
+{
+	void **c;
+
+	if (o->cell == NULL)
+		return idmap_get(o->where, id);
+	c = o->cell(o->ud, id);
+	return c != NULL ? *c : NULL;
+}
+
+/* Notes id's block (NULL: id left the order). */
+static void
+block_set(struct id_order *o, int64_t id, struct block *b)
+{
+	if (o->cell != NULL)
+		*o->cell(o->ud, id) = b;
+	else if (b != NULL)
+		idmap_put(o->where, id, b);
+	else
+		idmap_remove(o->where, id);
+}
+
+/* Frees every block, leaving the ids' cells as they are. */
+static void
+blocks_free(struct id_order *o)
 {
 	size_t i;
 
@@ -60,7 +97,21 @@ id_order_clear(struct id_order *o)
 	o->nb = 0;
 	o->count = 0;
 	o->starts->fresh = 0;
-	idmap_clear(o->where);
+}
+
+void
+id_order_clear(struct id_order *o)
+{
+	size_t i;
+	uint32_t k;
+
+	if (o->cell == NULL)
+		idmap_clear(o->where);
+	else
+		for (i = 0; i < o->nb; i++)
+			for (k = 0; k < o->blocks[i]->n; k++)
+				block_set(o, o->blocks[i]->ids[k], NULL);
+	blocks_free(o);
 }
 
 void
@@ -68,7 +119,7 @@ id_order_free(struct id_order *o)
 {
 	if (o == NULL)
 		return;
-	id_order_clear(o);
+	blocks_free(o); /* the owner's cells may be gone already */
 	free(o->blocks);
 	free(o->starts->at);
 	free(o->starts);
@@ -85,7 +136,7 @@ id_order_count(const struct id_order *o)
 bool
 id_order_has(const struct id_order *o, int64_t id)
 {
-	return idmap_get(o->where, id) != NULL;
+	return block_get(o, id) != NULL;
 }
 
 /* Block i's count changed, or a block came or went at i. */
@@ -115,7 +166,7 @@ start_of(const struct id_order *o, size_t i)
 long long
 id_order_pos(const struct id_order *o, int64_t id)
 {
-	const struct block *b = idmap_get(o->where, id);
+	const struct block *b = block_get(o, id);
 	uint32_t k;
 
 	if (b == NULL)
@@ -205,7 +256,7 @@ move_ids(struct id_order *o, struct block *b, uint32_t k, struct block *dst)
 
 	for (j = k; j < b->n; j++) {
 		dst->ids[dst->n++] = b->ids[j];
-		idmap_put(o->where, b->ids[j], dst);
+		block_set(o, b->ids[j], dst);
 	}
 	b->n = k;
 }
@@ -234,7 +285,7 @@ put_in(struct id_order *o, size_t i, uint32_t k, int64_t id)
 	memmove(&b->ids[k + 1], &b->ids[k], (b->n - k) * sizeof *b->ids);
 	b->ids[k] = id;
 	b->n++;
-	idmap_put(o->where, id, b);
+	block_set(o, id, b);
 	stale_from(o, i + 1);
 }
 
@@ -244,7 +295,8 @@ id_order_insert(struct id_order *o, size_t pos, int64_t id)
 	size_t i;
 	uint32_t k;
 
-	if (id_order_has(o, id))
+	if (id_order_has(o, id) ||
+	    (o->cell != NULL && o->cell(o->ud, id) == NULL))
 		return false;
 	if (o->nb == 0)
 		block_add(o, 0);
@@ -294,11 +346,12 @@ long long
 id_order_remove(struct id_order *o, int64_t id)
 {
 	long long pos = id_order_pos(o, id);
-	struct block *b = idmap_remove(o->where, id);
+	struct block *b = block_get(o, id);
 	uint32_t k;
 
 	if (b == NULL)
 		return -1;
+	block_set(o, id, NULL);
 	k = (uint32_t)((size_t)pos - start_of(o, b->idx));
 	memmove(&b->ids[k], &b->ids[k + 1], (b->n - k - 1) * sizeof *b->ids);
 	b->n--;

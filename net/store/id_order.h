@@ -11,7 +11,8 @@
  * insertions at their place), held compactly since a queue may hold
  * 200,000 rows: the ids in blocks of up to 512, an index of the blocks
  * with the count before each, and an id map to each id's block (about
- * 30 bytes an id in all, where a tree node per id cost 85). Finding an
+ * 30 bytes an id in all, where a tree node per id cost 85; 8 when the
+ * ids' owner keeps the block for it, id_order_new_in). Finding an
  * id's position scans its block; the id at a position is a binary
  * search of the index; inserting or removing moves at most one block's
  * ids and renews the index's counts from that block on. No operation
@@ -22,6 +23,15 @@
 struct id_order;
 
 struct id_order *id_order_new(void);
+/*
+ * The same, where the owner of the ids keeps, for each id it holds, a
+ * pointer-sized cell for the order (cell(ud, id) its address, or NULL
+ * when the owner does not hold id): the order then needs no id map of
+ * its own (21 bytes an id). Only ids the owner holds can be inserted,
+ * and an id must leave the order before its cell goes.
+ */
+struct id_order *id_order_new_in(void **(*cell)(void *ud, int64_t id),
+                                 void *ud);
 void id_order_free(struct id_order *o);
 /* Forgets every id. */
 void id_order_clear(struct id_order *o);

@@ -71,20 +71,30 @@ above(void *ud, int64_t id)
 	return id > *(int64_t *)ud;
 }
 
+/* The cells an owner keeps for ids -1 to 30,000 (id_order_new_in). */
+static void *cells[30002];
+
+static void **
+cell(void *ud, int64_t id)
+{
+	(void)ud;
+	return id >= -1 && id <= 30000 ? &cells[id + 1] : NULL;
+}
+
 /*
  * Appends (a head page), inserts at one moving place (a tail page just
  * after the gap), random inserts and removals, removals that empty
  * whole blocks: after each phase, every position and id agree.
  */
 static void
-test_id_order__agrees_with_an_array_in_every_pattern(void **state)
+every_pattern(struct id_order *o)
 {
 	static struct pair p;
 	size_t step, gap;
 	int64_t next = 1;
 
-	(void)state;
-	p.o = id_order_new();
+	memset(&p, 0, sizeof p);
+	p.o = o;
 	p.r = 7;
 	for (step = 0; step < 1500; step++)
 		insert(&p, p.n, next++);
@@ -112,6 +122,32 @@ test_id_order__agrees_with_an_array_in_every_pattern(void **state)
 	check(&p);
 	assert_int_equal(id_order_remove(p.o, 5), -1);
 	id_order_free(p.o);
+}
+
+/* With its own id map. */
+static void
+test_id_order__agrees_with_an_array_in_every_pattern(void **state)
+{
+	(void)state;
+	every_pattern(id_order_new());
+}
+
+/* With the owner's cells; an id the owner does not hold stays out. */
+static void
+test_id_order__in_cells__agrees_and_takes_only_held_ids(void **state)
+{
+	struct id_order *o = id_order_new_in(cell, NULL);
+	size_t i;
+
+	(void)state;
+	assert_false(id_order_insert(o, 0, 30001));
+	assert_true(id_order_insert(o, 0, 3));
+	assert_true(id_order_insert(o, 0, 2));
+	id_order_clear(o);
+	for (i = 0; i < 30002; i++)
+		assert_null(cells[i]);
+	id_order_free(o);
+	every_pattern(id_order_new_in(cell, NULL));
 }
 
 /* place() finds, in a sorted order, the first id an item sorts before. */
@@ -179,6 +215,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_id_order__agrees_with_an_array_in_every_pattern),
+		cmocka_unit_test(
+		    test_id_order__in_cells__agrees_and_takes_only_held_ids),
 		cmocka_unit_test(test_id_order__place_finds_the_first_greater),
 		cmocka_unit_test(test_id_order__costs_under_40_bytes_an_id),
 	};
