@@ -176,6 +176,19 @@ test_id_order__place_finds_the_first_greater(void **state)
 	id_order_free(o);
 }
 
+/*
+ * ASan's allocator, which mallinfo2() does not see, leaves nothing to
+ * measure: the byte count is checked in the plain build only.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#ifndef UNDER_ASAN
 /* Bytes the heap holds, mmapped chunks included. */
 static size_t
 heap_bytes(void)
@@ -188,8 +201,7 @@ heap_bytes(void)
 /*
  * 100,000 ids appended cost at most 40 bytes each, the id map's share
  * included: the queue at 100,000 tasks fits tig's memory. (A tree node
- * per id cost 85.) Under ASan, whose allocator mallinfo2() does not
- * see, there is nothing to measure.
+ * per id cost 85.)
  */
 static void
 test_id_order__costs_under_40_bytes_an_id(void **state)
@@ -198,9 +210,6 @@ test_id_order__costs_under_40_bytes_an_id(void **state)
 	size_t before, i;
 
 	(void)state;
-#if defined(__SANITIZE_ADDRESS__)
-	skip();
-#endif
 	before = heap_bytes();
 	o = id_order_new();
 	for (i = 0; i < 100000; i++)
@@ -208,6 +217,7 @@ test_id_order__costs_under_40_bytes_an_id(void **state)
 	assert_in_range((heap_bytes() - before) / 100000, 1, 40);
 	id_order_free(o);
 }
+#endif
 
 int
 main(void)
@@ -218,7 +228,9 @@ main(void)
 		cmocka_unit_test(
 		    test_id_order__in_cells__agrees_and_takes_only_held_ids),
 		cmocka_unit_test(test_id_order__place_finds_the_first_greater),
+#ifndef UNDER_ASAN
 		cmocka_unit_test(test_id_order__costs_under_40_bytes_an_id),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
