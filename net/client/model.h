@@ -208,7 +208,7 @@ struct client_page {
 
 /*
  * A task as lists, PATCH answers and task events carry it. The members
- * are ordered so the struct packs into 120 bytes (the task store holds
+ * are ordered so the struct packs into 112 bytes (the task store holds
  * one per row); the counts, which the contract does not bound, are held
  * saturated at UINT32_MAX.
  */
@@ -224,8 +224,8 @@ struct task {
 	time_t due_at;
 	uint32_t comment_count;
 	uint32_t attachment_count;
-	enum task_status status;
-	enum task_priority priority;
+	uint8_t status;   /* enum task_status: a byte, not an int, a row */
+	uint8_t priority; /* enum task_priority */
 	bool has_assignee;
 	bool has_due_at;
 };

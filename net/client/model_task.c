@@ -44,15 +44,17 @@ int
 task_from_json(const cJSON *v, const struct json_path *path, struct task *out,
                struct sc_error *err)
 {
+	enum task_status status = TASK_NEW;
+	enum task_priority priority = PRIORITY_LOW;
+
 	memset(out, 0, sizeof *out);
 	if (json_expect_object(v, path, err) < 0 ||
 	    json_int(v, "id", path, JSON_ID, &out->id, err) < 0 ||
 	    json_int(v, "version", path, JSON_COUNT, &out->version, err) < 0 ||
 	    json_string(v, "title", path, &out->title, err) < 0 ||
 	    json_string(v, "description", path, &out->description, err) < 0 ||
-	    task_status_from_json(v, "status", path, &out->status, err) < 0 ||
-	    task_priority_from_json(v, "priority", path, &out->priority, err) <
-	        0 ||
+	    task_status_from_json(v, "status", path, &status, err) < 0 ||
+	    task_priority_from_json(v, "priority", path, &priority, err) < 0 ||
 	    json_child(v, "client", path, NULL, client_ref_item, &out->client,
 	               sizeof out->client, err) < 0 ||
 	    json_child(v, "assignee", path, &out->has_assignee, staff_ref_item,
@@ -61,6 +63,8 @@ task_from_json(const cJSON *v, const struct json_path *path, struct task *out,
 		task_free(out);
 		return -1;
 	}
+	out->status = (uint8_t)status;
+	out->priority = (uint8_t)priority;
 	return 0;
 }
 

@@ -2,67 +2,116 @@
 #include "net/store/id_order.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "net/base/xmalloc.h"
 #include "net/store/idmap.h"
 
-/* One id in the tree; size counts the nodes of its subtree. */
-struct node {
-	int64_t id;
-	uint32_t prio; /* heap order on these keeps the tree balanced */
-	size_t size;
-	struct node *l, *r, *up;
+/*
+ * Ids a block holds at most: 4 KB of ids, so a move inside a block is a
+ * short memmove and the index of blocks stays a few hundred entries at
+ * 200,000 rows.
+ */
+#define BLOCK 512
+
+/* A run of consecutive ids of the order; idx is its place in blocks. */
+struct block {
+	uint32_t n;
+	uint32_t idx;
+	int64_t ids[BLOCK];
+};
+
+/*
+ * How many ids come before each block. Kept apart from struct id_order
+ * so the const lookups can bring it up to date: only the first `fresh`
+ * entries are right, and a change to block i makes the later ones
+ * stale, so a run of appends never walks the index.
+ */
+struct starts {
+	size_t *at;
+	size_t fresh;
 };
 
 struct id_order {
-	struct node *root;
-	struct idmap *nodes; /* id -> its node */
-	uint64_t seed;       /* xorshift state for priorities */
+	struct block **blocks;
+	size_t nb, cap;
+	size_t count;
+	struct starts *starts;
+	/* id -> its block: the owner's cells, else the order's own map */
+	void **(*cell)(void *ud, int64_t id);
+	void *ud;
+	struct idmap *where;
 };
 
-static size_t
-size_of(const struct node *n)
+struct id_order *
+id_order_new_in(void **(*cell)(void *ud, int64_t id), void *ud)
 {
-	return n != NULL ? n->size : 0;
-}
+	struct id_order *o = xcalloc(1, sizeof *o);
 
-static void
-resize(struct node *n)
-{
-	n->size = 1 + size_of(n->l) + size_of(n->r);
-}
-
-/* A pseudo-random priority: a treap needs no better. */
-static uint32_t
-next_prio(struct id_order *o)
-{
-	o->seed ^= o->seed << 13;
-	o->seed ^= o->seed >> 7;
-	o->seed ^= o->seed << 17;
-	return (uint32_t)(o->seed >> 16);
+	o->cell = cell;
+	o->ud = ud;
+	if (cell == NULL)
+		o->where = idmap_new();
+	o->starts = xcalloc(1, sizeof *o->starts);
+	return o;
 }
 
 struct id_order *
 id_order_new(void)
 {
-	struct id_order *o = xcalloc(1, sizeof *o);
+	return id_order_new_in(NULL, NULL);
+}
 
-	o->nodes = idmap_new();
-	o->seed = 0x9e3779b97f4a7c15ULL;
-	return o;
+/* id's block, or NULL when id is not in the order. */
+static struct block *
+block_get(const struct id_order *o, int64_t id)
+{
+	void **c;
+
+	if (o->cell == NULL)
+		return idmap_get(o->where, id);
+	c = o->cell(o->ud, id);
+	return c != NULL ? *c : NULL;
+}
+
+/* Notes id's block (NULL: id left the order). */
+static void
+block_set(struct id_order *o, int64_t id, struct block *b)
+{
+	if (o->cell != NULL)
+		*o->cell(o->ud, id) = b;
+	else if (b != NULL)
+		idmap_put(o->where, id, b);
+	else
+		idmap_remove(o->where, id);
+}
+
+/* Frees every block, leaving the ids' cells as they are. */
+static void
+blocks_free(struct id_order *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nb; i++)
+		free(o->blocks[i]);
+	o->nb = 0;
+	o->count = 0;
+	o->starts->fresh = 0;
 }
 
 void
 id_order_clear(struct id_order *o)
 {
-	size_t pos = 0;
-	int64_t id;
-	struct node *n;
+	size_t i;
+	uint32_t k;
 
-	while ((n = idmap_next(o->nodes, &pos, &id)) != NULL)
-		free(n);
-	idmap_clear(o->nodes);
-	o->root = NULL;
+	if (o->cell == NULL)
+		idmap_clear(o->where);
+	else
+		for (i = 0; i < o->nb; i++)
+			for (k = 0; k < o->blocks[i]->n; k++)
+				block_set(o, o->blocks[i]->ids[k], NULL);
+	blocks_free(o);
 }
 
 void
@@ -70,159 +119,245 @@ id_order_free(struct id_order *o)
 {
 	if (o == NULL)
 		return;
-	id_order_clear(o);
-	idmap_free(o->nodes);
+	blocks_free(o); /* the owner's cells may be gone already */
+	free(o->blocks);
+	free(o->starts->at);
+	free(o->starts);
+	idmap_free(o->where);
 	free(o);
 }
 
 size_t
 id_order_count(const struct id_order *o)
 {
-	return size_of(o->root);
+	return o->count;
 }
 
 bool
 id_order_has(const struct id_order *o, int64_t id)
 {
-	return idmap_get(o->nodes, id) != NULL;
+	return block_get(o, id) != NULL;
+}
+
+/* Block i's count changed, or a block came or went at i. */
+static void
+stale_from(struct id_order *o, size_t i)
+{
+	if (o->starts->fresh > i)
+		o->starts->fresh = i;
+}
+
+/* The number of ids before block i, the index brought up to date. */
+static size_t
+start_of(const struct id_order *o, size_t i)
+{
+	struct starts *s = o->starts;
+
+	if (s->fresh == 0 && o->nb > 0) {
+		s->at[0] = 0;
+		s->fresh = 1;
+	}
+	for (; s->fresh <= i; s->fresh++)
+		s->at[s->fresh] =
+		    s->at[s->fresh - 1] + o->blocks[s->fresh - 1]->n;
+	return s->at[i];
 }
 
 long long
 id_order_pos(const struct id_order *o, int64_t id)
 {
-	const struct node *n = idmap_get(o->nodes, id);
-	size_t pos;
+	const struct block *b = block_get(o, id);
+	uint32_t k;
 
-	if (n == NULL)
+	if (b == NULL)
 		return -1;
-	pos = size_of(n->l);
-	for (; n->up != NULL; n = n->up)
-		if (n == n->up->r)
-			pos += size_of(n->up->l) + 1;
-	return (long long)pos;
+	for (k = 0; b->ids[k] != id; k++)
+		;
+	return (long long)(start_of(o, b->idx) + k);
+}
+
+/* The block holding pos (< count): the last one starting at or before. */
+static size_t
+block_of(const struct id_order *o, size_t pos)
+{
+	size_t lo = 0, hi = o->nb - 1;
+
+	start_of(o, hi);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (o->starts->at[mid] <= pos)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
 }
 
 int64_t
 id_order_at(const struct id_order *o, size_t pos)
 {
-	const struct node *n = o->root;
+	size_t i;
 
-	while (n != NULL) {
-		size_t left = size_of(n->l);
-
-		if (pos == left)
-			return n->id;
-		if (pos < left)
-			n = n->l;
-		else {
-			pos -= left + 1;
-			n = n->r;
-		}
-	}
-	abort(); /* pos out of range: the caller's bug */
+	if (pos >= o->count)
+		abort(); /* the caller's bug */
+	i = block_of(o, pos);
+	return o->blocks[i]->ids[pos - o->starts->at[i]];
 }
 
-/* Puts child where old was under old's parent (or at the root). */
+/* Renumbers the blocks from i on, after one came or went at i. */
 static void
-replace_child(struct id_order *o, struct node *old, struct node *child)
+renumber(struct id_order *o, size_t i)
 {
-	struct node *up = old->up;
-
-	if (child != NULL)
-		child->up = up;
-	if (up == NULL)
-		o->root = child;
-	else if (up->l == old)
-		up->l = child;
-	else
-		up->r = child;
+	for (; i < o->nb; i++)
+		o->blocks[i]->idx = (uint32_t)i;
+	stale_from(o, i);
 }
 
-/* Rotates n above its parent, keeping the in-order sequence. */
-static void
-rotate_up(struct id_order *o, struct node *n)
+/* A new empty block at index i. */
+static struct block *
+block_add(struct id_order *o, size_t i)
 {
-	struct node *p = n->up;
+	struct block *b = xmalloc(sizeof *b);
 
-	replace_child(o, p, n);
-	if (p->l == n) {
-		p->l = n->r;
-		if (n->r != NULL)
-			n->r->up = p;
-		n->r = p;
-	} else {
-		p->r = n->l;
-		if (n->l != NULL)
-			n->l->up = p;
-		n->l = p;
+	if (o->nb == o->cap) {
+		o->cap = o->cap != 0 ? o->cap * 2 : 8;
+		o->blocks = xreallocarray(o->blocks, o->cap, sizeof *o->blocks);
+		o->starts->at =
+		    xreallocarray(o->starts->at, o->cap, sizeof *o->starts->at);
 	}
-	p->up = n;
-	resize(p);
-	resize(n);
+	memmove(&o->blocks[i + 1], &o->blocks[i],
+	        (o->nb - i) * sizeof *o->blocks);
+	b->n = 0;
+	o->blocks[i] = b;
+	o->nb++;
+	stale_from(o, i);
+	renumber(o, i);
+	return b;
 }
 
-/* Hangs n as a leaf at in-order position pos below the root. */
+/* Takes block i out (its ids are gone or moved) and frees it. */
 static void
-attach_leaf(struct id_order *o, struct node *n, size_t pos)
+block_drop(struct id_order *o, size_t i)
 {
-	struct node *cur = o->root, **slot = &o->root, *up = NULL;
+	free(o->blocks[i]);
+	o->nb--;
+	memmove(&o->blocks[i], &o->blocks[i + 1],
+	        (o->nb - i) * sizeof *o->blocks);
+	stale_from(o, i);
+	renumber(o, i);
+}
 
-	while (cur != NULL) {
-		size_t left = size_of(cur->l);
+/* Moves b's ids from k on to the end of dst, telling the map. */
+static void
+move_ids(struct id_order *o, struct block *b, uint32_t k, struct block *dst)
+{
+	uint32_t j;
 
-		cur->size++;
-		up = cur;
-		if (pos <= left) {
-			slot = &cur->l;
-		} else {
-			pos -= left + 1;
-			slot = &cur->r;
-		}
-		cur = *slot;
+	for (j = k; j < b->n; j++) {
+		dst->ids[dst->n++] = b->ids[j];
+		block_set(o, b->ids[j], dst);
 	}
-	n->up = up;
-	*slot = n;
+	b->n = k;
+}
+
+/*
+ * Splits the full block i at k: the ids from k on go to a new block
+ * after it. Splitting where the insertion is (not in the middle) keeps
+ * blocks full when ids come in order, at the end or at one place (a
+ * tail page, each id just after the gap).
+ */
+static void
+split(struct id_order *o, size_t i, uint32_t k)
+{
+	struct block *b = o->blocks[i];
+
+	move_ids(o, b, k, block_add(o, i + 1));
+	stale_from(o, i);
+}
+
+/* Puts id at k in block i, which has room. */
+static void
+put_in(struct id_order *o, size_t i, uint32_t k, int64_t id)
+{
+	struct block *b = o->blocks[i];
+
+	memmove(&b->ids[k + 1], &b->ids[k], (b->n - k) * sizeof *b->ids);
+	b->ids[k] = id;
+	b->n++;
+	block_set(o, id, b);
+	stale_from(o, i + 1);
 }
 
 bool
 id_order_insert(struct id_order *o, size_t pos, int64_t id)
 {
-	struct node *n;
+	size_t i;
+	uint32_t k;
 
-	if (id_order_has(o, id))
+	if (id_order_has(o, id) ||
+	    (o->cell != NULL && o->cell(o->ud, id) == NULL))
 		return false;
-	n = xcalloc(1, sizeof *n);
-	n->id = id;
-	n->prio = next_prio(o);
-	n->size = 1;
-	attach_leaf(o, n, pos);
-	while (n->up != NULL && n->prio > n->up->prio)
-		rotate_up(o, n);
-	idmap_put(o->nodes, id, n);
+	if (o->nb == 0)
+		block_add(o, 0);
+	i = pos < o->count ? block_of(o, pos) : o->nb - 1;
+	k = (uint32_t)(pos - start_of(o, i));
+	/* At a block's start, the block before may have room at its end. */
+	if (k == 0 && i > 0 && o->blocks[i - 1]->n < BLOCK) {
+		i--;
+		k = o->blocks[i]->n;
+	}
+	if (o->blocks[i]->n == BLOCK) {
+		split(o, i, k);
+		if (k == BLOCK) { /* at the end: the new block is empty */
+			i++;
+			k = 0;
+		}
+	}
+	put_in(o, i, k, id);
+	o->count++;
 	return true;
+}
+
+/*
+ * After a removal from block i: an empty block goes, and a block that
+ * with its next one would fill at most half a block takes the next
+ * one's ids, so removals never leave a long index of sparse blocks.
+ */
+static void
+compact(struct id_order *o, size_t i)
+{
+	struct block *b = o->blocks[i];
+
+	if (b->n == 0) {
+		block_drop(o, i);
+		return;
+	}
+	if (i > 0 && o->blocks[i - 1]->n + b->n <= BLOCK / 2)
+		b = o->blocks[--i];
+	if (i + 1 < o->nb && b->n + o->blocks[i + 1]->n <= BLOCK / 2) {
+		move_ids(o, o->blocks[i + 1], 0, b);
+		block_drop(o, i + 1);
+		stale_from(o, i);
+	}
 }
 
 long long
 id_order_remove(struct id_order *o, int64_t id)
 {
 	long long pos = id_order_pos(o, id);
-	struct node *n = idmap_remove(o->nodes, id), *up;
+	struct block *b = block_get(o, id);
+	uint32_t k;
 
-	if (n == NULL)
+	if (b == NULL)
 		return -1;
-	/* Sink n to a leaf under its higher-priority child, then cut it. */
-	while (n->l != NULL || n->r != NULL) {
-		struct node *c = n->l == NULL              ? n->r
-		                 : n->r == NULL            ? n->l
-		                 : n->l->prio > n->r->prio ? n->l
-		                                           : n->r;
-		rotate_up(o, c);
-	}
-	up = n->up;
-	replace_child(o, n, NULL);
-	for (; up != NULL; up = up->up)
-		up->size--;
-	free(n);
+	block_set(o, id, NULL);
+	k = (uint32_t)((size_t)pos - start_of(o, b->idx));
+	memmove(&b->ids[k], &b->ids[k + 1], (b->n - k - 1) * sizeof *b->ids);
+	b->n--;
+	o->count--;
+	stale_from(o, b->idx + 1);
+	compact(o, b->idx);
 	return pos;
 }
 
@@ -230,16 +365,15 @@ size_t
 id_order_place(const struct id_order *o, bool (*before)(void *ud, int64_t id),
                void *ud)
 {
-	const struct node *n = o->root;
-	size_t pos = 0;
+	size_t lo = 0, hi = o->count;
 
-	while (n != NULL) {
-		if (before(ud, n->id)) {
-			n = n->l;
-		} else {
-			pos += size_of(n->l) + 1;
-			n = n->r;
-		}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (before(ud, id_order_at(o, mid)))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return pos;
+	return lo;
 }

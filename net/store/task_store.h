@@ -19,7 +19,7 @@
  *
  * The queue's order (the server's order for the pane's query, plus live
  * insertions at their place) is an id_order (net/store/id_order.h) the
- * store keeps beside the tasks: positions and insertions cost O(log n).
+ * store keeps beside the tasks: no position or insertion scans the queue.
  * Listeners hear of every task inserted, updated or removed.
  *
  * Held compactly, since a queue may hold 200,000 rows: a held task's
@@ -127,7 +127,7 @@ int64_t task_store_queue_id_at(const struct task_store *ts, size_t pos);
 /* id's position in the queue, or -1. */
 long long task_store_queue_pos(const struct task_store *ts, int64_t id);
 /*
- * Where t goes in the queue sorted by before(ud, t, other): one descent,
+ * Where t goes in the queue sorted by before(ud, t, other): one search,
  * no scan (the queue is in the query's order, live rows included). The
  * gap's position when t sorts between the head and the tail.
  */
