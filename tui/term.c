@@ -55,6 +55,20 @@ catch_fatal(void)
 		sigaction(sigs[i], &sa, &old_fatal[sigs[i]]);
 }
 
+/*
+ * Until curses has been left once and resumed, ncurses (6.x) counts as
+ * "not yet started" and flushes its output after every cursor move it
+ * makes, so one frame left in five or more write()s. A leave and resume
+ * before anything is drawn ends that: each doupdate() is then one write
+ * (its buffer holds a whole screen).
+ */
+static void
+one_write_per_frame(void)
+{
+	endwin();
+	doupdate();
+}
+
 int
 term_init(void)
 {
@@ -79,6 +93,7 @@ term_init(void)
 		start_color();
 		use_default_colors();
 	}
+	one_write_per_frame();
 	return 0;
 }
 
