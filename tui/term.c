@@ -81,6 +81,9 @@ term_init(void)
 	if (initscr() == NULL)
 		return -1;
 	curses_on = 1;
+	/* First: endwin would undo the modes set below (keypad's included,
+	 * which the first key read would then send again). */
+	one_write_per_frame();
 	catch_fatal();
 	atexit(term_restore);
 	raw();
@@ -93,7 +96,6 @@ term_init(void)
 		start_color();
 		use_default_colors();
 	}
-	one_write_per_frame();
 	return 0;
 }
 

@@ -100,6 +100,9 @@ struct task_queue {
 	 * empty state, or before any draw. */
 	bool list_shown;
 	struct column_layout shown_layout;
+	/* The footer's text and width as the window shows it (0: unknown):
+	 * a frame whose footer is the same leaves that line alone. */
+	unsigned long long footer_drawn;
 	long long minute; /* of the last tick that redrew ages */
 
 	struct triage *triage;    /* assign, status, priority, undo */
@@ -886,8 +889,7 @@ put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 		waddnstr(w, cell + m, (int)len);
 		off = m + len;
 	}
-	wattrset(w, attr);
-	waddstr(w, cell + off);
+	columns_draw_fitted(w, y, getcurx(w), cell + off, attr);
 	free(cell);
 }
 
@@ -943,8 +945,7 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	unseen = is_unseen(tq, t->id);
 	y += HEADER_ROWS;
 	/* The row's background across the gaps between cells. */
-	wmove(w, y, 0);
-	whline(w, ' ' | base, width);
+	columns_draw_blank(w, y, width, base);
 	/* A blank mark is drawn in the row's attributes: a coloured space
 	 * looks the same and costs an attribute change either side. */
 	if (marked || unseen)
@@ -1022,6 +1023,7 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 {
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
 	char above[32];
+	unsigned long long sig;
 
 	/* Rows scrolled off the top are said: the cursor may sit below them. */
 	snprintf(above, sizeof above, " | %zu above", tq->list.top);
@@ -1030,6 +1032,13 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 	                 tq->next != NULL ? "+" : "", row_n(tq) == 1 ? "" : "s",
 	                 tq->list.top > 0 ? above : "",
 	                 tq->req != NULL ? " | loading..." : "");
+	sig = hash_bytes(hash_str(HASH_INIT, line), &cols, sizeof cols);
+	if (sig == tq->footer_drawn) {
+		free(line);
+		free(desc);
+		return;
+	}
+	tq->footer_drawn = sig;
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
 	wmove(w, y, 0);
@@ -1133,6 +1142,7 @@ tq_draw(void *state, void *win, int rows, int cols)
 	if (needs_whole(tq)) {
 		werase(w);
 		list_forget(&tq->list);
+		tq->footer_drawn = 0;
 		columns_draw_header(w, 0, &tq->layout,
 		                    (attr_t)theme_attr(THEME_TITLE), tq->flags);
 	}
