@@ -2,6 +2,7 @@
 #include "tui/term.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -60,13 +61,26 @@ catch_fatal(void)
  * "not yet started" and flushes its output after every cursor move it
  * makes, so one frame left in five or more write()s. A leave and resume
  * before anything is drawn ends that: each doupdate() is then one write
- * (its buffer holds a whole screen).
+ * (its buffer holds a whole screen). Both go to /dev/null, so the
+ * terminal sees neither (no second alternate-screen exit, no title
+ * popped twice); its state is the one initscr left, and the first frame
+ * paints from a cleared screen, as it would have.
  */
 static void
 one_write_per_frame(void)
 {
-	endwin();
-	doupdate();
+	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+
+	if (out >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0) {
+		endwin();
+		doupdate();
+		dup2(out, STDOUT_FILENO);
+		clearok(curscr, TRUE);
+	}
+	if (out >= 0)
+		close(out);
+	if (null >= 0)
+		close(null);
 }
 
 int
