@@ -105,6 +105,10 @@ term_init(void)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* doupdate() polls the keyboard twice a frame to cut a frame short
+	 * for a key waiting; the loop reads every key before it draws, so
+	 * the check finds none and costs two system calls a frame. */
+	typeahead(-1);
 	curs_set(0);
 	if (term_colors()) {
 		start_color();
