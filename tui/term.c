@@ -71,6 +71,9 @@ one_write_per_frame(void)
 {
 	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
 
+	/* What initscr wrote (the alternate screen's start) waits in
+	 * ncurses' buffer: curs_set writes its own with a flush. */
+	curs_set(0);
 	if (out >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0) {
 		endwin();
 		doupdate();
