@@ -55,6 +55,8 @@ DEBS_TEST := tmux openssl ca-certificates clang-format python3 python3-pytest \
 DEBS_TEST += nginx-light
 # tests/integration/test_bench_readme.py builds the bench's git load.
 DEBS_TEST += git
+# tests/integration/test_draw_bytes.py counts the client's write()s.
+DEBS_TEST += strace
 DEBS_FUZZ := clang libclang-rt-14-dev
 # Only `make coverage` needs it.
 DEBS_COVERAGE := gcovr

@@ -1,7 +1,42 @@
 /* Table cells on screen: see columns_draw.h. */
 #include "tui/columns_draw.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+
+/* The longest cell put in as cells rather than as text (a wide table's
+ * title column fits). */
+#define CELLS_MAX 512
+
+/*
+ * Puts printable ASCII s into the window as ready-made cells, which
+ * skips curses' decoding of each byte as a multibyte character (the
+ * larger part of drawing a row); the cursor ends after it as waddstr
+ * leaves it. False, putting nothing, for any other text.
+ */
+static bool
+put_ascii(WINDOW *w, int y, int x, const char *s, attr_t attr)
+{
+	chtype cells[CELLS_MAX];
+	int n = 0;
+
+	for (; s[n] != '\0'; n++) {
+		if (n == CELLS_MAX || s[n] < 0x20 || s[n] >= 0x7F)
+			return false;
+		cells[n] = (chtype)(unsigned char)s[n] | attr;
+	}
+	mvwaddchnstr(w, y, x, cells, n);
+	wmove(w, y, x + n < getmaxx(w) ? x + n : getmaxx(w) - 1);
+	return true;
+}
+
+void
+columns_draw_fitted(WINDOW *w, int y, int x, const char *cell, attr_t attr)
+{
+	wattrset(w, attr);
+	if (!put_ascii(w, y, x, cell, attr))
+		mvwaddstr(w, y, x, cell);
+}
 
 /* Draws an already fitted cell at y, x, and frees it. */
 static void
@@ -9,9 +44,15 @@ draw_fitted(WINDOW *w, int y, int x, char *cell, attr_t attr)
 {
 	if (cell == NULL)
 		return;
-	wattrset(w, attr);
-	mvwaddstr(w, y, x, cell);
+	columns_draw_fitted(w, y, x, cell, attr);
 	free(cell);
+}
+
+void
+columns_draw_blank(WINDOW *w, int y, int width, attr_t attr)
+{
+	wmove(w, y, 0);
+	whline(w, ' ' | attr, width);
 }
 
 void

@@ -18,6 +18,18 @@ void columns_draw_text(WINDOW *w, int y, int x, int width, const char *s,
 void columns_draw_cell(WINDOW *w, int y, const struct column_layout *l,
                        size_t c, const char *s, attr_t attr, unsigned flags);
 
+/*
+ * Draws cell, text fitted already (sanitised, cut to its column), at y,
+ * x in attr. Plain ASCII goes in as ready cells, without curses decoding
+ * each byte as a multibyte character.
+ */
+void columns_draw_fitted(WINDOW *w, int y, int x, const char *cell,
+                         attr_t attr);
+
+/* Blanks line y from column 0, width columns, in attr (a row's
+ * background, drawn before its cells). */
+void columns_draw_blank(WINDOW *w, int y, int width, attr_t attr);
+
 /* Draws every shown column's title at row y, left-aligned. */
 void columns_draw_header(WINDOW *w, int y, const struct column_layout *l,
                          attr_t attr, unsigned flags);

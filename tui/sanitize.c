@@ -120,6 +120,25 @@ put_char(struct out *o, uint32_t cp, unsigned flags)
 		out_escape(o, cp); /* no width in this locale */
 }
 
+/* Whether c is printable ASCII: kept as it is, one column wide, under
+ * every rule and flag. */
+static bool
+plain(char c)
+{
+	return c >= 0x20 && c < 0x7F;
+}
+
+/* The length of the run of printable ASCII at the start of s (n bytes). */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && plain(s[i]))
+		i++;
+	return i;
+}
+
 char *
 sanitize(const char *in, size_t len, unsigned flags)
 {
@@ -127,6 +146,10 @@ sanitize(const char *in, size_t len, unsigned flags)
 	uint32_t cp;
 	size_t i = 0;
 
+	/* Most text drawn is plain ASCII: copied without decoding each
+	 * character (a table row is a dozen of these per frame). */
+	if (plain_run(in, len) == len)
+		return xstrndup(in, len);
 	out_put(&o, "", 0);
 	while (i < len) {
 		/* A line ending written on Windows ("\r\n") is a newline, not
@@ -168,6 +191,11 @@ sanitize_width(const char *s)
 	int total = 0, w;
 
 	while (*s != '\0') {
+		if (plain(*s)) {
+			s++;
+			total++;
+			continue;
+		}
 		s += char_width(s, &w);
 		total += w;
 	}
@@ -181,6 +209,11 @@ sanitize_prefix(const char *s, int width, int *used)
 	int total = 0, w;
 
 	while (s[off] != '\0') {
+		if (plain(s[off]) && total < width) {
+			off++;
+			total++;
+			continue;
+		}
 		n = char_width(s + off, &w);
 		if (total + w > width)
 			break;

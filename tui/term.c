@@ -2,6 +2,7 @@
 #include "tui/term.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -55,6 +56,36 @@ catch_fatal(void)
 		sigaction(sigs[i], &sa, &old_fatal[sigs[i]]);
 }
 
+/*
+ * Until curses has been left once and resumed, ncurses (6.x) counts as
+ * "not yet started" and flushes its output after every cursor move it
+ * makes, so one frame left in five or more write()s. A leave and resume
+ * before anything is drawn ends that: each doupdate() is then one write
+ * (its buffer holds a whole screen). Both go to /dev/null, so the
+ * terminal sees neither (no second alternate-screen exit, no title
+ * popped twice); its state is the one initscr left, and the first frame
+ * paints from a cleared screen, as it would have.
+ */
+static void
+one_write_per_frame(void)
+{
+	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+
+	/* What initscr wrote (the alternate screen's start) waits in
+	 * ncurses' buffer: curs_set writes its own with a flush. */
+	curs_set(0);
+	if (out >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0) {
+		endwin();
+		doupdate();
+		dup2(out, STDOUT_FILENO);
+		clearok(curscr, TRUE);
+	}
+	if (out >= 0)
+		close(out);
+	if (null >= 0)
+		close(null);
+}
+
 int
 term_init(void)
 {
@@ -67,6 +98,9 @@ term_init(void)
 	if (initscr() == NULL)
 		return -1;
 	curses_on = 1;
+	/* First: endwin would undo the modes set below (keypad's included,
+	 * which the first key read would then send again). */
+	one_write_per_frame();
 	catch_fatal();
 	atexit(term_restore);
 	raw();
@@ -74,6 +108,10 @@ term_init(void)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* doupdate() polls the keyboard twice a frame to cut a frame short
+	 * for a key waiting; the loop reads every key before it draws, so
+	 * the check finds none and costs two system calls a frame. */
+	typeahead(-1);
 	curs_set(0);
 	if (term_colors()) {
 		start_color();

@@ -8,9 +8,16 @@ key that changes nothing writes nothing at all; a move of the cursor
 between two rows on screen rewrites those two rows and nothing else,
 with no attribute change for a cell that shows nothing (the blank mark
 column).
+
+Under strace (`traced`), the write()s themselves are counted: a frame
+goes to the terminal in one write() where ncurses' buffer holds it (a
+whole screen, (rows + 2) x (cols + 6) bytes), not split at every
+cursor move.
 """
 
+import os
 import re
+import signal
 import sys
 import time
 
@@ -34,8 +41,8 @@ PARK = re.compile(rb"\x1b\[\d+;\d+H(?:\x1b\(B\x1b\[m)?$")
 FIRST_ROW = 3
 
 
-@pytest.fixture
-def client(cli):
+def client_env(cli):
+    """The signed-in client's environment, traced (SITECARE_TRACE)."""
     if MEMCHECK.enabled:
         pytest.skip("counts a plain run's bytes; the walk covers memcheck")
     assert cli.login("admin@example.com").rc == 0
@@ -43,7 +50,12 @@ def client(cli):
            if k in ("HOME", "PATH") or k.startswith(("XDG_", "LC_"))}
     env.update(TERM="xterm-256color", LANG="C.UTF-8",
                SITECARE_TRACE=str(cli.home / "trace"))
-    p = Pty(cli.bare_argv([]), env)
+    return env
+
+
+@pytest.fixture
+def client(cli):
+    p = Pty(cli.bare_argv([]), client_env(cli))
     try:
         # Start-up's fetches: the first page of tasks, then the unread
         # and the recent conversations (the tab's and status's count).
@@ -51,6 +63,62 @@ def client(cli):
         yield p
     finally:
         p.close()
+
+
+class Syscalls:
+    """The client's write()s to the terminal, as strace logged them."""
+
+    # "PID write(1, ""..., 384)    = 384": -s 0 leaves the text out.
+    WRITE = re.compile(rb"^\d+ +write\(1, .*\) += (\d+)$", re.M)
+
+    def __init__(self, path):
+        self.path = path
+        self.pos = 0
+
+    def mark(self):
+        self.pos = self.path.stat().st_size if self.path.exists() else 0
+
+    def writes(self, total, timeout):
+        """The sizes of the writes since mark(), once they add up to
+        total bytes (strace logs each as it returns)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                sizes = [int(n) for n in self.WRITE.findall(f.read())]
+            if sum(sizes) >= total or time.monotonic() > deadline:
+                return sizes
+            time.sleep(0.02)
+
+
+@pytest.fixture
+def traced(cli, tmp_path):
+    """(client, its write()s): the client under strace -f."""
+    log = tmp_path / "strace"
+    p = Pty(["/usr/bin/strace", "-f", "-qq", "-s", "0", "-e", "trace=write",
+             "-e", "signal=none", "-o", str(log), *cli.bare_argv([])],
+            client_env(cli))
+    try:
+        settled(p, cli.home / "trace", scaled(60))
+        yield p, Syscalls(log)
+    finally:
+        # strace leaves its tracee running when it is signalled itself:
+        # the client is ended first, by its own id.
+        for pid in traced_children(p.pid):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        p.close()
+
+
+def traced_children(pid):
+    """The ids of the processes strace (pid) started."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
 
 
 def settled(p, trace, timeout):
@@ -107,3 +175,28 @@ def test_draw__row_move__no_attributes_for_a_blank_mark(client):
     # magenta, THEME_MARKED, is for a "+" only).
     assert b"\x1b[35m " not in out, out
     assert len(out) <= 420, out
+
+
+def test_draw__row_move__is_one_write(traced):
+    p, calls = traced
+    calls.mark()
+    out = written(p, b"j")
+    sizes = calls.writes(len(out), scaled(10))
+    # One frame, one write(); ncurses flushed after every cursor move
+    # (five for this frame) until it had once been left and resumed.
+    assert sizes == [len(out)], (sizes, out)
+
+
+def test_draw__pane_switch__writes_only_when_its_buffer_is_full(traced):
+    p, calls = traced
+    # Tasks to Chat (its conversations came with start-up) and back: a
+    # pane seen the first time may draw twice (loading, then its rows).
+    for key in (b"\t", b"1"):
+        calls.mark()
+        out = written(p, key)
+        sizes = calls.writes(len(out), scaled(10))
+        assert sum(sizes) == len(out) > 0, (key, sizes)
+        # A whole pane is more than one buffer of ncurses' (42 x 126
+        # bytes at 120x40): each write but the last one fills it.
+        full = (40 + 2) * (COLS + 6)
+        assert len(sizes) <= 1 + len(out) // full, (key, sizes)

@@ -520,8 +520,8 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 
 	(void)marked;
 	y += b->list_y;
+	columns_draw_blank(w, y, width, base);
 	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
 	if (b->view == BILLING_SUBS)
 		draw_sub(b, w, y, billing_data_sub(b->data, i), width, base);
 	else

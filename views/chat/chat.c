@@ -497,8 +497,8 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	(void)marked;
 	y += HEADER_ROWS;
 	chat_format_layout(width, &l);
+	columns_draw_blank(w, y, width, base);
 	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
 	if (cv->unread_count > 0)
 		snprintf(buf, sizeof buf, "%" PRId64, cv->unread_count);
 	columns_draw_cell(w, y, &l, CHAT_COL_UNREAD, buf,

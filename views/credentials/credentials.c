@@ -398,8 +398,8 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 
 	(void)marked;
 	y += k->head;
+	columns_draw_blank(w, y, width, base);
 	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
 	for (s = 0; s < r->c.nassigned_staff; s++) {
 		char *more = xasprintf("%s%s%s", staff, s ? ", " : "",
 		                       r->c.assigned_staff[s].name);
@@ -469,8 +469,8 @@ draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
 
 	(void)marked;
 	y += k->head;
+	columns_draw_blank(w, y, width, base);
 	wattrset(w, base);
-	mvwprintw(w, y, 0, "%*s", width, "");
 	task_format_age(time(NULL), cr->updated_at, age, sizeof age);
 	columns_layout(&item_table, width, 0, 0, &l);
 	columns_draw_cell(w, y, &l, ITEM_COL_LABEL, cr->label, base | A_BOLD,

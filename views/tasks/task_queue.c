@@ -100,6 +100,9 @@ struct task_queue {
 	 * empty state, or before any draw. */
 	bool list_shown;
 	struct column_layout shown_layout;
+	/* The footer's text and width as the window shows it (0: unknown):
+	 * a frame whose footer is the same leaves that line alone. */
+	unsigned long long footer_drawn;
 	long long minute; /* of the last tick that redrew ages */
 
 	size_t fill_cap; /* FILL_CAP, or a test's (task_queue_set_fill_cap) */
@@ -895,8 +898,7 @@ put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 		waddnstr(w, cell + m, (int)len);
 		off = m + len;
 	}
-	wattrset(w, attr);
-	waddstr(w, cell + off);
+	columns_draw_fitted(w, y, getcurx(w), cell + off, attr);
 	free(cell);
 }
 
@@ -952,8 +954,7 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	unseen = is_unseen(tq, t->id);
 	y += HEADER_ROWS;
 	/* The row's background across the gaps between cells. */
-	wmove(w, y, 0);
-	whline(w, ' ' | base, width);
+	columns_draw_blank(w, y, width, base);
 	/* A blank mark is drawn in the row's attributes: a coloured space
 	 * looks the same and costs an attribute change either side. */
 	if (marked || unseen)
@@ -1032,6 +1033,7 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 	char *desc = task_query_describe(&tq->query), *line, *clean, *fit;
 	char above[32];
 	size_t n = task_n(tq);
+	unsigned long long sig;
 
 	/* Rows scrolled off the top are said: the cursor may sit below them. */
 	snprintf(above, sizeof above, " | %zu above", tq->list.top);
@@ -1040,6 +1042,13 @@ draw_footer(struct task_queue *tq, WINDOW *w, int y, int cols)
 	                 tq->next != NULL ? "+" : "", n == 1 ? "" : "s",
 	                 tq->list.top > 0 ? above : "",
 	                 tq->req != NULL ? " | loading..." : "");
+	sig = hash_bytes(hash_str(HASH_INIT, line), &cols, sizeof cols);
+	if (sig == tq->footer_drawn) {
+		free(line);
+		free(desc);
+		return;
+	}
+	tq->footer_drawn = sig;
 	clean = sanitize_str(line, tq->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, tq->flags);
 	wmove(w, y, 0);
@@ -1143,6 +1152,7 @@ tq_draw(void *state, void *win, int rows, int cols)
 	if (needs_whole(tq)) {
 		werase(w);
 		list_forget(&tq->list);
+		tq->footer_drawn = 0;
 		columns_draw_header(w, 0, &tq->layout,
 		                    (attr_t)theme_attr(THEME_TITLE), tq->flags);
 	}

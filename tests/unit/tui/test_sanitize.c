@@ -182,6 +182,36 @@ sanitize__prefix__never_splits_characters(void **state)
 	assert_int_equal(used, 2);
 }
 
+/* Plain ASCII takes a shorter way (no decoding): the same results, also
+ * where it meets other text or the length ends before the string. */
+static void
+sanitize__plain_ascii__same_as_decoded(void **state)
+{
+	char *s = sanitize("abcdef", 3, 0);
+	int used;
+
+	(void)state;
+	assert_string_equal(s, "abc");
+	free(s);
+	EXPECT("plain text 123 ~!", 0, "plain text 123 ~!");
+	EXPECT("tab\tend", SANITIZE_TABS_AS_SPACE, "tab end");
+	assert_int_equal(sanitize_width("ab\xe6\x97\xa5"
+	                                "c"),
+	                 5);
+	assert_int_equal(sanitize_prefix("abcdef", 4, &used), 4);
+	assert_int_equal(used, 4);
+	assert_int_equal(sanitize_prefix("abc\xe6\x97\xa5"
+	                                 "d",
+	                                 4, &used),
+	                 3);
+	assert_int_equal(used, 3);
+	assert_int_equal(sanitize_prefix("abc\xe6\x97\xa5"
+	                                 "d",
+	                                 5, &used),
+	                 6);
+	assert_int_equal(used, 5);
+}
+
 /* sanitize_keeps(cp) is true exactly when sanitize() gives cp back as it
  * is, for every code point, in UTF-8 and ASCII modes. */
 static void
@@ -239,6 +269,7 @@ main(void)
 		    sanitize__fit__truncates_by_width_with_ellipsis),
 		cmocka_unit_test(sanitize__fit__sanitises_raw_input),
 		cmocka_unit_test(sanitize__prefix__never_splits_characters),
+		cmocka_unit_test(sanitize__plain_ascii__same_as_decoded),
 		cmocka_unit_test(
 		    sanitize__keeps__agrees_with_sanitize_on_every_code_point),
 	};
