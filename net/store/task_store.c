@@ -36,7 +36,7 @@ _Static_assert(sizeof(struct row) <= 96 || sizeof(void *) < 8,
                "struct task grew: each held row costs more");
 
 struct task_store {
-	struct idmap *tasks;  /* id -> struct task */
+	struct idmap *tasks;  /* id -> struct task, keyed by the task's id */
 	struct idmap *before; /* id -> struct task a pending change replaced */
 	struct ref_pool *refs;
 	struct id_order *queue;
@@ -87,7 +87,7 @@ task_store_new(void)
 {
 	struct task_store *ts = xcalloc(1, sizeof *ts);
 
-	ts->tasks = idmap_new();
+	ts->tasks = idmap_new_keyed(offsetof(struct task, id));
 	ts->before = idmap_new();
 	ts->refs = ref_pool_new();
 	ts->queue = id_order_new_in(queue_cell, ts);
