@@ -3,13 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "net/store/idmap.h"
+#include "tests/unit/net/heap_test.h"
 
 #define N 5000
 
@@ -88,18 +88,6 @@ test_idmap__keyed__agrees_with_an_array(void **state)
 	agree(idmap_new_keyed(offsetof(struct val, id)));
 }
 
-/*
- * ASan's allocator, which mallinfo2() does not see, leaves nothing to
- * measure: the byte count is checked in the plain build only.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 #ifndef UNDER_ASAN
 /*
  * A keyed map of 100,000 ids costs at most 11 bytes an id (a slot
@@ -110,19 +98,15 @@ test_idmap__keyed__costs_under_11_bytes_an_id(void **state)
 {
 	enum { M = 100000 };
 	struct val *v = calloc(M, sizeof *v);
-	struct mallinfo2 before = mallinfo2(), after;
+	size_t before = heap_bytes(), i;
 	struct idmap *m = idmap_new_keyed(offsetof(struct val, id));
-	size_t i, bytes;
 
 	(void)state;
 	for (i = 0; i < M; i++) {
 		v[i].id = (int64_t)i * 7;
 		idmap_put(m, v[i].id, &v[i]);
 	}
-	after = mallinfo2();
-	bytes =
-	    (after.uordblks + after.hblkhd) - (before.uordblks + before.hblkhd);
-	assert_true(bytes <= 11 * (size_t)M);
+	assert_true(heap_bytes() - before <= 11 * (size_t)M);
 	assert_ptr_equal(idmap_get(m, 7 * 4321), &v[4321]);
 	idmap_free(m);
 	free(v);
