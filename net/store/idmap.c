@@ -165,8 +165,12 @@ idmap_put(struct idmap *m, int64_t id, void *value)
 	return was;
 }
 
-bool
-idmap_may_move(size_t home, size_t i, size_t j)
+/*
+ * The backward-shift rule: true when the entry at slot j, whose home
+ * slot is home, may move back into the hole at slot i.
+ */
+static bool
+may_move(size_t home, size_t i, size_t j)
 {
 	if (i <= j)
 		return home <= i || home > j;
@@ -185,7 +189,7 @@ idmap_remove(struct idmap *m, int64_t id)
 	 * hole, so every run stays unbroken without tombstones. */
 	for (j = (i + 1) & (m->cap - 1); m->vals[j] != NULL;
 	     j = (j + 1) & (m->cap - 1)) {
-		if (idmap_may_move(hash(id_at(m, j), m->cap), i, j)) {
+		if (may_move(hash(id_at(m, j), m->cap), i, j)) {
 			set(m, i, id_at(m, j), m->vals[j]);
 			i = j;
 		}

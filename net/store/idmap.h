@@ -43,11 +43,4 @@ void idmap_clear(struct idmap *m);
  */
 void *idmap_next(const struct idmap *m, size_t *pos, int64_t *id);
 
-/*
- * The backward-shift rule, shared with the other open-addressed table
- * (strpool.c): true when the entry at slot j, whose home slot is home,
- * may move back into the hole at slot i.
- */
-bool idmap_may_move(size_t home, size_t i, size_t j);
-
 #endif
