@@ -208,17 +208,29 @@ struct client_page {
 
 /*
  * A task as lists, PATCH answers and task events carry it. The members
- * are ordered so the struct packs into 112 bytes (the task store holds
+ * are ordered so the struct packs into 88 bytes (the task store holds
  * one per row); the counts, which the contract does not bound, are held
  * saturated at UINT32_MAX.
+ *
+ * Its client and assignee are shared refs, not copies: a queue of
+ * 100,000 tasks names a few thousand clients and staff. A shared ref is
+ * counted and read-only; every struct task holds one count on each of
+ * its refs. task_free drops them (the last drop frees the ref),
+ * task_copy takes one more of each (no string copied), and a parsed
+ * task has refs of its own (refs=1), so a task outside any store (a
+ * detail, an event, a view's copy) owns what it points at like any
+ * other member. The task store swaps a held task's refs for those of
+ * its pool (net/store/ref_pool.h), so its rows share one per client.
+ * To give a task another client or assignee, task_set_client and
+ * task_set_assignee drop the old ref and make a new one.
  */
 struct task {
 	int64_t id;
 	int64_t version; /* for If-Match */
 	char *title;
 	char *description; /* NULL in the task store until a detail is put */
-	struct client_ref client;
-	struct staff_ref assignee; /* zeroed when !has_assignee */
+	const struct client_ref *client;  /* shared; NULL only when zeroed */
+	const struct staff_ref *assignee; /* shared; NULL when !has_assignee */
 	time_t created_at;
 	time_t updated_at;
 	time_t due_at;
@@ -554,7 +566,29 @@ void invoice_free(struct invoice *i);
 void invoice_page_free(struct invoice_page *p);
 void event_payload_free(struct event_payload *e);
 
-/* Deep copies, for views that keep an object past its page's life. */
+/*
+ * Shared refs (see struct task): _share moves r's strings into a new
+ * ref counted once (r is zeroed); _hold counts one more holder and
+ * returns r; _drop gives one back, freeing the ref with the last;
+ * _holders says how many there are. NULL is held and dropped as nothing.
+ */
+const struct client_ref *client_ref_share(struct client_ref *r);
+const struct client_ref *client_ref_hold(const struct client_ref *r);
+void client_ref_drop(const struct client_ref *r);
+size_t client_ref_holders(const struct client_ref *r);
+const struct staff_ref *staff_ref_share(struct staff_ref *r);
+const struct staff_ref *staff_ref_hold(const struct staff_ref *r);
+void staff_ref_drop(const struct staff_ref *r);
+size_t staff_ref_holders(const struct staff_ref *r);
+
+/* Gives t a new client ref with copies of name and company. */
+void task_set_client(struct task *t, int64_t id, const char *name,
+                     const char *company);
+/* Gives t a new assignee ref (a copy of name), or none when id is 0. */
+void task_set_assignee(struct task *t, int64_t id, const char *name);
+
+/* Deep copies, for views that keep an object past its page's life (a
+ * task's shared refs are held once more, not copied). */
 void task_copy(struct task *dst, const struct task *src);
 void message_copy(struct message *dst, const struct message *src);
 void invoice_copy(struct invoice *dst, const struct invoice *src);

@@ -40,6 +40,26 @@ task_tail(const cJSON *v, const struct json_path *path, struct task *out,
 	return 0;
 }
 
+/* The task's client and assignee, each a shared ref of its own. */
+static int
+task_refs(const cJSON *v, const struct json_path *path, struct task *out,
+          struct sc_error *err)
+{
+	struct client_ref c;
+	struct staff_ref a;
+
+	if (json_child(v, "client", path, NULL, client_ref_item, &c, sizeof c,
+	               err) < 0)
+		return -1;
+	out->client = client_ref_share(&c);
+	if (json_child(v, "assignee", path, &out->has_assignee, staff_ref_item,
+	               &a, sizeof a, err) < 0)
+		return -1;
+	if (out->has_assignee)
+		out->assignee = staff_ref_share(&a);
+	return 0;
+}
+
 int
 task_from_json(const cJSON *v, const struct json_path *path, struct task *out,
                struct sc_error *err)
@@ -55,10 +75,7 @@ task_from_json(const cJSON *v, const struct json_path *path, struct task *out,
 	    json_string(v, "description", path, &out->description, err) < 0 ||
 	    task_status_from_json(v, "status", path, &status, err) < 0 ||
 	    task_priority_from_json(v, "priority", path, &priority, err) < 0 ||
-	    json_child(v, "client", path, NULL, client_ref_item, &out->client,
-	               sizeof out->client, err) < 0 ||
-	    json_child(v, "assignee", path, &out->has_assignee, staff_ref_item,
-	               &out->assignee, sizeof out->assignee, err) < 0 ||
+	    task_refs(v, path, out, err) < 0 ||
 	    task_tail(v, path, out, err) < 0) {
 		task_free(out);
 		return -1;
@@ -73,8 +90,8 @@ task_free(struct task *t)
 {
 	free(t->title);
 	free(t->description);
-	client_ref_free(&t->client);
-	staff_ref_free(&t->assignee);
+	client_ref_drop(t->client);
+	staff_ref_drop(t->assignee);
 	memset(t, 0, sizeof *t);
 }
 
@@ -91,9 +108,32 @@ task_copy(struct task *dst, const struct task *src)
 	*dst = *src;
 	dst->title = dup_or_null(src->title);
 	dst->description = dup_or_null(src->description);
-	dst->client.name = dup_or_null(src->client.name);
-	dst->client.company = dup_or_null(src->client.company);
-	dst->assignee.name = dup_or_null(src->assignee.name);
+	client_ref_hold(dst->client);
+	staff_ref_hold(dst->assignee);
+}
+
+void
+task_set_client(struct task *t, int64_t id, const char *name,
+                const char *company)
+{
+	struct client_ref c = { id, dup_or_null(name), dup_or_null(company) };
+
+	client_ref_drop(t->client);
+	t->client = client_ref_share(&c);
+}
+
+void
+task_set_assignee(struct task *t, int64_t id, const char *name)
+{
+	struct staff_ref a = { id, NULL };
+
+	staff_ref_drop(t->assignee);
+	t->assignee = NULL;
+	t->has_assignee = id != 0;
+	if (t->has_assignee) {
+		a.name = dup_or_null(name);
+		t->assignee = staff_ref_share(&a);
+	}
 }
 
 /* The optional client_msg_id of a comment: absent, null or a string. */

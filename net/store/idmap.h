@@ -16,6 +16,14 @@
 struct idmap;
 
 struct idmap *idmap_new(void);
+/*
+ * A map whose values hold their own id, an int64_t at id_offset (as a
+ * struct task does): its slots hold only the pointer, half the bytes,
+ * and a probe reads the value's id. A held value's id must not change,
+ * and the map reads it from every value it probes: free a value only
+ * once it is removed (or while walking it to free the map).
+ */
+struct idmap *idmap_new_keyed(size_t id_offset);
 void idmap_free(struct idmap *m);
 
 /* The value held for id, or NULL. */
@@ -34,12 +42,5 @@ void idmap_clear(struct idmap *m);
  * not change during a walk.
  */
 void *idmap_next(const struct idmap *m, size_t *pos, int64_t *id);
-
-/*
- * The backward-shift rule, shared with the other open-addressed table
- * (strpool.c): true when the entry at slot j, whose home slot is home,
- * may move back into the hole at slot i.
- */
-bool idmap_may_move(size_t home, size_t i, size_t j);
 
 #endif

@@ -9,15 +9,15 @@
 #include "net/store/listeners.h"
 #include "net/store/id_order.h"
 #include "net/store/idmap.h"
-#include "net/store/strpool.h"
+#include "net/store/ref_pool.h"
 
 /*
  * Every held task is the task of a malloc'd row (below) in `tasks`; a
  * task with a pending optimistic change has what the change replaced in
  * `before` (few at a time, so no pointer per row for it). A held task's
- * client name and company and its assignee's name point into `names`,
- * whose counted copies the rows share; its description is kept only
- * once the task's detail was put (see task_store.h).
+ * client and assignee are refs of `refs`, which the rows share (one per
+ * client, one per staff member); its description is kept only once the
+ * task's detail was put (see task_store.h).
  */
 /*
  * A row: the queue's cell for the task (where id_order keeps its block,
@@ -31,14 +31,14 @@ struct row {
 	struct task t;
 };
 
-/* One row's structs in a 128-byte malloc chunk, on 64-bit machines. */
-_Static_assert(sizeof(struct row) <= 120 || sizeof(void *) < 8,
+/* One row's structs in 96 bytes, on 64-bit machines. */
+_Static_assert(sizeof(struct row) <= 96 || sizeof(void *) < 8,
                "struct task grew: each held row costs more");
 
 struct task_store {
-	struct idmap *tasks;  /* id -> struct task */
+	struct idmap *tasks;  /* id -> struct task, keyed by the task's id */
 	struct idmap *before; /* id -> struct task a pending change replaced */
-	struct strpool *names;
+	struct ref_pool *refs;
 	struct id_order *queue;
 	void *gap_cell; /* the gap's cell in the queue */
 	struct listeners ls;
@@ -87,9 +87,9 @@ task_store_new(void)
 {
 	struct task_store *ts = xcalloc(1, sizeof *ts);
 
-	ts->tasks = idmap_new();
+	ts->tasks = idmap_new_keyed(offsetof(struct task, id));
 	ts->before = idmap_new();
-	ts->names = strpool_new();
+	ts->refs = ref_pool_new();
 	ts->queue = id_order_new_in(queue_cell, ts);
 	return ts;
 }
@@ -113,7 +113,7 @@ settle_title(struct task *row)
 
 /*
  * Frees what a held task (a row when is_row, else a pending change's
- * base) owns, and gives its names back to the pool.
+ * base) owns, and gives its refs back to the pool.
  */
 static void
 release(struct task_store *ts, struct task *t, bool is_row)
@@ -121,25 +121,13 @@ release(struct task_store *ts, struct task *t, bool is_row)
 	if (!is_row || t->title != room(t))
 		free(t->title);
 	free(t->description);
-	strpool_release(ts->names, t->client.name);
-	strpool_release(ts->names, t->client.company);
-	strpool_release(ts->names, t->assignee.name);
+	ref_pool_release(ts->refs, t);
 	memset(t, 0, sizeof *t);
 }
 
-/* The pool's copy of *s in place of the malloc'd one, which is freed. */
-static void
-intern(struct task_store *ts, char **s)
-{
-	char *own = *s;
-
-	*s = (char *)strpool_intern(ts->names, own);
-	free(own);
-}
-
 /*
- * Moves t (malloc'd strings, as parsed) into dst as the store holds it:
- * names interned, the description kept only when keep_desc.
+ * Moves t (as parsed, or a copy) into dst as the store holds it: its
+ * refs the pool's, the description kept only when keep_desc.
  */
 static void
 adopt(struct task_store *ts, struct task *dst, struct task *t, bool keep_desc)
@@ -150,9 +138,7 @@ adopt(struct task_store *ts, struct task *dst, struct task *t, bool keep_desc)
 		free(dst->description);
 		dst->description = NULL;
 	}
-	intern(ts, &dst->client.name);
-	intern(ts, &dst->client.company);
-	intern(ts, &dst->assignee.name);
+	ref_pool_adopt(ts->refs, dst);
 	settle_title(dst);
 }
 
@@ -187,7 +173,7 @@ task_store_free(struct task_store *ts)
 	id_order_free(ts->queue); /* before the rows that hold its cells */
 	free_all(ts, ts->tasks, true);
 	free_all(ts, ts->before, false);
-	strpool_free(ts->names);
+	ref_pool_free(ts->refs);
 	listeners_clear(&ts->ls);
 	free(ts);
 }
@@ -334,7 +320,8 @@ task_store_change(struct task_store *ts, const struct task *t)
 	task_copy(&c, t);
 	if (idmap_get(ts->before, t->id) == NULL) {
 		before = xmalloc(sizeof *before);
-		*before = *h; /* its names' references move with it */
+		/* its refs' counts move with it */
+		*before = *h;
 		if (h->title == room(h)) /* the room is the change's now */
 			before->title = xstrdup(h->title);
 		idmap_put(ts->before, t->id, before);

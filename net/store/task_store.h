@@ -23,14 +23,15 @@
  * Listeners hear of every task inserted, updated or removed.
  *
  * Held compactly, since a queue may hold 200,000 rows: a held task's
- * client.name, client.company and assignee.name point into a pool of
- * counted strings the store owns (net/store/strpool.h: a few distinct
- * names shared by every row), so they are read-only and live as long as
- * the task's version. Its description is NULL until its detail is put
- * (the list never shows one, and the detail's GET brings it); from then
- * on every newer version of it keeps its description. Tasks handed to
- * the store are ordinary parsed ones (malloc'd strings); copies taken
- * with task_copy() are the caller's as ever.
+ * client and assignee are the shared refs of the store's pool
+ * (net/store/ref_pool.h: one per client and staff member, shared by
+ * every row), read-only like every shared ref. Its description is NULL
+ * until its detail is put (the list never shows one, and the detail's
+ * GET brings it); from then on every newer version of it keeps its
+ * description. Tasks handed to the store are ordinary parsed ones (refs
+ * of their own, which the store swaps for the pool's); copies taken
+ * with task_copy() are the caller's as ever, holding counts of their
+ * own on the refs, so they stay valid after the store lets go.
  */
 struct task_store;
 

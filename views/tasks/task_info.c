@@ -295,13 +295,13 @@ layout_fields(struct task_info *ti, const struct task *t)
 	          task_format_status_theme(t->status));
 	add_field(ti, "Priority", task_priority_name(t->priority),
 	          task_format_priority_theme(t->priority));
-	client = t->client.company != NULL && t->client.company[0] != '\0'
-	             ? xasprintf("%s (%s)", t->client.name, t->client.company)
-	             : xstrdup(t->client.name != NULL ? t->client.name : "");
+	client = t->client->company != NULL && t->client->company[0] != '\0'
+	             ? xasprintf("%s (%s)", t->client->name, t->client->company)
+	             : xstrdup(t->client->name != NULL ? t->client->name : "");
 	add_field(ti, "Client", client, THEME_NORMAL);
 	free(client);
 	if (t->has_assignee)
-		add_field(ti, "Assignee", t->assignee.name, THEME_NORMAL);
+		add_field(ti, "Assignee", t->assignee->name, THEME_NORMAL);
 	else
 		add_field(ti, "Assignee", "unassigned", THEME_DIM);
 	add_due(ti, t);

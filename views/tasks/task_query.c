@@ -592,11 +592,11 @@ assignee_matches(const struct task_query *q, const struct task *t,
 {
 	switch (q->assignee) {
 	case TASK_QUERY_ME:
-		return t->has_assignee && me_id > 0 && t->assignee.id == me_id;
+		return t->has_assignee && me_id > 0 && t->assignee->id == me_id;
 	case TASK_QUERY_NONE:
 		return !t->has_assignee;
 	case TASK_QUERY_STAFF:
-		return t->has_assignee && t->assignee.id == q->assignee_id;
+		return t->has_assignee && t->assignee->id == q->assignee_id;
 	default:
 		return true;
 	}
@@ -610,7 +610,7 @@ task_query_matches(const struct task_query *q, const struct task *t,
 		return false;
 	if (q->priorities != 0 && !(q->priorities & (1u << t->priority)))
 		return false;
-	if (q->client_id > 0 && t->client.id != q->client_id)
+	if (q->client_id > 0 && t->client->id != q->client_id)
 		return false;
 	if (!assignee_matches(q, t, me_id))
 		return false;

@@ -742,10 +742,10 @@ newly_mine(const struct task_queue *tq, const struct task *old,
            const struct task *t)
 {
 	int64_t me = me_store_id(tq->app->store->me);
-	bool mine = me > 0 && t->has_assignee && t->assignee.id == me;
+	bool mine = me > 0 && t->has_assignee && t->assignee->id == me;
 
 	return mine &&
-	       (old == NULL || !old->has_assignee || old->assignee.id != me);
+	       (old == NULL || !old->has_assignee || old->assignee->id != me);
 }
 
 /* A new urgent task in the queue's filter: a notification. */
@@ -753,7 +753,7 @@ static void
 notify_urgent(struct task_queue *tq, const struct task *t)
 {
 	char *title = xasprintf("Urgent task #%lld", (long long)t->id);
-	char *body = xasprintf("%s: %s", t->client.name ? t->client.name : "",
+	char *body = xasprintf("%s: %s", t->client->name ? t->client->name : "",
 	                       t->title ? t->title : "");
 
 	if (tq->app->notify != NULL)
@@ -967,14 +967,14 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	    base | (attr_t)theme_attr(task_format_priority_theme(t->priority)));
 	snprintf(buf, sizeof buf, "%lld", (long long)t->id);
 	put_cell(tq, w, y, TASK_COL_ID, buf, base);
-	put_cell(tq, w, y, TASK_COL_CLIENT, t->client.name, base);
+	put_cell(tq, w, y, TASK_COL_CLIENT, t->client->name, base);
 	put_title(tq, w, y, t->title, base);
 	put_cell(tq, w, y, TASK_COL_STATUS,
 	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
 	         base |
 	             (attr_t)theme_attr(task_format_status_theme(t->status)));
 	if (t->has_assignee)
-		put_cell(tq, w, y, TASK_COL_ASSIGNEE, t->assignee.name, base);
+		put_cell(tq, w, y, TASK_COL_ASSIGNEE, t->assignee->name, base);
 	else
 		put_cell(tq, w, y, TASK_COL_ASSIGNEE, "-",
 		         base | (attr_t)theme_attr(THEME_DIM));
@@ -1011,8 +1011,8 @@ row_sig(void *ud, size_t i, bool selected, bool marked)
 
 	h = hash_bytes(h, bits, sizeof bits);
 	h = hash_bytes(h, nums, sizeof nums);
-	h = hash_str(h, t->client.name);
-	h = hash_str(h, t->has_assignee ? t->assignee.name : NULL);
+	h = hash_str(h, t->client->name);
+	h = hash_str(h, t->has_assignee ? t->assignee->name : NULL);
 	h = hash_str(h, t->title);
 	return hash_str(h, tq->query.search);
 }
@@ -1394,7 +1394,7 @@ do_compose(struct task_queue *tq, bool internal, bool editor, const char *args)
 	                tq->draft_internal == internal
 	            ? tq->draft
 	            : NULL;
-	client = sanitize_str(t->client.name, SANITIZE_TABS_AS_SPACE);
+	client = sanitize_str(t->client->name, SANITIZE_TABS_AS_SPACE);
 	if (internal) {
 		prompt = xasprintf("note on #%lld (internal, staff only): ",
 		                   (long long)t->id);
@@ -1449,7 +1449,7 @@ do_client(struct task_queue *tq, enum action a)
 	if (t == NULL)
 		return VIEW_HANDLED;
 	if (a == ACTION_CLIENT_TASKS)
-		return show_client(tq, t->client.id);
+		return show_client(tq, t->client->id);
 	if (a == ACTION_CLIENT_CREDENTIALS) {
 		if (!(tq->app->permissions & PERM_CREDENTIALS_REVEAL)) {
 			app_notice(tq->app, true,
@@ -1457,7 +1457,7 @@ do_client(struct task_queue *tq, enum action a)
 			return VIEW_HANDLED;
 		}
 		/* The task is the purpose the reveal will offer. */
-		app_goto_from_task(tq->app, PANE_CREDENTIALS, t->client.id,
+		app_goto_from_task(tq->app, PANE_CREDENTIALS, t->client->id,
 		                   t->id);
 		return VIEW_HANDLED;
 	}
@@ -1465,7 +1465,7 @@ do_client(struct task_queue *tq, enum action a)
 		app_notice(tq->app, true, "chat needs chat.read");
 		return VIEW_HANDLED;
 	}
-	app_goto(tq->app, PANE_CHAT, t->client.id);
+	app_goto(tq->app, PANE_CHAT, t->client->id);
 	return VIEW_HANDLED;
 }
 

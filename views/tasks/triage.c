@@ -88,12 +88,7 @@ patch_task(struct task *t, const struct task_patch *p, const char *name)
 		t->priority = p->priority;
 	if (!p->set_assignee)
 		return;
-	staff_ref_free(&t->assignee);
-	t->has_assignee = p->assignee_id != 0;
-	if (t->has_assignee) {
-		t->assignee.id = p->assignee_id;
-		t->assignee.name = xstrdup(name != NULL ? name : "...");
-	}
+	task_set_assignee(t, p->assignee_id, name != NULL ? name : "...");
 }
 
 /* The patch that puts back what p changed on t. */
@@ -107,7 +102,7 @@ reverse_patch(const struct task *t, const struct task_patch *p)
 	r.set_priority = p->set_priority;
 	r.priority = t->priority;
 	r.set_assignee = p->set_assignee;
-	r.assignee_id = t->has_assignee ? t->assignee.id : 0;
+	r.assignee_id = t->has_assignee ? t->assignee->id : 0;
 	return r;
 }
 
@@ -145,8 +140,8 @@ triage_describe(const struct triage_change *c)
 static const char *
 assignee_of(const struct task *t)
 {
-	return t->has_assignee && t->assignee.name != NULL ? t->assignee.name
-	                                                   : "nobody";
+	return t->has_assignee && t->assignee->name != NULL ? t->assignee->name
+	                                                    : "nobody";
 }
 
 /* ---- batches ----------------------------------------------------------- */

@@ -38,8 +38,8 @@ lines_free(struct lines *l)
 static const char *
 assignee_of(const struct task *t)
 {
-	return t->has_assignee && t->assignee.name != NULL ? t->assignee.name
-	                                                   : "nobody";
+	return t->has_assignee && t->assignee->name != NULL ? t->assignee->name
+	                                                    : "nobody";
 }
 
 /* Appends "label: a -> b" to lines when a and b differ. */

@@ -540,11 +540,11 @@ ask_take(struct triage_pick *tp, const struct task *other, size_t others)
 {
 	char *line =
 	    tp->n == 1 ? xasprintf("#%lld is %s's. Take it?",
-	                           (long long)other->id, other->assignee.name)
+	                           (long long)other->id, other->assignee->name)
 	    : others == 1
 	        ? xasprintf("#%lld, 1 of the %zu marked tasks, is %s's. "
 	                    "Take them?",
-	                    (long long)other->id, tp->n, other->assignee.name)
+	                    (long long)other->id, tp->n, other->assignee->name)
 	        : xasprintf("%zu of the %zu marked tasks are others'. "
 	                    "Take them?",
 	                    others, tp->n);
@@ -568,7 +568,7 @@ triage_pick_take(struct triage_pick *tp, const int64_t *ids, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct task *t = triage_find(tp->tr, ids[i]);
 
-		if (t != NULL && t->has_assignee && t->assignee.id != me) {
+		if (t != NULL && t->has_assignee && t->assignee->id != me) {
 			other = t;
 			others++;
 		}

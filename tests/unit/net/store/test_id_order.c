@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <malloc.h>
 
 #include "net/store/id_order.h"
+#include "tests/unit/net/heap_test.h"
 
 /* Several blocks' worth (a block holds 512), so splits and merges run. */
 #define N 6000
@@ -176,28 +176,7 @@ test_id_order__place_finds_the_first_greater(void **state)
 	id_order_free(o);
 }
 
-/*
- * ASan's allocator, which mallinfo2() does not see, leaves nothing to
- * measure: the byte count is checked in the plain build only.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 #ifndef UNDER_ASAN
-/* Bytes the heap holds, mmapped chunks included. */
-static size_t
-heap_bytes(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-
 /*
  * 100,000 ids appended cost at most 40 bytes each, the id map's share
  * included: the queue at 100,000 tasks fits tig's memory. (A tree node

@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "net/store/idmap.h"
+#include "tests/unit/net/heap_test.h"
 
 #define N 5000
 
@@ -30,17 +32,27 @@ test_idmap__put_get_replace_remove(void **state)
 	idmap_free(m);
 }
 
-/* Random puts and removals, checked against a plain array after each. */
+/* A value that holds its own id, as a keyed map's values do. */
+struct val {
+	char tag;
+	int64_t id;
+};
+
+/*
+ * Random puts and removals on m, checked against a plain array after
+ * each; m is freed.
+ */
 static void
-test_idmap__agrees_with_an_array_through_growth_and_removals(void **state)
+agree(struct idmap *m)
 {
-	static char *truth[N];
-	static char marks[N];
-	struct idmap *m = idmap_new();
+	static struct val *truth[N];
+	static struct val vals[N];
 	size_t i, step, held = 0;
 	int64_t id;
 
-	(void)state;
+	memset(truth, 0, sizeof truth);
+	for (i = 0; i < N; i++)
+		vals[i].id = (int64_t)i;
 	srand(15);
 	for (step = 0; step < 60000; step++) {
 		id = rand() % N;
@@ -50,9 +62,9 @@ test_idmap__agrees_with_an_array_through_growth_and_removals(void **state)
 			truth[id] = NULL;
 		} else {
 			held += truth[id] == NULL;
-			assert_ptr_equal(idmap_put(m, id, &marks[id]),
+			assert_ptr_equal(idmap_put(m, id, &vals[id]),
 			                 truth[id]);
-			truth[id] = &marks[id];
+			truth[id] = &vals[id];
 		}
 		assert_int_equal(idmap_count(m), held);
 	}
@@ -60,6 +72,46 @@ test_idmap__agrees_with_an_array_through_growth_and_removals(void **state)
 		assert_ptr_equal(idmap_get(m, (int64_t)i), truth[i]);
 	idmap_free(m);
 }
+
+static void
+test_idmap__agrees_with_an_array_through_growth_and_removals(void **state)
+{
+	(void)state;
+	agree(idmap_new());
+}
+
+/* The same with the ids read from the values. */
+static void
+test_idmap__keyed__agrees_with_an_array(void **state)
+{
+	(void)state;
+	agree(idmap_new_keyed(offsetof(struct val, id)));
+}
+
+#ifndef UNDER_ASAN
+/*
+ * A keyed map of 100,000 ids costs at most 11 bytes an id (a slot
+ * holding the id too costs 21): the task store's share of a task.
+ */
+static void
+test_idmap__keyed__costs_under_11_bytes_an_id(void **state)
+{
+	enum { M = 100000 };
+	struct val *v = calloc(M, sizeof *v);
+	size_t before = heap_bytes(), i;
+	struct idmap *m = idmap_new_keyed(offsetof(struct val, id));
+
+	(void)state;
+	for (i = 0; i < M; i++) {
+		v[i].id = (int64_t)i * 7;
+		idmap_put(m, v[i].id, &v[i]);
+	}
+	assert_true(heap_bytes() - before <= 11 * (size_t)M);
+	assert_ptr_equal(idmap_get(m, 7 * 4321), &v[4321]);
+	idmap_free(m);
+	free(v);
+}
+#endif
 
 static void
 test_idmap__walk_visits_each_entry_once(void **state)
@@ -95,6 +147,10 @@ main(void)
 		cmocka_unit_test(
 		    test_idmap__agrees_with_an_array_through_growth_and_removals),
 		cmocka_unit_test(test_idmap__walk_visits_each_entry_once),
+		cmocka_unit_test(test_idmap__keyed__agrees_with_an_array),
+#ifndef UNDER_ASAN
+		cmocka_unit_test(test_idmap__keyed__costs_under_11_bytes_an_id),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

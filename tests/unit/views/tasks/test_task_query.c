@@ -10,6 +10,10 @@
 
 #include "views/tasks/task_query.h"
 
+/* A task's client and assignee, as plain refs the matcher only reads. */
+static const struct client_ref client3 = { .id = 3 };
+static const struct staff_ref staff5 = { .id = 5 };
+
 /* The query string of q for the first page, freed after the check. */
 static void
 assert_query(const struct task_query *q, const char *cursor, const char *want)
@@ -266,7 +270,7 @@ mk(int64_t id, enum task_status s, enum task_priority p, time_t created)
 	t.created_at = created;
 	t.updated_at = created;
 	t.title = "Disk Full on web1";
-	t.client.id = 3;
+	t.client = &client3; /* never held nor dropped: not a shared one */
 	return t;
 }
 
@@ -298,6 +302,7 @@ task_query__overdue__asks_due_order_and_drops_the_rest(void **state)
 	for (i = 0; i < 3; i++) {
 		p.items[i] = mk((int64_t)i + 1, TASK_NEW, PRIORITY_LOW, 100);
 		p.items[i].title = strdup("t");
+		p.items[i].client = NULL; /* freed below: no plain ref */
 		p.items[i].has_due_at = i < 2;
 		p.items[i].due_at = i == 0 ? now - 60 : now + 3600;
 	}
@@ -333,7 +338,7 @@ task_query__matches__applies_every_filter(void **state)
 	                 0);
 	assert_false(task_query_matches(&q, &t, 5));
 	t.has_assignee = true;
-	t.assignee.id = 5;
+	t.assignee = &staff5;
 	assert_true(task_query_matches(&q, &t, 5));
 	assert_false(task_query_matches(&q, &t, 0));
 	assert_int_equal(task_query_filter(&q, "client=4", err, sizeof err), 0);

@@ -113,9 +113,9 @@ send_task(struct harness *h, bool created, long long id, long long version,
 	e.task.title = (char *)title;
 	e.task.priority = priority;
 	e.task.status = TASK_NEW;
-	e.task.client.id = 1;
-	e.task.client.name = "Acme";
+	task_set_client(&e.task, 1, "Acme", NULL);
 	harness_event(h, &ev);
+	client_ref_drop(e.task.client);
 }
 
 static const struct task_store *

@@ -1031,9 +1031,9 @@ live(struct harness *h, enum event_type type, long long id, long long version,
 	e.task.title = title;
 	e.task.status = status;
 	e.task.priority = priority;
-	e.task.client.id = 1;
-	e.task.client.name = "Acme";
+	task_set_client(&e.task, 1, "Acme", NULL);
 	harness_event(h, &ev);
+	client_ref_drop(e.task.client);
 }
 
 static void
@@ -1085,9 +1085,9 @@ live_new(struct harness *h, long long id, enum task_priority priority)
 	e.task.priority = priority;
 	e.task.created_at = timegm(&tm);
 	e.task.updated_at = e.task.created_at;
-	e.task.client.id = 1;
-	e.task.client.name = "Acme";
+	task_set_client(&e.task, 1, "Acme", NULL);
 	harness_event(h, &ev);
+	client_ref_drop(e.task.client);
 }
 
 /* Live tasks go to their place in the head or the tail; one that sorts
