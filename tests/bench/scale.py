@@ -18,8 +18,11 @@ front; with all of them running, each is measured over TLS:
   base64url JSON of the ordering's columns and the last row's values,
   tests/service/README.md);
 - the client: start -> first frame of the queue (its trace's first task
-  page, then the frame), resident memory right after that frame, and
-  CPU per `j` (median of 100).
+  page, then the frame; the median of 3 starts, each signed in with a
+  home of its own, and the first start's on its own: at 1,000,000 tasks
+  the first client the service answers waits for a cold first query),
+  resident memory right after the last start's frame, and CPU per `j`
+  (median of 100).
 
 Rows: the median page at each size and its ratio to 1k (target <= 2x,
 and the worst ordering's too), and at the largest size the client's first
@@ -125,22 +128,32 @@ def page_costs(sizes):
                 for k, ts in times[n].items()} for n in sizes}
 
 
+STARTS = 3
+
+
 def client_at(bench, svc):
-    """(start -> first frame ms, VmRSS kB after it, j CPU ms median)."""
+    """((median start -> first frame ms of STARTS, the first start's),
+    VmRSS kB after the last start's frame, j CPU ms median). The first
+    start is the first client the service answers after the page probes:
+    it is kept apart, as the startup phase takes a median too."""
     main, bench.svc = bench.svc, svc  # Bench's helpers use its svc's CA
     try:
-        home = bench.home()
-        t0 = time.monotonic()
-        p, tr = bench.start(home)
-        try:
-            _, frame = bench.queue_frame(tr)
-            first = (frame - t0) * 1000
-            p.quiet(200)
-            rss = p.status("VmRSS")
-            down = bench.per_key(p, b"j", 100)
-            return first, rss, down[0]
-        finally:
-            p.close()
+        firsts = []
+        for i in range(STARTS):
+            home = bench.home()
+            t0 = time.monotonic()
+            p, tr = bench.start(home)
+            try:
+                _, frame = bench.queue_frame(tr)
+                firsts.append((frame - t0) * 1000)
+                if i < STARTS - 1:
+                    continue
+                p.quiet(200)
+                rss = p.status("VmRSS")
+                down = bench.per_key(p, b"j", 100)
+            finally:
+                p.close()
+        return (statistics.median(firsts), firsts[0]), rss, down[0]
     finally:
         bench.svc = main
 
@@ -173,7 +186,8 @@ def measure(bench, services):
         bench.log(f"scale {n}: pages (ms/tasks) " + ", ".join(
             f"{s}{'/mine' if f else ''}/{w} {ms:.0f}/{k}"
             for (s, f, w), (ms, k) in sorted(pages[n].items())))
-        bench.log(f"scale {n}: first frame {client[0]:.0f} ms, RSS "
+        bench.log(f"scale {n}: first frame {client[0][0]:.0f} ms (median "
+                  f"of {STARTS}; the first start {client[0][1]:.0f} ms), RSS "
                   f"{client[1] / 1024:.1f} MB, j {client[2]:.3f} ms")
         got[n] = (seeded, pages[n], client)
     return got
@@ -221,8 +235,10 @@ def scale(bench):
                   ratio <= 2 and worst <= 2)
     first, rss, j = got[big][2]
     j_small = got[small][2][2]
-    bench.row(f"first frame at {big:,} tasks", f"{first:.0f} ms",
-              "< 300 ms", first < 300)
+    bench.row(f"first frame at {big:,} tasks (median of {STARTS} starts; "
+              f"the first start after the page probes)",
+              f"{first[0]:.0f} ms ({first[1]:.0f} ms)", "< 300 ms",
+              first[0] < 300)
     bench.row(f"RSS at {big:,} tasks (after the first frame)",
               f"{rss / 1024:.1f} MB", "< 64 MB", rss < 64 * 1024)
     bench.row(f"j at {big:,} vs {small:,} tasks (CPU, median of 100)",
