@@ -988,6 +988,8 @@ tui_run_action(struct tui *t, enum action a, const char *args)
 	struct pane *p;
 	enum view_result r = VIEW_UNHANDLED;
 
+	if (trace_detail_on())
+		trace_event("action %s", action_name(a));
 	if (t->app.readonly && action_changes(a)) {
 		tui_say_refused(t, a, "read-only: ", "is turned off");
 		return;

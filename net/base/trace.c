@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 static int trace_fd = -1;
+static int trace_wire; /* SITECARE_TRACE_DETAIL: requests, actions too */
 
 void
 trace_open_env(void)
@@ -20,6 +21,7 @@ trace_open_env(void)
 	/* Never through a link planted at the trace's path. */
 	trace_fd = open(
 	    path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	trace_wire = trace_fd >= 0 && getenv("SITECARE_TRACE_DETAIL") != NULL;
 }
 
 void
@@ -28,12 +30,19 @@ trace_close(void)
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;
+	trace_wire = 0;
 }
 
 int
 trace_on(void)
 {
 	return trace_fd >= 0;
+}
+
+int
+trace_detail_on(void)
+{
+	return trace_wire;
 }
 
 void

@@ -17,6 +17,15 @@ void trace_open_env(void);
 void trace_close(void);
 /* True when tracing is on (to skip building a line for nothing). */
 int trace_on(void);
+/*
+ * True when SITECARE_TRACE_DETAIL is set too: the trace then also carries
+ * each request's start and end, libcurl's own informational lines (which
+ * connection a request went on, what the server did to it) and the name
+ * of each action run, for finding a request that never finished or a
+ * key that went astray. The terminal tests turn it on. Never a header,
+ * a cookie, a key pressed or an action's argument.
+ */
+int trace_detail_on(void);
 void trace_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -703,6 +703,8 @@ http_cancel(struct http *h, struct http_request *r)
 {
 	if (r == NULL || r->finishing)
 		return;
+	if (trace_detail_on())
+		trace_event("http.cancel %p", (void *)r);
 	if (h->in_curl > 0 && r->easy != NULL) {
 		r->cancelled = true; /* swept up once libcurl returns */
 		return;
@@ -912,6 +914,41 @@ easy_tls(const struct http *h, CURL *e)
 		curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, h->pin);
 }
 
+/* The path of r's URL without its query string, and its length. */
+static const char *
+url_path(const struct http_request *r, int *len)
+{
+	const char *path = strstr(r->url, "://");
+
+	path = path != NULL ? strchr(path + 3, '/') : NULL;
+	*len = path != NULL ? (int)strcspn(path, "?") : 0;
+	return path != NULL ? path : "";
+}
+
+/*
+ * CURLOPT_DEBUGFUNCTION, with SITECARE_TRACE_DETAIL only: libcurl's
+ * informational lines into the trace, tagged with the request. Lines
+ * about cookies and the request's headers hold the session and are left
+ * out; a query string is cut at its '?' as everywhere in the trace.
+ */
+static int
+on_curl_debug(CURL *e, curl_infotype type, char *data, size_t size, void *ud)
+{
+	char line[400];
+	size_t n = size < sizeof line ? size : sizeof line - 1;
+
+	(void)e;
+	if (type != CURLINFO_TEXT)
+		return 0;
+	memcpy(line, data, n);
+	line[n] = '\0';
+	if (strstr(line, "ookie") != NULL || strncmp(line, "h2h3 ", 5) == 0)
+		return 0; /* the session, or a header (the CSRF token's too) */
+	line[strcspn(line, "?\r\n")] = '\0';
+	trace_event("curl %p %s", ud, line);
+	return 0;
+}
+
 /* A configured easy handle for one attempt of r. */
 static CURL *
 easy_new(struct http_request *r)
@@ -939,6 +976,11 @@ easy_new(struct http_request *r)
 		                 h->cfg.stall_seconds);
 	}
 	easy_tls(h, e);
+	if (trace_detail_on()) {
+		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_curl_debug);
+		curl_easy_setopt(e, CURLOPT_DEBUGDATA, r);
+		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
@@ -961,6 +1003,13 @@ attempt_start(struct http *h, struct http_request *r, long long now)
 	response_reset(&r->resp);
 	r->attempts++;
 	r->easy = easy_new(r);
+	if (trace_detail_on()) {
+		int len;
+		const char *path = url_path(r, &len);
+
+		trace_event("http.start %p %s %.*s attempt=%d", (void *)r,
+		            r->method, len, path, r->attempts);
+	}
 	curl_multi_add_handle(h->multi, r->easy);
 }
 
@@ -1037,15 +1086,14 @@ trace_request(struct http_request *r, int status)
 {
 	long connects = 0;
 	const char *path;
+	int len;
 
 	if (!trace_on() || r->easy == NULL)
 		return;
 	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
-	path = strstr(r->url, "://");
-	path = path != NULL ? strchr(path + 3, '/') : NULL;
+	path = url_path(r, &len);
 	trace_event("http %s %.*s %d bytes=%zu connects=%ld ms=%lld", r->method,
-	            path != NULL ? (int)strcspn(path, "?") : 0,
-	            path != NULL ? path : "", status, r->resp.len, connects,
+	            len, path, status, r->resp.len, connects,
 	            now_ms() - r->began);
 }
 
@@ -1058,6 +1106,9 @@ attempt_done(struct http_request *r, CURLcode code)
 	long version = 0;
 
 	trace_request(r, status);
+	if (trace_detail_on())
+		trace_event("http.end %p %d curl=%d", (void *)r, status,
+		            (int)code);
 	curl_easy_getinfo(r->easy, CURLINFO_HTTP_VERSION, &version);
 	curl_multi_remove_handle(r->h->multi, r->easy);
 	curl_easy_cleanup(r->easy);

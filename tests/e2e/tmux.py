@@ -33,7 +33,17 @@ class Terminal:
         # close() fails the test on any. A release build ignores these.
         self.sanitizer_dir = tempfile.mkdtemp(prefix="sitecare-san-")
         self.expect_crash = False  # a test that kills it on purpose
-        env = {**(env or {}),
+        # Every client keeps a trace (net/base/trace.h), with each
+        # request's start and libcurl's account of it, beside the
+        # sanitiser's reports: a wait that times out shows its tail, so a
+        # request that never came back says where it stopped. A test
+        # that reads a trace of its own keeps it where it put it.
+        env = dict(env or {})
+        if "SITECARE_TRACE" not in env:
+            env["SITECARE_TRACE"] = os.path.join(self.sanitizer_dir, "trace")
+            env["SITECARE_TRACE_DETAIL"] = "1"
+        self.trace = env["SITECARE_TRACE"]
+        env = {**env,
                "ASAN_OPTIONS": f"log_path={self.sanitizer_dir}/asan",
                "UBSAN_OPTIONS": f"log_path={self.sanitizer_dir}/ubsan:"
                                 "print_stacktrace=1"}
@@ -141,7 +151,22 @@ class Terminal:
         if seen_true is not None:
             return seen_true
         raise ScreenTimeout(f"timed out after {timeout}s waiting for "
-                            f"{what}; screen was:\n{screen}")
+                            f"{what}; screen was:\n{screen}\n"
+                            f"{self.trace_tail()}")
+
+    def trace_tail(self, lines=150):
+        """Whether the program still runs, and the end of its trace, for
+        a failure's message."""
+        status = self.exit_status()
+        ran = ("the program is still running" if status is None else
+               f"the program had exited with status {status}")
+        try:
+            with open(self.trace, errors="replace") as f:
+                tail = f.read().splitlines()[-lines:]
+        except OSError as e:
+            return f"{ran}; no trace: {e}"
+        return (f"{ran}\n--- the client's trace, last {len(tail)} lines "
+                f"({self.trace}) ---\n" + "\n".join(tail))
 
     def wait_text(self, text, timeout=10.0):
         return self.wait_for(lambda s: text in s, timeout, repr(text))
@@ -174,6 +199,8 @@ class Terminal:
         """What a sanitised build reported (leaks at exit, errors)."""
         out = []
         for name in sorted(os.listdir(self.sanitizer_dir)):
+            if not name.startswith(("asan", "ubsan")):
+                continue  # the trace
             with open(os.path.join(self.sanitizer_dir, name),
                       errors="replace") as f:
                 out.append(f"{name}:\n{f.read()}")

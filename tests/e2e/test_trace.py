@@ -1,0 +1,56 @@
+"""The detailed trace every terminal test keeps (SITECARE_TRACE with
+SITECARE_TRACE_DETAIL, net/base/trace.h): each request's start and end,
+libcurl's account of it, the actions run. A wait that times out prints
+its tail, so it must say where a request stopped; and it must never hold
+the session, a header, a query string or what was typed.
+"""
+
+import re
+import uuid
+
+from e2e.test_chat import open_chat, open_conversation
+
+
+def secrets_of(home):
+    """Every cookie value the client keeps in its jar."""
+    values = set()
+    for path in home.rglob("*"):
+        if path.is_file():
+            for line in path.read_text(errors="replace").splitlines():
+                fields = line.split("\t")
+                if len(fields) == 7 and len(fields[6]) >= 16:
+                    values.add(fields[6])
+    return values
+
+
+def test_trace__requests_and_actions_named__nothing_secret(tui, accounts):
+    t = open_chat(tui)
+    open_conversation(t)
+    body = "traced? no " + uuid.uuid4().hex[:8]
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t.type(body)
+    t.send("Enter")
+    t.wait_text("message sent", timeout=20)
+    with open(t.trace) as f:
+        trace = f.read()
+    starts = re.findall(r"^\S+ http\.start (0x[0-9a-f]+) (\w+) (\S+) ",
+                        trace, re.M)
+    paths = {(m, p) for _, m, p in starts}
+    assert ("GET", "/api/v1/tasks") in paths, trace[-3000:]
+    assert ("POST", "/api/v1/conversations/1/messages") in paths or any(
+        m == "POST" and p.endswith("/messages") for m, p in paths), paths
+    # Each request that started ended, under the same tag.
+    ended = set(re.findall(r"^\S+ http\.end (0x[0-9a-f]+) ", trace, re.M))
+    assert ended, trace[-3000:]
+    assert re.search(r"^\S+ curl 0x[0-9a-f]+ .*connection", trace,
+                     re.M | re.I), "libcurl's account is there"
+    assert re.search(r"^\S+ action reply$", trace, re.M), trace[-3000:]
+    # Nothing secret: no query, header, cookie, or typed text.
+    assert "?" not in trace
+    assert not re.search(r"cookie|csrf|h2h3", trace, re.I)
+    assert body not in trace and body.split()[-1] not in trace
+    jar = secrets_of(tui.home)
+    assert jar, "the session's cookies are in the jar"
+    for value in jar:
+        assert value not in trace
