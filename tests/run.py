@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,22 +39,65 @@ ROOT = Path(__file__).resolve().parent.parent
 C_DIRS = ("tui", "net", "views", "keymaps")
 
 
+# The kinds of test `make check` counts, in the order it prints them.
+KINDS = (
+    ("source", "source checks"),
+    ("unit", "unit (tests/unit)"),
+    ("fuzz", "fuzz harnesses (tests/fuzz)"),
+    ("integration", "client integration (tests/integration)"),
+    ("e2e", "terminal (tests/e2e)"),
+    ("service", "service contract (tests/service/tests)"),
+    ("valgrind", "valgrind reports"),
+    ("pytest", "pytest, outside those folders"),
+)
+
+
 class Tally:
-    """Counts results per suite and prints failures as they happen."""
+    """Counts results per kind of test and prints failures as they happen;
+    keeps every skip with its reason."""
 
     def __init__(self):
         self.passed = self.failed = self.skipped = 0
         self.failures = []
+        self.skips = []  # (suite: name, reason)
+        self.kinds = {}  # kind -> [passed, failed, skipped]
 
-    def add(self, suite, name, outcome, detail=""):
+    def add(self, suite, name, outcome, detail="", kind=None):
+        counts = self.kinds.setdefault(kind or suite, [0, 0, 0])
         if outcome == "pass":
             self.passed += 1
+            counts[0] += 1
         elif outcome == "skip":
             self.skipped += 1
+            counts[2] += 1
+            self.skips.append((f"{suite}: {name}",
+                               detail.strip() or "(no reason given)"))
         else:
             self.failed += 1
+            counts[1] += 1
             self.failures.append(f"{suite}: {name}")
             print(f"FAIL {suite}: {name}\n{detail}".rstrip(), flush=True)
+
+    def report(self):
+        """The counts by kind, then each skip and why, before the closing
+        line."""
+        labels = dict(KINDS)
+        order = [k for k, _ in KINDS] + sorted(set(self.kinds) - set(labels))
+        print("by kind:")
+        for kind in order:
+            if kind in self.kinds:
+                p, f, s = self.kinds[kind]
+                print(f"  {labels.get(kind, kind):<42} {p:>5} passed, "
+                      f"{f} failed, {s} skipped")
+        for name, reason in self.skips:
+            print(f"skipped: {name}: {reason}")
+
+
+def pytest_kind(classname):
+    """The kind of a pytest case by its module (e2e.test_x, integration.
+    test_y, service.tests.test_z)."""
+    top = (classname or "").split(".")[0]
+    return top if top in ("e2e", "integration", "service") else "pytest"
 
 
 def c_sources(with_tests=True):
@@ -168,7 +212,8 @@ def run_unit(t, build):
     for b in want:
         if not os.access(b, os.X_OK):
             t.add(str(b.relative_to(Path(build) / "tests" / "unit")),
-                  "built", "fail", f"{b} was not built (make unit)")
+                  "built", "fail", f"{b} was not built (make unit)",
+                  kind="unit")
     bins = [b for b in want if os.access(b, os.X_OK)]
     for b, (out, err, rc) in zip(bins, parallel(bins, run_unit_binary)):
         suite = str(b.relative_to(Path(build) / "tests" / "unit"))
@@ -182,11 +227,12 @@ def run_unit(t, build):
                 t.add(suite, m.group(2),
                       "skip" if skip else
                       "pass" if m.group(1) == "ok" else "fail",
-                      out[-2000:] + err[-2000:])
+                      m.group(3).split("# SKIP", 1)[1] if skip else
+                      out[-2000:] + err[-2000:], kind="unit")
         missing = (int(planned.group(1)) if planned else 1) - seen
         if missing > 0 or (rc != 0 and seen == 0):
             t.add(suite, f"{max(missing, 1)} test(s) never reported "
-                  f"(exit {rc})", "fail", err[-3000:])
+                  f"(exit {rc})", "fail", err[-3000:], kind="unit")
             t.failed += max(missing, 1) - 1
 
 
@@ -197,13 +243,16 @@ def count_junit(t, report, rc):
         return
     for case in ET.parse(report).getroot().iter("testcase"):
         name = f"{case.get('classname')}.{case.get('name')}"
-        if case.find("skipped") is not None:
-            t.add("pytest", name, "skip")
+        kind = pytest_kind(case.get("classname"))
+        skipped = case.find("skipped")
+        if skipped is not None:
+            t.add("pytest", name, "skip", skipped.get("message", ""),
+                  kind=kind)
         elif case.find("failure") is not None or \
                 case.find("error") is not None:
-            t.add("pytest", name, "fail", "")
+            t.add("pytest", name, "fail", "", kind=kind)
         else:
-            t.add("pytest", name, "pass")
+            t.add("pytest", name, "pass", kind=kind)
     if rc not in (0, 1, 5):
         t.add("pytest", f"pytest itself failed (exit {rc})", "fail")
 
@@ -288,21 +337,38 @@ DURATIONS_HEAD = ("# seconds per test file in a measured run, for dealing "
                   "pytest out (tests/run.py)\n")
 
 
+def private_tmp():
+    """A temporary folder of one pytest process's own, and the environment
+    that sends everything there: Python's tempfile and every program that
+    honours TMPDIR, tmux's sockets (TMUX_TMPDIR), pytest's own tmp_path
+    (--basetemp). Removed once the process has finished, so a run leaves
+    nothing behind in /tmp: not a socket of a tmux server a killed test
+    left, nor pytest's kept folders."""
+    path = Path(tempfile.mkdtemp(prefix="sc-check-"))
+    return path, {"TMPDIR": str(path), "TMUX_TMPDIR": str(path)}, \
+        [f"--basetemp={path / 'pytest'}"]
+
+
 def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
     """Runs pytest over tests/ and counts its JUnit XML report(s).
 
     With shards > 1 the tests are dealt out (deal()) to that many pytest
     processes running side by side, each with its own session fixtures
     (reference service ...) and report, and the environment shard_env(i)
-    adds; each one's output follows once all have finished. Returns the
-    reports."""
+    adds; each one's output follows once all have finished. Each process
+    has its own temporary folder (private_tmp()). Returns the reports."""
     env = dict(os.environ, SITECARE_BIN=str(Path(binary).resolve()))
     ids = collect(env, extra) if shards > 1 else []
     if len(ids) < 2:
         report = Path(build) / "pytest.xml"
         report.unlink(missing_ok=True)
-        rc = subprocess.run([*PYTEST, f"--junitxml={report}", *extra],
-                            cwd=ROOT, env=env).returncode
+        tmp, tmp_env, tmp_args = private_tmp()
+        try:
+            rc = subprocess.run([*PYTEST, f"--junitxml={report}", *tmp_args,
+                                 *extra], cwd=ROOT,
+                                env={**env, **tmp_env}).returncode
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         count_junit(t, report, rc)
         return [report]
     runs = []
@@ -310,20 +376,24 @@ def run_pytest(t, binary, build, extra, shards=1, shard_env=None):
         report = Path(build) / f"pytest.{i}.xml"
         log = Path(build) / f"pytest.{i}.log"
         report.unlink(missing_ok=True)
+        tmp, tmp_env, tmp_args = private_tmp()
         with open(log, "w") as out:
             p = subprocess.Popen(
                 [*PYTEST, f"--junitxml={report}", "-p", "no:cacheprovider",
-                 *part], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                env={**env, **(shard_env(i) if shard_env else {})})
-        runs.append((p, report, log))
+                 *tmp_args, *part], cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**env, **tmp_env,
+                     **(shard_env(i) if shard_env else {})})
+        runs.append((p, report, log, tmp))
     print(f"pytest: {len(ids)} tests in {len(runs)} processes side by side",
           flush=True)
-    for i, (p, report, log) in enumerate(runs):
+    for i, (p, report, log, tmp) in enumerate(runs):
         rc = p.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
         print(f"--- pytest process {i} ({log}) ---\n{log.read_text()}",
               flush=True)
         count_junit(t, report, rc)
-    return [report for _, report, _ in runs]
+    return [report for _, report, _, _ in runs]
 
 
 def check_valgrind_logs(t, log_dir):
@@ -447,6 +517,7 @@ def main():
         save_durations(reports)
     for f in t.failures:
         print(f"failed: {f}")
+    t.report()
     print(f"ran: {'; '.join(ran)}; binary {a.binary}", flush=True)
     print(f"check: {t.passed} passed, {t.failed} failed, "
           f"{t.skipped} skipped", flush=True)

@@ -5,9 +5,12 @@ SITECARE_TIMEOUT_SCALE like the tests' own waits)."""
 
 import configparser
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from helpers import ROOT
 
@@ -79,3 +82,85 @@ def test_runner__timeout__bounds_every_test_and_scales(tmp_path):
     ini.read(ROOT / "tests" / "pytest.ini")
     assert ini["pytest"]["timeout"] == "180"
     assert ini["pytest"]["timeout_method"] == "signal"
+
+
+JUNIT = """<?xml version="1.0"?>
+<testsuites><testsuite>
+<testcase classname="e2e.test_chat" name="test_a"/>
+<testcase classname="e2e.test_chat" name="test_b"><failure/></testcase>
+<testcase classname="integration.test_cli_api" name="test_c"/>
+<testcase classname="integration.test_cli_api" name="test_d">
+<skipped type="pytest.skip" message="no D-Bus session here"/></testcase>
+<testcase classname="service.tests.test_tasks" name="test_e"/>
+<testcase classname="service.tests.test_tasks" name="test_f"/>
+</testsuite></testsuites>
+"""
+
+
+def test_runner__report__counts_by_kind_and_lists_skips_with_reasons(
+        tmp_path, capsys):
+    run = runner()
+    t = run.Tally()
+    t.add("source", "clang-format", "pass")
+    t.add("views/test_tabs", "tabs__x", "pass", kind="unit")
+    t.add("views/test_tabs", "tabs__y", "skip", " needs a UTF-8 locale",
+          kind="unit")
+    report = tmp_path / "r.xml"
+    report.write_text(JUNIT)
+    run.count_junit(t, report, 1)
+    capsys.readouterr()
+    t.report()
+    out = capsys.readouterr().out.splitlines()
+    rows = {line.split("  ")[1].strip(): line.split()[-6:] for line in out
+            if line.startswith("  ")}
+    assert rows == {
+        "source checks": ["1", "passed,", "0", "failed,", "0", "skipped"],
+        "unit (tests/unit)": ["1", "passed,", "0", "failed,", "1",
+                              "skipped"],
+        "client integration (tests/integration)":
+            ["1", "passed,", "0", "failed,", "1", "skipped"],
+        "terminal (tests/e2e)": ["1", "passed,", "1", "failed,", "0",
+                                 "skipped"],
+        "service contract (tests/service/tests)":
+            ["2", "passed,", "0", "failed,", "0", "skipped"],
+    }, out
+    assert [line for line in out if line.startswith("skipped:")] == [
+        "skipped: views/test_tabs: tabs__y: needs a UTF-8 locale",
+        "skipped: pytest: integration.test_cli_api.test_d: "
+        "no D-Bus session here"]
+    assert (t.passed, t.failed, t.skipped) == (6, 1, 2)
+
+
+LEAVER = """
+import json, os, subprocess, tempfile
+
+def test_leaves_things_behind(tmp_path):
+    kept = tempfile.NamedTemporaryFile(delete=False).name
+    subprocess.run(["tmux", "-L", "leaver", "new-session", "-d", "sleep 30"],
+                   check=True)
+    sock = subprocess.run(["tmux", "-L", "leaver", "display-message", "-p",
+                           "#{socket_path}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    subprocess.run(["tmux", "-L", "leaver", "kill-server"])
+    with open(os.environ["LEAVER_OUT"], "w") as f:
+        json.dump({"tmpdir": os.environ["TMPDIR"], "file": kept,
+                   "socket": sock, "tmp_path": str(tmp_path)}, f)
+"""
+
+
+def test_runner__pytest__leaves_nothing_in_tmp(tmp_path, monkeypatch):
+    run = runner()
+    test = tmp_path / "test_leaver.py"
+    test.write_text(LEAVER)
+    out = tmp_path / "left.json"
+    monkeypatch.setenv("LEAVER_OUT", str(out))
+    t = run.Tally()
+    run.run_pytest(t, "/bin/true", tmp_path, ["-q", str(test)])
+    assert (t.passed, t.failed) == (1, 0)
+    left = json.loads(out.read_text())
+    private = Path(left["tmpdir"])
+    assert private.parent == Path(tempfile.gettempdir())
+    for what in ("file", "socket", "tmp_path"):
+        assert Path(left[what]).is_relative_to(private), (what, left)
+        assert not os.path.exists(left[what]), (what, left)
+    assert not private.exists()
