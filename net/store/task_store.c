@@ -21,21 +21,19 @@
  * task's detail was put (see task_store.h).
  */
 /*
- * A row: the queue's cell for the task (where id_order keeps its block,
- * so the order needs no id map of its own), the task, and its title in
- * the same piece of the store's slab (net/store/slab.h: no malloc
- * header, 8-byte rounding; 12 bytes a row less than a malloc each). The
- * row never moves, so the pointers task_store_get() hands out stay put;
- * a newer version whose title does not fit the room, or a title too
- * long for a piece, has it malloc'd apart.
+ * A row: the task, whose order_cell is the queue's cell for it (where
+ * id_order keeps its block's handle, so the order needs no id map of
+ * its own), and its title after it in the same piece of the store's
+ * slab (net/store/slab.h: no malloc header, 8-byte rounding; 12 bytes a
+ * row less than a malloc each). The row never moves, so the pointers
+ * task_store_get() hands out stay put; a newer version whose title does
+ * not fit the room, or a title too long for a piece, has it malloc'd
+ * apart. Whatever fills a row's task, its order_cell stays the row's.
  */
-struct row {
-	void *cell;
-	struct task t;
-};
 
-/* One row's structs in 96 bytes, on 64-bit machines. */
-_Static_assert(sizeof(struct row) <= 96 || sizeof(void *) < 8,
+/* One row's struct in 88 bytes, the cell in its spare room, on 64-bit
+ * machines. */
+_Static_assert(sizeof(struct task) <= 88 || sizeof(void *) < 8,
                "struct task grew: each held row costs more");
 
 struct task_store {
@@ -44,7 +42,7 @@ struct task_store {
 	struct ref_pool *refs;
 	struct slab *rows; /* every row's piece */
 	struct id_order *queue;
-	void *gap_cell; /* the gap's cell in the queue */
+	uint32_t gap_cell; /* the gap's cell in the queue */
 	struct listeners ls;
 };
 
@@ -52,32 +50,36 @@ struct task_store {
 static struct task *
 row_new(struct task_store *ts, const char *title)
 {
-	size_t n = sizeof(struct row) + (title != NULL ? strlen(title) + 1 : 0);
-	struct row *r;
+	size_t n =
+	    sizeof(struct task) + (title != NULL ? strlen(title) + 1 : 0);
+	struct task *t;
 
 	if (n > SLAB_MAX)
-		n = sizeof(struct row);
-	r = slab_alloc(ts->rows, n);
-	r->cell = NULL;
-	return &r->t;
-}
-
-/* The row a held task is the task of. */
-static struct row *
-row_of(const struct task *t)
-{
-	return (struct row *)((char *)t - offsetof(struct row, t));
+		n = sizeof(struct task);
+	t = slab_alloc(ts->rows, n);
+	t->order_cell = 0;
+	return t;
 }
 
 /* Where a row's own title goes. */
 static char *
 room(struct task *t)
 {
-	return (char *)(row_of(t) + 1);
+	return (char *)(t + 1);
+}
+
+/* Fills row with src, the row keeping its queue cell. */
+static void
+row_set(struct task *row, const struct task *src)
+{
+	uint32_t cell = row->order_cell;
+
+	*row = *src;
+	row->order_cell = cell;
 }
 
 /* The queue's cell for id: the gap's, a held task's, or NULL. */
-static void **
+static uint32_t *
 queue_cell(void *ud, int64_t id)
 {
 	struct task_store *ts = ud;
@@ -86,7 +88,7 @@ queue_cell(void *ud, int64_t id)
 	if (id == TASK_STORE_GAP_ID)
 		return &ts->gap_cell;
 	t = idmap_get(ts->tasks, id);
-	return t != NULL ? &row_of(t)->cell : NULL;
+	return t != NULL ? &t->order_cell : NULL;
 }
 
 struct task_store *
@@ -112,7 +114,7 @@ settle_title(struct task *row)
 	if (title == NULL || title == room(row))
 		return;
 	n = strlen(title) + 1;
-	if (n > slab_size(row_of(row)) - sizeof(struct row))
+	if (n > slab_size(row) - sizeof(struct task))
 		return;
 	memcpy(room(row), title, n);
 	free(title);
@@ -130,7 +132,7 @@ release(struct task_store *ts, struct task *t, bool is_row)
 		free(t->title);
 	free(t->description);
 	ref_pool_release(ts->refs, t);
-	memset(t, 0, sizeof *t);
+	row_set(t, &(const struct task){ 0 });
 }
 
 /*
@@ -140,7 +142,7 @@ release(struct task_store *ts, struct task *t, bool is_row)
 static void
 adopt(struct task_store *ts, struct task *dst, struct task *t, bool keep_desc)
 {
-	*dst = *t;
+	row_set(dst, t);
 	memset(t, 0, sizeof *t);
 	if (!keep_desc) {
 		free(dst->description);
@@ -158,7 +160,7 @@ held_free(struct task_store *ts, struct task *t, bool is_row)
 		return;
 	release(ts, t, is_row);
 	if (is_row)
-		slab_free(ts->rows, row_of(t));
+		slab_free(ts->rows, t);
 	else
 		free(t);
 }
@@ -361,7 +363,7 @@ task_store_rollback(struct task_store *ts, int64_t id)
 		return false;
 	idmap_remove(ts->before, id);
 	release(ts, h, true);
-	*h = *before;
+	row_set(h, before);
 	free(before);
 	settle_title(h);
 	tell(ts, id, TASK_STORE_UPDATED);
