@@ -240,6 +240,10 @@ struct task {
 	uint8_t priority; /* enum task_priority */
 	bool has_assignee;
 	bool has_due_at;
+	/* The task store's: a held row's cell of the queue's order
+	 * (net/store/id_order.h), in the room the struct has spare; 0 in
+	 * every other task. */
+	uint32_t order_cell;
 };
 
 struct task_page {

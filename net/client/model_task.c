@@ -106,6 +106,7 @@ void
 task_copy(struct task *dst, const struct task *src)
 {
 	*dst = *src;
+	dst->order_cell = 0; /* the store's row's, not the copy's */
 	dst->title = dup_or_null(src->title);
 	dst->description = dup_or_null(src->description);
 	client_ref_hold(dst->client);

@@ -14,11 +14,28 @@
  */
 #define BLOCK 512
 
-/* A run of consecutive ids of the order; idx is its place in blocks. */
+/*
+ * A run of consecutive ids of the order; idx is its place in blocks,
+ * which changes as blocks come and go, handle its number for the
+ * owner's cells, which does not.
+ */
 struct block {
 	uint32_t n;
 	uint32_t idx;
+	uint32_t handle;
 	int64_t ids[BLOCK];
+};
+
+/*
+ * The blocks by handle, so an owner's cell is 4 bytes (the room a
+ * struct task has spare) instead of a pointer: of[h] is block h (NULL
+ * when free), spare the free handles; handle 0 is never given (an empty
+ * cell).
+ */
+struct handles {
+	struct block **of;
+	uint32_t *spare;
+	size_t n, cap, nspare;
 };
 
 /*
@@ -37,19 +54,22 @@ struct id_order {
 	size_t nb, cap;
 	size_t count;
 	struct starts *starts;
-	/* id -> its block: the owner's cells, else the order's own map */
-	void **(*cell)(void *ud, int64_t id);
+	/* id -> its block's handle: the owner's cells, else the order's
+	 * own map (to the block) */
+	uint32_t *(*cell)(void *ud, int64_t id);
 	void *ud;
+	struct handles h;
 	struct idmap *where;
 };
 
 struct id_order *
-id_order_new_in(void **(*cell)(void *ud, int64_t id), void *ud)
+id_order_new_in(uint32_t *(*cell)(void *ud, int64_t id), void *ud)
 {
 	struct id_order *o = xcalloc(1, sizeof *o);
 
 	o->cell = cell;
 	o->ud = ud;
+	o->h.n = 1;
 	if (cell == NULL)
 		o->where = idmap_new();
 	o->starts = xcalloc(1, sizeof *o->starts);
@@ -66,12 +86,12 @@ id_order_new(void)
 static struct block *
 block_get(const struct id_order *o, int64_t id)
 {
-	void **c;
+	uint32_t *c;
 
 	if (o->cell == NULL)
 		return idmap_get(o->where, id);
 	c = o->cell(o->ud, id);
-	return c != NULL ? *c : NULL;
+	return c != NULL && *c != 0 ? o->h.of[*c] : NULL;
 }
 
 /* Notes id's block (NULL: id left the order). */
@@ -79,7 +99,7 @@ static void
 block_set(struct id_order *o, int64_t id, struct block *b)
 {
 	if (o->cell != NULL)
-		*o->cell(o->ud, id) = b;
+		*o->cell(o->ud, id) = b != NULL ? b->handle : 0;
 	else if (b != NULL)
 		idmap_put(o->where, id, b);
 	else
@@ -94,6 +114,8 @@ blocks_free(struct id_order *o)
 
 	for (i = 0; i < o->nb; i++)
 		free(o->blocks[i]);
+	o->h.n = 1;
+	o->h.nspare = 0;
 	o->nb = 0;
 	o->count = 0;
 	o->starts->fresh = 0;
@@ -123,6 +145,8 @@ id_order_free(struct id_order *o)
 	free(o->blocks);
 	free(o->starts->at);
 	free(o->starts);
+	free(o->h.of);
+	free(o->h.spare);
 	idmap_free(o->where);
 	free(o);
 }
@@ -214,11 +238,31 @@ renumber(struct id_order *o, size_t i)
 	stale_from(o, i);
 }
 
+/* Gives b a handle: a spare one, else the next. */
+static void
+handle_new(struct handles *h, struct block *b)
+{
+	if (h->nspare > 0) {
+		b->handle = h->spare[--h->nspare];
+	} else {
+		if (h->n >= h->cap) {
+			h->cap = h->cap != 0 ? h->cap * 2 : 8;
+			h->of = xreallocarray(h->of, h->cap, sizeof *h->of);
+			h->spare =
+			    xreallocarray(h->spare, h->cap, sizeof *h->spare);
+		}
+		b->handle = (uint32_t)h->n++;
+	}
+	h->of[b->handle] = b;
+}
+
 /* A new empty block at index i. */
 static struct block *
 block_add(struct id_order *o, size_t i)
 {
 	struct block *b = xmalloc(sizeof *b);
+
+	handle_new(&o->h, b);
 
 	if (o->nb == o->cap) {
 		o->cap = o->cap != 0 ? o->cap * 2 : 8;
@@ -240,6 +284,8 @@ block_add(struct id_order *o, size_t i)
 static void
 block_drop(struct id_order *o, size_t i)
 {
+	o->h.of[o->blocks[i]->handle] = NULL;
+	o->h.spare[o->h.nspare++] = o->blocks[i]->handle;
 	free(o->blocks[i]);
 	o->nb--;
 	memmove(&o->blocks[i], &o->blocks[i + 1],

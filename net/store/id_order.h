@@ -25,12 +25,13 @@ struct id_order;
 struct id_order *id_order_new(void);
 /*
  * The same, where the owner of the ids keeps, for each id it holds, a
- * pointer-sized cell for the order (cell(ud, id) its address, or NULL
- * when the owner does not hold id): the order then needs no id map of
- * its own (21 bytes an id). Only ids the owner holds can be inserted,
- * and an id must leave the order before its cell goes.
+ * 4-byte cell for the order (cell(ud, id) its address, or NULL when the
+ * owner does not hold id; 0 in a cell whose id is not in the order):
+ * the order then needs no id map of its own (21 bytes an id). Only ids
+ * the owner holds can be inserted, and an id must leave the order
+ * before its cell goes.
  */
-struct id_order *id_order_new_in(void **(*cell)(void *ud, int64_t id),
+struct id_order *id_order_new_in(uint32_t *(*cell)(void *ud, int64_t id),
                                  void *ud);
 void id_order_free(struct id_order *o);
 /* Forgets every id. */

@@ -10,9 +10,10 @@
 #include "net/store/id_order.h"
 #include "net/store/idmap.h"
 #include "net/store/ref_pool.h"
+#include "net/store/slab.h"
 
 /*
- * Every held task is the task of a malloc'd row (below) in `tasks`; a
+ * Every held task is the task of a row (below) in `tasks`; a
  * task with a pending optimistic change has what the change replaced in
  * `before` (few at a time, so no pointer per row for it). A held task's
  * client and assignee are refs of `refs`, which the rows share (one per
@@ -20,57 +21,65 @@
  * task's detail was put (see task_store.h).
  */
 /*
- * A row: the queue's cell for the task (where id_order keeps its block,
- * so the order needs no id map of its own), the task, and its title in
- * the same allocation (one malloc a row). The row never moves, so the
- * pointers task_store_get() hands out stay put; a newer version whose
- * title does not fit the room has it malloc'd apart.
+ * A row: the task, whose order_cell is the queue's cell for it (where
+ * id_order keeps its block's handle, so the order needs no id map of
+ * its own), and its title after it in the same piece of the store's
+ * slab (net/store/slab.h: no malloc header, 8-byte rounding; 12 bytes a
+ * row less than a malloc each). The row never moves, so the pointers
+ * task_store_get() hands out stay put; a newer version whose title does
+ * not fit the room, or a title too long for a piece, has it malloc'd
+ * apart. Whatever fills a row's task, its order_cell stays the row's.
  */
-struct row {
-	void *cell;
-	struct task t;
-};
 
-/* One row's structs in 96 bytes, on 64-bit machines. */
-_Static_assert(sizeof(struct row) <= 96 || sizeof(void *) < 8,
+/* One row's struct in 88 bytes, the cell in its spare room, on 64-bit
+ * machines. */
+_Static_assert(sizeof(struct task) <= 88 || sizeof(void *) < 8,
                "struct task grew: each held row costs more");
 
 struct task_store {
 	struct idmap *tasks;  /* id -> struct task, keyed by the task's id */
 	struct idmap *before; /* id -> struct task a pending change replaced */
 	struct ref_pool *refs;
+	struct slab *rows; /* every row's piece */
 	struct id_order *queue;
-	void *gap_cell; /* the gap's cell in the queue */
+	uint32_t gap_cell; /* the gap's cell in the queue */
 	struct listeners ls;
 };
 
-/* A new row's task, with room for title. */
+/* A new row's task, with room for title when a piece holds it. */
 static struct task *
-row_new(const char *title)
+row_new(struct task_store *ts, const char *title)
 {
-	struct row *r = xmalloc(sizeof(struct row) +
-	                        (title != NULL ? strlen(title) + 1 : 0));
+	size_t n =
+	    sizeof(struct task) + (title != NULL ? strlen(title) + 1 : 0);
+	struct task *t;
 
-	r->cell = NULL;
-	return &r->t;
-}
-
-/* The row a held task is the task of. */
-static struct row *
-row_of(const struct task *t)
-{
-	return (struct row *)((char *)t - offsetof(struct row, t));
+	if (n > SLAB_MAX)
+		n = sizeof(struct task);
+	t = slab_alloc(ts->rows, n);
+	t->order_cell = 0;
+	return t;
 }
 
 /* Where a row's own title goes. */
 static char *
 room(struct task *t)
 {
-	return (char *)(row_of(t) + 1);
+	return (char *)(t + 1);
+}
+
+/* Fills row with src, the row keeping its queue cell. */
+static void
+row_set(struct task *row, const struct task *src)
+{
+	uint32_t cell = row->order_cell;
+
+	*row = *src;
+	row->order_cell = cell;
 }
 
 /* The queue's cell for id: the gap's, a held task's, or NULL. */
-static void **
+static uint32_t *
 queue_cell(void *ud, int64_t id)
 {
 	struct task_store *ts = ud;
@@ -79,7 +88,7 @@ queue_cell(void *ud, int64_t id)
 	if (id == TASK_STORE_GAP_ID)
 		return &ts->gap_cell;
 	t = idmap_get(ts->tasks, id);
-	return t != NULL ? &row_of(t)->cell : NULL;
+	return t != NULL ? &t->order_cell : NULL;
 }
 
 struct task_store *
@@ -90,6 +99,7 @@ task_store_new(void)
 	ts->tasks = idmap_new_keyed(offsetof(struct task, id));
 	ts->before = idmap_new();
 	ts->refs = ref_pool_new();
+	ts->rows = slab_new();
 	ts->queue = id_order_new_in(queue_cell, ts);
 	return ts;
 }
@@ -104,7 +114,7 @@ settle_title(struct task *row)
 	if (title == NULL || title == room(row))
 		return;
 	n = strlen(title) + 1;
-	if (n > malloc_usable_size(row_of(row)) - sizeof(struct row))
+	if (n > slab_size(row) - sizeof(struct task))
 		return;
 	memcpy(room(row), title, n);
 	free(title);
@@ -122,7 +132,7 @@ release(struct task_store *ts, struct task *t, bool is_row)
 		free(t->title);
 	free(t->description);
 	ref_pool_release(ts->refs, t);
-	memset(t, 0, sizeof *t);
+	row_set(t, &(const struct task){ 0 });
 }
 
 /*
@@ -132,7 +142,7 @@ release(struct task_store *ts, struct task *t, bool is_row)
 static void
 adopt(struct task_store *ts, struct task *dst, struct task *t, bool keep_desc)
 {
-	*dst = *t;
+	row_set(dst, t);
 	memset(t, 0, sizeof *t);
 	if (!keep_desc) {
 		free(dst->description);
@@ -149,7 +159,10 @@ held_free(struct task_store *ts, struct task *t, bool is_row)
 	if (t == NULL)
 		return;
 	release(ts, t, is_row);
-	free(is_row ? (void *)row_of(t) : t);
+	if (is_row)
+		slab_free(ts->rows, t);
+	else
+		free(t);
 }
 
 /* Frees every task of map (rows, or pending changes' bases). */
@@ -173,6 +186,7 @@ task_store_free(struct task_store *ts)
 	id_order_free(ts->queue); /* before the rows that hold its cells */
 	free_all(ts, ts->tasks, true);
 	free_all(ts, ts->before, false);
+	slab_free_all(ts->rows);
 	ref_pool_free(ts->refs);
 	listeners_clear(&ts->ls);
 	free(ts);
@@ -212,6 +226,12 @@ task_store_count(const struct task_store *ts)
 	return idmap_count(ts->tasks);
 }
 
+size_t
+task_store_slab_bytes(const struct task_store *ts)
+{
+	return slab_bytes(ts->rows);
+}
+
 /*
  * A detail of the version held (or of the one a pending change was made
  * on) brings the description the list left out: t's goes to both.
@@ -237,7 +257,7 @@ hold(struct task_store *ts, struct task *t, bool detail)
 	struct task *base;
 
 	if (h == NULL) {
-		h = row_new(t->title);
+		h = row_new(ts, t->title);
 		adopt(ts, h, t, detail);
 		idmap_put(ts->tasks, h->id, h);
 		return TASK_PUT_NEW;
@@ -343,7 +363,7 @@ task_store_rollback(struct task_store *ts, int64_t id)
 		return false;
 	idmap_remove(ts->before, id);
 	release(ts, h, true);
-	*h = *before;
+	row_set(h, before);
 	free(before);
 	settle_title(h);
 	tell(ts, id, TASK_STORE_UPDATED);

@@ -60,6 +60,9 @@ void task_store_unlisten(struct task_store *ts, task_store_cb cb, void *ud);
 /* The task held for id, or NULL; valid until the store changes it. */
 const struct task *task_store_get(const struct task_store *ts, int64_t id);
 size_t task_store_count(const struct task_store *ts);
+/* Bytes of the rows' slab (net/store/slab.h), which malloc's counters
+ * leave out: for the tests that bound what a row costs. */
+size_t task_store_slab_bytes(const struct task_store *ts);
 
 /* Takes t (moved: the store owns its fields, or frees them when stale). */
 enum task_put task_store_put(struct task_store *ts, struct task *t);

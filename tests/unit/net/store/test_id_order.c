@@ -72,9 +72,9 @@ above(void *ud, int64_t id)
 }
 
 /* The cells an owner keeps for ids -1 to 30,000 (id_order_new_in). */
-static void *cells[30002];
+static uint32_t cells[30002];
 
-static void **
+static uint32_t *
 cell(void *ud, int64_t id)
 {
 	(void)ud;
@@ -145,7 +145,7 @@ test_id_order__in_cells__agrees_and_takes_only_held_ids(void **state)
 	assert_true(id_order_insert(o, 0, 2));
 	id_order_clear(o);
 	for (i = 0; i < 30002; i++)
-		assert_null(cells[i]);
+		assert_int_equal(cells[i], 0);
 	id_order_free(o);
 	every_pattern(id_order_new_in(cell, NULL));
 }

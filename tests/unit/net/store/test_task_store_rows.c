@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 #include "net/base/xmalloc.h"
 #include "net/store/task_store.h"
+#include "tests/unit/net/heap_test.h"
 
 /* What the listener heard, counted. */
 struct heard {
@@ -195,6 +197,54 @@ test_task_store__rows_share_refs_a_copy_outlives_them(void **state)
 	task_free(&c);
 }
 
+#ifndef UNDER_ASAN
+/* Queue pages of 500 tasks with 26-byte titles, ids from 1 to n. */
+static void
+load(struct task_store *ts, size_t n)
+{
+	struct task_page p = { 0 };
+	char title[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p.n == 0)
+			p.items = xcalloc(500, sizeof *p.items);
+		snprintf(title, sizeof title, "Renew the certificate %04zu",
+		         i % 10000);
+		p.items[p.n++] = mk((int64_t)i + 1, 1, title, "Carla", "Dev");
+		if (p.n == 500 || i + 1 == n)
+			task_store_queue_page(ts, &p, i < 500);
+	}
+}
+
+/*
+ * 100,000 queued tasks with 26-byte titles cost at most 142 bytes each
+ * (139 now): the row (struct and title) in the store's slab, the 4-byte
+ * handle of its place in the queue inside the struct, the queue's ids
+ * and the id map's slot. A malloc a row cost 162 (its header and 16-byte
+ * rounding), and 147 in the slab with a pointer-sized cell beside the
+ * struct: 100,000 tasks were over tig's 30 MB.
+ */
+static void
+test_task_store__a_row_costs_under_142_bytes(void **state)
+{
+	struct task_store *ts;
+	size_t before;
+
+	(void)state;
+	before = heap_bytes();
+	ts = task_store_new();
+	load(ts, 100000);
+	assert_int_equal(task_store_queue_count(ts), 100000);
+	assert_string_equal(task_store_queue_at(ts, 99999)->title,
+	                    "Renew the certificate 9999");
+	assert_in_range((heap_bytes() - before + task_store_slab_bytes(ts)) /
+	                    100000,
+	                1, 142);
+	task_store_free(ts);
+}
+#endif
+
 int
 main(void)
 {
@@ -205,6 +255,9 @@ main(void)
 		    test_task_store__a_list_description_is_dropped_a_detail_one_kept),
 		cmocka_unit_test(
 		    test_task_store__rows_share_refs_a_copy_outlives_them),
+#ifndef UNDER_ASAN
+		cmocka_unit_test(test_task_store__a_row_costs_under_142_bytes),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
