@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The longest cell put in as cells rather than as text (a wide table's
  * title column fits). */
@@ -70,6 +71,21 @@ columns_draw_cell(WINDOW *w, int y, const struct column_layout *l, size_t c,
 {
 	if (c < l->table->n)
 		draw_fitted(w, y, l->x[c], columns_cell(l, c, s, flags), attr);
+}
+
+void
+columns_draw_word(WINDOW *w, int y, const struct column_layout *l, size_t c,
+                  const char *s, attr_t attr, unsigned flags)
+{
+	char *cell;
+	size_t n;
+
+	if (c >= l->table->n || (cell = columns_cell(l, c, s, flags)) == NULL)
+		return;
+	/* The padding is the row's blank already: left as it is. */
+	for (n = strlen(cell); n > 0 && cell[n - 1] == ' '; n--)
+		cell[n - 1] = '\0';
+	draw_fitted(w, y, l->x[c], cell, attr);
 }
 
 void

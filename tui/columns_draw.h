@@ -19,6 +19,16 @@ void columns_draw_cell(WINDOW *w, int y, const struct column_layout *l,
                        size_t c, const char *s, attr_t attr, unsigned flags);
 
 /*
+ * Draws s in column c of l at row y as columns_draw_cell does, less the
+ * spaces that pad it to the column: for a coloured word on a row blanked
+ * in the row's own attributes first (columns_draw_blank). The colour then
+ * ends with the word, and blanks that were blanks stay untouched, so the
+ * terminal is sent neither a colour for them nor the blanks themselves.
+ */
+void columns_draw_word(WINDOW *w, int y, const struct column_layout *l,
+                       size_t c, const char *s, attr_t attr, unsigned flags);
+
+/*
  * Draws cell, text fitted already (sanitised, cut to its column), at y,
  * x in attr. Plain ASCII goes in as ready cells, without curses decoding
  * each byte as a multibyte character.

@@ -56,3 +56,21 @@ theme_attr(enum theme_item item)
 		return to_curses(items[item].color_attr);
 	return COLOR_PAIR(item) | to_curses(items[item].color_attr);
 }
+
+unsigned long
+theme_row(bool selected)
+{
+	if (selected)
+		return theme_attr(THEME_SELECTED);
+	return use_color ? COLOR_PAIR(THEME_ROW) : A_NORMAL;
+}
+
+unsigned long
+theme_over(unsigned long base, enum theme_item item)
+{
+	unsigned long a = theme_attr(item);
+
+	if ((a & A_COLOR) == 0)
+		return base | a;
+	return (base & ~(unsigned long)A_COLOR) | a;
+}

@@ -9,6 +9,12 @@
  * NO_COLOR, monochrome terminals and a future user theme are handled here
  * once. Each item has a colour form and a monochrome form (bold, reverse,
  * underline, dim) that keeps the distinction visible without colour.
+ *
+ * A task row's priority and status are told apart by colour alone where
+ * there is colour (a low priority by its word): a terminal has no "bold
+ * off", so every change of bold or dim inside a row costs a full reset
+ * and a new set (about 15 bytes each, on every row drawn); a colour
+ * change costs one short SGR. Monochrome keeps bold and dim.
  */
 #define THEME_ITEMS                                                            \
 	X(THEME_NORMAL, -1, -1, 0, 0)                                          \
@@ -23,17 +29,19 @@
 	X(THEME_SELECTED, -1, -1, T_REVERSE, T_REVERSE)                        \
 	X(THEME_MARKED, COLOR_MAGENTA, -1, T_BOLD, T_BOLD | T_UNDERLINE)       \
 	X(THEME_MATCH, COLOR_BLACK, COLOR_YELLOW, 0, T_UNDERLINE)              \
-	X(THEME_PRIO_URGENT, COLOR_RED, -1, T_BOLD, T_BOLD | T_UNDERLINE)      \
-	X(THEME_PRIO_HIGH, COLOR_YELLOW, -1, T_BOLD, T_BOLD)                   \
+	X(THEME_PRIO_URGENT, COLOR_RED, -1, 0, T_BOLD | T_UNDERLINE)           \
+	X(THEME_PRIO_HIGH, COLOR_YELLOW, -1, 0, T_BOLD)                        \
 	X(THEME_PRIO_NORMAL, -1, -1, 0, 0)                                     \
-	X(THEME_PRIO_LOW, -1, -1, T_DIM, T_DIM)                                \
-	X(THEME_STATE_NEW, COLOR_CYAN, -1, T_BOLD, T_BOLD)                     \
+	X(THEME_PRIO_LOW, -1, -1, 0, T_DIM)                                    \
+	X(THEME_STATE_NEW, COLOR_CYAN, -1, 0, T_BOLD)                          \
 	X(THEME_STATE_ACTIVE, COLOR_BLUE, -1, 0, 0)                            \
 	X(THEME_STATE_WAITING, COLOR_YELLOW, -1, 0, T_DIM)                     \
-	X(THEME_STATE_DONE, COLOR_GREEN, -1, T_DIM, T_DIM)                     \
+	X(THEME_STATE_DONE, COLOR_GREEN, -1, 0, T_DIM)                         \
 	X(THEME_STAFF, COLOR_CYAN, -1, 0, 0)                                   \
 	X(THEME_CLIENT, -1, -1, T_BOLD, T_BOLD)                                \
-	X(THEME_INTERNAL, COLOR_MAGENTA, -1, 0, T_UNDERLINE)
+	X(THEME_INTERNAL, COLOR_MAGENTA, -1, 0, T_UNDERLINE)                   \
+	X(THEME_OVERDUE, COLOR_RED, -1, 0, T_BOLD | T_UNDERLINE)               \
+	X(THEME_ROW, -1, -1, 0, 0)
 
 #define T_BOLD      (1u << 0)
 #define T_REVERSE   (1u << 1)
@@ -52,5 +60,17 @@ void theme_init(bool color);
 
 /* The curses attribute (chtype / attr_t bits) for an item. */
 unsigned long theme_attr(enum theme_item item);
+
+/*
+ * The base of a list row: THEME_SELECTED on the cursor row; elsewhere,
+ * in colour, the default colours through a colour pair of their own
+ * (THEME_ROW), because ncurses returns to plain A_NORMAL with a full
+ * reset (sgr0) after every coloured cell, and to a pair with one SGR.
+ */
+unsigned long theme_row(bool selected);
+
+/* Item over a row's base: base's attributes (reverse on the cursor row)
+ * and item's, in item's colours where it has any, base's otherwise. */
+unsigned long theme_over(unsigned long base, enum theme_item item);
 
 #endif

@@ -39,6 +39,11 @@ CSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\([B0]")
 PARK = re.compile(rb"\x1b\[\d+;\d+H(?:\x1b\(B\x1b\[m)?$")
 # The pane's first list line: the tab bar, then the column header.
 FIRST_ROW = 3
+# ncurses' full attribute set (sgr) and reset (sgr0) for xterm: sent
+# whenever bold, dim or reverse goes off, as a terminal has no "bold off".
+# A colour change is one short SGR (\x1b[31m, \x1b[39m) instead.
+FULL_SGR = re.compile(rb"\x1b\(B\x1b\[[0-9;]*m")
+PAGE_DOWN = b"\x1b[6~"
 
 
 def client_env(cli):
@@ -175,6 +180,50 @@ def test_draw__row_move__no_attributes_for_a_blank_mark(client):
     # magenta, THEME_MARKED, is for a "+" only).
     assert b"\x1b[35m " not in out, out
     assert len(out) <= 420, out
+
+
+def test_draw__row_move__colours_without_resets(client):
+    # A row's priority and status are colours (theme.h) and the cursor
+    # row is one span of reverse video: a move sets the attributes in
+    # full only to enter the reverse row, to leave it and at the end.
+    # (da33ae3 sent 10 for a j: bold and dim on and off around cells.)
+    for key in (b"j", b"k"):
+        out = written(client, key)
+        assert len(FULL_SGR.findall(out)) <= 3, (key, out)
+
+
+def test_draw__row_move__at_most_300_bytes(client):
+    # The demo data's first two rows, 120 columns: 278 bytes; da33ae3
+    # wrote 392 (the bench's row at 100,000 tasks: 447 then).
+    for key in (b"j", b"k"):
+        out = written(client, key)
+        assert len(out) <= 300, (key, len(out), out)
+
+
+def test_draw__page_down__at_most_4200_bytes(client):
+    # The first PageDown puts the cursor on the last row (a scroll by
+    # one); the second shows a new page of 36 rows: 3,888 bytes, where
+    # da33ae3 wrote 5,107.
+    written(client, PAGE_DOWN)
+    out = written(client, PAGE_DOWN)
+    assert len(CUP.findall(out)) > 20, out  # a new page, not a scroll
+    assert len(out) <= 4200, (len(out), out)
+
+
+def test_draw__monochrome__cursor_row_in_reverse(cli):
+    # NO_COLOR: no colour pairs, so the cursor row stays reverse video
+    # (and priorities bold), as before.
+    env = client_env(cli)
+    env["NO_COLOR"] = "1"
+    p = Pty(cli.bare_argv([]), env)
+    try:
+        settled(p, cli.home / "trace", scaled(30))
+        out = written(p, b"j")
+    finally:
+        p.close()
+    # No colour: no SGR parameter from 30 to 49.
+    assert not re.search(rb"\x1b\[(?:\d*;)*[34]\d(?:;\d*)*m", out), out
+    assert re.search(rb"\x1b\[[0-9;]*;7m", out), out
 
 
 def test_draw__row_move__is_one_write(traced):

@@ -872,12 +872,13 @@ on_server(struct task_queue *tq, const struct event_payload *e)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-/* Draws text s (sanitised there) in column c of row y, fitted to it. */
+/* Draws text s (sanitised there) in column c of row y, fitted to it; its
+ * padding is the row's blank (draw_row blanks the row first). */
 static void
 put_cell(struct task_queue *tq, WINDOW *w, int y, enum task_col c,
          const char *s, attr_t attr)
 {
-	columns_draw_cell(w, y, &tq->layout, c, s, attr, tq->flags);
+	columns_draw_word(w, y, &tq->layout, c, s, attr, tq->flags);
 }
 
 /* The title cell, with the search text's matches highlighted. */
@@ -902,24 +903,39 @@ put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 	free(cell);
 }
 
+/*
+ * A cell's emphasis (priority, status, overdue) over the row's base. The
+ * cursor row is one span of reverse video, as a mail index draws its
+ * cursor: a coloured cell in it would cost two SGRs more on every move,
+ * and its words say the same.
+ */
+static attr_t
+emphasis(attr_t base, bool selected, enum theme_item item)
+{
+	return selected ? base : (attr_t)theme_over(base, item);
+}
+
 /* The age and due cells of t. */
 static void
 put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
-          attr_t base)
+          attr_t base, bool selected)
 {
 	time_t now = time(NULL);
 	char buf[32] = "";
 
+	/* The age in the row's own attributes: dimming it would cost a
+	 * reset either side of it on every row (theme.h). */
 	task_format_age(now, t->created_at, buf, sizeof buf);
-	put_cell(tq, w, y, TASK_COL_AGE, buf,
-	         base | (attr_t)theme_attr(THEME_DIM));
-	buf[0] = '\0';
+	put_cell(tq, w, y, TASK_COL_AGE, buf, base);
+	/* "-" for no due date (or none that matters once closed), as for no
+	 * assignee: the cell says so rather than looking left out. */
+	snprintf(buf, sizeof buf, "-");
 	if (t->has_due_at && is_open(t))
 		task_format_due(now, t->due_at, tq->layout.w[TASK_COL_DUE], buf,
 		                sizeof buf);
 	put_cell(tq, w, y, TASK_COL_DUE, buf,
-	         base | (attr_t)theme_attr(is_overdue(t, now) ? THEME_ERROR
-	                                                      : THEME_NORMAL));
+	         emphasis(base, selected,
+	                  is_overdue(t, now) ? THEME_OVERDUE : THEME_NORMAL));
 }
 
 /* Mixed into the gap row's signature, so it differs from any task's. */
@@ -929,7 +945,7 @@ put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
 static void
 draw_gap(WINDOW *w, int y, int width, attr_t base)
 {
-	wattrset(w, base | (attr_t)theme_attr(THEME_DIM));
+	wattrset(w, (attr_t)theme_over(base, THEME_DIM));
 	mvwprintw(w, y, 0, "%-*.*s", width, width,
 	          "   ... loading the tasks between ...");
 	wattrset(w, A_NORMAL);
@@ -944,7 +960,7 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	const struct task *t = row_task(tq, i);
 	bool unseen;
 	WINDOW *w = win;
-	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t base = (attr_t)theme_row(selected);
 	char buf[32];
 
 	if (t == NULL) {
@@ -959,26 +975,22 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	 * looks the same and costs an attribute change either side. */
 	if (marked || unseen)
 		put_cell(tq, w, y, TASK_COL_MARK, marked ? "+" : "*",
-		         base | (attr_t)theme_attr(unseen ? THEME_WARN
-		                                          : THEME_MARKED));
+		         (attr_t)theme_over(base, unseen ? THEME_WARN
+		                                         : THEME_MARKED));
 	put_cell(
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
-	    base | (attr_t)theme_attr(task_format_priority_theme(t->priority)));
+	    emphasis(base, selected, task_format_priority_theme(t->priority)));
 	snprintf(buf, sizeof buf, "%lld", (long long)t->id);
 	put_cell(tq, w, y, TASK_COL_ID, buf, base);
 	put_cell(tq, w, y, TASK_COL_CLIENT, t->client->name, base);
 	put_title(tq, w, y, t->title, base);
 	put_cell(tq, w, y, TASK_COL_STATUS,
 	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
-	         base |
-	             (attr_t)theme_attr(task_format_status_theme(t->status)));
-	if (t->has_assignee)
-		put_cell(tq, w, y, TASK_COL_ASSIGNEE, t->assignee->name, base);
-	else
-		put_cell(tq, w, y, TASK_COL_ASSIGNEE, "-",
-		         base | (attr_t)theme_attr(THEME_DIM));
-	put_times(tq, w, y, t, base);
+	         emphasis(base, selected, task_format_status_theme(t->status)));
+	put_cell(tq, w, y, TASK_COL_ASSIGNEE,
+	         t->has_assignee ? t->assignee->name : "-", base);
+	put_times(tq, w, y, t, base, selected);
 	wattrset(w, A_NORMAL);
 }
 

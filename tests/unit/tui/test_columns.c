@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <curses.h>
+#include <stdio.h>
 
 #include "tui/columns.h"
+#include "tui/columns_draw.h"
 #include "tui/sanitize.h"
 
 enum { C_BADGE, C_NAME, C_NOTE, C_TEXT, C_WHEN, C_COUNT };
@@ -225,6 +228,48 @@ columns__cell__sanitises_server_text(void **state)
 	assert_null(columns_cell(&l, C_COUNT, "x", 0));
 }
 
+static void
+columns__draw_word__leaves_the_padding_as_it_was(void **state)
+{
+	struct column_layout l;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *s =
+	    out != NULL && in != NULL ? newterm("xterm", out, in) : NULL;
+	WINDOW *w;
+	int x, i;
+
+	(void)state;
+	if (s == NULL) {
+		if (out != NULL)
+			fclose(out);
+		if (in != NULL)
+			fclose(in);
+		skip();
+	}
+	w = newwin(1, 120, 0, 0);
+	columns_layout(&table, 120, 0, 0, &l);
+	x = l.x[C_NAME];
+	/* The row's blank, drawn first: dots, so a padding space shows. */
+	wmove(w, 0, 0);
+	whline(w, '.', 120);
+	columns_draw_word(w, 0, &l, C_NAME, "ab", A_BOLD, 0);
+	assert_int_equal(mvwinch(w, 0, x), 'a' | A_BOLD);
+	assert_int_equal(mvwinch(w, 0, x + 1), 'b' | A_BOLD);
+	/* The column is 20 wide: its 18 cells of padding stay the row's. */
+	for (i = 2; i < l.w[C_NAME]; i++)
+		assert_int_equal(mvwinch(w, 0, x + i), '.');
+	/* A hidden column draws nothing. */
+	columns_layout(&table, 60, 0, 0, &l);
+	columns_draw_word(w, 0, &l, C_NOTE, "zz", A_NORMAL, 0);
+	for (i = 0; i < 120; i++)
+		assert_int_not_equal(mvwinch(w, 0, i) & A_CHARTEXT, 'z');
+	delwin(w);
+	endwin();
+	delscreen(s);
+	fclose(out);
+	fclose(in);
+}
+
 static int
 setup(void **state)
 {
@@ -248,6 +293,8 @@ main(void)
 		cmocka_unit_test(columns__fit__pads_and_truncates_by_width),
 		cmocka_unit_test(columns__fit__wide_characters_never_split),
 		cmocka_unit_test(columns__cell__sanitises_server_text),
+		cmocka_unit_test(
+		    columns__draw_word__leaves_the_padding_as_it_was),
 	};
 
 	return cmocka_run_group_tests_name("tui/columns", tests, setup, NULL);
