@@ -1235,6 +1235,7 @@ on_terminal(int fd, short revents, void *ud)
 	struct tui *t = ud;
 	struct term_input in;
 
+	term_input_ready(t->pasting);
 	while (!t->app.quit && term_read(&in)) {
 		if (in.kind == TERM_PASTE_BEGIN)
 			t->pasting = true;
