@@ -1412,7 +1412,8 @@ tui_draw(struct tui *t)
 		return;
 	if (t->login != NULL && !frame_too_small(app)) {
 		app->dirty = false;
-		app->pane_drawn = -1;
+		frame_pane_window(app);
+		app->pane_held[app->current] = false;
 		werase(app->panewin);
 		login_draw(t->login, app->panewin, frame_pane_rows(app),
 		           app->cols);
