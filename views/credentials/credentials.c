@@ -415,8 +415,11 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 		staff = more;
 	}
 	columns_layout(&client_table, width, 0, 0, &l);
+	/* A blank mark in the row's own attributes: no colour is switched
+	 * on and off around a cell that shows nothing. */
 	columns_draw_cell(w, y, &l, CLIENT_COL_MINE, r->mine ? "*" : " ",
-	                  base | (attr_t)theme_attr(THEME_OK), k->flags);
+	                  base | (r->mine ? (attr_t)theme_attr(THEME_OK) : 0),
+	                  k->flags);
 	columns_draw_cell(w, y, &l, CLIENT_COL_NAME, r->c.name,
 	                  base | (r->mine ? A_BOLD : 0), k->flags);
 	columns_draw_cell(w, y, &l, CLIENT_COL_COMPANY, r->c.company, dim,
