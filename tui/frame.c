@@ -421,7 +421,9 @@ frame_draw(struct app *app)
 		p->ops->draw(p->state, w, frame_pane_rows(app), app->cols);
 	app->pane_held[app->current] = true;
 	/* Another pane's window is on the screen: all of this one goes
-	 * there, drawn now or kept from the last time it was shown. */
+	 * there, drawn now or kept from the last time it was shown, onto a
+	 * cleared screen (a diff of one whole pane against another wrote
+	 * more than this pane's own repaint). */
 	if (app->pane_drawn != (int)app->current) {
 		touchwin(w);
 		clearok(curscr, TRUE);
