@@ -511,9 +511,12 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	wattrset(w, base);
 	if (cv->unread_count > 0)
 		snprintf(buf, sizeof buf, "%" PRId64, cv->unread_count);
-	columns_draw_cell(w, y, &l, CHAT_COL_UNREAD, buf,
-	                  base | (attr_t)theme_attr(THEME_WARN) | A_BOLD,
-	                  c->flags);
+	/* No count, no colour: a blank cell in the row's own attributes. */
+	columns_draw_cell(
+	    w, y, &l, CHAT_COL_UNREAD, buf,
+	    base |
+	        (buf[0] != '\0' ? (attr_t)theme_attr(THEME_WARN) | A_BOLD : 0),
+	    c->flags);
 	columns_draw_cell(w, y, &l, CHAT_COL_CLIENT, cv->client.name,
 	                  base | strong, c->flags);
 	columns_draw_cell(w, y, &l, CHAT_COL_COMPANY, cv->client.company, dim,
