@@ -164,13 +164,20 @@ struct app {
 	long long attention_last; /* id of the item jumped to last */
 
 	int rows, cols;
-	void *tabwin, *panewin, *statuswin;
+	void *tabwin, *statuswin;
 	void *hintwin; /* NULL while the hint bar is hidden */
-	/* The pane whose frame panewin holds, untouched since (-1: none,
-	 * new, erased, or an overlay or the sign-in form drew over it)... */
+	/* Each pane draws into a window of its own, made when first shown
+	 * and kept between switches, so a pane shown again is copied to the
+	 * screen, not drawn again; panewin is the current pane's. */
+	void *panewins[PANE_COUNT];
+	void *panewin;
+	/* Whether each pane's window holds its last frame, untouched since
+	 * (false: new, erased, or an overlay or the sign-in form drew over
+	 * it), and the pane last copied to the screen (-1: none)... */
+	bool pane_held[PANE_COUNT];
 	int pane_drawn;
-	/* ...so, while a pane draws: true when that is the drawing pane,
-	 * which then need only draw what changed since its last frame. */
+	/* ...so, while a pane draws: true when its window holds its last
+	 * frame, and it need only draw what changed since. */
 	bool pane_kept;
 	/* The hint bar's text as last drawn, and hashes (net/base/hash.h)
 	 * of the tab bar's and the status line's: each is drawn again only

@@ -24,6 +24,7 @@ static void
 frame_forget(struct app *app)
 {
 	app->pane_drawn = -1;
+	memset(app->pane_held, 0, sizeof app->pane_held);
 	app->hints_drawn[0] = '\0';
 	app->tabs_drawn = app->status_drawn = 0;
 }
@@ -37,15 +38,30 @@ frame_too_small(const struct app *app)
 void
 frame_free(struct app *app)
 {
+	int i;
+
 	if (app->tabwin != NULL)
 		delwin(app->tabwin);
-	if (app->panewin != NULL)
-		delwin(app->panewin);
+	for (i = 0; i < PANE_COUNT; i++)
+		if (app->panewins[i] != NULL)
+			delwin(app->panewins[i]);
+	memset(app->panewins, 0, sizeof app->panewins);
 	if (app->statuswin != NULL)
 		delwin(app->statuswin);
 	if (app->hintwin != NULL)
 		delwin(app->hintwin);
 	app->tabwin = app->panewin = app->statuswin = app->hintwin = NULL;
+}
+
+void *
+frame_pane_window(struct app *app)
+{
+	void **w = &app->panewins[app->current];
+
+	if (*w == NULL && app->tabwin != NULL)
+		*w = newwin(frame_pane_rows(app), app->cols, 1, 0);
+	app->panewin = *w;
+	return *w;
 }
 
 int
@@ -64,7 +80,7 @@ frame_layout(struct app *app)
 	if (!frame_too_small(app)) {
 		rows = frame_pane_rows(app);
 		app->tabwin = newwin(1, app->cols, 0, 0);
-		app->panewin = newwin(rows, app->cols, 1, 0);
+		frame_pane_window(app);
 		if (hints_shown(app))
 			app->hintwin = newwin(1, app->cols, rows + 1, 0);
 		app->statuswin = newwin(1, app->cols, app->rows - 1, 0);
@@ -378,6 +394,7 @@ frame_draw(struct app *app)
 	struct pane *p = &app->panes[app->current];
 	const struct hint *h;
 	enum key_context ctx;
+	WINDOW *w;
 
 	if (!app->dirty)
 		return;
@@ -395,24 +412,33 @@ frame_draw(struct app *app)
 		frame_forget(app);
 	}
 	draw_tabs(app);
-	app->pane_kept = app->pane_drawn == (int)app->current;
+	w = frame_pane_window(app);
+	app->pane_kept = app->pane_held[app->current];
 	if (!app->pane_kept)
-		werase(app->panewin);
+		werase(w);
 	/* The pane stays in view under a picker or a question. */
 	if (p->state != NULL)
-		p->ops->draw(p->state, app->panewin, frame_pane_rows(app),
-		             app->cols);
+		p->ops->draw(p->state, w, frame_pane_rows(app), app->cols);
+	app->pane_held[app->current] = true;
+	/* Another pane's window is on the screen: all of this one goes
+	 * there, drawn now or kept from the last time it was shown, onto a
+	 * cleared screen (a diff of one whole pane against another wrote
+	 * more than this pane's own repaint). */
+	if (app->pane_drawn != (int)app->current) {
+		touchwin(w);
+		clearok(curscr, TRUE);
+	}
 	app->pane_drawn = (int)app->current;
 	if (app->overlay.state != NULL) {
-		app->overlay.ops->draw(app->overlay.state, app->panewin,
+		app->overlay.ops->draw(app->overlay.state, w,
 		                       frame_pane_rows(app), app->cols);
-		app->pane_drawn = -1;
+		app->pane_held[app->current] = false;
 	}
 	h = focus_hints(app, &ctx);
 	frame_draw_hints(app, ctx, h);
 	draw_status(app);
 	wnoutrefresh(app->tabwin);
-	wnoutrefresh(app->panewin);
+	wnoutrefresh(w);
 	wnoutrefresh(app->statuswin);
 	doupdate();
 	trace_event("frame");

@@ -14,6 +14,10 @@ void frame_layout(struct app *app);
 /* Frees the windows. */
 void frame_free(struct app *app);
 
+/* The current pane's window (made when first asked), also set as
+ * app->panewin; NULL below the minimum size. */
+void *frame_pane_window(struct app *app);
+
 /* Draws everything that is dirty and updates the screen once. */
 void frame_draw(struct app *app);
 

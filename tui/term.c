@@ -86,6 +86,8 @@ one_write_per_frame(void)
 		close(null);
 }
 
+static void byte_keys_init(void);
+
 int
 term_init(void)
 {
@@ -107,6 +109,7 @@ term_init(void)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	byte_keys_init();
 	nodelay(stdscr, TRUE);
 	/* doupdate() polls the keyboard twice a frame to cut a frame short
 	 * for a key waiting; the loop reads every key before it draws, so
@@ -313,14 +316,69 @@ read_report(struct term_input *in)
 	return false;
 }
 
+/*
+ * The loop's pass over a readable terminal. curses polls the descriptor
+ * before each read (nodelay), and a pass that asked until curses had
+ * nothing more paid one more poll() for every key. A plain key (ASCII,
+ * not ESC, not the start of any key sequence of the terminal's) read
+ * first in a pass is one byte that curses read and did not keep: the
+ * pass ends there, and the loop wakes again for whatever follows. After
+ * anything else curses is asked until it has nothing, since its buffer
+ * may then hold bytes the descriptor no longer shows.
+ */
+static enum { PASS_NONE, PASS_FIRST, PASS_DONE } pass;
+
+/* Bytes that start or are a key in the terminal's key table (kbs ^?). */
+static bool byte_is_key[0x80];
+
+/* Fills byte_is_key from the terminal's key table, once keypad is on. */
+static void
+byte_keys_init(void)
+{
+	char s[2] = { 0, 0 };
+	int b;
+
+	for (b = 1; b < 0x80; b++) {
+		s[0] = (char)b;
+		byte_is_key[b] = b == KEYC_ESCAPE || key_defined(s) != 0;
+	}
+}
+
+void
+term_input_ready(bool whole)
+{
+	pass = whole ? PASS_NONE : PASS_FIRST;
+}
+
+/* Whether ch, returned by get_wch as the pass's first input, was one
+ * byte that curses read and did not keep. */
+static bool
+plain_first(int r, wint_t ch)
+{
+	bool plain =
+	    pass == PASS_FIRST && r == OK && ch < 0x80 && !byte_is_key[ch];
+
+	pass = plain ? PASS_DONE : PASS_NONE;
+	return plain;
+}
+
 bool
 term_read(struct term_input *in)
 {
 	wint_t ch, next;
-	int r = get_wch(&ch);
+	int r;
 
 	memset(in, 0, sizeof *in);
 	in->kind = TERM_KEY;
+	if (pass == PASS_DONE)
+		return false;
+	r = get_wch(&ch);
+	if (plain_first(r, ch)) {
+		in->key = ch == '\n' ? KEYC_ENTER
+		          : ch == 8  ? KEYC_BACKSPACE
+		                     : ch;
+		return true;
+	}
 	if (r == ERR)
 		return false;
 	if (r == KEY_CODE_YES) {

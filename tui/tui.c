@@ -1237,6 +1237,7 @@ on_terminal(int fd, short revents, void *ud)
 	struct tui *t = ud;
 	struct term_input in;
 
+	term_input_ready(t->pasting);
 	while (!t->app.quit && term_read(&in)) {
 		if (in.kind == TERM_PASTE_BEGIN)
 			t->pasting = true;
@@ -1413,7 +1414,8 @@ tui_draw(struct tui *t)
 		return;
 	if (t->login != NULL && !frame_too_small(app)) {
 		app->dirty = false;
-		app->pane_drawn = -1;
+		frame_pane_window(app);
+		app->pane_held[app->current] = false;
 		werase(app->panewin);
 		login_draw(t->login, app->panewin, frame_pane_rows(app),
 		           app->cols);

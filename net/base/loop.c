@@ -372,7 +372,11 @@ loop_run_once(struct loop *l, int max_wait_ms)
 	rc = poll(fds, (nfds_t)n, timeout);
 	if (rc < 0 && errno != EINTR)
 		return -1;
-	if (l->sigpipe[0] >= 0)
+	/* The signal pipe is fds[0]: read only when poll says it holds
+	 * bytes (or poll was cut short by a signal), so a key costs no
+	 * read() of an empty pipe. */
+	if (l->sigpipe[0] >= 0 &&
+	    (rc < 0 || fds[0].fd != l->sigpipe[0] || (fds[0].revents & POLLIN)))
 		ran += run_signals(l);
 	nwatch = l->nsources > 0 ? src_start[0] : n;
 	if (rc > 0)

@@ -107,14 +107,7 @@ def traced(cli, tmp_path):
         settled(p, cli.home / "trace", scaled(60))
         yield p, Syscalls(log)
     finally:
-        # strace leaves its tracee running when it is signalled itself:
-        # the client is ended first, by its own id.
-        for pid in traced_children(p.pid):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except OSError:
-                pass
-        p.close()
+        end_traced(p)
 
 
 def traced_children(pid):
@@ -124,6 +117,18 @@ def traced_children(pid):
             return [int(c) for c in f.read().split()]
     except OSError:
         return []
+
+
+def end_traced(p):
+    """Ends strace's client, then strace: strace leaves its tracee
+    running when it is signalled itself, so the client goes first, by
+    its own id."""
+    for pid in traced_children(p.pid):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    p.close()
 
 
 def settled(p, trace, timeout):
@@ -249,3 +254,108 @@ def test_draw__pane_switch__writes_only_when_its_buffer_is_full(traced):
         # bytes at 120x40): each write but the last one fills it.
         full = (40 + 2) * (COLS + 6)
         assert len(sizes) <= 1 + len(out) // full, (key, sizes)
+
+
+# ---- pane switches and the no-op key (#18, round 3) ----------------------
+
+
+def test_draw__tab_back_to_a_pane__writes_no_more_than_its_repaint(client):
+    # Every pane once, so each has loaded what it shows.
+    for key in (b"\t", b"\t", b"\t", b"\t"):
+        written(client, key)
+    # Tasks, unchanged since it was last shown: the switch costs at
+    # most what a repaint of it (C-l) costs, never a diff of one whole
+    # pane against another that writes more than the pane itself.
+    written(client, b"4")
+    back = written(client, b"\t")
+    repaint = written(client, b"\x0c")
+    assert b"Tasks" in back and repaint, (back, repaint)
+    assert len(back) <= len(repaint), (len(back), len(repaint))
+    # Chat: an unread row's gaps in its own bold, so the whole pane
+    # costs less than the task list's repaint (the bench's yardstick).
+    chat = written(client, b"\t")
+    assert len(chat) < len(repaint), (len(chat), len(repaint))
+
+
+class Calls:
+    """Every system call of the client's main thread, as strace logged
+    them (-f: the worker threads have their own ids)."""
+
+    # "PID name(args) = result" or "PID name(args <unfinished ...>".
+    LINE = re.compile(rb"^(\d+) +(\w+)\((.*)$", re.M)
+
+    def __init__(self, path, pid):
+        self.path = path
+        self.pid = str(pid).encode()
+
+    def since(self, pos):
+        """(name, line) of each of the main thread's calls that began
+        after pos."""
+        with open(self.path, "rb") as f:
+            f.seek(pos)
+            text = f.read()
+        return [(m.group(2).decode(), m.group(0).decode(errors="replace"))
+                for m in self.LINE.finditer(text) if m.group(1) == self.pid]
+
+
+def loop_wait(line):
+    """Whether a poll() is the loop's wait (the terminal, the signal pipe
+    and the sockets), not curses' look at the terminal alone ("[{fd=0,
+    events=POLLIN}], 1, 0")."""
+    return "], 1, " not in line
+
+
+def key_calls(p, calls, key):
+    """The calls of the loop's pass that read key, after the poll() that
+    woke for it (logged as it began, before the key was sent) up to the
+    loop's next wait; None when a ping of the event stream woke it too."""
+    p.quiet(300)
+    pos = calls.path.stat().st_size
+    assert written(p, key) == b"", key
+    deadline = time.monotonic() + scaled(10)
+    while time.monotonic() < deadline:
+        got = calls.since(pos)
+        waits = [i for i, (n, line) in enumerate(got)
+                 if n == "poll" and loop_wait(line)]
+        if waits:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"no pass for {key!r}: {got}")
+    names = [n for n, _ in got[:waits[0]]]
+    if "recvfrom" in names or "write" in names:
+        return None, got
+    return names, got
+
+
+@pytest.fixture
+def syscalls(cli, tmp_path):
+    """(client, its system calls): the client under strace -f."""
+    log = tmp_path / "strace"
+    p = Pty(["/usr/bin/strace", "-f", "-qq", "-s", "0", "-e",
+             "signal=none", "-o", str(log), *cli.bare_argv([])],
+            client_env(cli))
+    try:
+        settled(p, cli.home / "trace", scaled(60))
+        children = traced_children(p.pid)
+        assert children, "strace started no client"
+        yield p, Calls(log, children[0])
+    finally:
+        end_traced(p)
+
+
+def test_draw__noop_key__costs_three_system_calls(syscalls):
+    p, calls = syscalls
+    for _ in range(5):
+        # k on the first row changes nothing: after the poll() that
+        # woke, curses' own poll() before its read, the read() of the
+        # key, then the loop waits again. Not the signal pipe's read()
+        # on every wake-up, nor a poll() after the key to find nothing
+        # more (the loop wakes again for a key that follows), nor any
+        # drawing.
+        names, log = key_calls(p, calls, b"k")
+        if names is None:
+            continue  # a ping woke the loop in the same pass
+        assert names == ["poll", "read"], (names, log)
+        return
+    pytest.fail("every k shared its pass with the event stream")

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "net/client/api.h"
+#include "net/base/hash.h"
 #include "net/base/paths.h"
 #include "net/base/xmalloc.h"
 #include "net/store/billing_store.h"
@@ -58,6 +59,10 @@ struct billing {
 
 	int rows, cols;
 	int list_y; /* where the list's rows start, at the last draw */
+	/* What the window holds above the list (band, chart, the list's
+	 * head; net/base/hash.h), as last drawn: while it and the window
+	 * are kept, a frame draws only the rows that changed (0: unknown). */
+	uint64_t top_drawn;
 	enum billing_list export_list; /* what the proposed file name is for */
 };
 
@@ -581,21 +586,65 @@ bl_resize(void *state, int rows, int cols)
 	list_resize(&b->list, rows - b->list_y);
 }
 
+/* Folds a number into h. */
+static uint64_t
+hash_num(uint64_t h, int64_t v)
+{
+	return hash_bytes(h, &v, sizeof v);
+}
+
+/* A signature of all that the band, the chart and the list's head show
+ * (and where), for a pane cols wide with a chart ch rows high. */
+static uint64_t
+top_sig(struct billing *b, int cols, int ch)
+{
+	const struct billing_summary *s = billing_store_summary(b->bs);
+	char *desc = billing_data_describe(b->data, b->view);
+	uint64_t h = hash_num(HASH_INIT, cols);
+	size_t i;
+
+	h = hash_num(hash_num(hash_num(h, ch), b->list_y), full(b));
+	h = hash_num(hash_num(h, b->view), b->error != NULL);
+	h = hash_num(h, (int64_t)billing_data_count(b->data, b->view));
+	h = hash_num(h, (int64_t)billing_data_total(b->data, b->view));
+	h = hash_num(hash_num(h, b->subs_loaded), b->invs_loaded);
+	h = hash_str(hash_str(h, desc),
+	             billing_data_sort_name(b->data, b->view));
+	free(desc);
+	if (s == NULL)
+		return h;
+	h = hash_str(hash_num(h, s->mrr_cents), s->currency);
+	h = hash_num(hash_num(h, s->active), s->trialing);
+	h = hash_num(hash_num(h, s->past_due), s->canceled);
+	h = hash_num(hash_num(h, s->failed_payments_30d), s->refunds_30d_cents);
+	for (i = 0; i < s->nrevenue_by_month; i++)
+		h = hash_num(hash_num(h, s->revenue_by_month[i].month),
+		             s->revenue_by_month[i].cents);
+	return hash_num(h, (int64_t)s->nrevenue_by_month);
+}
+
 static void
 bl_draw(void *state, void *win, int rows, int cols)
 {
 	struct billing *b = state;
 	WINDOW *w = win;
 	int ch;
+	uint64_t top;
 
 	settle(b);
 	bl_resize(b, rows, cols);
 	ch = chart_height(b, rows);
-	werase(w);
-	draw_band(b, w, cols);
-	if (ch > 0)
-		draw_chart(b, w, 1, ch, cols);
-	draw_list_head(b, w, b->list_y - 2, cols);
+	top = top_sig(b, cols, ch);
+	if (!b->app->pane_kept || top != b->top_drawn ||
+	    billing_data_count(b->data, b->view) == 0) {
+		werase(w);
+		list_forget(&b->list);
+		draw_band(b, w, cols);
+		if (ch > 0)
+			draw_chart(b, w, 1, ch, cols);
+		draw_list_head(b, w, b->list_y - 2, cols);
+	}
+	b->top_drawn = billing_data_count(b->data, b->view) > 0 ? top : 0;
 	if (billing_data_count(b->data, b->view) > 0)
 		list_draw(&b->list, w, cols);
 	else
@@ -631,10 +680,61 @@ row_id(void *ud, size_t i)
 	                               : billing_data_invoice(b->data, i)->id;
 }
 
+/* Folds what draw_sub shows of s into h. */
+static uint64_t
+sub_sig(uint64_t h, const struct subscription *s)
+{
+	h = hash_str(hash_str(h, s->client.name), s->client.company);
+	h = hash_num(hash_num(h, s->plan), s->status);
+	h = hash_num(hash_num(h, s->current_period_end),
+	             s->cancel_at_period_end);
+	h = hash_num(hash_num(h, s->has_amounts), s->amount_cents);
+	h = hash_num(hash_str(h, s->currency), s->interval);
+	h = hash_num(h, s->has_card);
+	return s->has_card ? hash_str(hash_str(h, s->card.brand), s->card.last4)
+	                   : h;
+}
+
+/* Folds what draw_inv shows of v into h. */
+static uint64_t
+inv_sig(uint64_t h, const struct invoice *v)
+{
+	h = hash_str(hash_str(h, v->number), v->client.name);
+	h = hash_num(hash_str(hash_num(h, v->amount_cents), v->currency),
+	             v->status);
+	h = hash_num(hash_num(h, v->created_at), v->has_paid_at);
+	h = hash_num(h, v->paid_at);
+	return hash_str(h, v->failure_reason);
+}
+
+/* The list helper's row_sig: everything draw_row shows for row i. */
+static unsigned long long
+row_sig(void *ud, size_t i, bool selected, bool marked)
+{
+	struct billing *b = ud;
+	uint64_t h = hash_num(hash_num(HASH_INIT, selected), b->view);
+
+	(void)marked;
+	if (b->view == BILLING_SUBS)
+		return sub_sig(h, billing_data_sub(b->data, i));
+	return inv_sig(h, billing_data_invoice(b->data, i));
+}
+
+/* The list helper's clear_row: a line below the last row. */
+static void
+clear_row(void *ud, void *win, int y)
+{
+	wattrset((WINDOW *)win, A_NORMAL);
+	wmove(win, y + ((struct billing *)ud)->list_y, 0);
+	wclrtoeol(win);
+}
+
 static const struct list_ops row_ops = {
 	.count = row_count,
 	.id_at = row_id,
 	.draw_row = draw_row,
+	.row_sig = row_sig,
+	.clear_row = clear_row,
 };
 
 /* The selected row's client, or NULL. */

@@ -13,6 +13,7 @@
 #include "net/store/me_store.h"
 #include "net/store/sender.h"
 #include "net/store/store.h"
+#include "net/base/hash.h"
 #include "net/base/xmalloc.h"
 #include "tui/app.h"
 #include "tui/columns_draw.h"
@@ -80,6 +81,12 @@ struct chat {
 	bool focused;
 	long long me_id; /* who the loaded conversations were for */
 	int rows, cols;
+	/* The window holds the list as last drawn (not the thread or the
+	 * empty state) at this width, with this footer: a frame whose pane
+	 * window is kept draws only the rows that changed. */
+	bool list_shown;
+	int list_cols;
+	uint64_t footer_drawn;
 };
 
 static void fetch(struct chat *c, enum fetch_kind kind, const char *cursor);
@@ -497,13 +504,19 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	(void)marked;
 	y += HEADER_ROWS;
 	chat_format_layout(width, &l);
-	columns_draw_blank(w, y, width, base);
+	/* The gaps between an unread row's bold cells bold too: a blank
+	 * shows the same either way, and the terminal is not sent an
+	 * attribute change around each gap. */
+	columns_draw_blank(w, y, width, base | strong);
 	wattrset(w, base);
 	if (cv->unread_count > 0)
 		snprintf(buf, sizeof buf, "%" PRId64, cv->unread_count);
-	columns_draw_cell(w, y, &l, CHAT_COL_UNREAD, buf,
-	                  base | (attr_t)theme_attr(THEME_WARN) | A_BOLD,
-	                  c->flags);
+	/* No count, no colour: a blank cell in the row's own attributes. */
+	columns_draw_cell(
+	    w, y, &l, CHAT_COL_UNREAD, buf,
+	    base |
+	        (buf[0] != '\0' ? (attr_t)theme_attr(THEME_WARN) | A_BOLD : 0),
+	    c->flags);
 	columns_draw_cell(w, y, &l, CHAT_COL_CLIENT, cv->client.name,
 	                  base | strong, c->flags);
 	columns_draw_cell(w, y, &l, CHAT_COL_COMPANY, cv->client.company, dim,
@@ -546,8 +559,16 @@ draw_footer(struct chat *c, WINDOW *w, int y, int cols)
 	                 chat_store_unread_total(c->store),
 	                 c->unread_next != NULL ? "+" : "",
 	                 c->req != NULL ? " | loading..." : "");
+	if (hash_str(HASH_INIT, line) == c->footer_drawn) {
+		free(line);
+		return; /* the window holds it already */
+	}
+	c->footer_drawn = hash_str(HASH_INIT, line);
 	clean = sanitize_str(line, c->flags | SANITIZE_TABS_AS_SPACE);
 	fit = sanitize_fit(clean, cols, c->flags);
+	wattrset(w, A_NORMAL);
+	wmove(w, y, 0);
+	wclrtoeol(w);
 	wattrset(w, (attr_t)theme_attr(THEME_DIM));
 	mvwaddstr(w, y, 0, fit);
 	free(fit);
@@ -605,13 +626,21 @@ chat_draw(void *state, void *win, int rows, int cols)
 	if (c->thread != NULL) {
 		chat_thread_draw(c->thread, win, rows, cols);
 		mark_read(c);
+		c->list_shown = false;
 		return;
 	}
 	if (rows != c->rows || cols != c->cols)
 		chat_resize(c, rows, cols);
-	werase(w);
-	draw_header(c, w, cols);
-	if (chat_list_count(c->convs) == 0)
+	if (!c->app->pane_kept || !c->list_shown || cols != c->list_cols ||
+	    chat_list_count(c->convs) == 0) {
+		werase(w);
+		list_forget(&c->list);
+		c->footer_drawn = 0;
+		draw_header(c, w, cols);
+	}
+	c->list_shown = chat_list_count(c->convs) > 0;
+	c->list_cols = cols;
+	if (!c->list_shown)
 		draw_empty(c, w, cols);
 	else
 		list_draw(&c->list, w, cols);
@@ -641,10 +670,44 @@ row_matches(void *ud, size_t i, const char *needle)
 	                           needle);
 }
 
+/* The list helper's row_sig: everything draw_row shows for row i (the
+ * age as drawn, so a row is drawn again when its minute or day turns). */
+static unsigned long long
+row_sig(void *ud, size_t i, bool selected, bool marked)
+{
+	struct chat *c = ud;
+	const struct conversation *cv = chat_list_at(c->convs, i);
+	char when[32] = "";
+	char *pv = preview(c, cv);
+	uint64_t h =
+	    hash_bytes(HASH_INIT, &cv->unread_count, sizeof cv->unread_count);
+
+	(void)marked;
+	if (cv->has_last_message_at)
+		chat_format_when(time(NULL), cv->last_message_at, when,
+		                 sizeof when);
+	h = hash_str(hash_str(h, cv->client.name), cv->client.company);
+	h = hash_str(hash_str(h, pv), when);
+	free(pv);
+	return hash_bytes(h, &selected, sizeof selected);
+}
+
+/* The list helper's clear_row: a line below the last row. */
+static void
+clear_row(void *ud, void *win, int y)
+{
+	(void)ud;
+	wattrset((WINDOW *)win, A_NORMAL);
+	wmove(win, y + HEADER_ROWS, 0);
+	wclrtoeol(win);
+}
+
 static const struct list_ops row_ops = {
 	.count = row_count,
 	.id_at = row_id,
 	.draw_row = draw_row,
+	.row_sig = row_sig,
+	.clear_row = clear_row,
 	.matches = row_matches,
 };
 

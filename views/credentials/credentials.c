@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "net/client/api.h"
+#include "net/base/hash.h"
 #include "net/base/xmalloc.h"
 #include "net/store/me_store.h"
 #include "net/store/store.h"
@@ -65,6 +66,12 @@ struct creds {
 	char *error;
 	int rows, cols;
 	int head; /* header rows: one more while a key warning shows */
+	/* The window holds the client list as last drawn at this width: a
+	 * frame whose pane window is kept draws the header and the rows
+	 * that changed. (Credentials, with secrets in them, are drawn
+	 * whole: no signature is made of a secret.) */
+	bool clients_shown;
+	int clients_cols, clients_head;
 };
 
 static const struct client_row *shown_client(const struct creds *k, size_t i);
@@ -408,8 +415,11 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 		staff = more;
 	}
 	columns_layout(&client_table, width, 0, 0, &l);
+	/* A blank mark in the row's own attributes: no colour is switched
+	 * on and off around a cell that shows nothing. */
 	columns_draw_cell(w, y, &l, CLIENT_COL_MINE, r->mine ? "*" : " ",
-	                  base | (attr_t)theme_attr(THEME_OK), k->flags);
+	                  base | (r->mine ? (attr_t)theme_attr(THEME_OK) : 0),
+	                  k->flags);
 	columns_draw_cell(w, y, &l, CLIENT_COL_NAME, r->c.name,
 	                  base | (r->mine ? A_BOLD : 0), k->flags);
 	columns_draw_cell(w, y, &l, CLIENT_COL_COMPANY, r->c.company, dim,
@@ -578,10 +588,24 @@ cr_draw(void *state, void *win, int rows, int cols)
 	WINDOW *w = win;
 	bool items = k->creds_for != 0;
 
+	int y;
+
 	if (rows != k->rows || cols != k->cols || header_rows(k) != k->head)
 		cr_resize(k, rows, cols);
-	werase(w);
+	if (!k->app->pane_kept || !k->clients_shown || items ||
+	    cols != k->clients_cols || k->head != k->clients_head ||
+	    k->nshown == 0) {
+		werase(w);
+		list_forget(&k->clist);
+	} else
+		for (y = 0; y < k->head; y++) {
+			wmove(w, y, 0);
+			wclrtoeol(w);
+		}
 	draw_header(k, w, cols);
+	k->clients_shown = !items && k->nshown > 0;
+	k->clients_cols = cols;
+	k->clients_head = k->head;
 	if (items ? k->nitems == 0 : k->nshown == 0)
 		draw_empty(k, w, cols);
 	else
@@ -615,10 +639,38 @@ item_id(void *ud, size_t i)
 	return ((struct creds *)ud)->items[i].id;
 }
 
+/* The list helper's row_sig: everything draw_client shows for row i. */
+static unsigned long long
+client_sig(void *ud, size_t i, bool selected, bool marked)
+{
+	const struct client_row *r = shown_client(ud, i);
+	uint64_t h = hash_bytes(HASH_INIT, &r->mine, sizeof r->mine);
+	size_t s;
+
+	(void)marked;
+	h = hash_str(hash_str(h, r->c.name), r->c.company);
+	h = hash_str(h, r->c.site_url);
+	for (s = 0; s < r->c.nassigned_staff; s++)
+		h = hash_str(h, r->c.assigned_staff[s].name);
+	h = hash_bytes(h, &r->c.nassigned_staff, sizeof r->c.nassigned_staff);
+	return hash_bytes(h, &selected, sizeof selected);
+}
+
+/* The list helper's clear_row: a line below the last client. */
+static void
+client_clear(void *ud, void *win, int y)
+{
+	wattrset((WINDOW *)win, A_NORMAL);
+	wmove(win, y + ((struct creds *)ud)->head, 0);
+	wclrtoeol(win);
+}
+
 static const struct list_ops client_ops = {
 	.count = client_count,
 	.id_at = client_id,
 	.draw_row = draw_client,
+	.row_sig = client_sig,
+	.clear_row = client_clear,
 };
 
 static const struct list_ops item_ops = {
