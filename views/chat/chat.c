@@ -494,9 +494,15 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	struct chat *c = ud;
 	const struct conversation *cv = chat_list_at(c->convs, i);
 	WINDOW *w = win;
-	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t base = (attr_t)theme_row(selected);
 	attr_t strong = cv->unread_count > 0 ? A_BOLD : 0;
-	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	/* The cursor row is one span of reverse video, as in the task list,
+	 * and an unread row is bold from end to end, as a mail index draws
+	 * it: dimmed or coloured cells in them would cost a full attribute
+	 * reset either side on every row drawn (theme.h), and their words
+	 * say the same. */
+	attr_t dim = selected || strong ? base | strong
+	                                : (attr_t)theme_over(base, THEME_DIM);
 	struct column_layout l;
 	char buf[32] = "";
 	char *pv;
@@ -506,30 +512,32 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	chat_format_layout(width, &l);
 	/* The gaps between an unread row's bold cells bold too: a blank
 	 * shows the same either way, and the terminal is not sent an
-	 * attribute change around each gap. */
+	 * attribute change around each gap. Each cell's padding is left as
+	 * that blank (columns_draw_word). */
 	columns_draw_blank(w, y, width, base | strong);
 	wattrset(w, base);
 	if (cv->unread_count > 0)
 		snprintf(buf, sizeof buf, "%" PRId64, cv->unread_count);
 	/* No count, no colour: a blank cell in the row's own attributes. */
-	columns_draw_cell(
-	    w, y, &l, CHAT_COL_UNREAD, buf,
-	    base |
-	        (buf[0] != '\0' ? (attr_t)theme_attr(THEME_WARN) | A_BOLD : 0),
-	    c->flags);
-	columns_draw_cell(w, y, &l, CHAT_COL_CLIENT, cv->client.name,
+	if (buf[0] != '\0')
+		columns_draw_word(
+		    w, y, &l, CHAT_COL_UNREAD, buf,
+		    selected ? base
+		             : (attr_t)theme_over(base, THEME_WARN) | A_BOLD,
+		    c->flags);
+	columns_draw_word(w, y, &l, CHAT_COL_CLIENT, cv->client.name,
 	                  base | strong, c->flags);
-	columns_draw_cell(w, y, &l, CHAT_COL_COMPANY, cv->client.company, dim,
+	columns_draw_word(w, y, &l, CHAT_COL_COMPANY, cv->client.company, dim,
 	                  c->flags);
 	pv = preview(c, cv);
-	columns_draw_cell(w, y, &l, CHAT_COL_PREVIEW, pv, base | strong,
+	columns_draw_word(w, y, &l, CHAT_COL_PREVIEW, pv, base | strong,
 	                  c->flags);
 	free(pv);
 	buf[0] = '\0';
 	if (cv->has_last_message_at)
 		chat_format_when(time(NULL), cv->last_message_at, buf,
 		                 sizeof buf);
-	columns_draw_cell(w, y, &l, CHAT_COL_WHEN, buf, dim, c->flags);
+	columns_draw_word(w, y, &l, CHAT_COL_WHEN, buf, dim, c->flags);
 	wattrset(w, A_NORMAL);
 }
 
