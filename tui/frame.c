@@ -64,6 +64,26 @@ frame_pane_window(struct app *app)
 	return *w;
 }
 
+/*
+ * The pane being left, drawn once more into its own window, after it was
+ * told it lost focus: what it hid then (a revealed credential) is masked
+ * in its window too, rather than kept in curses' copy of the pane, in
+ * this process's memory, until the pane is shown again. Nothing reaches
+ * the terminal: the window is not refreshed.
+ */
+void
+frame_draw_left(struct app *app)
+{
+	struct pane *p = &app->panes[app->current];
+	WINDOW *w = app->panewins[app->current];
+
+	if (w == NULL || !app->pane_held[app->current] || p->state == NULL ||
+	    app->overlay.state != NULL)
+		return;
+	app->pane_kept = true;
+	p->ops->draw(p->state, w, frame_pane_rows(app), app->cols);
+}
+
 int
 frame_pane_rows(const struct app *app)
 {

@@ -17,6 +17,8 @@ void frame_free(struct app *app);
 /* The current pane's window (made when first asked), also set as
  * app->panewin; NULL below the minimum size. */
 void *frame_pane_window(struct app *app);
+/* The current pane, being left, drawn into its own window only. */
+void frame_draw_left(struct app *app);
 
 /* Draws everything that is dirty and updates the screen once. */
 void frame_draw(struct app *app);

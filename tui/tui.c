@@ -607,6 +607,7 @@ tui_switch(struct tui *t, enum pane_id p)
 	}
 	if (old->state != NULL && old->ops->focus != NULL)
 		old->ops->focus(old->state, false);
+	frame_draw_left(app);
 	app->current = p;
 	if (app->panes[p].state != NULL && app->panes[p].ops->focus != NULL)
 		app->panes[p].ops->focus(app->panes[p].state, true);

@@ -150,6 +150,26 @@ def memory_has(pid, needle):
     with bytes in RAM or swap, the no-access ones too (root reads them
     through /proc/PID/mem, as a debugger would), except the kernel's
     [vvar]/[vsyscall] and, in a sanitised build, ASan's shadow."""
+    return memory_matches(pid, re.compile(re.escape(needle)), len(needle))
+
+
+# ncurses keeps what a window shows as cells (cchar_t: a 4-byte attribute,
+# the character as a 4-byte wchar_t, then 20 bytes more), not as text, so
+# a secret drawn in a window is found by its characters 28 bytes apart.
+CELL = 28
+
+
+def memory_has_cells(pid, text):
+    """True when text is anywhere in pid's memory as curses cells."""
+    gap = b".{%d}" % (CELL - 4)
+    pattern = re.compile(gap.join(re.escape(ch.encode("utf-32-le"))
+                                  for ch in text), re.S)
+    return memory_matches(pid, pattern, CELL * len(text))
+
+
+def memory_matches(pid, pattern, span):
+    """True when pattern (at most span bytes long) matches in any mapping
+    memory_has reads."""
     maps = mappings(pid)
     asan = any("libasan" in m[2] for m in maps)
     with open(f"/proc/{pid}/mem", "rb", 0) as mem:
@@ -160,13 +180,13 @@ def memory_has(pid, needle):
                 continue
             if asan and ASAN_SHADOW[0] <= start and end <= ASAN_SHADOW[1]:
                 continue
-            if region_has(mem, start, end, needle):
+            if region_matches(mem, start, end, pattern, span):
                 return True
     return False
 
 
-def region_has(mem, start, end, needle):
-    """Reads [start, end) in chunks that overlap by len(needle) - 1."""
+def region_matches(mem, start, end, pattern, span):
+    """Reads [start, end) in chunks that overlap by span bytes."""
     pos, tail = start, b""
     while pos < end:
         try:
@@ -174,9 +194,9 @@ def region_has(mem, start, end, needle):
             chunk = mem.read(min(CHUNK, end - pos))
         except (OSError, ValueError, OverflowError):
             return False
-        if needle in tail + chunk:
+        if pattern.search(tail + chunk):
             return True
-        tail = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
+        tail = chunk[-span:]
         pos += CHUNK
     return False
 
@@ -241,6 +261,22 @@ def test_credentials__hidden_on_pane_switch(vtui, vault_svc):
     t.send("3")
     screen = t.wait_text(cred["label"])
     assert plain["password"] not in screen
+
+
+def test_credentials__pane_left__its_window_keeps_no_cell_of_it(
+        vtui, vault_svc):
+    t, client, cred, plain = revealed(vtui, vault_svc)
+    pid = sitecare_pid(vtui)
+    # Shown, it is in the pane's window as cells: the search can see it.
+    assert memory_has_cells(pid, plain["password"])
+    # Another pane: the Credentials pane's window, kept for the way back,
+    # holds the masks, not the password's cells.
+    t.send("1")
+    t.wait_gone(plain["password"])
+    t.wait_text("credential hidden")
+    time.sleep(0.5)  # not a wait for an outcome: the hide is drawn above
+    assert not memory_has_cells(pid, plain["password"]), \
+        "the password's cells are still in a window"
 
 
 def test_credentials__wiped_when_the_session_expires(vtui, vault_svc):
