@@ -53,6 +53,7 @@ class Tui:
             self.login(signed_in)
         t = Terminal([self.bin, *self.flags(), *extra], env=self.env,
                      width=width, height=height)
+        t.service_says = self.service.said_of
         self.terminals.append(t)
         return t
 

@@ -8,7 +8,10 @@ the session, a header, a query string or what was typed.
 import re
 import uuid
 
-from e2e.test_chat import open_chat, open_conversation
+import pytest
+
+from e2e.test_chat import CARLA, open_chat, open_conversation
+from e2e.tmux import ScreenTimeout
 
 
 def secrets_of(home):
@@ -54,3 +57,32 @@ def test_trace__requests_and_actions_named__nothing_secret(tui, accounts):
     assert jar, "the session's cookies are in the jar"
     for value in jar:
         assert value not in trace
+
+
+def test_trace__timed_out_wait__names_the_request_in_flight(tui, service):
+    """A wait that times out while a request hangs says first which
+    request it was and whether the service began and answered it, so a
+    report cut short still says where the time went."""
+    t = open_chat(tui)
+    service.ctl("delay", "8", "--match",
+                r"^GET /api/v1/conversations/\d+/messages$")
+    try:
+        t.send("/")
+        t.type(CARLA)
+        t.send("Enter")
+        t.wait_text("1 conversation")
+        t.send("Enter")
+        with pytest.raises(ScreenTimeout) as caught:
+            t.wait_for(lambda s: f"Chat with {CARLA}" in s and
+                       "loading" not in s, timeout=3)
+    finally:
+        service.ctl("delay", "0")
+    first = str(caught.value).splitlines()[0]
+    assert re.search(r"in flight: .*GET /api/v1/conversations/\d+/messages "
+                     r"\(started [3-9]\.\ds ago\)", first), first
+    # Other tests of this service may have asked for it before.
+    begun, answered = map(int, re.search(
+        r"/messages: begun (\d+), answered (\d+)", first).groups())
+    assert begun == answered + 1, first
+    # libcurl's handshake lines stay in the file, out of the message.
+    assert "TLSv1" not in str(caught.value)

@@ -7,6 +7,7 @@ deadline passes, and a failed wait shows the screen it last saw.
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -24,6 +25,13 @@ class ScreenTimeout(AssertionError):
     pass
 
 
+# libcurl's account of a TLS handshake: in the trace file, not in a
+# failure's message, where it would push the requests out of sight.
+TLS_NOISE = re.compile(r" curl \S+ +(TLSv|ALPN|CAfile|CApath|SSL |Server "
+                       r"certificate|subject|start date|expire date|"
+                       r"issuer|old SSL)")
+
+
 class Terminal:
     def __init__(self, argv, env=None, width=80, height=24, cwd=None):
         self.socket = f"sitecare-test-{uuid.uuid4().hex[:12]}"
@@ -33,6 +41,10 @@ class Terminal:
         # close() fails the test on any. A release build ignores these.
         self.sanitizer_dir = tempfile.mkdtemp(prefix="sitecare-san-")
         self.expect_crash = False  # a test that kills it on purpose
+        # Set by whoever knows the service: a function of the paths in
+        # flight returning what its logs say of them, appended to a
+        # timed-out wait's requests in flight.
+        self.service_says = None
         # Every client keeps a trace (net/base/trace.h), with each
         # request's start and libcurl's account of it, beside the
         # sanitiser's reports: a wait that times out shows its tail, so a
@@ -150,19 +162,50 @@ class Terminal:
             time.sleep(0.05)
         if seen_true is not None:
             return seen_true
+        # What was still in flight goes first: a report that is cut
+        # short (CI shows the head of a failure) still says where it hung.
         raise ScreenTimeout(f"timed out after {timeout}s waiting for "
-                            f"{what}; screen was:\n{screen}\n"
+                            f"{what}; {self.in_flight()}\n"
+                            f"screen was:\n{screen}\n"
                             f"{self.trace_tail()}")
 
-    def trace_tail(self, lines=150):
+    def _trace_lines(self):
+        with open(self.trace, errors="replace") as f:
+            return f.read().splitlines()
+
+    def in_flight(self):
+        """The requests the trace shows started and not ended, each with
+        how long ago it started, and what the service said of them."""
+        try:
+            lines = self._trace_lines()
+        except OSError as e:
+            return f"no trace: {e}"
+        started = {}
+        for line in lines:
+            f = line.split()
+            if len(f) >= 5 and f[1] == "http.start":
+                started[f[2]] = (float(f[0]), f"{f[3]} {f[4]}")
+            elif len(f) >= 3 and f[1] in ("http.end", "http.cancel"):
+                started.pop(f[2], None)
+        if not started:
+            return "no request in flight"
+        # The trace's clock is CLOCK_MONOTONIC, as time.monotonic() is.
+        now = time.monotonic()
+        said = "; ".join(f"{what} (started {now - at:.1f}s ago)"
+                         for at, what in started.values())
+        paths = [what.split()[1] for _, what in started.values()]
+        service = self.service_says(paths) if self.service_says else ""
+        return f"in flight: {said}{service}"
+
+    def trace_tail(self, lines=80):
         """Whether the program still runs, and the end of its trace, for
-        a failure's message."""
+        a failure's message (less libcurl's TLS handshake lines)."""
         status = self.exit_status()
         ran = ("the program is still running" if status is None else
                f"the program had exited with status {status}")
         try:
-            with open(self.trace, errors="replace") as f:
-                tail = f.read().splitlines()[-lines:]
+            tail = [l for l in self._trace_lines()
+                    if not TLS_NOISE.search(l)][-lines:]
         except OSError as e:
             return f"{ran}; no trace: {e}"
         return (f"{ran}\n--- the client's trace, last {len(tail)} lines "

@@ -156,6 +156,21 @@ class Service:
 
     # -- lifecycle ---------------------------------------------------------
 
+    def said_of(self, paths, lines=2000):
+        """What the service's log says of each path, for a timed-out
+        wait: how often gunicorn began it (the `pre_request` hook) and
+        answered it (the access log). Begun more often than answered:
+        stuck in the service; neither: it never got past the front."""
+        log = tail(self.log, lines).splitlines()
+        out = []
+        for path in paths:
+            begun = sum(1 for l in log if " begins " in l and
+                        f" {path} " in l)
+            answered = re.compile(rf'"[A-Z]+ {re.escape(path)}[? ]')
+            done = sum(1 for l in log if answered.search(l))
+            out.append(f"{path}: begun {begun}, answered {done}")
+        return "; service log: " + "; ".join(out) if out else ""
+
     def start(self):
         if self.proc is not None and self.proc.poll() is None:
             raise ServiceError("already running")

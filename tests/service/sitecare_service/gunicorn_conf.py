@@ -25,6 +25,14 @@ def post_worker_init(worker):
     signal.siginterrupt(signal.SIGTERM, False)
 
 
+def pre_request(worker, req):
+    """Each request's beginning, beside the access log's end of it: a
+    client's request that timed out is then either stuck in here (begun,
+    not answered) or never reached us (neither)."""
+    worker.log.info("request begins %s %s (worker %s)", req.method,
+                    req.path, worker.pid)
+
+
 def worker_exit(server, worker):
     """Others stop sending to this worker's socket at once."""
     wake.stop_listener()
