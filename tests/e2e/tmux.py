@@ -227,7 +227,9 @@ class Terminal:
                 return status
             time.sleep(0.05)
         raise ScreenTimeout(f"program still running after {timeout}s; "
-                            f"screen was:\n{self.screen()}")
+                            f"{self.in_flight()}\n"
+                            f"screen was:\n{self.screen()}\n"
+                            f"{self.trace_tail()}")
 
     def _program_pids(self):
         shell = self._tmux("display-message", "-p", "-t", PANE,
