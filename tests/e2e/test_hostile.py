@@ -398,6 +398,19 @@ def test_hostile__error_message__drawn_inert(hostile):
     t = h.open()
     screen = t.wait_text("could not load tasks: no ^[]0;PWN-T0^G")
     assert "way" in screen or "\u2026" in screen
+    # Exactly what the client draws: the pane's line is cut to its 98
+    # columns (100 less a margin each side) with an ellipsis, each ESC
+    # and BEL two columns wide (^[, ^G); the status line's notice is cut
+    # before its hint. A wrong width, a control let through (ncurses
+    # would draw it as ^[ too, but not where the client counted) or a
+    # missing ellipsis changes one of them.
+    lines = screen.splitlines()
+    said = ("no ^[]0;PWN-T0^G^[]2;PWN-T2^[\\^[]1;PWN-T1^G"
+            "^[]52;c;cm0gLXJmIH4K^G^[]52;p;?^")
+    assert lines[2] == " could not load tasks: " + said + "\u2026", lines[2]
+    assert len(lines[2]) == 1 + 98
+    status = " tasks: " + said + "[\\PW\u2026 (:messages)"
+    assert lines[-1] == status, lines[-1]
     t.send("2")
     t.wait_text("Client2")
     quits_cleanly(t)
@@ -627,10 +640,18 @@ def test_hostile__endless_event__reported_and_reconnects(hostile, kind):
     h = hostile()
     t = open_thread(h)
     raw, what = ENDLESS_EVENTS[kind]
+    # The server asks for 4 s between reconnections (retry:, which the
+    # client keeps across streams): the next stream opens 2 to 4 s after
+    # the loss, so the screen that reports it must say "reconnecting".
+    h.server.push_raw(b"retry: 4000\n\n")
     h.server.push_raw(raw)
     screen = t.wait_text(f"live updates lost: event stream {what} is longer "
                          "than 4194304 bytes", timeout=20)
     assert "reconnecting" in screen or "online" in screen
+    # Read after the screen: no second stream had been asked for when it
+    # was drawn, so the client cannot have been online again.
+    assert h.server.streams == 1
+    assert "reconnecting" in screen and "online" not in screen, screen
     t.wait_for(lambda s: h.server.streams >= 2 and "online" in s,
                timeout=20, what="the stream reopened")
     live_message(h, 12, "after the reconnect")
