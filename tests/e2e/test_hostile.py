@@ -7,8 +7,10 @@ endless or oversized bodies, or nothing at all. Each test proves that the
 program keeps running and obeys keys (panes switch, q quits with status
 0), that the screen shows the hostile text sanitised, that the raw bytes
 written to the terminal (tmux pipe-pane, from the very first byte) hold
-none of the server's sequences, and that a broken answer is reported in
-words.
+none of the server's sequences, that what the client itself handed
+curses to draw holds none either (helpers/drawn.py: ncurses would turn an
+ESC into ^[ by itself, so the terminal's bytes alone cannot tell), and that
+a broken answer is reported in words.
 """
 
 import json
@@ -19,6 +21,7 @@ import subprocess
 import pytest
 
 from e2e.tmux import Terminal
+from helpers.drawn import assert_drawn_inert, build_shim, preload_env
 from helpers.hostile_server import (ENDLESS, HostileServer, dump,
                                     make_certificates)
 from integration.fault_server import trickle_then_stall
@@ -61,10 +64,16 @@ def tls(tmp_path_factory):
     return make_certificates(tmp_path_factory.mktemp("hostile-tls"))
 
 
+@pytest.fixture(scope="module")
+def shim(sitecare_bin, tmp_path_factory):
+    """The library that logs what the client hands curses to draw."""
+    return build_shim(sitecare_bin, tmp_path_factory.mktemp("drawn-shim"))
+
+
 class Hostile:
     """A hostile server and the client pointed at it, signed in."""
 
-    def __init__(self, tls, sitecare_bin, home, poison=""):
+    def __init__(self, tls, shim, sitecare_bin, home, poison=""):
         self.server = HostileServer(tls / "server.pem", tls / "server.key",
                                     poison)
         self.bin, self.home = str(sitecare_bin), home
@@ -74,6 +83,8 @@ class Hostile:
                     "XDG_STATE_HOME": str(home / "state"),
                     "XDG_DATA_HOME": str(home / "data")}
         self.raw = home / "pane.raw"
+        self.drawn = home / "drawn"
+        self.env.update(preload_env(shim, sitecare_bin, self.drawn))
         self.t = None
         # The server's member is support, who starts on Chat by default;
         # these tests begin in the task queue.
@@ -124,11 +135,12 @@ class Hostile:
 
 
 @pytest.fixture
-def hostile(tls, sitecare_bin, tmp_path):
+def hostile(tls, shim, sitecare_bin, tmp_path):
     made = []
 
     def make(poison="", login=True):
-        h = Hostile(tls, sitecare_bin, tmp_path / f"home{len(made)}", poison)
+        h = Hostile(tls, shim, sitecare_bin, tmp_path / f"home{len(made)}",
+                    poison)
         made.append(h)
         if login:
             h.login()
@@ -224,6 +236,7 @@ def test_hostile__text__drawn_inert_everywhere(hostile, kind):
     assert_untouched(h)
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), shown)
 
 
 def test_hostile__huge_lines__cut_to_fit_and_still_responsive(hostile):
@@ -254,6 +267,7 @@ def test_hostile__huge_lines__cut_to_fit_and_still_responsive(hostile):
     t.wait_text("Msg9")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Msg9")
 
 
 EVERY_POISON = "".join(POISONS.values())
@@ -297,6 +311,7 @@ def test_hostile__pickers_and_prompts__drawn_inert(hostile):
     t.wait_text("Task1")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Hal ^[]0;PWN-T0^G")
 
 
 def test_hostile__terminal_notification__payload_inert(hostile):
@@ -329,6 +344,7 @@ def test_hostile__terminal_notification__payload_inert(hostile):
     assert_untouched(h)
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "3 tasks")
 
 
 # -- answers that break the contract ---------------------------------------
@@ -375,6 +391,7 @@ def test_hostile__broken_json__reported_then_recovers(hostile, kind):
                what="the queue after a retry")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Task1")
 
 
 @pytest.mark.parametrize("body", [ENDLESS, ("huge", 10 ** 12)],
@@ -415,6 +432,8 @@ def test_hostile__error_message__drawn_inert(hostile):
     t.wait_text("Client2")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(),
+                       "could not load tasks: no ^[]0;PWN-T0^G")
 
 
 ELSEWHERE = {
@@ -470,6 +489,7 @@ def test_hostile__broken_me__offline_says_why(hostile, body):
     t.send("q")
     assert t.wait_exit(timeout=10) == 0
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), said)
 
 
 ODD_ERRORS = {
@@ -494,6 +514,7 @@ def test_hostile__odd_error_body__status_still_said(hostile, kind):
     t.wait_text("Client2")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Client2")
 
 
 def test_hostile__stalled_answer__keys_still_work(hostile):
@@ -618,6 +639,7 @@ def test_hostile__bad_event__skipped_stream_goes_on(hostile, kind):
     t.wait_text("Task1")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "after the bad one")
 
 
 def test_hostile__bad_event__reported(hostile):
