@@ -3,6 +3,7 @@
 #include "tui/options.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,10 +55,28 @@ static const char usage[] =
     "Files: $XDG_CONFIG_HOME/sitecare/config, $XDG_STATE_HOME/sitecare/.\n"
     "See sitecare(1).\n";
 
+/* Every global flag; what each sets is a member of struct options. */
+static const struct options_flag flags[] = {
+	{ "--url", NULL, true, true, offsetof(struct options, url) },
+	{ "--ca-file", NULL, true, true, offsetof(struct options, ca_file) },
+	{ "--pin", NULL, true, true, offsetof(struct options, pin) },
+	{ "--config", NULL, true, true, offsetof(struct options, config_path) },
+	{ "--readonly", NULL, false, true, offsetof(struct options, readonly) },
+	{ "--help", "-h", false, false, offsetof(struct options, help) },
+	{ "--version", "-V", false, false, offsetof(struct options, version) },
+};
+
 const char *
 options_usage(void)
 {
 	return usage;
+}
+
+const struct options_flag *
+options_flags(size_t *n)
+{
+	*n = sizeof flags / sizeof flags[0];
+	return flags;
 }
 
 /* The value of a flag given as "--flag VALUE" or "--flag=VALUE". */
@@ -89,43 +108,54 @@ is_flag(const char *arg, const char *flag)
 	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* The table's flag that arg names: a switch by its name or alias, a
+ * flag with a value also as "flag=VALUE"; NULL when none. */
+static const struct options_flag *
+find_flag(const char *arg)
+{
+	const struct options_flag *f;
+	size_t i;
+
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		f = &flags[i];
+		if (f->takes_value
+		        ? is_flag(arg, f->name)
+		        : strcmp(arg, f->name) == 0 ||
+		              (f->alias != NULL && strcmp(arg, f->alias) == 0))
+			return f;
+	}
+	return NULL;
+}
+
 /* Handles one global flag at argv[*i]; -1 with err set when unknown. */
 static int
 parse_flag(struct options *o, int argc, char **argv, int *i, char *err,
            size_t errlen)
 {
-	const char *a = argv[*i];
+	const struct options_flag *f = find_flag(argv[*i]);
+	char *member;
 
-	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-		o->help = true;
-	else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)
-		o->version = true;
-	else if (strcmp(a, "--readonly") == 0)
-		o->readonly = true;
-	else if (is_flag(a, "--url"))
-		return take_value("--url", argc, argv, i, &o->url, err, errlen);
-	else if (is_flag(a, "--ca-file"))
-		return take_value("--ca-file", argc, argv, i, &o->ca_file, err,
-		                  errlen);
-	else if (is_flag(a, "--pin"))
-		return take_value("--pin", argc, argv, i, &o->pin, err, errlen);
-	else if (is_flag(a, "--config"))
-		return take_value("--config", argc, argv, i, &o->config_path,
-		                  err, errlen);
-	else {
-		snprintf(err, errlen, "unknown flag: %s (try --help)", a);
+	if (f == NULL) {
+		snprintf(err, errlen, "unknown flag: %s (try --help)",
+		         argv[*i]);
 		return -1;
 	}
-	return 0;
+	member = (char *)o + f->field;
+	if (!f->takes_value) {
+		*(bool *)member = true;
+		return 0;
+	}
+	return take_value(f->name, argc, argv, i, (const char **)member, err,
+	                  errlen);
 }
 
 /* True for a global flag that may also follow the subcommand. */
 static bool
 is_global_after_verb(const char *a)
 {
-	return strcmp(a, "--readonly") == 0 || is_flag(a, "--url") ||
-	       is_flag(a, "--ca-file") || is_flag(a, "--pin") ||
-	       is_flag(a, "--config");
+	const struct options_flag *f = find_flag(a);
+
+	return f != NULL && f->after_verb;
 }
 
 /*

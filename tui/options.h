@@ -37,4 +37,19 @@ int options_parse(struct options *o, int argc, char **argv, char *err,
 /* The --help text, listing every flag and subcommand. */
 const char *options_usage(void);
 
+/*
+ * One global flag as the parser knows it: the parser reads nothing but
+ * this table, so a test can check that the usage lists each of them.
+ */
+struct options_flag {
+	const char *name;  /* "--url" */
+	const char *alias; /* a short form ("-h"), or NULL */
+	bool takes_value;  /* "--url URL" or "--url=URL"; else a switch */
+	bool after_verb;   /* may follow the subcommand too */
+	size_t field;      /* offsetof(struct options, ...) of what it sets */
+};
+
+/* The parser's table of global flags; *n is its length. */
+const struct options_flag *options_flags(size_t *n);
+
 #endif

@@ -7,8 +7,10 @@ endless or oversized bodies, or nothing at all. Each test proves that the
 program keeps running and obeys keys (panes switch, q quits with status
 0), that the screen shows the hostile text sanitised, that the raw bytes
 written to the terminal (tmux pipe-pane, from the very first byte) hold
-none of the server's sequences, and that a broken answer is reported in
-words.
+none of the server's sequences, that what the client itself handed
+curses to draw holds none either (helpers/drawn.py: ncurses would turn an
+ESC into ^[ by itself, so the terminal's bytes alone cannot tell), and that
+a broken answer is reported in words.
 """
 
 import json
@@ -19,6 +21,7 @@ import subprocess
 import pytest
 
 from e2e.tmux import Terminal
+from helpers.drawn import assert_drawn_inert, build_shim, preload_env
 from helpers.hostile_server import (ENDLESS, HostileServer, dump,
                                     make_certificates)
 from integration.fault_server import trickle_then_stall
@@ -61,10 +64,16 @@ def tls(tmp_path_factory):
     return make_certificates(tmp_path_factory.mktemp("hostile-tls"))
 
 
+@pytest.fixture(scope="module")
+def shim(sitecare_bin, tmp_path_factory):
+    """The library that logs what the client hands curses to draw."""
+    return build_shim(sitecare_bin, tmp_path_factory.mktemp("drawn-shim"))
+
+
 class Hostile:
     """A hostile server and the client pointed at it, signed in."""
 
-    def __init__(self, tls, sitecare_bin, home, poison=""):
+    def __init__(self, tls, shim, sitecare_bin, home, poison=""):
         self.server = HostileServer(tls / "server.pem", tls / "server.key",
                                     poison)
         self.bin, self.home = str(sitecare_bin), home
@@ -74,6 +83,8 @@ class Hostile:
                     "XDG_STATE_HOME": str(home / "state"),
                     "XDG_DATA_HOME": str(home / "data")}
         self.raw = home / "pane.raw"
+        self.drawn = home / "drawn"
+        self.env.update(preload_env(shim, sitecare_bin, self.drawn))
         self.t = None
         # The server's member is support, who starts on Chat by default;
         # these tests begin in the task queue.
@@ -124,11 +135,12 @@ class Hostile:
 
 
 @pytest.fixture
-def hostile(tls, sitecare_bin, tmp_path):
+def hostile(tls, shim, sitecare_bin, tmp_path):
     made = []
 
     def make(poison="", login=True):
-        h = Hostile(tls, sitecare_bin, tmp_path / f"home{len(made)}", poison)
+        h = Hostile(tls, shim, sitecare_bin, tmp_path / f"home{len(made)}",
+                    poison)
         made.append(h)
         if login:
             h.login()
@@ -224,6 +236,7 @@ def test_hostile__text__drawn_inert_everywhere(hostile, kind):
     assert_untouched(h)
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), shown)
 
 
 def test_hostile__huge_lines__cut_to_fit_and_still_responsive(hostile):
@@ -254,6 +267,7 @@ def test_hostile__huge_lines__cut_to_fit_and_still_responsive(hostile):
     t.wait_text("Msg9")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Msg9")
 
 
 EVERY_POISON = "".join(POISONS.values())
@@ -297,6 +311,7 @@ def test_hostile__pickers_and_prompts__drawn_inert(hostile):
     t.wait_text("Task1")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Hal ^[]0;PWN-T0^G")
 
 
 def test_hostile__terminal_notification__payload_inert(hostile):
@@ -329,6 +344,7 @@ def test_hostile__terminal_notification__payload_inert(hostile):
     assert_untouched(h)
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "3 tasks")
 
 
 # -- answers that break the contract ---------------------------------------
@@ -375,6 +391,7 @@ def test_hostile__broken_json__reported_then_recovers(hostile, kind):
                what="the queue after a retry")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Task1")
 
 
 @pytest.mark.parametrize("body", [ENDLESS, ("huge", 10 ** 12)],
@@ -398,10 +415,25 @@ def test_hostile__error_message__drawn_inert(hostile):
     t = h.open()
     screen = t.wait_text("could not load tasks: no ^[]0;PWN-T0^G")
     assert "way" in screen or "\u2026" in screen
+    # Exactly what the client draws: the pane's line is cut to its 98
+    # columns (100 less a margin each side) with an ellipsis, each ESC
+    # and BEL two columns wide (^[, ^G); the status line's notice is cut
+    # before its hint. A wrong width, a control let through (ncurses
+    # would draw it as ^[ too, but not where the client counted) or a
+    # missing ellipsis changes one of them.
+    lines = screen.splitlines()
+    said = ("no ^[]0;PWN-T0^G^[]2;PWN-T2^[\\^[]1;PWN-T1^G"
+            "^[]52;c;cm0gLXJmIH4K^G^[]52;p;?^")
+    assert lines[2] == " could not load tasks: " + said + "\u2026", lines[2]
+    assert len(lines[2]) == 1 + 98
+    status = " tasks: " + said + "[\\PW\u2026 (:messages)"
+    assert lines[-1] == status, lines[-1]
     t.send("2")
     t.wait_text("Client2")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(),
+                       "could not load tasks: no ^[]0;PWN-T0^G")
 
 
 ELSEWHERE = {
@@ -457,6 +489,7 @@ def test_hostile__broken_me__offline_says_why(hostile, body):
     t.send("q")
     assert t.wait_exit(timeout=10) == 0
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), said)
 
 
 ODD_ERRORS = {
@@ -481,6 +514,7 @@ def test_hostile__odd_error_body__status_still_said(hostile, kind):
     t.wait_text("Client2")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "Client2")
 
 
 def test_hostile__stalled_answer__keys_still_work(hostile):
@@ -605,6 +639,7 @@ def test_hostile__bad_event__skipped_stream_goes_on(hostile, kind):
     t.wait_text("Task1")
     quits_cleanly(t)
     assert_inert(h.raw_text())
+    assert_drawn_inert(h.drawn.read_bytes(), "after the bad one")
 
 
 def test_hostile__bad_event__reported(hostile):
@@ -627,10 +662,18 @@ def test_hostile__endless_event__reported_and_reconnects(hostile, kind):
     h = hostile()
     t = open_thread(h)
     raw, what = ENDLESS_EVENTS[kind]
+    # The server asks for 4 s between reconnections (retry:, which the
+    # client keeps across streams): the next stream opens 2 to 4 s after
+    # the loss, so the screen that reports it must say "reconnecting".
+    h.server.push_raw(b"retry: 4000\n\n")
     h.server.push_raw(raw)
     screen = t.wait_text(f"live updates lost: event stream {what} is longer "
                          "than 4194304 bytes", timeout=20)
     assert "reconnecting" in screen or "online" in screen
+    # Read after the screen: no second stream had been asked for when it
+    # was drawn, so the client cannot have been online again.
+    assert h.server.streams == 1
+    assert "reconnecting" in screen and "online" not in screen, screen
     t.wait_for(lambda s: h.server.streams >= 2 and "online" in s,
                timeout=20, what="the stream reopened")
     live_message(h, 12, "after the reconnect")

@@ -138,6 +138,9 @@ def parser_flags(repo_root):
     for src in srcs:
         text = src.read_text()
         flags |= set(re.findall(r'(?:strcmp|is_flag|take_value)\([^;]*?"(-[-A-Za-z]+)"', text))
+        # tui/options.c's table of global flags: name, then alias or NULL.
+        for name, alias in re.findall(r'\{ "(--[-a-z]+)", (?:"(-[A-Za-z])"|NULL),', text):
+            flags |= {name, alias} - {""}
     commands |= set(re.findall(r'\{ "([a-z]+)", cmd_[a-z]+,',
                                (repo_root / "tui/cmd/cmd.c").read_text()))
     return flags - {"-", "--"}, commands

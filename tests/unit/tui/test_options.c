@@ -1,6 +1,8 @@
 /* Unit tests for tui/options.c: global flags and the subcommand split. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -168,16 +170,50 @@ options__parse__flag_after_subcommand_needs_its_value(void **state)
 	assert_non_null(strstr(err, "--ca-file"));
 }
 
+/* A character that continues a flag's name ("--pin" is not "--pinned"). */
+static bool
+in_name(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+/* Whether text names flag as a whole word. */
+static bool
+names(const char *text, const char *flag)
+{
+	const char *p = text;
+	size_t n = strlen(flag);
+
+	while ((p = strstr(p, flag)) != NULL) {
+		if ((p == text || !in_name(p[-1])) && !in_name(p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* The usage against the parser's own table: a flag added to the table
+ * (the parser reads nothing else) fails here until --help lists it. */
 static void
 options__usage__lists_every_flag(void **state)
 {
 	const char *flags[] = { "--url",    "--ca-file",  "--pin",
 		                "--config", "--readonly", "--help",
 		                "--version" };
-	size_t i;
+	const struct options_flag *table;
+	size_t i, n;
 
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		assert_non_null(strstr(options_usage(), flags[i]));
+	table = options_flags(&n);
+	assert_true(n >= sizeof flags / sizeof flags[0]);
+	for (i = 0; i < n; i++) {
+		if (!names(options_usage(), table[i].name))
+			fail_msg("--help does not list %s", table[i].name);
+		if (table[i].alias != NULL &&
+		    !names(options_usage(), table[i].alias))
+			fail_msg("--help does not list %s", table[i].alias);
+	}
 }
 
 int

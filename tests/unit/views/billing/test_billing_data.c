@@ -53,12 +53,24 @@ static const char invs_doc[] = "{\"next\": null, \"results\": [" INV(
  * done() frees it with the rows). */
 static struct billing_store *bs;
 
+/* Puts a page of invoices (doc, as the API sends it) in the store. */
+static void
+put_invoices(const char *doc)
+{
+	struct invoice_page ip;
+	struct sc_error err = { 0 };
+
+	if (invoice_page_parse(doc, strlen(doc), &ip, &err) != 0)
+		fail_msg("%s", err.message);
+	billing_store_put_invoices(bs, &ip, billing_store_stamp(bs));
+	invoice_page_free(&ip);
+}
+
 static struct billing_data *
 loaded(void)
 {
 	struct billing_data *bd;
 	struct subscription_page sp;
-	struct invoice_page ip;
 	struct sc_error err = { 0 };
 
 	bs = billing_store_new();
@@ -67,10 +79,7 @@ loaded(void)
 	    subscription_page_parse(subs_doc, strlen(subs_doc), &sp, &err), 0);
 	billing_store_put_subs(bs, &sp, billing_store_stamp(bs));
 	subscription_page_free(&sp);
-	if (invoice_page_parse(invs_doc, strlen(invs_doc), &ip, &err) != 0)
-		fail_msg("%s", err.message);
-	billing_store_put_invoices(bs, &ip, billing_store_stamp(bs));
-	invoice_page_free(&ip);
+	put_invoices(invs_doc);
 	return bd;
 }
 
@@ -238,6 +247,18 @@ billing_data__put_invoice__replaces_or_adds(void **state)
 	done(bd);
 }
 
+/* The invoices as exported (with amounts), oldest first. */
+static char *
+invoices_oldest_first(struct billing_data *bd)
+{
+	char err[64];
+
+	assert_int_equal(billing_data_sort(bd, BILLING_INVOICES, "-created",
+	                                   err, sizeof err),
+	                 0);
+	return billing_data_csv(bd, BILLING_INVOICES, true);
+}
+
 static void
 billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
 {
@@ -261,10 +282,7 @@ billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
 	                         "Alma Able,Able Co,basic,active,2026-12-05,"
 	                         "no\r\n");
 	free(csv);
-	assert_int_equal(billing_data_sort(bd, BILLING_INVOICES, "-created",
-	                                   err, sizeof err),
-	                 0);
-	csv = billing_data_csv(bd, BILLING_INVOICES, true);
+	csv = invoices_oldest_first(bd);
 	assert_string_equal(
 	    csv,
 	    "number,client,company,amount,currency,status,created_at,"
@@ -272,6 +290,48 @@ billing_data__csv__quoted_formula_safe_and_by_permission(void **state)
 	    "INV-11,Bo Baker,,99.00,usd,failed,2026-09-01,,card_declined\r\n"
 	    "INV-10,Alma Able,,49.00,usd,paid,2026-10-01,,\r\n"
 	    "INV-12,'=cmd|' /C calc'!A0,,12.50,usd,open,2026-11-01,,\r\n");
+	free(csv);
+	done(bd);
+}
+
+/*
+ * Every lead the README promises to guard (=, +, -, @, tab, CR) gets its
+ * apostrophe in the exported file, not only in billing_format's cell: a
+ * client's name is what a spreadsheet would run.
+ */
+#define LEAD(id, name, day)                                                    \
+	INV(id, "INV-" #id, name, "open", "2026-11-" day, 100, "null")
+#define PAGE(row) "{\"next\": null, \"results\": [" row "]}"
+
+static void
+billing_data__csv__every_formula_lead_guarded(void **state)
+{
+	static const char *const pages[] = {
+		PAGE(LEAD(21, "=1+1", "01")),
+		PAGE(LEAD(22, "+1", "02")),
+		PAGE(LEAD(23, "-2+3", "03")),
+		PAGE(LEAD(24, "@SUM(A1)", "04")),
+		PAGE(LEAD(25, "\\tTab", "05")),
+		PAGE(LEAD(26, "\\rCR", "06")),
+	};
+	struct billing_data *bd;
+	char *csv;
+	size_t i;
+
+	bs = billing_store_new();
+	bd = billing_data_new(bs);
+	for (i = 0; i < sizeof pages / sizeof pages[0]; i++)
+		put_invoices(pages[i]);
+	csv = invoices_oldest_first(bd); /* in the order of the leads above */
+	assert_string_equal(
+	    csv, "number,client,company,amount,currency,status,created_at,"
+	         "paid_at,failure_reason\r\n"
+	         "INV-21,'=1+1,,1.00,usd,open,2026-11-01,,\r\n"
+	         "INV-22,'+1,,1.00,usd,open,2026-11-02,,\r\n"
+	         "INV-23,'-2+3,,1.00,usd,open,2026-11-03,,\r\n"
+	         "INV-24,'@SUM(A1),,1.00,usd,open,2026-11-04,,\r\n"
+	         "INV-25,'\tTab,,1.00,usd,open,2026-11-05,,\r\n"
+	         "INV-26,\"'\rCR\",,1.00,usd,open,2026-11-06,,\r\n");
 	free(csv);
 	done(bd);
 }
@@ -374,6 +434,7 @@ main(void)
 		cmocka_unit_test(billing_data__put_invoice__replaces_or_adds),
 		cmocka_unit_test(
 		    billing_data__csv__quoted_formula_safe_and_by_permission),
+		cmocka_unit_test(billing_data__csv__every_formula_lead_guarded),
 		cmocka_unit_test(
 		    billing_data__merge__pages_and_updates_keep_the_full_sort_order),
 	};

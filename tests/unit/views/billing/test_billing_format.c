@@ -103,6 +103,8 @@ billing_format__csv_cell__quotes_and_formulas(void **state)
 		{ "-2", "'-2" },
 		{ "@SUM(A1)", "'@SUM(A1)" },
 		{ "\tx", "'\tx" },
+		{ "\rx", "\"'\rx\"" },
+		{ "-2+3", "'-2+3" },
 		{ "", "" },
 	};
 	size_t i;
