@@ -139,7 +139,7 @@ UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps check unit service demo install uninstall clean format \
-	sitecare fuzz fuzz-build bench coverage deb pkg-check FORCE
+	sitecare fuzz fuzz-build bench coverage deb pkg-check mutate FORCE
 
 all: sitecare
 
@@ -333,6 +333,14 @@ COV_AWK := NR > 1 && $$2 > 0 { \
 	n["(all)"] += $$2; c["(all)"] += $$3 } \
 	END { for (k in n) printf "  %-18s %5.1f%%  %6d of %6d lines\n", \
 		k, 100 * c[k] / n[k], c[k], n[k] }
+
+# Mutation testing (tests/mutate.py): each one-line bug of
+# tests/mutations.txt planted alone in a scratch copy, built and run
+# against the tests meant to catch it; prints the survivors and the kill
+# rate, fails unless every one was caught. Not part of `check`.
+mutate: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(PYTHON) tests/mutate.py
 
 format:
 	@clang-format -i $(shell find tui net views keymaps tests/unit tests/fuzz -name "*.[ch]" 2>/dev/null)

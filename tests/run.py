@@ -201,14 +201,17 @@ def run_unit_binary(b):
         return (e.stdout or b"").decode(), "timed out", -1
 
 
-def run_unit(t, build):
+def run_unit(t, build, only=None):
     """Runs each cmocka binary with TAP output and counts its lines.
 
     The binaries are those of the sources in tests/unit, so a test whose
     source moved or went is not run from an old build; one that was not
-    built fails."""
+    built fails. `only` (tests/unit/x/test_y, as --unit names them) keeps
+    those alone: `make mutate` runs the few that should catch a bug."""
     want = [Path(build) / src.relative_to(ROOT).with_suffix("")
-            for src in sorted((ROOT / "tests" / "unit").rglob("test_*.c"))]
+            for src in sorted((ROOT / "tests" / "unit").rglob("test_*.c"))
+            if only is None or str(src.relative_to(ROOT).with_suffix(""))
+            in only]
     for b in want:
         if not os.access(b, os.X_OK):
             t.add(str(b.relative_to(Path(build) / "tests" / "unit")),
@@ -471,6 +474,9 @@ def main():
     ap.add_argument("--client-only", action="store_true",
                     help="pytest runs only the suites that run the client "
                          f"({' '.join(CLIENT_SUITES)}), not {SERVICE_SUITE}")
+    ap.add_argument("--unit", action="append", metavar="BINARY",
+                    help="run only this unit binary (tests/unit/x/test_y; "
+                         "repeatable); --unit none runs none")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args()
 
@@ -497,8 +503,9 @@ def main():
         check_one_poll(t)
         check_views_apart(t)
         ran.append("source checks")
-        run_unit(t, a.build)
-        ran.append(f"unit tests of {a.build}")
+        run_unit(t, a.build, a.unit)
+        ran.append(f"unit tests of {a.build}" +
+                   (f" (only {' '.join(a.unit)})" if a.unit else ""))
         if a.fuzz_seconds > 0:
             run_fuzz(t, a.fuzz_seconds)
             ran.append(f"each fuzz harness for {a.fuzz_seconds}s")
