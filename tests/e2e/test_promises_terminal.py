@@ -4,7 +4,9 @@
 - The event stream keeps running while `$EDITOR` has the terminal: an
   editor that waits for a file the test creates (bounded) holds the
   terminal while another member changes a task; the client's trace shows
-  the stream's bytes arriving before the editor is let go.
+  the stream's bytes arriving (the change, or the session service's
+  one-second pings) before the editor is let go, and the change is on
+  the row once it is back.
 """
 
 import time
