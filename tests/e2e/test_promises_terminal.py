@@ -12,6 +12,7 @@
 import time
 
 from e2e.test_triage import open_on, own_tasks, row_of, task
+from e2e.test_mouse import click, mouse_on, tab_col
 from e2e.tmux import PANE
 
 
@@ -84,3 +85,25 @@ def test_promises__editor__event_stream_runs_while_it_has_the_terminal(
     t.wait_text("note sent")
     t.wait_for(lambda s: "urg" in (row_of(s, tid) or ""),
                what="the manager's change on the row")
+
+
+def test_promises__limit__picker_closed_by_a_tab_switch_changes_nothing(
+        tui, service, accounts):
+    """The known limit as the README states it: a click on another tab
+    closes the status picker as if left, and nothing is changed. Before
+    #19 the picker stayed open over the Chat pane (tui.c's mouse path did
+    not close it as the tab keys do)."""
+    word, (tid,) = own_tasks(service)
+    before = task(accounts, tid)
+    t = open_on(tui, "tech", word, 1)
+    mouse_on(t)
+    t.send("S")
+    t.wait_text(f"Status of #{tid}")
+    click(t, tab_col(t.screen(), "Chat"), 1)
+    t.wait_gone("PRIO")
+    t.wait_gone(f"Status of #{tid}")
+    t.send("Enter")  # would choose in a picker left open
+    click(t, tab_col(t.screen(), "Tasks"), 1)
+    t.wait_text("PRIO")
+    assert f"Status of #{tid}" not in t.screen()
+    assert task(accounts, tid)["version"] == before["version"]
