@@ -1108,8 +1108,12 @@ tui_mouse(struct tui *t, const struct term_input *in)
 
 	if (in->y == 0 && in->button == 1) {
 		tab = frame_tab_at(&t->app, in->x);
-		if (tab >= 0)
+		if (tab >= 0) {
+			/* As a tab key does: an overlay is left, not kept
+			 * over a pane it does not belong to. */
+			tui_overlay_close(t);
 			tui_switch(t, (enum pane_id)tab);
+		}
 	} else if (in->button == 1 && in->y < t->app.rows - 1)
 		tui_pane_click(t, in->y - 1, in->x);
 	else if (in->button == 4 || in->button == 5)

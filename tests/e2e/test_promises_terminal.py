@@ -1,0 +1,109 @@
+"""Promises of the README that only a real terminal shows (issue #19).
+
+- `C-l` redraws: text something else wrote on the terminal is gone.
+- The event stream keeps running while `$EDITOR` has the terminal: an
+  editor that waits for a file the test creates (bounded) holds the
+  terminal while another member changes a task; the client's trace shows
+  the stream's bytes arriving (the change, or the session service's
+  one-second pings) before the editor is let go, and the change is on
+  the row once it is back.
+"""
+
+import time
+
+from e2e.test_triage import open_on, own_tasks, row_of, task
+from e2e.test_mouse import click, mouse_on, tab_col
+from e2e.tmux import PANE
+
+
+def pane_tty(t):
+    return t._tmux("display-message", "-p", "-t", PANE,
+                   "#{pane_tty}").stdout.strip()
+
+
+def test_promises__ctrl_l__redraws_over_foreign_text(tui, service):
+    word, (tid,) = own_tasks(service)
+    t = open_on(tui, "tech", word, 1)
+    # Another program writes on the terminal: curses does not know.
+    with open(pane_tty(t), "w") as tty:
+        tty.write("\033[3;5HFOREIGN-TEXT-XYZ")
+    t.wait_text("FOREIGN-TEXT-XYZ")
+    t.send("C-l")
+    t.wait_gone("FOREIGN-TEXT-XYZ")
+    assert row_of(t.screen(), tid) is not None
+
+
+def waiting_editor(tmp_path):
+    """An $EDITOR that says it started, then waits (at most 30 s) for the
+    file `go` before writing a note: (script, started, go)."""
+    started, go = tmp_path / "started", tmp_path / "go"
+    script = tmp_path / "waiting-editor"
+    script.write_text(
+        "#!/bin/sh\n"
+        f": > '{started}'\n"
+        "i=0\n"
+        f"while [ ! -e '{go}' ] && [ $i -lt 300 ]; do\n"
+        "  sleep 0.1; i=$((i + 1))\n"
+        "done\n"
+        "printf 'note while the editor waited\\n' > \"$1\"\n")
+    script.chmod(0o755)
+    return script, started, go
+
+
+def wait_path(path, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)  # polls a condition with a deadline
+
+
+def test_promises__editor__event_stream_runs_while_it_has_the_terminal(
+        tui, service, accounts, tmp_path):
+    word, (tid,) = own_tasks(service)
+    script, started, go = waiting_editor(tmp_path)
+    tui.env["EDITOR"] = str(script)
+    t = open_on(tui, "tech", word, 1)
+    t.send("C")
+    wait_path(started)
+    with open(t.trace) as f:
+        seen = len(f.read())
+    # Another member changes the task while the editor holds the terminal.
+    manager = accounts.staff("manager")
+    r = manager.patch(f"/tasks/{tid}", json={"priority": "urgent"},
+                      headers={"If-Match": f'"{task(accounts, tid)["version"]}"'})
+    assert r.status == 200, r
+    deadline = time.monotonic() + 20
+    while True:
+        with open(t.trace) as f:
+            if "stream bytes=" in f.read()[seen:]:
+                break
+        assert time.monotonic() < deadline, \
+            "no event read while the editor had the terminal"
+        time.sleep(0.1)  # polls a condition with a deadline
+    assert not go.exists() and not t.exit_status()
+    go.touch()
+    t.wait_text("note sent")
+    t.wait_for(lambda s: "urg" in (row_of(s, tid) or ""),
+               what="the manager's change on the row")
+
+
+def test_promises__limit__picker_closed_by_a_tab_switch_changes_nothing(
+        tui, service, accounts):
+    """The known limit as the README states it: a click on another tab
+    closes the status picker as if left, and nothing is changed. Before
+    #19 the picker stayed open over the Chat pane (tui.c's mouse path did
+    not close it as the tab keys do)."""
+    word, (tid,) = own_tasks(service)
+    before = task(accounts, tid)
+    t = open_on(tui, "tech", word, 1)
+    mouse_on(t)
+    t.send("S")
+    t.wait_text(f"Status of #{tid}")
+    click(t, tab_col(t.screen(), "Chat"), 1)
+    t.wait_gone("PRIO")
+    t.wait_gone(f"Status of #{tid}")
+    t.send("Enter")  # would choose in a picker left open
+    click(t, tab_col(t.screen(), "Tasks"), 1)
+    t.wait_text("PRIO")
+    assert f"Status of #{tid}" not in t.screen()
+    assert task(accounts, tid)["version"] == before["version"]
