@@ -10,6 +10,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
 #include <wchar.h>
 
 #include "net/base/loop.h"
@@ -686,6 +691,42 @@ harness_dump(struct harness *h)
 {
 	fprintf(stderr, "---- screen ----\n%s----------------\n",
 	        harness_screen(h));
+}
+
+struct harness *
+harness_queue_with(const char *page)
+{
+	struct harness *h = harness_new(24, 100);
+	struct harness_request *r;
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_TASKS_UPDATE);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	r = harness_request(h, "GET", "/tasks");
+	assert_non_null(r);
+	harness_reply(h, r, 200, page);
+	return h;
+}
+
+void
+harness_see(struct harness *h, const char *text)
+{
+	harness_draw(h);
+	if (!harness_find(h, text, NULL, NULL)) {
+		harness_dump(h);
+		fail_msg("not on screen: \"%s\"", text);
+	}
+}
+
+void
+harness_not_see(struct harness *h, const char *text)
+{
+	harness_draw(h);
+	if (harness_find(h, text, NULL, NULL)) {
+		harness_dump(h);
+		fail_msg("on screen but should not be: \"%s\"", text);
+	}
 }
 
 const char *

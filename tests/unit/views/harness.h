@@ -128,6 +128,13 @@ const char *harness_screen(struct harness *h);
 bool harness_find(struct harness *h, const char *text, int *y, int *x);
 /* Prints the last draw to stderr (when a test needs looking at). */
 void harness_dump(struct harness *h);
+/* A technician (tasks read and update) signed in, 24x100, the queue
+ * open and its first GET /tasks answered with page (a JSON page). */
+struct harness *harness_queue_with(const char *page);
+/* Draws, then fails the test (the screen printed) unless text is on
+ * the screen; harness_not_see: unless it is not. */
+void harness_see(struct harness *h, const char *text);
+void harness_not_see(struct harness *h, const char *text);
 /* The status line's notice (app->message), or "". */
 const char *harness_notice(struct harness *h);
 

@@ -69,28 +69,6 @@ static struct key_file the_key;
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* Fails with the screen shown when text is not on it. */
-static void
-see(struct harness *h, const char *text)
-{
-	harness_draw(h);
-	if (!harness_find(h, text, NULL, NULL)) {
-		harness_dump(h);
-		fail_msg("not on screen: \"%s\"", text);
-	}
-}
-
-/* Fails with the screen shown when text is on it. */
-static void
-not_see(struct harness *h, const char *text)
-{
-	harness_draw(h);
-	if (harness_find(h, text, NULL, NULL)) {
-		harness_dump(h);
-		fail_msg("on screen but should not be: \"%s\"", text);
-	}
-}
-
 /* Answers r with the contract's error body. */
 static void
 reply_error(struct harness *h, struct harness_request *r, int status,
@@ -209,10 +187,10 @@ ask_reveal(struct harness *h, const char *purpose, bool unlock)
 {
 	harness_key(h, KEYC_ENTER);
 	assert_non_null(harness_line(h));
-	see(h, "purpose of revealing");
+	harness_see(h, "purpose of revealing");
 	harness_line_submit(h, purpose);
 	if (unlock) {
-		see(h, "Unlock your staff key");
+		harness_see(h, "Unlock your staff key");
 		harness_type(h, PASSPHRASE);
 		harness_key(h, KEYC_ENTER);
 		assert_true(harness_wait(h, asked_reveal, h, UNLOCK_MS));
@@ -282,7 +260,7 @@ revealed(void)
 	r = ask_reveal(h, "task #5", true);
 	assert_non_null(r);
 	give_secret(h, r, "admin", "hunter2");
-	see(h, "hunter2");
+	harness_see(h, "hunter2");
 	return h;
 }
 
@@ -309,10 +287,10 @@ credentials__start__fetches_nothing_until_shown(void **state)
 	assert_non_null(r);
 	assert_string_equal(r->path, "/clients?limit=100");
 	assert_int_equal(harness_nrequests(h), 1);
-	see(h, "loading...");
+	harness_see(h, "loading...");
 	give_clients(h);
-	see(h, "Acme Shop");
-	not_see(h, "loading...");
+	harness_see(h, "Acme Shop");
+	harness_not_see(h, "loading...");
 	ops->focus(app->panes[PANE_CREDENTIALS].state, false);
 	ops->focus(app->panes[PANE_CREDENTIALS].state, true);
 	assert_int_equal(harness_nrequests(h), 0);
@@ -344,9 +322,9 @@ credentials__goto__before_shown_opens_the_client(void **state)
 	harness_reply(h, r, 200, creds_json);
 	give_clients(h);
 	assert_int_equal(harness_nrequests(h), 0);
-	see(h, "Credentials of Acme Shop (Acme Inc)");
-	see(h, "WordPress admin");
-	not_see(h, "Zeta Bakery");
+	harness_see(h, "Credentials of Acme Shop (Acme Inc)");
+	harness_see(h, "WordPress admin");
+	harness_not_see(h, "Zeta Bakery");
 	harness_key(h, KEYC_ENTER);
 	assert_string_equal(harness_line(h), "task #42");
 	harness_free(h);
@@ -398,7 +376,7 @@ credentials__clients__mine_first_then_by_name(void **state)
 	assert_non_null(strstr(harness_row(h, acme), "Acme Inc"));
 	assert_non_null(strstr(harness_row(h, acme), "https://acme.test"));
 	assert_non_null(strstr(harness_row(h, acme), "Ann, Bob"));
-	see(h, "Enter shows a client's credentials");
+	harness_see(h, "Enter shows a client's credentials");
 	harness_free(h);
 }
 
@@ -418,10 +396,10 @@ credentials__clients__walks_every_page(void **state)
 	r = harness_request(h, "GET", "/clients?");
 	assert_non_null(r);
 	assert_string_equal(r->path, "/clients?limit=100&cursor=p%202");
-	see(h, "Delta");
+	harness_see(h, "Delta");
 	harness_reply(h, r, 200, clients_json);
-	see(h, "Delta");
-	see(h, "Zeta Bakery");
+	harness_see(h, "Delta");
+	harness_see(h, "Zeta Bakery");
 	harness_free(h);
 }
 
@@ -434,8 +412,8 @@ credentials__clients__error_is_shown(void **state)
 	(void)state;
 	reply_error(h, harness_request(h, "GET", "/clients?"), 500,
 	            "server_error", "the database is down");
-	see(h, "the database is down");
-	not_see(h, "loading...");
+	harness_see(h, "the database is down");
+	harness_not_see(h, "loading...");
 	harness_free(h);
 }
 
@@ -451,14 +429,14 @@ credentials__filter__narrows_the_clients(void **state)
 	harness_key(h, 'f');
 	assert_string_equal(harness_line(h), "filter ");
 	harness_line_submit(h, "filter blue sa");
-	see(h, "filter: blue sa");
-	see(h, "Blue Cafe");
-	not_see(h, "Acme Shop");
+	harness_see(h, "filter: blue sa");
+	harness_see(h, "Blue Cafe");
+	harness_not_see(h, "Acme Shop");
 	harness_action(h, ACTION_FILTER, "nobody");
-	see(h, "no clients match");
+	harness_see(h, "no clients match");
 	harness_action(h, ACTION_FILTER, "clear");
-	see(h, "Acme Shop");
-	see(h, "Zeta Bakery");
+	harness_see(h, "Acme Shop");
+	harness_see(h, "Zeta Bakery");
 	harness_free(h);
 }
 
@@ -489,8 +467,9 @@ credentials__client__credentials_masked(void **state)
 	int y;
 
 	(void)state;
-	see(h, "Credentials of Acme Shop (Acme Inc)");
-	see(h, "Enter reveals (audited)  y copies the password  Esc back");
+	harness_see(h, "Credentials of Acme Shop (Acme Inc)");
+	harness_see(h,
+	            "Enter reveals (audited)  y copies the password  Esc back");
 	assert_true(harness_find(h, "WordPress admin", &y, NULL));
 	assert_non_null(strstr(harness_row(h, y), "user \u2022\u2022\u2022"));
 	assert_non_null(strstr(harness_row(h, y), "pass \u2022\u2022\u2022"));
@@ -498,8 +477,8 @@ credentials__client__credentials_masked(void **state)
 	assert_non_null(
 	    strstr(harness_row(h, y), "(not assigned: cannot reveal)"));
 	harness_key(h, KEYC_ESCAPE);
-	see(h, "Clients (* assigned to you)");
-	see(h, "Zeta Bakery");
+	harness_see(h, "Clients (* assigned to you)");
+	harness_see(h, "Zeta Bakery");
 	harness_free(h);
 }
 
@@ -513,15 +492,15 @@ credentials__client__empty_and_error(void **state)
 	(void)state;
 	give_clients(h);
 	harness_key(h, KEYC_ENTER);
-	see(h, "loading...");
+	harness_see(h, "loading...");
 	r = harness_request(h, "GET", "/clients/2/credentials");
 	harness_reply(h, r, 200, "{\"results\": [], \"next\": null}");
-	see(h, "no credentials stored for this client");
+	harness_see(h, "no credentials stored for this client");
 	harness_key(h, KEYC_F1 + 4); /* F5 refreshes: asks again */
 	r = harness_request(h, "GET", "/clients/2/credentials");
 	assert_non_null(r);
 	reply_error(h, r, 403, "forbidden", "not for your role");
-	see(h, "not for your role");
+	harness_see(h, "not for your role");
 	assert_non_null(strstr(harness_notice(h), "credentials:"));
 	harness_free(h);
 }
@@ -557,7 +536,7 @@ credentials__reveal__no_local_key_asks_nothing(void **state)
 	(void)state;
 	assert_null(ask_reveal(h, "task #5", false));
 	assert_int_equal(harness_nrequests(h), 0);
-	see(h, "No staff key on this machine: :keygen makes one");
+	harness_see(h, "No staff key on this machine: :keygen makes one");
 	harness_free(h);
 }
 
@@ -593,7 +572,7 @@ credentials__reveal__key_mismatch_asks_nothing(void **state)
 	keycheck_registered(
 	    harness_app(h),
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
-	see(h, "Nothing is revealed until :register-key registers");
+	harness_see(h, "Nothing is revealed until :register-key registers");
 	harness_key(h, KEYC_ENTER);
 	assert_null(harness_line(h));
 	assert_int_equal(harness_nrequests(h), 0);
@@ -615,17 +594,18 @@ credentials__reveal__server_refusals_explained(void **state)
 	assert_non_null(r);
 	assert_string_equal(r->path, "/credentials/11/reveal");
 	assert_string_equal(r->body, "{\"purpose\":\"task #5\"}");
-	see(h, "revealing...");
+	harness_see(h, "revealing...");
 	reply_error(h, r, 403, "not_assigned", "not assigned");
-	see(h, "You are not assigned to Acme Shop");
-	not_see(h, "revealing...");
+	harness_see(h, "You are not assigned to Acme Shop");
+	harness_not_see(h, "revealing...");
 	/* The key stays unlocked: the next reveal asks no passphrase. */
-	see(h, "[key unlocked]");
+	harness_see(h, "[key unlocked]");
 	refused_with(h, 409, "no_public_key", "no key");
-	see(h, "No public key is registered for you: :keygen");
+	harness_see(h, "No public key is registered for you: :keygen");
 	assert_false(me_store_has_public_key(harness_app(h)->store->me));
 	refused_with(h, 403, "forbidden", "support cannot reveal");
-	see(h, "Your role cannot reveal credentials (support cannot reveal)");
+	harness_see(
+	    h, "Your role cannot reveal credentials (support cannot reveal)");
 	/* Another client forgets the refusal. */
 	harness_key(h, KEYC_ESCAPE);
 	harness_key(h, 'j');
@@ -652,14 +632,14 @@ credentials__reveal__counts_down_then_hides(void **state)
 	assert_non_null(strstr(harness_row(h, y), "15s"));
 	assert_non_null(strstr(harness_notice(h), "WordPress admin revealed"));
 	harness_advance(h, 5000);
-	see(h, "10s");
+	harness_see(h, "10s");
 	harness_advance(h, 9000);
-	see(h, " 1s");
-	see(h, "hunter2");
+	harness_see(h, " 1s");
+	harness_see(h, "hunter2");
 	harness_advance(h, 1000);
-	not_see(h, "hunter2");
-	not_see(h, "user admin");
-	see(h, "pass \u2022\u2022\u2022");
+	harness_not_see(h, "hunter2");
+	harness_not_see(h, "user admin");
+	harness_see(h, "pass \u2022\u2022\u2022");
 	assert_string_equal(harness_notice(h),
 	                    "credential hidden (wiped from memory)");
 	harness_free(h);
@@ -675,32 +655,32 @@ credentials__reveal__wiped_on_esc_hide_move_and_leave(void **state)
 
 	(void)state;
 	harness_event_kind(h, APP_EV_HIDE, 0);
-	not_see(h, "hunter2");
+	harness_not_see(h, "hunter2");
 	assert_string_equal(harness_notice(h), "credential hidden");
 
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "admin", "hunter2");
-	see(h, "hunter2");
+	harness_see(h, "hunter2");
 	harness_key(h, 'j');
-	not_see(h, "hunter2");
+	harness_not_see(h, "hunter2");
 
 	harness_key(h, 'k');
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "admin", "hunter2");
-	see(h, "hunter2");
+	harness_see(h, "hunter2");
 	harness_key(h, KEYC_ESCAPE);
-	not_see(h, "hunter2");
-	see(h, "Clients (* assigned to you)");
+	harness_not_see(h, "hunter2");
+	harness_see(h, "Clients (* assigned to you)");
 
 	harness_key(h, KEYC_ENTER);
 	harness_reply(h, harness_request(h, "GET", "/clients/2/credentials"),
 	              200, creds_json);
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "admin", "hunter2");
-	see(h, "hunter2");
+	harness_see(h, "hunter2");
 	harness_open(h, PANE_TASKS); /* another tab: focus lost */
 	harness_open(h, PANE_CREDENTIALS);
-	not_see(h, "hunter2");
+	harness_not_see(h, "hunter2");
 	harness_free(h);
 }
 
@@ -715,7 +695,7 @@ nothing_revealed(struct harness *h)
 	                    "credential first");
 	harness_advance(h, 16000);
 	assert_null(strstr(harness_notice(h), "wiped from memory"));
-	not_see(h, "hunter2");
+	harness_not_see(h, "hunter2");
 }
 
 /* The answer to the test's own GET /me, standing for any request of the
@@ -740,7 +720,7 @@ credentials__reveal__wiped_on_error_and_session_expiry(void **state)
 
 	(void)state;
 	harness_action(h, ACTION_REFRESH, NULL);
-	not_see(h, "hunter2");
+	harness_not_see(h, "hunter2");
 	reply_error(h, harness_request(h, "GET", "/clients/2/credentials"), 503,
 	            "unavailable", "down for a minute");
 	assert_non_null(strstr(harness_notice(h), "down for a minute"));
@@ -751,14 +731,15 @@ credentials__reveal__wiped_on_error_and_session_expiry(void **state)
 	              200, creds_json);
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "admin", "hunter2");
-	see(h, "hunter2");
-	see(h, "[key unlocked]");
+	harness_see(h, "hunter2");
+	harness_see(h, "[key unlocked]");
 	api_me(harness_app(h)->api, on_me, &kind);
 	reply_error(h, harness_request(h, "GET", "/me"), 401,
 	            "not_authenticated", "session expired");
 	assert_int_equal(kind, SC_ERR_SESSION_EXPIRED);
 	nothing_revealed(h);
-	not_see(h, "[key unlocked]"); /* locked for whoever signs in next */
+	harness_not_see(
+	    h, "[key unlocked]"); /* locked for whoever signs in next */
 	harness_free(h);
 }
 
@@ -775,7 +756,7 @@ credentials__reveal__draws_secrets_safely(void **state)
 	r = ask_reveal(h, "task #5", false);
 	give_secret(h, r, "ad\\u001bmin",
 	            "0123456789012345678901234567890123456789012345678901");
-	see(h, "ad?min");
+	harness_see(h, "ad?min");
 	assert_true(harness_find(h, "WordPress admin", &y, NULL));
 	assert_non_null(strstr(harness_row(h, y), "\u2026"));
 	harness_free(h);
@@ -795,7 +776,7 @@ credentials__reveal__copy_and_lock(void **state)
 	                    "credential first");
 	harness_action(h, ACTION_LOCK_KEY, NULL);
 	assert_string_equal(harness_notice(h), "staff key locked");
-	not_see(h, "[key unlocked]");
+	harness_not_see(h, "[key unlocked]");
 	harness_free(h);
 }
 
@@ -806,11 +787,11 @@ credentials__key__locks_when_idle(void **state)
 	struct harness *h = revealed();
 
 	(void)state;
-	see(h, "[key unlocked]");
+	harness_see(h, "[key unlocked]");
 	harness_advance(h, 9 * 60000);
-	see(h, "[key unlocked]");
+	harness_see(h, "[key unlocked]");
 	harness_advance(h, 61000);
-	not_see(h, "[key unlocked]");
+	harness_not_see(h, "[key unlocked]");
 	assert_string_equal(harness_notice(h),
 	                    "staff key locked after being idle");
 	harness_free(h);
@@ -829,15 +810,15 @@ credentials__keygen__asks_or_refuses(void **state)
 	harness_action(h, ACTION_REGISTER_KEY, NULL);
 	assert_non_null(strstr(harness_notice(h), "No staff key on this"));
 	harness_action(h, ACTION_KEYGEN, NULL);
-	see(h, "New staff key: choose a passphrase");
+	harness_see(h, "New staff key: choose a passphrase");
 	harness_key(h, KEYC_ESCAPE);
-	not_see(h, "New staff key");
+	harness_not_see(h, "New staff key");
 	assert_string_equal(harness_notice(h), "cancelled");
 	install_key();
 	harness_action(h, ACTION_KEYGEN, NULL);
 	assert_non_null(strstr(harness_notice(h), "a staff key exists"));
 	harness_action(h, ACTION_REGISTER_KEY, NULL);
-	see(h, "Register your staff key: your account password");
+	harness_see(h, "Register your staff key: your account password");
 	harness_key(h, KEYC_ESCAPE);
 	assert_non_null(strstr(harness_notice(h), "the key is not registered"));
 	assert_int_equal(harness_nrequests(h), 0);
@@ -881,18 +862,18 @@ credentials__register_key__password_then_cleared(void **state)
 	keycheck_registered(
 	    harness_app(h),
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
-	see(h, "Nothing is revealed until :register-key");
+	harness_see(h, "Nothing is revealed until :register-key");
 	harness_action(h, ACTION_REGISTER_KEY, NULL);
-	see(h, "Register your staff key: your account password");
+	harness_see(h, "Register your staff key: your account password");
 	harness_type(h, "account-pw");
 	harness_key(h, KEYC_ENTER);
 	r = harness_request(h, "PUT", "/me/public-key");
 	assert_non_null(r);
 	assert_string_equal(r->body, "(secret)");
-	see(h, "checking the password...");
+	harness_see(h, "checking the password...");
 	reply_error(h, r, 403, "reauth_required", "wrong password");
-	see(h, "the account password was wrong or missing");
-	see(h, "\u250c\u2500Register your staff key");
+	harness_see(h, "the account password was wrong or missing");
+	harness_see(h, "\u250c\u2500Register your staff key");
 	harness_type(h, "account-pw2");
 	harness_key(h, KEYC_ENTER);
 	r = harness_request(h, "PUT", "/me/public-key");
@@ -900,8 +881,8 @@ credentials__register_key__password_then_cleared(void **state)
 	sodium_bin2base64(b64, sizeof b64, the_key.pk, 32,
 	                  sodium_base64_VARIANT_ORIGINAL);
 	give_me(h, r, b64);
-	not_see(h, "Register your staff key");
-	not_see(h, "Nothing is revealed until");
+	harness_not_see(h, "Register your staff key");
+	harness_not_see(h, "Nothing is revealed until");
 	assert_null(harness_app(h)->key_warning);
 	assert_string_equal(harness_notice(h),
 	                    "staff key registered again: reveal with Enter");
@@ -919,14 +900,14 @@ credentials__unlock__wrong_passphrase_asks_again(void **state)
 	install_key();
 	register_key(h);
 	assert_null(ask_reveal(h, "task #5", false));
-	see(h, "Unlock your staff key");
+	harness_see(h, "Unlock your staff key");
 	harness_type(h, "not the passphrase");
 	harness_key(h, KEYC_ENTER);
 	assert_true(harness_wait(h, asked_password_retry, h, UNLOCK_MS));
-	see(h, "Unlock your staff key");
+	harness_see(h, "Unlock your staff key");
 	assert_int_equal(harness_nrequests(h), 0);
 	harness_key(h, KEYC_ESCAPE);
-	not_see(h, "Unlock your staff key");
+	harness_not_see(h, "Unlock your staff key");
 	assert_string_equal(harness_notice(h), "cancelled");
 	harness_free(h);
 }
@@ -948,7 +929,7 @@ credentials__keygen__makes_and_registers(void **state)
 	harness_key(h, KEYC_ENTER);
 	assert_string_equal(harness_notice(h),
 	                    "the passphrases differ: no key made");
-	not_see(h, "New staff key");
+	harness_not_see(h, "New staff key");
 
 	harness_action(h, ACTION_KEYGEN, NULL);
 	harness_type(h, PASSPHRASE);
@@ -964,7 +945,7 @@ credentials__keygen__makes_and_registers(void **state)
 	give_me(h, r, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
 	assert_string_equal(harness_notice(h),
 	                    "staff key made and registered: reveal with Enter");
-	see(h, "[key unlocked]");
+	harness_see(h, "[key unlocked]");
 	harness_free(h);
 }
 

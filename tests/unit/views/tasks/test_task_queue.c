@@ -59,42 +59,13 @@ page_json(long long from, long long to, const char *next)
 	}
 }
 
-/* Fails with the screen shown when text is not on it. */
-static void
-see(struct harness *h, const char *text)
-{
-	harness_draw(h);
-	if (!harness_find(h, text, NULL, NULL)) {
-		harness_dump(h);
-		fail_msg("not on screen: \"%s\"", text);
-	}
-}
-
-static void
-not_see(struct harness *h, const char *text)
-{
-	harness_draw(h);
-	if (harness_find(h, text, NULL, NULL)) {
-		harness_dump(h);
-		fail_msg("on screen: \"%s\"", text);
-	}
-}
-
 /* A signed-in staff member with the queue open and its first page in. */
 static struct harness *
 queue_with(long long from, long long to, const char *next)
 {
-	struct harness *h = harness_new(24, 100);
-	struct harness_request *r;
 	char *body = page_json(from, to, next);
+	struct harness *h = harness_queue_with(body);
 
-	harness_sign_in(h, 7, "technician",
-	                PERM_TASKS_READ | PERM_TASKS_UPDATE);
-	harness_open(h, PANE_TASKS);
-	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
-	r = harness_request(h, "GET", "/tasks");
-	assert_non_null(r);
-	harness_reply(h, r, 200, body);
 	free(body);
 	return h;
 }
@@ -148,8 +119,8 @@ test_task_queue__pages_are_held_once_in_the_store(void **state)
 	char *body;
 
 	(void)state;
-	see(h, "task 1");
-	see(h, "5+ tasks");
+	harness_see(h, "task 1");
+	harness_see(h, "5+ tasks");
 	assert_int_equal(task_store_queue_count(tasks(h)), 5);
 	/* G goes to the end, which asks for the next page. */
 	harness_action(h, ACTION_BOTTOM, NULL);
@@ -159,7 +130,7 @@ test_task_queue__pages_are_held_once_in_the_store(void **state)
 	body = page_json(6, 8, "null");
 	harness_reply(h, r, 200, body);
 	free(body);
-	see(h, "8 tasks");
+	harness_see(h, "8 tasks");
 	assert_int_equal(task_store_count(tasks(h)), 8);
 	assert_int_equal(task_store_queue_pos(tasks(h), 8), 7);
 	harness_free(h);
@@ -172,12 +143,12 @@ test_task_queue__an_older_or_replayed_event_changes_nothing(void **state)
 
 	(void)state;
 	send_task(h, false, 2, 3, "renamed v3", PRIORITY_NORMAL);
-	see(h, "renamed v3");
+	harness_see(h, "renamed v3");
 	send_task(h, false, 2, 2, "stale v2", PRIORITY_NORMAL);
-	not_see(h, "stale v2");
+	harness_not_see(h, "stale v2");
 	send_task(h, false, 2, 3, "replay v3", PRIORITY_NORMAL);
-	not_see(h, "replay v3");
-	see(h, "renamed v3");
+	harness_not_see(h, "replay v3");
+	harness_see(h, "renamed v3");
 	assert_int_equal(task_store_queue_count(tasks(h)), 3);
 	harness_free(h);
 }
@@ -199,13 +170,13 @@ test_task_queue__a_new_task_is_inserted_at_its_place_and_marked(void **state)
 	assert_true(harness_find(h, "task 3", &y3, NULL));
 	assert_true(y9 < y1 && y1 < y3);
 	assert_int_equal(harness_row(h, y9)[0], '*');
-	see(h, "4 tasks");
+	harness_see(h, "4 tasks");
 	/* A replay of the creation after a reconnect: still one row. */
 	send_task(h, true, 9, 1, "fresh urgent", PRIORITY_URGENT);
 	assert_int_equal(task_store_queue_count(tasks(h)), 4);
 	/* The cursor stayed on task 1, now the second row. */
 	harness_action(h, ACTION_OPEN, NULL);
-	see(h, "task 1");
+	harness_see(h, "task 1");
 	harness_free(h);
 }
 
@@ -226,7 +197,7 @@ test_task_queue__a_page_does_not_repeat_a_live_insertion(void **state)
 	harness_reply(h, r, 200, body);
 	free(body);
 	assert_int_equal(task_store_queue_count(tasks(h)), 6);
-	see(h, "6 tasks");
+	harness_see(h, "6 tasks");
 	harness_free(h);
 }
 
@@ -278,7 +249,7 @@ test_triage__a_change_shows_at_once_and_takes_the_answer(void **state)
 	free(answer);
 	assert_false(task_store_pending(tasks(h), 1));
 	assert_int_equal(task_store_get(tasks(h), 1)->version, 2);
-	see(h, "task 1 v2");
+	harness_see(h, "task 1 v2");
 	harness_free(h);
 }
 
@@ -357,8 +328,8 @@ test_task_info__an_older_detail_does_not_undo_a_live_event(void **state)
 	harness_reply(h, r, 200, detail);
 	free(detail);
 	free(task);
-	see(h, "live v5");
-	not_see(h, "detail v4");
+	harness_see(h, "live v5");
+	harness_not_see(h, "detail v4");
 	assert_int_equal(task_store_get(tasks(h), 1)->version, 5);
 	harness_free(h);
 }
@@ -435,10 +406,10 @@ test_task_info__a_replayed_comment_shows_once(void **state)
 	(void)state;
 	harness_action(h, ACTION_OPEN, NULL);
 	answer_detail(h, 1, "");
-	see(h, "Comments (0)");
+	harness_see(h, "Comments (0)");
 	send_comment(h, 1, 5, "the disk is full");
 	send_comment(h, 1, 5, "the disk is full"); /* a reconnect's replay */
-	see(h, "Comments (1)");
+	harness_see(h, "Comments (1)");
 	assert_int_equal(times_seen(h, "the disk is full"), 1);
 	harness_free(h);
 }
@@ -455,9 +426,9 @@ test_task_info__a_comment_before_the_detail_is_not_lost_nor_doubled(
 	harness_action(h, ACTION_OPEN, NULL);
 	send_comment(h, 1, 5, "live"); /* before the GET answers */
 	send_comment(h, 1, 7, "after the GET left the service");
-	see(h, "(loading...)");
+	harness_see(h, "(loading...)");
 	answer_detail(h, 1, both); /* the GET brings 5 too */
-	see(h, "Comments (3)");
+	harness_see(h, "Comments (3)");
 	harness_action(h, ACTION_BOTTOM, NULL); /* all three in sight */
 	assert_int_equal(times_seen(h, "live"), 1);
 	assert_int_equal(times_seen(h, "older one"), 1);
@@ -482,8 +453,8 @@ test_task_info__a_comment_for_another_task_does_not_show(void **state)
 	harness_action(h, ACTION_OPEN, NULL);
 	answer_detail(h, 1, "");
 	send_comment(h, 2, 9, "about task two");
-	see(h, "Comments (0)");
-	not_see(h, "about task two");
+	harness_see(h, "Comments (0)");
+	harness_not_see(h, "about task two");
 	/* The store holds it for task 2 all the same. */
 	assert_non_null(comment_store_find(harness_app(h)->store->comments, 9));
 	harness_free(h);
@@ -498,12 +469,12 @@ test_task_info__a_task_forgotten_while_open_shows_as_gone(void **state)
 	(void)state;
 	harness_action(h, ACTION_OPEN, NULL);
 	answer_detail(h, 1, "");
-	see(h, "task 1");
+	harness_see(h, "task 1");
 	task_store_forget(st->tasks, 1); /* nothing of it may be read now */
-	see(h, "(this task no longer exists)");
-	not_see(h, "task 1");
+	harness_see(h, "(this task no longer exists)");
+	harness_not_see(h, "task 1");
 	harness_action(h, ACTION_BACK, NULL);
-	see(h, "task 2");
+	harness_see(h, "task 2");
 	harness_free(h);
 }
 
