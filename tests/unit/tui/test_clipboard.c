@@ -533,14 +533,17 @@ clipboard__end__tmux_on_deletes_the_paste_buffer_of_the_copy(void **state)
 	fake_tools(&f);
 	setenv("TMUX", "/tmp/tmux-0/default,1,0", 1);
 	setenv("FAKE_SC", "on", 1);
-	/* Its buffer; an older one of the same size; one named by hand. */
+	c = new_captured(l, &cap);
+	run_for(l, 600);
+	assert_int_equal(copy(c, "hunter2", 50, &cap), CLIPBOARD_OSC52);
+	/* Its buffer, made as the copy was (stamped after it: a loaded
+	 * machine that stalls the test before the copy cannot make it look
+	 * older); an older one of the same size; one named by hand. tmux is
+	 * asked for the list only when the copy ends. */
 	snprintf(listing, sizeof listing,
 	         "buffer3 7 %lld\nbuffer1 7 1000\nmine 7 %lld\n",
 	         (long long)time(NULL), (long long)time(NULL));
 	setenv("FAKE_BUFFERS", listing, 1);
-	c = new_captured(l, &cap);
-	run_for(l, 600);
-	assert_int_equal(copy(c, "hunter2", 50, &cap), CLIPBOARD_OSC52);
 	run_until_end(l, &cap);
 	assert_int_equal(cap.how, CLIPBOARD_OVERWRITTEN);
 	assert_non_null(
