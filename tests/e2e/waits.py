@@ -97,7 +97,7 @@ def raw_settled(t, raw, timeout=15.0):
     """Waits until the pane's raw output (raw, a pipe-pane file) holds
     everything the client wrote before now; the output then."""
     start = len(raw.read_bytes())
-    handled(t, timeout)
+    handled(t, timeout=timeout)
     return poll(lambda: CLEAR in raw.read_bytes()[start:] and
                 raw.read_bytes(), timeout,
                 "the repaint of C-l in the pane's raw output")
