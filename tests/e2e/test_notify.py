@@ -397,8 +397,10 @@ def test_notify__desktop__stalled_daemon_never_stalls_keys(
     t.wait_text("the desktop is not answering: 2 notifications dropped")
     notify_bus.resume()
     kept = [0] + list(range(3, QUEUE_MAX + 3))
-    # Nothing more arrives: one message after the rest is notified in
-    # turn, and nothing came between (the queue keeps its order).
+    notify_bus.wait_for(lambda ns: len(ns) >= len(kept), timeout=30)
+    # Nothing more arrives: one message sent once the queue has drained
+    # (sooner, it would push the oldest waiting out) is notified after
+    # the rest, and nothing came between (the queue keeps its order).
     client_says(accounts, f"stalled last {tag}")
     ns = notify_bus.wait_for(lambda ns: any(n.body == f"stalled last {tag}"
                                             for n in ns), timeout=30)
