@@ -135,7 +135,7 @@ class NotifyBus:
                     return text
             if self.proc.poll() is not None:
                 break
-            time.sleep(0.02)
+            time.sleep(0.02)  # poll interval, the deadline above decides
         raise BusError(f"dbus-run-session gave no address:\n{self.output()}")
 
     def _wait_owner(self):
@@ -151,7 +151,7 @@ class NotifyBus:
                 return
             if self.proc.poll() is not None:
                 break
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval, the deadline above decides
         raise BusError(f"the mock notification daemon did not start:\n"
                        f"{self.output()}")
 
@@ -210,7 +210,7 @@ class NotifyBus:
             seen = self.notifications()
             if predicate(seen):
                 return seen
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval, the deadline above decides
         raise BusError(f"timed out after {timeout}s; the daemon "
                        f"received: {seen!r}")
 
@@ -240,15 +240,12 @@ class NotifyBus:
         self.stop()
 
 
-def run(argv, env=None, timeout=30, settle=0.0, **kwargs):
+def run(argv, env=None, timeout=30, **kwargs):
     """Runs argv on a fresh bus with the mock daemon; returns
-    (CompletedProcess, [Notification]). settle waits that long after the
-    command for late calls."""
+    (CompletedProcess, [Notification])."""
     with NotifyBus() as bus:
         r = subprocess.run(argv, env=bus.env(env or dict(os.environ)),
                            timeout=timeout, **kwargs)
-        if settle:
-            time.sleep(settle)
         return r, bus.notifications()
 
 

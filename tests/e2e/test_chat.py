@@ -8,7 +8,6 @@ what the screen says is checked against what the service stored.
 
 import re
 import subprocess
-import time
 import uuid
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from e2e.notify_bus import notify_bus  # noqa: F401
 from e2e.test_notify import wait_bytes
 from e2e.test_task_queue import rows
 from e2e.test_triage import eventually, start_on_tasks
+from e2e.waits import handled, raw_settled, settled, started, trace_lines
 
 CARLA = "Carla Client"
 TAB = re.compile(r"2 Chat \((\d+)\)")
@@ -107,10 +107,9 @@ def test_chat__history__older_pages_load_without_moving_the_view(
     # page before. The view is kept counted from the bottom, so when
     # the older page lands the screen still shows 020, not 000.
     t.send("g")
-    screen = t.wait_for(lambda s: "loading older" not in s and
-                        f"hist {tag} 020" in s, what="the top of the page")
-    time.sleep(0.5)
-    screen = t.wait_for(lambda s: "loading" not in s, what="no loading")
+    settled(t)  # g handled: the older page's load has started
+    screen = t.wait_for(lambda s: "loading" not in s and
+                        f"hist {tag} 020" in s, what="the older page in")
     assert f"hist {tag} 020" in screen and f"hist {tag} 000" not in screen
     # g again and again reaches the conversation's first message.
     s = accounts.staff("support")
@@ -122,7 +121,7 @@ def test_chat__history__older_pages_load_without_moving_the_view(
     sep = f"── {day} ──"
     for _ in range(60):
         t.send("g")
-        time.sleep(0.3)
+        settled(t)  # g handled: a load it starts is on the screen
         screen = t.wait_for(lambda x: "loading" not in x, what="loaded")
         if sep in screen and "(older messages" not in screen:
             break
@@ -275,8 +274,7 @@ def test_chat__hostile_message__drawn_inert(tui, accounts, tmp_path):
                           f"txet\u202c \x9b31m end")
     screen = t.wait_text(f"evil {tag}")
     assert "^[]0;pwned^G" in screen
-    time.sleep(0.3)
-    data = raw.read_bytes()
+    data = raw_settled(t, raw)  # every byte of that drawing is in
     assert b"\x1b]0;pwned" not in data and b"\xe2\x80\xae" not in data
 
 
@@ -320,8 +318,8 @@ def test_chat__notify__terminal_osc_and_muted(tui, accounts, tmp_path):
     count = raw.read_bytes().count(b"]777;")
     client_says(accounts, "after mute")
     t.wait_for(lambda s: "after mute" in s, what="the message in the list")
-    time.sleep(0.5)
-    assert raw.read_bytes().count(b"]777;") == count
+    data = raw_settled(t, raw)  # all it wrote for the message is in
+    assert data.count(b"]777;") == count
 
 
 def test_chat__jump__from_task_to_conversation_and_back(tui, accounts):
@@ -421,16 +419,21 @@ def test_chat__terminal_focus__away_notifies_and_keeps_unread(
     t.wait_text(seen, timeout=5)
     eventually(lambda: conversation(s, 1)["unread_count"] == 0,
                what="conversation 1 read while in front")
-    time.sleep(0.5)
-    assert notice not in raw.read_bytes()
-    # Another tmux window in front: tmux sends ESC [O.
+    assert notice not in raw_settled(t, raw)
+    # Another tmux window in front: tmux sends ESC [O, and the client has
+    # read it once a key sent after it is handled.
     t.away()
-    time.sleep(0.5)
+    handled(t)
+    before = len(trace_lines(t))
     missed = "while away " + uuid.uuid4().hex[:6]
     client_says(accounts, missed)
     wait_bytes(raw, notice + b";" + missed.encode())
     t.wait_text(missed, timeout=5)  # drawn, in the window behind
-    time.sleep(0.5)
+    # Marking read starts right after the draw that showed it: by a frame
+    # drawn after a later key, it would have started.
+    handled(t)
+    since = trace_lines(t)[before:]
+    assert not started(since, "POST", "/api/v1/conversations/1/read"), since
     assert conversation(s, 1)["unread_count"] == 1
     # Back (ESC [I): what is on screen is read now.
     t.back()

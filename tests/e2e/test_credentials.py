@@ -16,6 +16,7 @@ import shlex
 import sqlite3
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from nacl.secret import SecretBox
 from e2e.conftest import PASSWORD, own_service, tui_on
 from e2e.test_hostile import quits_untouched
 from e2e.test_notify import wait_bytes
+from e2e.waits import handled, settled
 from helpers.service import Service
 
 PASSPHRASE = "correct horse 42"
@@ -235,7 +237,7 @@ def test_credentials__technician_reveals_then_hidden_and_wiped(
     # Hidden after 15 s, and nowhere in the process's memory.
     t.wait_gone(plain["password"], timeout=25)
     t.wait_text("credential hidden")
-    time.sleep(0.5)
+    handled(t)  # a whole loop pass after the hide, to be sure it is done
     assert not memory_has(pid, plain["password"].encode()), \
         "the password is still in the process's memory"
     assert t.exit_status() is None
@@ -274,7 +276,7 @@ def test_credentials__pane_left__its_window_keeps_no_cell_of_it(
     t.send("1")
     t.wait_gone(plain["password"])
     t.wait_text("credential hidden")
-    time.sleep(0.5)  # not a wait for an outcome: the hide is drawn above
+    handled(t)  # a whole loop pass after the hide, to be sure it is done
     assert not memory_has_cells(pid, plain["password"]), \
         "the password's cells are still in a window"
 
@@ -291,7 +293,8 @@ def test_credentials__wiped_when_the_session_expires(vtui, vault_svc):
                          "tech@example.com")["deleted"] >= 1
     screen = t.wait_text("your session expired: sign in again", timeout=30)
     assert plain["password"] not in screen
-    time.sleep(0.5)
+    # No wait: the panes wipe it before the form is drawn (tui.c,
+    # on_session_expired), so the form on the screen is the sign.
     assert not memory_has(pid, plain["password"].encode()), \
         "the password is still in the process's memory"
     # Signed in again, it does not come back.
@@ -668,8 +671,7 @@ def test_credentials__key_replaced_from_outside_warns_and_refuses(
     # Enter on a credential refuses: no purpose asked, no reveal sent.
     audited = audit_count(vault_svc, cred)
     t.send("Enter")
-    time.sleep(1)
-    screen = t.screen()
+    screen = settled(t)  # Enter handled and drawn
     assert "purpose of revealing" not in screen
     assert "Unlock your staff key" not in screen
     assert audit_count(vault_svc, cred) == audited
@@ -727,5 +729,10 @@ def test_credentials__own_registration_raises_no_warning(vtui, vault_svc):
     t.type(PASSWORD)
     t.send("Enter")
     t.wait_text("staff key registered again", timeout=20)
-    time.sleep(2)
-    assert "was replaced" not in t.screen()
+    # The registrations' events are in the stream before a client's
+    # message sent now: once it is counted, they have been handled.
+    unread = int(re.search(r"unread (\d+)", t.screen()).group(1))
+    vault_svc.ctl("client-message", "--client-id", "1",
+                  "--body", "after the key " + uuid.uuid4().hex[:6])
+    screen = t.wait_text(f"unread {unread + 1}", timeout=20)
+    assert "was replaced" not in screen

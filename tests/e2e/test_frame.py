@@ -104,7 +104,7 @@ def test_frame__suspend__stops_and_resumes(tui):
             state = f.read().split(") ")[1][0]
         if state == "T":
             break
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval, the deadline above decides
     assert state == "T"
     os.kill(pid, signal.SIGCONT)
     t.wait_text("(admin)")

@@ -7,9 +7,8 @@ all is read from tmux's own view of the pane (`#{mouse_sgr_flag}`), which
 is what decides if a real terminal would send them.
 """
 
-import time
-
 from e2e.test_task_queue import rows, selected_id
+from e2e.waits import settled
 
 
 def click(t, col, row, button=0):
@@ -72,8 +71,7 @@ def test_mouse__off_by_default__no_reports_and_click_does_nothing(tui):
     t.wait_for(lambda s: mouse_flags(t) == (0, 0), what="mouse released")
     click(t, 20, 6)
     click(t, 20, 6)
-    time.sleep(0.5)
-    screen = t.screen()
+    screen = settled(t)  # both clicks handled and drawn
     assert "PRIO" in screen  # still the list, no detail opened
     assert selected_id(t) == first
 
@@ -87,7 +85,7 @@ def test_mouse__click_selects_then_opens_the_row(tui):
     assert screen_row_of(t.screen(), task_id) == 6
     click(t, 20, 6)
     t.wait_for(lambda s: selected_id(t) == task_id, what="4th row selected")
-    time.sleep(0.3)
+    settled(t)  # the release handled and drawn too
     # One click (press and release) only selects; the detail stays shut.
     assert "PRIO" in t.screen() and selected_id(t) == task_id
     # A click on another row moves the cursor there, still not opening.
@@ -118,7 +116,7 @@ def test_mouse__header_footer_and_status_clicks_do_nothing(tui):
     click(t, 20, 2)
     click(t, 20, 29)
     click(t, 20, 30)
-    time.sleep(0.5)
+    settled(t)  # every click handled and drawn
     assert "PRIO" in t.screen()
     assert selected_id(t) == chosen
 
@@ -141,7 +139,7 @@ def test_mouse__click_on_a_tab_is_not_a_row_click(tui):
     # the list (a tab-bar click taken as pane row -1 would).
     click(t, tab_col(screen, "Tasks"), 1)
     click(t, 90, 1)
-    time.sleep(0.5)
+    settled(t)  # both clicks handled and drawn
     assert "PRIO" in t.screen() and selected_id(t) == first
     # Other panes' tabs, where shown, switch to them and back.
     for title in ("Chat", "Credentials", "Billing"):

@@ -22,7 +22,7 @@ def said_after_exit(t, text, timeout=10.0):
         if text in out:
             return out
         assert time.monotonic() < deadline, f"{text!r} not said:\n{out}"
-        time.sleep(0.1)
+        time.sleep(0.1)  # poll interval, the deadline above decides
 
 
 def reply_waiting(svc, tui):
@@ -57,6 +57,8 @@ def test_quit_outbox__fresh_reply__asks_then_says_what_waits(
     assert t.exit_status() is None
     # Once it is older, q quits without asking; the line stays on
     # the terminal after the interface is gone.
+    # Not a wait for an outcome: the reply is made older than the 10 s
+    # the client asks about, by the clock (nothing to poll for).
     time.sleep(max(0.0, typed + 11 - time.monotonic()))
     t.send("q")
     assert t.wait_exit() == 0

@@ -54,7 +54,7 @@ def wait_event(trace, pred, what, timeout=30.0):
         evs = events(trace)
         if any(pred(e) for e in evs):
             return evs
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval, the deadline above decides
     raise AssertionError(f"no {what} in the trace:\n" +
                          "\n".join(events(trace)[-30:]))
 
@@ -95,7 +95,7 @@ def test_task_queue_load__G__end_at_once_then_every_task_once_in_order(
     deadline = time.monotonic() + 30
     while len(first_pages(trace)) < 2:
         assert time.monotonic() < deadline, events(trace)
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval, the deadline above decides
     t.wait_for(lambda s: "sort created_at |" in s, what="the created_at order")
     start = len(events(trace))
     # The head's pages (sort=created_at) are held back until the cursor

@@ -15,6 +15,7 @@ import pytest
 
 from e2e.conftest import Tui
 from e2e.test_task_queue import command, rows, selected_id
+from e2e.waits import poll
 
 
 def own_tasks(service, n=1, priority="low", client_id=1):
@@ -65,14 +66,8 @@ def row_of(screen, task_id):
 
 
 def eventually(check, timeout=15.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    """check's first true value, polled until the deadline."""
+    return poll(check, timeout, what)
 
 
 def test_triage__take__assigns_to_me_then_undo_puts_it_back(tui, service,
@@ -501,9 +496,11 @@ def test_triage__attachment__hostile_name_saved_inside_the_dir(
     command(t, "filter client=%d" % d["client"]["id"])
     t.wait_for(lambda s: row_of(s, d["id"]) is not None, timeout=20,
                what="the hostile task's row")
+    deadline = time.monotonic() + 20
     while selected_id(t) != d["id"]:
+        assert time.monotonic() < deadline, "the cursor never reached it"
         t.send("j")
-        time.sleep(0.05)
+        time.sleep(0.05)  # paces the keys; the deadline above decides
     t.send("Enter")
     t.wait_text("Attachments (")
     n = [x["id"] for x in d["attachments"]].index(a["id"]) + 1

@@ -245,7 +245,7 @@ class Cli:
                         p.kill()
                         os.wait4(p.pid, 0)
                         raise AssertionError(f"{argv} did not finish in {timeout}s")
-                    time.sleep(0.05)
+                    time.sleep(0.05)  # poll interval, the deadline decides
                 p.returncode = os.waitstatus_to_exitcode(status)
         return Run(argv, p.returncode, out_path.read_text(errors="replace"),
                    err_path.read_text(errors="replace"), time.monotonic() - t0,

@@ -65,6 +65,8 @@ class ScriptedClient(Trace):
         return self.items
 
     def quiet(self, ms=40, timeout=10):
+        # Pty.quiet waits for ms of silence; this client writes nothing,
+        # so that is ms on the clock: not a wait for an outcome.
         time.sleep(ms / 1000)
 
 

@@ -51,7 +51,7 @@ SLEEPER = """
 import time
 
 def test_sleeps():
-    time.sleep(3)
+    time.sleep(3)  # the test's own length, for the timeout to cut
 """
 
 

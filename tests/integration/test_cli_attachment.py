@@ -346,7 +346,7 @@ def test_cli_attachment__fault_interrupt_leaves_nothing(fault):
         parts = [f for f in os.listdir(home) if ".part-" in f]
         if parts and (home / parts[0]).stat().st_size > 0:
             break
-        time.sleep(0.01)
+        time.sleep(0.01)  # poll interval, the deadline above decides
     else:
         p.kill()
         pytest.fail("the download never started writing")

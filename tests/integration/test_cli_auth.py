@@ -6,6 +6,7 @@ import select
 import socket
 import stat
 import subprocess
+import termios
 import time
 
 import pytest
@@ -104,7 +105,12 @@ def test_cli_login__terminal_password_without_echo(cli, accounts):
 
     try:
         assert read_until(b"Password: "), seen
-        time.sleep(0.2)  # the echo is turned off right after the prompt
+        # The client turns the echo off right after the prompt: typed
+        # before that, the terminal itself would echo the password.
+        deadline = time.monotonic() + scaled(10)
+        while termios.tcgetattr(fd)[3] & termios.ECHO:
+            assert time.monotonic() < deadline, "the echo stayed on"
+            time.sleep(0.01)  # poll interval, the deadline above decides
         os.write(fd, PASSWORD.encode() + b"\n")
         assert read_until(b"(support)"), seen
     finally:

@@ -93,7 +93,7 @@ class Syscalls:
                 sizes = [int(n) for n in self.WRITE.findall(f.read())]
             if sum(sizes) >= total or time.monotonic() > deadline:
                 return sizes
-            time.sleep(0.02)
+            time.sleep(0.02)  # poll interval, the deadline above decides
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def settled(p, trace, timeout):
                 text.count("GET /api/v1/conversations 200") >= 2):
             p.quiet(500)
             return
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval, the deadline above decides
     raise AssertionError(f"start-up did not settle: {text[-1500:]}")
 
 
@@ -319,7 +319,7 @@ def key_calls(p, calls, key):
                  if n == "poll" and loop_wait(line)]
         if waits:
             break
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval, the deadline above decides
     else:
         raise AssertionError(f"no pass for {key!r}: {got}")
     names = [n for n, _ in got[:waits[0]]]

@@ -12,9 +12,11 @@ commit and the file's removal).
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -259,16 +261,25 @@ def test_reply__stdin_text_and_usage_errors(admin_cli, service, accounts):
     assert outbox_items(admin_cli) == []
 
 
-def kill_during_flush(cli, seconds=1.5):
-    """Starts `outbox flush` (the service being down) and SIGKILLs it."""
+def kill_during_flush(cli, url):
+    """Starts `outbox flush` (the service at url being down) and SIGKILLs
+    it in the middle of its work: a socket listening on the service's
+    port once the flush runs takes one of its tries and never answers it
+    (a positive sign that it is at work, not a time waited)."""
     p = subprocess.Popen(cli.argv(["outbox", "flush", "--timeout", "120"]),
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=cli.env(), cwd=cli.home,
                          start_new_session=True)
-    time.sleep(seconds)
-    assert p.poll() is None, p.communicate()
-    os.kill(p.pid, signal.SIGKILL)
-    p.communicate(timeout=10)
+    with socket.socket() as ear:
+        ear.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ear.bind(("127.0.0.1", urlsplit(url).port))
+        ear.listen()
+        ear.settimeout(scaled(60))
+        conn, _ = ear.accept()  # the flush is asking
+        with conn:
+            assert p.poll() is None, p.communicate()
+            os.kill(p.pid, signal.SIGKILL)  # the client closes first
+            p.communicate(timeout=10)
     assert p.returncode == -signal.SIGKILL
 
 
@@ -289,7 +300,7 @@ def test_outbox__down_killed_restarted__three_messages_exactly_once(
     assert all(i["state"] == "pending" for i in items)
     # Later ones wait behind the first (one conversation, typing order).
     assert items[0]["attempts"] >= 1
-    kill_during_flush(admin_cli)
+    kill_during_flush(admin_cli, service.url)
     assert [i["id"] for i in outbox_items(admin_cli)] == [i["id"] for i in items]
     service.start()
     # The crash window: the server stored the first one, but the client

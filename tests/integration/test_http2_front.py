@@ -88,7 +88,7 @@ class AccessLog:
                 return found
             assert time.monotonic() < deadline, \
                 f"no {pattern!r} in the access log: {found}"
-            time.sleep(0.1)
+            time.sleep(0.1)  # poll interval, the deadline above decides
 
 
 def task_with_attachment(svc):
@@ -114,7 +114,7 @@ def open_task(t, d):
     while selected_id(t) != d["id"]:
         assert time.monotonic() < deadline, "the cursor never reached it"
         t.send("j")
-        time.sleep(0.05)
+        time.sleep(0.05)  # paces the keys; the deadline above decides
     t.send("Enter")
 
 

@@ -39,6 +39,7 @@ class TurnServer(FaultServer):
     def _fallback(self, seen):
         start = time.monotonic()
         hold = dict(p.split("=", 1) for p in seen.query.split("&") if "=" in p)
+        # The server being slow on purpose, not a wait for an outcome.
         time.sleep(int(hold.get("hold", "0")) / 1000)
         with self._lock:
             self.held[seen.path] = (seen.conn, start, time.monotonic())
