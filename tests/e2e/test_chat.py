@@ -313,8 +313,12 @@ def test_chat__notify__terminal_osc_and_muted(tui, accounts, tmp_path):
     open_conversation(t)
     t.send("m")
     t.wait_text("conversation 1 muted for this session")
+    # Back on the list, not in front of the conversation (Escape then a
+    # key at once can read as Alt-key and leave it open, in front, where
+    # nothing is announced anyway and the check below would prove
+    # nothing).
     t.send("Escape")
-    t.send("2")
+    t.wait_for(lambda s: "LAST MESSAGE" in s, what="the list")
     count = raw.read_bytes().count(b"]777;")
     client_says(accounts, "after mute")
     t.wait_for(lambda s: "after mute" in s, what="the message in the list")

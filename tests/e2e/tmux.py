@@ -123,7 +123,7 @@ class Terminal:
                                   capture_output=True, text=True).stdout.split()
             if kids:
                 return int(kids[0])
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval under a deadline
         raise AssertionError(f"no program under the pane's shell {shell}")
 
     def exit_status(self):
@@ -155,11 +155,11 @@ class Terminal:
                 if screen == seen_true or changes >= 5:
                     return screen
                 seen_true, changes = screen, changes + 1
-                time.sleep(0.03)
+                time.sleep(0.03)  # the 30 ms between two captures compared
                 continue
             if seen_true is not None:
                 return seen_true
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval under a deadline
         if seen_true is not None:
             return seen_true
         # What was still in flight goes first: a report that is cut
@@ -225,7 +225,7 @@ class Terminal:
             status = self.exit_status()
             if status is not None:
                 return status
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval under a deadline
         raise ScreenTimeout(f"program still running after {timeout}s; "
                             f"{self.in_flight()}\n"
                             f"screen was:\n{self.screen()}\n"
@@ -269,7 +269,7 @@ class Terminal:
         while "focused" not in self._tmux("list-clients").stdout:
             if time.monotonic() > deadline:
                 raise ScreenTimeout("no tmux client attached")
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval under a deadline
 
     def away(self):
         """The person switches to another tmux window."""
@@ -298,7 +298,7 @@ class Terminal:
         deadline = time.monotonic() + 15
         while pids and time.monotonic() < deadline:
             pids = [p for p in pids if os.path.exists(f"/proc/{p}")]
-            time.sleep(0.05)
+            time.sleep(0.05)  # poll interval under a deadline
         os.unlink(self._conf.name)
         if os.path.exists(self._status):
             os.unlink(self._status)
