@@ -28,7 +28,8 @@ import uuid
 from e2e.notify_bus import NotifyBus, notify_bus  # noqa: F401
 from e2e.conftest import client_says
 from e2e.test_hostile import (EVERY_POISON, assert_inert, assert_untouched,
-                              hostile, quits_cleanly, tls)  # noqa: F401
+                              hostile, quits_cleanly, shim,
+                              tls)  # noqa: F401
 from e2e.test_task_queue import rows, selected_id
 from e2e.waits import raw_settled
 
