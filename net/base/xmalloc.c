@@ -53,6 +53,18 @@ xreallocarray(void *p, size_t n, size_t size)
 	return xrealloc(p, n * size);
 }
 
+void *
+xgrowarray(void *p, size_t n, size_t size)
+{
+	/* The capacity is the power of two above the last index made room
+	 * for: it doubles when n reaches it, so n appends copy O(n) in all
+	 * (growing by one copied the whole array at each line under ASan's
+	 * realloc, which never grows in place). */
+	if (n != 0 && (n & (n - 1)) != 0)
+		return p;
+	return xreallocarray(p, n != 0 ? 2 * n : 1, size);
+}
+
 char *
 xstrdup(const char *s)
 {

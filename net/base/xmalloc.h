@@ -9,6 +9,10 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 /* Grows an array of n elements of size each, checking for overflow. */
 void *xreallocarray(void *p, size_t n, size_t size);
+/* Makes room for element n of an array that only grows one element at a
+ * time through this call (from NULL, or emptied to NULL): amortised
+ * constant, where xreallocarray(p, n + 1, size) copies all n each time. */
+void *xgrowarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* A malloc'd printf; the caller frees. */

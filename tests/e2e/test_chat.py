@@ -64,6 +64,21 @@ def open_conversation(t, name=CARLA):
                       "loading" not in s, what=f"{name}'s conversation")
 
 
+def test_chat__thread__thousands_of_lines_open_at_once(tui, accounts):
+    """Messages that lay out as thousands of lines (the service takes up
+    to 10,000 characters: newlines alone, short lines) open like any
+    other. The layout grew its line array by one at each line: the
+    sanitiser build's realloc copied it every time, and the conversation
+    stayed "loading messages..." past the wait (a CI failure)."""
+    tail = "last of the long ones " + uuid.uuid4().hex[:6]
+    for body in ["\n" * 9_999 + "x", "\n" * 9_999 + "y", "\n" * 9_999 + "z",
+                 "line\n" * 2_000, tail]:
+        client_says(accounts, body)
+    t = open_chat(tui)
+    open_conversation(t)
+    t.wait_text(tail)
+
+
 def test_chat__list__unread_first_and_total_in_tab(tui, accounts):
     s = accounts.staff("support")
     total = unread_total(s)

@@ -279,7 +279,7 @@ chat_thread_outbox_changed(struct chat_thread *t)
 static void
 add(struct chat_thread *t, char *text_taken, enum theme_item item, int indent)
 {
-	t->lines = xreallocarray(t->lines, t->nlines + 1, sizeof *t->lines);
+	t->lines = xgrowarray(t->lines, t->nlines, sizeof *t->lines);
 	t->lines[t->nlines++] =
 	    (struct tline){ text_taken, item, indent, false };
 }

@@ -175,7 +175,7 @@ task_format_find(const char *hay, const char *needle, size_t from, size_t *off)
 static void
 add_line(char ***lines, size_t *count, const char *s, size_t n)
 {
-	*lines = xreallocarray(*lines, *count + 1, sizeof **lines);
+	*lines = xgrowarray(*lines, *count, sizeof **lines);
 	(*lines)[(*count)++] = xstrndup(s, n);
 }
 
