@@ -113,11 +113,12 @@ class Pty:
             if cwd is not None:
                 os.chdir(cwd)
             os.execve(argv[0], argv, env)
+        self.closing = threading.Event()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
     def _read(self):
-        while True:
+        while not self.closing.is_set():
             try:
                 r, _, _ = select.select([self.fd], [], [], 0.5)
                 if not r:
@@ -181,6 +182,12 @@ class Pty:
             except OSError:
                 pass
             self.pid = 0
+        # The reader stops before the descriptor is closed: its number is
+        # reused at once (the next test's pipes), and a reader still
+        # polling it read from another process's pipe (a login that
+        # found its password's stdin empty).
+        self.closing.set()
+        self.reader.join(timeout=5)
         os.close(self.fd)
 
 
