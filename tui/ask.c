@@ -272,7 +272,7 @@ ask_push_line(struct ask *a, const char *s, size_t n)
 {
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
-	a->lines = xreallocarray(a->lines, a->nlines + 1, sizeof *a->lines);
+	a->lines = xgrowarray(a->lines, a->nlines, sizeof *a->lines);
 	a->lines[a->nlines++] = xstrndup(s, n);
 }
 

@@ -339,7 +339,7 @@ parse_ids(const struct config_key *k, struct config *c, const char *v,
 			free(out);
 			return -1;
 		}
-		out = xreallocarray(out, count + 1, sizeof *out);
+		out = xgrowarray(out, count, sizeof *out);
 		out[count++] = id;
 		p = end;
 	}

@@ -201,7 +201,7 @@ list_toggle_mark(struct list *l)
 			return;
 		}
 	}
-	l->marks = xreallocarray(l->marks, l->nmarks + 1, sizeof *l->marks);
+	l->marks = xgrowarray(l->marks, l->nmarks, sizeof *l->marks);
 	l->marks[l->nmarks++] = id;
 }
 

@@ -355,7 +355,7 @@ msg_take(struct chat_store *s, struct centry *e, struct message *m)
 	held = xmalloc(sizeof *held);
 	*held = *m;
 	at = msg_slot(e, held->id);
-	e->msgs = xreallocarray(e->msgs, e->n + 1, sizeof *e->msgs);
+	e->msgs = xgrowarray(e->msgs, e->n, sizeof *e->msgs);
 	memmove(&e->msgs[at + 1], &e->msgs[at], (e->n - at) * sizeof *e->msgs);
 	e->msgs[at] = held;
 	e->n++;

@@ -274,7 +274,7 @@ draft_list(struct draft_store *ds, size_t *n, struct sc_error *err)
 	while ((e = readdir(d)) != NULL) {
 		if ((id = name_id(e->d_name)) <= 0 || !is_regular(d, e->d_name))
 			continue;
-		ids = xreallocarray(ids, *n + 1, sizeof *ids);
+		ids = xgrowarray(ids, *n, sizeof *ids);
 		ids[(*n)++] = id;
 	}
 	closedir(d);

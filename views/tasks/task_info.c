@@ -202,7 +202,7 @@ task_info_outbox_changed(struct task_info *ti)
 static void
 add(struct task_info *ti, char *text_taken, enum theme_item item, int indent)
 {
-	ti->lines = xreallocarray(ti->lines, ti->nlines + 1, sizeof *ti->lines);
+	ti->lines = xgrowarray(ti->lines, ti->nlines, sizeof *ti->lines);
 	ti->lines[ti->nlines++] =
 	    (struct info_line){ text_taken, item, indent };
 }

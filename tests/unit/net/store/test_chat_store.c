@@ -263,6 +263,46 @@ chat_store__lookup__by_id_after_inserts_and_clear(void **state)
 	chat_store_free(s);
 }
 
+/* A conversation of many messages: the newest arrive one at a time as
+ * events while older pages of 50 land in front of them, as scrolling up a
+ * long chat does; every message is held once, in id order. (Its array
+ * grows by doubling, xgrowarray: growing it one message at a time copied
+ * the whole conversation at each under ASan.) */
+static void
+chat_store__long_conversation__events_and_older_pages_held_in_order(
+    void **state)
+{
+	enum { NEWER = 20000, OLDER = 2000, PAGE = 50 };
+	struct chat_store *s = chat_store_new();
+	struct message_page p = { 0 };
+	struct message m;
+	int64_t i, j;
+
+	(void)state;
+	merge1(s, conv(1, 0, 1000, 0));
+	for (i = OLDER + 1; i <= OLDER + NEWER; i++) {
+		m = msg(i, 1, NULL);
+		assert_true(chat_store_message(s, &m, true));
+	}
+	for (i = OLDER; i > 0; i -= PAGE) {
+		p.items = xcalloc(PAGE, sizeof *p.items);
+		p.n = PAGE;
+		for (j = 0; j < PAGE; j++) {
+			m = msg(i - PAGE + 1 + j, 1, NULL);
+			message_copy(&p.items[j], &m);
+		}
+		chat_store_messages(s, 1, &p);
+		message_page_free(&p);
+		p = (struct message_page){ 0 };
+	}
+	assert_int_equal(chat_store_nmessages(s, 1), OLDER + NEWER);
+	for (i = 0; i < OLDER + NEWER; i++)
+		assert_int_equal(chat_store_message_at(s, 1, (size_t)i)->id,
+		                 i + 1);
+	assert_int_equal(chat_store_find_message(s, OLDER)->id, OLDER);
+	chat_store_free(s);
+}
+
 int
 main(void)
 {
@@ -275,6 +315,8 @@ main(void)
 		    chat_store__older_page__does_not_undo_an_event),
 		cmocka_unit_test(
 		    chat_store__lookup__by_id_after_inserts_and_clear),
+		cmocka_unit_test(
+		    chat_store__long_conversation__events_and_older_pages_held_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
