@@ -9,8 +9,12 @@
   the row once it is back.
 """
 
+import re
 import time
+import uuid
 
+from e2e.conftest import Tui
+from e2e.test_chat import messages, open_chat, open_conversation
 from e2e.test_triage import open_on, own_tasks, row_of, task
 from e2e.test_mouse import click, mouse_on, tab_col
 from e2e.tmux import PANE
@@ -34,18 +38,21 @@ def test_promises__ctrl_l__redraws_over_foreign_text(tui, service):
 
 
 def waiting_editor(tmp_path):
-    """An $EDITOR that says it started, then waits (at most 30 s) for the
-    file `go` before writing a note: (script, started, go)."""
+    """An $EDITOR that says it started, then waits (at most 120 s) for the
+    file `go` before writing a note and the file `finished`: (script,
+    started, go)."""
     started, go = tmp_path / "started", tmp_path / "go"
+    finished = tmp_path / "finished"
     script = tmp_path / "waiting-editor"
     script.write_text(
         "#!/bin/sh\n"
         f": > '{started}'\n"
         "i=0\n"
-        f"while [ ! -e '{go}' ] && [ $i -lt 300 ]; do\n"
+        f"while [ ! -e '{go}' ] && [ $i -lt 1200 ]; do\n"
         "  sleep 0.1; i=$((i + 1))\n"
         "done\n"
-        "printf 'note while the editor waited\\n' > \"$1\"\n")
+        "printf 'note while the editor waited\\n' > \"$1\"\n"
+        f": > '{finished}'\n")
     script.chmod(0o755)
     return script, started, go
 
@@ -80,11 +87,58 @@ def test_promises__editor__event_stream_runs_while_it_has_the_terminal(
         assert time.monotonic() < deadline, \
             "no event read while the editor had the terminal"
         time.sleep(0.1)  # polls a condition with a deadline
+    assert not (tmp_path / "finished").exists()
     assert not go.exists() and not t.exit_status()
     go.touch()
     t.wait_text("note sent")
     t.wait_for(lambda s: "urg" in (row_of(s, tid) or ""),
                what="the manager's change on the row")
+
+
+def test_promises__editor__outbox_sends_while_it_has_the_terminal(
+        fresh_service, sitecare_bin, tmp_path):
+    svc = fresh_service(seed="demo")
+    tui = Tui(sitecare_bin, svc, tmp_path / "home")
+    script, started, go = waiting_editor(tmp_path)
+    tui.env["EDITOR"] = str(script)
+    try:
+        t = open_chat(tui)
+        open_conversation(t)
+        svc.stop()
+        t.wait_for(lambda s: "reconnecting" in s or "offline" in s,
+                   timeout=30, what="the client noticing")
+        body = "queued before the editor " + uuid.uuid4().hex[:6]
+        t.send("r")
+        t.wait_text("reply to Carla Client:")
+        t.type(body)
+        t.send("Enter")
+        t.wait_for(lambda s: re.search(
+            r"you\s+(pending|sending\.\.\.|waiting to retry)", s) and
+            body in s.split("reply to")[0], what="the reply pending")
+        t.send("E")
+        wait_path(started)
+        svc.start()
+        s = svc.session()
+        assert s.login("support@example.com").status == 200
+        deadline = time.monotonic() + 60
+        while body not in [m["body"] for m in messages(s, 1)]:
+            assert time.monotonic() < deadline, \
+                "the queued reply was not sent while the editor waited"
+            time.sleep(0.2)  # polls a condition with a deadline
+        # Sent by the client, not at the editor's exit: it still waits.
+        assert not (tmp_path / "finished").exists()
+        assert not go.exists() and not t.exit_status()
+        go.touch()
+        t.wait_for(lambda x: "note while the editor waited" in x and
+                   body in x, timeout=30, what="both replies shown")
+        t.wait_for(lambda x: not re.search(
+            r"you\s+(pending|sending|waiting)", x), timeout=30,
+            what="nothing left pending")
+        bodies = [m["body"].strip() for m in messages(s, 1)]
+        assert bodies.count(body) == 1, bodies
+        assert bodies.count("note while the editor waited") == 1, bodies
+    finally:
+        tui.close()
 
 
 def test_promises__limit__picker_closed_by_a_tab_switch_changes_nothing(
