@@ -166,6 +166,22 @@ def test_chat__read_elsewhere__unread_count_follows(tui, accounts):
                what=f"{total - mine} unread after the read elsewhere")
 
 
+def reply_while_down(t, svc, words):
+    """Stops svc and replies in the open conversation (Carla's) once the
+    client says so: the reply (words and a tag) waits in the outbox."""
+    svc.stop()
+    t.wait_for(lambda s: "reconnecting" in s or "offline" in s,
+               timeout=30, what="the client noticing")
+    body = f"{words} {uuid.uuid4().hex[:6]}"
+    t.send("r")
+    t.wait_text("reply to Carla Client:")
+    t.type(body)
+    t.send("Enter")
+    t.wait_for(lambda s: re.search(
+        r"you\s+(pending|sending\.\.\.|waiting to retry)", s) and
+        body in s.split("reply to")[0], what="the reply pending")
+    return body
+
 def test_chat__reply__typed_while_down_arrives_once(
         fresh_service, sitecare_bin, tmp_path):
     svc = fresh_service(seed="demo")
@@ -173,17 +189,7 @@ def test_chat__reply__typed_while_down_arrives_once(
     try:
         t = open_chat(tui)
         open_conversation(t)
-        svc.stop()
-        t.wait_for(lambda s: "reconnecting" in s or "offline" in s,
-                   timeout=30, what="the client noticing")
-        body = "offline reply " + uuid.uuid4().hex[:6]
-        t.send("r")
-        t.wait_text("reply to Carla Client:")
-        t.type(body)
-        t.send("Enter")
-        t.wait_for(lambda s: re.search(
-            r"you\s+(pending|sending\.\.\.|waiting to retry)", s) and
-            body in s.split("reply to")[0], what="the reply pending")
+        body = reply_while_down(t, svc, "offline reply")
         svc.start()
         t.wait_text("message sent", timeout=60)
         t.wait_for(lambda s: "(you)" in s and body in s, timeout=20,

@@ -5,9 +5,8 @@ file that exists is never replaced silently: overwrite, keep both
 """
 
 import re
-import time
 
-from e2e.test_task_queue import command, rows, selected_id
+from e2e.test_task_queue import command, cursor_to, rows
 from e2e.test_triage import hostile_task, row_of
 
 
@@ -20,11 +19,7 @@ def open_task(tui, d, downloads):
                f"cancelled client={d['client']['id']}")
     t.wait_for(lambda s: row_of(s, d["id"]) is not None, timeout=20,
                what="the task's row")
-    deadline = time.monotonic() + 20
-    while selected_id(t) != d["id"]:
-        assert time.monotonic() < deadline, "the cursor never reached it"
-        t.send("j")
-        time.sleep(0.05)  # lets the key land; the loop checks the outcome
+    cursor_to(t, d["id"])
     t.send("Enter")
     t.wait_text("Attachments (")
     return t

@@ -10,12 +10,11 @@
 """
 
 import re
-import time
-import uuid
 
 from e2e.conftest import Tui
-from e2e.test_chat import messages, open_chat, open_conversation
-from e2e.test_triage import open_on, own_tasks, row_of, task
+from e2e.test_chat import (messages, open_chat, open_conversation,
+                           reply_while_down)
+from e2e.test_triage import eventually, open_on, own_tasks, row_of, task
 from e2e.test_mouse import click, mouse_on, tab_col
 from e2e.tmux import PANE
 
@@ -58,10 +57,13 @@ def waiting_editor(tmp_path):
 
 
 def wait_path(path, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)  # polls a condition with a deadline
+    eventually(path.exists, timeout=timeout, what=f"{path} to appear")
+
+
+def trace_since(t, offset):
+    """The client's trace from offset on."""
+    with open(t.trace) as f:
+        return f.read()[offset:]
 
 
 def test_promises__editor__event_stream_runs_while_it_has_the_terminal(
@@ -79,14 +81,8 @@ def test_promises__editor__event_stream_runs_while_it_has_the_terminal(
     r = manager.patch(f"/tasks/{tid}", json={"priority": "urgent"},
                       headers={"If-Match": f'"{task(accounts, tid)["version"]}"'})
     assert r.status == 200, r
-    deadline = time.monotonic() + 20
-    while True:
-        with open(t.trace) as f:
-            if "stream bytes=" in f.read()[seen:]:
-                break
-        assert time.monotonic() < deadline, \
-            "no event read while the editor had the terminal"
-        time.sleep(0.1)  # polls a condition with a deadline
+    eventually(lambda: "stream bytes=" in trace_since(t, seen), timeout=20,
+               what="an event read while the editor had the terminal")
     assert not (tmp_path / "finished").exists()
     assert not go.exists() and not t.exit_status()
     go.touch()
@@ -104,27 +100,15 @@ def test_promises__editor__outbox_sends_while_it_has_the_terminal(
     try:
         t = open_chat(tui)
         open_conversation(t)
-        svc.stop()
-        t.wait_for(lambda s: "reconnecting" in s or "offline" in s,
-                   timeout=30, what="the client noticing")
-        body = "queued before the editor " + uuid.uuid4().hex[:6]
-        t.send("r")
-        t.wait_text("reply to Carla Client:")
-        t.type(body)
-        t.send("Enter")
-        t.wait_for(lambda s: re.search(
-            r"you\s+(pending|sending\.\.\.|waiting to retry)", s) and
-            body in s.split("reply to")[0], what="the reply pending")
+        body = reply_while_down(t, svc, "queued before the editor")
         t.send("E")
         wait_path(started)
         svc.start()
         s = svc.session()
         assert s.login("support@example.com").status == 200
-        deadline = time.monotonic() + 60
-        while body not in [m["body"] for m in messages(s, 1)]:
-            assert time.monotonic() < deadline, \
-                "the queued reply was not sent while the editor waited"
-            time.sleep(0.2)  # polls a condition with a deadline
+        eventually(lambda: body in [m["body"] for m in messages(s, 1)],
+                   timeout=60, what="the queued reply sent while the "
+                   "editor waited")
         # Sent by the client, not at the editor's exit: it still waits.
         assert not (tmp_path / "finished").exists()
         assert not go.exists() and not t.exit_status()

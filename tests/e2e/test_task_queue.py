@@ -6,6 +6,7 @@ service (demo data), signed in as admin from the command line first.
 
 import re
 import subprocess
+import time
 import uuid
 
 ROW = re.compile(r"^ ?([*+])?\s+(urgent|high|normal|low)\s+(\d+)\s")
@@ -42,6 +43,17 @@ def selected_id(t):
             return int(m.group(3))
     return None
 
+
+
+def cursor_to(t, tid, timeout=20.0):
+    """Moves the cursor down with `j` until task tid's row is selected
+    (tid already among the rows below it)."""
+    deadline = time.monotonic() + timeout
+    while selected_id(t) != tid:
+        assert time.monotonic() < deadline, \
+            f"the cursor never reached #{tid}"
+        t.send("j")
+        time.sleep(0.05)  # paces the keys; the deadline above decides
 
 def command(t, text):
     t.send(":")

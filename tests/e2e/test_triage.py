@@ -7,14 +7,12 @@ the other tests expect it. What the screen says is checked against what
 the service stored, read back through the API.
 """
 
-import subprocess
-import time
 import uuid
 
 import pytest
 
 from e2e.conftest import Tui
-from e2e.test_task_queue import command, rows, selected_id
+from e2e.test_task_queue import command, cursor_to, rows, selected_id
 from e2e.waits import poll
 
 
@@ -496,11 +494,7 @@ def test_triage__attachment__hostile_name_saved_inside_the_dir(
     command(t, "filter client=%d" % d["client"]["id"])
     t.wait_for(lambda s: row_of(s, d["id"]) is not None, timeout=20,
                what="the hostile task's row")
-    deadline = time.monotonic() + 20
-    while selected_id(t) != d["id"]:
-        assert time.monotonic() < deadline, "the cursor never reached it"
-        t.send("j")
-        time.sleep(0.05)  # paces the keys; the deadline above decides
+    cursor_to(t, d["id"])
     t.send("Enter")
     t.wait_text("Attachments (")
     n = [x["id"] for x in d["attachments"]].index(a["id"]) + 1

@@ -43,6 +43,16 @@ frozen_clock(void *ud)
 	return *(long long *)ud;
 }
 
+/* Sets the frozen clock to `at`, runs one pass, and says how many timers
+ * have fired so far. */
+static int
+fired_by(struct loop *l, long long *now, long long at, const struct record *r)
+{
+	*now = at;
+	loop_run_once(l, 0);
+	return r->n;
+}
+
 /* On a clock the test steps (a loaded machine that pauses the test
  * between the two adds cannot change their order): each timer fires at
  * its time, in due order, and not a millisecond early. */
@@ -58,19 +68,11 @@ loop__timers__fire_in_due_order_not_early(void **state)
 	loop_timer_add(l, 60, timer_b, &r);
 	loop_timer_add(l, 20, timer_a, &r);
 	loop_run_once(l, 0);
-	now = start + 19;
-	loop_run_once(l, 0);
-	assert_int_equal(r.n, 0);
-	now = start + 20;
-	loop_run_once(l, 0);
-	assert_int_equal(r.n, 1);
+	assert_int_equal(fired_by(l, &now, start + 19, &r), 0);
+	assert_int_equal(fired_by(l, &now, start + 20, &r), 1);
 	assert_int_equal(r.order[0], 1);
-	now = start + 59;
-	loop_run_once(l, 0);
-	assert_int_equal(r.n, 1);
-	now = start + 60;
-	loop_run_once(l, 0);
-	assert_int_equal(r.n, 2);
+	assert_int_equal(fired_by(l, &now, start + 59, &r), 1);
+	assert_int_equal(fired_by(l, &now, start + 60, &r), 2);
 	assert_int_equal(r.order[1], 2);
 	loop_free(l);
 }
