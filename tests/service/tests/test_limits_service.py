@@ -1,0 +1,99 @@
+"""The reference service's known limits (README, Status, "Known limits"),
+each pinned as the README states it (issue #19).
+
+Each test's docstring quotes its limit: when the limit is removed the test
+fails, and the README line goes with it.
+"""
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from helpers.accounts import STAFF_EMAIL
+from helpers.service import Service, ServiceError
+
+pytestmark = [pytest.mark.fresh_service]
+
+
+def _signed_in(svc, role):
+    s = svc.session()
+    r = s.login(STAFF_EMAIL[role])
+    assert r.status == 200, r
+    return s
+
+
+def _patch(s, tid, body):
+    """PATCH /tasks/tid with the version just read (the contract's If-Match)."""
+    cur = s.get(f"/tasks/{tid}")
+    assert cur.status == 200, cur
+    return s.patch(f"/tasks/{tid}", json=body,
+                   headers={"If-Match": f'"{cur.data["version"]}"'})
+
+
+def test_limits__self_assign__support_moves_a_colleagues_task_in_two_steps(
+        fresh_service):
+    """The known limit as the README states it: the reference service lets
+    a member assign a task to themselves whoever has it (the contract does
+    not forbid it), so support can move a colleague's task in two steps:
+    take it, then unassign itself. When it is fixed this test fails and the
+    README line goes."""
+    svc = fresh_service(seed="demo")
+    admin, support = _signed_in(svc, "admin"), _signed_in(svc, "support")
+    tech_id = _signed_in(svc, "technician").get("/me").data["id"]
+    support_id = support.get("/me").data["id"]
+    tid = admin.get("/tasks", params={"limit": 1}).data["results"][0]["id"]
+    r = _patch(admin, tid, {"assignee_id": tech_id})
+    assert r.status == 200 and r.data["assignee"]["id"] == tech_id, r
+    # Support has no tasks.assign_any: it may not unassign the technician.
+    r = _patch(support, tid, {"assignee_id": None})
+    assert r.status == 403, r
+    # Step one: taking the technician's task is allowed (the limit).
+    r = _patch(support, tid, {"assignee_id": support_id})
+    assert r.status == 200 and r.data["assignee"]["id"] == support_id, r
+    # Step two: unassigning itself is allowed: the task is nobody's now.
+    r = _patch(support, tid, {"assignee_id": None})
+    assert r.status == 200 and r.data["assignee"] is None, r
+    assert admin.get(f"/tasks/{tid}").data["assignee"] is None
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0,
+                    reason="the limit is serve's as root: not root here")
+def test_limits__postgres_as_root__state_and_folders_above_get_o_x():
+    """The known limit as the README states it: `serve --db postgres` run
+    as root gives the state directory and the folders above it the search
+    bit (o+x) so the `postgres` user reaches them (the search bit only,
+    never read). When it is fixed this test fails and the README line
+    goes."""
+    top = Path(tempfile.mkdtemp(prefix="sitecare-limits-pg-"))
+    try:
+        outer = top / "outer"
+        outer.mkdir(mode=0o700)
+        state = outer / "state"
+        state.mkdir(mode=0o700)
+        for f in (top, outer, state):
+            assert _mode(f) == 0o700, f
+        svc = Service(state, seed="none",
+                      extra_args=["--front", "none", "--db", "postgres"])
+        try:
+            svc.start()
+        except ServiceError as e:
+            pytest.fail(f"the service did not start: {e}", pytrace=False)
+        try:
+            # It answers, on PostgreSQL: an anonymous /me is refused.
+            assert svc.session().get("/me").status == 401
+        finally:
+            svc.stop()
+        for f in (top, outer, state):
+            assert _mode(f) == 0o701, (f, oct(_mode(f)))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
