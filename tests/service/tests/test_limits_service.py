@@ -8,13 +8,14 @@ fails, and the README line goes with it.
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from helpers.accounts import STAFF_EMAIL
-from helpers.service import Service, ServiceError
+from helpers.service import SERVE, Service, ServiceError
 
 pytestmark = [pytest.mark.fresh_service]
 
@@ -97,3 +98,40 @@ def test_limits__postgres_as_root__state_and_folders_above_get_o_x():
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
+
+
+def _state_with_socket_path(top, length):
+    """A state directory under top whose STATE/gunicorn.sock is length bytes."""
+    pad = length - len(os.fsencode(top.resolve() / "gunicorn.sock")) - 1
+    state = top.resolve() / ("s" * pad)
+    assert len(os.fsencode(state / "gunicorn.sock")) == length
+    return state
+
+
+@pytest.mark.slow
+def test_limits__front_socket__107_bytes_serve_108_refused():
+    """The known limit as the README states it: the front's unix socket
+    path must stay under 108 bytes (a deeper `--state` makes serve exit at
+    once, saying so). At the bound: 107 bytes serve, 108 are refused
+    before anything is made (test_service_cli.py has a far deeper one).
+    When it is fixed this test fails and the README line goes."""
+    top = Path(tempfile.mkdtemp(prefix="sitecare-limits-sock-"))
+    try:
+        deep = _state_with_socket_path(top, 108)
+        r = subprocess.run([str(SERVE), "--port", "0", "--state", str(deep),
+                            "--seed", "none"], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 1, r
+        assert "(108 bytes, at most 107)" in r.stderr, r
+        assert not deep.exists()
+        svc = Service(_state_with_socket_path(top, 107), seed="none")
+        try:
+            svc.start()
+        except ServiceError as e:
+            pytest.fail(f"107 bytes did not serve: {e}", pytrace=False)
+        try:
+            assert svc.session().get("/me").status == 401
+        finally:
+            svc.stop()
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
