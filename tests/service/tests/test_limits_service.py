@@ -65,73 +65,69 @@ def _mode(path):
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.fixture
+def top():
+    """A folder of our own in /tmp (mode 0700), removed after the test: not
+    tmp_path, whose parents pytest keeps (serve as root would open them)."""
+    path = Path(tempfile.mkdtemp(prefix="sitecare-limits-")).resolve()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _serves(state, *extra_args):
+    """Starts serve on state and stops it once it answered (an anonymous
+    /me is refused); fails the test if it does not start."""
+    svc = Service(state, seed="none", extra_args=extra_args)
+    try:
+        svc.start()
+    except ServiceError as e:
+        pytest.fail(f"serve --state {state} did not start: {e}", pytrace=False)
+    try:
+        assert svc.session().get("/me").status == 401
+    finally:
+        svc.stop()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0,
                     reason="the limit is serve's as root: not root here")
-def test_limits__postgres_as_root__state_and_folders_above_get_o_x():
+def test_limits__postgres_as_root__state_and_folders_above_get_o_x(top):
     """The known limit as the README states it: `serve --db postgres` run
     as root gives the state directory and the folders above it the search
     bit (o+x) so the `postgres` user reaches them (the search bit only,
     never read). When it is fixed this test fails and the README line
     goes."""
-    top = Path(tempfile.mkdtemp(prefix="sitecare-limits-pg-"))
-    try:
-        outer = top / "outer"
-        outer.mkdir(mode=0o700)
-        state = outer / "state"
-        state.mkdir(mode=0o700)
-        for f in (top, outer, state):
-            assert _mode(f) == 0o700, f
-        svc = Service(state, seed="none",
-                      extra_args=["--front", "none", "--db", "postgres"])
-        try:
-            svc.start()
-        except ServiceError as e:
-            pytest.fail(f"the service did not start: {e}", pytrace=False)
-        try:
-            # It answers, on PostgreSQL: an anonymous /me is refused.
-            assert svc.session().get("/me").status == 401
-        finally:
-            svc.stop()
-        for f in (top, outer, state):
-            assert _mode(f) == 0o701, (f, oct(_mode(f)))
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
-
+    outer = top / "outer"
+    outer.mkdir(mode=0o700)
+    state = outer / "state"
+    state.mkdir(mode=0o700)
+    for f in (top, outer, state):
+        assert _mode(f) == 0o700, f
+    _serves(state, "--front", "none", "--db", "postgres")
+    for f in (top, outer, state):
+        assert _mode(f) == 0o701, (f, oct(_mode(f)))
 
 
 def _state_with_socket_path(top, length):
     """A state directory under top whose STATE/gunicorn.sock is length bytes."""
-    pad = length - len(os.fsencode(top.resolve() / "gunicorn.sock")) - 1
-    state = top.resolve() / ("s" * pad)
+    pad = length - len(os.fsencode(top / "gunicorn.sock")) - 1
+    state = top / ("s" * pad)
     assert len(os.fsencode(state / "gunicorn.sock")) == length
     return state
 
 
 @pytest.mark.slow
-def test_limits__front_socket__107_bytes_serve_108_refused():
+def test_limits__front_socket__107_bytes_serve_108_refused(top):
     """The known limit as the README states it: the front's unix socket
     path must stay under 108 bytes (a deeper `--state` makes serve exit at
     once, saying so). At the bound: 107 bytes serve, 108 are refused
     before anything is made (test_service_cli.py has a far deeper one).
     When it is fixed this test fails and the README line goes."""
-    top = Path(tempfile.mkdtemp(prefix="sitecare-limits-sock-"))
-    try:
-        deep = _state_with_socket_path(top, 108)
-        r = subprocess.run([str(SERVE), "--port", "0", "--state", str(deep),
-                            "--seed", "none"], capture_output=True,
-                           text=True, timeout=60)
-        assert r.returncode == 1, r
-        assert "(108 bytes, at most 107)" in r.stderr, r
-        assert not deep.exists()
-        svc = Service(_state_with_socket_path(top, 107), seed="none")
-        try:
-            svc.start()
-        except ServiceError as e:
-            pytest.fail(f"107 bytes did not serve: {e}", pytrace=False)
-        try:
-            assert svc.session().get("/me").status == 401
-        finally:
-            svc.stop()
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+    deep = _state_with_socket_path(top, 108)
+    r = subprocess.run([str(SERVE), "--port", "0", "--state", str(deep),
+                        "--seed", "none"], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 1, r
+    assert "(108 bytes, at most 107)" in r.stderr, r
+    assert not deep.exists()
+    _serves(_state_with_socket_path(top, 107))
