@@ -25,6 +25,10 @@ def build_probe(src, sitecare_bin, out_dir):
     pkgs = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "libcjson",
                            "libsodium"], capture_output=True, text=True, check=True)
     san = ["-fsanitize=address,undefined"] if "san" in lib.parts else []
+    # make coverage's library is instrumented: the probe links gcov's
+    # runtime (and counts what it runs).
+    if "cov" in lib.parts:
+        san.append("--coverage")
     out = Path(out_dir) / Path(src).stem
     cmd = [cc, "-std=c11", "-g", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
            *san, "-I", str(ROOT), str(src), str(lib), "-o", str(out),
