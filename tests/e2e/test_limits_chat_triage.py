@@ -12,10 +12,16 @@ from urllib.parse import unquote
 
 from e2e.conftest import client_says
 from e2e.test_chat import CARLA, open_chat, open_conversation
+from e2e.test_faults import (DOWN, delayed, log_count, stored_comments,
+                             tui_for)
 from e2e.test_help_hints import help_text, open_queue
 from e2e.test_notify import wait_bytes
+from e2e.test_offline_start import own  # noqa: F401
 from e2e.test_queue_trust import OPEN, overdue_ids
+from e2e.test_quit_outbox import (QUESTION, WAITING, reply_waiting,
+                                  said_after_exit)
 from e2e.test_task_queue import command, rows
+from e2e.test_triage import open_on, own_tasks
 from e2e.waits import poll, raw_settled
 
 NOTIFY = b"]777;notify;" + f"New message from {CARLA}".encode()
@@ -120,3 +126,77 @@ def test_limits__overdue_filter__asks_open_in_due_order_drops_rest(
         "/tasks", params={"status": OPEN.split("=")[1], "sort": "due_at"})
     assert len(answered) > len(want)
     assert [i for _, i, _ in rows(t.screen())] == want
+
+
+def test_limits__quit_before_first_sign_in__outbox_reply_not_counted(
+        own):  # noqa: F811
+    """The known limit as the README states it (#16's parts): a reply
+    queued before the first sign-in answers is not counted by `q`. A
+    reply left in the outbox by an earlier run, the service holding the
+    answer to the sign-in's GET /me: `q` quits at once, without asking
+    and without the line on what waits. When `q` counts it, this test
+    fails and the README line goes."""
+    svc, tui = own
+    t, _ = reply_waiting(svc, tui)
+    t.send("q")
+    t.wait_text(QUESTION)
+    t.send("y")
+    assert t.wait_exit() == 0
+    said_after_exit(t, WAITING)
+    assert len(list(tui.state_for_service("outbox").glob("*.json"))) == 1
+    # The next run, with the answer to GET /me held back.
+    svc.start()
+    svc.ctl("delay", "8", "--match", r"^GET /api/v1/me$")
+    t = tui.open(width=110, height=30)
+    delayed(svc, "GET /api/v1/me")
+    t.send("q")
+    assert t.wait_exit() == 0
+    out = t._tmux("capture-pane", "-p", "-S", "-100", "-t", "t:0").stdout
+    assert QUESTION not in out and "waiting in the outbox" not in out, out
+    # It was still waiting: not sent, still on disk.
+    assert log_count(svc, "/messages HTTP") == 0
+    assert len(list(tui.state_for_service("outbox").glob("*.json"))) == 1
+
+
+def test_limits__comment_answer_lost__shown_twice_until_resend_answered(
+        fresh_service, sitecare_bin, tmp_path):
+    """The known limit as the README states it: a task comment whose
+    answer was lost can show twice (stored and waiting) until the resend
+    is answered. The note is stored, its answer lost with the service;
+    when it is back the task's comments bring the stored one while the
+    resend is held: both show. When the client tells its waiting copy
+    from the stored one, this test fails and the README line goes."""
+    svc = fresh_service(seed="demo")
+    tui = tui_for(svc, sitecare_bin, tmp_path)
+    try:
+        word, (tid,) = own_tasks(svc)
+        t = open_on(tui, "support", word, 1)
+        t.send("Enter")
+        t.wait_text("Comments (0)")
+        svc.ctl("delay", "8", "--hold-events", "--match",
+                r"^POST /api/v1/tasks/\d+/comments$")
+        body = "lost answer " + uuid.uuid4().hex[:6]
+        t.send("c")
+        t.wait_text("(internal, staff only):")
+        t.type(body)
+        t.send("Enter")
+        delayed(svc, f"POST /api/v1/tasks/{tid}/comments", 201)
+        svc.kill()
+        t.wait_for(lambda s: DOWN.search(s), timeout=20,
+                   what="the client saying it lost the connection")
+        # Back, with the resend held (longer, for the check below).
+        svc.ctl("delay", "20", "--match",
+                r"^POST /api/v1/tasks/\d+/comments$")
+        svc.start()
+        screen = t.wait_for(
+            lambda s: "Comments (1)" in s and s.count(body) == 2 and
+            re.search(r"you, (pending|sending\.\.\.|waiting to retry)", s),
+            timeout=60, what="the stored note and its waiting copy")
+        assert stored_comments(svc, tid) == [body], screen
+        # Once the resend is answered, one (deduplicated by the service).
+        screen = t.wait_for(lambda s: s.count(body) == 1 and not re.search(
+            r"you, (pending|sending|waiting)", s), timeout=60,
+            what="the note once, sent")
+        assert stored_comments(svc, tid) == [body]
+    finally:
+        tui.close()
