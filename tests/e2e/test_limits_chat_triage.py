@@ -7,10 +7,14 @@ README line goes with the test (or the test turns into the promise).
 """
 
 import re
+import time
 import uuid
 from urllib.parse import unquote
 
 from e2e.conftest import client_says
+from e2e.test_credentials import (  # noqa: F401
+    CLIP_SECONDS, CLOCK_SLACK, revealed_in_tmux, vault_svc,
+    vtui, write_config)
 from e2e.test_chat import CARLA, open_chat, open_conversation
 from e2e.test_faults import (DOWN, delayed, log_count, stored_comments,
                              tui_for)
@@ -200,3 +204,42 @@ def test_limits__comment_answer_lost__shown_twice_until_resend_answered(
         assert stored_comments(svc, tid) == [body]
     finally:
         tui.close()
+
+
+def password_buffers(t, password):
+    """The names of tmux's paste buffers holding password (a buffer
+    deleted between the listing and its reading is gone)."""
+    names = t._tmux("list-buffers", "-F", "#{buffer_name}").stdout.split()
+    return sorted(n for n in names if t._tmux(
+        "show-buffer", "-b", n, check=False).stdout == password)
+
+
+def test_limits__second_copy__first_buffer_deleted_with_its_end(
+        vtui, vault_svc, tmp_path):  # noqa: F811
+    """The known limit as the README states it (#16's parts): a second
+    `y` within the clipboard's time (30 s by default, 5 here) deletes
+    the first copy's tmux buffer with its own end. So the first buffer
+    outlives its own end; both go at the second copy's end. When each
+    copy's buffer goes at its own end, this test fails and the README
+    line goes."""
+    write_config(vtui, f"clipboard-seconds = {CLIP_SECONDS}\n")
+    t, password, _ = revealed_in_tmux(vtui, vault_svc, tmp_path,
+                                      set_clipboard="on")
+    t.send("y")
+    [first] = poll(lambda: password_buffers(t, password), 10,
+                   "tmux's paste buffer of the first copy")
+    # Not a wait for an outcome: half the copy's time goes by before the
+    # second copy, so that the first one's end comes before the second's.
+    time.sleep(CLIP_SECONDS / 2)
+    assert first in password_buffers(t, password)
+    second_at = time.monotonic()
+    t.send("y")
+    poll(lambda: len(password_buffers(t, password)) == 2, 10,
+         "tmux's paste buffers of both copies")
+    # The first buffer stays past its own end, to the second's.
+    poll(lambda: first not in password_buffers(t, password),
+         CLIP_SECONDS + 10, "the first copy's buffer deleted")
+    assert time.monotonic() - second_at >= CLIP_SECONDS - CLOCK_SLACK
+    t.wait_text("clipboard overwritten: tmux's paste buffer of the "
+                "password deleted", timeout=10)
+    assert password_buffers(t, password) == []
