@@ -243,3 +243,45 @@ def test_limits__second_copy__first_buffer_deleted_with_its_end(
     t.wait_text("clipboard overwritten: tmux's paste buffer of the "
                 "password deleted", timeout=10)
     assert password_buffers(t, password) == []
+
+
+def me_gaps(t):
+    """Seconds from the end of each GET /me to the start of the next, by
+    the client's trace (CLOCK_MONOTONIC)."""
+    try:
+        with open(t.trace, errors="replace") as f:
+            lines = [line.split() for line in f]
+    except FileNotFoundError:  # not written yet
+        return []
+    ends, gaps, me = None, [], set()
+    for f in lines:
+        if len(f) >= 5 and f[1] == "http.start" and f[3] == "GET" and \
+                f[4] == "/api/v1/me":
+            if ends is not None and f[2] not in me:
+                gaps.append(float(f[0]) - ends)
+            me.add(f[2])
+        elif len(f) >= 3 and f[1] == "http.end" and f[2] in me:
+            ends = float(f[0])
+    return gaps
+
+
+def test_limits__offline_start__retries_spread_by_jitter(own):  # noqa: F811
+    """#16's offline retries had no jitter (a known limit, now removed):
+    the waits between the start-up's GET /me tries are at most 1, 2, 4
+    ... s, spread into their last half (as the event stream's), so that
+    clients started together do not come back together. The old waits
+    were exactly 1, 2, 4 s: none shorter."""
+    svc, tui = own
+    tui.login("admin")
+    svc.stop()
+    t = tui.open(width=110, height=30)
+    gaps = poll(lambda: (g := me_gaps(t)) and len(g) >= 4 and g, 40,
+                "four waits between GET /me tries",
+                lambda: t.trace_tail())[:4]
+    for i, gap in enumerate(gaps):
+        most = 2 ** i
+        assert most / 2 - CLOCK_SLACK <= gap <= most + 1, gaps
+    # Spread: at least one wait short of its bound (the old code's were
+    # all at it or past it; all four in the top 4 % of their spread by
+    # chance: 1 in 400,000).
+    assert any(gap < 2 ** i * 0.98 for i, gap in enumerate(gaps)), gaps
