@@ -14,6 +14,7 @@
 
 #include "net/client/api.h"
 #include "net/client/events.h"
+#include "net/base/clock.h"
 #include "net/base/loop.h"
 #include "net/store/me_store.h"
 #include "net/store/store.h"
@@ -50,9 +51,11 @@
  */
 #define TICK_FAST_MS 1000
 #define TICK_SLOW_MS 60000
-/* Offline at start with a saved session: tries again after 1, 2, 4 ...
- * seconds, never waiting longer than this. */
-#define RETRY_MAX_S 30
+/* Offline at start with a saved session: tries again after at most 1, 2,
+ * 4 ... seconds, never waiting longer than this; each wait is spread into
+ * its last half (as the event stream's), so that clients started together
+ * against a service that is down do not all come back at once. */
+#define RETRY_MAX_MS 30000
 
 /* What the TUI holds beyond the application state. */
 struct tui {
@@ -64,7 +67,7 @@ struct tui {
 	struct outbox *outbox;
 	bool placed; /* the start pane was chosen (at the first sign-in) */
 	struct api_req *pending_me;
-	int retry_s; /* the next wait before asking GET /me again, offline */
+	int retry_failures; /* GET /me failed in a row, offline at start */
 	bool was_offline;
 	char *history_path;
 	const struct cmd_ctx *ctx; /* for :checkhealth's config findings */
@@ -417,15 +420,16 @@ on_retry(void *ud)
 static void
 tui_offline(struct tui *t, const char *why)
 {
-	int wait_s = t->retry_s > 0 ? t->retry_s : 1;
+	long long wait_ms = events_backoff_ms(++t->retry_failures, 1000,
+	                                      RETRY_MAX_MS, clock_random(NULL));
 
-	t->retry_s = wait_s * 2 < RETRY_MAX_S ? wait_s * 2 : RETRY_MAX_S;
 	t->was_offline = true;
 	t->app.conn = CONN_OFFLINE;
 	tui_schedule_tick(t);
-	app_notice(&t->app, true, "offline, retrying in %d s: %s", wait_s,
+	app_notice(&t->app, true, "offline, retrying in %lld s: %s",
+	           (wait_ms + 999) / 1000,
 	           why != NULL ? why : "the service cannot be reached");
-	loop_timer_add(t->app.loop, wait_s * 1000, on_retry, t);
+	loop_timer_add(t->app.loop, (int)wait_ms, on_retry, t);
 	app_redraw(&t->app);
 }
 

@@ -561,6 +561,39 @@ events__backoff__doubles_caps_and_jitters(void **state)
 	assert_int_equal(events_backoff_ms(1000, 1000, 60000, 0), 30000);
 }
 
+/*
+ * The offline start's retries (tui.c) use this with base 1 s, cap 30 s:
+ * at most 1, 2, 4, 8, 16, then 30 s, each spread over its last half, so
+ * that clients started together do not come back together.
+ */
+static void
+events__backoff__offline_start_waits_vary_within_bounds(void **state)
+{
+	static const long long most[] = { 1000,  2000,  4000, 8000,
+		                          16000, 30000, 30000 };
+	uint32_t rnd = 2463534242u;
+	size_t f, i;
+
+	(void)state;
+	for (f = 0; f < sizeof most / sizeof most[0]; f++) {
+		long long lo = most[f], hi = 0;
+
+		for (i = 0; i < 200; i++) {
+			long long d;
+
+			rnd ^= rnd << 13; /* xorshift32: spread-out values */
+			rnd ^= rnd >> 17;
+			rnd ^= rnd << 5;
+			d = events_backoff_ms((int)f + 1, 1000, 30000, rnd);
+			assert_in_range(d, most[f] / 2, most[f]);
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		/* They vary: over most of the half they may spread over. */
+		assert_true(hi - lo > most[f] / 2 * 8 / 10);
+	}
+}
+
 static void
 events__final_errors__only_401_and_403(void **state)
 {
@@ -613,6 +646,8 @@ main(void)
 		cmocka_unit_test(events__open_failure__schedules_a_retry),
 		cmocka_unit_test(events__oversized_event__drops_and_reconnects),
 		cmocka_unit_test(events__backoff__doubles_caps_and_jitters),
+		cmocka_unit_test(
+		    events__backoff__offline_start_waits_vary_within_bounds),
 		cmocka_unit_test(events__final_errors__only_401_and_403),
 	};
 
