@@ -104,6 +104,26 @@ def posts_answered(svc, tid):
     return log_count(svc, f'"POST /api/v1/tasks/{tid}/comments ')
 
 
+
+def note_stored_then_killed(svc, tui, words):
+    """Support writes a note on a task of its own; the service stores it
+    (201), holds the answer and its comment.created event, and is
+    SIGKILLed meanwhile: (terminal, task id, the note's body)."""
+    word, (tid,) = own_tasks(svc)
+    t = open_on(tui, "support", word, 1)
+    t.send("Enter")
+    t.wait_text("Comments (0)")
+    svc.ctl("delay", "8", "--hold-events", "--match",
+            r"^POST /api/v1/tasks/\d+/comments$")
+    body = f"{words} {uuid.uuid4().hex[:6]}"
+    t.send("c")
+    t.wait_text("(internal, staff only):")
+    t.type(body)
+    t.send("Enter")
+    delayed(svc, f"POST /api/v1/tasks/{tid}/comments", 201)
+    svc.kill()
+    return t, tid, body
+
 # -- killed mid-response -----------------------------------------------------
 
 def test_faults__killed_mid_list__offline_then_back_by_itself(
@@ -147,21 +167,7 @@ def test_faults__killed_after_note_stored_unannounced__resent_once(
     svc = fresh_service(seed="demo")
     tui = tui_for(svc, sitecare_bin, tmp_path)
     try:
-        word, (tid,) = own_tasks(svc)
-        t = open_on(tui, "support", word, 1)
-        t.send("Enter")
-        t.wait_text("Comments (0)")
-        # The service stores the note (201), holds the answer and its
-        # comment.created event, and is SIGKILLed meanwhile.
-        svc.ctl("delay", "8", "--hold-events", "--match",
-                r"^POST /api/v1/tasks/\d+/comments$")
-        body = "stored then killed " + uuid.uuid4().hex[:6]
-        t.send("c")
-        t.wait_text("(internal, staff only):")
-        t.type(body)
-        t.send("Enter")
-        delayed(svc, f"POST /api/v1/tasks/{tid}/comments", 201)
-        svc.kill()
+        t, tid, body = note_stored_then_killed(svc, tui, "stored then killed")
         assert stored_comments_offline(svc, tid) == [body]
         t.wait_for(lambda s: DOWN.search(s), timeout=20,
                    what="the client saying it lost the connection")

@@ -17,16 +17,15 @@ from e2e.test_credentials import (  # noqa: F401
     CLIP_SECONDS, CLOCK_SLACK, revealed_in_tmux, vault_svc,
     vtui, write_config)
 from e2e.test_chat import CARLA, open_chat, open_conversation
-from e2e.test_faults import (DOWN, delayed, log_count, stored_comments,
+from e2e.test_faults import (DOWN, delayed, log_count,
+                             note_stored_then_killed, stored_comments,
                              tui_for)
 from e2e.test_help_hints import help_text, open_queue
 from e2e.test_notify import wait_bytes
 from e2e.test_offline_start import own  # noqa: F401
 from e2e.test_queue_trust import OPEN, overdue_ids
-from e2e.test_quit_outbox import (QUESTION, WAITING, reply_waiting,
-                                  said_after_exit)
+from e2e.test_quit_outbox import QUESTION, quit_yes, reply_waiting
 from e2e.test_task_queue import command, rows
-from e2e.test_triage import open_on, own_tasks
 from e2e.waits import poll, raw_settled
 
 NOTIFY = b"]777;notify;" + f"New message from {CARLA}".encode()
@@ -143,11 +142,7 @@ def test_limits__quit_before_first_sign_in__outbox_reply_not_counted(
     fails and the README line goes."""
     svc, tui = own
     t, _ = reply_waiting(svc, tui)
-    t.send("q")
-    t.wait_text(QUESTION)
-    t.send("y")
-    assert t.wait_exit() == 0
-    said_after_exit(t, WAITING)
+    quit_yes(t)
     assert len(list(tui.state_for_service("outbox").glob("*.json"))) == 1
     # The next run, with the answer to GET /me held back.
     svc.start()
@@ -174,19 +169,7 @@ def test_limits__comment_answer_lost__shown_twice_until_resend_answered(
     svc = fresh_service(seed="demo")
     tui = tui_for(svc, sitecare_bin, tmp_path)
     try:
-        word, (tid,) = own_tasks(svc)
-        t = open_on(tui, "support", word, 1)
-        t.send("Enter")
-        t.wait_text("Comments (0)")
-        svc.ctl("delay", "8", "--hold-events", "--match",
-                r"^POST /api/v1/tasks/\d+/comments$")
-        body = "lost answer " + uuid.uuid4().hex[:6]
-        t.send("c")
-        t.wait_text("(internal, staff only):")
-        t.type(body)
-        t.send("Enter")
-        delayed(svc, f"POST /api/v1/tasks/{tid}/comments", 201)
-        svc.kill()
+        t, tid, body = note_stored_then_killed(svc, tui, "lost answer")
         t.wait_for(lambda s: DOWN.search(s), timeout=20,
                    what="the client saying it lost the connection")
         # Back, with the resend held (longer, for the check below).

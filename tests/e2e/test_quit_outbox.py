@@ -65,12 +65,16 @@ def test_quit_outbox__fresh_reply__asks_then_says_what_waits(
     said_after_exit(t, WAITING)
 
 
-def test_quit_outbox__fresh_reply__y_quits_and_says(
-        own):  # noqa: F811
-    svc, tui = own
-    t, _ = reply_waiting(svc, tui)
+def quit_yes(t):
+    """q, then y to the question: quits, saying what waits."""
     t.send("q")
     t.wait_text(QUESTION)
     t.send("y")
     assert t.wait_exit() == 0
     said_after_exit(t, WAITING)
+
+def test_quit_outbox__fresh_reply__y_quits_and_says(
+        own):  # noqa: F811
+    svc, tui = own
+    t, _ = reply_waiting(svc, tui)
+    quit_yes(t)
