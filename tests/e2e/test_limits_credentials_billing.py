@@ -108,3 +108,146 @@ def test_limit__register_key_is_a_command_with_no_key(ltui, lim_svc):
     assert ":register-key" in screen
     screen, keys, commands = help_page(t)
     assert not [k for k in keys if len(k) > 1 and k[1] == "register-key"]
+
+
+
+def in_flight(t, method, path):
+    """The trace's request ids of method path that started and have not
+    ended (nor been cancelled)."""
+    open_ = set()
+    for line in trace_lines(t):
+        f = line.split()
+        if f[:1] == ["http.start"] and f[2:4] == [method, path]:
+            open_.add(f[1])
+        elif f[:1] in (["http.end"], ["http.cancel"]) and len(f) > 1:
+            open_.discard(f[1])
+    return open_
+
+
+def ended(t, rid):
+    """How the request rid ended in the trace: "http.end" or
+    "http.cancel", or None while it runs."""
+    for line in trace_lines(t):
+        f = line.split()
+        if len(f) > 1 and f[1] == rid and f[0] in ("http.end", "http.cancel"):
+            return f[0]
+    return None
+
+
+FAILED_OPEN = "the sealed credential failed authentication"
+
+
+def test_limit__reveal_under_way_when_the_key_changes_is_not_cancelled(
+        ltui, lim_svc):
+    """The known limit as the README states it: "a reveal already under
+    way when `staff.key_changed` arrives is not cancelled (it fails to
+    open, and says so)". The service seals the reveal to the key
+    registered when its view runs: here the key is replaced just before
+    (its event held back), the answer is held, and the event let go
+    while the reveal is still in flight. When the event cancels the
+    reveal, this test fails and the README line goes."""
+    keygen(ltui)
+    client, cred = assigned(lim_svc, "tech")
+    plain = vault(lim_svc, cred["id"])
+    t = open_creds(ltui, "tech", width=200)
+    choose(t, client)
+    t.wait_text(cred["label"])
+    path = f"{API}/credentials/{cred['id']}/reveal"
+    lim_svc.ctl("delay", "8", "--hold-events", "--match", f"^POST {path}$")
+    try:
+        replace_key(lim_svc)  # its staff.key_changed waits
+        reveal(t, cred["label"], purpose="under way as the key changes")
+        delayed(lim_svc, f"POST {path}", 200)
+    finally:
+        lim_svc.ctl("delay", "0")  # the held answer keeps its 8 s
+    [rid] = poll(lambda: in_flight(t, "POST", path), 5,
+                 "the reveal in flight in the trace", t.trace_tail)
+    # The event arrives while the reveal waits for its answer.
+    t.wait_text(REPLACED, timeout=8)
+    assert rid in in_flight(t, "POST", path), \
+        "the reveal's answer came before the event: nothing was pinned"
+    # Not cancelled: its answer is taken, fails to open, and says so.
+    screen = t.wait_text(FAILED_OPEN, timeout=20)
+    assert ended(t, rid) == "http.end", trace_lines(t)
+    assert plain["password"] not in screen
+
+
+# ---- billing ---------------------------------------------------------------
+
+# The client's page size for subscriptions and invoices (views/billing).
+BILLING_PAGE = 100
+
+
+def pages(svc, path):
+    """How many pages of BILLING_PAGE the whole of path is, as the
+    manager sees it."""
+    rows = staff(svc, "manager").all(path, limit=BILLING_PAGE)
+    return max(1, math.ceil(len(rows) / BILLING_PAGE)), len(rows)
+
+
+def billing_gets(t, mark=0):
+    """The GETs of billing's lists and summary since mark, by path."""
+    return {p: gets(t, mark, p) for p in
+            ("/billing/subscriptions", "/billing/invoices",
+             "/billing/summary")}
+
+
+def test_limit__billing_loads_every_subscription_and_invoice(ltui, lim_svc):
+    """The known limit as the README states it: "once the tab is shown,
+    every subscription and invoice is loaded (right for thousands, not
+    millions)". Nothing is asked before the tab is shown; once it is,
+    every page of both lists, with no key pressed. When the pane loads
+    only what it shows, this test fails and the README line goes."""
+    subs, _ = pages(lim_svc, "/billing/subscriptions")
+    invs, n_invs = pages(lim_svc, "/billing/invoices")
+    assert invs > 1, f"{n_invs} invoices fit one page: nothing to pin"
+    t = ltui.open(width=130, height=40, signed_in="manager")
+    t.wait_for(lambda s: "4 Billing" in s and "online" in s, timeout=20,
+               what="online with the Billing tab")
+    handled(t)
+    assert billing_gets(t) == {"/billing/subscriptions": 0,
+                               "/billing/invoices": 0,
+                               "/billing/summary": 0}, trace_lines(t)
+    t.send("4")
+    want = {"/billing/subscriptions": subs, "/billing/invoices": invs,
+            "/billing/summary": 1}
+    poll(lambda: billing_gets(t) == want, 30,
+         f"{subs} + {invs} pages and the summary in the trace",
+         lambda: f"{billing_gets(t)}\n{t.trace_tail()}")
+    # Only the Subscriptions list is on the screen: the invoices were
+    # loaded without being looked at.
+    screen = t.wait_for(lambda s: "[Subscriptions]" in s and
+                        "loading" not in s, timeout=20,
+                        what="the billing pane")
+    assert "INV-" not in screen
+    # Loaded is loaded: no page more, once the lists are whole.
+    handled(t)
+    assert billing_gets(t) == want
+
+
+def test_limit__failed_payment_refetches_subscriptions_and_summary(
+        ltui, lim_svc):
+    """The known limit as the README states it: "the contract has no
+    subscription events, so a failed payment refetches the subscriptions
+    and the summary". The event (`invoice.failed`) carries the invoice
+    only: the client asks every page of subscriptions and the summary
+    again, and not the invoices. When a failed payment stops costing the
+    subscriptions' pages, this test fails and the README line goes."""
+    subs, _ = pages(lim_svc, "/billing/subscriptions")
+    t = open_billing(ltui, "manager")
+    t.wait_for(lambda s: billing_gets(t)["/billing/summary"] == 1 and
+               "loading" not in s, timeout=30, what="billing loaded")
+    handled(t)
+    mark = len(trace_lines(t))
+    before = billing_gets(t)
+    made = lim_svc.ctl("fail-invoice", "--client-id", 1)["invoice"]
+    t.wait_text(f"Payment failed: Carla Client ({made['number']}",
+                timeout=20)
+    want = {"/billing/subscriptions": subs, "/billing/invoices": 0,
+            "/billing/summary": 1}
+    poll(lambda: billing_gets(t, mark) == want, 30,
+         "the subscriptions' pages and the summary asked again",
+         lambda: f"{billing_gets(t, mark)} (before {before})\n"
+                 f"{t.trace_tail()}")
+    handled(t)
+    assert billing_gets(t, mark) == want
