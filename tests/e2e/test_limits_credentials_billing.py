@@ -12,13 +12,13 @@ service must not see.
 
 import math
 
-from e2e.conftest import own_service, tui_on
+from e2e.conftest import PASSWORD, own_service, tui_on
 from e2e.test_billing import open_billing
 from e2e.test_credentials import (REPLACED, assigned, choose, keygen,
                                   open_creds, replace_key, reveal, staff,
                                   vault)
 from e2e.test_faults import delayed
-from e2e.waits import handled, poll, started, trace_lines
+from e2e.waits import handled, poll, settled, started, trace_lines
 
 lim_svc = own_service("sitecare-limits-cb-")
 ltui = tui_on("lim_svc")
@@ -170,6 +170,82 @@ def test_limit__reveal_under_way_when_the_key_changes_is_not_cancelled(
     screen = t.wait_text(FAILED_OPEN, timeout=20)
     assert ended(t, rid) == "http.end", trace_lines(t)
     assert plain["password"] not in screen
+
+
+
+# The width of the list's label column: longer labels end in an ellipsis.
+LABEL_SHOWN = 20
+
+
+def techs_not_admins(svc):
+    """A client the technician is assigned to and the admin is not, with
+    a credential whose label the list shows whole: (client, credential,
+    its row in the list)."""
+    ids = {r: staff(svc, r).get("/me").data["id"] for r in ("tech", "admin")}
+    for c in staff(svc, "admin").all("/clients"):
+        on = {s["id"] for s in c["assigned_staff"]}
+        if ids["tech"] in on and ids["admin"] not in on:
+            creds = staff(svc, "admin").get(
+                f"/clients/{c['id']}/credentials").data["results"]
+            for row, k in enumerate(creds):
+                if len(k["label"]) <= LABEL_SHOWN:
+                    return c, k, row
+    raise AssertionError("no client of the technician's alone")
+
+
+def sign_in_at_the_form(t, role):
+    """Someone else signs in at the form the expired session brought:
+    the email (filled with the last member's) replaced, then the
+    password."""
+    t.send("BTab")
+    for _ in range(len("tech@example.com") + 4):
+        t.send("BSpace")
+    t.type(f"{role}@example.com")
+    t.send("Tab")
+    t.type(PASSWORD)
+    t.send("Enter")
+
+
+def test_limit__signed_in_again_the_open_client_stays_open(ltui, lim_svc):
+    """The known limit as the README states it: "after a session expires
+    and someone signs in again, the client that was open stays open (its
+    labels; no secret, the key locked)". Here the someone is another
+    member (the admin, not assigned to the technician's client): the
+    technician's client, its credentials' labels, are still on the
+    screen under the admin's name. When signing in again closes it (or
+    another member gets a fresh pane), this test fails and the README
+    line goes."""
+    keygen(ltui)
+    client, cred, row = techs_not_admins(lim_svc)
+    plain = vault(lim_svc, cred["id"])
+    t = open_creds(ltui, "tech", width=200)
+    choose(t, client)
+    t.wait_text(cred["label"])
+    t.send(*["j"] * row)
+    reveal(t, cred["label"], purpose="before the session expires")
+    t.wait_text(plain["password"], timeout=20)
+    assert "[key unlocked]" in t.screen()
+    assert lim_svc.ctl("expire-sessions", "--email",
+                       "tech@example.com")["deleted"] >= 1
+    t.wait_text("your session expired: sign in again", timeout=30)
+    sign_in_at_the_form(t, "admin")
+    screen = t.wait_for(lambda s: "Sign in to" not in s and
+                        "(admin)" in s, timeout=30,
+                        what="the admin signed in")
+    # The technician's client, still open, with its labels.
+    screen = t.wait_text(f"Credentials of {client['name']}")
+    assert cred["label"] in screen, screen
+    # No secret, the key locked.
+    assert plain["password"] not in screen
+    assert "[key unlocked]" not in screen
+    # Settled: it stays so (no later answer closes it), under the admin's
+    # name, with the admin's own header (no key of theirs registered).
+    settled(t)
+    screen = t.wait_for(lambda s: "(admin)" in s.splitlines()[-1],
+                        what="the admin's status line")
+    assert f"Credentials of {client['name']}" in screen
+    assert cred["label"] in screen
+    assert "4 Billing" in screen.splitlines()[0]
 
 
 # ---- billing ---------------------------------------------------------------
