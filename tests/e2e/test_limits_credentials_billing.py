@@ -11,12 +11,15 @@ service must not see.
 """
 
 import math
+import os
+import signal
+import time
 
 from e2e.conftest import PASSWORD, own_service, tui_on
 from e2e.test_billing import open_billing
-from e2e.test_credentials import (REPLACED, assigned, choose, keygen,
-                                  open_creds, replace_key, reveal, staff,
-                                  vault)
+from e2e.test_credentials import (PASSPHRASE, REPLACED, assigned, choose,
+                                  keygen, open_creds, replace_key, reveal,
+                                  staff, vault)
 from e2e.test_faults import delayed
 from e2e.waits import handled, poll, settled, started, trace_lines
 
@@ -109,6 +112,83 @@ def test_limit__register_key_is_a_command_with_no_key(ltui, lim_svc):
     screen, keys, commands = help_page(t)
     assert not [k for k in keys if len(k) > 1 and k[1] == "register-key"]
 
+
+
+# staff.key's header (net/client/staffkey.c): Argon2id's opslimit is a
+# big-endian 64-bit number at byte 8; a file may carry up to libsodium's
+# OPSLIMIT_SENSITIVE * 4.
+OFF_OPS = 8
+OPS_MAX = 4 * 4
+
+
+def slow_key(tui):
+    """Makes the staff key's Argon2id several times dearer (its opslimit
+    to the most a file may carry): an unlock takes seconds rather than
+    a fraction of one, so a wait for it can be told from none. The
+    derived key changes with it, so every unlock fails (wrong
+    passphrase), after the whole derivation."""
+    path = tui.home / "data" / "sitecare" / "staff.key"
+    with open(path, "r+b") as f:
+        f.seek(OFF_OPS)
+        f.write(OPS_MAX.to_bytes(8, "big"))
+
+
+def unlock_started(t, cred):
+    """Enter on the credential, a purpose and the passphrase: the
+    derivation runs (the box says so); the monotonic time of the
+    passphrase's Enter."""
+    reveal(t, cred["label"], passphrase=None)
+    t.wait_text("Unlock your staff key")
+    t.type(PASSPHRASE)
+    at = time.monotonic()
+    t.send("Enter")
+    t.wait_text("checking the passphrase...", timeout=5)
+    return at
+
+
+def quit_seconds(t):
+    """SIGTERM to t's client (the way a closed terminal quits it, with
+    the box in the way of `q`): the seconds until it has exited."""
+    pid = t.pid()
+    at = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    t.wait_exit(timeout=60)
+    return time.monotonic() - at
+
+
+def test_limit__quit_while_unlocking_waits_for_argon2id(ltui, lim_svc):
+    """The known limit as the README states it: "quitting while the staff
+    key is being unlocked waits for Argon2id to finish (at most about a
+    second)". The derivation is made dearer (slow_key) so the wait is
+    seconds: measured once to its end, then a quit sent while it runs
+    exits only once it has run out, where a quit with nothing running
+    exits at once. When quitting stops waiting for the derivation, this
+    test fails and the README line goes."""
+    keygen(ltui)
+    slow_key(ltui)
+    client, cred = assigned(lim_svc, "tech")
+    t = open_creds(ltui, "tech")
+    choose(t, client)
+    # How long one derivation takes here, to its verdict.
+    at = unlock_started(t, cred)
+    t.wait_text("wrong passphrase", timeout=60)
+    derivation = time.monotonic() - at
+    assert derivation > 1.5, f"{derivation:.2f} s: too short to tell"
+    t.send("Escape")
+    t.wait_gone("Unlock your staff key")
+    # Quit with nothing running: at once.
+    idle = quit_seconds(t)
+    assert idle < derivation / 3, (idle, derivation)
+    # Quit while it runs: the exit waits for the derivation's end.
+    t = open_creds(ltui, "tech")
+    choose(t, client)
+    at = unlock_started(t, cred)
+    busy = quit_seconds(t)
+    # (Measured here: a derivation 3.3 s, an idle quit 0.05 s, a busy
+    # one 2.6 s; a quit that let the thread go would take the idle one's
+    # time. The margins allow for a loaded machine.)
+    assert time.monotonic() - at >= derivation / 2, (busy, derivation)
+    assert busy > derivation / 3, (busy, idle, derivation)
 
 
 def in_flight(t, method, path):
