@@ -10,7 +10,6 @@ staff keys, expire sessions and fail invoices, which the session's
 service must not see.
 """
 
-import math
 import os
 import signal
 import time
@@ -110,7 +109,6 @@ def test_limit__register_key_is_a_command_with_no_key(ltui, lim_svc):
     assert ":register-key" in screen
     screen, keys, commands = help_page(t)
     assert not [k for k in keys if len(k) > 1 and k[1] == "register-key"]
-
 
 
 # staff.key's header (net/client/staffkey.c): Argon2id's opslimit is a
@@ -230,40 +228,69 @@ def held(svc, method_path):
 FAILED_OPEN = "the sealed credential failed authentication"
 
 
+def reveal_when_the_key_changes(tui, svc, sealed_first):
+    """A technician's reveal whose answer the service holds while their
+    key is replaced from outside and its `staff.key_changed` reaches the
+    client: the key replaced after the service sealed the reveal (to
+    this machine's key) when sealed_first, else just before (to the new
+    one; the event held back until then). Returns once the warning is
+    on the screen with the reveal still in flight: (terminal, plain
+    text, the reveal's request id in the trace)."""
+    keygen(tui)
+    client, cred = assigned(svc, "tech")
+    plain = vault(svc, cred["id"])
+    t = open_creds(tui, "tech", width=200)
+    choose(t, client)
+    t.wait_text(cred["label"])
+    path = f"{API}/credentials/{cred['id']}/reveal"
+    svc.ctl("delay", HOLD, *([] if sealed_first else ["--hold-events"]),
+            "--match", f"^POST {path}$")
+    try:
+        if not sealed_first:
+            replace_key(svc)  # its staff.key_changed waits
+        reveal(t, cred["label"], purpose="under way as the key changes")
+        held(svc, f"POST {path}")
+        [rid] = poll(lambda: in_flight(t, "POST", path), 5,
+                     "the reveal in flight in the trace", t.trace_tail)
+        if sealed_first:
+            replace_key(svc)
+    finally:
+        svc.ctl("delay", "0")  # the answer held keeps its HOLD seconds
+    t.wait_text(REPLACED, timeout=HOLD)
+    assert rid in in_flight(t, "POST", path), \
+        "the reveal's answer came before the event: nothing was pinned"
+    return t, plain, rid
+
+
 def test_limit__reveal_under_way_when_the_key_changes_is_not_cancelled(
         ltui, lim_svc):
     """The known limit as the README states it: "a reveal already under
     way when `staff.key_changed` arrives is not cancelled (it fails to
     open, and says so)". The service seals the reveal to the key
-    registered when its view runs: here the key is replaced just before
-    (its event held back), the answer is held, and the event let go
-    while the reveal is still in flight. When the event cancels the
-    reveal, this test fails and the README line goes."""
-    keygen(ltui)
-    client, cred = assigned(lim_svc, "tech")
-    plain = vault(lim_svc, cred["id"])
-    t = open_creds(ltui, "tech", width=200)
-    choose(t, client)
-    t.wait_text(cred["label"])
-    path = f"{API}/credentials/{cred['id']}/reveal"
-    lim_svc.ctl("delay", HOLD, "--hold-events", "--match", f"^POST {path}$")
-    try:
-        replace_key(lim_svc)  # its staff.key_changed waits
-        reveal(t, cred["label"], purpose="under way as the key changes")
-        held(lim_svc, f"POST {path}")
-    finally:
-        lim_svc.ctl("delay", "0")  # the answer held keeps its HOLD seconds
-    [rid] = poll(lambda: in_flight(t, "POST", path), 5,
-                 "the reveal in flight in the trace", t.trace_tail)
-    # The event arrives while the reveal waits for its answer.
-    t.wait_text(REPLACED, timeout=HOLD)
-    assert rid in in_flight(t, "POST", path), \
-        "the reveal's answer came before the event: nothing was pinned"
+    registered when its view runs: here the key is replaced just before,
+    and the event arrives while the answer is held. When the event
+    cancels the reveal, this test fails and the README line goes."""
+    t, plain, rid = reveal_when_the_key_changes(ltui, lim_svc, False)
     # Not cancelled: its answer is taken, fails to open, and says so.
-    screen = t.wait_text(FAILED_OPEN, timeout=20)
+    screen = t.wait_text(FAILED_OPEN, timeout=HOLD + 10)
     assert ended(t, rid) == "http.end", trace_lines(t)
     assert plain["password"] not in screen
 
+
+def test_limit__reveal_sealed_before_the_key_changed_still_shows(ltui,
+                                                                 lim_svc):
+    """The other order of the same known limit ("a reveal already under
+    way when `staff.key_changed` arrives is not cancelled"): the service
+    sealed the reveal to this machine's key, then the key was replaced,
+    and the event arrives while the answer is held. Not cancelled, the
+    answer opens: the password is shown under the warning that the key
+    was replaced (the README's "fails to open" holds only when the key
+    changed before the service sealed it). When the event cancels the
+    reveal, this test fails with the one above."""
+    t, plain, rid = reveal_when_the_key_changes(ltui, lim_svc, True)
+    screen = t.wait_text(plain["password"], timeout=HOLD + 10)
+    assert ended(t, rid) == "http.end", trace_lines(t)
+    assert REPLACED in screen
 
 
 # The width of the list's label column: longer labels end in an ellipsis.
@@ -341,41 +368,6 @@ def test_limit__signed_in_again_the_open_client_stays_open(ltui, lim_svc):
     assert "4 Billing" in screen.splitlines()[0]
 
 
-
-def test_limit__reveal_sealed_before_the_key_changed_still_shows(ltui,
-                                                                 lim_svc):
-    """The other order of the same known limit ("a reveal already under
-    way when `staff.key_changed` arrives is not cancelled"): the service
-    sealed the reveal to this machine's key, then the key was replaced,
-    and the event arrives while the answer is held. Not cancelled, the
-    answer opens: the password is shown under the warning that the key
-    was replaced (the README's "fails to open" holds only when the key
-    changed before the service sealed it). When the event cancels the
-    reveal, this test fails with the one above."""
-    keygen(ltui)
-    client, cred = assigned(lim_svc, "tech")
-    plain = vault(lim_svc, cred["id"])
-    t = open_creds(ltui, "tech", width=200)
-    choose(t, client)
-    t.wait_text(cred["label"])
-    path = f"{API}/credentials/{cred['id']}/reveal"
-    lim_svc.ctl("delay", HOLD, "--match", f"^POST {path}$")
-    try:
-        reveal(t, cred["label"], purpose="sealed before the key changed")
-        held(lim_svc, f"POST {path}")
-        [rid] = poll(lambda: in_flight(t, "POST", path), 5,
-                     "the reveal in flight in the trace", t.trace_tail)
-        replace_key(lim_svc)
-        t.wait_text(REPLACED, timeout=HOLD)
-        assert rid in in_flight(t, "POST", path), \
-            "the reveal's answer came before the event: nothing was pinned"
-    finally:
-        lim_svc.ctl("delay", "0")  # the answer held keeps its HOLD seconds
-    screen = t.wait_text(plain["password"], timeout=20)
-    assert ended(t, rid) == "http.end", trace_lines(t)
-    assert REPLACED in screen
-
-
 # ---- billing ---------------------------------------------------------------
 
 # The client's page size for subscriptions and invoices (views/billing).
@@ -384,9 +376,8 @@ BILLING_PAGE = 100
 
 def pages(svc, path):
     """How many pages of BILLING_PAGE the whole of path is, as the
-    manager sees it."""
-    rows = staff(svc, "manager").all(path, limit=BILLING_PAGE)
-    return max(1, math.ceil(len(rows) / BILLING_PAGE)), len(rows)
+    manager walks it."""
+    return len(staff(svc, "manager").walk(path, limit=BILLING_PAGE)[1])
 
 
 def billing_gets(t, mark=0):
@@ -396,15 +387,28 @@ def billing_gets(t, mark=0):
              "/billing/summary")}
 
 
+def whole_load(svc):
+    """The GETs a whole load of the pane makes, by path: every page of
+    both lists, and the summary once."""
+    return {"/billing/subscriptions": pages(svc, "/billing/subscriptions"),
+            "/billing/invoices": pages(svc, "/billing/invoices"),
+            "/billing/summary": 1}
+
+
+def wait_gets(t, want, what, mark=0):
+    """Waits until the GETs since mark are exactly want."""
+    poll(lambda: billing_gets(t, mark) == want, 30, what,
+         lambda: f"{billing_gets(t, mark)}, not {want}\n{t.trace_tail()}")
+
+
 def test_limit__billing_loads_every_subscription_and_invoice(ltui, lim_svc):
     """The known limit as the README states it: "once the tab is shown,
     every subscription and invoice is loaded (right for thousands, not
     millions)". Nothing is asked before the tab is shown; once it is,
     every page of both lists, with no key pressed. When the pane loads
     only what it shows, this test fails and the README line goes."""
-    subs, _ = pages(lim_svc, "/billing/subscriptions")
-    invs, n_invs = pages(lim_svc, "/billing/invoices")
-    assert invs > 1, f"{n_invs} invoices fit one page: nothing to pin"
+    want = whole_load(lim_svc)
+    assert want["/billing/invoices"] > 1, "one page of invoices: no pin"
     t = ltui.open(width=130, height=40, signed_in="manager")
     t.wait_for(lambda s: "4 Billing" in s and "online" in s, timeout=20,
                what="online with the Billing tab")
@@ -413,11 +417,7 @@ def test_limit__billing_loads_every_subscription_and_invoice(ltui, lim_svc):
                                "/billing/invoices": 0,
                                "/billing/summary": 0}, trace_lines(t)
     t.send("4")
-    want = {"/billing/subscriptions": subs, "/billing/invoices": invs,
-            "/billing/summary": 1}
-    poll(lambda: billing_gets(t) == want, 30,
-         f"{subs} + {invs} pages and the summary in the trace",
-         lambda: f"{billing_gets(t)}\n{t.trace_tail()}")
+    wait_gets(t, want, "every page of both lists and the summary")
     # Only the Subscriptions list is on the screen: the invoices were
     # loaded without being looked at.
     screen = t.wait_for(lambda s: "[Subscriptions]" in s and
@@ -437,21 +437,16 @@ def test_limit__failed_payment_refetches_subscriptions_and_summary(
     only: the client asks every page of subscriptions and the summary
     again, and not the invoices. When a failed payment stops costing the
     subscriptions' pages, this test fails and the README line goes."""
-    subs, _ = pages(lim_svc, "/billing/subscriptions")
+    whole = whole_load(lim_svc)
     t = open_billing(ltui, "manager")
-    t.wait_for(lambda s: billing_gets(t)["/billing/summary"] == 1 and
-               "loading" not in s, timeout=30, what="billing loaded")
+    wait_gets(t, whole, "the first, whole load")
     handled(t)
     mark = len(trace_lines(t))
-    before = billing_gets(t)
     made = lim_svc.ctl("fail-invoice", "--client-id", 1)["invoice"]
     t.wait_text(f"Payment failed: Carla Client ({made['number']}",
                 timeout=20)
-    want = {"/billing/subscriptions": subs, "/billing/invoices": 0,
-            "/billing/summary": 1}
-    poll(lambda: billing_gets(t, mark) == want, 30,
-         "the subscriptions' pages and the summary asked again",
-         lambda: f"{billing_gets(t, mark)} (before {before})\n"
-                 f"{t.trace_tail()}")
+    want = {**whole, "/billing/invoices": 0}
+    wait_gets(t, want, "the subscriptions' pages and the summary again",
+              mark)
     handled(t)
     assert billing_gets(t, mark) == want
