@@ -303,6 +303,36 @@ chat_store__long_conversation__events_and_older_pages_held_in_order(
 	chat_store_free(s);
 }
 
+static void
+chat_store__messages__a_page_keeps_only_its_own_conversation(void **state)
+{
+	struct chat_store *s = chat_store_new();
+	struct message mine = msg(70, 1, NULL), stray = msg(71, 2, NULL);
+	struct message_page p = { 0 };
+
+	(void)state;
+	merge1(s, conv(1, 0, 900, 0));
+	merge1(s, conv(2, 0, 900, 0));
+	p.items = xcalloc(2, sizeof *p.items);
+	message_copy(&p.items[0], &mine);
+	message_copy(&p.items[1], &stray);
+	p.n = 2;
+	chat_store_messages(s, 1, &p);
+	message_page_free(&p);
+	assert_int_equal(chat_store_nmessages(s, 1), 1);
+	assert_int_equal(chat_store_nmessages(s, 2), 0);
+	/* A conversation the store does not hold keeps nothing. */
+	p = (struct message_page){ 0 };
+	p.items = xcalloc(1, sizeof *p.items);
+	message_copy(&p.items[0], &stray);
+	p.n = 1;
+	chat_store_messages(s, 3, &p);
+	message_page_free(&p);
+	assert_int_equal(chat_store_nmessages(s, 3), 0);
+	assert_int_equal(chat_store_nmessages(s, 2), 0);
+	chat_store_free(s);
+}
+
 int
 main(void)
 {
@@ -317,6 +347,8 @@ main(void)
 		    chat_store__lookup__by_id_after_inserts_and_clear),
 		cmocka_unit_test(
 		    chat_store__long_conversation__events_and_older_pages_held_in_order),
+		cmocka_unit_test(
+		    chat_store__messages__a_page_keeps_only_its_own_conversation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
