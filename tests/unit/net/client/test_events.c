@@ -504,6 +504,18 @@ events__stop_from_callback__stops_the_feed(void **state)
 	assert_int_equal(f.closes, 1);
 }
 
+/* Starts ev with f's opens failing: a network error, retried in 1 s. */
+static void
+fail_first_open(struct fake *f, struct events *ev)
+{
+	f->fail_open = true;
+	f->rnd = UINT32_MAX;
+	events_start(ev);
+	assert_int_equal(events_state(ev), EVENTS_RECONNECTING);
+	assert_int_equal(f->last_err_kind, SC_ERR_NETWORK);
+	assert_int_equal(events_timeout_ms(ev), 1000);
+}
+
 static void
 events__open_failure__schedules_a_retry(void **state)
 {
@@ -511,12 +523,7 @@ events__open_failure__schedules_a_retry(void **state)
 	struct events *ev = make(&f, NULL);
 
 	(void)state;
-	f.fail_open = true;
-	f.rnd = UINT32_MAX;
-	events_start(ev);
-	assert_int_equal(events_state(ev), EVENTS_RECONNECTING);
-	assert_int_equal(f.last_err_kind, SC_ERR_NETWORK);
-	assert_int_equal(events_timeout_ms(ev), 1000);
+	fail_first_open(&f, ev);
 	f.fail_open = false;
 	f.now += 1000;
 	events_tick(ev);
@@ -615,12 +622,7 @@ events__open_failure__without_a_reason_still_said_and_retried(void **state)
 	struct events *ev = make_on(&f, NULL, &mute_transport);
 
 	(void)state;
-	f.fail_open = true;
-	f.rnd = UINT32_MAX;
-	events_start(ev);
-	assert_int_equal(events_state(ev), EVENTS_RECONNECTING);
-	assert_int_equal(f.last_err_kind, SC_ERR_NETWORK);
-	assert_int_equal(events_timeout_ms(ev), 1000);
+	fail_first_open(&f, ev);
 	/* The loop was away longer than the wait: due at once. */
 	f.now += 5000;
 	assert_int_equal(events_timeout_ms(ev), 0);
