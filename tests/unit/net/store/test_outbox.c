@@ -971,6 +971,10 @@ outbox__open__under_a_regular_file_is_an_error(void **state)
 	assert_non_null(strstr(err.message, strerror(ENOTDIR)));
 	sc_error_clear(&err);
 	/* A service's folder under it, and the default folder. */
+	assert_null(outbox_open_service(path, PROD, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, strerror(ENOTDIR)));
+	sc_error_clear(&err);
 	snprintf(path, sizeof path, "%s/file", f->dir);
 	assert_null(outbox_open_service(path, PROD, &err));
 	assert_int_equal(err.kind, SC_ERR_LOCAL);
