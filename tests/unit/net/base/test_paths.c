@@ -93,19 +93,6 @@ temp_for(const struct fixture *f, unsigned k, char *out, size_t size)
 	         letters);
 }
 
-/* The whole content of path (at most 255 bytes), NUL-terminated. */
-static void
-read_back(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	assert_non_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-}
-
 /* A victim file with content others may read, as a target for links. */
 static void
 make_victim(const struct fixture *f)

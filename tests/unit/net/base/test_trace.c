@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "net/base/trace.h"
+#include "tests/unit/net/files_test.h"
 
 /* A fresh directory with the trace file's path in it; the trace closed. */
 struct fixture {
@@ -52,19 +53,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* The whole text of path (at most 4 KiB), NUL-terminated. */
-static void
-slurp(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-}
-
 static void
 trace__event__one_line_each_after_the_time(void **state)
 {
@@ -79,7 +67,7 @@ trace__event__one_line_each_after_the_time(void **state)
 	assert_false(trace_detail_on());
 	trace_event("http GET %s %d", "/tasks", 200);
 	trace_event("frame");
-	slurp(f->path, text, sizeof text);
+	read_back(f->path, text, sizeof text);
 	assert_non_null(strstr(text, " http GET /tasks 200\n"));
 	assert_non_null(strstr(text, " frame\n"));
 	assert_null(strstr(text, "before"));
@@ -102,7 +90,7 @@ trace__open__a_second_open_keeps_the_first_file(void **state)
 	setenv("SITECARE_TRACE", f->other, 1);
 	trace_open_env();
 	trace_event("still here");
-	slurp(f->path, text, sizeof text);
+	read_back(f->path, text, sizeof text);
 	assert_non_null(strstr(text, " still here\n"));
 	assert_int_equal(access(f->other, F_OK), -1);
 }
@@ -119,7 +107,7 @@ trace__event__a_long_line_is_cut_and_still_ends(void **state)
 	trace_open_env();
 	trace_event("%s", word);
 	trace_event("next");
-	slurp(f->path, text, sizeof text);
+	read_back(f->path, text, sizeof text);
 	/* One line of at most 512 bytes, then the next event on its own. */
 	assert_non_null(strchr(text, '\n'));
 	assert_true(strchr(text, '\n') - text < 512);
