@@ -921,6 +921,47 @@ sender__timeout__overdue_is_zero_and_past_the_end_is_null(void **state)
 	assert_null(sender_item(f->s, 1, &st));
 }
 
+/* Writes an item file for test_owner: id, body, created_at 1, seq 5. */
+static void
+put_tied_item(const struct fixture *f, const char *id, const char *body)
+{
+	char path[128];
+	FILE *fp;
+
+	item_file(f, id, path, sizeof path);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	        "{\"version\":1,\"id\":\"%s\",\"kind\":\"message\","
+	        "\"target_id\":7,\"internal\":false,\"body\":\"%s\","
+	        "\"created_at\":1,\"seq\":5,\"attempts\":0,"
+	        "\"next_attempt_at\":0,\"last_error\":null,"
+	        "\"service\":\"https://svc.example\",\"staff_id\":1,"
+	        "\"staff_email\":\"ann@example.com\"}",
+	        id, body);
+	assert_int_equal(fchmod(fileno(fp), 0600), 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+sender__start__same_time_and_seq_sent_in_id_order(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	const char *lo = "0b8e6c1e-2f4a-4c1d-9e3b-5a6f7d8c9e0f";
+	const char *hi = "1c9f7d2f-3a5b-4d2e-8f4c-6b7a8e9d0f1a";
+
+	put_tied_item(f, hi, "second");
+	put_tied_item(f, lo, "first");
+	assert_int_equal(sender_start(f->s, &err), 0);
+	assert_int_equal(f->nsent, 1); /* one at a time to a conversation */
+	assert_string_equal(f->sent[0].msg_id, lo);
+	assert_string_equal(f->sent[0].body, "first");
+	answer_created(f, 0);
+	assert_int_equal(f->nsent, 2);
+	assert_string_equal(f->sent[1].msg_id, hi);
+}
+
 int
 main(void)
 {
@@ -953,6 +994,7 @@ main(void)
 		T(sender__start__a_vanished_folder_is_an_error),
 		T(sender__discard__a_folder_in_the_way_keeps_the_item),
 		T(sender__timeout__overdue_is_zero_and_past_the_end_is_null),
+		T(sender__start__same_time_and_seq_sent_in_id_order),
 #undef T
 	};
 
