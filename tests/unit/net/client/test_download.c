@@ -148,7 +148,8 @@ teardown(void **state)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		p = xasprintf("%s/%s", dir, e->d_name);
-		unlink(p);
+		if (unlink(p) != 0)
+			rmdir(p); /* a folder a test put in the way */
 		free(p);
 	}
 	if (dh != NULL)

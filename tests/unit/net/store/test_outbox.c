@@ -64,7 +64,8 @@ remove_dir(const char *dir)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		unlink(path);
+		if (unlink(path) != 0)
+			rmdir(path); /* a folder a test put in the way */
 	}
 	closedir(d);
 	rmdir(dir);
