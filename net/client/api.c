@@ -616,7 +616,6 @@ API_TYPED(message);
 API_TYPED(message_page);
 API_TYPED(credential_page);
 API_TYPED(reveal);
-API_TYPED(audit_page);
 API_TYPED(billing_summary);
 API_TYPED(subscription_page);
 API_TYPED(invoice_page);
@@ -859,15 +858,6 @@ api_reveal(struct api *a, int64_t credential_id, const char *purpose,
 	return TYPED_SEND(send_of(a, "POST", "credentials", credential_id,
 	                          "/reveal", body_reveal(purpose)),
 	                  reveal, cb, ud);
-}
-
-struct api_req *
-api_audit(struct api *a, int64_t credential_id, const char *query,
-          api_audit_page_cb cb, void *ud)
-{
-	return TYPED_SEND(
-	    get_of(a, "credentials", credential_id, "/audit", query),
-	    audit_page, cb, ud);
 }
 
 struct api_req *

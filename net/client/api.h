@@ -149,8 +149,6 @@ typedef void (*api_credential_page_cb)(struct credential_page *p,
                                        const struct sc_error *err, void *ud);
 typedef void (*api_reveal_cb)(struct reveal *r, const struct sc_error *err,
                               void *ud);
-typedef void (*api_audit_page_cb)(struct audit_page *p,
-                                  const struct sc_error *err, void *ud);
 typedef void (*api_billing_summary_cb)(struct billing_summary *s,
                                        const struct sc_error *err, void *ud);
 typedef void (*api_subscription_page_cb)(struct subscription_page *p,
@@ -223,9 +221,6 @@ struct api_req *api_credentials(struct api *a, int64_t client_id,
 /* POST /credentials/{id}/reveal. */
 struct api_req *api_reveal(struct api *a, int64_t credential_id,
                            const char *purpose, api_reveal_cb cb, void *ud);
-/* GET /credentials/{id}/audit. */
-struct api_req *api_audit(struct api *a, int64_t credential_id,
-                          const char *query, api_audit_page_cb cb, void *ud);
 /* GET /billing/summary. */
 struct api_req *api_billing_summary(struct api *a, api_billing_summary_cb cb,
                                     void *ud);

@@ -196,9 +196,3 @@ ref_pool_release(struct ref_pool *p, struct task *t)
 	t->client = NULL;
 	t->assignee = NULL;
 }
-
-size_t
-ref_pool_count(const struct ref_pool *p)
-{
-	return idmap_count(p->clients) + idmap_count(p->staff);
-}

@@ -25,7 +25,5 @@ void ref_pool_free(struct ref_pool *p);
 void ref_pool_adopt(struct ref_pool *p, struct task *t);
 /* Drops t's counts on its refs (a row's release) and sets them NULL. */
 void ref_pool_release(struct ref_pool *p, struct task *t);
-/* How many refs the pool lists (clients and staff). */
-size_t ref_pool_count(const struct ref_pool *p);
 
 #endif

@@ -30,6 +30,19 @@ put_file(const char *dir, const char *name, const char *text, size_t len)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* The whole content of path (at most size - 1 bytes), NUL-terminated. */
+static inline void
+read_back(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+}
+
 /* The mode bits of path (not following a link). */
 static inline unsigned
 mode_of(const char *path)

@@ -188,6 +188,22 @@ sc_error__set_and_move(void **state)
 	sc_error_clear(&b);
 }
 
+static void
+sc_error__from_http__own_words_when_the_body_says_nothing(void **state)
+{
+	struct sc_error e = { 0 };
+
+	sc_error_from_http(&e, 422, "<html>", 6);
+	assert_int_equal(e.kind, SC_ERR_INVALID);
+	assert_string_equal(e.message, "the server refused the values sent");
+	sc_error_from_http(&e, 418, "<html>", 6);
+	assert_int_equal(e.kind, SC_ERR_MALFORMED);
+	assert_string_equal(e.message, "the service gave an unexpected answer");
+	sc_error_clear(&e);
+	assert_string_equal(sc_error_kind_name((enum sc_error_kind)999),
+	                    "unknown");
+}
+
 int
 main(void)
 {
@@ -201,6 +217,8 @@ main(void)
 		cmocka_unit_test(
 		    sc_error__from_http__status_decides_unknown_codes),
 		cmocka_unit_test(sc_error__set_and_move),
+		cmocka_unit_test(
+		    sc_error__from_http__own_words_when_the_body_says_nothing),
 	};
 
 	return cmocka_run_group_tests_name("net/error", tests, NULL, NULL);

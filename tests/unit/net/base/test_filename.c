@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -442,6 +443,57 @@ filename__default_dir__config_home_defaults_to_dot_config(void **state)
 	free(home);
 }
 
+static void
+filename__default_dir__relative_home_read_from_the_password_file(void **state)
+{
+	char *cfg = temp_dir();
+	const struct passwd *pw = getpwuid(getuid());
+	char *want, *got;
+
+	assert_non_null(pw);
+	want = xasprintf("%s/Dl", pw->pw_dir);
+	write_user_dirs(cfg, "XDG_DOWNLOAD_DIR=\"$HOME/Dl\"\n");
+	unsetenv("XDG_DOWNLOAD_DIR");
+	setenv("XDG_CONFIG_HOME", cfg, 1);
+	setenv("HOME", "not/absolute", 1);
+	got = filename_default_dir();
+	assert_string_equal(got, want);
+	free(got);
+	unsetenv("XDG_CONFIG_HOME");
+	rm(cfg, "user-dirs.dirs");
+	rmdir(cfg);
+	free(want);
+	free(cfg);
+}
+
+static void
+filename__unique__gives_up_after_9999_numbers(void **state)
+{
+	char *dir = temp_dir(), name[32], *got, *want;
+	int i;
+
+	touch(dir, "a.txt");
+	for (i = 1; i <= 9999; i++) {
+		snprintf(name, sizeof name, "a (%d).txt", i);
+		touch(dir, name);
+	}
+	assert_null(filename_unique(dir, "a.txt"));
+	/* One number free again: that one. */
+	rm(dir, "a (9999).txt");
+	got = filename_unique(dir, "a.txt");
+	want = xasprintf("%s/a (9999).txt", dir);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	for (i = 1; i < 9999; i++) {
+		snprintf(name, sizeof name, "a (%d).txt", i);
+		rm(dir, name);
+	}
+	rm(dir, "a.txt");
+	assert_int_equal(rmdir(dir), 0);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -478,6 +530,9 @@ main(void)
 		    filename__default_dir__bad_user_dirs_lines_ignored),
 		cmocka_unit_test(
 		    filename__default_dir__config_home_defaults_to_dot_config),
+		cmocka_unit_test(
+		    filename__default_dir__relative_home_read_from_the_password_file),
+		cmocka_unit_test(filename__unique__gives_up_after_9999_numbers),
 	};
 
 	return cmocka_run_group_tests_name("net/filename", tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -570,6 +571,62 @@ loop__signal__free_puts_back_the_old_handler(void **state)
 	signal(SIGUSR2, SIG_DFL);
 }
 
+/* Lowers the soft limit of open files to n; the old limit in *old. */
+static void
+limit_files(rlim_t n, struct rlimit *old)
+{
+	struct rlimit low;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, old), 0);
+	low = *old;
+	low.rlim_cur = n;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+}
+
+static void
+loop__signal__refused_when_it_cannot_be_watched(void **state)
+{
+	struct loop *l = loop_new(), *full = loop_new();
+	struct record r = { { 0 }, 0 };
+	struct rlimit old;
+	int rc;
+
+	/* SIGKILL cannot be caught. */
+	assert_int_equal(loop_signal(l, SIGKILL, on_sig, &r), -1);
+	/* No descriptor left for the self-pipe. */
+	limit_files(3, &old);
+	rc = loop_signal(full, SIGUSR1, on_sig, &r);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(rc, -1);
+	loop_free(full);
+	loop_free(l);
+	assert_int_equal(r.n, 0);
+}
+
+static void
+loop__run_once__fails_when_poll_fails(void **state)
+{
+	struct loop *l = loop_new();
+	struct record r = { { 0 }, 0 };
+	struct rlimit old;
+	int p[2], rc;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "z", 1), 1);
+	loop_add_fd(l, p[0], POLLIN, on_readable, &r);
+	/* poll refuses more descriptors than the process may open. */
+	limit_files(0, &old);
+	rc = loop_run_once(l, 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(rc, -1);
+	assert_int_equal(r.n, 0); /* nothing ran */
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(r.order[0], 'z');
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -588,6 +645,9 @@ main(void)
 		    loop__run_until__fails_when_nothing_can_wake_it),
 		cmocka_unit_test(loop__wait_fd__times_out_or_reports_ready),
 		cmocka_unit_test(loop__signal__free_puts_back_the_old_handler),
+		cmocka_unit_test(
+		    loop__signal__refused_when_it_cannot_be_watched),
+		cmocka_unit_test(loop__run_once__fails_when_poll_fails),
 		cmocka_unit_test(
 		    loop__timers__long_timer_never_fires_before_due),
 		cmocka_unit_test(

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,19 +91,6 @@ temp_for(const struct fixture *f, unsigned k, char *out, size_t size)
 	letters[12] = '\0';
 	snprintf(out, size, "%s/.data.json.tmp.%ld.%s", f->dir, (long)getpid(),
 	         letters);
-}
-
-/* The whole content of path (at most 255 bytes), NUL-terminated. */
-static void
-read_back(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	assert_non_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
 }
 
 /* A victim file with content others may read, as a target for links. */
@@ -395,6 +383,101 @@ paths__open_private__missing_said_apart(void **state)
 	check_refused(f->path, PATHS_PRIVATE_MISSING, want);
 }
 
+static void
+paths__open_private__device_and_exec_bit_refused(void **state)
+{
+	struct fixture *f = *state;
+	char want[512], under[256];
+
+	check_refused("/dev/null", PATHS_PRIVATE_NOT_REGULAR,
+	              "/dev/null is not a regular file (a device)");
+	put_file(f->dir, "data.json", "mine", 4);
+	assert_int_equal(chmod(f->path, 0610), 0);
+	snprintf(want, sizeof want,
+	         "%s is executable by others (mode 0610): chmod 600 %s",
+	         f->path, f->path);
+	check_refused(f->path, PATHS_PRIVATE_NOT_PRIVATE, want);
+	/* A path under a regular file is unreadable, not missing. */
+	snprintf(under, sizeof under, "%s/x", f->path);
+	snprintf(want, sizeof want, "cannot open %s: %s", under,
+	         strerror(ENOTDIR));
+	check_refused(under, PATHS_PRIVATE_UNREADABLE, want);
+}
+
+/* paths_dir(kind, sub) with err expected clear; the caller frees it. */
+static char *
+dir_ok(enum paths_kind kind, const char *sub)
+{
+	struct sc_error err = { 0 };
+	char *dir = paths_dir(kind, sub, &err);
+
+	assert_non_null(dir);
+	assert_int_equal(err.kind, SC_OK);
+	return dir;
+}
+
+static void
+paths__dir__relative_xdg_ignored_for_home(void **state)
+{
+	struct fixture *f = *state;
+	char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	char want[256], here[512], *dir;
+	struct stat st;
+
+	setenv("XDG_DATA_HOME", "relative/data", 1);
+	setenv("HOME", f->dir, 1);
+	dir = dir_ok(PATHS_DATA, "x");
+	snprintf(want, sizeof want, "%s/.local/share/sitecare/x", f->dir);
+	assert_string_equal(dir, want);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	free(dir);
+	/* No HOME at all: the current folder. */
+	unsetenv("HOME");
+	assert_non_null(getcwd(here, sizeof here));
+	assert_int_equal(chdir(f->dir), 0);
+	dir = dir_ok(PATHS_DATA, NULL);
+	assert_int_equal(chdir(here), 0);
+	assert_string_equal(dir, "./.local/share/sitecare");
+	free(dir);
+	if (old_home != NULL)
+		setenv("HOME", old_home, 1);
+	free(old_home);
+	unsetenv("XDG_DATA_HOME");
+}
+
+static void
+paths__dir__cannot_create_says_where_and_why(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char base[256], want[512];
+
+	put_file(f->dir, "file", "x", 1);
+	snprintf(base, sizeof base, "%s/file", f->dir);
+	setenv("XDG_CONFIG_HOME", base, 1);
+	assert_null(paths_dir(PATHS_CONFIG, "sub", &err));
+	snprintf(want, sizeof want, "cannot create %s/sitecare/sub: %s", base,
+	         strerror(ENOTDIR));
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	/* The last folder alone cannot be made: a read-only disk. */
+	snprintf(base, sizeof base, "%s/ro", f->dir);
+	assert_int_equal(mkdir(base, 0700), 0);
+	if (mount("tmpfs", base, "tmpfs", MS_RDONLY, "size=4k") != 0) {
+		unsetenv("XDG_CONFIG_HOME");
+		skip(); /* mounting takes root */
+	}
+	setenv("XDG_CONFIG_HOME", base, 1);
+	assert_null(paths_dir(PATHS_CONFIG, NULL, &err));
+	assert_int_equal(umount2(base, MNT_DETACH), 0);
+	snprintf(want, sizeof want, "cannot create %s/sitecare: %s", base,
+	         strerror(EROFS));
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	unsetenv("XDG_CONFIG_HOME");
+}
+
 int
 main(void)
 {
@@ -414,6 +497,9 @@ main(void)
 		T(paths__open_private__symlink_refused),
 		T(paths__open_private__directory_refused),
 		T(paths__open_private__missing_said_apart),
+		T(paths__open_private__device_and_exec_bit_refused),
+		T(paths__dir__relative_xdg_ignored_for_home),
+		T(paths__dir__cannot_create_says_where_and_why),
 #undef T
 	};
 

@@ -466,6 +466,70 @@ secret__harden_process__no_core_not_dumpable(void **state)
 	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 }
 
+/* json fails with a message holding why. */
+static void
+check_why(const char *json, const char *why)
+{
+	struct sc_error err = { 0 };
+	struct secret *s = secret_of(json, strlen(json));
+
+	assert_null(secret_json_string(s, "password", &err));
+	assert_int_equal(err.kind, SC_ERR_MALFORMED);
+	if (strstr(err.message, why) == NULL)
+		fail_msg("\"%s\" lacks \"%s\"", err.message, why);
+	secret_free(s);
+	sc_error_clear(&err);
+}
+
+static void
+secret__json_string__nested_and_escape_errors_said(void **state)
+{
+	check_why("{\"a\":{1:2},\"password\":\"p\"}",
+	          "a string was expected (at byte 6)");
+	check_why("{\"a\":{\"b\" 2},\"password\":\"p\"}", "a ':' was expected");
+	check_why("{\"a\":[1 2],\"password\":\"p\"}",
+	          "a ',' or closing bracket was expected");
+	check_why("{\"password\":\"\\ud83d\\uZZZZ\"}",
+	          "a \\u escape has a non-hex digit");
+	/* Upper-case hex digits are hex digits too. */
+	check_member("{\"password\":\"\\uD83D\\uDE00\"}", "password",
+	             "\xf0\x9f\x98\x80", 4);
+}
+
+static void
+secret__new__too_much_locked_memory_said(void **state)
+{
+	struct sc_error err = { 0 };
+	size_t huge = (size_t)1 << 62;
+	char want[96];
+
+	assert_null(secret_new(huge, &err));
+	snprintf(want, sizeof want,
+	         "cannot allocate %zu bytes of locked memory", huge);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+}
+
+static void
+secret__unseal__private_key_of_the_wrong_size(void **state)
+{
+	struct sc_error err = { 0 };
+	struct pair p;
+	struct secret *short_sk = secret_of("0123456789abcdef", 16);
+	char *sealed;
+
+	pair_new(&p);
+	sealed = seal_b64("hunter2", p.pk, (size_t)-1);
+	assert_null(secret_unseal(sealed, p.pk, short_sk, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message, "the private key has 16 bytes");
+	sc_error_clear(&err);
+	free(sealed);
+	secret_free(short_sk);
+	secret_free(p.sk);
+}
+
 int
 main(void)
 {
@@ -489,6 +553,10 @@ main(void)
 		cmocka_unit_test(secret__json_string__errors_hide_values),
 		cmocka_unit_test(secret__json_string__long_name_short_key),
 		cmocka_unit_test(secret__harden_process__no_core_not_dumpable),
+		cmocka_unit_test(
+		    secret__json_string__nested_and_escape_errors_said),
+		cmocka_unit_test(secret__new__too_much_locked_memory_said),
+		cmocka_unit_test(secret__unseal__private_key_of_the_wrong_size),
 	};
 
 	return cmocka_run_group_tests_name("net/secret", tests, NULL, NULL);

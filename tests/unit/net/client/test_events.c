@@ -133,10 +133,10 @@ on_state(const struct events_status *st, void *ud)
 }
 
 static struct events *
-make(struct fake *f, const char *since)
+make_on(struct fake *f, const char *since, const struct events_transport *t)
 {
 	struct events_config cfg = {
-		.transport = &fake_transport,
+		.transport = t,
 		.transport_ud = f,
 		.on_event = on_event,
 		.on_state = on_state,
@@ -151,6 +151,12 @@ make(struct fake *f, const char *since)
 	f->now = 1000000;
 	f->ev = events_new(&cfg);
 	return f->ev;
+}
+
+static struct events *
+make(struct fake *f, const char *since)
+{
+	return make_on(f, since, &fake_transport);
 }
 
 static void
@@ -498,6 +504,18 @@ events__stop_from_callback__stops_the_feed(void **state)
 	assert_int_equal(f.closes, 1);
 }
 
+/* Starts ev with f's opens failing: a network error, retried in 1 s. */
+static void
+fail_first_open(struct fake *f, struct events *ev)
+{
+	f->fail_open = true;
+	f->rnd = UINT32_MAX;
+	events_start(ev);
+	assert_int_equal(events_state(ev), EVENTS_RECONNECTING);
+	assert_int_equal(f->last_err_kind, SC_ERR_NETWORK);
+	assert_int_equal(events_timeout_ms(ev), 1000);
+}
+
 static void
 events__open_failure__schedules_a_retry(void **state)
 {
@@ -505,12 +523,7 @@ events__open_failure__schedules_a_retry(void **state)
 	struct events *ev = make(&f, NULL);
 
 	(void)state;
-	f.fail_open = true;
-	f.rnd = UINT32_MAX;
-	events_start(ev);
-	assert_int_equal(events_state(ev), EVENTS_RECONNECTING);
-	assert_int_equal(f.last_err_kind, SC_ERR_NETWORK);
-	assert_int_equal(events_timeout_ms(ev), 1000);
+	fail_first_open(&f, ev);
 	f.fail_open = false;
 	f.now += 1000;
 	events_tick(ev);
@@ -617,6 +630,59 @@ events__final_errors__only_401_and_403(void **state)
 	sc_error_clear(&e);
 }
 
+/* fake_open, but a failure comes without a reason. */
+static void *
+mute_open(void *ud, const char *const *headers, struct events *ev,
+          struct sc_error *err)
+{
+	struct sc_error quiet = { 0 };
+	void *h = fake_open(ud, headers, ev, &quiet);
+
+	(void)err;
+	sc_error_clear(&quiet);
+	return h;
+}
+
+static const struct events_transport mute_transport = {
+	.open = mute_open,
+	.close = fake_close,
+};
+
+static void
+events__open_failure__without_a_reason_still_said_and_retried(void **state)
+{
+	struct fake f = { 0 };
+	struct events *ev = make_on(&f, NULL, &mute_transport);
+
+	(void)state;
+	fail_first_open(&f, ev);
+	/* The loop was away longer than the wait: due at once. */
+	f.now += 5000;
+	assert_int_equal(events_timeout_ms(ev), 0);
+	events_free(ev);
+}
+
+static void
+events__stopped__late_open_and_bytes_ignored(void **state)
+{
+	struct fake f = { 0 };
+	struct events *ev = make(&f, NULL);
+	int states;
+
+	(void)state;
+	events_start(ev);
+	events_stop(ev);
+	states = f.nstates;
+	/* What the transport still had in hand arrives after the stop. */
+	events_stream_open(ev, 200);
+	feed(ev, "id: 1\nevent: message.created\ndata: " MSG_DATA "\n\n");
+	assert_int_equal(events_state(ev), EVENTS_OFFLINE);
+	assert_int_equal(f.nevents, 0);
+	assert_int_equal(f.nstates, states);
+	assert_string_equal(events_last_id(ev), ""); /* id 1 never read */
+	events_free(ev);
+}
+
 int
 main(void)
 {
@@ -649,6 +715,9 @@ main(void)
 		cmocka_unit_test(
 		    events__backoff__offline_start_waits_vary_within_bounds),
 		cmocka_unit_test(events__final_errors__only_401_and_403),
+		cmocka_unit_test(
+		    events__open_failure__without_a_reason_still_said_and_retried),
+		cmocka_unit_test(events__stopped__late_open_and_bytes_ignored),
 	};
 
 	return cmocka_run_group_tests_name("net/events", tests, NULL, NULL);

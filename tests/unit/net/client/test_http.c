@@ -448,6 +448,31 @@ http__free__with_requests_in_flight_is_clean(void **state)
 	close(lfd);
 }
 
+static void
+http__error_from_curl__local_and_abandoned_in_words(void **state)
+{
+	check_curl(CURLE_URL_MALFORMAT, SC_ERR_LOCAL,
+	           "bad request URL: detail here");
+	check_curl(CURLE_UNSUPPORTED_PROTOCOL, SC_ERR_LOCAL,
+	           "bad request URL: detail here");
+	check_curl(CURLE_OUT_OF_MEMORY, SC_ERR_LOCAL,
+	           "the request was abandoned: detail here");
+	check_curl(CURLE_WRITE_ERROR, SC_ERR_LOCAL,
+	           "the request was abandoned: detail here");
+	check_curl(CURLE_ABORTED_BY_CALLBACK, SC_ERR_LOCAL,
+	           "the request was abandoned: detail here");
+}
+
+static void
+http__url_check__slashes_before_the_api_prefix_dropped(void **state)
+{
+	/* The slash before the prefix goes too, whatever came first. */
+	char *base = base_of("https://example.com/x//api/v1/", NULL);
+
+	assert_string_equal(base, "https://example.com/x");
+	free(base);
+}
+
 int
 main(void)
 {
@@ -478,6 +503,10 @@ main(void)
 		cmocka_unit_test(
 		    http__request__refused_connection_retried_then_network_error),
 		cmocka_unit_test(http__free__with_requests_in_flight_is_clean),
+		cmocka_unit_test(
+		    http__error_from_curl__local_and_abandoned_in_words),
+		cmocka_unit_test(
+		    http__url_check__slashes_before_the_api_prefix_dropped),
 	};
 
 	return cmocka_run_group_tests_name("net/http", tests, NULL, NULL);

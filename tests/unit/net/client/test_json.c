@@ -372,6 +372,16 @@ json__time__getters(void **state)
 	sc_error_clear(&err);
 }
 
+static void
+json__path__format_into_nothing_writes_nothing(void **state)
+{
+	struct json_path results = JSON_KEY(NULL, "results");
+	char buf[4] = "abc";
+
+	json_path_format(&results, "next", buf, 0);
+	assert_string_equal(buf, "abc");
+}
+
 int
 main(void)
 {
@@ -389,6 +399,8 @@ main(void)
 		cmocka_unit_test(json__string__too_long),
 		cmocka_unit_test(json__enum__unknown_quoted_only_when_safe),
 		cmocka_unit_test(json__time__getters),
+		cmocka_unit_test(
+		    json__path__format_into_nothing_writes_nothing),
 	};
 
 	return cmocka_run_group_tests_name("net/json", tests, NULL, NULL);

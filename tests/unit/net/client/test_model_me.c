@@ -346,6 +346,19 @@ model__permission__names(void **state)
 	assert_int_equal(permission_from_name(NULL), 0);
 }
 
+static void
+csrf_token__parse__not_an_object_refused(void **state)
+{
+	struct sc_error err = { 0 };
+	char *tok = (char *)"untouched";
+
+	assert_int_equal(csrf_token_parse("[\"abc\"]", 7, &tok, &err), -1);
+	assert_null(tok);
+	assert_int_equal(err.kind, SC_ERR_MALFORMED);
+	assert_string_equal(err.message, "response: expected an object");
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -364,6 +377,7 @@ main(void)
 		cmocka_unit_test(client_page__parse__null_phone_and_staff),
 		cmocka_unit_test(client_page__parse__error_path_names_element),
 		cmocka_unit_test(csrf_token__parse__token),
+		cmocka_unit_test(csrf_token__parse__not_an_object_refused),
 		cmocka_unit_test(model__enum__names_round_trip),
 		cmocka_unit_test(model__permission__names),
 	};

@@ -287,6 +287,19 @@ task__copy__is_deep(void **state)
 	task_free(&c);
 }
 
+static void
+task_conflict__parse__not_an_object_refused(void **state)
+{
+	struct task t;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(task_conflict_parse("[3]", 3, &t, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_MALFORMED);
+	assert_string_equal(err.message, "response: expected an object");
+	assert_int_equal(t.id, 0); /* nothing to free */
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -302,6 +315,7 @@ main(void)
 		cmocka_unit_test(comment__parse__posted_answer),
 		cmocka_unit_test(task_conflict__parse__current_in_error),
 		cmocka_unit_test(task__copy__is_deep),
+		cmocka_unit_test(task_conflict__parse__not_an_object_refused),
 	};
 
 	return cmocka_run_group_tests_name("net/model_task", tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,73 @@ session__save__signed_out_never_replaces_another_process_jar(void **state)
 	free(path);
 }
 
+static void
+session__new__state_dir_under_a_file_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char dir[128], want[256];
+
+	put_file(f->dir, "file", "x", 1);
+	snprintf(dir, sizeof dir, "%s/file/state", f->dir);
+	assert_null(session_new(f->h, dir, &err));
+	snprintf(want, sizeof want, "cannot create %s: %s", dir,
+	         strerror(ENOTDIR));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+}
+
+static void
+session__new__an_oversized_jar_is_not_loaded(void **state)
+{
+	struct fixture *f = *state;
+	char *path = jar_path(f);
+	static char pad[256 * 1024];
+	FILE *fp;
+
+	/* A valid jar, then comments up to the 256 KiB a jar may hold. */
+	write_jar(path, 0600);
+	assert_true(loads_cookie(f));
+	memset(pad, '#', sizeof pad - 1);
+	pad[sizeof pad - 2] = '\n';
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(pad, 1, sizeof pad - 1, fp), sizeof pad - 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_false(loads_cookie(f));
+	free(path);
+}
+
+static void
+session__save_and_forget__a_folder_at_the_jar_said(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char *path = jar_path(f);
+	struct session *s;
+
+	http_cookies_clear(f->h);
+	s = session_new(f->h, f->dir, &err);
+	assert_non_null(s);
+	assert_int_equal(mkdir(path, 0700), 0);
+	http_cookies_import(f->h, "#HttpOnly_127.0.0.1\tFALSE\t/\tTRUE\t"
+	                          "4102444800\tsessionid\ts77\n");
+	assert_int_equal(session_save(s, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, path));
+	sc_error_clear(&err);
+	assert_int_equal(session_forget(s, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot remove"));
+	assert_non_null(strstr(err.message, strerror(EISDIR)));
+	sc_error_clear(&err);
+	/* The cookies are gone all the same. */
+	assert_false(session_has_cookie(s));
+	session_free(s);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -220,6 +288,9 @@ main(void)
 		T(session__new__ignores_a_jar_others_may_read),
 		T(session__new__ignores_a_linked_jar),
 		T(session__new__a_fifo_jar_does_not_block),
+		T(session__new__state_dir_under_a_file_refused),
+		T(session__new__an_oversized_jar_is_not_loaded),
+		T(session__save_and_forget__a_folder_at_the_jar_said),
 #undef T
 	};
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -435,6 +436,99 @@ staffkey__path__under_xdg_data_home(void **state)
 	free(path);
 }
 
+static void
+staffkey__path__data_home_under_a_file_refused(void **state)
+{
+	struct sc_error err = { 0 };
+
+	/* fx.path is a regular file: no folder can be made under it. */
+	setenv("XDG_DATA_HOME", fx.path, 1);
+	assert_null(staffkey_path(&err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot create"));
+	sc_error_clear(&err);
+	unsetenv("XDG_DATA_HOME");
+}
+
+/* The process's address space now, in bytes (VmSize). */
+static rlim_t
+vm_size(void)
+{
+	char line[256];
+	unsigned long kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	assert_true(kb > 0);
+	return (rlim_t)kb * 1024;
+}
+
+static void
+staffkey__derive__too_little_memory_said(void **state)
+{
+	struct sc_error err = { 0 }, gen = { 0 };
+	struct secret *pass = pass_of(PASSPHRASE);
+	struct staffkey k = { .sk = NULL }, g = { .sk = NULL };
+	struct rlimit old, small;
+	int unlocked, generated;
+
+	write_scratch(fx.bytes, sizeof fx.bytes, 0600);
+	unlink(fx.path);
+	/* 64 MiB to spare, where Argon2id asks for 256 MiB. */
+	assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+	small = old;
+	small.rlim_cur = vm_size() + 64 * 1024 * 1024;
+	assert_int_equal(setrlimit(RLIMIT_AS, &small), 0);
+	unlocked = staffkey_unlock(fx.scratch, pass, &k, &err);
+	generated = staffkey_generate(fx.path, pass, false, &g, &gen);
+	assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+	assert_int_equal(unlocked, -1);
+	assert_null(k.sk);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message,
+	                    "cannot derive the key from the passphrase "
+	                    "(Argon2id needs 256 MiB of memory)");
+	assert_int_equal(generated, -1);
+	assert_null(g.sk);
+	assert_string_equal(gen.message, err.message);
+	assert_false(staffkey_exists(fx.path)); /* nothing written */
+	sc_error_clear(&err);
+	sc_error_clear(&gen);
+	secret_free(pass);
+	/* The fixture's file back for the tests after. */
+	write_scratch(fx.bytes, sizeof fx.bytes, 0600);
+	assert_int_equal(rename(fx.scratch, fx.path), 0);
+}
+
+static void
+staffkey__unlock__private_key_not_matching_the_public_one(void **state)
+{
+	unsigned char b[FILE_LEN], key[32], sk[32];
+
+	/* A file sealed right, under the passphrase, around a private key
+	 * whose public half is not the one in the header. */
+	memcpy(b, fx.bytes, sizeof b);
+	b[OFF_PK] ^= 0x01;
+	assert_int_equal(crypto_pwhash(key, sizeof key, PASSPHRASE,
+	                               strlen(PASSPHRASE), b + OFF_SALT,
+	                               be64(b + OFF_OPS),
+	                               (size_t)be64(b + OFF_MEM),
+	                               crypto_pwhash_ALG_ARGON2ID13),
+	                 0);
+	randombytes_buf(sk, sizeof sk);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(b + OFF_SEALED, NULL, sk,
+	                                           sizeof sk, b, OFF_SEALED,
+	                                           NULL, b + OFF_NONCE, key);
+	write_scratch(b, sizeof b, 0600);
+	check_unlock_fails(PASSPHRASE, SC_ERR_LOCAL,
+	                   "is corrupted: its private key does not match its "
+	                   "public key");
+}
+
 int
 main(void)
 {
@@ -457,6 +551,11 @@ main(void)
 		cmocka_unit_test(
 		    staffkey__unlock__changed_fields_fail_authentication),
 		cmocka_unit_test(staffkey__path__under_xdg_data_home),
+		cmocka_unit_test(
+		    staffkey__path__data_home_under_a_file_refused),
+		cmocka_unit_test(staffkey__derive__too_little_memory_said),
+		cmocka_unit_test(
+		    staffkey__unlock__private_key_not_matching_the_public_one),
 	};
 
 	return cmocka_run_group_tests_name("net/staffkey", tests, setup,

@@ -303,6 +303,40 @@ chat_store__long_conversation__events_and_older_pages_held_in_order(
 	chat_store_free(s);
 }
 
+/* Hands conversation id a page of copies of the n messages ms. */
+static void
+page_to(struct chat_store *s, int64_t id, const struct message *ms, size_t n)
+{
+	struct message_page p = { 0 };
+	size_t i;
+
+	p.items = xcalloc(n, sizeof *p.items);
+	for (i = 0; i < n; i++)
+		message_copy(&p.items[i], &ms[i]);
+	p.n = n;
+	chat_store_messages(s, id, &p);
+	message_page_free(&p);
+}
+
+static void
+chat_store__messages__a_page_keeps_only_its_own_conversation(void **state)
+{
+	struct chat_store *s = chat_store_new();
+	const struct message both[] = { msg(70, 1, NULL), msg(71, 2, NULL) };
+
+	(void)state;
+	merge1(s, conv(1, 0, 900, 0));
+	merge1(s, conv(2, 0, 900, 0));
+	page_to(s, 1, both, 2);
+	assert_int_equal(chat_store_nmessages(s, 1), 1);
+	assert_int_equal(chat_store_nmessages(s, 2), 0);
+	/* A conversation the store does not hold keeps nothing. */
+	page_to(s, 3, &both[1], 1);
+	assert_int_equal(chat_store_nmessages(s, 3), 0);
+	assert_int_equal(chat_store_nmessages(s, 2), 0);
+	chat_store_free(s);
+}
+
 int
 main(void)
 {
@@ -317,6 +351,8 @@ main(void)
 		    chat_store__lookup__by_id_after_inserts_and_clear),
 		cmocka_unit_test(
 		    chat_store__long_conversation__events_and_older_pages_held_in_order),
+		cmocka_unit_test(
+		    chat_store__messages__a_page_keeps_only_its_own_conversation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

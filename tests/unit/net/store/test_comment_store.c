@@ -287,6 +287,33 @@ test_comment_store__the_cache_is_bounded_and_spares_held_details(void **state)
 	comment_store_free(cs);
 }
 
+static void
+test_comment_store__unmatched_release_and_unknown_forget_change_nothing(
+    void **state)
+{
+	struct comment_store *cs = comment_store_new();
+	struct comment c = ev(1, 100, "cached");
+	int64_t task;
+
+	(void)state;
+	comment_store_comment(cs, 1, &c);
+	assert_int_equal(comment_store_count(cs), 1);
+	/* A release without a hold, or of a task never seen: no-ops. */
+	comment_store_release(cs, 1);
+	comment_store_release(cs, 9);
+	comment_store_forget(cs, 9);
+	assert_int_equal(comment_store_count(cs), 1);
+	assert_ids(cs, 1, "1");
+	/* Nor was it made held: the cache's bound still reaches it. */
+	for (task = 2; task <= COMMENT_STORE_CACHED + 1; task++) {
+		c = ev(task, 100, "elsewhere");
+		comment_store_comment(cs, task, &c);
+	}
+	assert_int_equal(comment_store_count(cs), COMMENT_STORE_CACHED);
+	assert_ids(cs, 1, "");
+	comment_store_free(cs);
+}
+
 int
 main(void)
 {
@@ -303,6 +330,8 @@ main(void)
 		cmocka_unit_test(test_comment_store__forget_and_the_listener),
 		cmocka_unit_test(
 		    test_comment_store__the_cache_is_bounded_and_spares_held_details),
+		cmocka_unit_test(
+		    test_comment_store__unmatched_release_and_unknown_forget_change_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -513,6 +513,58 @@ draft__service__a_service_file_others_may_write_is_refused(void **state)
 	sc_error_clear(&err);
 }
 
+static void
+draft__remove__a_folder_in_the_way_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[160], want[256];
+
+	snprintf(path, sizeof path, "%s/5.txt", f->sub);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(want, sizeof want, "cannot remove the draft: %s: %s", path,
+	         strerror(EISDIR));
+	assert_int_equal(draft_remove(f->ds, 5, &err), -1);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	/* Saving an empty draft removes it, so says the same. */
+	assert_int_equal(draft_save(f->ds, 5, "", &err), -1);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	assert_int_equal(mode_of(path) & 0777, 0700);
+}
+
+static void
+draft__service__full_disk_still_opens_keyed_by_its_folder(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct draft_store *ds;
+	char fill[160], path[256];
+	struct stat st;
+
+	if (!fill_tmpfs(f->sub, fill, sizeof fill)) {
+		skip();
+		return;
+	}
+	ds = draft_store_open_service(f->sub, STAGING, &err);
+	assert_non_null(ds);
+	assert_int_equal(err.kind, SC_OK);
+	draft_store_free(ds);
+	/* The service file could not be written, and left nothing behind. */
+	snprintf(path, sizeof path, "%s/" STAGING_KEY, f->sub);
+	assert_int_equal(count_entries(path), 0);
+	snprintf(path, sizeof path, "%s/" STAGING_KEY "/service", f->sub);
+	assert_int_equal(lstat(path, &st), -1);
+	/* Room again: the next open names its service. */
+	unlink(fill);
+	ds = draft_store_open_service(f->sub, STAGING, &err);
+	assert_non_null(ds);
+	draft_store_free(ds);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(umount2(f->sub, MNT_DETACH), 0);
+}
+
 int
 main(void)
 {
@@ -537,6 +589,8 @@ main(void)
 		T(draft__service__offered_only_in_its_own_service),
 		T(draft__service__folder_keyed_like_the_jar_and_names_its_service),
 		T(draft__service__a_service_file_others_may_write_is_refused),
+		T(draft__remove__a_folder_in_the_way_is_an_error),
+		T(draft__service__full_disk_still_opens_keyed_by_its_folder),
 #undef T
 	};
 

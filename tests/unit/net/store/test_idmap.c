@@ -139,6 +139,22 @@ test_idmap__walk_visits_each_entry_once(void **state)
 	idmap_free(m);
 }
 
+static void
+test_idmap__put_null_removes(void **state)
+{
+	struct idmap *m = idmap_new();
+	int a = 1;
+
+	(void)state;
+	assert_null(idmap_put(m, 7, &a));
+	assert_ptr_equal(idmap_put(m, 7, NULL), &a);
+	assert_null(idmap_get(m, 7));
+	assert_int_equal(idmap_count(m), 0);
+	assert_null(idmap_put(m, 8, NULL)); /* nothing there: nothing added */
+	assert_int_equal(idmap_count(m), 0);
+	idmap_free(m);
+}
+
 int
 main(void)
 {
@@ -150,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_idmap__keyed__agrees_with_an_array),
 #ifndef UNDER_ASAN
 		cmocka_unit_test(test_idmap__keyed__costs_under_11_bytes_an_id),
+		cmocka_unit_test(test_idmap__put_null_removes),
 #endif
 	};
 

@@ -64,7 +64,8 @@ remove_dir(const char *dir)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		unlink(path);
+		if (unlink(path) != 0)
+			rmdir(path); /* a folder a test put in the way */
 	}
 	closedir(d);
 	rmdir(dir);
@@ -938,6 +939,171 @@ outbox__folders__the_old_shared_one_then_each_service(void **state)
 	sc_error_clear(&err);
 }
 
+/* Writes dir/name: an item of the id name starts with, with the raw JSON
+ * values of its target_id, body and attempts. */
+static void
+put_item_with(const char *dir, const char *name, const char *target,
+              const char *body, const char *attempts)
+{
+	char text[512];
+
+	snprintf(text, sizeof text,
+	         "{\"version\":1,\"id\":\"%.36s\",\"kind\":\"message\","
+	         "\"target_id\":%s,\"internal\":false,\"body\":%s,"
+	         "\"created_at\":1,\"seq\":0,\"attempts\":%s,"
+	         "\"next_attempt_at\":0,\"last_error\":null}",
+	         name, target, body, attempts);
+	put_file(dir, name, text, strlen(text));
+}
+
+static void
+outbox__open__under_a_regular_file_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[256], want[512];
+	size_t n = 7;
+
+	put_file(f->dir, "file", "x", 1);
+	snprintf(path, sizeof path, "%s/file/outbox", f->dir);
+	assert_null(outbox_open(path, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot create"));
+	assert_non_null(strstr(err.message, strerror(ENOTDIR)));
+	sc_error_clear(&err);
+	/* A service's folder under it, and the default folder. */
+	assert_null(outbox_open_service(path, PROD, &err));
+	snprintf(want, sizeof want, "cannot create %s: %s", path,
+	         strerror(ENOTDIR));
+	assert_string_equal(err.message, want); /* the root, not its key */
+	sc_error_clear(&err);
+	snprintf(path, sizeof path, "%s/file", f->dir);
+	assert_null(outbox_open_service(path, PROD, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+	setenv("XDG_STATE_HOME", path, 1);
+	assert_null(outbox_open(NULL, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+	assert_null(outbox_folders(NULL, &n, &err));
+	assert_int_equal(n, 0);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	sc_error_clear(&err);
+	unsetenv("XDG_STATE_HOME");
+}
+
+static void
+outbox__add__unknown_kind_or_bad_id_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item item = { .id = "not-a-uuid",
+		                    .kind = OUTBOX_MESSAGE,
+		                    .target_id = 7,
+		                    .body = "x" };
+	struct outbox_item *out = (void *)1;
+
+	assert_int_equal(
+	    outbox_add(f->ob, (enum outbox_kind)7, 3, false, "x", &out, &err),
+	    -1);
+	assert_null(out);
+	assert_int_equal(err.kind, SC_ERR_INVALID);
+	assert_non_null(strstr(err.message, "is invalid"));
+	sc_error_clear(&err);
+	assert_int_equal(outbox_update(f->ob, &item, &err), -1);
+	assert_string_equal(err.message, "outbox item id is not a uuid");
+	sc_error_clear(&err);
+	assert_int_equal(outbox_remove(f->ob, "../x", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_INVALID);
+	sc_error_clear(&err);
+	assert_int_equal(count_entries(f->dir), 0);
+}
+
+static void
+outbox__remove__a_folder_in_the_way_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/" ID_A ".json", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(outbox_remove(f->ob, ID_A, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot remove"));
+	sc_error_clear(&err);
+	assert_true(exists(f->dir, ID_A ".json"));
+	rmdir(path);
+}
+
+static void
+outbox__list__sets_aside_oversized_and_mistyped_items(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	struct outbox_item *items;
+	size_t n;
+
+	/* Over 1 MiB: never read into memory. */
+	put_item_with(f->dir, ID_A ".json", "7", "\"x\"", "0");
+	snprintf(path, sizeof path, "%s/" ID_A ".json", f->dir);
+	assert_int_equal(truncate(path, 1024 * 1024 + 1), 0);
+	put_item_with(f->dir, "2d0a8e3a-4b6c-4e3f-9a5d-7c8b9fae1b2c.json",
+	              "\"7\"", "\"x\"", "0");
+	put_item_with(f->dir, "3e1b9f4b-5c7d-4f4a-8b6e-8d9cafbf2c3d.json", "7",
+	              "12", "0");
+	put_item_with(f->dir, "4f2caf5c-6d8e-4a5b-9c7f-9eadb0c03d4e.json", "7",
+	              "\"x\"", "4294967296");
+	/* Named like an item, but not a uuid. */
+	put_item_with(f->dir, "zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz.json", "7",
+	              "\"x\"", "0");
+	put_item_with(f->dir, ID_B ".json", "7", "\"x\"", "0");
+	items = list(f->ob, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].id, ID_B);
+	assert_int_equal(outbox_corrupt_count(f->ob), 5);
+	assert_true(exists(f->dir, ID_A ".json.corrupt"));
+	assert_true(exists(f->dir, "zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz"
+	                           ".json.corrupt"));
+	outbox_items_free(items, n);
+}
+
+static void
+outbox__list__a_vanished_folder_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	struct outbox_item *items = (void *)1;
+	size_t n = 7;
+
+	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(outbox_list(f->ob, &items, &n, &err), -1);
+	assert_null(items);
+	assert_int_equal(n, 0);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot read"));
+	sc_error_clear(&err);
+}
+
+static void
+outbox__owner__nobody_remembered_without_service_or_id(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_owner nobody = { .service = STAGING, .staff_id = 0 };
+	struct outbox_owner back;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(outbox_remember_owner(f->ob, &nobody, &err), 0);
+	assert_int_equal(outbox_last_owner(f->ob, &back), -1);
+	assert_null(back.service);
+	assert_null(back.email);
+	nobody.service = NULL;
+	nobody.staff_id = 3;
+	assert_int_equal(outbox_remember_owner(f->ob, &nobody, &err), 0);
+	assert_int_equal(outbox_last_owner(f->ob, &back), -1);
+	assert_int_equal(back.staff_id, 0);
+}
+
 int
 main(void)
 {
@@ -968,6 +1134,12 @@ main(void)
 		T(outbox__owner__earlier_versions_item_has_none),
 		T(outbox__owner__last_member_remembered_and_never_an_item),
 		T(outbox__folders__the_old_shared_one_then_each_service),
+		T(outbox__open__under_a_regular_file_is_an_error),
+		T(outbox__add__unknown_kind_or_bad_id_writes_nothing),
+		T(outbox__remove__a_folder_in_the_way_is_an_error),
+		T(outbox__list__sets_aside_oversized_and_mistyped_items),
+		T(outbox__list__a_vanished_folder_is_an_error),
+		T(outbox__owner__nobody_remembered_without_service_or_id),
 #undef T
 	};
 

@@ -108,6 +108,20 @@ outbox_owner__json__round_trips_and_checks_types(void **state)
 	cJSON_Delete(o);
 }
 
+static void
+outbox_owner__refusal__a_member_without_email_named_by_id(void **state)
+{
+	static const struct outbox_owner id_only = { .service = STAGING,
+		                                     .staff_id = 3 };
+	char *why = outbox_owner_refusal(&id_only, &bob_staging);
+
+	(void)state;
+	assert_non_null(why);
+	assert_string_equal(why, "queued as staff member 3, not as "
+	                         "bob@example.com who is signed in");
+	free(why);
+}
+
 int
 main(void)
 {
@@ -122,6 +136,8 @@ main(void)
 		    outbox_owner__refusal__unknown_owner_is_never_sent),
 		cmocka_unit_test(
 		    outbox_owner__json__round_trips_and_checks_types),
+		cmocka_unit_test(
+		    outbox_owner__refusal__a_member_without_email_named_by_id),
 	};
 
 	return cmocka_run_group_tests_name("net/outbox_owner", tests, NULL,

@@ -192,7 +192,8 @@ teardown(void **state)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", f->dir, de->d_name);
-		unlink(path);
+		if (unlink(path) != 0)
+			rmdir(path); /* a folder a test put in the way */
 	}
 	if (d != NULL)
 		closedir(d);
@@ -814,6 +815,154 @@ sender__owner__none_set_queues_and_sends_nothing(void **state)
 	sender_free(s);
 }
 
+/* The path of item id's file in f's outbox. */
+static void
+item_file(const struct fixture *f, const char *id, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s.json", f->dir, id);
+}
+
+static void
+sender__file_removed_meanwhile__a_failure_forgets_the_item(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char a[UUID_STRLEN + 1], b[UUID_STRLEN + 1], path[128];
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "a", a, &err);
+	sender_submit(f->s, OUTBOX_MESSAGE, 8, false, "b", b, &err);
+	assert_int_equal(f->nsent, 2);
+	/* Discarded by another sitecare sharing the folder. */
+	item_file(f, a, path, sizeof path);
+	assert_int_equal(unlink(path), 0);
+	item_file(f, b, path, sizeof path);
+	assert_int_equal(unlink(path), 0);
+	answer(f, 0, 0, SC_ERR_NETWORK, NULL);
+	answer(f, 1, 422, SC_ERR_INVALID, NULL);
+	/* Neither is written back, retried nor reported. */
+	assert_int_equal(f->nreports, 0);
+	assert_int_equal(count_files(f->dir), 0);
+	assert_int_equal(sender_pending(f->s), 0);
+	assert_int_equal(sender_failed(f->s), 0);
+	assert_int_equal(sender_timeout_ms(f->s), -1);
+}
+
+static void
+sender__retry__in_flight_waits_and_a_vanished_file_is_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char id[UUID_STRLEN + 1], path[128], want[96];
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "a", id, &err);
+	assert_int_equal(sender_retry(f->s, id, &err), 0);
+	assert_int_equal(f->nsent, 1); /* not sent twice */
+	assert_int_equal(sender_in_flight(f->s), 1);
+	answer(f, 0, 0, SC_ERR_NETWORK, NULL);
+	item_file(f, id, path, sizeof path);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sender_retry(f->s, id, &err), -1);
+	snprintf(want, sizeof want, "no outbox item %s", id);
+	assert_int_equal(err.kind, SC_ERR_NOT_FOUND);
+	assert_string_equal(err.message, want);
+	sc_error_clear(&err);
+	assert_int_equal(f->nsent, 1);
+	assert_int_equal(sender_pending(f->s), 0);
+}
+
+static void
+sender__start__a_vanished_folder_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+
+	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(sender_start(f->s, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, f->dir));
+	sc_error_clear(&err);
+	assert_int_equal(f->nsent, 0);
+}
+
+static void
+sender__discard__a_folder_in_the_way_keeps_the_item(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	char id[UUID_STRLEN + 1], path[128];
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "x", id, &err);
+	answer(f, 0, 422, SC_ERR_INVALID, NULL);
+	assert_int_equal(sender_failed(f->s), 1);
+	item_file(f, id, path, sizeof path);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(sender_discard(f->s, id, &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_non_null(strstr(err.message, "cannot remove"));
+	sc_error_clear(&err);
+	assert_int_equal(sender_failed(f->s), 1); /* still listed */
+	assert_int_equal(rmdir(path), 0);
+}
+
+static void
+sender__timeout__overdue_is_zero_and_past_the_end_is_null(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	enum sender_item_state st = SENDER_ITEM_FAILED;
+
+	sender_submit(f->s, OUTBOX_MESSAGE, 7, false, "a", NULL, &err);
+	answer(f, 0, 0, SC_ERR_NETWORK, NULL);
+	assert_true(sender_timeout_ms(f->s) > 0);
+	f->now += 3600000; /* the loop was away an hour: due at once */
+	assert_int_equal(sender_timeout_ms(f->s), 0);
+	assert_non_null(sender_item(f->s, 0, &st));
+	assert_int_equal(st, SENDER_ITEM_QUEUED);
+	assert_null(sender_item(f->s, 1, &st));
+}
+
+/* Writes an item file for test_owner: id, body, created_at 1, seq 5. */
+static void
+put_tied_item(const struct fixture *f, const char *id, const char *body)
+{
+	char path[128];
+	FILE *fp;
+
+	item_file(f, id, path, sizeof path);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	        "{\"version\":1,\"id\":\"%s\",\"kind\":\"message\","
+	        "\"target_id\":7,\"internal\":false,\"body\":\"%s\","
+	        "\"created_at\":1,\"seq\":5,\"attempts\":0,"
+	        "\"next_attempt_at\":0,\"last_error\":null,"
+	        "\"service\":\"https://svc.example\",\"staff_id\":1,"
+	        "\"staff_email\":\"ann@example.com\"}",
+	        id, body);
+	assert_int_equal(fchmod(fileno(fp), 0600), 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+sender__start__same_time_and_seq_sent_in_id_order(void **state)
+{
+	struct fixture *f = *state;
+	struct sc_error err = { 0 };
+	const char *lo = "0b8e6c1e-2f4a-4c1d-9e3b-5a6f7d8c9e0f";
+	const char *hi = "1c9f7d2f-3a5b-4d2e-8f4c-6b7a8e9d0f1a";
+
+	put_tied_item(f, hi, "second");
+	put_tied_item(f, lo, "first");
+	assert_int_equal(sender_start(f->s, &err), 0);
+	assert_int_equal(f->nsent, 1); /* one at a time to a conversation */
+	assert_string_equal(f->sent[0].msg_id, lo);
+	assert_string_equal(f->sent[0].body, "first");
+	answer_created(f, 0);
+	assert_int_equal(f->nsent, 2);
+	assert_string_equal(f->sent[1].msg_id, hi);
+}
+
 int
 main(void)
 {
@@ -841,6 +990,12 @@ main(void)
 		T(sender__owner__submit_records_the_owner),
 		T(sender__owner__none_set_queues_and_sends_nothing),
 		cmocka_unit_test(sender__errors__which_are_transient),
+		T(sender__file_removed_meanwhile__a_failure_forgets_the_item),
+		T(sender__retry__in_flight_waits_and_a_vanished_file_is_not_found),
+		T(sender__start__a_vanished_folder_is_an_error),
+		T(sender__discard__a_folder_in_the_way_keeps_the_item),
+		T(sender__timeout__overdue_is_zero_and_past_the_end_is_null),
+		T(sender__start__same_time_and_seq_sent_in_id_order),
 #undef T
 	};
 

@@ -394,6 +394,27 @@ test_id_order__agrees_with_an_array(void **state)
 	id_order_free(o);
 }
 
+static void
+test_task_store__forgetting_an_unknown_task_tells_nobody(void **state)
+{
+	struct task_store *ts = task_store_new();
+	struct heard h = { 0 };
+	struct task t = mk(7, 1, "kept");
+
+	(void)state;
+	task_store_put(ts, &t);
+	task_store_listen(ts, hear, &h);
+	task_store_forget(ts, 8);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(task_store_count(ts), 1);
+	task_store_forget(ts, 7);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.what[0], TASK_STORE_REMOVED);
+	assert_int_equal(task_store_count(ts), 0);
+	task_store_unlisten(ts, hear, &h);
+	task_store_free(ts);
+}
+
 int
 main(void)
 {
@@ -414,6 +435,8 @@ main(void)
 		    test_task_store__tail_page__meets_the_head_or_leaves_no_gap),
 		cmocka_unit_test(test_task_store__live_place__head_gap_or_tail),
 		cmocka_unit_test(test_id_order__agrees_with_an_array),
+		cmocka_unit_test(
+		    test_task_store__forgetting_an_unknown_task_tells_nobody),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
