@@ -1189,6 +1189,137 @@ queue__enter_with_no_rows_opens_nothing(void **state)
 	harness_free(h);
 }
 
+/* ---- without a row, without an argument (issue #19) ------------------ */
+
+/* The queue of tasks 1..rows for a member who may also comment. */
+static struct harness *
+commenter(long long rows)
+{
+	struct harness *h = harness_new(24, 100);
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_TASKS_UPDATE |
+	                    PERM_TASKS_COMMENT);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	give_page(h, 1, rows, NULL);
+	return h;
+}
+
+/* filter, sort with a blank argument say what is in force; n with no
+ * search says how to start one; none of them asks the service. */
+static void
+queue__blank_commands_say_what_is_in_force(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, " ");
+	assert_string_equal(harness_notice(h),
+	                    "filter: status=new,in_progress,waiting_on_client");
+	harness_action(h, ACTION_SORT, "\t");
+	assert_string_equal(harness_notice(h), "sort: default");
+	harness_action(h, ACTION_SEARCH_NEXT, NULL);
+	assert_string_equal(harness_notice(h), "no search: / searches");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* On an empty queue the row actions have no task: w says to open one
+ * first, and marking, the client's tasks and a note do nothing and ask
+ * nothing of the service. */
+static void
+queue__row_actions_on_an_empty_queue_do_nothing(void **state)
+{
+	struct harness *h = commenter(0);
+
+	(void)state;
+	harness_action(h, ACTION_SAVE_ATTACHMENT, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "open the task first (Enter), then w saves");
+	harness_action(h, ACTION_MARK, NULL);
+	harness_action(h, ACTION_MARK_RANGE, NULL);
+	harness_action(h, ACTION_CLIENT_TASKS, NULL);
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_null(harness_line(h));
+	assert_int_equal(harness_nrequests(h), 0);
+	expect(h, "no tasks match:", true);
+	harness_free(h);
+}
+
+/* A note needs tasks.comment: without it, it is refused and no line
+ * opens. */
+static void
+queue__a_note_without_comment_rights_is_refused(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "commenting needs tasks.comment");
+	assert_null(harness_line(h));
+	harness_free(h);
+}
+
+/* `:note TEXT` of blanks is cancelled; with no outbox (it failed to
+ * open) the text is kept, and the next note offers it again. */
+static void
+queue__a_note_is_kept_when_the_outbox_is_missing(void **state)
+{
+	struct harness *h = commenter(3);
+
+	(void)state;
+	harness_action(h, ACTION_NOTE, "  ");
+	assert_string_equal(harness_notice(h), "note cancelled: it was empty");
+	harness_action(h, ACTION_NOTE, "call the host");
+	assert_string_equal(harness_notice(h),
+	                    "note not sent: the outbox is not available; it "
+	                    "is kept (c or R brings it back)");
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_non_null(harness_line(h));
+	assert_string_equal(harness_line(h), "call the host");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* r in the open detail (its load failed) fetches that task again, not
+ * the list. */
+static void
+queue__refresh_in_the_detail_fetches_the_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+
+	(void)state;
+	press_n(h, 'j', 1);
+	harness_key(h, KEYC_ENTER);
+	harness_reply(h, harness_request(h, "GET", "/tasks/2"), 503, NULL);
+	assert_null(harness_request(h, "GET", "/tasks/2"));
+	harness_action(h, ACTION_REFRESH, NULL);
+	assert_non_null(harness_request(h, "GET", "/tasks/2"));
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	harness_free(h);
+}
+
+/* A task that asks for attention (a notification followed) closes the
+ * open detail and puts the cursor on it. */
+static void
+queue__attention_closes_the_detail_and_selects_the_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+
+	(void)state;
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/1"));
+	harness_event_kind(h, APP_EV_ATTENTION, 4);
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_LIST);
+	assert_null(harness_request(h, "GET", "/tasks/1"));
+	assert_int_equal(selected(h), 4);
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1236,6 +1367,16 @@ main(void)
 		cmocka_unit_test(
 		    queue__enter_opens_the_detail_and_escape_closes_it),
 		cmocka_unit_test(queue__enter_with_no_rows_opens_nothing),
+		cmocka_unit_test(queue__blank_commands_say_what_is_in_force),
+		cmocka_unit_test(
+		    queue__row_actions_on_an_empty_queue_do_nothing),
+		cmocka_unit_test(
+		    queue__a_note_without_comment_rights_is_refused),
+		cmocka_unit_test(
+		    queue__a_note_is_kept_when_the_outbox_is_missing),
+		cmocka_unit_test(queue__refresh_in_the_detail_fetches_the_task),
+		cmocka_unit_test(
+		    queue__attention_closes_the_detail_and_selects_the_task),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
