@@ -197,6 +197,38 @@ pick__status_arg__unknown_refused_known_sent(void **state)
 	harness_free(h);
 }
 
+/* A change the network loses is said as offline and undone on the row;
+ * one the service answers 401 is said as signed out, and a change
+ * asked for after that is refused before any request. */
+static void
+pick__status_arg__offline_then_signed_out(void **state)
+{
+	struct harness *h = manager();
+	struct harness_request *r;
+
+	(void)state;
+	harness_action(h, ACTION_SET_STATUS, "done");
+	r = harness_request(h, "PATCH", "/tasks/1");
+	assert_non_null(r);
+	harness_fail(h, r, SC_ERR_NETWORK, "connection refused");
+	assert_non_null(
+	    strstr(harness_notice(h), "failed: offline: connection refused"));
+	assert_null(harness_request(h, "PATCH", "/tasks/"));
+
+	harness_action(h, ACTION_SET_STATUS, "done");
+	r = harness_request(h, "PATCH", "/tasks/1");
+	assert_non_null(r);
+	harness_reply(h, r, 401,
+	              "{\"error\": {\"code\": \"not_authenticated\","
+	              " \"message\": \"session expired\"}}");
+	assert_false(harness_app(h)->signed_in);
+	assert_non_null(strstr(harness_notice(h), "failed: signed out: "));
+	harness_action(h, ACTION_SET_STATUS, "done");
+	assert_string_equal(harness_notice(h), "not signed in");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -206,6 +238,7 @@ main(void)
 		    pick__assign_name__found_ambiguous_missing_or_by_id),
 		cmocka_unit_test(pick__assign_other__needs_assign_any),
 		cmocka_unit_test(pick__status_arg__unknown_refused_known_sent),
+		cmocka_unit_test(pick__status_arg__offline_then_signed_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
