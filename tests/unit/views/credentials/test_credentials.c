@@ -1072,6 +1072,34 @@ credentials__register_key__corrupt_key_file_is_said(void **state)
 	harness_free(h);
 }
 
+/* r in the client list asks for the clients again; a client left
+ * before its credentials came and another opened: only the second's are
+ * asked for and shown. */
+static void
+credentials__clients__refresh_and_switch_before_the_answer(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	(void)state;
+	give_clients(h);
+	harness_action(h, ACTION_REFRESH, NULL);
+	give_clients(h);
+	harness_see(h, "Blue Cafe");
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/clients/2/credentials"));
+	harness_key(h, KEYC_ESCAPE);
+	harness_key(h, 'j');
+	harness_key(h, KEYC_ENTER);
+	assert_null(harness_request(h, "GET", "/clients/2/credentials"));
+	r = harness_request(h, "GET", "/clients/3/credentials");
+	assert_non_null(r);
+	harness_reply(h, r, 200, creds_json);
+	harness_see(h, "Credentials of Blue Cafe");
+	harness_see(h, "WordPress admin");
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1115,6 +1143,8 @@ main(void)
 		    credentials__reveal__broken_answers_show_nothing),
 		cmocka_unit_test(
 		    credentials__register_key__corrupt_key_file_is_said),
+		cmocka_unit_test(
+		    credentials__clients__refresh_and_switch_before_the_answer),
 	};
 
 	return cmocka_run_group_tests(tests, make_key, free_key);
