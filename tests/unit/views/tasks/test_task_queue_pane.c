@@ -1320,6 +1320,99 @@ queue__attention_closes_the_detail_and_selects_the_task(void **state)
 	harness_free(h);
 }
 
+/* The jumps to a task's client: credentials and chat each need their
+ * right; with them, the frame is asked to go there (credentials with
+ * the task as the purpose). */
+static void
+queue__client_jumps_need_their_rights(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct app *app = harness_app(h);
+
+	(void)state;
+	harness_action(h, ACTION_CLIENT_CREDENTIALS, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "credentials need credentials.reveal");
+	harness_action(h, ACTION_CLIENT_CHAT, NULL);
+	assert_string_equal(harness_notice(h), "chat needs chat.read");
+	assert_int_equal(app->go_client, 0); /* nowhere to go */
+	harness_free(h);
+
+	h = harness_new(24, 100);
+	app = harness_app(h);
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_CHAT_READ |
+	                    PERM_CREDENTIALS_REVEAL);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	give_page(h, 1, 3, NULL);
+	harness_key(h, 'j');
+	harness_action(h, ACTION_CLIENT_CREDENTIALS, NULL);
+	assert_int_equal(app->go_pane, PANE_CREDENTIALS);
+	assert_int_equal(app->go_client, 1);
+	harness_action(h, ACTION_CLIENT_CHAT, NULL);
+	assert_int_equal(app->go_pane, PANE_CHAT);
+	assert_int_equal(app->go_client, 1);
+	harness_free(h);
+}
+
+/* The client's tasks from the open detail: the detail closes and the
+ * queue asks for that client's tasks, anyone's. */
+static void
+queue__client_tasks_from_the_detail_close_it(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/1"));
+	harness_action(h, ACTION_CLIENT_TASKS, NULL);
+	assert_null(harness_request(h, "GET", "/tasks/1"));
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_LIST);
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "client=1"));
+	assert_null(strstr(r->path, "assignee="));
+	harness_free(h);
+}
+
+/* A change in the open detail is for that task, whatever the list's
+ * cursor or marks. */
+static void
+queue__a_change_in_the_detail_is_for_its_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	long long ids[4];
+
+	(void)state;
+	harness_key(h, ' '); /* marks row 1, moves to row 2 */
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/2"));
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	assert_int_equal(patched(h, ids, 4), 1);
+	assert_int_equal(ids[0], 2);
+	harness_free(h);
+}
+
+/* n after a search whose rows do not have the text in their titles
+ * (the service matched the description) says so. */
+static void
+queue__search_next_without_a_title_match_says_so(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_SEARCH, "printer");
+	give_page(h, 4, 6, NULL);
+	harness_action(h, ACTION_SEARCH_NEXT, NULL);
+	assert_string_equal(harness_notice(h), "no title among the loaded "
+	                                       "tasks has the search text");
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1377,6 +1470,11 @@ main(void)
 		cmocka_unit_test(queue__refresh_in_the_detail_fetches_the_task),
 		cmocka_unit_test(
 		    queue__attention_closes_the_detail_and_selects_the_task),
+		cmocka_unit_test(queue__client_jumps_need_their_rights),
+		cmocka_unit_test(queue__client_tasks_from_the_detail_close_it),
+		cmocka_unit_test(queue__a_change_in_the_detail_is_for_its_task),
+		cmocka_unit_test(
+		    queue__search_next_without_a_title_match_says_so),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
