@@ -1100,6 +1100,33 @@ credentials__clients__refresh_and_switch_before_the_answer(void **state)
 	harness_free(h);
 }
 
+/* :register-key refused for another reason than the password (the
+ * service down): the box closes and the notice says :register-key
+ * tries again; the warning stays. */
+static void
+credentials__register_key__server_error_closes_the_box(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+
+	(void)state;
+	install_key();
+	keycheck_registered(
+	    harness_app(h),
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	harness_type(h, "account-pw");
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "PUT", "/me/public-key");
+	reply_error(h, r, 503, "unavailable", "down for a minute");
+	harness_not_see(h, "Register your staff key");
+	assert_string_equal(harness_notice(h),
+	                    "the key is not registered: down for a minute "
+	                    "(:register-key tries again)");
+	assert_non_null(harness_app(h)->key_warning);
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1145,6 +1172,8 @@ main(void)
 		    credentials__register_key__corrupt_key_file_is_said),
 		cmocka_unit_test(
 		    credentials__clients__refresh_and_switch_before_the_answer),
+		cmocka_unit_test(
+		    credentials__register_key__server_error_closes_the_box),
 	};
 
 	return cmocka_run_group_tests(tests, make_key, free_key);
