@@ -421,6 +421,51 @@ billing_data__merge__pages_and_updates_keep_the_full_sort_order(void **state)
 	}
 }
 
+/* Invoices by amount (largest first, - reverses) and by client name;
+ * a status filter on the invoices is cleared by "clear". */
+static void
+billing_data__invoices__amount_client_and_clear(void **state)
+{
+	struct billing_data *bd = loaded();
+	char b[256], err[128];
+
+	(void)state;
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, "amount", err, sizeof err),
+	    0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-11,INV-10,INV-12");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, "-amount", err, sizeof err),
+	    0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-12,INV-10,INV-11");
+	/* The newest invoice, whose client sorts second by name. */
+	put_invoices("{\"next\": null, \"results\": [" INV(
+	    13, "INV-13", "Aaron Abel", "paid", "2026-12-01", 100,
+	    "null") "]}");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, "client", err, sizeof err),
+	    0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-12,INV-13,INV-10,INV-11");
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, "-client", err, sizeof err),
+	    0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, "INV-11,INV-10,INV-13,INV-12");
+	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES,
+	                                     "status=failed", err, sizeof err),
+	                 0);
+	assert_int_equal(billing_data_count(bd, BILLING_INVOICES), 1);
+	assert_int_equal(billing_data_count(bd, BILLING_SUBS), 4);
+	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES, " clear",
+	                                     err, sizeof err),
+	                 0);
+	assert_int_equal(billing_data_count(bd, BILLING_INVOICES), 4);
+	done(bd);
+}
+
 int
 main(void)
 {
@@ -437,6 +482,8 @@ main(void)
 		cmocka_unit_test(billing_data__csv__every_formula_lead_guarded),
 		cmocka_unit_test(
 		    billing_data__merge__pages_and_updates_keep_the_full_sort_order),
+		cmocka_unit_test(
+		    billing_data__invoices__amount_client_and_clear),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

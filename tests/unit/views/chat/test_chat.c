@@ -971,6 +971,40 @@ chat__ascii_and_narrow__staff_pushed_right_with_plain_marks(void **state)
 	finish(h);
 }
 
+/* ---- an open conversation keeps its keys (issue #19) ------------------ */
+
+/* In an open conversation: m mutes it, Enter and C (this very chat) do
+ * nothing, a click on the list behind does nothing, another pane asking
+ * for the same client keeps it open without fetching again; an
+ * attention event for another conversation closes it and points there. */
+static void
+chat__thread__keys_that_stay_in_the_conversation(void **state)
+{
+	struct harness *h = opened();
+	size_t asked = harness_nrequests(h);
+
+	(void)state;
+	harness_action(h, ACTION_MUTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "conversation 1 muted for this session");
+	live(h, 95, 1, false);
+	assert_int_equal(announced, 0);
+	assert_int_equal(harness_action(h, ACTION_OPEN, NULL), VIEW_HANDLED);
+	assert_int_equal(harness_action(h, ACTION_CLIENT_CHAT, NULL),
+	                 VIEW_HANDLED);
+	assert_int_equal(click(h, 4), VIEW_HANDLED);
+	harness_event_kind(h, APP_EV_CLIENT, 101);
+	assert_int_equal(harness_nrequests(h), asked);
+	harness_see(h, "Chat with Acme (Acme Ltd)");
+	harness_see(h, "line 40");
+
+	harness_event_kind(h, APP_EV_ATTENTION, 2);
+	harness_not_see(h, "Chat with Acme");
+	harness_action(h, ACTION_OPEN, NULL);
+	harness_see(h, "Chat with Globex");
+	finish(h);
+}
+
 static int
 setup(void **state)
 {
@@ -1014,6 +1048,8 @@ main(void)
 		cmocka_unit_test(chat__away__announced_and_read_only_when_back),
 		cmocka_unit_test(
 		    chat__ascii_and_narrow__staff_pushed_right_with_plain_marks),
+		cmocka_unit_test(
+		    chat__thread__keys_that_stay_in_the_conversation),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -198,6 +198,28 @@ ask_reveal(struct harness *h, const char *purpose, bool unlock)
 	return harness_request(h, "POST", "/credentials/");
 }
 
+/* Answers a reveal with plain sealed to pk, as a service that holds
+ * another key, or stores a broken credential, would. */
+static void
+give_sealed(struct harness *h, struct harness_request *r, const char *plain,
+            const unsigned char *pk)
+{
+	size_t n = strlen(plain) + crypto_box_SEALBYTES;
+	unsigned char *sealed = xmalloc(n);
+	size_t blen =
+	    sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(blen), *body;
+
+	crypto_box_seal(sealed, (const unsigned char *)plain, strlen(plain),
+	                pk);
+	sodium_bin2base64(b64, blen, sealed, n, sodium_base64_VARIANT_ORIGINAL);
+	body = xasprintf("{\"credential_id\": 11, \"sealed\": \"%s\"}", b64);
+	harness_reply(h, r, 200, body);
+	free(body);
+	free(b64);
+	free(sealed);
+}
+
 /* The service's answer to a reveal: user and pass sealed to the key. */
 static void
 give_secret(struct harness *h, struct harness_request *r, const char *user,
@@ -206,20 +228,8 @@ give_secret(struct harness *h, struct harness_request *r, const char *user,
 	char *plain = xasprintf("{\"username\": \"%s\", \"password\": \"%s\", "
 	                        "\"notes\": \"\"}",
 	                        user, pass);
-	size_t n = strlen(plain) + crypto_box_SEALBYTES;
-	unsigned char *sealed = xmalloc(n);
-	size_t blen =
-	    sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = xmalloc(blen), *body;
 
-	crypto_box_seal(sealed, (const unsigned char *)plain, strlen(plain),
-	                the_key.pk);
-	sodium_bin2base64(b64, blen, sealed, n, sodium_base64_VARIANT_ORIGINAL);
-	body = xasprintf("{\"credential_id\": 11, \"sealed\": \"%s\"}", b64);
-	harness_reply(h, r, 200, body);
-	free(body);
-	free(b64);
-	free(sealed);
+	give_sealed(h, r, plain, the_key.pk);
 	free(plain);
 }
 
@@ -997,6 +1007,126 @@ free_key(void **state)
 	return 0;
 }
 
+/* ---- broken answers and key files (issue #19) --------------------- */
+
+/* A reveal the service fails (500), one sealed to another key and one
+ * without a password: each is said in the header, nothing is shown and
+ * the countdown has nothing to wipe. */
+static void
+credentials__reveal__broken_answers_show_nothing(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+	unsigned char other_pk[32], other_sk[32];
+
+	(void)state;
+	install_key();
+	register_key(h);
+	r = ask_reveal(h, "task #5", true);
+	reply_error(h, r, 500, "server_error", "the database is down");
+	harness_see(h, "not revealed: ");
+	harness_see(h, "the database is down");
+	harness_not_see(h, "revealing...");
+
+	crypto_box_keypair(other_pk, other_sk);
+	r = ask_reveal(h, "task #5", false);
+	assert_non_null(r);
+	give_sealed(h, r, "{\"username\": \"root-user\", \"password\": \"x\"}",
+	            other_pk);
+	harness_see(h, "the sealed credential failed authentication");
+	harness_not_see(h, "root-user");
+
+	r = ask_reveal(h, "task #5", false);
+	assert_non_null(r);
+	give_sealed(h, r, "{\"username\": \"root-user\"}", the_key.pk);
+	harness_see(h, "has no \"password\"");
+	harness_not_see(h, "root-user");
+	nothing_revealed(h);
+	harness_free(h);
+}
+
+/* A staff key file that is not one: :register-key says why and asks
+ * no password. */
+static void
+credentials__register_key__corrupt_key_file_is_said(void **state)
+{
+	struct harness *h = at_acme();
+	struct sc_error err = { 0 };
+	char *path = staffkey_path(&err), *dir;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(path);
+	dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	mkdir(dir, 0700);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not a staff key\n", f);
+	fclose(f);
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	assert_memory_equal(harness_notice(h), "register-key: ", 14);
+	harness_not_see(h, "your account password");
+	assert_int_equal(harness_nrequests(h), 0);
+	free(dir);
+	free(path);
+	harness_free(h);
+}
+
+/* r in the client list asks for the clients again; a client left
+ * before its credentials came and another opened: only the second's are
+ * asked for and shown. */
+static void
+credentials__clients__refresh_and_switch_before_the_answer(void **state)
+{
+	struct harness *h = technician();
+	struct harness_request *r;
+
+	(void)state;
+	give_clients(h);
+	harness_action(h, ACTION_REFRESH, NULL);
+	give_clients(h);
+	harness_see(h, "Blue Cafe");
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/clients/2/credentials"));
+	harness_key(h, KEYC_ESCAPE);
+	harness_key(h, 'j');
+	harness_key(h, KEYC_ENTER);
+	assert_null(harness_request(h, "GET", "/clients/2/credentials"));
+	r = harness_request(h, "GET", "/clients/3/credentials");
+	assert_non_null(r);
+	harness_reply(h, r, 200, creds_json);
+	harness_see(h, "Credentials of Blue Cafe");
+	harness_see(h, "WordPress admin");
+	harness_free(h);
+}
+
+/* :register-key refused for another reason than the password (the
+ * service down): the box closes and the notice says :register-key
+ * tries again; the warning stays. */
+static void
+credentials__register_key__server_error_closes_the_box(void **state)
+{
+	struct harness *h = at_acme();
+	struct harness_request *r;
+
+	(void)state;
+	install_key();
+	keycheck_registered(
+	    harness_app(h),
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false, 0);
+	harness_action(h, ACTION_REGISTER_KEY, NULL);
+	harness_type(h, "account-pw");
+	harness_key(h, KEYC_ENTER);
+	r = harness_request(h, "PUT", "/me/public-key");
+	reply_error(h, r, 503, "unavailable", "down for a minute");
+	harness_not_see(h, "Register your staff key");
+	assert_string_equal(harness_notice(h),
+	                    "the key is not registered: down for a minute "
+	                    "(:register-key tries again)");
+	assert_non_null(harness_app(h)->key_warning);
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1036,6 +1166,14 @@ main(void)
 		cmocka_unit_test(
 		    credentials__unlock__wrong_passphrase_asks_again),
 		cmocka_unit_test(credentials__keygen__makes_and_registers),
+		cmocka_unit_test(
+		    credentials__reveal__broken_answers_show_nothing),
+		cmocka_unit_test(
+		    credentials__register_key__corrupt_key_file_is_said),
+		cmocka_unit_test(
+		    credentials__clients__refresh_and_switch_before_the_answer),
+		cmocka_unit_test(
+		    credentials__register_key__server_error_closes_the_box),
 	};
 
 	return cmocka_run_group_tests(tests, make_key, free_key);

@@ -390,6 +390,90 @@ task_query__compare__mirrors_server_orders(void **state)
 	task_query_free(&q);
 }
 
+/* assignee=none and assignee=ID are asked of the service as such and
+ * judge live tasks the same way; a priority filter drops the others. */
+static void
+task_query__assignee_none_or_id__asked_and_matched(void **state)
+{
+	static const struct staff_ref staff6 = { .id = 6 };
+	struct task_query q;
+	struct task t = mk(1, TASK_NEW, PRIORITY_LOW, 100);
+	char err[64];
+
+	(void)state;
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "assignee=none", err, sizeof err), 0);
+	assert_query(&q, NULL,
+	             "status=new,in_progress,waiting_on_client&assignee=none"
+	             "&limit=100");
+	assert_true(task_query_matches(&q, &t, 5));
+	t.has_assignee = true;
+	t.assignee = &staff5;
+	assert_false(task_query_matches(&q, &t, 5));
+	assert_int_equal(task_query_filter(&q, "assignee=5", err, sizeof err),
+	                 0);
+	assert_query(&q, NULL,
+	             "status=new,in_progress,waiting_on_client&assignee=5"
+	             "&limit=100");
+	assert_true(task_query_matches(&q, &t, 7));
+	t.assignee = &staff6;
+	assert_false(task_query_matches(&q, &t, 7));
+	t.has_assignee = false;
+	assert_false(task_query_matches(&q, &t, 7));
+	assert_int_equal(task_query_filter(&q, "assignee=any priority=high",
+	                                   err, sizeof err),
+	                 0);
+	assert_false(task_query_matches(&q, &t, 7));
+	t.priority = PRIORITY_HIGH;
+	assert_true(task_query_matches(&q, &t, 7));
+	task_query_free(&q);
+}
+
+/* overdue with only closed statuses asks for those (none will be
+ * overdue) rather than for every open one. */
+static void
+task_query__overdue__with_closed_statuses_asks_them(void **state)
+{
+	struct task_query q;
+	char err[64];
+
+	(void)state;
+	task_query_init(&q);
+	assert_int_equal(
+	    task_query_filter(&q, "status=done overdue", err, sizeof err), 0);
+	assert_query(&q, NULL, "status=done&sort=due_at&limit=100");
+	task_query_free(&q);
+}
+
+/* updated_at orders by the last change; two tasks without a due date
+ * tie on due_at and fall back to id; no sort given is refused. */
+static void
+task_query__compare__updated_and_two_without_due(void **state)
+{
+	struct task_query q;
+	struct task a = mk(4, TASK_NEW, PRIORITY_LOW, 100);
+	struct task b = mk(5, TASK_NEW, PRIORITY_LOW, 100);
+	char err[128];
+
+	(void)state;
+	task_query_init(&q);
+	a.updated_at = 500;
+	b.updated_at = 400;
+	assert_int_equal(task_query_sort(&q, "updated_at", err, sizeof err), 0);
+	assert_true(task_query_compare(&q, &a, &b) > 0);
+	assert_int_equal(task_query_sort(&q, "-updated_at", err, sizeof err),
+	                 0);
+	assert_true(task_query_compare(&q, &a, &b) < 0);
+	assert_int_equal(task_query_sort(&q, "due_at", err, sizeof err), 0);
+	assert_true(task_query_compare(&q, &a, &b) < 0);
+	assert_true(task_query_compare(&q, &b, &a) > 0);
+	assert_int_equal(task_query_sort(&q, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "sort: unknown order"));
+	assert_string_equal(task_query_sort_name(&q), "due_at");
+	task_query_free(&q);
+}
+
 int
 main(void)
 {
@@ -410,6 +494,12 @@ main(void)
 		    task_query__overdue__asks_due_order_and_drops_the_rest),
 		cmocka_unit_test(task_query__matches__applies_every_filter),
 		cmocka_unit_test(task_query__compare__mirrors_server_orders),
+		cmocka_unit_test(
+		    task_query__assignee_none_or_id__asked_and_matched),
+		cmocka_unit_test(
+		    task_query__overdue__with_closed_statuses_asks_them),
+		cmocka_unit_test(
+		    task_query__compare__updated_and_two_without_due),
 	};
 
 	return cmocka_run_group_tests_name("views/task_query", tests, NULL,

@@ -1189,6 +1189,230 @@ queue__enter_with_no_rows_opens_nothing(void **state)
 	harness_free(h);
 }
 
+/* ---- without a row, without an argument (issue #19) ------------------ */
+
+/* The queue of tasks 1..rows for a member who may also comment. */
+static struct harness *
+commenter(long long rows)
+{
+	struct harness *h = harness_new(24, 100);
+
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_TASKS_UPDATE |
+	                    PERM_TASKS_COMMENT);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	give_page(h, 1, rows, NULL);
+	return h;
+}
+
+/* filter, sort with a blank argument say what is in force; n with no
+ * search says how to start one; none of them asks the service. */
+static void
+queue__blank_commands_say_what_is_in_force(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_FILTER, " ");
+	assert_string_equal(harness_notice(h),
+	                    "filter: status=new,in_progress,waiting_on_client");
+	harness_action(h, ACTION_SORT, "\t");
+	assert_string_equal(harness_notice(h), "sort: default");
+	harness_action(h, ACTION_SEARCH_NEXT, NULL);
+	assert_string_equal(harness_notice(h), "no search: / searches");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* On an empty queue the row actions have no task: w says to open one
+ * first, and marking, the client's tasks and a note do nothing and ask
+ * nothing of the service. */
+static void
+queue__row_actions_on_an_empty_queue_do_nothing(void **state)
+{
+	struct harness *h = commenter(0);
+
+	(void)state;
+	harness_action(h, ACTION_SAVE_ATTACHMENT, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "open the task first (Enter), then w saves");
+	harness_action(h, ACTION_MARK, NULL);
+	harness_action(h, ACTION_MARK_RANGE, NULL);
+	harness_action(h, ACTION_CLIENT_TASKS, NULL);
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_null(harness_line(h));
+	assert_int_equal(harness_nrequests(h), 0);
+	expect(h, "no tasks match:", true);
+	harness_free(h);
+}
+
+/* A note needs tasks.comment: without it, it is refused and no line
+ * opens. */
+static void
+queue__a_note_without_comment_rights_is_refused(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "commenting needs tasks.comment");
+	assert_null(harness_line(h));
+	harness_free(h);
+}
+
+/* `:note TEXT` of blanks is cancelled; with no outbox (it failed to
+ * open) the text is kept, and the next note offers it again. */
+static void
+queue__a_note_is_kept_when_the_outbox_is_missing(void **state)
+{
+	struct harness *h = commenter(3);
+
+	(void)state;
+	harness_action(h, ACTION_NOTE, "  ");
+	assert_string_equal(harness_notice(h), "note cancelled: it was empty");
+	harness_action(h, ACTION_NOTE, "call the host");
+	assert_string_equal(harness_notice(h),
+	                    "note not sent: the outbox is not available; it "
+	                    "is kept (c or R brings it back)");
+	harness_action(h, ACTION_NOTE, NULL);
+	assert_non_null(harness_line(h));
+	assert_string_equal(harness_line(h), "call the host");
+	assert_int_equal(harness_nrequests(h), 0);
+	harness_free(h);
+}
+
+/* r in the open detail (its load failed) fetches that task again, not
+ * the list. */
+static void
+queue__refresh_in_the_detail_fetches_the_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+
+	(void)state;
+	press_n(h, 'j', 1);
+	harness_key(h, KEYC_ENTER);
+	harness_reply(h, harness_request(h, "GET", "/tasks/2"), 503, NULL);
+	assert_null(harness_request(h, "GET", "/tasks/2"));
+	harness_action(h, ACTION_REFRESH, NULL);
+	assert_non_null(harness_request(h, "GET", "/tasks/2"));
+	assert_null(harness_request(h, "GET", "/tasks?"));
+	harness_free(h);
+}
+
+/* A task that asks for attention (a notification followed) closes the
+ * open detail and puts the cursor on it. */
+static void
+queue__attention_closes_the_detail_and_selects_the_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+
+	(void)state;
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/1"));
+	harness_event_kind(h, APP_EV_ATTENTION, 4);
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_LIST);
+	assert_null(harness_request(h, "GET", "/tasks/1"));
+	assert_int_equal(selected(h), 4);
+	harness_free(h);
+}
+
+/* The jumps to a task's client: credentials and chat each need their
+ * right; with them, the frame is asked to go there (credentials with
+ * the task as the purpose). */
+static void
+queue__client_jumps_need_their_rights(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct app *app = harness_app(h);
+
+	(void)state;
+	harness_action(h, ACTION_CLIENT_CREDENTIALS, NULL);
+	assert_string_equal(harness_notice(h),
+	                    "credentials need credentials.reveal");
+	harness_action(h, ACTION_CLIENT_CHAT, NULL);
+	assert_string_equal(harness_notice(h), "chat needs chat.read");
+	assert_int_equal(app->go_client, 0); /* nowhere to go */
+	harness_free(h);
+
+	h = harness_new(24, 100);
+	app = harness_app(h);
+	harness_sign_in(h, 7, "technician",
+	                PERM_TASKS_READ | PERM_CHAT_READ |
+	                    PERM_CREDENTIALS_REVEAL);
+	harness_open(h, PANE_TASKS);
+	harness_event_kind(h, APP_EV_SIGNED_IN, 0);
+	give_page(h, 1, 3, NULL);
+	harness_key(h, 'j');
+	harness_action(h, ACTION_CLIENT_CREDENTIALS, NULL);
+	assert_int_equal(app->go_pane, PANE_CREDENTIALS);
+	assert_int_equal(app->go_client, 1);
+	harness_action(h, ACTION_CLIENT_CHAT, NULL);
+	assert_int_equal(app->go_pane, PANE_CHAT);
+	assert_int_equal(app->go_client, 1);
+	harness_free(h);
+}
+
+/* The client's tasks from the open detail: the detail closes and the
+ * queue asks for that client's tasks, anyone's. */
+static void
+queue__client_tasks_from_the_detail_close_it(void **state)
+{
+	struct harness *h = queue(3, NULL);
+	struct harness_request *r;
+
+	(void)state;
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/1"));
+	harness_action(h, ACTION_CLIENT_TASKS, NULL);
+	assert_null(harness_request(h, "GET", "/tasks/1"));
+	assert_int_equal(harness_app(h)->panes[PANE_TASKS].ops->context(
+	                     harness_pane(h, PANE_TASKS)),
+	                 KEYCTX_LIST);
+	r = harness_request(h, "GET", "/tasks?");
+	assert_non_null(r);
+	assert_non_null(strstr(r->path, "client=1"));
+	assert_null(strstr(r->path, "assignee="));
+	harness_free(h);
+}
+
+/* A change in the open detail is for that task, whatever the list's
+ * cursor or marks. */
+static void
+queue__a_change_in_the_detail_is_for_its_task(void **state)
+{
+	struct harness *h = queue(5, NULL);
+	long long ids[4];
+
+	(void)state;
+	harness_key(h, ' '); /* marks row 1, moves to row 2 */
+	harness_key(h, KEYC_ENTER);
+	assert_non_null(harness_request(h, "GET", "/tasks/2"));
+	harness_action(h, ACTION_SET_PRIORITY, "high");
+	assert_int_equal(patched(h, ids, 4), 1);
+	assert_int_equal(ids[0], 2);
+	harness_free(h);
+}
+
+/* n after a search whose rows do not have the text in their titles
+ * (the service matched the description) says so. */
+static void
+queue__search_next_without_a_title_match_says_so(void **state)
+{
+	struct harness *h = queue(3, NULL);
+
+	(void)state;
+	harness_action(h, ACTION_SEARCH, "printer");
+	give_page(h, 4, 6, NULL);
+	harness_action(h, ACTION_SEARCH_NEXT, NULL);
+	assert_string_equal(harness_notice(h), "no title among the loaded "
+	                                       "tasks has the search text");
+	harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1236,6 +1460,21 @@ main(void)
 		cmocka_unit_test(
 		    queue__enter_opens_the_detail_and_escape_closes_it),
 		cmocka_unit_test(queue__enter_with_no_rows_opens_nothing),
+		cmocka_unit_test(queue__blank_commands_say_what_is_in_force),
+		cmocka_unit_test(
+		    queue__row_actions_on_an_empty_queue_do_nothing),
+		cmocka_unit_test(
+		    queue__a_note_without_comment_rights_is_refused),
+		cmocka_unit_test(
+		    queue__a_note_is_kept_when_the_outbox_is_missing),
+		cmocka_unit_test(queue__refresh_in_the_detail_fetches_the_task),
+		cmocka_unit_test(
+		    queue__attention_closes_the_detail_and_selects_the_task),
+		cmocka_unit_test(queue__client_jumps_need_their_rights),
+		cmocka_unit_test(queue__client_tasks_from_the_detail_close_it),
+		cmocka_unit_test(queue__a_change_in_the_detail_is_for_its_task),
+		cmocka_unit_test(
+		    queue__search_next_without_a_title_match_says_so),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
