@@ -13,6 +13,8 @@ import socket
 import subprocess
 import threading
 
+from integration.test_cli_attachment import fault_task
+
 from integration.cli import scaled
 
 ME = {"id": 7, "name": "Fay Fault", "email": "fay@example.com", "role": "support",
@@ -128,14 +130,18 @@ def test_cli_paths__logout_server_error__warned_and_forgotten_here(fault):
     assert fault.count("/api/v1/auth/logout") == 1
 
 
-def test_cli_paths__login_and_logout_with_bad_settings_send_nothing(fault, tmp_path):
-    """A CA file that does not exist: a settings error, no request."""
+def test_cli_paths__commands_with_bad_settings_send_and_queue_nothing(fault, tmp_path):
+    """A CA file that does not exist: a settings error, no request, and
+    nothing left in the outbox."""
     missing = tmp_path / "no-such-ca.pem"
-    for args in (("login", "--email", ME["email"], "--password-stdin"), ("logout",)):
+    for args in (("login", "--email", ME["email"], "--password-stdin"), ("logout",),
+                 ("reply", "5", "hi"), ("comment", "5", "hi"), ("outbox", "flush"),
+                 ("attachment", "list", "1"), ("events",)):
         r = fault.cli.run(*args, ca=missing, input="pw\n")
         assert r.rc == USAGE, r
-        assert str(missing) in r.err, r
+        assert str(missing) in r.err, (args, r)
     assert fault.requests == []
+    assert fault.cli.run("outbox", "list", "--json").out == ""
 
 
 # ---- api ---------------------------------------------------------------------
@@ -242,7 +248,7 @@ def test_cli_paths__outbox_usage_errors(cli):
     for args in (("outbox", "list", "--frob"), ("outbox", "flush", "--timeout", "0"),
                  ("outbox", "flush", "--timeout", "9x"), ("outbox", "flush", "--wait", "5"),
                  ("outbox", "discard"), ("outbox", "frob"), ("comment",),
-                 ("comment", "5", "a", "b"), ("reply", "x", "hi"), ("reply", "5", "a", "b")):
+                 ("comment", "5", "a", "b"), ("comment", "5", "a", "b", "c"), ("reply", "x", "hi"), ("reply", "5", "a", "b")):
         r = cli.run(*args)
         assert r.rc == USAGE, (args, r)
         assert "usage: sitecare" in r.err, (args, r)
@@ -341,3 +347,100 @@ def test_cli_paths__reply_503__kept_claimed_then_next_waits_behind_it(fault):
     assert "sitecare: outbox empty (2 sent)" in r.err, r
     bodies = [json.loads(s.body)["body"] for s in fault.seen(path)]
     assert bodies[-2:] == ["one", "two"], bodies
+
+
+def test_cli_paths__flush_asks_again_until_the_service_answers(fault):
+    """/me fails (503, past the transport's own retries) then answers:
+    flush waits a backoff, asks again, and sends."""
+    path = "/api/v1/conversations/5/messages"
+    fault.script("/api/v1/me", (200, {}, ME))
+    fault.script(path, UNAVAILABLE)
+    assert fault.cli.run("reply", "5", "later").rc == FAILED
+    fault.script("/api/v1/me", *[UNAVAILABLE] * 4, (200, {}, ME))
+    fault.script(path, message_answer(5, "later", 103))
+    asked = fault.count("/api/v1/me")
+    r = fault.cli.run("outbox", "flush", "--timeout", "60", timeout=90)
+    assert r.rc == 0, r
+    assert fault.count("/api/v1/me") - asked == 5
+    assert "sitecare: outbox empty (1 sent)" in r.err, r
+    assert json.loads(fault.seen(path)[-1].body)["body"] == "later"
+
+
+# ---- attachment --------------------------------------------------------------
+
+def stream_body(data, length):
+    """A scripted download: data in small pieces, Content-Length only when
+    length is given (else the end of the body is the connection's)."""
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/octet-stream")
+        if length:
+            handler.send_header("Content-Length", str(len(data)))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        for i in range(0, len(data), 1000):
+            handler.wfile.write(data[i:i + 1000])
+            handler.wfile.flush()
+    return answer
+
+
+def save_on_a_terminal(cli, *args):
+    """Runs `attachment save` with stderr on a pty; returns (rc, stderr)."""
+    master, slave = os.openpty()
+    try:
+        p = subprocess.Popen(cli.argv(["attachment", "save", *map(str, args)]),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=slave, env=cli.env(), cwd=cli.home,
+                             start_new_session=True)
+    finally:
+        os.close(slave)
+    chunks = []
+    try:
+        while True:
+            try:
+                b = os.read(master, 4096)  # EIO once the child is gone
+            except OSError:
+                break
+            if not b:
+                break
+            chunks.append(b)
+        rc = p.wait(timeout=scaled(30))
+    finally:
+        os.close(master)
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return rc, b"".join(chunks).decode(errors="replace")
+
+
+def test_cli_paths__attachment_progress_drawn_on_a_terminal(fault):
+    data = os.urandom(5000)
+    fault.script("/api/v1/tasks/1", (200, {}, fault_task(len(data))))
+    fault.script("/api/v1/tasks/1/attachments/5", (200, {}, stream_body(data, True)))
+    rc, err = save_on_a_terminal(fault.cli, 1, 5, fault.cli.home / "a.bin")
+    assert rc == 0, err
+    assert (fault.cli.home / "a.bin").read_bytes() == data
+    assert f"] 100%  5000 of 5000 bytes" in err, err
+    assert "[" + "#" * 10 in err, err
+
+
+def test_cli_paths__attachment_progress_without_a_length_counts_bytes(fault):
+    data = os.urandom(3000)
+    fault.script("/api/v1/tasks/1", (200, {}, fault_task(len(data))))
+    fault.script("/api/v1/tasks/1/attachments/5", (200, {}, stream_body(data, False)))
+    rc, err = save_on_a_terminal(fault.cli, 1, 5, fault.cli.home / "b.bin")
+    assert rc == 0, err
+    assert (fault.cli.home / "b.bin").read_bytes() == data
+    assert "%" not in err, err
+    assert " bytes" in err, err
+
+
+def test_cli_paths__attachment_path_after_dashdash_may_start_with_a_dash(fault):
+    fault.script("/api/v1/tasks/1", (200, {}, fault_task(5)))
+    fault.script("/api/v1/tasks/1/attachments/5", (200, {}, b"hello"))
+    r = fault.cli.run("attachment", "save", "--", "1", "5", "-dash.bin")
+    assert r.rc == 0, r
+    assert (fault.cli.home / "-dash.bin").read_bytes() == b"hello"
+    r = fault.cli.run("attachment", "save", "1", "5", "-dash2.bin")
+    assert r.rc == USAGE, r
+    assert not (fault.cli.home / "-dash2.bin").exists()
