@@ -442,3 +442,52 @@ def test_cli_paths__attachment_path_after_dashdash_may_start_with_a_dash(fault):
     r = fault.cli.run("attachment", "save", "1", "5", "-dash2.bin")
     assert r.rc == USAGE, r
     assert not (fault.cli.home / "-dash2.bin").exists()
+
+
+# ---- keygen ------------------------------------------------------------------
+
+PASSPHRASE = "paths passphrase 7"
+
+
+def test_cli_paths__keygen_without_terminal_or_stdin_flag_makes_nothing(cli):
+    r = cli.run("keygen")
+    assert r.rc == USAGE, r
+    assert r.err == ("sitecare: no terminal to ask for the passphrase "
+                     "(use --passphrase-stdin)\n"), r
+    assert not any((cli.home / "data").rglob("*.key")), list((cli.home / "data").rglob("*"))
+
+
+def test_cli_paths__keygen_keeps_an_existing_key_without_force(cli):
+    """Not signed in: the key is made, not registered; a second keygen
+    keeps it, byte for byte."""
+    r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n")
+    assert r.rc == FAILED, r
+    assert r.out.startswith("key file: "), r
+    assert "the key is saved but not registered" in r.err, r
+    path = r.out.splitlines()[0].removeprefix("key file: ")
+    before = open(path, "rb").read()
+    r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n")
+    assert r.rc == FAILED, r
+    assert r.err.startswith(f"sitecare: a key already exists at {path}: give --force"), r
+    assert open(path, "rb").read() == before
+
+
+def test_cli_paths__keygen_data_folder_under_a_file(cli, tmp_path):
+    (tmp_path / "plain").write_text("x\n")
+    r = cli.run("keygen", "--passphrase-stdin", input=PASSPHRASE + "\n",
+                env={"XDG_DATA_HOME": str(tmp_path / "plain" / "data")})
+    assert r.rc == FAILED, r
+    assert f"{tmp_path}/plain/data" in r.err and "Not a directory" in r.err, r
+    assert r.out == ""
+
+
+def test_cli_paths__keygen_service_answering_another_key_is_not_registered(fault):
+    fault_login(fault)
+    fault.script("/api/v1/me/public-key", (200, {}, dict(ME, public_key="b3RoZXI=")))
+    r = fault.cli.run("keygen", "--passphrase-stdin", "--password-stdin",
+                      input=PASSPHRASE + "\npw\n")
+    assert r.rc == FAILED, r
+    assert "the service answered with another public key" in r.err, r
+    assert "the key is saved but not registered" in r.err, r
+    sent = json.loads(fault.seen("/api/v1/me/public-key")[0].body)
+    assert f"public key: {sent['public_key']}\n" in r.out, (r, sent)
