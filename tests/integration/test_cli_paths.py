@@ -491,3 +491,34 @@ def test_cli_paths__keygen_service_answering_another_key_is_not_registered(fault
     assert "the key is saved but not registered" in r.err, r
     sent = json.loads(fault.seen("/api/v1/me/public-key")[0].body)
     assert f"public key: {sent['public_key']}\n" in r.out, (r, sent)
+
+
+# ---- the outbox on disk --------------------------------------------------------
+
+def test_cli_paths__unreadable_outbox_file_set_aside_and_named(cli_for, service):
+    down = cli_for(closed_port_url(), service.ca)
+    assert down.run("reply", "5", "kept").rc == FAILED
+    [item] = down.state_dir.glob("outbox/*/*.json")
+    bad = item.with_name("11111111-1111-4111-8111-111111111111.json")
+    bad.write_text("{not json")
+    bad.chmod(0o600)
+    r = down.run("outbox", "list", "--json")
+    assert r.rc == 0, r
+    assert [json.loads(x)["body"] for x in r.out.splitlines()] == ["kept"]
+    assert r.err == (f"sitecare: 1 unreadable outbox files were set aside as *.corrupt "
+                     f"in {item.parent}\n"), r
+    assert not bad.exists()
+    assert bad.with_name(bad.name + ".corrupt").read_text() == "{not json"
+
+
+def test_cli_paths__state_folder_under_a_file__outbox_says_why(fault, tmp_path):
+    (tmp_path / "plain").write_text("x\n")
+    env = {"XDG_STATE_HOME": str(tmp_path / "plain" / "state")}
+    r = fault.cli.run("outbox", "list", env=env)
+    assert r.rc == FAILED, r
+    assert r.err == (f"sitecare: cannot create {tmp_path}/plain/state/sitecare/outbox: "
+                     "Not a directory\n"), r
+    r = fault.cli.run("reply", "5", "nowhere to keep it", env=env)
+    assert r.rc == USAGE, r
+    assert f"cannot create {tmp_path}/plain/state/sitecare" in r.err, r
+    assert fault.requests == []
