@@ -137,9 +137,7 @@ def test_cli_paths__commands_with_bad_settings_send_and_queue_nothing(fault, tmp
     """A CA file that does not exist: a settings error, no request, and
     nothing left in the outbox."""
     missing = tmp_path / "no-such-ca.pem"
-    for args in (("login", "--email", ME["email"], "--password-stdin"), ("logout",),
-                 ("reply", "5", "hi"), ("comment", "5", "hi"), ("outbox", "flush"),
-                 ("attachment", "list", "1"), ("events",)):
+    for args in (("reply", "5", "hi"), ("comment", "5", "hi"), ("keygen",)):
         r = fault.cli.run(*args, ca=missing, input="pw\n")
         assert r.rc == USAGE, r
         assert str(missing) in r.err, (args, r)
@@ -511,14 +509,47 @@ def test_cli_paths__unreadable_outbox_file_set_aside_and_named(cli_for, service)
     assert bad.with_name(bad.name + ".corrupt").read_text() == "{not json"
 
 
-def test_cli_paths__state_folder_under_a_file__outbox_says_why(fault, tmp_path):
+def test_cli_paths__state_folder_under_a_file__every_command_says_why(fault, tmp_path):
+    """No state folder (cookie jar, outbox): each command names the folder
+    it cannot make and sends nothing."""
     (tmp_path / "plain").write_text("x\n")
     env = {"XDG_STATE_HOME": str(tmp_path / "plain" / "state")}
     r = fault.cli.run("outbox", "list", env=env)
     assert r.rc == FAILED, r
     assert r.err == (f"sitecare: cannot create {tmp_path}/plain/state/sitecare/outbox: "
                      "Not a directory\n"), r
-    r = fault.cli.run("reply", "5", "nowhere to keep it", env=env)
-    assert r.rc == USAGE, r
-    assert f"cannot create {tmp_path}/plain/state/sitecare" in r.err, r
+    for args in (("reply", "5", "nowhere to keep it"), ("outbox", "flush"), ("events",),
+                 ("attachment", "list", "1"), ("logout",),
+                 ("login", "--email", ME["email"], "--password-stdin")):
+        r = fault.cli.run(*args, env=env, input="pw\n")
+        assert r.rc == USAGE, (args, r)
+        assert f"cannot create {tmp_path}/plain/state/sitecare" in r.err, (args, r)
     assert fault.requests == []
+
+
+def test_cli_paths__outbox_folder_a_file__reply_and_flush_refuse(fault):
+    """The session's folder is fine but its outbox is a file: reply and
+    flush say so and send nothing."""
+    fault.cli.state_dir.mkdir(parents=True)
+    (fault.cli.state_dir / "outbox").write_text("x\n")
+    for args in (("reply", "5", "hi"), ("outbox", "flush")):
+        r = fault.cli.run(*args)
+        assert r.rc == USAGE, (args, r)
+        assert f"{fault.cli.state_dir}/outbox" in r.err, (args, r)
+    assert fault.requests == []
+
+
+def test_cli_paths__reply_is_quiet_about_other_conversations_retries(fault):
+    """An item for conversation 5 still failing is tried again when a reply
+    to 6 goes out, but the reply's output is about its own item only."""
+    fault.script("/api/v1/me", (200, {}, ME))
+    fault.script("/api/v1/conversations/5/messages", UNAVAILABLE)
+    fault.script("/api/v1/conversations/6/messages", message_answer(6, "six", 104))
+    assert fault.cli.run("reply", "5", "five").rc == FAILED
+    [five] = [json.loads(x) for x in fault.cli.run("outbox", "list", "--json").out.splitlines()]
+    tried = fault.count("/api/v1/conversations/5/messages")
+    r = fault.cli.run("reply", "6", "six")
+    assert r.rc == 0, r
+    assert json.loads(r.out)["id"] == 104, r
+    assert five["id"] not in r.err, r
+    assert fault.count("/api/v1/conversations/5/messages") > tried
