@@ -9,10 +9,13 @@ test_cli_*.py files and test_events_outbox.py.
 
 import json
 import os
+import pty
 import re
+import select
 import socket
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -79,6 +82,9 @@ def test_cli_paths__login_usage_errors_send_nothing(fault):
     r = fault.cli.run("login", "--frob")
     assert r.rc == USAGE, r
     assert "sitecare: login: unexpected --frob (usage: sitecare login" in r.err, r
+    r = fault.cli.run("logout", "now")
+    assert r.rc == USAGE, r
+    assert r.err.startswith("sitecare: logout: unexpected now (it takes no arguments"), r
     assert fault.requests == []
 
 
@@ -97,6 +103,59 @@ def test_cli_paths__login_without_email_or_terminal_says_give_email(fault):
     assert r.rc == USAGE, r
     assert r.err == "sitecare: no terminal to ask for the email (give --email)\n", r
     assert fault.requests == []
+
+
+def read_pty(fd, seen, token, deadline):
+    """seen plus what the pty at fd shows, until token is in it (None: to
+    the end), the other side closes, or the deadline."""
+    while (token is None or token not in seen) and time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.2)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the other side is closed
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def on_a_terminal(cli, args, *exchanges):
+    """Runs cli with a pty as its controlling terminal (and stdin); for
+    each (prompt, reply) waits for the prompt, then types the reply.
+    Returns (exit status, everything the terminal showed)."""
+    argv = cli.argv(args)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its controlling terminal
+        os.chdir(cli.home)
+        os.execve(argv[0], argv, cli.env())
+    seen = b""
+    try:
+        for prompt, reply in exchanges:
+            seen = read_pty(fd, seen, prompt, time.monotonic() + scaled(20))
+            assert prompt in seen, seen
+            os.write(fd, reply)
+        seen = read_pty(fd, seen, None, time.monotonic() + scaled(20))
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def test_cli_paths__login_asks_the_email_on_the_terminal_then_offers_it(fault):
+    """No --email: asked on the terminal; next time the remembered one is
+    the default, taken on an empty line."""
+    fault.script("/api/v1/auth/login", (200, {"Set-Cookie": "sessionid=s; Path=/; Secure"}, ME))
+    rc, seen = on_a_terminal(fault.cli, ["login", "--password-stdin"],
+                             (b"Email: ", ME["email"].encode() + b"\n"), (b"\n", b"pw\n"))
+    assert rc == 0, seen
+    assert "signed in as Fay Fault" in seen, seen
+    rc, seen = on_a_terminal(fault.cli, ["login", "--password-stdin"],
+                             (f"Email [{ME['email']}]: ".encode(), b"\n"), (b"\n", b"pw\n"))
+    assert rc == 0, seen
+    emails = [json.loads(s.body)["email"] for s in fault.seen("/api/v1/auth/login")]
+    assert emails == [ME["email"]] * 2
 
 
 def test_cli_paths__login_with_stdin_closed_says_no_password(fault):
@@ -395,30 +454,22 @@ def save_on_a_terminal(cli, *args):
                              start_new_session=True)
     finally:
         os.close(slave)
-    chunks = []
     try:
-        while True:
-            try:
-                b = os.read(master, 4096)  # EIO once the child is gone
-            except OSError:
-                break
-            if not b:
-                break
-            chunks.append(b)
+        seen = read_pty(master, b"", None, time.monotonic() + scaled(30))
         rc = p.wait(timeout=scaled(30))
     finally:
         os.close(master)
         if p.poll() is None:
             p.kill()
             p.wait()
-    return rc, b"".join(chunks).decode(errors="replace")
+    return rc, seen.decode(errors="replace")
 
 
 @pytest.mark.parametrize("length, drawn", [
     (True, "] 100%  5000 of 5000 bytes"),  # a bar, then the end of it
     # no length: a count of bytes (redrawn at most every 100 ms, so the
     # last count drawn may be short of the total)
-    (False, re.compile(r"\r[1-5]000 bytes")),
+    (False, re.compile(r"\r[1-9][0-9]* bytes")),
 ])
 def test_cli_paths__attachment_progress_drawn_on_a_terminal(fault, length, drawn):
     data = os.urandom(5000)
