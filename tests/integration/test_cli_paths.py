@@ -27,9 +27,10 @@ ME = {"id": 7, "name": "Fay Fault", "email": "fay@example.com", "role": "support
       "public_key": None, "permissions": ["tasks.read"]}
 UNAVAILABLE = (503, {}, {"error": {"code": "server_error", "message": "Try later."}})
 USAGE, FAILED = 2, 1
-# stdin readers stop at twice HTTP_MAX_BODY (32 MiB): the buffer doubles
-# while it is at most the limit, so "too large" needs more than 64 MiB.
-TOO_LARGE = 64 * 1024 * 1024 + 1
+# stdin readers refuse more than HTTP_MAX_BODY (32 MiB), one byte over
+# being enough (they took up to 64 MiB before: the limit was checked only
+# when their buffer doubled).
+TOO_LARGE = 32 * 1024 * 1024 + 1
 
 
 def closed_port_url():

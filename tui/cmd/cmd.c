@@ -228,6 +228,27 @@ cmd_parse_id(const char *s)
 	return v;
 }
 
+char *
+cmd_read_stdin(size_t max)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = xmalloc(cap);
+
+	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
+		len += n;
+		if (len > max) {
+			free(buf);
+			return NULL;
+		}
+		if (len + 1 == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 /* The kind's name in words: "invalid_credentials" -> "invalid credentials". */
 static void
 kind_words(enum sc_error_kind kind, char *out, size_t len)

@@ -76,6 +76,10 @@ int cmd_no_arguments(int argc, char **argv);
 /* A positive id from the command line, or -1 when s is not one. */
 long long cmd_parse_id(const char *s);
 
+/* All of stdin, NUL-terminated (malloc'd), or NULL when it holds more than
+ * max bytes (nothing printed: the caller says which input was too large). */
+char *cmd_read_stdin(size_t max);
+
 /*
  * The account password into sodium memory (the caller sodium_free's
  * it): one line of stdin when from_stdin, else asked on the terminal

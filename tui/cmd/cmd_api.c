@@ -139,28 +139,14 @@ parse_args(struct api_args *args, int argc, char **argv)
 	return 0;
 }
 
-/* Reads all of stdin, at most HTTP_MAX_BODY bytes. */
+/* --data -: all of stdin, at most HTTP_MAX_BODY bytes. */
 static char *
 read_stdin(void)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = xmalloc(cap);
-	size_t n;
+	char *buf = cmd_read_stdin(HTTP_MAX_BODY);
 
-	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			if (cap > HTTP_MAX_BODY) {
-				free(buf);
-				fprintf(stderr, "sitecare: api: --data - is "
-				                "too large\n");
-				return NULL;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	buf[len] = '\0';
+	if (buf == NULL)
+		fprintf(stderr, "sitecare: api: --data - is too large\n");
 	return buf;
 }
 

@@ -237,23 +237,11 @@ refuse_readonly(const struct cmd_ctx *ctx, const char *what)
 static char *
 read_stdin_text(void)
 {
-	size_t len = 0, cap = 4096, n;
-	char *buf = xmalloc(cap);
+	char *buf = cmd_read_stdin(HTTP_MAX_BODY);
+	size_t len = buf != NULL ? strlen(buf) : 0;
 
-	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			if (cap > HTTP_MAX_BODY) {
-				free(buf);
-				return NULL;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	buf[len] = '\0';
 	if (len > 0 && buf[len - 1] == '\n')
-		buf[--len] = '\0';
+		buf[len - 1] = '\0';
 	return buf;
 }
 
