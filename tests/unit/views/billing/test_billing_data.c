@@ -114,6 +114,18 @@ inv_numbers(const struct billing_data *bd, char *buf, size_t len)
 		         i ? "," : "", billing_data_invoice(bd, i)->number);
 }
 
+/* Sorts the invoices by key and checks their numbers in order. */
+static void
+assert_sorted_as(struct billing_data *bd, const char *key, const char *want)
+{
+	char b[256], err[128];
+
+	assert_int_equal(
+	    billing_data_sort(bd, BILLING_INVOICES, key, err, sizeof err), 0);
+	inv_numbers(bd, b, sizeof b);
+	assert_string_equal(b, want);
+}
+
 static void
 billing_data__order__defaults_put_trouble_first(void **state)
 {
@@ -144,11 +156,7 @@ billing_data__sort__keys_and_reverse(void **state)
 	    0);
 	sub_names(bd, b, sizeof b);
 	assert_string_equal(b, "Cy Cole,Alma Able,Bo Baker,Di Dunn");
-	assert_int_equal(
-	    billing_data_sort(bd, BILLING_INVOICES, "created", err, sizeof err),
-	    0);
-	inv_numbers(bd, b, sizeof b);
-	assert_string_equal(b, "INV-12,INV-10,INV-11");
+	assert_sorted_as(bd, "created", "INV-12,INV-10,INV-11");
 	assert_int_equal(
 	    billing_data_sort(bd, BILLING_SUBS, "failed", err, sizeof err), -1);
 	assert_non_null(strstr(err, "status, client, plan"));
@@ -427,33 +435,17 @@ static void
 billing_data__invoices__amount_client_and_clear(void **state)
 {
 	struct billing_data *bd = loaded();
-	char b[256], err[128];
+	char err[128];
 
 	(void)state;
-	assert_int_equal(
-	    billing_data_sort(bd, BILLING_INVOICES, "amount", err, sizeof err),
-	    0);
-	inv_numbers(bd, b, sizeof b);
-	assert_string_equal(b, "INV-11,INV-10,INV-12");
-	assert_int_equal(
-	    billing_data_sort(bd, BILLING_INVOICES, "-amount", err, sizeof err),
-	    0);
-	inv_numbers(bd, b, sizeof b);
-	assert_string_equal(b, "INV-12,INV-10,INV-11");
+	assert_sorted_as(bd, "amount", "INV-11,INV-10,INV-12");
+	assert_sorted_as(bd, "-amount", "INV-12,INV-10,INV-11");
 	/* The newest invoice, whose client sorts second by name. */
 	put_invoices("{\"next\": null, \"results\": [" INV(
 	    13, "INV-13", "Aaron Abel", "paid", "2026-12-01", 100,
 	    "null") "]}");
-	assert_int_equal(
-	    billing_data_sort(bd, BILLING_INVOICES, "client", err, sizeof err),
-	    0);
-	inv_numbers(bd, b, sizeof b);
-	assert_string_equal(b, "INV-12,INV-13,INV-10,INV-11");
-	assert_int_equal(
-	    billing_data_sort(bd, BILLING_INVOICES, "-client", err, sizeof err),
-	    0);
-	inv_numbers(bd, b, sizeof b);
-	assert_string_equal(b, "INV-11,INV-10,INV-13,INV-12");
+	assert_sorted_as(bd, "client", "INV-12,INV-13,INV-10,INV-11");
+	assert_sorted_as(bd, "-client", "INV-11,INV-10,INV-13,INV-12");
 	assert_int_equal(billing_data_filter(bd, BILLING_INVOICES,
 	                                     "status=failed", err, sizeof err),
 	                 0);
