@@ -53,6 +53,7 @@ struct att_run {
 	bool tty;          /* stderr is a terminal: draw progress */
 	bool drawn;        /* a progress line is on screen */
 	long long last_draw;
+	int64_t received, total; /* as last told, for the closing redraw */
 	int rc;
 };
 
@@ -146,15 +147,6 @@ on_list(struct task_detail *det, const struct sc_error *err, void *ud)
 
 /* ---- save: progress ---------------------------------------------- */
 
-/* Ends the progress line, if one is drawn. */
-static void
-progress_end(struct att_run *run)
-{
-	if (run->drawn)
-		fputc('\n', stderr);
-	run->drawn = false;
-}
-
 /* Redraws "[#####     ]  50%  123 of 246 bytes" on stderr. */
 static void
 progress_draw(int64_t received, int64_t total)
@@ -176,6 +168,19 @@ progress_draw(int64_t received, int64_t total)
 	        (int)(received * 100 / total), received, total);
 }
 
+/* Ends the progress line, if one is drawn; a finished download shows its
+ * last count (without a length, no redraw marks the end, so the line drawn
+ * last could be short of what was saved). */
+static void
+progress_end(struct att_run *run, bool finished)
+{
+	if (run->drawn && finished)
+		progress_draw(run->received, run->total);
+	if (run->drawn)
+		fputc('\n', stderr);
+	run->drawn = false;
+}
+
 /* Bytes arrived: redraw at most every ATT_DRAW_MS, and at the end. */
 static void
 on_progress(struct download *d, int64_t received, int64_t total, void *ud)
@@ -184,6 +189,8 @@ on_progress(struct download *d, int64_t received, int64_t total, void *ud)
 	long long now = clock_mono_ms(NULL);
 
 	(void)d;
+	run->received = received;
+	run->total = total;
 	if (!run->tty ||
 	    (now - run->last_draw < ATT_DRAW_MS && received != total))
 		return;
@@ -221,7 +228,7 @@ on_saved(struct download *d, const char *path, const struct sc_error *err,
 {
 	struct att_run *run = ud;
 
-	progress_end(run);
+	progress_end(run, err->kind == SC_OK);
 	if (err->kind != SC_OK) {
 		report(err, download_path(d));
 		run->rc = CMD_FAILED;
@@ -341,7 +348,7 @@ on_interrupt(int signo, void *ud)
 
 	if (run->d != NULL)
 		download_cancel(run->d);
-	progress_end(run);
+	progress_end(run, false);
 	fprintf(stderr, "sitecare: interrupted; nothing was saved\n");
 	run->rc = CMD_FAILED;
 	run->stopped = true;
