@@ -60,6 +60,9 @@ outbox_owner_refusal(const struct outbox_owner *queued,
 		why = xasprintf("queued for %s as %s, not this service (%s)",
 		                queued->service, who,
 		                now->service != NULL ? now->service : "none");
+	else if (now->staff_id <= 0)
+		why = xasprintf(
+		    "queued as %s; who is signed in is not known yet", who);
 	else if (queued->staff_id <= 0 || queued->staff_id != now->staff_id) {
 		me = member_words(now);
 		why = xasprintf("queued as %s, not as %s who is signed in", who,

@@ -76,6 +76,13 @@ outbox_owner__refusal__unknown_owner_is_never_sent(void **state)
 	/* Nobody signed in: nothing may go. */
 	why = outbox_owner_refusal(&ann_staging, &nobody);
 	assert_non_null(why);
+	assert_non_null(strstr(why, "who is signed in is not known yet"));
+	assert_null(strstr(why, "not as an unknown"));
+	free(why);
+	/* Neither known: said once, not "not as an unknown ... who is". */
+	why = outbox_owner_refusal(&nobody, &nobody);
+	assert_string_equal(why, "queued as an unknown staff member; who is "
+	                         "signed in is not known yet");
 	free(why);
 }
 
