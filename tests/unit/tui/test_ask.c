@@ -15,6 +15,8 @@
 #include "tui/ask.h"
 #include "tui/sanitize.h"
 
+#include "screen_has.h"
+
 /* What on_done heard, and whether it should free the ask. */
 struct done {
 	int calls;
@@ -316,21 +318,6 @@ ask__ops_key__swallows_stray_keys_passes_control_keys(void **state)
 	assert_int_equal(d.key, 'd');
 	assert_int_equal(d.calls, 2);
 	ask_free(a);
-}
-
-/* True when some row of w contains needle (ASCII). */
-static bool
-screen_has(WINDOW *w, int rows, const char *needle)
-{
-	char buf[256];
-	int y;
-
-	for (y = 0; y < rows; y++) {
-		mvwinnstr(w, y, 0, buf, (int)sizeof buf - 1);
-		if (strstr(buf, needle) != NULL)
-			return true;
-	}
-	return false;
 }
 
 static void
