@@ -224,17 +224,13 @@ static void
 login__draw__long_error_lifts_the_form(void **state)
 {
 	struct login_form *f = login_new("e@x.example");
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	char error[1200];
-	SCREEN *s;
+	struct test_screen ts;
 	WINDOW *w;
 	int y;
 
 	(void)state;
-	setenv("LINES", "50", 1);
-	setenv("COLUMNS", "120", 1);
-	s = newterm("xterm", out, in);
-	assert_non_null(s);
+	test_screen_open(&ts);
 	assert_int_equal(title_row(f, 24), 8);
 	login_set_state(f, "short error", false);
 	assert_int_equal(title_row(f, 24), 8);
@@ -256,10 +252,7 @@ login__draw__long_error_lifts_the_form(void **state)
 	assert_true(screen_has(w, 24, "signing in..."));
 	assert_false(screen_has(w, 24, "theEND"));
 	delwin(w);
-	endwin();
-	delscreen(s);
-	fclose(out);
-	fclose(in);
+	test_screen_close(&ts);
 	login_free(f);
 }
 

@@ -172,15 +172,11 @@ passphrase__draw__never_the_text(void **state)
 	struct got g = { 0 };
 	struct passphrase *p =
 	    passphrase_new("Unlock", "Your key", on_done, &g);
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *s;
+	struct test_screen ts;
 	WINDOW *w;
 
 	(void)state;
-	assert_non_null(out);
-	assert_non_null(in);
-	s = newterm("xterm", out, in);
-	assert_non_null(s);
+	test_screen_open(&ts);
 	w = drawn(p, 24, 80);
 	assert_true(screen_has(w, 24, "Unlock"));
 	assert_true(screen_has(w, 24, "Your key"));
@@ -216,10 +212,7 @@ passphrase__draw__never_the_text(void **state)
 	w = drawn(p, 7, 24);
 	assert_true(screen_has(w, 7, "Unlock"));
 	delwin(w);
-	endwin();
-	delscreen(s);
-	fclose(out);
-	fclose(in);
+	test_screen_close(&ts);
 	passphrase_free(p);
 }
 
@@ -235,7 +228,5 @@ main(void)
 		cmocka_unit_test(passphrase__draw__never_the_text),
 	};
 
-	setenv("LINES", "50", 1);
-	setenv("COLUMNS", "120", 1);
 	return cmocka_run_group_tests_name("tui/passphrase", tests, NULL, NULL);
 }
