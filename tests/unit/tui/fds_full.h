@@ -16,7 +16,7 @@ struct fds_full {
 };
 
 /* Lowers the limit to 64 descriptors and opens them all. */
-static void
+__attribute__((unused)) static void
 fds_fill(struct fds_full *f)
 {
 	struct rlimit low;
@@ -32,7 +32,7 @@ fds_fill(struct fds_full *f)
 }
 
 /* Closes them and puts the limit back. */
-static void
+__attribute__((unused)) static void
 fds_unfill(struct fds_full *f)
 {
 	while (f->n > 0)

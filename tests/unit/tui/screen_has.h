@@ -14,7 +14,7 @@ struct test_screen {
 	SCREEN *s;
 };
 
-static void
+__attribute__((unused)) static void
 test_screen_open(struct test_screen *t)
 {
 	setenv("LINES", "50", 1);
@@ -27,7 +27,7 @@ test_screen_open(struct test_screen *t)
 	assert_non_null(t->s);
 }
 
-static void
+__attribute__((unused)) static void
 test_screen_close(struct test_screen *t)
 {
 	endwin();
@@ -37,7 +37,7 @@ test_screen_close(struct test_screen *t)
 }
 
 /* True when some row of w contains needle (ASCII). */
-static bool
+__attribute__((unused)) static bool
 screen_has(WINDOW *w, int rows, const char *needle)
 {
 	char buf[256];
