@@ -257,6 +257,133 @@ health__service_session_config_before_sign_in(void **state)
 	fixture_close(&f);
 }
 
+/* Draws h until text shows, running the loop (at most 5 s). */
+static bool
+shows_in_time(struct fixture *f, void *h, const char *text)
+{
+	long long end = loop_now_ms() + 5000;
+
+	for (;;) {
+		werase(f->w);
+		health_ops.draw(h, f->w, 50, 120);
+		if (shows(f, text))
+			return true;
+		if (loop_now_ms() >= end)
+			return false;
+		loop_run_once(f->app.loop, 20);
+	}
+}
+
+/* The page inside tmux, with tmux answering set-clipboard sc,
+ * allow-passthrough pt and focus-events fe (NULL: it fails); the
+ * overlay, its answers drawn. */
+static void *
+in_tmux(struct fixture *f, const char *sc, const char *pt, const char *fe)
+{
+	void *h;
+
+	setenv("FAKE_SC", sc != NULL ? sc : "", 1);
+	setenv("FAKE_PT", pt, 1);
+	setenv("FAKE_FE", fe, 1);
+	h = health_new(&f->app, NULL);
+	werase(f->w);
+	health_ops.draw(h, f->w, 50, 120);
+	assert_true(shows(f, "OK     inside tmux (TMUX is set)"));
+	assert_true(shows(f, "...    asking tmux"));
+	assert_true(shows_in_time(f, h, "focus-events "));
+	return h;
+}
+
+/* tmux's three settings, as it answers them, each a finding with what
+ * to do; no answer is "unknown". */
+static void
+health__tmux__settings_as_tmux_answers(void **state)
+{
+	struct fixture f;
+	char *old = xstrdup(getenv("PATH"));
+	char *bin = xasprintf("%s/tmuxbin", scratch), *path;
+	char *script = xasprintf("%s/tmux", bin);
+	FILE *fp;
+	void *h;
+
+	mkdir(bin, 0700);
+	fp = fopen(script, "w");
+	assert_non_null(fp);
+	fputs("#!/bin/sh\ncase \"$3\" in set-clipboard) v=$FAKE_SC;;\n"
+	      "allow-passthrough) v=$FAKE_PT;; focus-events) v=$FAKE_FE;; "
+	      "esac\n[ -z \"$v\" ] && exit 1\necho \"$v\"\n",
+	      fp);
+	fclose(fp);
+	assert_int_equal(chmod(script, 0755), 0);
+	path = xasprintf("%s:%s", bin, old);
+	setenv("PATH", path, 1);
+	setenv("TMUX", "/tmp/tmux-0/default,1,0", 1);
+	fixture_open(&f, 80, 24);
+
+	h = in_tmux(&f, "on", "on", "on");
+	assert_true(shows(&f, "WARN   set-clipboard on: OSC 52 copies reach "
+	                      "the clipboard"));
+	assert_true(shows(&f, "OK     allow-passthrough on: OSC 9/777"));
+	assert_true(shows(&f, "OK     focus-events on: a conversation"));
+	health_ops.free(h);
+
+	h = in_tmux(&f, "external", "off", "off");
+	assert_true(shows(&f, "WARN   set-clipboard external: tmux drops"));
+	assert_true(shows(&f, "WARN   allow-passthrough off"));
+	assert_true(shows(&f, "WARN   focus-events off: the open"));
+	health_ops.free(h);
+
+	h = in_tmux(&f, NULL, "all", "on");
+	assert_true(shows(&f, "WARN   set-clipboard unknown (tmux gave no "
+	                      "answer within 5000 ms)"));
+	assert_true(shows(&f, "OK     allow-passthrough all"));
+	health_ops.free(h);
+
+	unsetenv("TMUX");
+	setenv("PATH", old, 1);
+	fixture_close(&f);
+	free(path);
+	free(script);
+	free(bin);
+	free(old);
+}
+
+/* What the test copy wrote to the terminal (stdout, caught in a pipe),
+ * and what the page says after. */
+static void
+health__key__test_copy_bytes_and_notice(void **state)
+{
+	static const char plain[] = "\033]52;c;c2l0ZWNhcmUgY2hlY2toZWFsdGg=\a";
+	struct fixture f;
+	char got[256];
+	int p[2], saved;
+	ssize_t n;
+	void *h;
+
+	fixture_open(&f, 80, 24);
+	h = health_new(&f.app, NULL);
+	assert_int_equal(pipe(p), 0);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	dup2(p[1], STDOUT_FILENO);
+	assert_int_equal(health_ops.key(h, 'c'), VIEW_REDRAW);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], got, sizeof got - 1);
+	close(p[0]);
+	assert_int_equal(n, (ssize_t)strlen(plain));
+	got[n] = '\0';
+	assert_string_equal(got, plain);
+	werase(f.w);
+	health_ops.draw(h, f.w, 50, 120);
+	assert_true(shows(&f, "sent an OSC 52 copy of \"sitecare "
+	                      "checkhealth\": paste to check"));
+	assert_int_equal(health_ops.key(h, 'z'), VIEW_UNHANDLED);
+	health_ops.free(h);
+	fixture_close(&f);
+}
+
 static int
 setup(void **state)
 {
@@ -292,6 +419,8 @@ main(void)
 		cmocka_unit_test(health__dbus__each_kind_of_address),
 		cmocka_unit_test(health__clipboard__routes_found),
 		cmocka_unit_test(health__service_session_config_before_sign_in),
+		cmocka_unit_test(health__tmux__settings_as_tmux_answers),
+		cmocka_unit_test(health__key__test_copy_bytes_and_notice),
 	};
 
 	return cmocka_run_group_tests_name("tui/health", tests, setup,
