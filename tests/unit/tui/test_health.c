@@ -360,6 +360,7 @@ health__key__test_copy_bytes_and_notice(void **state)
 	ssize_t n;
 	void *h;
 
+	unsetenv("TMUX"); /* outside tmux: the plain form only */
 	fixture_open(&f, 80, 24);
 	h = health_new(&f.app, NULL);
 	assert_int_equal(pipe(p), 0);
