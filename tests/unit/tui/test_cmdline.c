@@ -685,6 +685,36 @@ cmdline__draw__hint_after_the_line_when_it_fits(void **state)
 	cmdline_close(cl);
 }
 
+/* A scrolled line that gets shorter scrolls back, so that no more of
+ * the view than needed is empty. */
+static void
+cmdline__draw__shorter_line_scrolls_back(void **state)
+{
+	struct cmdline *cl = *state;
+	struct test_screen ts;
+	WINDOW *w;
+	char row[16];
+	int i;
+
+	test_screen_open(&ts);
+	w = newwin(1, 10, 0, 0);
+	cmdline_open(cl, CMDLINE_COMMAND, ":", NULL);
+	type(cl, "abcdefghijklmno");
+	cmdline_draw(cl, w, 10);
+	mvwinnstr(w, 0, 0, row, 10);
+	assert_string_equal(row, ":hijklmno ");
+	for (i = 0; i < 5; i++)
+		cmdline_feed(cl, KEYC_BACKSPACE);
+	werase(w);
+	cmdline_draw(cl, w, 10);
+	assert_int_equal(getcurx(w), 9);
+	mvwinnstr(w, 0, 0, row, 10);
+	assert_string_equal(row, ":cdefghij ");
+	delwin(w);
+	test_screen_close(&ts);
+	cmdline_close(cl);
+}
+
 int
 main(void)
 {
@@ -732,6 +762,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    cmdline__draw__hint_after_the_line_when_it_fits, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__draw__shorter_line_scrolls_back, setup, teardown),
 	};
 
 	/* Readline reads these once, at the first cmdline_new(). */
