@@ -22,6 +22,8 @@
 #include "net/base/xmalloc.h"
 #include "net/client/api.h"
 #include "tui/app.h"
+#include "tui/cmd/cmd.h"
+#include "tui/config.h"
 #include "tui/health.h"
 
 #include "screen_has.h"
@@ -385,6 +387,44 @@ health__key__test_copy_bytes_and_notice(void **state)
 	fixture_close(&f);
 }
 
+/* With a config: its path (there or not), each of its errors with file
+ * and line, the CA file; `n` with notifications off sends nothing and
+ * says so. */
+static void
+health__config_errors_ca_file_and_notifications_off(void **state)
+{
+	struct fixture f;
+	struct cmd_ctx ctx = { 0 };
+	char *cfg = xasprintf("%s/my-config", scratch);
+	void *h;
+
+	config_init(&ctx.cfg);
+	assert_int_equal(config_load_text(&ctx.cfg, cfg,
+	                                  "notifications = off\n"
+	                                  "theme = default\n"
+	                                  "nonsense = 1\n"),
+	                 1);
+	ctx.config_path = cfg;
+	ctx.ca_file = "/etc/sitecare/ca.pem";
+	fixture_open(&f, 80, 24);
+	h = health_new(&f.app, &ctx);
+	assert_int_equal(health_ops.key(h, 'n'), VIEW_REDRAW);
+	health_ops.draw(h, f.w, 50, 120);
+	assert_true(shows(&f, "config file "));
+	assert_true(shows(&f, "(not there: defaults)"));
+	assert_true(shows(&f, "ERROR  "));
+	assert_true(shows(&f, "my-config:3: "));
+	assert_true(shows(&f, "fix that line; the rest of the file applied"));
+	assert_true(shows(&f, "checked against the CA file "
+	                      "/etc/sitecare/ca.pem"));
+	assert_true(shows(&f, "notifications are off (notifications = off "
+	                      "in the config): nothing sent"));
+	health_ops.free(h);
+	fixture_close(&f);
+	config_free(&ctx.cfg);
+	free(cfg);
+}
+
 static int
 setup(void **state)
 {
@@ -422,6 +462,8 @@ main(void)
 		cmocka_unit_test(health__service_session_config_before_sign_in),
 		cmocka_unit_test(health__tmux__settings_as_tmux_answers),
 		cmocka_unit_test(health__key__test_copy_bytes_and_notice),
+		cmocka_unit_test(
+		    health__config_errors_ca_file_and_notifications_off),
 	};
 
 	return cmocka_run_group_tests_name("tui/health", tests, setup,
