@@ -125,14 +125,18 @@ append(struct passphrase *p, uint32_t cp)
 static void
 drop_chars(struct passphrase *p, bool all)
 {
-	unsigned char *b;
+	unsigned char *b, dropped;
 
 	if (p->buf == NULL || p->len == 0)
 		return;
 	b = secret_open_write(p->buf);
-	do
-		b[--p->len] = '\0';
-	while (p->len > 0 && (all || (b[p->len] & 0xc0) == 0x80));
+	/* Down to and with the character's lead byte: the test is on the
+	 * byte just dropped, as the one left in its place is now NUL. */
+	do {
+		dropped = b[--p->len];
+		b[p->len] = '\0';
+	} while (p->len > 0 && (all || (dropped & 0xc0) == 0x80));
+	sodium_memzero(&dropped, sizeof dropped);
 	secret_close(p->buf);
 }
 

@@ -15,6 +15,8 @@
 #include "tui/ask.h"
 #include "tui/sanitize.h"
 
+#include "screen_has.h"
+
 /* What on_done heard, and whether it should free the ask. */
 struct done {
 	int calls;
@@ -318,21 +320,6 @@ ask__ops_key__swallows_stray_keys_passes_control_keys(void **state)
 	ask_free(a);
 }
 
-/* True when some row of w contains needle (ASCII). */
-static bool
-screen_has(WINDOW *w, int rows, const char *needle)
-{
-	char buf[256];
-	int y;
-
-	for (y = 0; y < rows; y++) {
-		mvwinnstr(w, y, 0, buf, (int)sizeof buf - 1);
-		if (strstr(buf, needle) != NULL)
-			return true;
-	}
-	return false;
-}
-
 static void
 ask__draw__fits_panes_down_to_nothing(void **state)
 {
@@ -408,6 +395,109 @@ setup(void **state)
 	return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
 }
 
+/* Submit gives the Enter choice and Back / Quit the Escape one; once
+ * answered, the ask takes no more actions or clicks. */
+static void
+ask__ops_action__submit_back_then_nothing(void **state)
+{
+	static const enum action giving[] = { ACTION_SUBMIT, ACTION_OPEN,
+		                              ACTION_BACK, ACTION_QUIT };
+	static const key_code want[] = { 'r', 'r', 'd', 'd' };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		struct done d = { 0 };
+		struct ask *a = conflict(&d, short_body, 1);
+
+		assert_int_equal(ask_ops.action(a, giving[i], NULL),
+		                 VIEW_REDRAW);
+		assert_int_equal(d.calls, 1);
+		assert_int_equal(d.key, want[i]);
+		assert_int_equal(ask_answer(a), want[i]);
+		assert_int_equal(ask_ops.action(a, giving[i], NULL),
+		                 VIEW_UNHANDLED);
+		assert_int_equal(ask_ops.action(a, ACTION_DOWN, NULL),
+		                 VIEW_UNHANDLED);
+		assert_int_equal(ask_ops.click(a, 0, 0), VIEW_UNHANDLED);
+		assert_int_equal(d.calls, 1);
+		ask_free(a);
+	}
+	ask_free(NULL);
+}
+
+/* With no Enter or Escape choice, those actions keep the question
+ * open; with no on_done an answer is still recorded. A NULL body line
+ * is an empty line, a NULL label an empty label. */
+static void
+ask__ops_action__no_default_choices_and_no_callback(void **state)
+{
+	static const struct ask_choice choices[] = { { 'x', NULL },
+		                                     { 'y', "yes" } };
+	static const char *const body[] = { "first", NULL, "third" };
+	struct ask_spec spec = { .title = "t",
+		                 .body = body,
+		                 .nbody = 3,
+		                 .choices = choices,
+		                 .nchoices = 2 };
+	struct ask *a = ask_new(&spec);
+
+	(void)state;
+	assert_int_equal(ask_wrap(a, 40), 3);
+	assert_string_equal(ask_line(a, 0), "first");
+	assert_string_equal(ask_line(a, 1), "");
+	assert_string_equal(ask_line(a, 2), "third");
+	assert_int_equal(ask_ops.action(a, ACTION_SUBMIT, NULL), VIEW_HANDLED);
+	assert_int_equal(ask_ops.action(a, ACTION_BACK, NULL), VIEW_HANDLED);
+	assert_int_equal(ask_ops.action(a, ACTION_QUIT, NULL), VIEW_HANDLED);
+	assert_int_equal(ask_answer(a), KEYC_NONE);
+	assert_int_equal(ask_ops.key(a, 'x'), VIEW_REDRAW);
+	assert_int_equal(ask_answer(a), 'x');
+	ask_free(a);
+}
+
+/* A body longer than the box says which lines show ("1-18/40"), and
+ * scrolling moves it; a taller window keeps the top in range. */
+static void
+ask__draw__long_body_says_which_lines_show(void **state)
+{
+	const char *body[40];
+	char lines[40][16];
+	struct done d = { 0 };
+	struct ask *a;
+	struct test_screen ts;
+	WINDOW *w;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		snprintf(lines[i], sizeof lines[i], "line %zu", i);
+		body[i] = lines[i];
+	}
+	a = conflict(&d, body, 40);
+	test_screen_open(&ts);
+	w = newwin(24, 80, 0, 0);
+	ask_ops.draw(a, w, 24, 80);
+	assert_true(screen_has(w, 24, " 1-18/40 "));
+	assert_true(screen_has(w, 24, "line 0"));
+	assert_int_equal(ask_ops.action(a, ACTION_BOTTOM, NULL), VIEW_REDRAW);
+	ask_ops.draw(a, w, 24, 80);
+	assert_true(screen_has(w, 24, " 23-40/40 "));
+	assert_true(screen_has(w, 24, "line 39"));
+	assert_false(screen_has(w, 24, "line 0 "));
+	delwin(w);
+	/* Taller: all 40 fit, so the page starts at the first line. */
+	w = newwin(50, 80, 0, 0);
+	ask_ops.draw(a, w, 50, 80);
+	assert_true(screen_has(w, 50, "line 0"));
+	assert_true(screen_has(w, 50, "line 39"));
+	assert_false(screen_has(w, 50, "/40 "));
+	delwin(w);
+	test_screen_close(&ts);
+	assert_int_equal(d.calls, 0);
+	ask_free(a);
+}
+
 int
 main(void)
 {
@@ -428,6 +518,10 @@ main(void)
 		cmocka_unit_test(
 		    ask__ops_key__swallows_stray_keys_passes_control_keys),
 		cmocka_unit_test(ask__draw__fits_panes_down_to_nothing),
+		cmocka_unit_test(ask__ops_action__submit_back_then_nothing),
+		cmocka_unit_test(
+		    ask__ops_action__no_default_choices_and_no_callback),
+		cmocka_unit_test(ask__draw__long_body_says_which_lines_show),
 	};
 
 	return cmocka_run_group_tests_name("tui/ask", tests, setup, NULL);

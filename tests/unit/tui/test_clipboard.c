@@ -821,6 +821,136 @@ clipboard__free__null_is_fine(void **state)
 	clipboard_end_now(NULL);
 }
 
+/* Copies "s3cret" by the local tool, waits for it to land, ends the
+ * copy and runs the loop until it has ended. */
+static void
+copy_then_end(struct loop *l, struct clipboard *c, struct capture *cap,
+              const struct fake *f)
+{
+	assert_int_equal(copy(c, "s3cret", 10000, cap), CLIPBOARD_LOCAL);
+	run_until_file(l, f->clip, "s3cret");
+	clipboard_end_now(c);
+	run_until_end(l, cap);
+	assert_int_equal(cap->ended, 1);
+}
+
+/* On X without xclip, xsel copies, reads back and clears. */
+static void
+clipboard__end__xsel_without_xclip(void **state)
+{
+	struct loop *l = loop_new();
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	char path[256], body[1024];
+
+	plain_env();
+	fake_tools(&f);
+	snprintf(path, sizeof path, "%s/xclip", f.dir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(body, sizeof body,
+	         "echo \"xsel $*\" >> %s\n"
+	         "case \"$*\" in *--output*) cat %s;;\n"
+	         "*) cat > %s.tmp && mv %s.tmp %s;; esac",
+	         f.log, f.clip, f.clip, f.clip, f.clip);
+	script(&f, "xsel", body);
+	setenv("DISPLAY", ":0", 1);
+	c = new_captured(l, &cap);
+	copy_then_end(l, c, &cap, &f);
+	assert_int_equal(cap.how, CLIPBOARD_CLEARED);
+	assert_string_equal(slurp(f.clip), "");
+	assert_string_equal(slurp(f.log), "xsel --clipboard --input\n"
+	                                  "xsel --clipboard --output\n"
+	                                  "xsel --clipboard --input\n");
+	clipboard_free(c);
+	loop_free(l);
+}
+
+/* The clear command failing is a failure that names it and its status;
+ * the secret is still on the clipboard, and the user is told. */
+static void
+clipboard__end__clear_failure_is_failed(void **state)
+{
+	struct loop *l = loop_new();
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	char body[1024];
+
+	plain_env();
+	fake_tools(&f);
+	snprintf(body, sizeof body,
+	         "echo \"wl-copy $*\" >> %s\n"
+	         "[ \"$1\" = --clear ] && exit 4\n"
+	         "cat > %s.tmp && mv %s.tmp %s",
+	         f.log, f.clip, f.clip, f.clip);
+	script(&f, "wl-copy", body);
+	setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+	c = new_captured(l, &cap);
+	copy_then_end(l, c, &cap, &f);
+	assert_int_equal(cap.how, CLIPBOARD_FAILED);
+	assert_string_equal(cap.detail, "clearing with wl-copy failed: it "
+	                                "exited with status 4");
+	assert_string_equal(slurp(f.clip), "s3cret");
+	clipboard_free(c);
+	loop_free(l);
+}
+
+/* The paste tool gone by the end: the copy cannot be checked, and the
+ * failure says why. */
+static void
+clipboard__end__paste_tool_gone_is_failed(void **state)
+{
+	struct loop *l = loop_new();
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	char path[256];
+
+	plain_env();
+	fake_tools(&f);
+	setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+	c = new_captured(l, &cap);
+	assert_int_equal(copy(c, "s3cret", 10000, &cap), CLIPBOARD_LOCAL);
+	run_until_file(l, f.clip, "s3cret");
+	snprintf(path, sizeof path, "%s/wl-paste", f.dir);
+	assert_int_equal(unlink(path), 0);
+	clipboard_end_now(c);
+	run_until_end(l, &cap);
+	assert_int_equal(cap.how, CLIPBOARD_FAILED);
+	assert_string_equal(cap.detail, "cannot run wl-paste: No such file "
+	                                "or directory");
+	clipboard_free(c);
+	loop_free(l);
+}
+
+/* A paste tool that never answers: after 3 s the copy fails, naming it. */
+static void
+clipboard__end__paste_tool_hanging_times_out(void **state)
+{
+	struct loop *l = loop_new();
+	struct capture cap;
+	struct clipboard *c;
+	struct fake f;
+	long long t0;
+
+	plain_env();
+	fake_tools(&f);
+	script(&f, "wl-paste", "exec sleep 20");
+	setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+	c = new_captured(l, &cap);
+	assert_int_equal(copy(c, "s3cret", 10000, &cap), CLIPBOARD_LOCAL);
+	run_until_file(l, f.clip, "s3cret");
+	t0 = loop_now_ms();
+	clipboard_end_now(c);
+	run_until_end(l, &cap);
+	assert_int_equal(cap.how, CLIPBOARD_FAILED);
+	assert_string_equal(cap.detail, "wl-paste did not answer within 3 s");
+	assert_true(cap.ended_at - t0 >= 2900);
+	clipboard_free(c);
+	loop_free(l);
+}
+
 /* Puts the environment back for the next test and removes its fakes. */
 static int
 teardown(void **state)
@@ -888,6 +1018,14 @@ main(void)
 		cmocka_unit_test_teardown(
 		    clipboard__free__live_local_copy_is_cleared, teardown),
 		cmocka_unit_test(clipboard__free__null_is_fine),
+		cmocka_unit_test_teardown(clipboard__end__xsel_without_xclip,
+		                          teardown),
+		cmocka_unit_test_teardown(
+		    clipboard__end__clear_failure_is_failed, teardown),
+		cmocka_unit_test_teardown(
+		    clipboard__end__paste_tool_gone_is_failed, teardown),
+		cmocka_unit_test_teardown(
+		    clipboard__end__paste_tool_hanging_times_out, teardown),
 	};
 	const char *path = getenv("PATH");
 

@@ -17,6 +17,8 @@
 #include "tui/cmdline.h"
 #include "tui/command.h"
 
+#include "screen_has.h"
+
 #define CTRL(c) ((key_code)((c)&0x1F))
 
 /* Feeds each UTF-8 character of s as one key; returns the last result. */
@@ -589,6 +591,130 @@ cmdline__draw__scrolls_to_cursor(void **state)
 	fclose(in);
 }
 
+/* A history that cannot be read (a folder, or a path under a file) is an
+ * error naming it, not an empty history. */
+static void
+cmdline__history__unreadable_is_an_error(void **state)
+{
+	struct cmdline *cl = *state;
+	struct sc_error err = { 0 };
+	char *dir = temp_dir(), *file = xasprintf("%s/file", dir);
+	char *under = xasprintf("%s/history", file), *want;
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(cmdline_history_load(cl, CMDLINE_COMMAND, under, &err),
+	                 -1);
+	want = xasprintf("cannot read %s: Not a directory", under);
+	assert_string_equal(err.message, want);
+	free(want);
+	sc_error_clear(&err);
+	assert_int_equal(cmdline_history_load(cl, CMDLINE_SEARCH, dir, &err),
+	                 -1);
+	want = xasprintf("cannot read %s", dir);
+	assert_string_equal(err.message, want);
+	free(want);
+	sc_error_clear(&err);
+	unlink(file);
+	rmdir(dir);
+	free(under);
+	free(file);
+	free(dir);
+}
+
+/* M-Enter is a newline inside a reply or a note; M-Left and M-Right
+ * move by words. */
+static void
+cmdline__feed__meta_enter_and_meta_arrows(void **state)
+{
+	struct cmdline *cl = *state;
+	char *line;
+
+	cmdline_open(cl, CMDLINE_REPLY, "reply: ", NULL);
+	type(cl, "one two");
+	assert_int_equal(cmdline_feed(cl, KEYC_META | KEYC_LEFT),
+	                 CMDLINE_EDITING);
+	assert_int_equal(cmdline_cursor(cl), 4);
+	cmdline_feed(cl, KEYC_META | KEYC_LEFT);
+	assert_int_equal(cmdline_cursor(cl), 0);
+	cmdline_feed(cl, KEYC_META | KEYC_RIGHT);
+	assert_int_equal(cmdline_cursor(cl), 3);
+	assert_int_equal(cmdline_feed(cl, KEYC_META | KEYC_ENTER),
+	                 CMDLINE_EDITING);
+	assert_string_equal(cmdline_text(cl), "one\n two");
+	assert_int_equal(cmdline_feed(cl, KEYC_ENTER), CMDLINE_SUBMITTED);
+	line = cmdline_take(cl);
+	assert_string_equal(line, "one\n two");
+	free(line);
+}
+
+/* Listed completions follow the line, dimmed, when they fit; not when
+ * the line is too wide for them. */
+static void
+cmdline__draw__hint_after_the_line_when_it_fits(void **state)
+{
+	struct cmdline *cl = *state;
+	struct test_screen ts;
+	WINDOW *w;
+	char row[64];
+
+	test_screen_open(&ts);
+	w = newwin(1, 60, 0, 0);
+	cmdline_set_completer(cl, CMDLINE_COMMAND, complete_command, NULL);
+	cmdline_open(cl, CMDLINE_COMMAND, ":", NULL);
+	type(cl, "filter priority=");
+	cmdline_feed(cl, KEYC_TAB);
+	cmdline_feed(cl, KEYC_TAB);
+	cmdline_draw(cl, w, 60);
+	mvwinnstr(w, 0, 0, row, 60);
+	assert_non_null(strstr(row, ":filter priority=  high low normal"));
+	assert_true(mvwinch(w, 0, 19) & A_DIM);
+	assert_false(mvwinch(w, 0, 1) & A_DIM);
+	/* 24 columns: the list is cut to what fits; 19: no room at all. */
+	werase(w);
+	cmdline_draw(cl, w, 24);
+	mvwinnstr(w, 0, 0, row, 24);
+	assert_string_equal(row, ":filter priority=  high ");
+	werase(w);
+	cmdline_draw(cl, w, 19);
+	mvwinnstr(w, 0, 0, row, 24);
+	assert_null(strstr(row, "h"));
+	delwin(w);
+	test_screen_close(&ts);
+	cmdline_close(cl);
+}
+
+/* A scrolled line that gets shorter scrolls back, so that no more of
+ * the view than needed is empty. */
+static void
+cmdline__draw__shorter_line_scrolls_back(void **state)
+{
+	struct cmdline *cl = *state;
+	struct test_screen ts;
+	WINDOW *w;
+	char row[16];
+	int i;
+
+	test_screen_open(&ts);
+	w = newwin(1, 10, 0, 0);
+	cmdline_open(cl, CMDLINE_COMMAND, ":", NULL);
+	type(cl, "abcdefghijklmno");
+	cmdline_draw(cl, w, 10);
+	mvwinnstr(w, 0, 0, row, 10);
+	assert_string_equal(row, ":hijklmno ");
+	for (i = 0; i < 5; i++)
+		cmdline_feed(cl, KEYC_BACKSPACE);
+	werase(w);
+	cmdline_draw(cl, w, 10);
+	assert_int_equal(getcurx(w), 9);
+	mvwinnstr(w, 0, 0, row, 10);
+	assert_string_equal(row, ":cdefghij ");
+	delwin(w);
+	test_screen_close(&ts);
+	cmdline_close(cl);
+}
+
 int
 main(void)
 {
@@ -629,6 +755,15 @@ main(void)
 		    cmdline__history__missing_file_and_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    cmdline__draw__scrolls_to_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__history__unreadable_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__feed__meta_enter_and_meta_arrows, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__draw__hint_after_the_line_when_it_fits, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    cmdline__draw__shorter_line_scrolls_back, setup, teardown),
 	};
 
 	/* Readline reads these once, at the first cmdline_new(). */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/base/xmalloc.h"
 #include "tui/config.h"
 
 static void
@@ -401,6 +402,169 @@ config__load__missing_file_is_fine(void **state)
 	config_free(&c);
 }
 
+/* A scratch folder holding a regular file "file": paths under it fail
+ * with ENOTDIR, as a config path under a file does. */
+struct scratch {
+	char dir[32];
+	char file[64];
+};
+
+static void
+scratch_new(struct scratch *s)
+{
+	FILE *f;
+
+	snprintf(s->dir, sizeof s->dir, "%s", "/tmp/sitecare-config-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+	snprintf(s->file, sizeof s->file, "%s/file", s->dir);
+	f = fopen(s->file, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+static void
+scratch_free(struct scratch *s)
+{
+	unlink(s->file);
+	rmdir(s->dir);
+}
+
+/* A file that cannot be read (not missing) is one error for the file,
+ * line 0, naming why; the defaults stand. */
+static void
+config__load__unreadable_file_is_one_error(void **state)
+{
+	struct scratch s;
+	char path[96];
+	struct config c;
+
+	scratch_new(&s);
+	snprintf(path, sizeof path, "%s/config", s.file);
+	config_init(&c);
+	assert_int_equal(config_load(&c, path), 1);
+	assert_int_equal(c.nerrors, 1);
+	assert_string_equal(c.errors[0].file, path);
+	assert_int_equal(c.errors[0].line, 0);
+	assert_string_equal(c.errors[0].message,
+	                    "cannot read: Not a directory");
+	assert_int_equal(c.connect_timeout, 10);
+	config_free(&c);
+	scratch_free(&s);
+}
+
+/* A file over 1 MiB: its first MiB is read, and an error says the rest
+ * is ignored. */
+static void
+config__load__oversized_file_read_in_part(void **state)
+{
+	struct scratch s;
+	struct config c;
+	FILE *f = NULL;
+	size_t i;
+
+	scratch_new(&s);
+	f = fopen(s.file, "w");
+	assert_non_null(f);
+	fputs("email = big@x.example\n", f);
+	for (i = 0; i < 1024 * 1024 / 8; i++)
+		fputs("#comment", f);
+	fputs("\ntheme = never-read\n", f);
+	fclose(f);
+	config_init(&c);
+	assert_int_equal(config_load(&c, s.file), 1);
+	assert_int_equal(c.nerrors, 1);
+	assert_int_equal(c.errors[0].line, 0);
+	assert_string_equal(c.errors[0].message,
+	                    "longer than 1048576 bytes: the rest is ignored");
+	assert_string_equal(c.email, "big@x.example");
+	assert_string_equal(c.theme, "default");
+	config_free(&c);
+	scratch_free(&s);
+}
+
+/* A file that cannot be read is not taken for a missing one (which
+ * would be rewritten from nothing): the update fails, saying why. */
+static void
+config__update__unreadable_file_refused(void **state)
+{
+	struct scratch s;
+	char path[96], *want;
+	struct sc_error err = { 0 };
+
+	scratch_new(&s);
+	snprintf(path, sizeof path, "%s/config", s.file);
+	assert_int_equal(config_update(path, "email", "x@y.example", &err), -1);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	want = xasprintf("%s: cannot read: Not a directory", path);
+	assert_string_equal(err.message, want);
+	free(want);
+	sc_error_clear(&err);
+	scratch_free(&s);
+}
+
+/* Numbers and choices are written back as the file spells them. */
+static void
+config__update_text__numbers_and_choices(void **state)
+{
+	char msg[256] = "";
+	char *out =
+	    config_update_text("", "connect-timeout", "42", msg, sizeof msg);
+
+	assert_non_null(out);
+	assert_string_equal(out, "connect-timeout = 42\n");
+	free(out);
+	out = config_update_text("notifications = bell\n", "notifications",
+	                         "desktop", msg, sizeof msg);
+	assert_non_null(out);
+	assert_string_equal(out, "notifications = desktop\n");
+	free(out);
+}
+
+/* With no override the path is $XDG_CONFIG_HOME/sitecare/config, the
+ * folder made; a folder that cannot be made is an error naming it. */
+static void
+config__path__xdg_folder_made_or_error(void **state)
+{
+	struct scratch s;
+	char home[96], *want, *path;
+	struct sc_error err = { 0 };
+	const char *old = getenv("XDG_CONFIG_HOME");
+	char *saved = old != NULL ? xstrdup(old) : NULL;
+	struct stat st;
+
+	scratch_new(&s);
+	path = config_path("/else/where", &err);
+	assert_string_equal(path, "/else/where");
+	free(path);
+	snprintf(home, sizeof home, "%s/xdg", s.dir);
+	setenv("XDG_CONFIG_HOME", home, 1);
+	path = config_path(NULL, &err);
+	want = xasprintf("%s/sitecare/config", home);
+	assert_string_equal(path, want);
+	free(want);
+	free(path);
+	want = xasprintf("%s/sitecare", home);
+	assert_int_equal(stat(want, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	rmdir(want);
+	rmdir(home);
+	free(want);
+
+	setenv("XDG_CONFIG_HOME", s.file, 1);
+	assert_null(config_path(NULL, &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	want = xasprintf("cannot create %s/sitecare: Not a directory", s.file);
+	assert_string_equal(err.message, want);
+	free(want);
+	sc_error_clear(&err);
+	if (saved != NULL)
+		setenv("XDG_CONFIG_HOME", saved, 1);
+	else
+		unsetenv("XDG_CONFIG_HOME");
+	free(saved);
+	scratch_free(&s);
+}
+
 int
 main(void)
 {
@@ -424,6 +588,11 @@ main(void)
 		cmocka_unit_test(config__clipboard_seconds__bounded),
 		cmocka_unit_test(config__hints__on_or_off),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
+		cmocka_unit_test(config__load__unreadable_file_is_one_error),
+		cmocka_unit_test(config__load__oversized_file_read_in_part),
+		cmocka_unit_test(config__update__unreadable_file_refused),
+		cmocka_unit_test(config__update_text__numbers_and_choices),
+		cmocka_unit_test(config__path__xdg_folder_made_or_error),
 	};
 
 	return cmocka_run_group_tests_name("tui/config", tests, NULL, NULL);

@@ -563,6 +563,113 @@ editor__start__no_editor_is_a_clear_error(void **state)
 	sc_error_clear(&err);
 }
 
+/* The draft's folder when $XDG_RUNTIME_DIR is runtime: run the editor
+ * that writes its draft's path, and return the path. */
+static char *
+draft_path_with_runtime(const char *runtime)
+{
+	struct sc_error err = { 0 };
+	char *text;
+
+	setenv("XDG_RUNTIME_DIR", runtime, 1);
+	use_editor("where.sh", "printf '%s' \"$1\" > \"$OUT/path\"; "
+	                       "printf 'x' > \"$1\"");
+	assert_int_equal(run(NULL, NULL, 0, &text, &err), EDITOR_TEXT);
+	free(text);
+	sc_error_clear(&err);
+	return slurp("path");
+}
+
+/* A runtime folder that cannot hold ours (it is a file, or its
+ * "sitecare" is a file) is passed over for the state folder; an open
+ * "sitecare" folder there is closed to others first. */
+static void
+editor__start__unusable_runtime_dir_falls_back(void **state)
+{
+	char *file = in_scratch("rt-file"), *rt = in_scratch("rt");
+	char *inner = in_scratch("rt/sitecare"), *run_dir = in_scratch("run");
+	char *path;
+	struct stat st;
+
+	fclose(fopen(file, "w"));
+	path = draft_path_with_runtime(file);
+	assert_non_null(strstr(path, "/state/sitecare/drafts/edit-"));
+	free(path);
+	mkdir(rt, 0700);
+	fclose(fopen(inner, "w"));
+	path = draft_path_with_runtime(rt);
+	assert_non_null(strstr(path, "/state/sitecare/drafts/edit-"));
+	free(path);
+	unlink(inner);
+	mkdir(inner, 0755);
+	path = draft_path_with_runtime(rt);
+	assert_true(strncmp(path, inner, strlen(inner)) == 0);
+	assert_int_equal(stat(inner, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	free(path);
+	setenv("XDG_RUNTIME_DIR", run_dir, 1);
+	free(run_dir);
+	free(inner);
+	free(rt);
+	free(file);
+}
+
+/* No runtime folder and a state folder that cannot be made: no editor
+ * starts, and the error names the folder. */
+static void
+editor__start__no_draft_folder_is_an_error(void **state)
+{
+	struct sc_error err = { 0 };
+	char *file = in_scratch("state-file"), *old = in_scratch("state");
+	char *want = xasprintf("cannot create %s/sitecare/drafts: Not a "
+	                       "directory",
+	                       file);
+
+	fclose(fopen(file, "w"));
+	use_editor("never.sh", "exit 0");
+	unsetenv("XDG_RUNTIME_DIR");
+	setenv("XDG_STATE_HOME", file, 1);
+	assert_null(editor_start("text", "help", &err));
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message, want);
+	setenv("XDG_STATE_HOME", old, 1);
+	free(file);
+	free(old);
+	free(want);
+	sc_error_clear(&err);
+	file = in_scratch("run");
+	setenv("XDG_RUNTIME_DIR", file, 1);
+	free(file);
+}
+
+/* A fallback editor whose path needs quoting for sh comes back quoted
+ * (empty $PATH entries before it are passed over). */
+static void
+editor__command__fallback_path_quoted_for_sh(void **state)
+{
+	char *old = xstrdup(getenv("PATH"));
+	char *bin = in_scratch("my bin's"), *vi = in_scratch("my bin's/vi");
+	char *path = xasprintf("::%s", bin), *cmd, *want;
+
+	mkdir(bin, 0700);
+	fclose(fopen(vi, "w"));
+	chmod(vi, 0755);
+	unsetenv("VISUAL");
+	unsetenv("EDITOR");
+	setenv("PATH", path, 1);
+	cmd = editor_command();
+	setenv("PATH", old, 1);
+	want = xasprintf("'%s/my bin'\\''s/vi'", scratch);
+	assert_non_null(cmd);
+	assert_string_equal(cmd, want);
+	free(cmd);
+	free(want);
+	free(path);
+	free(vi);
+	free(bin);
+	free(old);
+}
+
 int
 main(void)
 {
@@ -590,6 +697,10 @@ main(void)
 		cmocka_unit_test(editor__command__visual_wins_over_editor),
 		cmocka_unit_test(editor__command__falls_back_to_path),
 		cmocka_unit_test(editor__start__no_editor_is_a_clear_error),
+		cmocka_unit_test(
+		    editor__start__unusable_runtime_dir_falls_back),
+		cmocka_unit_test(editor__start__no_draft_folder_is_an_error),
+		cmocka_unit_test(editor__command__fallback_path_quoted_for_sh),
 	};
 
 	return cmocka_run_group_tests_name("tui/editor", tests, setup,

@@ -10,7 +10,9 @@
 
 #include <cmocka.h>
 
+#include "tui/app.h"
 #include "tui/help.h"
+#include "tui/view.h"
 
 static const char keys[] = "bind q quit\n"
                            "bind ? help\n"
@@ -274,6 +276,133 @@ help__find__any_case_both_ways_round_the_end(void **state)
 	overlay_text_free(&o);
 }
 
+/* The page help_new built (its state starts with the page). */
+static const struct overlay_text *
+page_of(void *h)
+{
+	return h;
+}
+
+/* The line number ("on line N") the last notice names, or -1. */
+static long
+noticed_line(const struct app *app)
+{
+	const char *at =
+	    app->message != NULL ? strstr(app->message, " on line ") : NULL;
+
+	return at != NULL ? strtol(at + strlen(" on line "), NULL, 10) : -1;
+}
+
+/* `:help refresh` opens the page at the :refresh line; an unknown topic
+ * leaves it at the top; with no pane shown the title says "-". */
+static void
+help__new__topic_starts_the_page_there(void **state)
+{
+	struct app app = { 0 };
+	void *h;
+	int at;
+
+	app.bindings = load();
+	h = help_new(&app, KEYCTX_GLOBAL, "refresh");
+	at = find(page_of(h), 0, ":refresh");
+	assert_true(at > 0);
+	assert_int_equal(page_of(h)->top, (size_t)at);
+	assert_non_null(strstr(page_of(h)->title, "Help: - ("));
+	help_ops.free(h);
+	h = help_new(&app, KEYCTX_GLOBAL, "no-such-topic");
+	assert_int_equal(page_of(h)->top, 0);
+	help_ops.free(h);
+	/* A prefix of a name is not a topic: "refres" is not "refresh". */
+	h = help_new(&app, KEYCTX_GLOBAL, "refres");
+	assert_int_equal(page_of(h)->top, 0);
+	help_ops.free(h);
+	bindings_free(app.bindings);
+}
+
+static const enum action refresh_only[] = { ACTION_REFRESH, ACTION_NONE };
+static const struct view_ops owner_ops = { .name = "Owner",
+	                                   .own_actions = refresh_only };
+static const struct view_ops plain_ops = { .name = "Plain" };
+
+/* An action a pane owns is listed only while that pane is shown; panes
+ * that own nothing do not hide anything. */
+static void
+help__new__pane_actions_only_when_the_pane_is_shown(void **state)
+{
+	struct app app = { 0 };
+	void *h;
+	int cmds;
+
+	app.bindings = load();
+	app.panes[0].ops = &plain_ops;
+	app.panes[0].visible = true;
+	app.panes[1].ops = &owner_ops;
+	h = help_new(&app, KEYCTX_GLOBAL, NULL);
+	assert_non_null(strstr(page_of(h)->title, "Help: Plain ("));
+	cmds = find(page_of(h), 0, "Commands");
+	assert_int_equal(find(page_of(h), cmds, ":refresh"), -1);
+	assert_true(find(page_of(h), cmds, ":quit") > cmds);
+	help_ops.free(h);
+	app.panes[1].visible = true;
+	h = help_new(&app, KEYCTX_GLOBAL, NULL);
+	cmds = find(page_of(h), 0, "Commands");
+	assert_true(find(page_of(h), cmds, ":refresh") > cmds);
+	help_ops.free(h);
+	bindings_free(app.bindings);
+}
+
+/* `/` finds a line and says which; a search with no match says so and
+ * stays put; n and N with no search do nothing; Escape ends a search
+ * and only then is it left to close the page. */
+static void
+help__action__search_next_previous_and_escape(void **state)
+{
+	struct app app = { 0 };
+	void *h;
+	int first, second;
+
+	app.bindings = load();
+	h = help_new(&app, KEYCTX_GLOBAL, NULL);
+	assert_int_equal(help_ops.action(h, ACTION_SEARCH_NEXT, NULL),
+	                 VIEW_HANDLED);
+	assert_int_equal(help_ops.action(h, ACTION_SEARCH_PREV, NULL),
+	                 VIEW_HANDLED);
+	assert_null(app.message);
+
+	assert_int_equal(help_ops.action(h, ACTION_SEARCH, "zzqx"),
+	                 VIEW_REDRAW);
+	assert_string_equal(app.message, "help: no line has \"zzqx\"");
+	assert_true(app.message_is_error);
+	assert_int_equal(page_of(h)->top, 0);
+
+	first = find(page_of(h), 0, ":quit");
+	assert_int_equal(help_ops.action(h, ACTION_SEARCH, ":quit"),
+	                 VIEW_REDRAW);
+	assert_false(app.message_is_error);
+	assert_int_equal(noticed_line(&app), first + 1);
+	assert_int_equal(page_of(h)->top, (size_t)first);
+	/* "quit" is on the key line too: n goes on to the next such line,
+	 * round the end, and N comes back. */
+	help_ops.action(h, ACTION_SEARCH, "quit");
+	first = (int)noticed_line(&app) - 1;
+	second = (int)help_find(page_of(h), "quit", (size_t)first + 1, 1);
+	assert_true(second >= 0 && second != first);
+	help_ops.action(h, ACTION_SEARCH_NEXT, NULL);
+	assert_int_equal(noticed_line(&app) - 1, second);
+	assert_int_equal(page_of(h)->top, (size_t)second);
+	help_ops.action(h, ACTION_SEARCH_PREV, NULL);
+	assert_int_equal(noticed_line(&app) - 1, first);
+	assert_int_equal(page_of(h)->top, (size_t)first);
+
+	assert_int_equal(help_ops.action(h, ACTION_BACK, NULL), VIEW_REDRAW);
+	assert_string_equal(app.message, "help: search ended");
+	/* No search now: Escape is left to the frame, which closes. */
+	assert_int_equal(help_ops.action(h, ACTION_BACK, NULL), VIEW_UNHANDLED);
+	help_ops.free(h);
+	free(app.message);
+	bindings_free(app.bindings);
+}
+
 int
 main(void)
 {
@@ -287,6 +416,10 @@ main(void)
 		cmocka_unit_test(
 		    help__build__leaves_out_what_the_role_cannot_do),
 		cmocka_unit_test(help__find__any_case_both_ways_round_the_end),
+		cmocka_unit_test(help__new__topic_starts_the_page_there),
+		cmocka_unit_test(
+		    help__new__pane_actions_only_when_the_pane_is_shown),
+		cmocka_unit_test(help__action__search_next_previous_and_escape),
 	};
 
 	return cmocka_run_group_tests_name("tui/help", tests, NULL, NULL);

@@ -17,6 +17,8 @@
 #include "net/base/loop.h"
 #include "tui/job.h"
 
+#include "fds_full.h"
+
 /* What done() saw. */
 struct seen {
 	int calls;
@@ -309,6 +311,144 @@ job__status_words(void **state)
 	assert_string_equal(buf, "ended (its status was lost)");
 }
 
+/* A function child that outlives a few reaping rounds, then exits 7. */
+static void
+nap_then_7(void *ud)
+{
+	(void)ud;
+	usleep(100 * 1000);
+	_exit(7);
+}
+
+/* A function child that would run for 10 s. */
+static void
+nap_long(void *ud)
+{
+	(void)ud;
+	sleep(10);
+	_exit(0);
+}
+
+/* The job of spec started while no descriptor is free: no pipe and no
+ * pidfd can be made (the child has no /dev/null either). */
+static struct job *
+start_without_fds(struct loop *l, struct job_spec *spec)
+{
+	struct sc_error err = { 0 };
+	struct fds_full f;
+	struct job *j;
+
+	fds_fill(&f);
+	j = job_start(l, spec, &err);
+	fds_unfill(&f);
+	assert_non_null(j);
+	return j;
+}
+
+/* With no pidfd, the loop looks for the child's exit on a timer, again
+ * until it has exited: done() comes once, with its status. */
+static void
+job__no_pidfd_reaped_on_a_timer(void **state)
+{
+	struct job_spec spec = { .fn = nap_then_7 };
+	struct seen s = { 0 };
+	struct loop *l = loop_new();
+	struct job *j;
+	pid_t pid;
+
+	(void)state;
+	spec.done = on_done;
+	spec.ud = &s;
+	j = start_without_fds(l, &spec);
+	pid = job_pid(j);
+	assert_int_equal(loop_run_until(l, seen_done, &s, loop_now_ms() + 5000),
+	                 0);
+	assert_int_equal(s.calls, 1);
+	assert_true(WIFEXITED(s.status));
+	assert_int_equal(WEXITSTATUS(s.status), 7);
+	assert_true(reaped(pid));
+	job_free(j);
+	loop_free(l);
+}
+
+/* Without a loop and with nothing to poll on, job_wait naps between
+ * looks and still sees the exit. */
+static void
+job__wait_without_descriptors_naps(void **state)
+{
+	struct job_spec spec = { .fn = nap_then_7 };
+	struct job *j;
+
+	(void)state;
+	j = start_without_fds(NULL, &spec);
+	assert_true(job_wait(j, loop_now_ms() + 5000));
+	assert_int_equal(WEXITSTATUS(job_result(j)->status), 7);
+	job_free(j);
+}
+
+/* Without a loop, the deadline is kept by job_poll: the child is killed
+ * and the result says it timed out. */
+static void
+job__deadline_without_a_loop(void **state)
+{
+	struct job_spec spec = { .fn = nap_long, .timeout_ms = 50 };
+	struct sc_error err = { 0 };
+	struct job *j = job_start(NULL, &spec, &err);
+	long long t0 = loop_now_ms();
+
+	(void)state;
+	assert_non_null(j);
+	assert_true(job_wait(j, t0 + 5000));
+	assert_true(loop_now_ms() - t0 < 5000);
+	assert_true(job_result(j)->timed_out);
+	assert_true(WIFSIGNALED(job_result(j)->status));
+	assert_int_equal(WTERMSIG(job_result(j)->status), SIGKILL);
+	job_free(j);
+}
+
+/* stderr is bounded as stdout is, and says it overflowed. */
+static void
+job__stderr_is_bounded(void **state)
+{
+	const char *argv[] = { "sh", "-c", "printf abcdef >&2", NULL };
+	struct job_spec spec = { .argv = argv, .err_max = 3 };
+	struct sc_error err = { 0 };
+	struct job *j = job_start(NULL, &spec, &err);
+	const struct job_result *r;
+
+	(void)state;
+	assert_non_null(j);
+	assert_true(job_wait(j, loop_now_ms() + 5000));
+	r = job_result(j);
+	assert_int_equal(r->err_len, 3);
+	assert_memory_equal(r->err, "abc", 3);
+	assert_true(r->err_over);
+	assert_false(r->out_over);
+	assert_int_equal(WEXITSTATUS(r->status), 0);
+	job_free(j);
+}
+
+/* No descriptor for the pipe: the job does not start, and says why. */
+static void
+job__no_pipe_is_an_error(void **state)
+{
+	const char *argv[] = { "true", NULL };
+	struct job_spec spec = { .argv = argv, .out_max = 8 };
+	struct sc_error err = { 0 };
+	struct fds_full f;
+	struct job *j;
+
+	(void)state;
+	fds_fill(&f);
+	j = job_start(NULL, &spec, &err);
+	fds_unfill(&f);
+	assert_null(j);
+	assert_int_equal(err.kind, SC_ERR_LOCAL);
+	assert_string_equal(err.message,
+	                    "cannot run true: Too many open files");
+	sc_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -327,6 +467,11 @@ main(void)
 		cmocka_unit_test(job__wait_gives_up_at_deadline),
 		cmocka_unit_test(job__function_child),
 		cmocka_unit_test(job__status_words),
+		cmocka_unit_test(job__no_pidfd_reaped_on_a_timer),
+		cmocka_unit_test(job__wait_without_descriptors_naps),
+		cmocka_unit_test(job__deadline_without_a_loop),
+		cmocka_unit_test(job__stderr_is_bounded),
+		cmocka_unit_test(job__no_pipe_is_an_error),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -15,6 +15,8 @@
 #include "net/base/secret.h"
 #include "tui/pass_strength.h"
 
+#include "fds_full.h"
+
 /* The reason text is refused for, or NULL when it is accepted; text
  * goes into sodium memory first, as typed passphrases do. */
 static char *
@@ -153,6 +155,51 @@ pass_strength__check__no_copy_left_in_this_process(void **state)
 	assert_false(memory_has_reversed("24-terces-esac-dexim-"));
 }
 
+/* The reason text is refused for while no child can be made. */
+static char *
+reason_without_child(const char *text)
+{
+	struct sc_error err = { 0 };
+	struct secret *s = secret_new(strlen(text) + 1, &err);
+	struct fds_full f;
+	char *why = NULL;
+	int rc;
+
+	assert_non_null(s);
+	strcpy((char *)secret_open_write(s), text);
+	secret_close(s);
+	fds_fill(&f);
+	rc = pass_strength_check(s, &why);
+	fds_unfill(&f);
+	secret_free(s);
+	assert_int_equal(rc, why != NULL ? -1 : 0);
+	return why;
+}
+
+/* With no descriptor left no child can be made: the check runs in this
+ * process. The length still decides first; cracklib, unable to open
+ * its dictionary either, refuses: a passphrase is never accepted
+ * unchecked, and the reason says why. */
+static void
+pass_strength__check__no_child_checks_here_and_fails_closed(void **state)
+{
+	static const char *const strong[] = { "tech passphrase 1", "password" };
+	char *why = reason_without_child("short");
+	size_t i;
+
+	assert_string_equal(why, "too short: at least 8 characters");
+	free(why);
+	for (i = 0; i < sizeof strong / sizeof strong[0]; i++) {
+		why = reason_without_child(strong[i]);
+		assert_non_null(why);
+		assert_string_equal(why, "too weak: it fails the dictionary "
+		                         "check - error loading dictionary");
+		free(why);
+	}
+	/* Descriptors back: the same passphrase passes, in a child. */
+	assert_null(reason_for("tech passphrase 1"));
+}
+
 int
 main(void)
 {
@@ -163,6 +210,8 @@ main(void)
 		cmocka_unit_test(pass_strength__check__good_passphrases_pass),
 		cmocka_unit_test(
 		    pass_strength__check__no_copy_left_in_this_process),
+		cmocka_unit_test(
+		    pass_strength__check__no_child_checks_here_and_fails_closed),
 	};
 
 	return cmocka_run_group_tests_name("tui/pass_strength", tests, NULL,

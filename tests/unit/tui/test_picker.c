@@ -535,6 +535,68 @@ picker__click__selects_then_chooses(void **state)
 	picker_free(p);
 }
 
+/* Labels with three- and four-byte characters are matched by whole
+ * characters, and a case-folded three-byte letter matches its pair;
+ * surrogates and code points past Unicode are not text. */
+static void
+picker__filter__wide_characters_and_invalid_code_points(void **state)
+{
+	struct done d = { 0 };
+	struct picker *p = picker_new("Pick", on_done, &d);
+
+	picker_add(p, 1, "Caf\xe2\x82\xac 5", NULL);           /* € */
+	picker_add(p, 2, "Smile \xf0\x9f\x98\x80 team", NULL); /* 😀 */
+	picker_add(p, 3, "\xe1\xb8\x82ob", NULL);              /* Ḃ */
+	assert_int_equal(picker_key(p, 0x1F600), PICKER_REDRAW);
+	assert_int_equal(picker_matches(p), 1);
+	assert_int_equal(picker_match_id(p, 0), 2);
+	assert_int_equal(picker_key(p, 0x15), PICKER_REDRAW); /* C-u */
+	assert_int_equal(picker_key(p, 0x20AC), PICKER_REDRAW);
+	assert_int_equal(picker_matches(p), 1);
+	assert_int_equal(picker_match_id(p, 0), 1);
+	assert_int_equal(picker_key(p, 0x15), PICKER_REDRAW);
+	assert_int_equal(picker_key(p, 0x1E03), PICKER_REDRAW); /* ḃ */
+	assert_int_equal(picker_matches(p), 1);
+	assert_int_equal(picker_match_id(p, 0), 3);
+	assert_int_equal(picker_key(p, 0xD800), PICKER_NONE);
+	assert_int_equal(picker_key(p, 0x110000), PICKER_NONE);
+	assert_string_equal(picker_filter(p), "\xe1\xb8\x83");
+	assert_null(picker_match_label(p, 1));
+	assert_null(picker_match_detail(p, 1));
+	assert_string_equal(picker_match_detail(p, 0), "");
+	picker_free(p);
+	picker_free(NULL);
+}
+
+/* With nothing shown the list says why: nothing to choose from, or
+ * nothing matching the filter. */
+static void
+picker__draw__says_why_the_list_is_empty(void **state)
+{
+	struct done d = { 0 };
+	struct picker *p = picker_new("Pick", on_done, &d);
+	FILE *out, *in;
+	SCREEN *s = fake_screen(&out, &in);
+	WINDOW *w;
+
+	assert_non_null(s);
+	w = newwin(24, 80, 0, 0);
+	picker_ops.draw(p, w, 24, 80);
+	assert_true(screen_has(w, 24, "(nothing to choose)"));
+	picker_add(p, 1, "Ann Smith", NULL);
+	type(p, "zz");
+	werase(w);
+	picker_ops.draw(p, w, 24, 80);
+	assert_true(screen_has(w, 24, "no matches"));
+	assert_false(screen_has(w, 24, "Ann Smith"));
+	delwin(w);
+	endwin();
+	delscreen(s);
+	fclose(out);
+	fclose(in);
+	picker_free(p);
+}
+
 static int
 setup(void **state)
 {
@@ -568,6 +630,9 @@ main(void)
 		cmocka_unit_test(picker__ops__quit_cancels),
 		cmocka_unit_test(picker__draw__fits_panes_down_to_nothing),
 		cmocka_unit_test(picker__click__selects_then_chooses),
+		cmocka_unit_test(
+		    picker__filter__wide_characters_and_invalid_code_points),
+		cmocka_unit_test(picker__draw__says_why_the_list_is_empty),
 	};
 
 	return cmocka_run_group_tests_name("tui/picker", tests, setup, NULL);

@@ -15,6 +15,8 @@
 #include "net/base/loop.h"
 #include "tui/worker.h"
 
+#include "fds_full.h"
+
 /* What a job saw, written by the worker thread, read after done. */
 struct job {
 	pthread_t loop_thread, work_thread;
@@ -187,6 +189,49 @@ worker__let_go_waits_a_little_then_leaves_the_thread(void **state)
 	loop_free(l);
 }
 
+/* With no descriptor left for the pipe, the work runs inline, at once,
+ * and done still comes from the loop, later; freeing or letting go of
+ * such a worker before then means done never comes. */
+static void
+worker__no_pipe_runs_inline_done_from_the_loop(void **state)
+{
+	struct loop *l = loop_new();
+	struct job j = { .loop_thread = pthread_self() };
+	struct fds_full f;
+	struct worker *w;
+
+	(void)state;
+	fds_fill(&f);
+	w = worker_start(l, work_quick, on_done, &j);
+	fds_unfill(&f);
+	assert_int_equal(j.worked, 1);
+	assert_true(pthread_equal(j.work_thread, j.loop_thread));
+	assert_int_equal(j.done, 0);
+	assert_true(worker_running(w));
+	run_until_done(l, &j);
+	assert_int_equal(j.done, 1);
+	assert_true(j.done_on_loop_thread);
+	assert_false(worker_running(w));
+	worker_free(w);
+
+	j = (struct job){ .loop_thread = pthread_self() };
+	fds_fill(&f);
+	w = worker_start(l, work_quick, on_done, &j);
+	fds_unfill(&f);
+	worker_free(w);
+	assert_int_equal(loop_run_once(l, 20), 0);
+	assert_int_equal(j.done, 0);
+
+	fds_fill(&f);
+	w = worker_start(l, work_quick, on_done, &j);
+	fds_unfill(&f);
+	assert_true(worker_let_go(w, 1000));
+	assert_int_equal(loop_run_once(l, 20), 0);
+	assert_int_equal(j.worked, 2);
+	assert_int_equal(j.done, 0);
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -199,6 +244,8 @@ main(void)
 		    worker__free_while_running_waits_and_skips_done),
 		cmocka_unit_test(
 		    worker__let_go_waits_a_little_then_leaves_the_thread),
+		cmocka_unit_test(
+		    worker__no_pipe_runs_inline_done_from_the_loop),
 	};
 
 	return cmocka_run_group_tests_name("tui/worker", tests, NULL, NULL);
