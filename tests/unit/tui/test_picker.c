@@ -49,6 +49,15 @@ staff(struct done *d)
 	return p;
 }
 
+/* Typing ch leaves exactly one match: the item of id. */
+static void
+only_match_after(struct picker *p, key_code ch, long long id)
+{
+	assert_int_equal(picker_key(p, ch), PICKER_REDRAW);
+	assert_int_equal(picker_matches(p), 1);
+	assert_int_equal(picker_match_id(p, 0), id);
+}
+
 /* Types an ASCII string into the picker. */
 static void
 type(struct picker *p, const char *s)
@@ -97,10 +106,8 @@ picker__filter__matches_detail_and_ignores_case(void **state)
 	assert_int_equal(picker_matches(p), 1);
 	assert_int_equal(picker_match_id(p, 0), 2);
 	assert_int_equal(picker_key(p, 0x15), PICKER_REDRAW);
-	picker_add(p, 5, "\xc3\x89lodie Durand", NULL);       /* Élodie */
-	assert_int_equal(picker_key(p, 0xE9), PICKER_REDRAW); /* é */
-	assert_int_equal(picker_matches(p), 1);
-	assert_int_equal(picker_match_id(p, 0), 5);
+	picker_add(p, 5, "\xc3\x89lodie Durand", NULL); /* Élodie */
+	only_match_after(p, 0xE9, 5);                   /* é */
 	picker_free(p);
 }
 
@@ -547,17 +554,11 @@ picker__filter__wide_characters_and_invalid_code_points(void **state)
 	picker_add(p, 1, "Caf\xe2\x82\xac 5", NULL);           /* € */
 	picker_add(p, 2, "Smile \xf0\x9f\x98\x80 team", NULL); /* 😀 */
 	picker_add(p, 3, "\xe1\xb8\x82ob", NULL);              /* Ḃ */
-	assert_int_equal(picker_key(p, 0x1F600), PICKER_REDRAW);
-	assert_int_equal(picker_matches(p), 1);
-	assert_int_equal(picker_match_id(p, 0), 2);
+	only_match_after(p, 0x1F600, 2);
 	assert_int_equal(picker_key(p, 0x15), PICKER_REDRAW); /* C-u */
-	assert_int_equal(picker_key(p, 0x20AC), PICKER_REDRAW);
-	assert_int_equal(picker_matches(p), 1);
-	assert_int_equal(picker_match_id(p, 0), 1);
+	only_match_after(p, 0x20AC, 1);
 	assert_int_equal(picker_key(p, 0x15), PICKER_REDRAW);
-	assert_int_equal(picker_key(p, 0x1E03), PICKER_REDRAW); /* ḃ */
-	assert_int_equal(picker_matches(p), 1);
-	assert_int_equal(picker_match_id(p, 0), 3);
+	only_match_after(p, 0x1E03, 3); /* ḃ */
 	assert_int_equal(picker_key(p, 0xD800), PICKER_NONE);
 	assert_int_equal(picker_key(p, 0x110000), PICKER_NONE);
 	assert_string_equal(picker_filter(p), "\xe1\xb8\x83");
