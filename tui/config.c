@@ -620,6 +620,16 @@ read_file(const char *path, char *msg, size_t len)
 	buf = xmalloc(CONFIG_MAX_SIZE + 1);
 	n = fread(buf, 1, CONFIG_MAX_SIZE, f);
 	buf[n] = '\0';
+	/* fopen() opens a directory; only the read fails (EISDIR). */
+	if (ferror(f)) {
+		int e = errno;
+
+		snprintf(msg, len, "cannot read: %s", strerror(e));
+		fclose(f);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
 	if (n == CONFIG_MAX_SIZE)
 		snprintf(msg, len, "longer than %d bytes: the rest is ignored",
 		         CONFIG_MAX_SIZE);

@@ -452,6 +452,25 @@ config__load__unreadable_file_is_one_error(void **state)
 	scratch_free(&s);
 }
 
+/* A folder given as the config file (--config DIR): fopen() opens it,
+ * the read fails; one error says why, not an empty config in silence. */
+static void
+config__load__folder_is_one_error(void **state)
+{
+	struct scratch s;
+	struct config c;
+
+	scratch_new(&s);
+	config_init(&c);
+	assert_int_equal(config_load(&c, s.dir), 1);
+	assert_int_equal(c.nerrors, 1);
+	assert_string_equal(c.errors[0].file, s.dir);
+	assert_int_equal(c.errors[0].line, 0);
+	assert_string_equal(c.errors[0].message, "cannot read: Is a directory");
+	config_free(&c);
+	scratch_free(&s);
+}
+
 /* A file over 1 MiB: its first MiB is read, and an error says the rest
  * is ignored. */
 static void
@@ -589,6 +608,7 @@ main(void)
 		cmocka_unit_test(config__hints__on_or_off),
 		cmocka_unit_test(config__muted__ids_parsed_and_refused),
 		cmocka_unit_test(config__load__unreadable_file_is_one_error),
+		cmocka_unit_test(config__load__folder_is_one_error),
 		cmocka_unit_test(config__load__oversized_file_read_in_part),
 		cmocka_unit_test(config__update__unreadable_file_refused),
 		cmocka_unit_test(config__update_text__numbers_and_choices),
