@@ -92,10 +92,28 @@ void
 columns_draw_header(WINDOW *w, int y, const struct column_layout *l,
                     attr_t attr, unsigned flags)
 {
-	size_t c;
+	size_t c, first = l->table->n, last = 0;
+	int tw = 0;
 
 	for (c = 0; c < l->table->n; c++)
-		if (l->shown[c])
-			columns_draw_text(w, y, l->x[c], l->w[c],
-			                  l->table->cols[c].title, attr, flags);
+		if (l->shown[c]) {
+			first = first < c ? first : c;
+			last = c;
+		}
+	if (first == l->table->n)
+		return;
+	tw = (int)strlen(l->table->cols[last].title);
+	/* One span in attr, the gaps between titles too: a gap in another
+	 * attribute cost a reset and a new set either side of it (bold or
+	 * dim has no "off" of its own on a terminal). */
+	wmove(w, y, l->x[first]);
+	whline(w, ' ' | attr,
+	       l->x[last] + (tw < l->w[last] ? tw : l->w[last]) - l->x[first]);
+	for (c = first; c <= last; c++) {
+		if (!l->shown[c])
+			continue;
+		tw = (int)strlen(l->table->cols[c].title);
+		columns_draw_text(w, y, l->x[c], tw < l->w[c] ? tw : l->w[c],
+		                  l->table->cols[c].title, attr, flags);
+	}
 }

@@ -14,7 +14,12 @@
  * there is colour (a low priority by its word): a terminal has no "bold
  * off", so every change of bold or dim inside a row costs a full reset
  * and a new set (about 15 bytes each, on every row drawn); a colour
- * change costs one short SGR. Monochrome keeps bold and dim.
+ * change costs one short SGR. Monochrome keeps bold and dim. The same
+ * holds for the lists of the other panes: a client assigned to you is
+ * green (THEME_MINE, bold in monochrome), and a column that is there
+ * for reference (a company, a card, a chart's labels) is plain where
+ * there is colour and dim without it (THEME_ASIDE), as a client's name
+ * in a billing list is plain with colour and bold without (THEME_NAME).
  */
 #define THEME_ITEMS                                                            \
 	X(THEME_NORMAL, -1, -1, 0, 0)                                          \
@@ -41,6 +46,9 @@
 	X(THEME_CLIENT, -1, -1, T_BOLD, T_BOLD)                                \
 	X(THEME_INTERNAL, COLOR_MAGENTA, -1, 0, T_UNDERLINE)                   \
 	X(THEME_OVERDUE, COLOR_RED, -1, 0, T_BOLD | T_UNDERLINE)               \
+	X(THEME_MINE, COLOR_GREEN, -1, 0, T_BOLD)                              \
+	X(THEME_ASIDE, -1, -1, 0, T_DIM)                                       \
+	X(THEME_NAME, -1, -1, 0, T_BOLD)                                       \
 	X(THEME_ROW, -1, -1, 0, 0)
 
 #define T_BOLD      (1u << 0)

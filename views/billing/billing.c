@@ -344,6 +344,33 @@ draw_band(struct billing *b, WINDOW *w, int cols)
 	free(line);
 }
 
+/*
+ * One bar of e eighths, bw cells wide and gap after it, in a chart of
+ * rows rows from row y. Only its blocks are drawn: the chart is drawn on
+ * an erased pane, and a green blank above a bar would cost an attribute
+ * change either side.
+ */
+static void
+draw_bar(WINDOW *w, int y, int x, int bw, int gap, int e, int rows, bool ascii)
+{
+	int r, k;
+
+	wattrset(w, (attr_t)theme_attr(THEME_OK));
+	for (r = 0; r < rows; r++) {
+		const char *cell = billing_chart_cell(e, rows, r, ascii);
+
+		if (strcmp(cell, " ") == 0)
+			continue;
+		for (k = 0; k < bw; k++)
+			mvwaddstr(w, y + r, x + k, cell);
+		/* The gap after it in the same green: blank either way, and
+		 * no colour switched off and on between two bars. */
+		if (gap)
+			waddch(w, ' ' | (attr_t)theme_attr(THEME_OK));
+	}
+	wattrset(w, A_NORMAL);
+}
+
 /* The revenue chart at rows y .. y + h - 1 (the last row: months). */
 static void
 draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
@@ -351,9 +378,10 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 	const struct billing_summary *s = billing_store_summary(b->bs);
 	size_t n = s->nrevenue_by_month, i;
 	int64_t vals[24], max = 0;
-	int e[24], rows = h - 2, bw, gap, r, x;
+	int e[24], rows = h - 2, bw, gap, x;
 	bool ascii = b->flags & SANITIZE_ASCII;
-	char label[32];
+	attr_t aside = (attr_t)theme_over(theme_row(false), THEME_ASIDE);
+	char label[32], month[8];
 
 	if (n == 0 || rows < 1)
 		return;
@@ -367,44 +395,33 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 	billing_chart_scale(vals, n, rows, e);
 	bw = (cols - AXIS_W - 2) / (int)n;
 	gap = bw > 3 ? 1 : 0;
-	columns_draw_text(w, y, 1, 30, "Revenue, last 12 months",
-	                  (attr_t)theme_attr(THEME_DIM), b->flags);
+	columns_draw_text(w, y, 1, 23, "Revenue, last 12 months", aside,
+	                  b->flags);
 	billing_format_money_short(max, s->currency, ascii, label,
 	                           sizeof label);
-	columns_draw_text(w, y + 1, 0, AXIS_W - 1, label,
-	                  (attr_t)theme_attr(THEME_DIM), b->flags);
-	columns_draw_text(w, y + rows, 0, AXIS_W - 1, "0",
-	                  (attr_t)theme_attr(THEME_DIM), b->flags);
+	columns_draw_text(w, y + 1, 0,
+	                  (int)strlen(label) < AXIS_W - 1 ? (int)strlen(label)
+	                                                  : AXIS_W - 1,
+	                  label, aside, b->flags);
+	columns_draw_text(w, y + rows, 0, 1, "0", aside, b->flags);
 	for (i = 0; i < n; i++) {
 		x = AXIS_W + (int)i * bw;
-		wattrset(w, (attr_t)theme_attr(THEME_OK));
-		for (r = 0; r < rows; r++) {
-			const char *cell =
-			    billing_chart_cell(e[i], rows, r, ascii);
-			int k;
-
-			for (k = 0; k < bw - gap; k++)
-				mvwaddstr(w, y + 1 + r, x + k, cell);
-		}
-		/* The value over the bar when it fits, the month under it. */
+		draw_bar(w, y + 1, x, bw - gap, gap, e[i], rows, ascii);
+		/* The value over the bar when it fits, the month under it:
+		 * as wide as their text, the rest is the pane's blank. */
+		billing_format_month(s->revenue_by_month[i].month, month,
+		                     sizeof month);
 		billing_format_money_short(vals[i], s->currency, ascii, label,
 		                           sizeof label);
 		if ((int)strlen(label) <= bw - gap && e[i] < rows * 8 - 8)
-			columns_draw_text(w, y + rows - e[i] / 8, x, bw - gap,
-			                  label, (attr_t)theme_attr(THEME_DIM),
+			columns_draw_text(w, y + rows - e[i] / 8, x,
+			                  (int)strlen(label), label, aside,
 			                  b->flags);
-		{
-			static const char *const months[] = {
-				"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-			};
-			int m = s->revenue_by_month[i].month;
-
-			columns_draw_text(
-			    w, y + rows + 1, x, bw - gap,
-			    m >= 1 && m <= 12 ? months[m - 1] : "?",
-			    (attr_t)theme_attr(THEME_DIM), b->flags);
-		}
+		columns_draw_text(w, y + rows + 1, x,
+		                  bw - gap < (int)strlen(month)
+		                      ? bw - gap
+		                      : (int)strlen(month),
+		                  month, aside, b->flags);
 	}
 }
 
@@ -414,8 +431,8 @@ sub_theme(enum subscription_status s)
 {
 	static const enum theme_item t[] = { [SUB_ACTIVE] = THEME_OK,
 		                             [SUB_TRIALING] = THEME_STATE_NEW,
-		                             [SUB_PAST_DUE] = THEME_ERROR,
-		                             [SUB_CANCELED] = THEME_DIM };
+		                             [SUB_PAST_DUE] = THEME_OVERDUE,
+		                             [SUB_CANCELED] = THEME_ASIDE };
 
 	return t[s];
 }
@@ -425,8 +442,8 @@ inv_theme(enum invoice_status s)
 {
 	static const enum theme_item t[] = { [INVOICE_PAID] = THEME_OK,
 		                             [INVOICE_OPEN] = THEME_NORMAL,
-		                             [INVOICE_FAILED] = THEME_ERROR,
-		                             [INVOICE_REFUNDED] = THEME_DIM };
+		                             [INVOICE_FAILED] = THEME_OVERDUE,
+		                             [INVOICE_REFUNDED] = THEME_ASIDE };
 
 	return t[s];
 }
@@ -459,32 +476,32 @@ draw_sub(struct billing *b, WINDOW *w, int y, const struct subscription *s,
 {
 	char amount[48] = "", end[16], card[40];
 	struct column_layout l;
-	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	attr_t dim = (attr_t)theme_over(base, THEME_ASIDE);
 
 	billing_format_sub_layout(width, full(b), &l);
-	columns_draw_cell(w, y, &l, BILLING_SUB_CLIENT, s->client.name,
-	                  base | A_BOLD, b->flags);
-	columns_draw_cell(w, y, &l, BILLING_SUB_COMPANY, s->client.company, dim,
+	columns_draw_word(w, y, &l, BILLING_SUB_CLIENT, s->client.name,
+	                  (attr_t)theme_over(base, THEME_NAME), b->flags);
+	columns_draw_word(w, y, &l, BILLING_SUB_COMPANY, s->client.company, dim,
 	                  b->flags);
-	columns_draw_cell(w, y, &l, BILLING_SUB_PLAN, plan_name(s->plan), base,
+	columns_draw_word(w, y, &l, BILLING_SUB_PLAN, plan_name(s->plan), base,
 	                  b->flags);
-	columns_draw_cell(
+	columns_draw_word(
 	    w, y, &l, BILLING_SUB_STATUS, subscription_status_name(s->status),
-	    base | (attr_t)theme_attr(sub_theme(s->status)), b->flags);
+	    (attr_t)theme_over(base, sub_theme(s->status)), b->flags);
 	if (s->has_amounts) {
 		money(b, s->amount_cents, s->currency, amount, sizeof amount);
 		snprintf(amount + strlen(amount),
 		         sizeof amount - strlen(amount), "/%s",
 		         s->interval == INTERVAL_YEAR ? "yr" : "mo");
 	}
-	columns_draw_cell(w, y, &l, BILLING_SUB_AMOUNT, amount, base, b->flags);
+	columns_draw_word(w, y, &l, BILLING_SUB_AMOUNT, amount, base, b->flags);
 	day(s->current_period_end, true, end, sizeof end);
-	columns_draw_cell(w, y, &l, BILLING_SUB_RENEWS, end, base, b->flags);
-	columns_draw_cell(w, y, &l, BILLING_SUB_CANCELS,
+	columns_draw_word(w, y, &l, BILLING_SUB_RENEWS, end, base, b->flags);
+	columns_draw_word(w, y, &l, BILLING_SUB_CANCELS,
 	                  s->cancel_at_period_end ? "cancels" : "",
-	                  base | (attr_t)theme_attr(THEME_WARN), b->flags);
+	                  (attr_t)theme_over(base, THEME_WARN), b->flags);
 	card_text(s, card, sizeof card);
-	columns_draw_cell(w, y, &l, BILLING_SUB_CARD, card, dim, b->flags);
+	columns_draw_word(w, y, &l, BILLING_SUB_CARD, card, dim, b->flags);
 }
 
 static void
@@ -498,20 +515,20 @@ draw_inv(struct billing *b, WINDOW *w, int y, const struct invoice *v,
 	day(v->created_at, true, created, sizeof created);
 	day(v->paid_at, v->has_paid_at, paid, sizeof paid);
 	billing_format_invoice_layout(width, &l);
-	columns_draw_cell(w, y, &l, BILLING_INV_NUMBER, v->number, base,
+	columns_draw_word(w, y, &l, BILLING_INV_NUMBER, v->number, base,
 	                  b->flags);
-	columns_draw_cell(w, y, &l, BILLING_INV_CLIENT, v->client.name,
-	                  base | A_BOLD, b->flags);
-	columns_draw_cell(w, y, &l, BILLING_INV_AMOUNT, amount, base, b->flags);
-	columns_draw_cell(
+	columns_draw_word(w, y, &l, BILLING_INV_CLIENT, v->client.name,
+	                  (attr_t)theme_over(base, THEME_NAME), b->flags);
+	columns_draw_word(w, y, &l, BILLING_INV_AMOUNT, amount, base, b->flags);
+	columns_draw_word(
 	    w, y, &l, BILLING_INV_STATUS, invoice_status_name(v->status),
-	    base | (attr_t)theme_attr(inv_theme(v->status)), b->flags);
-	columns_draw_cell(w, y, &l, BILLING_INV_CREATED, created, base,
+	    (attr_t)theme_over(base, inv_theme(v->status)), b->flags);
+	columns_draw_word(w, y, &l, BILLING_INV_CREATED, created, base,
 	                  b->flags);
-	columns_draw_cell(w, y, &l, BILLING_INV_PAID, paid, base, b->flags);
-	columns_draw_cell(w, y, &l, BILLING_INV_FAILURE,
+	columns_draw_word(w, y, &l, BILLING_INV_PAID, paid, base, b->flags);
+	columns_draw_word(w, y, &l, BILLING_INV_FAILURE,
 	                  v->failure_reason ? v->failure_reason : "",
-	                  base | (attr_t)theme_attr(THEME_ERROR), b->flags);
+	                  (attr_t)theme_over(base, THEME_OVERDUE), b->flags);
 }
 
 /* The list helper's draw_row. */
@@ -521,7 +538,7 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 {
 	struct billing *b = ud;
 	WINDOW *w = win;
-	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
+	attr_t base = (attr_t)theme_row(selected);
 
 	(void)marked;
 	y += b->list_y;

@@ -161,6 +161,18 @@ billing_chart_cell(int e, int rows, int r, bool ascii)
 	return blocks[in];
 }
 
+void
+billing_format_month(int month, char *buf, size_t len)
+{
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
+
+	snprintf(buf, len, "%s",
+	         month >= 1 && month <= 12 ? months[month - 1] : "?");
+}
+
 char *
 billing_format_csv_cell(const char *s)
 {

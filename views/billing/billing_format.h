@@ -52,6 +52,9 @@ void billing_format_invoice_layout(int width, struct column_layout *out);
 void billing_format_money(int64_t cents, const char *currency, bool ascii,
                           char *buf, size_t len);
 
+/* A chart's month label: "Jan" .. "Dec" for month 1 .. 12, "?" else. */
+void billing_format_month(int month, char *buf, size_t len);
+
 /* The same, short, for chart labels: "$950", "$12.3k", "$1.2M". */
 void billing_format_money_short(int64_t cents, const char *currency, bool ascii,
                                 char *buf, size_t len);

@@ -389,7 +389,20 @@ shown_client(const struct creds *k, size_t i)
 	return i < k->nshown ? &k->clients[k->shown[i]] : NULL;
 }
 
-/* A client row: mine mark, name, company, site, who works on it. */
+/* An item over a row's base, or the base alone on the cursor row: one
+ * span of reverse video, as the task list's (views/tasks/task_queue.c). */
+static attr_t
+emphasis(attr_t base, bool selected, enum theme_item item)
+{
+	return selected ? base : (attr_t)theme_over(base, item);
+}
+
+/*
+ * A client row: mine mark, name, company, site, who works on it. A
+ * client of yours is told by its mark and its name's colour (bold
+ * without colour); company and staff are plain where there is colour:
+ * dimming them cost a full attribute reset either side, on every row.
+ */
 static void
 draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
             bool marked)
@@ -397,8 +410,8 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	struct creds *k = ud;
 	const struct client_row *r = shown_client(k, i);
 	WINDOW *w = win;
-	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
-	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	attr_t base = (attr_t)theme_row(selected);
+	attr_t aside = emphasis(base, selected, THEME_ASIDE);
 	char *staff = xstrdup("");
 	struct column_layout l;
 	size_t s;
@@ -406,7 +419,6 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	(void)marked;
 	y += k->head;
 	columns_draw_blank(w, y, width, base);
-	wattrset(w, base);
 	for (s = 0; s < r->c.nassigned_staff; s++) {
 		char *more = xasprintf("%s%s%s", staff, s ? ", " : "",
 		                       r->c.assigned_staff[s].name);
@@ -415,18 +427,18 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 		staff = more;
 	}
 	columns_layout(&client_table, width, 0, 0, &l);
-	/* A blank mark in the row's own attributes: no colour is switched
-	 * on and off around a cell that shows nothing. */
-	columns_draw_cell(w, y, &l, CLIENT_COL_MINE, r->mine ? "*" : " ",
-	                  base | (r->mine ? (attr_t)theme_attr(THEME_OK) : 0),
+	/* Cells drawn as words: their padding is the row's blank already. */
+	if (r->mine)
+		columns_draw_word(w, y, &l, CLIENT_COL_MINE, "*", base,
+		                  k->flags);
+	columns_draw_word(w, y, &l, CLIENT_COL_NAME, r->c.name,
+	                  r->mine ? emphasis(base, selected, THEME_MINE) : base,
 	                  k->flags);
-	columns_draw_cell(w, y, &l, CLIENT_COL_NAME, r->c.name,
-	                  base | (r->mine ? A_BOLD : 0), k->flags);
-	columns_draw_cell(w, y, &l, CLIENT_COL_COMPANY, r->c.company, dim,
+	columns_draw_word(w, y, &l, CLIENT_COL_COMPANY, r->c.company, aside,
 	                  k->flags);
-	columns_draw_cell(w, y, &l, CLIENT_COL_SITE, r->c.site_url, base,
+	columns_draw_word(w, y, &l, CLIENT_COL_SITE, r->c.site_url, base,
 	                  k->flags);
-	columns_draw_cell(w, y, &l, CLIENT_COL_STAFF, staff, dim, k->flags);
+	columns_draw_word(w, y, &l, CLIENT_COL_STAFF, staff, aside, k->flags);
 	free(staff);
 	wattrset(w, A_NORMAL);
 }
@@ -445,16 +457,16 @@ draw_secret(struct creds *k, WINDOW *w, int y, int x, int width,
 	int px = x + 5 + uw + 2, pw = width - (px - x) - 5 - 5;
 	char buf[48];
 
-	wattrset(w, base | (attr_t)theme_attr(THEME_DIM));
+	wattrset(w, (attr_t)theme_over(base, THEME_ASIDE));
 	mvwaddstr(w, y, x, "user ");
 	mvwaddstr(w, y, px, "pass ");
-	wattrset(w, base | (attr_t)theme_attr(shown ? THEME_WARN : THEME_DIM));
+	wattrset(w, (attr_t)theme_over(base, shown ? THEME_WARN : THEME_ASIDE));
 	if (shown) {
 		credentials_reveal_draw(k->reveal, w, y, x + 5, uw, 0);
 		credentials_reveal_draw(k->reveal, w, y, px + 5, pw, 1);
 		snprintf(buf, sizeof buf, " %2ds",
 		         credentials_reveal_seconds_left(k->reveal));
-		wattrset(w, base | (attr_t)theme_attr(THEME_ERROR));
+		wattrset(w, (attr_t)theme_over(base, THEME_ERROR));
 		mvwaddstr(w, y, x + width - 5, buf);
 	} else if (credentials_reveal_pending(k->reveal) == cr->id) {
 		mvwaddstr(w, y, x + 5, "revealing...");
@@ -472,8 +484,8 @@ draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
 	struct creds *k = ud;
 	const struct credential *cr = &k->items[i];
 	WINDOW *w = win;
-	attr_t base = selected ? (attr_t)theme_attr(THEME_SELECTED) : A_NORMAL;
-	attr_t dim = base | (attr_t)theme_attr(THEME_DIM);
+	attr_t base = (attr_t)theme_row(selected);
+	attr_t dim = emphasis(base, selected, THEME_ASIDE);
 	struct column_layout l;
 	char age[32] = "";
 

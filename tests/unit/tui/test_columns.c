@@ -228,24 +228,48 @@ columns__cell__sanitises_server_text(void **state)
 	assert_null(columns_cell(&l, C_COUNT, "x", 0));
 }
 
+/* A curses screen on /dev/null for the draw tests (TERM xterm). */
+struct scr {
+	FILE *out, *in;
+	SCREEN *s;
+};
+
+static void
+scr_open(struct scr *c)
+{
+	c->out = fopen("/dev/null", "w");
+	c->in = fopen("/dev/null", "r");
+	c->s = c->out != NULL && c->in != NULL ? newterm("xterm", c->out, c->in)
+	                                       : NULL;
+	if (c->s == NULL) {
+		if (c->out != NULL)
+			fclose(c->out);
+		if (c->in != NULL)
+			fclose(c->in);
+		skip();
+	}
+}
+
+static void
+scr_close(struct scr *c, WINDOW *w)
+{
+	delwin(w);
+	endwin();
+	delscreen(c->s);
+	fclose(c->out);
+	fclose(c->in);
+}
+
 static void
 columns__draw_word__leaves_the_padding_as_it_was(void **state)
 {
 	struct column_layout l;
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *s =
-	    out != NULL && in != NULL ? newterm("xterm", out, in) : NULL;
+	struct scr c;
 	WINDOW *w;
 	int x, i;
 
 	(void)state;
-	if (s == NULL) {
-		if (out != NULL)
-			fclose(out);
-		if (in != NULL)
-			fclose(in);
-		skip();
-	}
+	scr_open(&c);
 	w = newwin(1, 120, 0, 0);
 	columns_layout(&table, 120, 0, 0, &l);
 	x = l.x[C_NAME];
@@ -263,11 +287,44 @@ columns__draw_word__leaves_the_padding_as_it_was(void **state)
 	columns_draw_word(w, 0, &l, C_NOTE, "zz", A_NORMAL, 0);
 	for (i = 0; i < 120; i++)
 		assert_int_not_equal(mvwinch(w, 0, i) & A_CHARTEXT, 'z');
-	delwin(w);
-	endwin();
-	delscreen(s);
-	fclose(out);
-	fclose(in);
+	scr_close(&c, w);
+}
+
+/*
+ * The header is one span in its attributes, from the first title to the
+ * end of the last one, the gaps between titles too (a gap in another
+ * attribute cost a reset either side of it); the rest is left as it was.
+ */
+static void
+columns__draw_header__one_span_from_first_title_to_last(void **state)
+{
+	struct column_layout l;
+	struct scr c;
+	WINDOW *w;
+	int i, end;
+
+	(void)state;
+	scr_open(&c);
+	w = newwin(1, 120, 0, 0);
+	wmove(w, 0, 0);
+	whline(w, '.', 120);
+	columns_layout(&table, 120, 1, 0, &l);
+	columns_draw_header(w, 0, &l, A_DIM, 0);
+	end = l.x[C_WHEN] + 4; /* "WHEN" */
+	for (i = 0; i < 120; i++) {
+		chtype ch = mvwinch(w, 0, i);
+
+		if (i < l.x[C_BADGE] || i >= end)
+			assert_int_equal(ch, '.');
+		else
+			assert_int_equal(ch & A_ATTRIBUTES, A_DIM);
+	}
+	/* Each title at the start of its column. */
+	assert_int_equal(mvwinch(w, 0, l.x[C_BADGE]) & A_CHARTEXT, 'N');
+	assert_int_equal(mvwinch(w, 0, l.x[C_NAME]) & A_CHARTEXT, 'N');
+	assert_int_equal(mvwinch(w, 0, l.x[C_NAME] + 4) & A_CHARTEXT, ' ');
+	assert_int_equal(mvwinch(w, 0, l.x[C_TEXT]) & A_CHARTEXT, 'T');
+	scr_close(&c, w);
 }
 
 static int
@@ -295,6 +352,8 @@ main(void)
 		cmocka_unit_test(columns__cell__sanitises_server_text),
 		cmocka_unit_test(
 		    columns__draw_word__leaves_the_padding_as_it_was),
+		cmocka_unit_test(
+		    columns__draw_header__one_span_from_first_title_to_last),
 	};
 
 	return cmocka_run_group_tests_name("tui/columns", tests, setup, NULL);

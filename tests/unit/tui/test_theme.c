@@ -94,6 +94,29 @@ theme__monochrome__keeps_reverse_bold_and_dim(void **state)
 	                 A_REVERSE | A_BOLD);
 }
 
+/* The other panes' lists: mine, a name, and a column for reference are
+ * a colour or nothing in colour (no bold or dim to switch off), bold and
+ * dim in monochrome, where nothing else tells them apart. */
+static void
+theme__lists__colour_in_colour_bold_and_dim_without(void **state)
+{
+	unsigned long row;
+
+	(void)state;
+	theme_init(true);
+	row = theme_row(false);
+	assert_int_equal(theme_over(row, THEME_MINE), COLOR_PAIR(THEME_MINE));
+	assert_int_equal(theme_over(row, THEME_ASIDE), row);
+	assert_int_equal(theme_over(row, THEME_NAME), row);
+	assert_int_equal(theme_over(row, THEME_OVERDUE),
+	                 COLOR_PAIR(THEME_OVERDUE));
+	theme_init(false);
+	row = theme_row(false);
+	assert_int_equal(theme_over(row, THEME_MINE), A_BOLD);
+	assert_int_equal(theme_over(row, THEME_ASIDE), A_DIM);
+	assert_int_equal(theme_over(row, THEME_NAME), A_BOLD);
+}
+
 int
 main(void)
 {
@@ -101,6 +124,8 @@ main(void)
 		cmocka_unit_test(
 		    theme__colour__row_is_a_pair_and_items_replace_its_colour),
 		cmocka_unit_test(theme__monochrome__keeps_reverse_bold_and_dim),
+		cmocka_unit_test(
+		    theme__lists__colour_in_colour_bold_and_dim_without),
 	};
 
 	return cmocka_run_group_tests_name("tui/theme", tests, setup, teardown);

@@ -655,6 +655,27 @@ harness_read(struct harness *h)
 	}
 }
 
+bool
+harness_cell(struct harness *h, int y, int x, unsigned long *attrs, short *pair)
+{
+	struct app *app = &h->app;
+	WINDOW *win = y == 0              ? app->tabwin
+	              : y == h->nrows - 1 ? app->statuswin
+	                                  : app->panewin;
+	wchar_t wch[CCHARW_MAX + 1];
+	cchar_t cell;
+	attr_t a;
+
+	if (y < 0 || y >= h->nrows)
+		return false;
+	if (mvwin_wch(win, y == 0 || y == h->nrows - 1 ? 0 : y - 1, x, &cell) ==
+	        ERR ||
+	    getcchar(&cell, wch, &a, pair, NULL) == ERR)
+		return false;
+	*attrs = a & ~(attr_t)A_COLOR;
+	return true;
+}
+
 const char *
 harness_row(struct harness *h, int y)
 {

@@ -126,6 +126,10 @@ const char *harness_screen(struct harness *h);
 /* Where text first appears in the last draw (row, byte offset); the out
  * pointers may be NULL. */
 bool harness_find(struct harness *h, const char *text, int *y, int *x);
+/* The attributes (less the colour) and colour pair of the cell at screen
+ * row y, column x, as the windows hold it now; false off-screen. */
+bool harness_cell(struct harness *h, int y, int x, unsigned long *attrs,
+                  short *pair);
 /* Prints the last draw to stderr (when a test needs looking at). */
 void harness_dump(struct harness *h);
 /* A technician (tasks read and update) signed in, 24x100, the queue

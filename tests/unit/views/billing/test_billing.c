@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <curses.h>
 
 #include "net/base/xmalloc.h"
 #include "net/client/model.h"
 #include "net/store/billing_store.h"
 #include "net/store/store.h"
 #include "tests/unit/views/harness.h"
+#include "tui/theme.h"
 
 #define MANAGER (PERM_BILLING_SUMMARY | PERM_BILLING_READ)
 
@@ -420,6 +422,54 @@ billing__chart__months_and_values_over_the_bars(void **state)
 	harness_free(h);
 }
 
+/* The colour pair of the cell at screen row y, column x. */
+static short
+cell_pair(struct harness *h, int y, int x)
+{
+	unsigned long attrs;
+	short pair;
+
+	return harness_cell(h, y, x, &attrs, &pair) ? pair : -1;
+}
+
+/*
+ * In colour, only the bars are green: the blank over a shorter bar is the
+ * pane's own blank (a green space cost a colour switch either side of it,
+ * on every row of the chart), and the gap between two bars on a row they
+ * both reach is green, so the row is one span of it.
+ */
+static void
+billing__chart__colour_only_on_the_bars(void **state)
+{
+	struct harness *h = manager_elsewhere();
+	int top, x, oct, nov;
+
+	(void)state;
+	start_color();
+	use_default_colors();
+	theme_init(true);
+	harness_open(h, PANE_BILLING);
+	answer(h, "/billing/summary",
+	       "{\"currency\": \"usd\", \"mrr_cents\": 100, "
+	       "\"subscriptions\": {\"active\": 1, \"trialing\": 0, "
+	       "\"past_due\": 0, \"canceled\": 0}, \"failed_payments_30d\": "
+	       "0, \"refunds_30d_cents\": 0, \"revenue_by_month\": [{"
+	       "\"month\": \"2026-09\", \"cents\": 900000}, {\"month\": "
+	       "\"2026-10\", \"cents\": 900000}, {\"month\": \"2026-11\", "
+	       "\"cents\": 300000}]}");
+	harness_draw(h);
+	/* The axis's top label is on the chart's top row. */
+	assert_true(harness_find(h, "$9.0k", &top, &x));
+	assert_true(harness_find(h, "Oct", NULL, &oct));
+	assert_true(harness_find(h, "Nov", NULL, &nov));
+	assert_int_equal(cell_pair(h, top, oct), THEME_OK);
+	/* The gap before Oct's bar, after Sep's: green, as both are. */
+	assert_int_equal(cell_pair(h, top, oct - 1), THEME_OK);
+	assert_int_equal(cell_pair(h, top, nov), 0);
+	theme_init(false);
+	harness_free(h);
+}
+
 static void
 billing__resync__reloads_a_shown_pane(void **state)
 {
@@ -470,6 +520,7 @@ main(void)
 		    billing__invoices__chat_with_the_selected_client),
 		cmocka_unit_test(
 		    billing__chart__months_and_values_over_the_bars),
+		cmocka_unit_test(billing__chart__colour_only_on_the_bars),
 		cmocka_unit_test(billing__resync__reloads_a_shown_pane),
 	};
 

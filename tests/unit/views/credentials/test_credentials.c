@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <curses.h>
 #include <sodium.h>
 
 #include "net/base/secret.h"
@@ -22,6 +23,7 @@
 #include "net/store/me_store.h"
 #include "net/store/store.h"
 #include "tests/unit/views/harness.h"
+#include "tui/theme.h"
 #include "tui/keycheck.h"
 
 #define PASSPHRASE "correct horse battery staple"
@@ -388,6 +390,56 @@ credentials__clients__mine_first_then_by_name(void **state)
 	assert_non_null(strstr(harness_row(h, acme), "Ann, Bob"));
 	harness_see(h, "Enter shows a client's credentials");
 	harness_free(h);
+}
+
+/* The attributes (less colour) and pair at row y, the start of text. */
+static void
+cell_of(struct harness *h, int y, const char *text, unsigned long *attrs,
+        short *pair)
+{
+	const char *row = harness_row(h, y), *at = strstr(row, text);
+
+	assert_non_null(at);
+	assert_true(harness_cell(h, y, (int)(at - row), attrs, pair));
+}
+
+/*
+ * Off the cursor row, a client of yours is told by its name's colour in
+ * colour, by bold without; the company and staff are plain in colour (a
+ * dim cell cost a full reset either side of it on every row), dim
+ * without.
+ */
+static void
+credentials__clients__mine_by_colour_and_dim_only_without(void **state)
+{
+	unsigned long attrs;
+	short pair;
+	int acme, i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct harness *h;
+
+		h = technician(); /* its screen, monochrome */
+		if (i == 0) {
+			start_color();
+			use_default_colors();
+		}
+		theme_init(i == 0);
+		give_clients(h);
+		harness_key(h, 'j'); /* the cursor off Acme's row */
+		harness_draw(h);
+		assert_true(harness_find(h, "Acme Shop", &acme, NULL));
+		cell_of(h, acme, "Acme Shop", &attrs, &pair);
+		assert_int_equal(attrs, i == 0 ? A_NORMAL : A_BOLD);
+		assert_int_equal(pair, i == 0 ? THEME_MINE : 0);
+		cell_of(h, acme, "Acme Inc", &attrs, &pair);
+		assert_int_equal(attrs, i == 0 ? A_NORMAL : A_DIM);
+		cell_of(h, acme, "Ann, Bob", &attrs, &pair);
+		assert_int_equal(attrs, i == 0 ? A_NORMAL : A_DIM);
+		harness_free(h);
+	}
+	theme_init(false);
 }
 
 /* A page with a next cursor: the pane asks for the rest, escaped. */
@@ -1138,6 +1190,8 @@ main(void)
 		cmocka_unit_test(
 		    credentials__goto__before_shown_opens_the_client),
 		cmocka_unit_test(credentials__clients__mine_first_then_by_name),
+		cmocka_unit_test(
+		    credentials__clients__mine_by_colour_and_dim_only_without),
 		cmocka_unit_test(credentials__clients__walks_every_page),
 		cmocka_unit_test(credentials__clients__error_is_shown),
 		cmocka_unit_test(credentials__filter__narrows_the_clients),
