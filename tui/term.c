@@ -344,10 +344,33 @@ byte_keys_init(void)
 	}
 }
 
+/* Whether the loop saw bytes waiting for this pass's first read. */
+static bool first_waiting;
+
 void
-term_input_ready(bool whole)
+term_input_ready(bool whole, bool readable)
 {
 	pass = whole ? PASS_NONE : PASS_FIRST;
+	first_waiting = readable;
+}
+
+/*
+ * The pass's first get_wch. With bytes known to be waiting it reads in
+ * blocking mode, which does not block then: curses skips the poll() it
+ * makes before each read in nodelay mode, one system call less a key.
+ */
+static int
+first_get_wch(wint_t *ch)
+{
+	int r;
+
+	if (pass != PASS_FIRST || !first_waiting)
+		return get_wch(ch);
+	first_waiting = false;
+	nodelay(stdscr, FALSE);
+	r = get_wch(ch);
+	nodelay(stdscr, TRUE);
+	return r;
 }
 
 /* Whether ch, returned by get_wch as the pass's first input, was one
@@ -372,7 +395,7 @@ term_read(struct term_input *in)
 	in->kind = TERM_KEY;
 	if (pass == PASS_DONE)
 		return false;
-	r = get_wch(&ch);
+	r = first_get_wch(&ch);
 	if (plain_first(r, ch)) {
 		in->key = ch == '\n' ? KEYC_ENTER
 		          : ch == 8  ? KEYC_BACKSPACE

@@ -46,10 +46,11 @@ void term_resize(void);
 /* Reads one input event without blocking; false when none is waiting. */
 bool term_read(struct term_input *in);
 
-/* The loop found the terminal readable: a plain key read first ends
- * the pass (term_read is false after it; the loop wakes again for what
- * follows), unless whole (a paste arriving: all of it at once). */
-void term_input_ready(bool whole);
+/* The loop woke for the terminal, readable when it has bytes (not only
+ * a hang-up or an error): a plain key read first ends the pass
+ * (term_read is false after it; the loop wakes again for what follows),
+ * unless whole (a paste arriving: all of it at once). */
+void term_input_ready(bool whole, bool readable);
 
 /* Turns mouse reporting on or off (off by default: it steals selection). */
 void term_mouse(bool on);

@@ -5,6 +5,7 @@
 #include "tui/tui.h"
 
 #include <curses.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1246,7 +1247,7 @@ on_terminal(int fd, short revents, void *ud)
 	struct tui *t = ud;
 	struct term_input in;
 
-	term_input_ready(t->pasting);
+	term_input_ready(t->pasting, (revents & POLLIN) != 0);
 	while (!t->app.quit && term_read(&in)) {
 		if (in.kind == TERM_PASTE_BEGIN)
 			t->pasting = true;
