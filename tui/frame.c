@@ -457,6 +457,10 @@ frame_draw(struct app *app)
 	h = focus_hints(app, &ctx);
 	frame_draw_hints(app, ctx, h);
 	draw_status(app);
+	/* The cursor is hidden but on the : line: wherever the frame's last
+	 * cell left it is as good as the status line, and moving it there
+	 * cost a cursor address on every frame. */
+	leaveok(app->statuswin, !cmdline_active(app->cmdline));
 	wnoutrefresh(app->tabwin);
 	wnoutrefresh(w);
 	wnoutrefresh(app->statuswin);

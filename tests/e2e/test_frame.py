@@ -5,6 +5,8 @@ import signal
 import subprocess
 import time
 
+from e2e.tmux import PANE
+
 
 def sign_in(t, email, password):
     t.wait_text("Sign in to SiteCarePlusPro")
@@ -81,6 +83,30 @@ def test_frame__command_line__unknown_command_and_history(tui):
     t.wait_text(":frobnicate now")
     t.send("Escape")
     t.wait_gone(":frobnicate now")
+
+
+def test_frame__command_line__cursor_shown_where_typing_goes(tui):
+    # Frames leave the hidden cursor where their last cell was (no move
+    # to the status line each time); the : line shows it after the text.
+    t = tui.open(signed_in="admin")
+    t.wait_text("(admin)")
+
+    def shown():
+        return t._tmux("display-message", "-p", "-t", PANE,
+                       "#{cursor_flag}").stdout.strip() == "1"
+
+    assert not shown()
+    t.send(":")
+    t.type("abc")
+    t.wait_for(lambda s: t.cursor() == (4, t.height - 1) and shown(),
+               what="the cursor after ':abc' on the last row")
+    # Left moves the cursor and changes no cell: no write leaves it there.
+    t.send("Left", "Left")
+    t.wait_for(lambda s: t.cursor() == (2, t.height - 1),
+               what="the cursor on the b of ':abc'")
+    t.send("Escape")
+    t.wait_gone(":abc")
+    t.wait_for(lambda s: not shown(), what="the cursor hidden again")
 
 
 def test_frame__quit__exits_zero_and_restores_terminal(tui):
