@@ -305,7 +305,9 @@ cmd_keygen(struct cmd_ctx *ctx, int argc, char **argv)
 		sc_error_clear(&err);
 		return CMD_FAILED;
 	}
-	/* No service configured: the key is still made, not registered. */
+	/* A service URL is known (cmd_ctx_init refuses to go on without
+	 * one); an api that cannot be made (its error printed) still lets
+	 * the key be made, registration left for --register-only. */
 	a = cmd_api_new(ctx);
 	rc = obtain_key(path, &args, a != NULL && api_has_session(a), &k, &pw);
 	if (rc == CMD_OK) {
