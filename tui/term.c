@@ -355,22 +355,38 @@ term_input_ready(bool whole, bool readable)
 }
 
 /*
- * The pass's first get_wch. With bytes known to be waiting it reads in
- * blocking mode, which does not block then: curses skips the poll() it
- * makes before each read in nodelay mode, one system call less a key.
+ * The pass's first get_wch. With bytes known to be waiting, the first
+ * byte is read in blocking mode, which does not block then: curses skips
+ * the poll() it makes before each read in nodelay mode, one system call
+ * less a key. One byte only (wgetch; a key sequence after ESC is still
+ * waited for with curses' escape delay): get_wch in blocking mode would
+ * wait for a multibyte character's missing bytes, and a lone byte of
+ * one (a Latin-1 terminal's é) froze the loop in read() until more keys
+ * came. Such a byte goes back to curses, for get_wch in nodelay mode.
  */
 static int
 first_get_wch(wint_t *ch)
 {
-	int r;
+	int c;
 
 	if (pass != PASS_FIRST || !first_waiting)
 		return get_wch(ch);
 	first_waiting = false;
 	nodelay(stdscr, FALSE);
-	r = get_wch(ch);
+	c = getch();
 	nodelay(stdscr, TRUE);
-	return r;
+	if (c == ERR)
+		return ERR;
+	if (c >= KEY_MIN) {
+		*ch = (wint_t)c;
+		return KEY_CODE_YES;
+	}
+	if (c < 0x80) {
+		*ch = (wint_t)c;
+		return OK;
+	}
+	ungetch(c);
+	return get_wch(ch);
 }
 
 /* Whether ch, returned by get_wch as the pass's first input, was one

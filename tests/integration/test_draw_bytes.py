@@ -297,6 +297,20 @@ def test_draw__tab_to_each_pane__writes_less_than_the_task_lists_repaint(
         sizes, len(repaint))
 
 
+def test_draw__first_byte_of_a_pass__never_waits_for_more(client):
+    # The pass's first byte is read in curses' blocking mode (one system
+    # call less a key). A lone byte that starts no UTF-8 character (a
+    # Latin-1 terminal's e acute, 0xE9) must not leave the loop blocked
+    # in read() waiting for the rest: the j after it still moves the
+    # cursor. (get_wch in blocking mode waited, and swallowed the j.)
+    written(client, b"\xe9")
+    assert written(client, b"j"), "the loop stopped after a lone 0xE9"
+    # A whole UTF-8 character read first in a pass still arrives whole.
+    written(client, b":")
+    assert "\u00e9".encode() in written(client, "\u00e9".encode())
+    written(client, b"\x1b")
+
+
 class Calls:
     """Every system call of the client's main thread, as strace logged
     them (-f: the worker threads have their own ids)."""
