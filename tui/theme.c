@@ -74,3 +74,9 @@ theme_over(unsigned long base, enum theme_item item)
 		return base | a;
 	return (base & ~(unsigned long)A_COLOR) | a;
 }
+
+unsigned long
+theme_emphasis(unsigned long base, bool selected, enum theme_item item)
+{
+	return selected ? base : theme_over(base, item);
+}

@@ -81,4 +81,11 @@ unsigned long theme_row(bool selected);
  * and item's, in item's colours where it has any, base's otherwise. */
 unsigned long theme_over(unsigned long base, enum theme_item item);
 
+/* A cell's emphasis in a list row: item over base (theme_over), or the
+ * base alone on the cursor row, which is one span of reverse video as a
+ * mail index draws its cursor: a coloured cell in it would cost two SGRs
+ * more on every move, and its words say the same. */
+unsigned long theme_emphasis(unsigned long base, bool selected,
+                             enum theme_item item);
+
 #endif

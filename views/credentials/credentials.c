@@ -389,14 +389,6 @@ shown_client(const struct creds *k, size_t i)
 	return i < k->nshown ? &k->clients[k->shown[i]] : NULL;
 }
 
-/* An item over a row's base, or the base alone on the cursor row: one
- * span of reverse video, as the task list's (views/tasks/task_queue.c). */
-static attr_t
-emphasis(attr_t base, bool selected, enum theme_item item)
-{
-	return selected ? base : (attr_t)theme_over(base, item);
-}
-
 /*
  * A client row: mine mark, name, company, site, who works on it. A
  * client of yours is told by its mark and its name's colour (bold
@@ -411,7 +403,7 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	const struct client_row *r = shown_client(k, i);
 	WINDOW *w = win;
 	attr_t base = (attr_t)theme_row(selected);
-	attr_t aside = emphasis(base, selected, THEME_ASIDE);
+	attr_t aside = (attr_t)theme_emphasis(base, selected, THEME_ASIDE);
 	char *staff = xstrdup("");
 	struct column_layout l;
 	size_t s;
@@ -431,9 +423,10 @@ draw_client(void *ud, void *win, int y, size_t i, int width, bool selected,
 	if (r->mine)
 		columns_draw_word(w, y, &l, CLIENT_COL_MINE, "*", base,
 		                  k->flags);
-	columns_draw_word(w, y, &l, CLIENT_COL_NAME, r->c.name,
-	                  r->mine ? emphasis(base, selected, THEME_MINE) : base,
-	                  k->flags);
+	columns_draw_word(
+	    w, y, &l, CLIENT_COL_NAME, r->c.name,
+	    r->mine ? (attr_t)theme_emphasis(base, selected, THEME_MINE) : base,
+	    k->flags);
 	columns_draw_word(w, y, &l, CLIENT_COL_COMPANY, r->c.company, aside,
 	                  k->flags);
 	columns_draw_word(w, y, &l, CLIENT_COL_SITE, r->c.site_url, base,
@@ -485,7 +478,7 @@ draw_item(void *ud, void *win, int y, size_t i, int width, bool selected,
 	const struct credential *cr = &k->items[i];
 	WINDOW *w = win;
 	attr_t base = (attr_t)theme_row(selected);
-	attr_t dim = emphasis(base, selected, THEME_ASIDE);
+	attr_t dim = (attr_t)theme_emphasis(base, selected, THEME_ASIDE);
 	struct column_layout l;
 	char age[32] = "";
 

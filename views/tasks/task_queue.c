@@ -903,18 +903,6 @@ put_title(struct task_queue *tq, WINDOW *w, int y, const char *raw, attr_t attr)
 	free(cell);
 }
 
-/*
- * A cell's emphasis (priority, status, overdue) over the row's base. The
- * cursor row is one span of reverse video, as a mail index draws its
- * cursor: a coloured cell in it would cost two SGRs more on every move,
- * and its words say the same.
- */
-static attr_t
-emphasis(attr_t base, bool selected, enum theme_item item)
-{
-	return selected ? base : (attr_t)theme_over(base, item);
-}
-
 /* The age and due cells of t. */
 static void
 put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
@@ -934,8 +922,9 @@ put_times(struct task_queue *tq, WINDOW *w, int y, const struct task *t,
 		task_format_due(now, t->due_at, tq->layout.w[TASK_COL_DUE], buf,
 		                sizeof buf);
 	put_cell(tq, w, y, TASK_COL_DUE, buf,
-	         emphasis(base, selected,
-	                  is_overdue(t, now) ? THEME_OVERDUE : THEME_NORMAL));
+	         (attr_t)theme_emphasis(base, selected,
+	                                is_overdue(t, now) ? THEME_OVERDUE
+	                                                   : THEME_NORMAL));
 }
 
 /* Mixed into the gap row's signature, so it differs from any task's. */
@@ -980,14 +969,16 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	put_cell(
 	    tq, w, y, TASK_COL_PRIORITY,
 	    task_format_priority(t->priority, tq->layout.w[TASK_COL_PRIORITY]),
-	    emphasis(base, selected, task_format_priority_theme(t->priority)));
+	    (attr_t)theme_emphasis(base, selected,
+	                           task_format_priority_theme(t->priority)));
 	snprintf(buf, sizeof buf, "%lld", (long long)t->id);
 	put_cell(tq, w, y, TASK_COL_ID, buf, base);
 	put_cell(tq, w, y, TASK_COL_CLIENT, t->client->name, base);
 	put_title(tq, w, y, t->title, base);
 	put_cell(tq, w, y, TASK_COL_STATUS,
 	         task_format_status(t->status, tq->layout.w[TASK_COL_STATUS]),
-	         emphasis(base, selected, task_format_status_theme(t->status)));
+	         (attr_t)theme_emphasis(base, selected,
+	                                task_format_status_theme(t->status)));
 	put_cell(tq, w, y, TASK_COL_ASSIGNEE,
 	         t->has_assignee ? t->assignee->name : "-", base);
 	put_times(tq, w, y, t, base, selected);

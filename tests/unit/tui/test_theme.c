@@ -74,6 +74,11 @@ theme__colour__row_is_a_pair_and_items_replace_its_colour(void **state)
 	/* Over the cursor row: reverse kept, the item's colour added. */
 	assert_int_equal(theme_over(rev, THEME_PRIO_HIGH),
 	                 A_REVERSE | COLOR_PAIR(THEME_PRIO_HIGH));
+	/* A list cell's emphasis: the item's colour off the cursor row, the
+	 * cursor row's reverse alone on it (one span, no colour switched). */
+	assert_int_equal(theme_emphasis(row, false, THEME_PRIO_URGENT),
+	                 COLOR_PAIR(THEME_PRIO_URGENT));
+	assert_int_equal(theme_emphasis(rev, true, THEME_PRIO_URGENT), rev);
 }
 
 static void
