@@ -371,6 +371,17 @@ draw_bar(WINDOW *w, int y, int x, int bw, int gap, int e, int rows, bool ascii)
 	wattrset(w, A_NORMAL);
 }
 
+/* A chart label at y, x: as wide as its text, at most room cells; the
+ * rest is the pane's blank. */
+static void
+draw_label(struct billing *b, WINDOW *w, int y, int x, int room,
+           const char *text, attr_t attr)
+{
+	int n = (int)strlen(text);
+
+	columns_draw_text(w, y, x, n < room ? n : room, text, attr, b->flags);
+}
+
 /* The revenue chart at rows y .. y + h - 1 (the last row: months). */
 static void
 draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
@@ -395,33 +406,23 @@ draw_chart(struct billing *b, WINDOW *w, int y, int h, int cols)
 	billing_chart_scale(vals, n, rows, e);
 	bw = (cols - AXIS_W - 2) / (int)n;
 	gap = bw > 3 ? 1 : 0;
-	columns_draw_text(w, y, 1, 23, "Revenue, last 12 months", aside,
-	                  b->flags);
+	draw_label(b, w, y, 1, cols - 2, "Revenue, last 12 months", aside);
 	billing_format_money_short(max, s->currency, ascii, label,
 	                           sizeof label);
-	columns_draw_text(w, y + 1, 0,
-	                  (int)strlen(label) < AXIS_W - 1 ? (int)strlen(label)
-	                                                  : AXIS_W - 1,
-	                  label, aside, b->flags);
-	columns_draw_text(w, y + rows, 0, 1, "0", aside, b->flags);
+	draw_label(b, w, y + 1, 0, AXIS_W - 1, label, aside);
+	draw_label(b, w, y + rows, 0, AXIS_W - 1, "0", aside);
 	for (i = 0; i < n; i++) {
 		x = AXIS_W + (int)i * bw;
 		draw_bar(w, y + 1, x, bw - gap, gap, e[i], rows, ascii);
-		/* The value over the bar when it fits, the month under it:
-		 * as wide as their text, the rest is the pane's blank. */
+		/* The value over the bar when it fits, the month under it. */
 		billing_format_month(s->revenue_by_month[i].month, month,
 		                     sizeof month);
 		billing_format_money_short(vals[i], s->currency, ascii, label,
 		                           sizeof label);
 		if ((int)strlen(label) <= bw - gap && e[i] < rows * 8 - 8)
-			columns_draw_text(w, y + rows - e[i] / 8, x,
-			                  (int)strlen(label), label, aside,
-			                  b->flags);
-		columns_draw_text(w, y + rows + 1, x,
-		                  bw - gap < (int)strlen(month)
-		                      ? bw - gap
-		                      : (int)strlen(month),
-		                  month, aside, b->flags);
+			draw_label(b, w, y + rows - e[i] / 8, x, bw - gap,
+			           label, aside);
+		draw_label(b, w, y + rows + 1, x, bw - gap, month, aside);
 	}
 }
 
