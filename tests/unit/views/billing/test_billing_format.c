@@ -90,6 +90,24 @@ billing_chart__cell__blocks_and_ascii(void **state)
 	assert_string_equal(billing_chart_cell(11, 2, 1, true), "#");
 }
 
+/* A month's label under its bar; a month the service got wrong is "?",
+ * never a read past the table. */
+static void
+billing_format__month__names_and_out_of_range(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	billing_format_month(1, buf, sizeof buf);
+	assert_string_equal(buf, "Jan");
+	billing_format_month(12, buf, sizeof buf);
+	assert_string_equal(buf, "Dec");
+	billing_format_month(0, buf, sizeof buf);
+	assert_string_equal(buf, "?");
+	billing_format_month(13, buf, sizeof buf);
+	assert_string_equal(buf, "?");
+}
+
 static void
 billing_format__csv_cell__quotes_and_formulas(void **state)
 {
@@ -178,6 +196,7 @@ main(void)
 		cmocka_unit_test(
 		    billing_chart__scale__proportional_zero_negative_huge),
 		cmocka_unit_test(billing_chart__cell__blocks_and_ascii),
+		cmocka_unit_test(billing_format__month__names_and_out_of_range),
 		cmocka_unit_test(billing_format__csv_cell__quotes_and_formulas),
 		cmocka_unit_test(billing_format__sub_layout__by_width_and_role),
 		cmocka_unit_test(
