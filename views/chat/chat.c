@@ -498,11 +498,12 @@ draw_row(void *ud, void *win, int y, size_t i, int width, bool selected,
 	attr_t strong = cv->unread_count > 0 ? A_BOLD : 0;
 	/* The cursor row is one span of reverse video, as in the task list,
 	 * and an unread row is bold from end to end, as a mail index draws
-	 * it: dimmed or coloured cells in them would cost a full attribute
-	 * reset either side on every row drawn (theme.h), and their words
-	 * say the same. */
+	 * it: coloured cells in them would cost a full attribute reset
+	 * either side on every row drawn (theme.h), and their words say the
+	 * same. A read row's company and time are plain in colour, dim
+	 * without (THEME_ASIDE), for the same reason. */
 	attr_t dim = selected || strong ? base | strong
-	                                : (attr_t)theme_over(base, THEME_DIM);
+	                                : (attr_t)theme_over(base, THEME_ASIDE);
 	struct column_layout l;
 	char buf[32] = "";
 	char *pv;
